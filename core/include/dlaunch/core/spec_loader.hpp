@@ -1,0 +1,45 @@
+// Loading a job spec file (TOML or JSON) into a located Value tree, and applying --set overrides to it.
+#ifndef DLAUNCH_CORE_SPEC_LOADER_HPP_
+#define DLAUNCH_CORE_SPEC_LOADER_HPP_
+
+#include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/value.hpp>
+
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dlaunch {
+
+enum class SpecFormat { kToml, kJson };
+
+struct SpecLoadError {
+  enum class Kind {
+    kUnreadable,  // missing or unreadable file (exit 66); diagnostics hold one message naming the file
+    kSyntax       // parse errors, located (exit 65)
+  };
+  Kind kind;
+  Diagnostics diagnostics;
+};
+
+// Chooses the format from the file name: ".json" is JSON, anything else TOML.
+SpecFormat spec_format_for(std::string_view path);
+
+// Reads and parses `path`. Every Value carries file/line/column; `file` in locations is `path` as given.
+std::expected<Value, SpecLoadError> load_spec_file(const std::string& path);
+
+// Parses text already in memory; `file_name` is used in locations.
+std::expected<Value, SpecLoadError> parse_spec(std::string_view text, SpecFormat format,
+                                               const std::string& file_name);
+
+// Applies "KEY=VALUE" overrides in order. KEY is a dotted path; a path segment that names an element of an
+// array of tables by its "name" key is allowed: "roles.trainer.replicas=4". A numeric segment indexes an
+// array: "roles.0.replicas". VALUE is parsed as a TOML value when it is one (4, 2.5, true, "x", [1, 2],
+// {a = "b"}), else taken as a plain string. Overridden values are located at "<override N>:1:col". Missing
+// tables are created. Malformed overrides are reported as diagnostics (path and message), all at once.
+Diagnostics apply_overrides(Value& root, const std::vector<std::string>& overrides);
+
+}  // namespace dlaunch
+
+#endif  // DLAUNCH_CORE_SPEC_LOADER_HPP_

@@ -1,0 +1,318 @@
+// Header-only C++ helper for writing a dlaunch plugin in C++.
+//
+// Derive from dlaunch::sdk::Plugin, override the operations, and put DLAUNCH_PLUGIN(...) in one .cpp file.
+// The helper builds the C table of plugin.h, owns the error objects, and catches every exception at the
+// boundary: a plugin written with it can never unwind into the host.
+//
+//   class MyPlatform : public dlaunch::sdk::Plugin { ... };
+//   static const dlaunch_option_desc kAddress = {sizeof(dlaunch_option_desc), "address", ...};
+//   static const dlaunch_option_desc* const kOptions[] = {&kAddress, nullptr};
+//   DLAUNCH_PLUGIN(MyPlatform, "myplatform", "0.1.0", "Runs jobs on My Platform", kOptions)
+#ifndef DLAUNCH_PLUGIN_HPP_
+#define DLAUNCH_PLUGIN_HPP_
+
+#include <dlaunch/plugin.h>
+
+#include <cstdint>
+#include <exception>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// The plugin's error object. Each plugin library has its own (symbols are hidden), allocated and freed here.
+struct dlaunch_error {
+  int32_t code;
+  std::string message;
+};
+
+namespace dlaunch::sdk {
+
+// Thrown by plugin code; becomes a dlaunch_error with this code at the boundary.
+class Error : public std::runtime_error {
+ public:
+  Error(int32_t code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int32_t code() const noexcept { return code_; }
+
+ private:
+  int32_t code_;
+};
+
+// The host's services. Valid for the life of the process once init has run.
+class Host {
+ public:
+  explicit Host(const dlaunch_host_api* api = nullptr) : api_(api) {}
+  void log(int32_t level, const std::string& message) const {
+    if (api_ != nullptr && api_->log != nullptr) api_->log(api_, level, message.c_str());
+  }
+  void debug(const std::string& message) const { log(DLAUNCH_LOG_DEBUG, message); }
+  void info(const std::string& message) const { log(DLAUNCH_LOG_INFO, message); }
+  void warn(const std::string& message) const { log(DLAUNCH_LOG_WARNING, message); }
+  bool cancelled() const { return api_ != nullptr && api_->is_cancelled != nullptr && api_->is_cancelled(api_); }
+  // Throws Error(CANCELLED) when the user asked to stop.
+  void check_cancelled() const {
+    if (cancelled()) throw Error(DLAUNCH_ERR_CANCELLED, "cancelled");
+  }
+
+ private:
+  const dlaunch_host_api* api_;
+};
+
+struct InitContext {
+  Host host;
+  std::string plugin_dir;
+  std::string state_dir;
+};
+
+// A job for validate, dry_run and submit. Views are valid for the call only.
+struct JobRequest {
+  std::string_view job_json;
+  std::string_view submission_id;
+};
+
+// An existing job. Views are valid for the call only.
+struct JobRef {
+  std::string_view native_id;
+  std::string_view options_json;
+};
+
+struct JobStatus {
+  std::string native_id;
+  std::string name;
+  int32_t state = DLAUNCH_STATE_UNKNOWN;
+  std::optional<int32_t> exit_code;
+  uint32_t restarts = 0;
+  std::string native_state;
+  std::string message;
+  bool submitted_by_dlaunch = false;
+  int64_t start_time_ms = 0;
+  int64_t end_time_ms = 0;
+};
+
+class TextOut {
+ public:
+  explicit TextOut(const dlaunch_text_sink* sink) : sink_(sink) {}
+  // Returns false when the host wants no more output.
+  bool write(std::string_view text) const { return sink_->write(sink_->context, text.data(), text.size()); }
+
+ private:
+  const dlaunch_text_sink* sink_;
+};
+
+class DiagnosticsOut {
+ public:
+  explicit DiagnosticsOut(const dlaunch_diagnostic_sink* sink) : sink_(sink) {}
+  void error(const std::string& path, const std::string& message, const std::string& hint = {}) const {
+    report(DLAUNCH_SEVERITY_ERROR, path, message, hint);
+  }
+  void warning(const std::string& path, const std::string& message, const std::string& hint = {}) const {
+    report(DLAUNCH_SEVERITY_WARNING, path, message, hint);
+  }
+
+ private:
+  void report(int32_t severity, const std::string& path, const std::string& message,
+              const std::string& hint) const {
+    sink_->report(sink_->context, severity, path.c_str(), message.c_str(), hint.empty() ? nullptr : hint.c_str());
+  }
+  const dlaunch_diagnostic_sink* sink_;
+};
+
+class StatusOut {
+ public:
+  explicit StatusOut(const dlaunch_status_sink* sink) : sink_(sink) {}
+  // Returns false when the host wants no more records.
+  bool report(const JobStatus& s) const {
+    dlaunch_job_status c{};
+    c.struct_size = sizeof(c);
+    c.native_id = s.native_id.c_str();
+    c.name = s.name.c_str();
+    c.state = s.state;
+    c.has_exit_code = s.exit_code.has_value();
+    c.exit_code = s.exit_code.value_or(0);
+    c.restarts = s.restarts;
+    c.native_state = s.native_state.c_str();
+    c.message = s.message.c_str();
+    c.submitted_by_dlaunch = s.submitted_by_dlaunch;
+    c.start_time_ms = s.start_time_ms;
+    c.end_time_ms = s.end_time_ms;
+    return sink_->report(sink_->context, &c);
+  }
+
+ private:
+  const dlaunch_status_sink* sink_;
+};
+
+// The base class of a C++ plugin. One instance lives for the whole process; operations may run concurrently.
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual void init(const InitContext& /*context*/) {}
+  virtual void validate(const JobRequest& /*job*/, const DiagnosticsOut& /*out*/) {}
+  virtual void dry_run(const JobRequest& job, const TextOut& out) = 0;
+  virtual std::string submit(const JobRequest& job) = 0;
+  virtual JobStatus status(const JobRef& job) = 0;
+  virtual void logs(const JobRef& job, bool follow, const TextOut& out) = 0;
+  virtual void stop(const JobRef& job) = 0;
+  virtual void delete_job(const JobRef& /*job*/) {
+    throw Error(DLAUNCH_ERR_UNIMPLEMENTED, "this platform cannot delete jobs");
+  }
+  virtual void list(std::string_view /*options_json*/, const StatusOut& /*out*/) {
+    throw Error(DLAUNCH_ERR_UNIMPLEMENTED, "this platform cannot list jobs");
+  }
+};
+
+namespace detail {
+
+// Out of memory while reporting an error: a static object is the only thing left to return. Never freed.
+inline dlaunch_error* out_of_memory_error() noexcept {
+  static dlaunch_error out_of_memory{DLAUNCH_ERR_INTERNAL, "out of memory"};
+  return &out_of_memory;
+}
+
+inline dlaunch_error* make_error(int32_t code, std::string message) noexcept {
+  try {
+    return new dlaunch_error{code, std::move(message)};
+  } catch (...) {
+    return out_of_memory_error();
+  }
+}
+
+// Runs `body`, turning every exception into an error object.
+template <class Body>
+dlaunch_error* guarded(Body&& body) noexcept {
+  try {
+    body();
+    return nullptr;
+  } catch (const Error& e) {
+    return make_error(e.code(), e.what());
+  } catch (const std::bad_alloc&) {
+    return out_of_memory_error();
+  } catch (const std::exception& e) {
+    return make_error(DLAUNCH_ERR_INTERNAL, std::string("internal plugin error: ") + e.what());
+  } catch (...) {
+    return make_error(DLAUNCH_ERR_INTERNAL, "internal plugin error: unknown exception");
+  }
+}
+
+inline JobRequest request_of(const dlaunch_job_args* a) {
+  return JobRequest{std::string_view(a->job_json, a->job_json_size),
+                    a->submission_id != nullptr ? std::string_view(a->submission_id) : std::string_view()};
+}
+
+inline JobRef ref_of(const char* native_id, const char* options_json) {
+  return JobRef{native_id != nullptr ? native_id : "", options_json != nullptr ? options_json : "{}"};
+}
+
+// Builds the C table for plugin class P. One instance of P per process, created in init.
+template <class P>
+class Adapter {
+ public:
+  static const dlaunch_plugin_api* table(uint32_t host_major, const char* id, const char* version,
+                                         const char* description,
+                                         const dlaunch_option_desc* const* options) noexcept {
+    if (host_major != DLAUNCH_ABI_MAJOR) return nullptr;
+    static const dlaunch_plugin_api api = [&] {
+      dlaunch_plugin_api t{};
+      t.struct_size = sizeof(t);
+      t.abi_major = DLAUNCH_ABI_MAJOR;
+      t.abi_minor = DLAUNCH_ABI_MINOR;
+      t.min_host_minor = 0;
+      t.id = id;
+      t.version = version;
+      t.description = description;
+      t.options = options;
+      t.init = &init;
+      t.validate = &validate;
+      t.dry_run = &dry_run;
+      t.submit = &submit;
+      t.status = &status;
+      t.logs = &logs;
+      t.stop = &stop;
+      t.delete_job = &delete_job;
+      t.list = &list;
+      t.error_code = &error_code;
+      t.error_message = &error_message;
+      t.error_destroy = &error_destroy;
+      return t;
+    }();
+    return &api;
+  }
+
+ private:
+  static P*& instance() {
+    static P* plugin = nullptr;
+    return plugin;
+  }
+  static P& self() {
+    if (instance() == nullptr) throw Error(DLAUNCH_ERR_INTERNAL, "plugin used before init");
+    return *instance();
+  }
+
+  static dlaunch_error* init(const dlaunch_init_args* a) {
+    return guarded([&] {
+      if (instance() != nullptr) return;  // init is idempotent
+      InitContext context{Host(a->host), a->plugin_dir != nullptr ? a->plugin_dir : "",
+                          a->state_dir != nullptr ? a->state_dir : ""};
+      auto* plugin = new P();
+      try {
+        plugin->init(context);
+      } catch (...) {
+        delete plugin;
+        throw;
+      }
+      instance() = plugin;
+    });
+  }
+  static dlaunch_error* validate(const dlaunch_job_args* a, const dlaunch_diagnostic_sink* out) {
+    return guarded([&] { self().validate(request_of(a), DiagnosticsOut(out)); });
+  }
+  static dlaunch_error* dry_run(const dlaunch_job_args* a, const dlaunch_text_sink* out) {
+    return guarded([&] { self().dry_run(request_of(a), TextOut(out)); });
+  }
+  static dlaunch_error* submit(const dlaunch_job_args* a, const dlaunch_text_sink* out) {
+    return guarded([&] {
+      std::string id = self().submit(request_of(a));
+      TextOut(out).write(id);
+    });
+  }
+  static dlaunch_error* status(const dlaunch_job_ref_args* a, const dlaunch_status_sink* out) {
+    return guarded([&] { StatusOut(out).report(self().status(ref_of(a->native_id, a->options_json))); });
+  }
+  static dlaunch_error* logs(const dlaunch_logs_args* a, const dlaunch_text_sink* out) {
+    return guarded([&] { self().logs(ref_of(a->native_id, a->options_json), a->follow, TextOut(out)); });
+  }
+  static dlaunch_error* stop(const dlaunch_job_ref_args* a) {
+    return guarded([&] { self().stop(ref_of(a->native_id, a->options_json)); });
+  }
+  static dlaunch_error* delete_job(const dlaunch_job_ref_args* a) {
+    return guarded([&] { self().delete_job(ref_of(a->native_id, a->options_json)); });
+  }
+  static dlaunch_error* list(const dlaunch_list_args* a, const dlaunch_status_sink* out) {
+    return guarded([&] {
+      self().list(a->options_json != nullptr ? a->options_json : "{}", StatusOut(out));
+    });
+  }
+  static int32_t error_code(const dlaunch_error* e) { return e != nullptr ? e->code : DLAUNCH_ERR_INTERNAL; }
+  static const char* error_message(const dlaunch_error* e) {
+    return e != nullptr ? e->message.c_str() : "no error";
+  }
+  static void error_destroy(dlaunch_error* e) {
+    if (e != out_of_memory_error()) delete e;
+  }
+};
+
+}  // namespace detail
+}  // namespace dlaunch::sdk
+
+// Defines the plugin's entry symbol for class `cls`. Use once per plugin library, at global scope.
+#define DLAUNCH_PLUGIN(cls, id, version, description, options)                                        \
+  extern "C" DLAUNCH_EXPORT const dlaunch_plugin_api* dlaunch_plugin_entry(uint32_t host_abi_major,   \
+                                                                            uint32_t host_abi_minor) { \
+    (void)host_abi_minor;                                                                             \
+    return ::dlaunch::sdk::detail::Adapter<cls>::table(host_abi_major, id, version, description,      \
+                                                       options);                                      \
+  }
+
+#endif  // DLAUNCH_PLUGIN_HPP_
