@@ -84,9 +84,9 @@ class Override {
       return false;
     }
     key_ = text_.substr(0, equals);
-    value_text_ = text_.substr(equals + 1);
-    value_column_ = static_cast<uint32_t>(equals + 2);
     std::size_t leading = 0;
+    value_text_ = trim(text_.substr(equals + 1), leading);
+    value_column_ = static_cast<uint32_t>(equals + 2 + leading);
     if (trim(key_, leading).empty()) {
       report("", 1, "override '" + std::string(text_) + "' has no key before '='");
       return false;
@@ -147,8 +147,8 @@ class Override {
     return std::nullopt;
   }
 
-  // A TOML value when the text is one ("4", "true", "[1, 2]", "'x'"), else the text itself, so
-  // "platform.ray.address=http://h:8265" needs no quotes.
+  // A TOML value when the text is one ("4", "true", "[1, 2]", "'x'"), else the text itself (without
+  // surrounding spaces), so "platform.ray.address=http://h:8265" needs no quotes.
   Value parse_value() const {
     static constexpr std::string_view kPrefix = "v = ";
     auto parsed = spec::read_toml(std::string(kPrefix) + std::string(value_text_), source_);
