@@ -13,7 +13,7 @@ packages=(
   python3 python3-venv
 )
 if [[ "${1:-}" == "--with-clusters" ]]; then
-  packages+=(slurm-wlm slurmrestd munge)
+  packages+=(slurm-wlm slurmrestd munge slurm-wlm-jwt-plugin)
 fi
 
 missing=()
