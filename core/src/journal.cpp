@@ -198,7 +198,8 @@ std::expected<JournalEntry, std::string> decode_entry(const rapidjson::Value& ob
     options->value.Accept(out);
     entry.options_json.assign(buffer.GetString(), buffer.GetSize());
   }
-  const std::pair<const char*, int64_t*> times[] = {{"created_ms", &entry.created_ms}, {"updated_ms", &entry.updated_ms}};
+  const std::pair<const char*, int64_t*> times[] = {
+      {"created_ms", &entry.created_ms}, {"updated_ms", &entry.updated_ms}};
   for (const auto& [name, target] : times) {
     const auto member = object.FindMember(name);
     if (member == object.MemberEnd()) continue;
@@ -277,8 +278,9 @@ std::expected<void, std::string> Journal::put(const JournalEntry& entry) {
 }
 
 std::expected<std::vector<JournalEntry>, std::string> Journal::entries() const {
+  // Reading never creates the directory; when it cannot even be checked, locking says why.
   std::error_code error;
-  if (!fs::exists(directory_, error)) return std::vector<JournalEntry>{};
+  if (!fs::exists(directory_, error) && !error) return std::vector<JournalEntry>{};
   auto lock = lock_journal(directory_, LOCK_SH);
   if (!lock) return std::unexpected(lock.error());
   return read_journal(file());

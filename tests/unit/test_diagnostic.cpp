@@ -8,7 +8,8 @@ namespace {
 TEST(FormatDiagnostic, LocatedErrorNamesFileLineColumnAndKeyPath) {
   const Diagnostic d{Severity::kError, "roles[0].replicas", {"job.toml", 12, 11},
                      "replicas must be an integer, got float 2.5", ""};
-  EXPECT_EQ(format_diagnostic(d), "job.toml:12:11: error: replicas must be an integer, got float 2.5 (at roles[0].replicas)");
+  EXPECT_EQ(format_diagnostic(d),
+            "job.toml:12:11: error: replicas must be an integer, got float 2.5 (at roles[0].replicas)");
 }
 
 TEST(FormatDiagnostic, HintIsANoteOnASecondLineAtTheSamePlace) {

@@ -197,8 +197,9 @@ std::expected<Value, Diagnostics> read_json(std::string_view text, const std::st
     diagnostics.push_back(spec_error(lines.locate(parsed.Offset(), file_name),
                                      parser_message(rapidjson::GetParseError_En(parsed.Code()))));
   } else if (!builder.root()->is_table()) {
-    diagnostics.push_back(spec_error(builder.root()->location(),
-                                     std::string("a job spec must be a JSON object, got ") + builder.root()->kind_name()));
+    const Value& root = *builder.root();
+    diagnostics.push_back(
+        spec_error(root.location(), std::string("a job spec must be a JSON object, got ") + root.kind_name()));
   }
   if (!diagnostics.empty()) return std::unexpected(std::move(diagnostics));
   return std::move(*builder.root());
