@@ -1,0 +1,60 @@
+"""The job plan the plugin hands the driver, as JSON in DLAUNCH_RAY_PLAN (see job_translation.cpp)."""
+import dataclasses
+import json
+import os
+from typing import Dict, List
+
+PLAN_VARIABLE = "DLAUNCH_RAY_PLAN"
+
+# Ray needs at least one positive resource per placement group bundle; a role that asks for nothing gets
+# this sliver of a CPU.
+_MIN_BUNDLE_CPU = 0.001
+
+
+@dataclasses.dataclass
+class Role:
+    name: str
+    entrypoint: List[str]
+    replicas: int
+    per_node: int
+    cpu: float
+    accelerators: int
+    memory_bytes: int
+    env: Dict[str, str]
+    driver: bool
+
+    def actor_resources(self, accelerator: str) -> dict:
+        """Ray actor options for one replica."""
+        options = {"num_cpus": self.cpu}
+        if accelerator == "GPU":
+            options["num_gpus"] = self.accelerators
+        elif self.accelerators > 0:
+            options["resources"] = {accelerator: self.accelerators}
+        if self.memory_bytes > 0:
+            options["memory"] = self.memory_bytes
+        return options
+
+    def bundles(self, accelerator: str) -> List[dict]:
+        """One placement group bundle per group of per_node replicas (a "node" in dlaunch's model)."""
+        bundle = {"CPU": self.cpu * self.per_node}
+        if self.accelerators > 0:
+            bundle[accelerator] = self.accelerators * self.per_node
+        if self.memory_bytes > 0:
+            bundle["memory"] = self.memory_bytes * self.per_node
+        bundle = {k: v for k, v in bundle.items() if v > 0} or {"CPU": _MIN_BUNDLE_CPU}
+        return [bundle] * (self.replicas // self.per_node)
+
+
+@dataclasses.dataclass
+class Plan:
+    job: str
+    max_restarts: int
+    placement_strategy: str
+    accelerator: str
+    roles: List[Role]
+
+    @staticmethod
+    def from_environment() -> "Plan":
+        raw = json.loads(os.environ[PLAN_VARIABLE])
+        roles = [Role(**role) for role in raw.pop("roles")]
+        return Plan(roles=roles, **raw)

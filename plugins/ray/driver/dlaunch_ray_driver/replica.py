@@ -1,0 +1,80 @@
+"""One replica of a role: a Ray actor that runs the role's entrypoint as a subprocess and keeps its output."""
+import collections
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import threading
+
+import ray
+
+from .plan import PLAN_VARIABLE
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True)  # looked up before fork: preexec_fn should do as little as it can
+
+
+def _die_with_parent():
+    # A replica's process must not outlive its actor: Ray kills the actors when the driver ends or is stopped.
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@ray.remote
+class Replica:
+    def __init__(self):
+        self._process = None
+        self._reader = None
+        self._lines = collections.deque()
+
+    def address(self):
+        """This node's IP and a free TCP port on it: MASTER_ADDR and MASTER_PORT when this is rank 0."""
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("", 0))
+            port = s.getsockname()[1]
+        return ray.util.get_node_ip_address(), port
+
+    def start(self, argv, env):
+        environment = dict(os.environ)
+        environment.pop(PLAN_VARIABLE, None)
+        environment.update(env)
+        self._process = subprocess.Popen(
+            argv,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so terminate() reaches its children too
+            preexec_fn=_die_with_parent,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for raw in iter(self._process.stdout.readline, b""):
+            self._lines.append(raw.decode("utf-8", "replace").rstrip("\r\n"))
+
+    def poll(self):
+        """The output lines since the last poll, and the exit code once the process ended and all its output
+        was read (else None). A process killed by signal N reports 128 + N, as a shell would."""
+        finished = not self._reader.is_alive()
+        lines = []
+        while self._lines:
+            lines.append(self._lines.popleft())
+        if not finished:
+            return lines, None
+        code = self._process.wait()
+        return lines, 128 - code if code < 0 else code
+
+    def terminate(self, grace_seconds):
+        """SIGTERM to the replica's process group, SIGKILL after the grace period."""
+        if self._process is None or self._process.poll() is not None:
+            return
+        try:
+            os.killpg(self._process.pid, signal.SIGTERM)
+            self._process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        except ProcessLookupError:
+            pass

@@ -1,0 +1,53 @@
+#include "log_follow.hpp"
+
+#include "job_details.hpp"
+
+#include <dlaunch_support/backoff.hpp>
+
+namespace dlaunch::ray {
+namespace {
+
+// How long follow keeps trying while the dashboard does not answer at all (a head node restart, a network
+// blip) before it reports the failure.
+constexpr std::chrono::minutes kGiveUpAfter{5};
+
+bool is_transient(const sdk::Error& error) {
+  return error.code() == DLAUNCH_ERR_UNAVAILABLE || error.code() == DLAUNCH_ERR_TEMPORARY ||
+         error.code() == DLAUNCH_ERR_INTERNAL;
+}
+
+}  // namespace
+
+void follow_logs(const RayClient& client, const std::string& id, std::chrono::milliseconds poll_interval,
+                 const sdk::Host& host, const sdk::TextOut& out) {
+  size_t written = 0;
+  auto failing_since = std::chrono::steady_clock::time_point::max();
+  auto cancelled = [&host] { return host.cancelled(); };
+  while (true) {
+    host.check_cancelled();
+    bool terminal = false;
+    std::string log;
+    try {
+      // Status first: when it says terminal, the log read after it is complete.
+      terminal = is_terminal(to_job_status(client.job(id)).state);
+      log = client.logs(id);
+      failing_since = std::chrono::steady_clock::time_point::max();
+    } catch (const sdk::Error& error) {
+      if (!is_transient(error)) throw;
+      auto now = std::chrono::steady_clock::now();
+      if (failing_since == std::chrono::steady_clock::time_point::max()) failing_since = now;
+      if (now - failing_since > kGiveUpAfter) throw;
+      host.warn(std::string("ray: following the logs of ") + id + ": " + error.what() + "; still trying");
+      if (!support::sleep_unless_cancelled(poll_interval, cancelled)) host.check_cancelled();
+      continue;
+    }
+    if (log.size() > written) {
+      if (!out.write(std::string_view(log).substr(written))) return;
+      written = log.size();
+    }
+    if (terminal) return;
+    if (!support::sleep_unless_cancelled(poll_interval, cancelled)) host.check_cancelled();
+  }
+}
+
+}  // namespace dlaunch::ray

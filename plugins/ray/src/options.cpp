@@ -1,0 +1,176 @@
+#include "options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+
+namespace dlaunch::ray {
+namespace {
+
+constexpr dlaunch_option_desc option(const char* name, int32_t type, uint32_t flags, const char* default_json,
+                                     const char* help) {
+  return dlaunch_option_desc{sizeof(dlaunch_option_desc), name, type, flags, default_json, help};
+}
+
+const dlaunch_option_desc kAddress = option(
+    "address", DLAUNCH_OPTION_STRING, 0, nullptr,
+    "URL of the Ray dashboard (http:// or https://); default: RAY_ADDRESS when it is such a URL, else "
+    "http://127.0.0.1:8265.");
+const dlaunch_option_desc kTokenFile = option(
+    "token_file", DLAUNCH_OPTION_STRING, 0, nullptr,
+    "File holding the cluster's authentication token; default: RAY_AUTH_TOKEN, then the file in "
+    "RAY_AUTH_TOKEN_PATH, then ~/.ray/auth_token.");
+const dlaunch_option_desc kHeaders = option(
+    "headers", DLAUNCH_OPTION_STRING_TABLE, DLAUNCH_OPTION_SECRET, "{}",
+    "Extra HTTP headers sent with every request, e.g. for a proxy in front of the dashboard.");
+const dlaunch_option_desc kCaFile = option(
+    "ca_file", DLAUNCH_OPTION_STRING, 0, nullptr,
+    "CA bundle (PEM) that verifies the dashboard's TLS certificate, for clusters with a private CA.");
+const dlaunch_option_desc kInsecure = option(
+    "insecure_skip_tls_verify", DLAUNCH_OPTION_BOOLEAN, 0, "false",
+    "Turns TLS certificate verification off. Only for test clusters: anyone on the path can read the token.");
+const dlaunch_option_desc kConnectTimeout = option(
+    "connect_timeout_s", DLAUNCH_OPTION_NUMBER, 0, "5", "Seconds to wait for a connection to the dashboard.");
+const dlaunch_option_desc kRequestTimeout = option(
+    "request_timeout_s", DLAUNCH_OPTION_NUMBER, 0, "30", "Seconds to wait for the answer to one request.");
+const dlaunch_option_desc kUploadTimeout = option(
+    "upload_timeout_s", DLAUNCH_OPTION_NUMBER, 0, "300", "Seconds to wait for a working_dir package upload.");
+const dlaunch_option_desc kMaxAttempts = option(
+    "max_attempts", DLAUNCH_OPTION_INTEGER, 0, "5",
+    "Tries per request when the connection fails, times out or Ray answers 5xx (exponential backoff).");
+const dlaunch_option_desc kPollInterval = option(
+    "poll_interval_s", DLAUNCH_OPTION_NUMBER, 0, "1", "Seconds between two polls of logs -f.");
+const dlaunch_option_desc kExcludes = option(
+    "excludes", DLAUNCH_OPTION_STRING_ARRAY, 0, "[]",
+    "Patterns left out of the working_dir package besides .git, .venv and __pycache__: a name, a path "
+    "relative to working_dir (with a /), globs (*.ckpt), a trailing / for directories only.");
+const dlaunch_option_desc kPip = option(
+    "pip", DLAUNCH_OPTION_STRING_ARRAY, 0, "[]", "Python packages Ray installs for the job (runtime_env.pip).");
+const dlaunch_option_desc kRuntimeEnv = option(
+    "runtime_env", DLAUNCH_OPTION_ANY, 0, "{}",
+    "More runtime_env keys passed to Ray as they are (conda, uv, container, py_modules, a remote "
+    "working_dir URI, ...).");
+const dlaunch_option_desc kEntrypointResources = option(
+    "entrypoint_resources", DLAUNCH_OPTION_ANY, 0, "{}",
+    "Custom Ray resources (name = amount) reserved for the job's entrypoint process.");
+const dlaunch_option_desc kPlacementStrategy = option(
+    "placement_strategy", DLAUNCH_OPTION_STRING, 0, "\"PACK\"",
+    "How a role's groups of per_node replicas are placed: PACK, SPREAD, STRICT_PACK or STRICT_SPREAD "
+    "(each group on its own node).");
+const dlaunch_option_desc kPython = option(
+    "python", DLAUNCH_OPTION_STRING, 0, "\"python3\"",
+    "The Python on the cluster that runs dlaunch's driver for jobs with several replicas or roles.");
+const dlaunch_option_desc kUploadLimit = option(
+    "upload_limit_bytes", DLAUNCH_OPTION_INTEGER, 0, "104857600",
+    "The largest package the dashboard accepts (Ray's own limit: 100 MiB); bigger ones are refused before "
+    "uploading.");
+
+const dlaunch_option_desc* const kOptionTable[] = {
+    &kAddress,        &kTokenFile,    &kHeaders,   &kCaFile, &kInsecure,           &kConnectTimeout,
+    &kRequestTimeout, &kUploadTimeout, &kMaxAttempts, &kPollInterval, &kExcludes, &kPip,
+    &kRuntimeEnv,     &kEntrypointResources, &kPlacementStrategy, &kPython, &kUploadLimit, nullptr};
+
+constexpr std::array<const char*, 4> kPlacementStrategies = {"PACK", "SPREAD", "STRICT_PACK", "STRICT_SPREAD"};
+
+std::chrono::milliseconds seconds_option(const sdk::Options& options, const char* name,
+                                         std::chrono::milliseconds fallback) {
+  double seconds = options.number(name, -1);
+  if (seconds <= 0) return fallback;
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
+}
+
+std::string path(const char* option) { return std::string("platform.ray.") + option; }
+
+}  // namespace
+
+const dlaunch_option_desc* const* option_table() { return kOptionTable; }
+
+RayOptions RayOptions::from(const sdk::Options& options) {
+  RayOptions o;
+  o.address = options.string("address");
+  o.token_file = options.string("token_file");
+  o.headers = options.table("headers");
+  o.ca_file = options.string("ca_file");
+  o.insecure_skip_tls_verify = options.boolean("insecure_skip_tls_verify", false);
+  o.connect_timeout = seconds_option(options, "connect_timeout_s", o.connect_timeout);
+  o.request_timeout = seconds_option(options, "request_timeout_s", o.request_timeout);
+  o.upload_timeout = seconds_option(options, "upload_timeout_s", o.upload_timeout);
+  o.max_attempts = static_cast<int>(std::max<int64_t>(1, options.integer("max_attempts", o.max_attempts)));
+  o.poll_interval = seconds_option(options, "poll_interval_s", o.poll_interval);
+  o.excludes = options.strings("excludes");
+  o.pip = options.strings("pip");
+  if (const auto* env = options.find("runtime_env"); env != nullptr && env->IsObject()) {
+    o.runtime_env_json = sdk::Options::from(*env).json();
+  } else {
+    o.runtime_env_json = "{}";
+  }
+  if (const auto* resources = options.find("entrypoint_resources"); resources != nullptr && resources->IsObject()) {
+    for (const auto& m : resources->GetObject()) {
+      if (m.value.IsNumber()) o.entrypoint_resources[m.name.GetString()] = m.value.GetDouble();
+    }
+  }
+  o.placement_strategy = options.string("placement_strategy", o.placement_strategy);
+  o.python = options.string("python", o.python);
+  o.upload_limit_bytes = options.integer("upload_limit_bytes", o.upload_limit_bytes);
+  return o;
+}
+
+void validate_options(const sdk::Options& options, const sdk::DiagnosticsOut& out) {
+  std::string address = options.string("address");
+  if (!address.empty() && !address.starts_with("http://") && !address.starts_with("https://")) {
+    out.error(path("address"), "the Ray address must be the dashboard's http:// or https:// URL, not '" + address + "'",
+              "e.g. http://127.0.0.1:8265 (ray:// and GCS host:port addresses are not the Jobs API)");
+  }
+  std::string strategy = options.string("placement_strategy", "PACK");
+  if (std::find(kPlacementStrategies.begin(), kPlacementStrategies.end(), strategy) == kPlacementStrategies.end()) {
+    out.error(path("placement_strategy"), "unknown placement strategy '" + strategy + "'",
+              "one of PACK, SPREAD, STRICT_PACK, STRICT_SPREAD");
+  }
+  for (const char* name : {"connect_timeout_s", "request_timeout_s", "upload_timeout_s", "poll_interval_s"}) {
+    if (options.has(name) && options.number(name, 0) <= 0) out.error(path(name), "must be a positive number of seconds");
+  }
+  for (const char* name : {"max_attempts", "upload_limit_bytes"}) {
+    if (options.has(name) && options.integer(name, 0) < 1) out.error(path(name), "must be at least 1");
+  }
+  std::string ca_file = options.string("ca_file");
+  if (!ca_file.empty() && !std::filesystem::exists(ca_file)) {
+    out.error(path("ca_file"), "the CA bundle '" + ca_file + "' does not exist");
+  }
+  if (const auto* resources = options.find("entrypoint_resources"); resources != nullptr) {
+    if (!resources->IsObject()) {
+      out.error(path("entrypoint_resources"), "must be a table of resource name = amount");
+    } else {
+      for (const auto& m : resources->GetObject()) {
+        if (!m.value.IsNumber() || m.value.GetDouble() < 0) {
+          out.error(path("entrypoint_resources.") + m.name.GetString(), "a resource amount must be a number >= 0");
+        }
+      }
+    }
+  }
+  const auto* runtime_env = options.find("runtime_env");
+  if (runtime_env == nullptr) return;
+  if (!runtime_env->IsObject()) {
+    out.error(path("runtime_env"), "must be a table of Ray runtime_env keys");
+    return;
+  }
+  if (runtime_env->HasMember("env_vars")) {
+    out.error(path("runtime_env.env_vars"), "environment variables come from the job",
+              "set them in the job's env or the role's env");
+  }
+  if (auto it = runtime_env->FindMember("working_dir"); it != runtime_env->MemberEnd()) {
+    std::string uri = it->value.IsString() ? it->value.GetString() : "";
+    if (uri.find("://") == std::string::npos) {
+      out.error(path("runtime_env.working_dir"), "only a remote .zip URI (s3://, gs://, https://...) may be set here",
+                "a local directory is the job's working_dir");
+    }
+  }
+  if (auto it = runtime_env->FindMember("py_modules"); it != runtime_env->MemberEnd() && !it->value.IsArray()) {
+    out.error(path("runtime_env.py_modules"), "must be an array of module URIs");
+  }
+  if (runtime_env->HasMember("pip") && !options.strings("pip").empty()) {
+    out.error(path("pip"), "pip is given twice, here and in runtime_env.pip", "keep one of them");
+  }
+}
+
+}  // namespace dlaunch::ray

@@ -1,0 +1,69 @@
+// The Ray Job Submission REST API (the dashboard, port 8265) as C++ calls: retries with capped exponential
+// backoff and jitter, idempotent submission, and every failure turned into an sdk::Error with a message that
+// says what to do.
+#ifndef DLAUNCH_RAY_RAY_CLIENT_HPP_
+#define DLAUNCH_RAY_RAY_CLIENT_HPP_
+
+#include "endpoint.hpp"
+#include "options.hpp"
+#include "server_version.hpp"
+
+#include <dlaunch/plugin.hpp>
+#include <dlaunch_support/http_client.hpp>
+#include <rapidjson/document.h>
+
+#include <string>
+
+namespace dlaunch::ray {
+
+class RayClient {
+ public:
+  RayClient(Endpoint endpoint, const RayOptions& options, const sdk::Host& host);
+
+  const Endpoint& endpoint() const { return endpoint_; }
+
+  // The requests, built the same way for sending and for dry runs.
+  support::HttpRequest get_request(const std::string& path) const;
+  support::HttpRequest submit_request(const std::string& body_json) const;
+  support::HttpRequest upload_request(const std::string& package_name, std::string bytes) const;
+
+  ServerVersion version() const;
+  // One job's JobDetails object. NOT_FOUND when Ray does not know the id.
+  rapidjson::Document job(const std::string& id) const;
+  // Every job's JobDetails, as Ray lists them (an array).
+  rapidjson::Document jobs() const;
+  // The driver's whole log so far.
+  std::string logs(const std::string& id) const;
+  // POST /api/jobs/ with the client's submission_id inside `body_json`. Never creates two jobs: a submit
+  // whose outcome is unknown (the connection dropped, a timeout, a 5xx) is only re-sent after
+  // GET /api/jobs/{submission_id} says 404, and "already exists" for our own id counts as success.
+  void submit(const std::string& submission_id, const std::string& body_json) const;
+  // True when Ray sent the stop signal, false when the job had already ended.
+  bool stop(const std::string& id) const;
+  // FAILED_PRECONDITION while the job is not terminal.
+  void remove(const std::string& id) const;
+  // GET /api/packages/gcs/NAME (which also pins the package for a while on the cluster).
+  bool package_exists(const std::string& package_name) const;
+  void upload_package(const std::string& package_name, std::string bytes) const;
+
+ private:
+  // One exchange, logged at debug level. Throws CANCELLED when the user interrupted it.
+  support::HttpResponse exchange(const support::HttpRequest& request, const support::HttpClient& client) const;
+  // Exchanges until the answer is final or max_attempts is reached.
+  support::HttpResponse send(const support::HttpRequest& request, const support::HttpClient& client) const;
+  support::HttpResponse send(const support::HttpRequest& request) const { return send(request, client_); }
+  // Sleeps before retry number `retry`; throws CANCELLED when the user interrupts the wait.
+  void pause_before_retry(int retry, const support::HttpResponse& failure) const;
+  [[noreturn]] void fail(const support::HttpRequest& request, const support::HttpResponse& response) const;
+  rapidjson::Document parse_json(const support::HttpRequest& request, const support::HttpResponse& response) const;
+
+  Endpoint endpoint_;
+  RayOptions options_;
+  sdk::Host host_;
+  support::HttpClient client_;
+  support::HttpClient upload_client_;  // the same, with the longer upload timeout
+};
+
+}  // namespace dlaunch::ray
+
+#endif  // DLAUNCH_RAY_RAY_CLIENT_HPP_

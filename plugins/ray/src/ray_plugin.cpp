@@ -1,0 +1,197 @@
+#include "ray_plugin.hpp"
+
+#include "job_details.hpp"
+#include "job_translation.hpp"
+#include "log_follow.hpp"
+
+#include <dlaunch_support/http_client.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#ifndef DLAUNCH_RAY_PLUGIN_VERSION
+#error "the build defines DLAUNCH_RAY_PLUGIN_VERSION"
+#endif
+
+namespace dlaunch::ray {
+namespace {
+
+constexpr const char* kDriverDir = "driver";  // in the plugin directory, holding the dlaunch_ray_driver package
+
+[[noreturn]] void refuse_oversized(const Package& package, const std::string& what, uintmax_t size, int64_t limit) {
+  throw sdk::Error(
+      DLAUNCH_ERR_INVALID_ARGUMENT,
+      "the " + what + " package of " + package.root().string() + " is " + human_size(size) +
+          " zipped, over the Ray dashboard's upload limit of " + human_size(static_cast<uintmax_t>(limit)) +
+          ". Leave large files out with [platform.ray] excludes = [\"data/\", \"*.ckpt\"], or put them in "
+          "remote storage and set [platform.ray] runtime_env = { working_dir = \"s3://bucket/code.zip\" }.");
+}
+
+std::string package_summary(const Package& package) {
+  return std::to_string(package.entries().size()) + " entries, " + human_size(package.content_bytes()) +
+         " before compression";
+}
+
+}  // namespace
+
+void RayPlugin::init(const sdk::InitContext& context) {
+  host_ = context.host;
+  plugin_dir_ = context.plugin_dir;
+}
+
+RayClient RayPlugin::connect(const RayOptions& options) const {
+  return RayClient(resolve_endpoint(options), options, host_);
+}
+
+RayClient RayPlugin::connect(std::string_view options_json) const {
+  return connect(RayOptions::from(sdk::Options::parse(options_json)));
+}
+
+void RayPlugin::validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) {
+  sdk::Job job = sdk::parse_job(request.job_json);
+  validate_options(job.platform, out);
+  RayOptions options = RayOptions::from(job.platform);
+  std::error_code ec;
+  if (!has_remote_working_dir(options) && !job.working_dir.empty() &&
+      !std::filesystem::is_directory(job.working_dir, ec)) {
+    out.error("working_dir", "the working_dir '" + job.working_dir + "' is not a directory");
+  }
+  if (needs_gang_driver(job) && options.python.empty()) {
+    out.error("platform.ray.python", "a Python interpreter is needed to run a job with several replicas or roles");
+  }
+}
+
+RayPlugin::Prepared RayPlugin::prepare(const sdk::JobRequest& request) const {
+  Prepared p{sdk::parse_job(request.job_json), {}, ray_submission_id(request.submission_id), {}, {}};
+  p.options = RayOptions::from(p.job.platform);
+  if (!p.job.working_dir.empty() && !has_remote_working_dir(p.options)) {
+    p.working_dir = Package::scan(p.job.working_dir, p.options.excludes);
+  }
+  if (needs_gang_driver(p.job)) {
+    std::filesystem::path driver = std::filesystem::path(plugin_dir_) / kDriverDir / kDriverModule;
+    if (!std::filesystem::is_directory(driver)) {
+      throw sdk::Error(DLAUNCH_ERR_INTERNAL, "the ray plugin's job driver is missing (" + driver.string() +
+                                                 "); reinstall dlaunch's ray plugin");
+    }
+    p.driver = Package::scan(driver, {}, std::string(kDriverModule) + "/");
+  }
+  return p;
+}
+
+void RayPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out) {
+  Prepared p = prepare(request);
+  // Resolving the endpoint reads the token (to show that one would be sent) but connects to nothing.
+  RayClient client = connect(p.options);
+  SubmitInputs inputs{&p.job, &p.options, p.ray_id, std::string(request.submission_id), DLAUNCH_RAY_PLUGIN_VERSION,
+                      ServerVersion::newest(), "", ""};
+  std::string text = "# Ray dry run: nothing is sent. Ray " + inputs.server.ray_version +
+                     " assumed; on submit, fields the server does not know are left out.\n";
+  text += support::describe_request(client.get_request("/api/version")) + "\n";
+  auto describe_package = [&](const Package& package, const std::string& what) {
+    std::string zip = package.zip();
+    if (static_cast<int64_t>(zip.size()) >= p.options.upload_limit_bytes) {
+      refuse_oversized(package, what, zip.size(), p.options.upload_limit_bytes);
+    }
+    text += "# " + what + " " + package.root().string() + " -> " + package.name() + " (" + package_summary(package) +
+            "); uploaded only if the GET answers 404\n";
+    text += support::describe_request(client.get_request("/api/packages/gcs/" + package.name())) + "\n";
+    auto put = client.upload_request(package.name(), "<" + std::to_string(zip.size()) + " bytes of zip>");
+    text += support::describe_request(put) + "\n";
+    return package.uri();
+  };
+  if (p.working_dir) inputs.working_dir_uri = describe_package(*p.working_dir, "working_dir");
+  if (p.driver) inputs.driver_uri = describe_package(*p.driver, "driver");
+  SubmitBody body = build_submit_body(inputs);
+  auto post = client.submit_request(body.pretty_json);
+  text += support::describe_request(post);
+  out.write(text);
+}
+
+void RayPlugin::upload_if_missing(const RayClient& client, const Package& package, const std::string& what,
+                                  const RayOptions& options) const {
+  if (client.package_exists(package.name())) {
+    host_.info("ray: " + package.root().string() + " is already on the cluster as " + package.name() +
+               "; not uploading it again");
+    return;
+  }
+  std::string zip = package.zip();
+  if (static_cast<int64_t>(zip.size()) >= options.upload_limit_bytes) {
+    refuse_oversized(package, what, zip.size(), options.upload_limit_bytes);
+  }
+  host_.info("ray: uploading " + package.root().string() + " as " + package.name() + " (" + human_size(zip.size()) + ")");
+  client.upload_package(package.name(), std::move(zip));
+}
+
+std::string RayPlugin::submit(const sdk::JobRequest& request) {
+  if (request.submission_id.empty()) {
+    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "the host passed no submission_id; it is Ray's idempotency key");
+  }
+  Prepared p = prepare(request);
+  RayClient client = connect(p.options);
+  SubmitInputs inputs{&p.job, &p.options, p.ray_id, std::string(request.submission_id), DLAUNCH_RAY_PLUGIN_VERSION,
+                      client.version(), "", ""};
+  if (p.working_dir) {
+    upload_if_missing(client, *p.working_dir, "working_dir", p.options);
+    inputs.working_dir_uri = p.working_dir->uri();
+  }
+  if (p.driver) {
+    upload_if_missing(client, *p.driver, "driver", p.options);
+    inputs.driver_uri = p.driver->uri();
+  }
+  SubmitBody body = build_submit_body(inputs);
+  for (const auto& note : body.left_out) host_.warn("ray: " + note);
+  client.submit(p.ray_id, body.json);
+  return p.ray_id;
+}
+
+sdk::JobStatus RayPlugin::status(const sdk::JobRef& ref) {
+  return to_job_status(connect(ref.options_json).job(std::string(ref.native_id)));
+}
+
+void RayPlugin::logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& out) {
+  RayOptions options = RayOptions::from(sdk::Options::parse(ref.options_json));
+  RayClient client = connect(options);
+  std::string id(ref.native_id);
+  if (follow) {
+    follow_logs(client, id, options.poll_interval, host_, out);
+  } else {
+    out.write(client.logs(id));
+  }
+}
+
+void RayPlugin::stop(const sdk::JobRef& ref) {
+  std::string id(ref.native_id);
+  if (!connect(ref.options_json).stop(id)) host_.info("ray: job " + id + " had already ended");
+}
+
+void RayPlugin::delete_job(const sdk::JobRef& ref) {
+  RayClient client = connect(ref.options_json);
+  std::string id(ref.native_id);
+  ServerVersion server = client.version();
+  if (!server.has_delete()) {
+    throw sdk::Error(DLAUNCH_ERR_UNIMPLEMENTED, "Ray " + server.ray_version + " cannot delete jobs (needs Ray 2.6)");
+  }
+  sdk::JobStatus status = to_job_status(client.job(id));
+  if (!is_terminal(status.state)) {
+    throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "Ray job " + id + " is " + status.native_state +
+                                                          "; only ended jobs can be deleted. Stop it first: "
+                                                          "dlaunch stop ray:" + id);
+  }
+  client.remove(id);
+}
+
+void RayPlugin::list(std::string_view options_json, const sdk::StatusOut& out) {
+  rapidjson::Document jobs = connect(options_json).jobs();
+  std::vector<sdk::JobStatus> statuses;
+  for (const auto& details : jobs.GetArray()) statuses.push_back(to_job_status(details));
+  // dlaunch's jobs first, then the newest first.
+  std::stable_sort(statuses.begin(), statuses.end(), [](const sdk::JobStatus& a, const sdk::JobStatus& b) {
+    if (a.submitted_by_dlaunch != b.submitted_by_dlaunch) return a.submitted_by_dlaunch;
+    return a.start_time_ms > b.start_time_ms;
+  });
+  for (const auto& status : statuses) {
+    if (!out.report(status)) return;
+  }
+}
+
+}  // namespace dlaunch::ray

@@ -1,0 +1,72 @@
+// A small HTTP client over libcurl for the plugins that speak REST (ray, slurm). Not part of the SDK: a
+// static library linked into each plugin that needs it, so the core never links libcurl.
+#ifndef DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
+#define DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace dlaunch::support {
+
+struct HttpRequest {
+  std::string method = "GET";  // GET, POST, PUT, DELETE
+  std::string url;             // http(s)://host:port/path; with unix_socket set, the host part is ignored
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type;    // sets Content-Type when the body is non-empty
+};
+
+struct HttpOptions {
+  std::string unix_socket;                     // speak HTTP over this UNIX socket instead of TCP
+  bool verify_tls = true;                      // only an explicit user option turns it off
+  std::string ca_file;                         // extra CA bundle, for self-signed clusters
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
+  std::string user_agent = "dlaunch";
+  // Polled while a request is in flight (about every 100 ms); returning true aborts it. For Ctrl-C.
+  std::function<bool()> should_abort;
+};
+
+struct HttpResponse {
+  long status = 0;  // 0 when no response arrived (see transport_error)
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string transport_error;  // libcurl's message when the exchange failed (connect refused, timeout...)
+  bool timed_out = false;
+  bool aborted = false;  // should_abort returned true
+
+  bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }
+  bool transport_failed() const { return !transport_error.empty(); }
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Performs one exchange. Never throws for HTTP or transport failures: they are in the response.
+  HttpResponse send(const HttpRequest& request) const;
+
+  // Performs a GET and hands the body to `on_data` as it arrives (for streams); stops when it returns false.
+  // request_timeout does not apply (a stream may last); connect_timeout and should_abort do.
+  HttpResponse stream(const HttpRequest& request, const std::function<bool(std::string_view)>& on_data) const;
+
+  const HttpOptions& options() const { return options_; }
+
+ private:
+  HttpOptions options_;
+};
+
+// Renders a request as text for dry runs: "METHOD URL", headers (values of Authorization, X-*-Token and the
+// names in `secret_headers` as ***), a blank line, the body.
+std::string describe_request(const HttpRequest& request, const std::vector<std::string>& secret_headers = {});
+
+}  // namespace dlaunch::support
+
+#endif  // DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_

@@ -1,0 +1,30 @@
+#include "dlaunch_support/backoff.hpp"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+namespace dlaunch::support {
+
+std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int retry) {
+  using std::chrono::milliseconds;
+  int doublings = std::clamp(retry - 1, 0, 30);
+  auto exponential = policy.initial.count() << doublings;
+  auto ceiling = std::min<long long>(exponential, policy.cap.count());
+  thread_local std::minstd_rand random(std::random_device{}());
+  std::uniform_int_distribution<long long> jitter(ceiling / 2, ceiling);
+  return milliseconds(jitter(random));
+}
+
+bool sleep_unless_cancelled(std::chrono::milliseconds duration, const std::function<bool()>& cancelled) {
+  constexpr std::chrono::milliseconds kTick{100};
+  auto deadline = std::chrono::steady_clock::now() + duration;
+  while (true) {
+    if (cancelled && cancelled()) return false;
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::milliseconds::zero()) return true;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, kTick));
+  }
+}
+
+}  // namespace dlaunch::support

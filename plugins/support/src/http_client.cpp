@@ -1,0 +1,193 @@
+#include "dlaunch_support/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace dlaunch::support {
+namespace {
+
+// curl_global_init is not thread-safe: run it once per process, before the first handle.
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string trim(std::string_view text) {
+  auto begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string_view::npos) return {};
+  auto end = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+// Everything one exchange needs while libcurl runs it.
+struct Exchange {
+  HttpResponse response;
+  const std::function<bool(std::string_view)>* on_data = nullptr;  // streaming; else the body is collected
+  const std::function<bool()>* should_abort = nullptr;
+  bool stopped_by_reader = false;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  size_t bytes = size * count;
+  if (exchange->on_data == nullptr) {
+    exchange->response.body.append(data, bytes);
+    return bytes;
+  }
+  // Error answers are collected whole, so the caller gets the server's message rather than a stream.
+  long status = exchange->response.status;
+  if (status >= 300) {
+    exchange->response.body.append(data, bytes);
+    return bytes;
+  }
+  if (!(*exchange->on_data)(std::string_view(data, bytes))) {
+    exchange->stopped_by_reader = true;
+    return 0;  // makes libcurl end the transfer
+  }
+  return bytes;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  if (line.starts_with("HTTP/")) {
+    // A new response begins (e.g. after "100 Continue"): forget the previous one's headers.
+    exchange->response.headers.clear();
+    auto space = line.find(' ');
+    if (space != std::string_view::npos) exchange->response.status = std::atol(std::string(line.substr(space + 1, 3)).c_str());
+    return bytes;
+  }
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    exchange->response.headers.emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+  }
+  return bytes;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* exchange = static_cast<Exchange*>(user);
+  return (*exchange->should_abort)() ? 1 : 0;
+}
+
+struct CurlDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
+                     const std::function<bool(std::string_view)>* on_data) {
+  global_init_once();
+  Exchange exchange;
+  exchange.on_data = on_data;
+  std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
+  if (!handle) {
+    exchange.response.transport_error = "could not create a libcurl handle";
+    return exchange.response;
+  }
+  CURL* curl = handle.get();
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: we run inside a host process
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+  if (on_data == nullptr) {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
+  }
+  if (!options.unix_socket.empty()) curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+  if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+
+  if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
+    // POSTFIELDS sends the body (also an empty one, as Content-Length: 0) for POST and, with the custom
+    // method below, for PUT.
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+  }
+  if (request.method != "GET" && request.method != "POST") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  if (!request.body.empty() && !request.content_type.empty()) {
+    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+  }
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before large bodies
+  std::unique_ptr<curl_slist, SlistDeleter> header_list(headers);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
+
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+  if (options.should_abort) {
+    exchange.should_abort = &options.should_abort;
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
+
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  CURLcode code = curl_easy_perform(curl);
+  HttpResponse& response = exchange.response;
+  if (code == CURLE_WRITE_ERROR && exchange.stopped_by_reader) return response;  // the reader had enough
+  if (code != CURLE_OK) {
+    response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+    response.aborted = code == CURLE_ABORTED_BY_CALLBACK;
+    response.transport_error = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    return response;
+  }
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  response.status = status;
+  return response;
+}
+
+bool is_secret_header(const std::string& name, const std::vector<std::string>& secret_headers) {
+  std::string n = lower(name);
+  if (n.ends_with("authorization") || n == "cookie") return true;  // Authorization, Proxy-/X-Ray-Authorization
+  if (n.starts_with("x-") && n.ends_with("-token")) return true;
+  return std::any_of(secret_headers.begin(), secret_headers.end(),
+                     [&](const std::string& secret) { return lower(secret) == n; });
+}
+
+}  // namespace
+
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) { global_init_once(); }
+
+HttpClient::~HttpClient() = default;
+
+HttpResponse HttpClient::send(const HttpRequest& request) const { return perform(options_, request, nullptr); }
+
+HttpResponse HttpClient::stream(const HttpRequest& request,
+                                const std::function<bool(std::string_view)>& on_data) const {
+  return perform(options_, request, &on_data);
+}
+
+std::string describe_request(const HttpRequest& request, const std::vector<std::string>& secret_headers) {
+  std::string out = request.method + " " + request.url + "\n";
+  for (const auto& [name, value] : request.headers) {
+    out += name + ": " + (is_secret_header(name, secret_headers) ? std::string("***") : value) + "\n";
+  }
+  if (!request.body.empty() && !request.content_type.empty()) out += "Content-Type: " + request.content_type + "\n";
+  out += "\n";
+  out += request.body;
+  if (!request.body.empty() && request.body.back() != '\n') out += "\n";
+  return out;
+}
+
+}  // namespace dlaunch::support
