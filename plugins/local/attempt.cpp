@@ -1,0 +1,194 @@
+#include "attempt.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+
+#include "processes.hpp"
+#include "replica_process.hpp"
+
+namespace dlaunch::local {
+namespace {
+
+// How often the loop looks at the clock and at process groups when nothing else wakes it.
+constexpr int kPollMs = 100;
+// How long SIGKILLed processes get to disappear before the attempt gives up on them.
+constexpr auto kKillWait = std::chrono::seconds(5);
+// The exit code of a replica that could not be started, as a shell reports a missing command.
+constexpr int kCannotStart = 127;
+
+int exit_code_of(int wait_status) {
+  return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
+}  // namespace
+
+Attempt::Attempt(const JobPaths& paths, std::vector<ReplicaLaunch> launches, std::chrono::seconds stop_grace,
+                 SignalWatch& signals, const CombinedLog& combined, ReplicasChanged on_change)
+    : stop_grace_(stop_grace), signals_(signals), combined_(combined), on_change_(std::move(on_change)) {
+  replicas_.reserve(launches.size());
+  for (auto& launch : launches) {
+    ReplicaLog log(paths.replica_log(launch.role, launch.rank), launch.label());
+    ReplicaRecord record{launch.role, launch.rank, 0, 0, std::nullopt};
+    replicas_.push_back(Replica{std::move(launch), std::move(log), std::move(record), -1});
+  }
+}
+
+Attempt::~Attempt() { close_outputs(); }
+
+AttemptResult Attempt::run() {
+  for (auto& replica : replicas_) start(replica);
+  report_change();
+  while (!finished()) {
+    wait_for_events();
+    reap_children();
+    decide();
+  }
+  close_outputs();
+  return result_;
+}
+
+void Attempt::start(Replica& replica) {
+  try {
+    StartedReplica started = start_replica(replica.launch);
+    replica.record.pid = started.pid;
+    replica.record.start_ticks = process_start_ticks(started.pid).value_or(0);
+    replica.output_fd = started.output_fd;
+  } catch (const std::runtime_error& e) {
+    replica.log.note(e.what(), combined_);
+    on_exit(replica, kCannotStart);
+  }
+}
+
+void Attempt::wait_for_events() {
+  std::vector<pollfd> fds{{signals_.fd(), POLLIN, 0}};
+  std::vector<Replica*> readers;
+  for (auto& replica : replicas_) {
+    if (replica.output_fd < 0) continue;
+    fds.push_back({replica.output_fd, POLLIN, 0});
+    readers.push_back(&replica);
+  }
+  if (::poll(fds.data(), fds.size(), kPollMs) <= 0) return;
+  if (fds[0].revents != 0) signals_.drain();
+  for (size_t i = 0; i < readers.size(); ++i) {
+    if (fds[i + 1].revents != 0) read_output(*readers[i]);
+  }
+}
+
+void Attempt::read_output(Replica& replica) {
+  char buffer[16 * 1024];
+  while (true) {
+    ssize_t n = ::read(replica.output_fd, buffer, sizeof buffer);
+    if (n > 0) {
+      replica.log.append(std::string_view(buffer, static_cast<size_t>(n)), combined_);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    // End of output: every process of the replica closed the pipe (or it broke).
+    replica.log.finish(combined_);
+    ::close(replica.output_fd);
+    replica.output_fd = -1;
+    return;
+  }
+}
+
+void Attempt::reap_children() {
+  // The supervisor is a child subreaper: orphans of the replicas land here too and are reaped silently.
+  int status = 0;
+  pid_t pid;
+  while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    auto has_pid = [pid](const Replica& r) { return r.record.pid == pid; };
+    auto it = std::find_if(replicas_.begin(), replicas_.end(), has_pid);
+    if (it != replicas_.end()) on_exit(*it, exit_code_of(status));
+  }
+}
+
+void Attempt::on_exit(Replica& replica, int exit_code) {
+  replica.record.exit_code = exit_code;
+  if (exit_code != 0 && phase_ == Phase::kRunning && !failure_) {
+    std::string why = replica.launch.label() + " exited with code " + std::to_string(exit_code);
+    combined_.note(why);
+    failure_ = AttemptResult{AttemptResult::Kind::kFailed, exit_code, why};
+  }
+  report_change();
+}
+
+void Attempt::decide() {
+  auto now = std::chrono::steady_clock::now();
+  switch (phase_) {
+    case Phase::kRunning: {
+      auto driver_done = [](const Replica& r) { return !r.launch.driver || r.record.exit_code.has_value(); };
+      if (signals_.stop_requested()) {
+        begin_termination({AttemptResult::Kind::kStopped, 0, "stopped on request"});
+      } else if (failure_) {
+        begin_termination(*failure_);
+      } else if (std::all_of(replicas_.begin(), replicas_.end(), driver_done)) {
+        begin_termination({AttemptResult::Kind::kSucceeded, 0, ""});
+      }
+      break;
+    }
+    case Phase::kTerminating:
+      if (now >= phase_deadline_) {
+        signal_groups(SIGKILL);
+        phase_ = Phase::kKilling;
+        phase_deadline_ = now + kKillWait;
+      }
+      break;
+    case Phase::kKilling:
+      if (now >= phase_deadline_) {
+        combined_.note("some processes of the job did not die after SIGKILL; giving up on them");
+        phase_ = Phase::kAbandoned;
+      }
+      break;
+    case Phase::kAbandoned:
+      break;
+  }
+}
+
+void Attempt::begin_termination(AttemptResult result) {
+  result_ = std::move(result);
+  phase_ = Phase::kTerminating;
+  phase_deadline_ = std::chrono::steady_clock::now() + stop_grace_;
+  signal_groups(SIGTERM);
+}
+
+void Attempt::signal_groups(int signal) const {
+  for (const auto& replica : replicas_) {
+    if (replica.record.pid > 0) ::kill(-replica.record.pid, signal);
+  }
+}
+
+bool Attempt::finished() const {
+  if (phase_ == Phase::kRunning) return false;
+  if (phase_ == Phase::kAbandoned) return true;
+  return std::all_of(replicas_.begin(), replicas_.end(), [](const Replica& r) {
+    return r.record.exit_code.has_value() && !is_group_alive(r.record.pid);
+  });
+}
+
+void Attempt::close_outputs() {
+  // What is still buffered in a pipe is read before it is closed; a process that left the replica's group
+  // and still holds the pipe cannot keep the attempt open.
+  for (auto& replica : replicas_) {
+    if (replica.output_fd < 0) continue;
+    read_output(replica);
+    if (replica.output_fd < 0) continue;
+    replica.log.finish(combined_);
+    ::close(replica.output_fd);
+    replica.output_fd = -1;
+  }
+}
+
+void Attempt::report_change() const {
+  std::vector<ReplicaRecord> records;
+  for (const auto& replica : replicas_) records.push_back(replica.record);
+  on_change_(records);
+}
+
+}  // namespace dlaunch::local

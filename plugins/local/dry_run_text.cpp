@@ -1,0 +1,46 @@
+#include "dry_run_text.hpp"
+
+#include <map>
+
+#include "launch_plan.hpp"
+#include "local_options.hpp"
+#include "shell_quote.hpp"
+
+namespace dlaunch::local {
+namespace {
+
+constexpr const char* kPortPlaceholder = "<a free port, chosen when the job starts>";
+
+std::string summary(const sdk::Job& job, size_t processes) {
+  std::string text = "local: job " + job.name + ": " + std::to_string(processes) + " process" +
+                     (processes == 1 ? "" : "es") + " on this machine, each in its own process group\n";
+  text += "  failover: on a non-zero exit the whole job restarts, at most " + std::to_string(job.max_restarts) +
+          " time" + (job.max_restarts == 1 ? "" : "s") + "\n";
+  text += "  stop: SIGTERM, then SIGKILL after " + std::to_string(stop_grace(job.platform).count()) + " s\n";
+  return text;
+}
+
+std::string replica_text(const ReplicaLaunch& launch) {
+  std::string text = "\n" + launch.label() + (launch.driver ? " (driver)" : "") + "\n";
+  text += "  command: " + shell_join(launch.argv) + "\n";
+  text += "  working directory: " + shell_quote(launch.working_dir) + "\n";
+  text += "  environment:\n";
+  for (const auto& [name, value] : launch.env) {
+    // The placeholder is not a value a shell would see: print it as is.
+    text += "    " + name + "=" + (value == kPortPlaceholder ? value : shell_quote(value)) + "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string dry_run_text(const sdk::Job& job) {
+  std::map<std::string, std::string> ports;
+  for (const auto& role : job.roles) ports[role.name] = kPortPlaceholder;
+  auto launches = plan_launches(job, ports, 0);
+  std::string text = summary(job, launches.size());
+  for (const auto& launch : launches) text += replica_text(launch);
+  return text;
+}
+
+}  // namespace dlaunch::local

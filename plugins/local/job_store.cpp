@@ -1,0 +1,101 @@
+#include "job_store.hpp"
+
+#include <dlaunch/plugin.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+#include "files.hpp"
+#include "job_state.hpp"
+
+namespace dlaunch::local {
+namespace {
+
+// Hex digits of the submission hash used in a native id: the short form first, longer ones on collision.
+constexpr size_t kHashDigits[] = {6, 8, 10, 12, 16};
+
+std::string hex_hash(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a: stable across builds and machines
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char digits[17];
+  std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(hash));
+  return digits;
+}
+
+// A submission without an id (a host that gives none) is never a retry: it gets a random one.
+std::string effective_submission_id(std::string_view submission_id) {
+  if (!submission_id.empty()) return std::string(submission_id);
+  std::random_device random;
+  return std::to_string(random()) + "-" + std::to_string(random());
+}
+
+bool belongs_to(const JobPaths& paths, std::string_view submission_id) {
+  auto recorded = read_file(paths.submission_id());
+  return recorded && *recorded == submission_id;
+}
+
+void write_new_job(const std::filesystem::path& dir, const std::string& job_name, std::string_view job_json,
+                   std::string_view submission_id) {
+  JobPaths staged(dir);
+  std::filesystem::create_directories(staged.logs_dir());
+  write_file_atomically(staged.job_document(), job_json);
+  write_file_atomically(staged.submission_id(), submission_id);
+  JobState state;
+  state.name = job_name;
+  state.submitted_ms = now_ms();
+  save_state(staged.state(), state);
+}
+
+// Moves the staged directory to `target`. False when `target` already exists.
+bool publish(const std::filesystem::path& staged, const std::filesystem::path& target) {
+  if (::rename(staged.c_str(), target.c_str()) == 0) return true;
+  int error = errno;
+  std::filesystem::remove_all(staged);
+  if (error == EEXIST || error == ENOTEMPTY) return false;
+  throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot create " + target.string() + ": " + std::strerror(error));
+}
+
+}  // namespace
+
+CreatedJob create_job(const std::filesystem::path& state_dir, const std::string& job_name, std::string_view job_json,
+                      std::string_view submission_id) {
+  const std::string submission = effective_submission_id(submission_id);
+  const std::string hash = hex_hash(submission);
+  const std::string base = job_name.empty() ? "job" : job_name;
+  std::filesystem::create_directories(jobs_dir(state_dir));
+  for (size_t digits : kHashDigits) {
+    JobPaths paths(jobs_dir(state_dir) / (base + "-" + hash.substr(0, digits)));
+    if (std::filesystem::exists(paths.dir())) {
+      if (belongs_to(paths, submission)) return {paths, false};
+      continue;
+    }
+    // Dot-prefixed, so list_job_ids never sees a half-built job.
+    auto staged = jobs_dir(state_dir) / ("." + paths.native_id() + ".staging-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(staged);
+    write_new_job(staged, base, job_json, submission);
+    if (publish(staged, paths.dir())) return {paths, true};
+    if (belongs_to(paths, submission)) return {paths, false};  // a concurrent retry of this submission won
+  }
+  throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot find a free id for job '" + base + "' in " + state_dir.string());
+}
+
+std::vector<std::string> list_job_ids(const std::filesystem::path& state_dir) {
+  std::vector<std::string> ids;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(jobs_dir(state_dir), error)) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_directory() && is_native_id(name)) ids.push_back(name);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace dlaunch::local

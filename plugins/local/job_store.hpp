@@ -1,0 +1,31 @@
+// The jobs under state_dir/jobs: creating one for a submission (idempotently) and enumerating them.
+#ifndef DLAUNCH_LOCAL_JOB_STORE_HPP_
+#define DLAUNCH_LOCAL_JOB_STORE_HPP_
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "job_paths.hpp"
+
+namespace dlaunch::local {
+
+struct CreatedJob {
+  JobPaths paths;
+  bool is_new = false;  // false: this submission was already made; `paths` is its job
+};
+
+// Creates the directory of a new PENDING job named `job_name` with its document, or finds the job an earlier
+// call with the same `submission_id` created. The native id is the job's name plus a short hash of the
+// submission id (e.g. "mnist-ddp-7f3a9c"), lengthened in the rare case two submissions collide. The
+// directory appears complete or not at all (it is built aside and renamed into place).
+CreatedJob create_job(const std::filesystem::path& state_dir, const std::string& job_name, std::string_view job_json,
+                      std::string_view submission_id);
+
+// The native ids of every job, sorted.
+std::vector<std::string> list_job_ids(const std::filesystem::path& state_dir);
+
+}  // namespace dlaunch::local
+
+#endif  // DLAUNCH_LOCAL_JOB_STORE_HPP_

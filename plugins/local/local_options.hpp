@@ -1,0 +1,23 @@
+// The options of [platform.local], shared by the plugin (which declares them) and the supervisor.
+#ifndef DLAUNCH_LOCAL_LOCAL_OPTIONS_HPP_
+#define DLAUNCH_LOCAL_LOCAL_OPTIONS_HPP_
+
+#include <dlaunch/job_document.hpp>
+
+#include <chrono>
+
+// A macro so the declared default (a JSON text) and the number used in code are the same literal.
+#define DLAUNCH_LOCAL_DEFAULT_STOP_GRACE_SECONDS 10
+
+namespace dlaunch::local {
+
+inline constexpr const char* kStopGraceOption = "stop_grace_seconds";
+
+// How long replicas get between SIGTERM and SIGKILL when the job is stopped or ends.
+inline std::chrono::seconds stop_grace(const sdk::Options& options) {
+  return std::chrono::seconds(options.integer(kStopGraceOption, DLAUNCH_LOCAL_DEFAULT_STOP_GRACE_SECONDS));
+}
+
+}  // namespace dlaunch::local
+
+#endif  // DLAUNCH_LOCAL_LOCAL_OPTIONS_HPP_

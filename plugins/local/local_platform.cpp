@@ -1,0 +1,106 @@
+#include "local_platform.hpp"
+
+#include <dlaunch/job_document.hpp>
+
+#include "dry_run_text.hpp"
+#include "job_checks.hpp"
+#include "job_control.hpp"
+#include "job_store.hpp"
+#include "log_stream.hpp"
+#include "supervisor_launcher.hpp"
+
+namespace dlaunch::local {
+namespace {
+
+sdk::JobStatus host_status(const std::string& native_id, const JobState& state) {
+  sdk::JobStatus status;
+  status.native_id = native_id;
+  status.name = state.name;
+  status.state = host_state(state.state);
+  if (state.state == RunState::kSucceeded || state.state == RunState::kFailed) status.exit_code = state.exit_code;
+  status.restarts = state.restarts;
+  status.native_state = state_name(state.state);
+  status.message = state.message;
+  status.submitted_by_dlaunch = true;  // every job in this plugin's state directory came through submit
+  status.start_time_ms = state.started_ms != 0 ? state.started_ms : state.submitted_ms;
+  status.end_time_ms = state.ended_ms;
+  return status;
+}
+
+}  // namespace
+
+void LocalPlatform::init(const sdk::InitContext& context) {
+  if (context.state_dir.empty()) throw sdk::Error(DLAUNCH_ERR_INTERNAL, "the host gave no state directory");
+  host_ = context.host;
+  state_dir_ = context.state_dir;
+  supervisor_ = std::filesystem::path(context.plugin_dir) / DLAUNCH_LOCAL_SUPERVISOR_NAME;
+}
+
+void LocalPlatform::validate(const sdk::JobRequest& job, const sdk::DiagnosticsOut& out) {
+  check_job(sdk::parse_job(job.job_json), out);
+}
+
+void LocalPlatform::dry_run(const sdk::JobRequest& job, const sdk::TextOut& out) {
+  out.write(dry_run_text(sdk::parse_job(job.job_json)));
+}
+
+std::string LocalPlatform::submit(const sdk::JobRequest& request) {
+  sdk::Job job = sdk::parse_job(request.job_json);
+  if (!std::filesystem::exists(supervisor_)) {
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "the local platform's supervisor " + supervisor_.string() +
+                                               " is missing; reinstall dlaunch's local plugin");
+  }
+  CreatedJob created = create_job(state_dir_, job.name, request.job_json, request.submission_id);
+  if (!created.is_new) return created.paths.native_id();
+  try {
+    launch_supervisor(supervisor_, created.paths);
+  } catch (const sdk::Error&) {
+    // Nothing runs: forget the job, so that retrying this submission tries again.
+    std::filesystem::remove_all(created.paths.dir());
+    throw;
+  }
+  host_.debug("local: job " + created.paths.native_id() + " runs under " + created.paths.dir().string());
+  return created.paths.native_id();
+}
+
+sdk::JobStatus LocalPlatform::status(const sdk::JobRef& job) {
+  JobPaths paths = JobPaths::of(state_dir_, job.native_id);
+  return host_status(paths.native_id(), observe(paths));
+}
+
+void LocalPlatform::logs(const sdk::JobRef& job, bool follow, const sdk::TextOut& out) {
+  stream_logs(JobPaths::of(state_dir_, job.native_id), follow, host_, out);
+}
+
+void LocalPlatform::stop(const sdk::JobRef& job) { stop_job(JobPaths::of(state_dir_, job.native_id)); }
+
+void LocalPlatform::delete_job(const sdk::JobRef& job) {
+  JobPaths paths = JobPaths::of(state_dir_, job.native_id);
+  JobState recorded = read_state(paths);
+  if (is_lost(recorded)) {
+    end_leftovers(paths, RunState::kFailed, "deleted after its supervisor was lost");
+  } else if (!is_terminal(recorded.state)) {
+    throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "job '" + paths.native_id() + "' is " +
+                                                          state_name(recorded.state) +
+                                                          "; stop it first (dlaunch stop local:" +
+                                                          paths.native_id() + ")");
+  }
+  std::filesystem::remove_all(paths.dir());
+}
+
+void LocalPlatform::list(std::string_view /*options_json*/, const sdk::StatusOut& out) {
+  for (const auto& id : list_job_ids(state_dir_)) {
+    sdk::JobStatus status;
+    try {
+      status = host_status(id, observe(JobPaths::of(state_dir_, id)));
+    } catch (const sdk::Error& e) {
+      // One damaged or vanishing job must not hide the others.
+      status.native_id = id;
+      status.message = e.what();
+      status.submitted_by_dlaunch = true;
+    }
+    if (!out.report(status)) return;
+  }
+}
+
+}  // namespace dlaunch::local

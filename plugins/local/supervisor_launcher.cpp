@@ -1,0 +1,71 @@
+#include "supervisor_launcher.hpp"
+
+#include <dlaunch/plugin.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "job_state.hpp"
+
+extern char** environ;
+
+namespace dlaunch::local {
+namespace {
+
+pid_t spawn_detached(const std::filesystem::path& executable, const JobPaths& paths) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0);
+  }
+  // A descriptor of the host left open in the long-lived supervisor (say, the pipe a test reads dlaunch's
+  // output from) would keep it open long after dlaunch has exited.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &all);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::string program = executable.string();
+  std::string job_dir = paths.dir().string();
+  char* argv[] = {program.data(), job_dir.data(), nullptr};
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, program.c_str(), &actions, &attributes, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (rc != 0) {
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot start the local supervisor " + program + ": " + std::strerror(rc));
+  }
+  return pid;
+}
+
+// The supervisor's first process exits as soon as the real one has taken over.
+void wait_for_exit(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  // ECHILD (a host that ignores SIGCHLD reaps it itself) is fine: state.json tells what happened.
+}
+
+}  // namespace
+
+void launch_supervisor(const std::filesystem::path& executable, const JobPaths& paths) {
+  wait_for_exit(spawn_detached(executable, paths));
+  JobState state = load_state(paths.state());
+  if (state.supervisor_pid != 0) return;
+  if (!state.message.empty()) throw sdk::Error(DLAUNCH_ERR_INTERNAL, state.message);
+  throw sdk::Error(DLAUNCH_ERR_INTERNAL,
+                   "the local supervisor " + executable.string() + " exited before taking the job over");
+}
+
+}  // namespace dlaunch::local

@@ -1,0 +1,146 @@
+// Controlling jobs from outside: stop, delete, a lost supervisor, idempotent submit, list, unknown ids.
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "local/local_platform_test.hpp"
+
+namespace dlaunch::test {
+namespace {
+
+using ControlTest = LocalPlatformTest;
+using std::chrono::steady_clock;
+
+// A replica that starts a grandchild in its process group and records both pids.
+TestRole sleeper(const std::string& name, int64_t replicas = 1) {
+  return shell_role(name, "sleep 600 & echo $! > " + name + "-sleep-$RANK.pid; echo $$ > " + name +
+                              "-shell-$RANK.pid; wait",
+                    replicas);
+}
+
+TEST_F(ControlTest, StopEndsEveryProcessOfTheJob) {
+  std::string id = submit(job_with({sleeper("trainer", 2)}));
+  std::vector<pid_t> pids;
+  for (const char* file : {"trainer-sleep-0.pid", "trainer-shell-0.pid", "trainer-sleep-1.pid",
+                           "trainer-shell-1.pid"}) {
+    pids.push_back(read_pid_file(path(file)));
+    ASSERT_GT(pids.back(), 0) << file;
+  }
+  auto started = steady_clock::now();
+  CallResult result = client().stop(id);
+  ASSERT_TRUE(result.ok()) << result.message;
+  EXPECT_LT(steady_clock::now() - started, std::chrono::seconds(5));
+
+  JobStatusCopy status;
+  ASSERT_TRUE(client().status(id, &status).ok());
+  EXPECT_EQ(status.state, DLAUNCH_STATE_STOPPED);
+  EXPECT_FALSE(status.exit_code.has_value());
+  for (pid_t pid : pids) EXPECT_FALSE(is_running(pid)) << "pid " << pid << " survived stop";
+}
+
+TEST_F(ControlTest, StopKillsAReplicaThatIgnoresSigtermAfterTheGracePeriod) {
+  TestJob job = job_with({shell_role("stubborn", "trap '' TERM; echo $$ > stubborn.pid; "
+                                                 "while true; do sleep 0.1; done")});
+  job.stop_grace_seconds = 1;
+  std::string id = submit(job);
+  pid_t shell = read_pid_file(path("stubborn.pid"));
+  ASSERT_GT(shell, 0);
+  auto started = steady_clock::now();
+  ASSERT_TRUE(client().stop(id).ok());
+  auto took = steady_clock::now() - started;
+  EXPECT_GE(took, std::chrono::seconds(1));
+  EXPECT_LT(took, std::chrono::seconds(8));
+  EXPECT_FALSE(is_running(shell));
+  EXPECT_EQ(client().wait_until_terminal(id).state, DLAUNCH_STATE_STOPPED);
+}
+
+TEST_F(ControlTest, StoppingAFinishedJobLeavesItAsItWas) {
+  std::string id = submit(job_with({shell_role("trainer", "true")}));
+  ASSERT_EQ(client().wait_until_terminal(id).state, DLAUNCH_STATE_SUCCEEDED);
+  CallResult result = client().stop(id);
+  EXPECT_TRUE(result.ok()) << result.message;
+  JobStatusCopy status;
+  ASSERT_TRUE(client().status(id, &status).ok());
+  EXPECT_EQ(status.state, DLAUNCH_STATE_SUCCEEDED);
+}
+
+TEST_F(ControlTest, DeleteRefusesARunningJobAndForgetsAFinishedOne) {
+  std::string id = submit(job_with({sleeper("trainer")}));
+  ASSERT_GT(read_pid_file(path("trainer-shell-0.pid")), 0);
+  CallResult refused = client().delete_job(id);
+  EXPECT_EQ(refused.code, DLAUNCH_ERR_FAILED_PRECONDITION);
+  EXPECT_NE(refused.message.find("stop it first"), std::string::npos) << refused.message;
+
+  ASSERT_TRUE(client().stop(id).ok());
+  CallResult deleted = client().delete_job(id);
+  EXPECT_TRUE(deleted.ok()) << deleted.message;
+  JobStatusCopy status;
+  EXPECT_EQ(client().status(id, &status).code, DLAUNCH_ERR_NOT_FOUND);
+}
+
+TEST_F(ControlTest, JobWhoseSupervisorDiedIsFailedAndStopEndsWhatItLeft) {
+  // The replica's parent is the supervisor; the shell becomes `sleep` (same pid) once both files are written.
+  std::string id = submit(job_with({shell_role("trainer", "echo $PPID > supervisor.pid; echo $$ > replica.pid; "
+                                                          "exec sleep 600")}));
+  pid_t supervisor = read_pid_file(path("supervisor.pid"));
+  pid_t replica = read_pid_file(path("replica.pid"));
+  ASSERT_GT(supervisor, 0);
+  ASSERT_GT(replica, 0);
+  ASSERT_EQ(::kill(supervisor, SIGKILL), 0);
+  while (is_running(supervisor)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+  JobStatusCopy status;
+  ASSERT_TRUE(client().status(id, &status).ok());
+  EXPECT_EQ(status.state, DLAUNCH_STATE_FAILED);
+  EXPECT_NE(status.message.find("supervisor"), std::string::npos) << status.message;
+
+  std::vector<JobStatusCopy> jobs;
+  ASSERT_TRUE(client().list(&jobs).ok());
+  auto listed = std::find_if(jobs.begin(), jobs.end(), [&](const auto& job) { return job.native_id == id; });
+  ASSERT_NE(listed, jobs.end());
+  EXPECT_EQ(listed->state, DLAUNCH_STATE_FAILED);
+
+  // Without a supervisor, stop ends the replica's process group recorded in the job's state.
+  ASSERT_TRUE(client().stop(id).ok());
+  EXPECT_FALSE(is_running(replica));
+  ASSERT_TRUE(client().status(id, &status).ok());
+  EXPECT_EQ(status.state, DLAUNCH_STATE_STOPPED);
+}
+
+TEST_F(ControlTest, SubmitIsIdempotentPerSubmissionId) {
+  TestJob job = job_with({shell_role("trainer", "true")});
+  const std::string submission = new_submission_id();
+  std::string first, second;
+  ASSERT_TRUE(client().submit(job.json(), submission, &first).ok());
+  ASSERT_TRUE(client().submit(job.json(), submission, &second).ok());
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(first.rfind("test-job-", 0), 0u) << first;
+
+  std::string other;
+  ASSERT_TRUE(client().submit(job.json(), new_submission_id(), &other).ok());
+  EXPECT_NE(other, first);
+  std::vector<JobStatusCopy> jobs;
+  ASSERT_TRUE(client().list(&jobs).ok());
+  for (const std::string& expected : {first, other}) {
+    auto count = std::count_if(jobs.begin(), jobs.end(), [&](const auto& job) { return job.native_id == expected; });
+    EXPECT_EQ(count, 1) << expected;
+  }
+  for (const auto& listed : jobs) {
+    EXPECT_TRUE(listed.submitted_by_dlaunch);
+    EXPECT_EQ(listed.name, "test-job");
+  }
+}
+
+TEST_F(ControlTest, UnknownOrMalformedJobIdsAreNotFound) {
+  JobStatusCopy status;
+  EXPECT_EQ(client().status("no-such-job-123456", &status).code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(client().status("../jobs", &status).code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(client().stop("no-such-job-123456").code, DLAUNCH_ERR_NOT_FOUND);
+  std::string logs;
+  EXPECT_EQ(client().logs("no-such-job-123456", false, &logs).code, DLAUNCH_ERR_NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace dlaunch::test
