@@ -19,6 +19,8 @@ namespace {
 constexpr int kPollMs = 100;
 // How long SIGKILLed processes get to disappear before the attempt gives up on them.
 constexpr auto kKillWait = std::chrono::seconds(5);
+// Reads of one replica's output per wake-up (of 16 KiB each).
+constexpr int kMaxReadsPerWake = 16;
 // The exit code of a replica that could not be started, as a shell reports a missing command.
 constexpr int kCannotStart = 127;
 
@@ -39,7 +41,11 @@ Attempt::Attempt(const JobPaths& paths, std::vector<ReplicaLaunch> launches, std
   }
 }
 
-Attempt::~Attempt() { close_outputs(); }
+Attempt::~Attempt() {
+  // Only an exception (the supervisor failing) gets here with the attempt unfinished: leave no process behind.
+  if (!finished()) signal_groups(SIGKILL);
+  close_outputs();
+}
 
 AttemptResult Attempt::run() {
   for (auto& replica : replicas_) start(replica);
@@ -82,7 +88,8 @@ void Attempt::wait_for_events() {
 
 void Attempt::read_output(Replica& replica) {
   char buffer[16 * 1024];
-  while (true) {
+  // Bounded, so one replica that writes without pause cannot starve the others (or the signals).
+  for (int reads = 0; reads < kMaxReadsPerWake; ++reads) {
     ssize_t n = ::read(replica.output_fd, buffer, sizeof buffer);
     if (n > 0) {
       replica.log.append(std::string_view(buffer, static_cast<size_t>(n)), combined_);

@@ -17,6 +17,7 @@ std::string summary(const sdk::Job& job, size_t processes) {
   text += "  failover: on a non-zero exit the whole job restarts, at most " + std::to_string(job.max_restarts) +
           " time" + (job.max_restarts == 1 ? "" : "s") + "\n";
   text += "  stop: SIGTERM, then SIGKILL after " + std::to_string(stop_grace(job.platform).count()) + " s\n";
+  text += "  environment: the one dlaunch runs in, plus each process's variables below\n";
   return text;
 }
 

@@ -63,14 +63,14 @@ std::optional<ProcStat> read_stat(pid_t pid) {
 
 std::optional<uint64_t> process_start_ticks(pid_t pid) {
   auto stat = read_stat(pid);
-  if (!stat || !stat->is_running()) return std::nullopt;
+  if (!stat) return std::nullopt;
   return stat->start_ticks;
 }
 
 bool is_same_process_alive(pid_t pid, uint64_t start_ticks) {
   if (pid <= 0) return false;
-  auto ticks = process_start_ticks(pid);
-  return ticks && *ticks == start_ticks;
+  auto stat = read_stat(pid);
+  return stat && stat->is_running() && stat->start_ticks == start_ticks;
 }
 
 bool is_group_alive(pid_t pgid) {

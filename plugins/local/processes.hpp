@@ -12,11 +12,11 @@
 
 namespace dlaunch::local {
 
-// The start time (clock ticks after boot) of a live process, or nullopt when `pid` does not exist or is a
-// zombie. Pids are reused; a pid together with its start time names one process for good.
+// The start time (clock ticks after boot) of process `pid` (a zombie too), or nullopt when there is none.
+// Pids are reused; a pid together with its start time names one process for good.
 std::optional<uint64_t> process_start_ticks(pid_t pid);
 
-// True when `pid` is still the process that had `start_ticks`.
+// True when `pid` is still the process that had `start_ticks`, and it runs (is not a zombie).
 bool is_same_process_alive(pid_t pid, uint64_t start_ticks);
 
 // True while a process of group `pgid` still runs (zombies do not count).

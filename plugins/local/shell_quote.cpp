@@ -5,11 +5,18 @@
 
 namespace dlaunch::local {
 
+namespace {
+
+// Characters no POSIX shell treats specially anywhere in a word.
+bool is_plain(char c) {
+  constexpr std::string_view kPlainPunctuation = "@%+=:,./_-";
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || kPlainPunctuation.find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
 std::string shell_quote(std::string_view word) {
-  auto plain = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
-  };
-  if (!word.empty() && std::all_of(word.begin(), word.end(), plain)) return std::string(word);
+  if (!word.empty() && std::all_of(word.begin(), word.end(), is_plain)) return std::string(word);
   std::string quoted = "'";
   for (char c : word) {
     if (c == '\'') {

@@ -78,8 +78,8 @@ int Supervisor::run() {
       finish(RunState::kFailed, result.exit_code, result.message);
       break;
     }
-    combined_.note(result.message + "; restarting the job (restart " + std::to_string(state_.restarts + 1) +
-                   " of " + std::to_string(max_restarts) + ")");
+    combined_.note("restarting the job (restart " + std::to_string(state_.restarts + 1) + " of " +
+                   std::to_string(max_restarts) + ")");
   }
   return 0;
 }
