@@ -1,14 +1,26 @@
-# dlaunch_add_plugin(<target> ID <id> [VERSION <v>] [DESCRIPTION <text>] SOURCES <src>...)
+# dlaunch_add_plugin(<target> ID <id> [VERSION <v>] [DESCRIPTION <text>] SOURCES <src>...
+#                    [OUTPUT_DIRECTORY <dir>] [NO_INSTALL]
+#                    [ABI_MAJOR <n>] [ABI_MINOR <n>] [MIN_HOST_MINOR <n>])
 #
 # Builds a dlaunch platform plugin: a shared library that exports only `dlaunch_plugin_entry` (hidden
 # visibility plus a version script), placed with a generated manifest in <plugin dir>/<id>/, and installed
-# the same way.
+# the same way. OUTPUT_DIRECTORY replaces <plugin dir> (tests build plugins apart from the real ones); the
+# ABI_* values only change what the manifest claims (tests of the host's refusals).
 include_guard(GLOBAL)
 
 set(_dlaunch_plugin_cmake_dir ${CMAKE_CURRENT_LIST_DIR})
 
+# The ABI version, read from the one place that defines it.
+file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/../sdk/include/dlaunch/plugin.h _dlaunch_abi_lines
+     REGEX "^#define DLAUNCH_ABI_(MAJOR|MINOR) [0-9]+$")
+foreach(line IN LISTS _dlaunch_abi_lines)
+  string(REGEX MATCH "DLAUNCH_ABI_(MAJOR|MINOR) ([0-9]+)" _ "${line}")
+  set(DLAUNCH_SDK_ABI_${CMAKE_MATCH_1} ${CMAKE_MATCH_2})
+endforeach()
+
 function(dlaunch_add_plugin target)
-  cmake_parse_arguments(PLUGIN "" "ID;VERSION;DESCRIPTION" "SOURCES" ${ARGN})
+  cmake_parse_arguments(PLUGIN "NO_INSTALL"
+    "ID;VERSION;DESCRIPTION;OUTPUT_DIRECTORY;ABI_MAJOR;ABI_MINOR;MIN_HOST_MINOR" "SOURCES" ${ARGN})
   if(NOT PLUGIN_ID)
     message(FATAL_ERROR "dlaunch_add_plugin(${target}): ID is required")
   endif()
@@ -18,7 +30,21 @@ function(dlaunch_add_plugin target)
   if(NOT DEFINED DLAUNCH_PLUGIN_OUTPUT_DIR)
     set(DLAUNCH_PLUGIN_OUTPUT_DIR ${CMAKE_BINARY_DIR}/plugins)
   endif()
-  set(out_dir ${DLAUNCH_PLUGIN_OUTPUT_DIR}/${PLUGIN_ID})
+  if(PLUGIN_OUTPUT_DIRECTORY)
+    set(out_dir ${PLUGIN_OUTPUT_DIRECTORY}/${PLUGIN_ID})
+  else()
+    set(out_dir ${DLAUNCH_PLUGIN_OUTPUT_DIR}/${PLUGIN_ID})
+  endif()
+  # The manifest claims the ABI the SDK header defines, unless a test asks for another claim.
+  if(NOT DEFINED PLUGIN_ABI_MAJOR)
+    set(PLUGIN_ABI_MAJOR ${DLAUNCH_SDK_ABI_MAJOR})
+  endif()
+  if(NOT DEFINED PLUGIN_ABI_MINOR)
+    set(PLUGIN_ABI_MINOR ${DLAUNCH_SDK_ABI_MINOR})
+  endif()
+  if(NOT DEFINED PLUGIN_MIN_HOST_MINOR)
+    set(PLUGIN_MIN_HOST_MINOR 0)
+  endif()
 
   add_library(${target} MODULE ${PLUGIN_SOURCES})
   target_link_libraries(${target} PRIVATE dlaunch::sdk)
@@ -37,9 +63,12 @@ function(dlaunch_add_plugin target)
   set(DLAUNCH_MANIFEST_LIBRARY libdlaunch-${PLUGIN_ID}.so)
   set(DLAUNCH_MANIFEST_VERSION ${PLUGIN_VERSION})
   set(DLAUNCH_MANIFEST_DESCRIPTION "${PLUGIN_DESCRIPTION}")
+  set(DLAUNCH_MANIFEST_ABI_MAJOR ${PLUGIN_ABI_MAJOR})
+  set(DLAUNCH_MANIFEST_ABI_MINOR ${PLUGIN_ABI_MINOR})
+  set(DLAUNCH_MANIFEST_MIN_HOST_MINOR ${PLUGIN_MIN_HOST_MINOR})
   configure_file(${_dlaunch_plugin_cmake_dir}/plugin.json.in ${out_dir}/plugin.json @ONLY)
 
-  if(DEFINED DLAUNCH_PLUGIN_INSTALL_DIR)
+  if(DEFINED DLAUNCH_PLUGIN_INSTALL_DIR AND NOT PLUGIN_NO_INSTALL)
     install(TARGETS ${target} LIBRARY DESTINATION ${DLAUNCH_PLUGIN_INSTALL_DIR}/${PLUGIN_ID}
             COMPONENT plugin-${PLUGIN_ID})
     install(FILES ${out_dir}/plugin.json DESTINATION ${DLAUNCH_PLUGIN_INSTALL_DIR}/${PLUGIN_ID}

@@ -1,0 +1,80 @@
+// The dlaunch command line: shared pieces of every command.
+#ifndef DLAUNCH_APPS_CLI_HPP_
+#define DLAUNCH_APPS_CLI_HPP_
+
+#include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/orchestrator.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dlaunch::cli {
+
+namespace po = boost::program_options;
+
+enum class OutputFormat { kText, kJson };
+
+// Options every command accepts.
+struct GlobalOptions {
+  std::vector<std::string> plugin_dirs;
+  std::string config_file;
+  bool verbose = false;
+};
+
+// A command's parsed command line.
+struct ParsedArgs {
+  po::variables_map values;
+  GlobalOptions global;
+  bool help = false;
+};
+
+// Thrown for usage errors; main prints it with the command's usage and exits 64.
+struct UsageError {
+  std::string message;
+};
+
+// Parses `args` (the words after the command name) against the command's own options and positionals plus
+// the global options. Throws UsageError.
+ParsedArgs parse(const std::vector<std::string>& args, const po::options_description& own,
+                 const po::positional_options_description& positional);
+
+// Adds --output text|json to `options`; reads it back.
+void add_output_option(po::options_description& options);
+OutputFormat output_format(const po::variables_map& values);
+
+// Builds the orchestrator from the global options and the configuration file. On a broken configuration
+// prints its diagnostics and returns nullopt (exit 65).
+std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global);
+
+// Printing. Diagnostics and errors go to stderr, compiler style.
+void print_diagnostics(const Diagnostics& diagnostics);
+int report_failure(const Failure& failure);  // prints "dlaunch: error: ..." and returns its exit code
+void print_help(const std::string& usage, const po::options_description& options);
+
+// The exit code of `dlaunch run --wait` / `status --wait` for a finished job.
+int exit_code_of_job(const JobStatus& status);
+
+// "RUNNING", "FAILED (exit 3)", "SUCCEEDED after 1 restart"...
+std::string describe_state(const JobStatus& status);
+
+// Waits for a job, showing progress: a spinner line on a terminal, a line per state change otherwise.
+Result<JobStatus> wait_with_progress(Orchestrator& orchestrator, const JobHandle& handle);
+
+// Command entry points. Each returns the process exit code.
+int run_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
+int status_command(const std::vector<std::string>& args);
+int logs_command(const std::vector<std::string>& args);
+int stop_command(const std::vector<std::string>& args);
+int delete_command(const std::vector<std::string>& args);
+int list_command(const std::vector<std::string>& args);
+int plugins_command(const std::vector<std::string>& args);
+int schema_command(const std::vector<std::string>& args);
+int version_command(const std::vector<std::string>& args);
+
+}  // namespace dlaunch::cli
+
+#endif  // DLAUNCH_APPS_CLI_HPP_

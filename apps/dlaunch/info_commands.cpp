@@ -1,0 +1,172 @@
+// dlaunch plugins list|info, dlaunch schema, dlaunch version: what is installed and what a spec may say.
+#include <dlaunch/core/job_schema.hpp>
+#include <dlaunch/core/orchestrator.hpp>
+#include <dlaunch/plugin.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli.hpp"
+#include "json_writer.hpp"
+
+namespace dlaunch::cli {
+namespace {
+
+std::string abi_text(uint32_t major, uint32_t minor) { return std::to_string(major) + "." + std::to_string(minor); }
+
+void print_manifest_json(JsonOut& json, const PluginManifest& m) {
+  json.w().StartObject();
+  json.field("id", m.id);
+  json.field("version", m.version);
+  json.field("description", m.description);
+  json.field("abi", abi_text(m.abi_major, m.abi_minor));
+  json.field("library", m.library.string());
+  json.field("manifest", m.manifest_path.string());
+  json.w().EndObject();
+}
+
+int plugins_list(Orchestrator& orchestrator, OutputFormat format) {
+  const PluginCatalog& catalog = orchestrator.catalog();
+  if (format == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartObject();
+    json.key("plugins");
+    json.w().StartArray();
+    for (const auto& m : catalog.plugins()) print_manifest_json(json, m);
+    json.w().EndArray();
+    json.key("shadowed");
+    json.w().StartArray();
+    for (const auto& m : catalog.shadowed()) print_manifest_json(json, m);
+    json.w().EndArray();
+    json.key("problems");
+    json.w().StartArray();
+    for (const auto& p : catalog.problems()) {
+      json.w().StartObject();
+      json.field("path", p.path.string());
+      json.field("message", p.message);
+      json.w().EndObject();
+    }
+    json.w().EndArray();
+    json.key("search_path");
+    json.w().StartArray();
+    for (const auto& dir : catalog.search_path()) json.string(dir.string());
+    json.w().EndArray();
+    json.w().EndObject();
+    return 0;
+  }
+  std::printf("%-12s %-10s %-5s %s\n", "ID", "VERSION", "ABI", "PATH");
+  for (const auto& m : catalog.plugins()) {
+    std::printf("%-12s %-10s %-5s %s\n", m.id.c_str(), m.version.c_str(), abi_text(m.abi_major, m.abi_minor).c_str(),
+                m.directory.c_str());
+  }
+  for (const auto& m : catalog.shadowed()) {
+    std::printf("shadowed: %s %s at %s (an earlier directory has '%s')\n", m.id.c_str(), m.version.c_str(),
+                m.directory.c_str(), m.id.c_str());
+  }
+  for (const auto& p : catalog.problems()) std::fprintf(stderr, "dlaunch: warning: %s\n", p.message.c_str());
+  return 0;
+}
+
+int plugins_info(Orchestrator& orchestrator, const std::string& id, OutputFormat format) {
+  auto platform = orchestrator.platform(id);
+  if (!platform) return report_failure(platform.error());
+  const Platform& p = **platform;
+  const PluginManifest& m = p.manifest();
+  if (format == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartObject();
+    json.field("id", p.id());
+    json.field("version", p.version());
+    json.field("description", p.description());
+    json.field("abi", abi_text(p.abi_major(), p.abi_minor()));
+    json.field("library", m.library.string());
+    json.field("manifest", m.manifest_path.string());
+    json.key("options");
+    json.w().StartArray();
+    for (const auto& o : p.options()) {
+      json.w().StartObject();
+      json.field("name", o.name);
+      json.field("type", option_type_name(o.type));
+      json.key("default");
+      if (o.default_json.empty()) {
+        json.w().Null();
+      } else {
+        json.w().RawValue(o.default_json.c_str(), o.default_json.size(), rapidjson::kNullType);
+      }
+      json.field("required", o.required);
+      json.field("secret", o.secret);
+      json.field("help", o.help);
+      json.w().EndObject();
+    }
+    json.w().EndArray();
+    json.w().EndObject();
+    return 0;
+  }
+  std::cout << "id:          " << p.id() << "\n"
+            << "version:     " << p.version() << "\n"
+            << "description: " << p.description() << "\n"
+            << "abi:         " << abi_text(p.abi_major(), p.abi_minor()) << "\n"
+            << "library:     " << m.library.string() << "\n"
+            << "manifest:    " << m.manifest_path.string() << "\n"
+            << "options ([platform." << p.id() << "] in a spec):\n";
+  if (p.options().empty()) std::cout << "  (none)\n";
+  for (const auto& o : p.options()) {
+    std::cout << "  " << o.name << " (" << option_type_name(o.type) << (o.required ? ", required" : "")
+              << (o.secret ? ", secret" : "") << ")";
+    if (!o.default_json.empty()) std::cout << " default " << o.default_json;
+    std::cout << "\n      " << o.help << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int plugins_command(const std::vector<std::string>& args) {
+  std::string action, id;
+  po::options_description options("Options");
+  options.add_options()
+      ("action", po::value(&action)->required(), "list | info")
+      ("id", po::value(&id), "the platform id, for info");
+  add_output_option(options);
+  po::positional_options_description positional;
+  positional.add("action", 1).add("id", 1);
+  auto parsed = parse(args, options, positional);
+  if (parsed.help) {
+    print_help("dlaunch plugins list | dlaunch plugins info ID   [--output text|json]", options);
+    return 0;
+  }
+  OutputFormat format = output_format(parsed.values);
+  auto orchestrator = make_orchestrator(parsed.global);
+  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  if (action == "list") return plugins_list(*orchestrator, format);
+  if (action == "info") {
+    if (id.empty()) throw UsageError{"plugins info needs a platform id"};
+    return plugins_info(*orchestrator, id, format);
+  }
+  throw UsageError{"unknown plugins action '" + action + "' (list or info)"};
+}
+
+int schema_command(const std::vector<std::string>& args) {
+  po::options_description options("Options");
+  auto parsed = parse(args, options, {});
+  if (parsed.help) {
+    print_help("dlaunch schema   (prints the JSON Schema of job specs, for editors)", options);
+    return 0;
+  }
+  std::cout << job_json_schema();
+  return 0;
+}
+
+int version_command(const std::vector<std::string>& args) {
+  po::options_description options("Options");
+  auto parsed = parse(args, options, {});
+  if (parsed.help) {
+    print_help("dlaunch version", options);
+    return 0;
+  }
+  std::cout << "dlaunch " << DLAUNCH_VERSION << " (plugin ABI " << DLAUNCH_ABI_MAJOR << "." << DLAUNCH_ABI_MINOR
+            << ", job schema " << DLAUNCH_JOB_SCHEMA_VERSION << ")\n";
+  return 0;
+}
+
+}  // namespace dlaunch::cli

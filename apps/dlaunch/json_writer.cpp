@@ -1,0 +1,37 @@
+#include "json_writer.hpp"
+
+namespace dlaunch::cli {
+
+void JsonOut::diagnostics(const Diagnostics& list) {
+  writer_.StartArray();
+  for (const auto& d : list) {
+    writer_.StartObject();
+    field("severity", d.severity == Severity::kError ? "error" : "warning");
+    field("path", d.path);
+    field("file", d.location.file);
+    field("line", static_cast<int64_t>(d.location.line));
+    field("column", static_cast<int64_t>(d.location.column));
+    field("message", d.message);
+    if (!d.hint.empty()) field("hint", d.hint);
+    writer_.EndObject();
+  }
+  writer_.EndArray();
+}
+
+void JsonOut::status(const JobStatus& s) {
+  writer_.StartObject();
+  field("native_id", s.native_id);
+  field("name", s.name);
+  field("state", state_name(s.state));
+  field("terminal", s.terminal());
+  field("exit_code", s.exit_code);
+  field("restarts", static_cast<int64_t>(s.restarts));
+  field("native_state", s.native_state);
+  field("message", s.message);
+  field("submitted_by_dlaunch", s.submitted_by_dlaunch);
+  field("start_time_ms", s.start_time_ms);
+  field("end_time_ms", s.end_time_ms);
+  writer_.EndObject();
+}
+
+}  // namespace dlaunch::cli

@@ -1,0 +1,166 @@
+// dlaunch run / dlaunch validate: the spec through the validation pipeline, then (run) to the platform.
+#include <dlaunch/core/orchestrator.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli.hpp"
+#include "json_writer.hpp"
+
+namespace dlaunch::cli {
+namespace {
+
+struct SpecArgs {
+  std::string spec;
+  std::string platform;
+  std::vector<std::string> overrides;
+};
+
+po::options_description spec_options(SpecArgs& into) {
+  po::options_description options("Options");
+  options.add_options()
+      ("spec", po::value(&into.spec)->required(), "the job spec (TOML, or JSON by its .json name)")
+      ("platform,p", po::value(&into.platform), "platform to run on (default: the spec's, else local)")
+      ("set", po::value(&into.overrides)->composing(), "override a spec value: KEY=VALUE (repeatable)");
+  add_output_option(options);
+  return options;
+}
+
+po::positional_options_description spec_positional() {
+  po::positional_options_description positional;
+  positional.add("spec", 1);
+  return positional;
+}
+
+// Prints the validation outcome; returns the exit code when validation did not pass, else nullopt.
+std::optional<int> check_report(const ValidationReport& report, OutputFormat format, const std::string& spec) {
+  if (format == OutputFormat::kText) print_diagnostics(report.diagnostics);
+  if (report.ok()) return std::nullopt;
+  if (format == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartObject();
+    json.field("valid", false);
+    if (report.failure) json.field("error", report.failure->message);
+    json.key("diagnostics");
+    json.diagnostics(report.diagnostics);
+    json.w().EndObject();
+  } else if (report.failure) {
+    report_failure(*report.failure);
+  } else {
+    size_t errors = 0;
+    for (const auto& d : report.diagnostics) errors += d.severity == Severity::kError ? 1 : 0;
+    std::cerr << spec << ": " << errors << (errors == 1 ? " error" : " errors") << "; nothing was submitted\n";
+  }
+  return exit_code_for(report.failure ? report.failure->kind : FailureKind::kInvalidSpec);
+}
+
+void print_final(const JobHandle& handle, const JobStatus& status, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    JsonOut json;
+    json.status(status);
+    return;
+  }
+  std::fprintf(stderr, "dlaunch: %s %s%s%s\n", handle.text().c_str(), describe_state(status).c_str(),
+               status.message.empty() ? "" : ": ", status.message.c_str());
+}
+
+}  // namespace
+
+int validate_command(const std::vector<std::string>& args) {
+  SpecArgs spec;
+  auto options = spec_options(spec);
+  auto parsed = parse(args, options, spec_positional());
+  if (parsed.help) {
+    print_help("dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json]", options);
+    return 0;
+  }
+  OutputFormat format = output_format(parsed.values);
+  auto orchestrator = make_orchestrator(parsed.global);
+  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  ValidationReport report = orchestrator->validate_file(spec.spec, spec.platform, spec.overrides);
+  if (auto failed = check_report(report, format, spec.spec)) return *failed;
+  if (format == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartObject();
+    json.field("valid", true);
+    json.field("platform", report.prepared->platform->id());
+    json.key("diagnostics");
+    json.diagnostics(report.diagnostics);
+    json.w().EndObject();
+  } else {
+    std::cout << spec.spec << ": valid for platform '" << report.prepared->platform->id() << "'\n";
+  }
+  return 0;
+}
+
+int run_command(const std::vector<std::string>& args) {
+  SpecArgs spec;
+  bool dry_run = false, wait = false, follow = false;
+  auto options = spec_options(spec);
+  options.add_options()
+      ("dry-run", po::bool_switch(&dry_run), "print the platform-native request; submit nothing")
+      ("wait,w", po::bool_switch(&wait), "wait for the job to end; exit with its exit code")
+      ("follow,f", po::bool_switch(&follow), "stream the job's output (implies --wait)");
+  auto parsed = parse(args, options, spec_positional());
+  if (parsed.help) {
+    print_help("dlaunch run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json]",
+               options);
+    return 0;
+  }
+  OutputFormat format = output_format(parsed.values);
+  auto orchestrator = make_orchestrator(parsed.global);
+  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  ValidationReport report = orchestrator->validate_file(spec.spec, spec.platform, spec.overrides);
+  if (auto failed = check_report(report, format, spec.spec)) return *failed;
+  const PreparedJob& prepared = *report.prepared;
+
+  if (dry_run) {
+    auto text = orchestrator->dry_run(prepared);
+    if (!text) return report_failure(text.error());
+    if (format == OutputFormat::kJson) {
+      JsonOut json;
+      json.w().StartObject();
+      json.field("platform", prepared.platform->id());
+      json.field("request", *text);
+      json.w().EndObject();
+    } else {
+      std::cout << *text;
+      if (!text->empty() && text->back() != '\n') std::cout << "\n";
+    }
+    return 0;
+  }
+
+  auto submission = orchestrator->submit(prepared);
+  if (!submission) return report_failure(submission.error());
+  JobHandle handle{submission->platform, submission->native_id};
+  if (!wait && !follow) {
+    if (format == OutputFormat::kJson) {
+      JsonOut json;
+      json.w().StartObject();
+      json.field("handle", submission->handle);
+      json.field("platform", submission->platform);
+      json.field("native_id", submission->native_id);
+      json.field("submission_id", submission->submission_id);
+      json.w().EndObject();
+    } else {
+      std::cout << submission->handle << "\n";  // alone on the last line: scripts capture it
+    }
+    return 0;
+  }
+  std::fprintf(stderr, "dlaunch: submitted %s\n", submission->handle.c_str());
+  if (follow) {
+    auto streamed = orchestrator->logs(handle, true, [](std::string_view chunk) {
+      std::fwrite(chunk.data(), 1, chunk.size(), stdout);
+      std::fflush(stdout);
+      return true;
+    });
+    if (!streamed) return report_failure(streamed.error());
+  }
+  // After a follow the job is normally over already; waiting covers platforms whose logs end a bit early.
+  auto final_status = wait_with_progress(*orchestrator, handle);
+  if (!final_status) return report_failure(final_status.error());
+  print_final(handle, *final_status, format);
+  return exit_code_of_job(*final_status);
+}
+
+}  // namespace dlaunch::cli

@@ -1,0 +1,141 @@
+// The orchestrator: load spec → apply overrides → validate → pick platform → load plugin → platform
+// validate → dry-run or submit → record in the journal → optionally wait and follow. Also status, logs,
+// stop, delete and list of jobs named by a handle "PLATFORM:NATIVE_ID". Everything the CLI does goes
+// through here, so a program can do the same.
+#ifndef DLAUNCH_CORE_ORCHESTRATOR_HPP_
+#define DLAUNCH_CORE_ORCHESTRATOR_HPP_
+
+#include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/job.hpp>
+#include <dlaunch/core/journal.hpp>
+#include <dlaunch/core/platform.hpp>
+#include <dlaunch/core/plugin_catalog.hpp>
+
+#include <chrono>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dlaunch {
+
+// Why an operation failed. Each kind has one documented exit code (exit_code_for).
+enum class FailureKind {
+  kUsage,           // 64: the command line is wrong (e.g. a malformed handle)
+  kInvalidSpec,     // 65: validation found errors, or the platform refused the job as invalid
+  kSpecUnreadable,  // 66: the spec file is missing or unreadable
+  kUnavailable,     // 69: the platform cannot be reached
+  kInternal,        // 70: a bug, or a plugin that misbehaved or could not be loaded
+  kTemporary,       // 75: worth retrying
+  kUnauthorized,    // 77: credentials missing or refused
+  kNotFound,        // 1:  no such job
+  kRefused,         // 1:  not possible in the job's state (delete while running) or not offered
+  kCancelled        // 130: the user pressed Ctrl-C while waiting
+};
+
+struct Failure {
+  FailureKind kind = FailureKind::kInternal;
+  std::string message;
+};
+
+int exit_code_for(FailureKind kind);
+
+template <class T>
+using Result = std::expected<T, Failure>;
+
+struct OrchestratorSettings {
+  std::vector<std::string> plugin_dirs;    // --plugin-dir, searched first
+  std::filesystem::path journal_directory;  // empty: the default state directory
+  // User defaults for [platform.<id>] options (from --config), under what the spec says.
+  std::map<std::string, Value> platform_defaults;
+};
+
+// A job that passed every stage, ready for dry-run or submit.
+struct PreparedJob {
+  Job job;
+  std::shared_ptr<Platform> platform;
+  std::string options_json;  // the platform's options, defaults filled in
+  std::string document;      // the normalized job document handed to the plugin
+  std::string submission_id; // generated once per prepared job; the idempotency key
+};
+
+struct ValidationReport {
+  Diagnostics diagnostics;  // errors and warnings, sorted by position
+  std::optional<PreparedJob> prepared;  // set when there is no error
+  std::optional<Failure> failure;       // set when validation could not be completed (unreadable, plugin)
+
+  bool ok() const { return prepared.has_value(); }
+};
+
+struct Submission {
+  std::string handle;  // PLATFORM:NATIVE_ID
+  std::string platform;
+  std::string native_id;
+  std::string submission_id;
+};
+
+struct JobHandle {
+  std::string platform;
+  std::string native_id;
+  std::string text() const { return platform + ":" + native_id; }
+};
+
+// Parses "PLATFORM:NATIVE_ID".
+Result<JobHandle> parse_handle(const std::string& text);
+
+class Orchestrator {
+ public:
+  explicit Orchestrator(OrchestratorSettings settings = {});
+
+  // Validation of a spec file (parse, overrides, schema, semantics, platform) or of a job built in code
+  // (semantics, platform). `platform_override` is -p ("" for the job's own, or local).
+  ValidationReport validate_file(const std::string& spec_file, const std::string& platform_override,
+                                 const std::vector<std::string>& overrides);
+  ValidationReport validate_job(const Job& job, const std::string& platform_override);
+
+  // The platform-native request, as text, with secrets as ***. Sends nothing.
+  Result<std::string> dry_run(const PreparedJob& prepared);
+
+  // Journals the intent, submits, journals the native id.
+  Result<Submission> submit(const PreparedJob& prepared);
+
+  Result<JobStatus> status(const JobHandle& handle);
+  // Polls until the job is terminal, calling on_update after every poll. Ctrl-C ends it with kCancelled.
+  Result<JobStatus> wait(const JobHandle& handle, const std::function<void(const JobStatus&)>& on_update = {},
+                         std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+  Result<void> logs(const JobHandle& handle, bool follow, const std::function<bool(std::string_view)>& on_output);
+  Result<void> stop(const JobHandle& handle);
+  Result<void> remove(const JobHandle& handle);
+  // The platform's jobs (its own list), dlaunch's first.
+  Result<std::vector<JobStatus>> list(const std::string& platform_id);
+  // This machine's journal, newest last.
+  Result<std::vector<JournalEntry>> journal_entries();
+
+  const PluginCatalog& catalog();
+  Result<std::shared_ptr<Platform>> platform(const std::string& id);
+
+ private:
+  void platform_stage(struct ValidationContext& context, ValidationReport& report, const std::string& platform_id);
+  // The plugin of a handle, and the options to speak to it with: those journaled at submit, else defaults.
+  struct Target {
+    std::shared_ptr<Platform> platform;
+    std::string options_json;
+  };
+  Result<Target> target_of(const JobHandle& handle);
+  std::string options_for(const JobHandle& handle, const Platform& platform);
+  Journal& journal();
+
+  OrchestratorSettings settings_;
+  std::optional<PluginCatalog> catalog_;
+  std::map<std::string, std::shared_ptr<Platform>> loaded_;
+  std::optional<Journal> journal_;
+};
+
+}  // namespace dlaunch
+
+#endif  // DLAUNCH_CORE_ORCHESTRATOR_HPP_

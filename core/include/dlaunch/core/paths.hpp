@@ -1,0 +1,23 @@
+// Where dlaunch keeps things on this machine.
+#ifndef DLAUNCH_CORE_PATHS_HPP_
+#define DLAUNCH_CORE_PATHS_HPP_
+
+#include <filesystem>
+
+namespace dlaunch {
+
+// $XDG_STATE_HOME/dlaunch (default ~/.local/state/dlaunch): the journal, and plugins' state below plugins/.
+std::filesystem::path state_root();
+
+// $XDG_DATA_HOME/dlaunch (default ~/.local/share/dlaunch): user-installed plugins below plugins/.
+std::filesystem::path data_root();
+
+// The directory of the running executable (from /proc/self/exe).
+std::filesystem::path executable_directory();
+
+// Creates `dir` and its parents with mode 0700 for the parts it creates. Throws on failure.
+void create_private_directories(const std::filesystem::path& dir);
+
+}  // namespace dlaunch
+
+#endif  // DLAUNCH_CORE_PATHS_HPP_

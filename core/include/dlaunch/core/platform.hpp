@@ -1,0 +1,107 @@
+// A loaded platform plugin, spoken to only through the C ABI of sdk/include/dlaunch/plugin.h. This class
+// turns the C table into C++ calls with std::expected results; no exception crosses from a plugin.
+#ifndef DLAUNCH_CORE_PLATFORM_HPP_
+#define DLAUNCH_CORE_PLATFORM_HPP_
+
+#include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/plugin_catalog.hpp>
+#include <dlaunch/plugin.h>
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dlaunch {
+
+// The host's own ABI version.
+inline constexpr uint32_t kHostAbiMajor = DLAUNCH_ABI_MAJOR;
+inline constexpr uint32_t kHostAbiMinor = DLAUNCH_ABI_MINOR;
+
+struct PluginFailure {
+  int32_t code = DLAUNCH_ERR_INTERNAL;  // DLAUNCH_ERR_*
+  std::string message;
+};
+
+template <class T>
+using PluginResult = std::expected<T, PluginFailure>;
+
+struct PlatformOption {
+  std::string name;
+  int32_t type = DLAUNCH_OPTION_STRING;
+  bool required = false;
+  bool secret = false;
+  std::string default_json;  // empty: no default
+  std::string help;
+};
+
+const char* option_type_name(int32_t type);
+
+struct JobStatus {
+  std::string native_id;
+  std::string name;
+  int32_t state = DLAUNCH_STATE_UNKNOWN;
+  std::optional<int32_t> exit_code;
+  uint32_t restarts = 0;
+  std::string native_state;
+  std::string message;
+  bool submitted_by_dlaunch = false;
+  int64_t start_time_ms = 0;
+  int64_t end_time_ms = 0;
+
+  bool terminal() const { return state >= DLAUNCH_STATE_SUCCEEDED; }
+};
+
+const char* state_name(int32_t state);  // "PENDING", "RUNNING", ...
+
+class Platform {
+ public:
+  // Opens the plugin's library (RTLD_NOW | RTLD_LOCAL, through Boost.DLL), negotiates the ABI, checks the
+  // table, and calls init. The library is never unloaded. Errors are messages for the user.
+  static std::expected<std::shared_ptr<Platform>, std::string> load(const PluginManifest& manifest);
+
+  const PluginManifest& manifest() const { return manifest_; }
+  const std::string& id() const { return manifest_.id; }
+  std::string version() const { return api_->version != nullptr ? api_->version : ""; }
+  std::string description() const { return api_->description != nullptr ? api_->description : ""; }
+  uint32_t abi_major() const { return api_->abi_major; }
+  uint32_t abi_minor() const { return api_->abi_minor; }
+  const std::vector<PlatformOption>& options() const { return options_; }
+
+  PluginResult<Diagnostics> validate(std::string_view job_json, std::string_view submission_id) const;
+  PluginResult<std::string> dry_run(std::string_view job_json, std::string_view submission_id) const;
+  PluginResult<std::string> submit(std::string_view job_json, std::string_view submission_id) const;
+  PluginResult<JobStatus> status(const std::string& native_id, const std::string& options_json) const;
+  // Calls on_output for every chunk; returning false from it ends the stream early.
+  PluginResult<void> logs(const std::string& native_id, const std::string& options_json, bool follow,
+                          const std::function<bool(std::string_view)>& on_output) const;
+  PluginResult<void> stop(const std::string& native_id, const std::string& options_json) const;
+  PluginResult<void> delete_job(const std::string& native_id, const std::string& options_json) const;
+  PluginResult<std::vector<JobStatus>> list(const std::string& options_json) const;
+
+ private:
+  Platform(PluginManifest manifest, const dlaunch_plugin_api* api);
+  PluginFailure take_error(dlaunch_error* error) const;
+
+  PluginManifest manifest_;
+  const dlaunch_plugin_api* api_;
+  std::vector<PlatformOption> options_;
+};
+
+// Host services offered to every plugin (dlaunch_host_api): where plugin log lines go, and the cancellation
+// flag that long operations poll.
+namespace host {
+// Messages at or above this level are printed to stderr as "dlaunch: <id>: message". Default: warnings.
+void set_log_level(int32_t level);
+// Set from a signal handler (async-signal-safe): plugins see is_cancelled() == true from then on.
+void request_cancellation();
+bool cancellation_requested();
+}  // namespace host
+
+}  // namespace dlaunch
+
+#endif  // DLAUNCH_CORE_PLATFORM_HPP_

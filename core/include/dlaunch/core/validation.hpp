@@ -1,0 +1,80 @@
+// The validation pipeline: an ordered list of named stages, each adding diagnostics, all reported together.
+//
+//   parse      the spec file into a located Value tree (spec_loader.hpp)
+//   overrides  --set KEY=VALUE applied to the tree
+//   schema     types, required keys, unknown keys (with did-you-mean); builds the Job
+//   semantics  rules across fields: names, counts, memory units, GPU arithmetic, env names
+//   platform   the platform's declared options, then the plugin's own check through the ABI
+//
+// Stages after a failed parse do not run; every other stage runs, so the user sees every problem at once.
+#ifndef DLAUNCH_CORE_VALIDATION_HPP_
+#define DLAUNCH_CORE_VALIDATION_HPP_
+
+#include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/job.hpp>
+#include <dlaunch/core/value.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dlaunch {
+
+// What the stages share.
+struct ValidationContext {
+  std::string spec_file;                // empty for jobs built in code
+  std::vector<std::string> overrides;   // --set KEY=VALUE, in order
+  std::string platform_override;        // -p
+  std::optional<Value> tree;            // after parse
+  std::optional<Job> job;               // after schema (or given, for jobs built in code)
+  Diagnostics diagnostics;
+  bool unreadable = false;              // the spec file could not be read (exit 66, not 65)
+  bool stop = false;                    // a stage found the input unusable for later stages
+};
+
+class ValidationPipeline {
+ public:
+  using StageFn = std::function<void(ValidationContext&)>;
+  struct Stage {
+    std::string name;
+    StageFn run;
+  };
+
+  // The file pipeline: parse, overrides, schema, semantics. Append the platform stage (orchestrator).
+  static ValidationPipeline for_spec_file();
+  // The in-code pipeline: semantics only. Append the platform stage.
+  static ValidationPipeline for_built_job();
+
+  ValidationPipeline& add(std::string name, StageFn run);
+  const std::vector<Stage>& stages() const { return stages_; }
+
+  // Runs the stages in order, then gives every diagnostic without a location the location of its key path
+  // in the tree (when there is one) and sorts them by position.
+  void run(ValidationContext& context) const;
+
+ private:
+  std::vector<Stage> stages_;
+};
+
+// The individual stages, usable on their own.
+void parse_stage(ValidationContext& context);
+void overrides_stage(ValidationContext& context);
+void schema_stage(ValidationContext& context);
+void semantics_stage(ValidationContext& context);
+
+// The semantic rules on a job (paths only; locate() adds positions).
+Diagnostics check_semantics(const Job& job);
+
+struct PlatformOption;
+// Checks a [platform.<id>] table (nullptr when absent) against the options the plugin declares.
+Diagnostics check_platform_options(const Value* table, const std::string& platform_id,
+                                   const std::vector<PlatformOption>& declared);
+
+// Finds the location of a key path ("roles[1].resources.memory") in a tree; unknown when absent. When the
+// exact key is missing, the nearest enclosing value's location is used.
+SourceLocation locate(const Value& tree, const std::string& path);
+
+}  // namespace dlaunch
+
+#endif  // DLAUNCH_CORE_VALIDATION_HPP_

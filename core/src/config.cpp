@@ -1,0 +1,53 @@
+#include <dlaunch/core/config.hpp>
+#include <dlaunch/core/spec_loader.hpp>
+
+#include <cstdlib>
+
+#include "spec/did_you_mean.hpp"
+
+namespace dlaunch {
+
+std::filesystem::path default_config_file() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (xdg != nullptr && xdg[0] == '/') return std::filesystem::path(xdg) / "dlaunch" / "config.toml";
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home != nullptr ? home : "/tmp") / ".config" / "dlaunch" / "config.toml";
+}
+
+std::expected<void, Diagnostics> load_config(const std::filesystem::path& file, bool required,
+                                             OrchestratorSettings& settings) {
+  std::error_code ec;
+  if (!required && !std::filesystem::exists(file, ec)) return {};
+  auto tree = load_spec_file(file.string());
+  if (!tree) return std::unexpected(tree.error().diagnostics);
+  Diagnostics problems;
+  auto error = [&](const std::string& path, const SourceLocation& where, std::string message, std::string hint = {}) {
+    problems.push_back(Diagnostic{Severity::kError, path, where, std::move(message), std::move(hint)});
+  };
+  for (const auto& m : tree->members()) {
+    if (m.key == "plugin_dirs" && m.value.is_array()) {
+      for (const auto& dir : m.value.items()) {
+        if (dir.is_string()) {
+          settings.plugin_dirs.push_back(dir.as_string());
+        } else {
+          error("plugin_dirs", dir.location(), "plugin_dirs must hold strings");
+        }
+      }
+    } else if (m.key == "platform" && m.value.is_table()) {
+      for (const auto& platform : m.value.members()) {
+        if (platform.value.is_table()) {
+          settings.platform_defaults[platform.key] = platform.value;
+        } else {
+          error("platform." + platform.key, platform.value.location(), "[platform." + platform.key + "] must be a table");
+        }
+      }
+    } else {
+      error(m.key, m.key_location, "unknown or mistyped key '" + m.key + "' in the dlaunch configuration",
+            spec::did_you_mean(m.key, {"plugin_dirs", "platform"}));
+    }
+  }
+  if (!problems.empty()) return std::unexpected(problems);
+  return {};
+}
+
+}  // namespace dlaunch

@@ -1,0 +1,353 @@
+#include <dlaunch/core/job_document.hpp>
+#include <dlaunch/core/orchestrator.hpp>
+#include <dlaunch/core/paths.hpp>
+#include <dlaunch/core/validation.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "spec/did_you_mean.hpp"
+
+namespace dlaunch {
+namespace {
+
+FailureKind kind_for(int32_t plugin_code) {
+  switch (plugin_code) {
+    case DLAUNCH_ERR_INVALID_ARGUMENT:
+      return FailureKind::kInvalidSpec;
+    case DLAUNCH_ERR_NOT_FOUND:
+      return FailureKind::kNotFound;
+    case DLAUNCH_ERR_UNAVAILABLE:
+      return FailureKind::kUnavailable;
+    case DLAUNCH_ERR_UNAUTHENTICATED:
+      return FailureKind::kUnauthorized;
+    case DLAUNCH_ERR_TEMPORARY:
+      return FailureKind::kTemporary;
+    case DLAUNCH_ERR_FAILED_PRECONDITION:
+    case DLAUNCH_ERR_UNIMPLEMENTED:
+      return FailureKind::kRefused;
+    case DLAUNCH_ERR_CANCELLED:
+      return FailureKind::kCancelled;
+    default:
+      return FailureKind::kInternal;
+  }
+}
+
+Failure from_plugin(const PluginFailure& f) { return Failure{kind_for(f.code), f.message}; }
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// 12 random hex digits: enough that two submissions never share an id.
+std::string random_suffix() {
+  unsigned char bytes[6] = {};
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+std::string new_submission_id(const Job& job) { return "dlaunch-" + job.name.substr(0, 40) + "-" + random_suffix(); }
+
+// Gives a job the user's configured defaults for a platform's options, under what the spec itself says.
+void apply_platform_defaults(Job& job, const std::string& platform_id, const std::map<std::string, Value>& defaults) {
+  auto configured = defaults.find(platform_id);
+  if (configured == defaults.end()) return;
+  auto [it, inserted] = job.platform_options.try_emplace(platform_id, Value::table(configured->second.location()));
+  for (const auto& m : configured->second.members()) {
+    if (it->second.find(m.key) == nullptr) it->second.set(m.key, m.value, m.key_location);
+  }
+}
+
+}  // namespace
+
+int exit_code_for(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::kUsage:
+      return 64;
+    case FailureKind::kInvalidSpec:
+      return 65;
+    case FailureKind::kSpecUnreadable:
+      return 66;
+    case FailureKind::kUnavailable:
+      return 69;
+    case FailureKind::kInternal:
+      return 70;
+    case FailureKind::kTemporary:
+      return 75;
+    case FailureKind::kUnauthorized:
+      return 77;
+    case FailureKind::kCancelled:
+      return 130;
+    case FailureKind::kNotFound:
+    case FailureKind::kRefused:
+      return 1;
+  }
+  return 70;
+}
+
+Result<JobHandle> parse_handle(const std::string& text) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    return std::unexpected(Failure{FailureKind::kUsage, "'" + text +
+                                                            "' is not a job handle; handles look like "
+                                                            "PLATFORM:NATIVE_ID (the last line `dlaunch run` prints)"});
+  }
+  return JobHandle{text.substr(0, colon), text.substr(colon + 1)};
+}
+
+Orchestrator::Orchestrator(OrchestratorSettings settings) : settings_(std::move(settings)) {}
+
+const PluginCatalog& Orchestrator::catalog() {
+  if (!catalog_) catalog_ = PluginCatalog::discover(plugin_search_path(settings_.plugin_dirs));
+  return *catalog_;
+}
+
+Journal& Orchestrator::journal() {
+  if (!journal_) {
+    journal_.emplace(settings_.journal_directory.empty() ? Journal::default_directory() : settings_.journal_directory);
+  }
+  return *journal_;
+}
+
+Result<std::shared_ptr<Platform>> Orchestrator::platform(const std::string& id) {
+  if (auto it = loaded_.find(id); it != loaded_.end()) return it->second;
+  const PluginManifest* manifest = catalog().find(id);
+  if (manifest == nullptr) {
+    std::string message = "no plugin for platform '" + id + "' is installed";
+    for (const auto& problem : catalog().problems()) {
+      if (problem.path.filename() == id) message += " (" + problem.message + ")";
+    }
+    std::string hint = spec::did_you_mean(id, catalog().ids());
+    if (!hint.empty()) message += "; " + hint;
+    std::vector<std::string> ids = catalog().ids();
+    std::string installed;
+    for (const auto& i : ids) installed += (installed.empty() ? "" : ", ") + i;
+    message += "; installed: " + (installed.empty() ? std::string("none") : installed);
+    return std::unexpected(Failure{FailureKind::kUsage, message});
+  }
+  auto loaded = Platform::load(*manifest);
+  if (!loaded) return std::unexpected(Failure{FailureKind::kInternal, loaded.error()});
+  loaded_[id] = *loaded;
+  return *loaded;
+}
+
+void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& report, const std::string& platform_id) {
+  if (!context.job) return;
+  Job& job = *context.job;
+  apply_platform_defaults(job, platform_id, settings_.platform_defaults);
+  auto loaded = platform(platform_id);
+  if (!loaded) {
+    if (loaded.error().kind == FailureKind::kUsage) {
+      // An unknown platform is a mistake in the spec (or in -p): report it with the others.
+      context.diagnostics.push_back(Diagnostic{Severity::kError, job.platform.empty() ? "" : "platform", {},
+                                               loaded.error().message, ""});
+    } else {
+      report.failure = loaded.error();
+    }
+    return;
+  }
+  const Platform& target = **loaded;
+  auto table_of = [&](const std::string& id) -> const Value* {
+    auto it = job.platform_options.find(id);
+    return it == job.platform_options.end() ? nullptr : &it->second;
+  };
+  Diagnostics found = check_platform_options(table_of(platform_id), platform_id, target.options());
+  // Option tables for other platforms are checked too when their plugin is installed, so a spec that runs
+  // everywhere is correct everywhere; tables for platforms not installed here only warn.
+  for (const auto& [other_id, table] : job.platform_options) {
+    if (other_id == platform_id) continue;
+    if (catalog().find(other_id) == nullptr) {
+      found.push_back(Diagnostic{Severity::kWarning, "platform." + other_id, table.location(),
+                                 "options for platform '" + other_id + "', which is not installed, are not checked",
+                                 spec::did_you_mean(other_id, catalog().ids())});
+      continue;
+    }
+    if (auto other = platform(other_id)) {
+      Diagnostics more = check_platform_options(&table, other_id, (*other)->options());
+      found.insert(found.end(), more.begin(), more.end());
+    }
+  }
+  context.diagnostics.insert(context.diagnostics.end(), found.begin(), found.end());
+  if (has_errors(context.diagnostics)) return;  // the plugin's own check assumes a well-formed job
+
+  PreparedJob prepared;
+  prepared.options_json = platform_options_json(job, platform_id, target.options());
+  prepared.document = job_document(job, prepared.options_json);
+  prepared.submission_id = new_submission_id(job);
+  auto plugin_findings = target.validate(prepared.document, prepared.submission_id);
+  if (!plugin_findings) {
+    report.failure = from_plugin(plugin_findings.error());
+    return;
+  }
+  context.diagnostics.insert(context.diagnostics.end(), plugin_findings->begin(), plugin_findings->end());
+  prepared.platform = *loaded;
+  prepared.job = job;
+  if (!has_errors(context.diagnostics)) report.prepared = std::move(prepared);
+}
+
+ValidationReport Orchestrator::validate_file(const std::string& spec_file, const std::string& platform_override,
+                                             const std::vector<std::string>& overrides) {
+  ValidationReport report;
+  ValidationContext context;
+  context.spec_file = spec_file;
+  context.overrides = overrides;
+  context.platform_override = platform_override;
+  ValidationPipeline pipeline = ValidationPipeline::for_spec_file();
+  pipeline.add("platform", [&](ValidationContext& c) {
+    if (c.job) platform_stage(c, report, effective_platform(*c.job, platform_override));
+  });
+  pipeline.run(context);
+  if (context.unreadable) {
+    // One message says it all; it is the failure, not a diagnostic of the file's content.
+    report.failure = Failure{FailureKind::kSpecUnreadable,
+                             context.diagnostics.empty() ? "cannot read " + spec_file : context.diagnostics.front().message};
+    context.diagnostics.clear();
+  }
+  report.diagnostics = std::move(context.diagnostics);
+  if (has_errors(report.diagnostics)) report.prepared.reset();
+  return report;
+}
+
+ValidationReport Orchestrator::validate_job(const Job& job, const std::string& platform_override) {
+  ValidationReport report;
+  ValidationContext context;
+  context.job = job;
+  context.platform_override = platform_override;
+  ValidationPipeline pipeline = ValidationPipeline::for_built_job();
+  pipeline.add("platform", [&](ValidationContext& c) { platform_stage(c, report, effective_platform(job, platform_override)); });
+  pipeline.run(context);
+  report.diagnostics = std::move(context.diagnostics);
+  if (has_errors(report.diagnostics)) report.prepared.reset();
+  return report;
+}
+
+Result<std::string> Orchestrator::dry_run(const PreparedJob& prepared) {
+  auto text = prepared.platform->dry_run(prepared.document, prepared.submission_id);
+  if (!text) return std::unexpected(from_plugin(text.error()));
+  return *text;
+}
+
+Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
+  const Platform& target = *prepared.platform;
+  JournalEntry entry;
+  entry.submission_id = prepared.submission_id;
+  entry.platform = target.id();
+  entry.job_name = prepared.job.name;
+  entry.spec_file = prepared.job.spec_file.empty() ? "" : std::filesystem::absolute(prepared.job.spec_file).string();
+  entry.options_json = redacted_options_json(prepared.options_json, target.options());
+  entry.created_ms = entry.updated_ms = now_ms();
+  // The intent is on disk before the platform hears of the job: a crash from here on leaves a record.
+  if (auto written = journal().put(entry); !written) {
+    return std::unexpected(Failure{FailureKind::kInternal, "cannot write the journal: " + written.error()});
+  }
+  auto native_id = target.submit(prepared.document, prepared.submission_id);
+  entry.updated_ms = now_ms();
+  if (!native_id) {
+    entry.state = JournalEntry::State::kFailed;
+    entry.error = native_id.error().message;
+    (void)journal().put(entry);  // the submit's own error is the one worth reporting
+    return std::unexpected(from_plugin(native_id.error()));
+  }
+  entry.state = JournalEntry::State::kSubmitted;
+  entry.native_id = *native_id;
+  if (auto written = journal().put(entry); !written) {
+    return std::unexpected(Failure{FailureKind::kInternal, "job " + entry.handle() +
+                                                               " was submitted, but the journal could not record it: " +
+                                                               written.error()});
+  }
+  return Submission{entry.handle(), entry.platform, entry.native_id, entry.submission_id};
+}
+
+std::string Orchestrator::options_for(const JobHandle& handle, const Platform& platform) {
+  if (!handle.native_id.empty()) {
+    auto entry = journal().find(handle.text());
+    if (entry && *entry && !(*entry)->options_json.empty()) return (*entry)->options_json;
+  }
+  // A job dlaunch did not submit from here (or a whole-platform call): configured and declared defaults.
+  Job bare;
+  apply_platform_defaults(bare, handle.platform, settings_.platform_defaults);
+  return platform_options_json(bare, handle.platform, platform.options());
+}
+
+Result<Orchestrator::Target> Orchestrator::target_of(const JobHandle& handle) {
+  auto loaded = platform(handle.platform);
+  if (!loaded) return std::unexpected(loaded.error());
+  return Target{*loaded, options_for(handle, **loaded)};
+}
+
+Result<JobStatus> Orchestrator::status(const JobHandle& handle) {
+  auto target = target_of(handle);
+  if (!target) return std::unexpected(target.error());
+  auto status = target->platform->status(handle.native_id, target->options_json);
+  if (!status) return std::unexpected(from_plugin(status.error()));
+  return *status;
+}
+
+Result<JobStatus> Orchestrator::wait(const JobHandle& handle, const std::function<void(const JobStatus&)>& on_update,
+                                     std::chrono::milliseconds interval) {
+  while (true) {
+    auto current = status(handle);
+    if (!current) return current;
+    if (on_update) on_update(*current);
+    if (current->terminal()) return current;
+    auto until = std::chrono::steady_clock::now() + interval;
+    while (std::chrono::steady_clock::now() < until) {
+      if (host::cancellation_requested()) {
+        return std::unexpected(Failure{FailureKind::kCancelled, "stopped waiting; the job goes on: " + handle.text()});
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+Result<void> Orchestrator::logs(const JobHandle& handle, bool follow,
+                                const std::function<bool(std::string_view)>& on_output) {
+  auto target = target_of(handle);
+  if (!target) return std::unexpected(target.error());
+  auto streamed = target->platform->logs(handle.native_id, target->options_json, follow, on_output);
+  if (!streamed) return std::unexpected(from_plugin(streamed.error()));
+  return {};
+}
+
+Result<void> Orchestrator::stop(const JobHandle& handle) {
+  auto target = target_of(handle);
+  if (!target) return std::unexpected(target.error());
+  auto stopped = target->platform->stop(handle.native_id, target->options_json);
+  if (!stopped) return std::unexpected(from_plugin(stopped.error()));
+  return {};
+}
+
+Result<void> Orchestrator::remove(const JobHandle& handle) {
+  auto target = target_of(handle);
+  if (!target) return std::unexpected(target.error());
+  auto deleted = target->platform->delete_job(handle.native_id, target->options_json);
+  if (!deleted) return std::unexpected(from_plugin(deleted.error()));
+  return {};
+}
+
+Result<std::vector<JobStatus>> Orchestrator::list(const std::string& platform_id) {
+  auto target = target_of(JobHandle{platform_id, ""});
+  if (!target) return std::unexpected(target.error());
+  auto jobs = target->platform->list(target->options_json);
+  if (!jobs) return std::unexpected(from_plugin(jobs.error()));
+  std::stable_partition(jobs->begin(), jobs->end(), [](const JobStatus& s) { return s.submitted_by_dlaunch; });
+  return *jobs;
+}
+
+Result<std::vector<JournalEntry>> Orchestrator::journal_entries() {
+  auto entries = journal().entries();
+  if (!entries) return std::unexpected(Failure{FailureKind::kInternal, "cannot read the journal: " + entries.error()});
+  return *entries;
+}
+
+}  // namespace dlaunch

@@ -1,0 +1,354 @@
+#include <dlaunch/core/paths.hpp>
+#include <dlaunch/core/platform.hpp>
+
+// boost/dll/library_info.hpp (pulled in by some Boost.DLL headers in 1.74) needs <vector> first.
+#include <vector>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+
+namespace dlaunch {
+namespace host {
+namespace {
+
+std::atomic<int32_t> g_log_level{DLAUNCH_LOG_WARNING};
+volatile std::sig_atomic_t g_cancelled = 0;
+
+const char* level_name(int32_t level) {
+  switch (level) {
+    case DLAUNCH_LOG_DEBUG:
+      return "debug";
+    case DLAUNCH_LOG_INFO:
+      return "info";
+    case DLAUNCH_LOG_WARNING:
+      return "warning";
+    default:
+      return "error";
+  }
+}
+
+}  // namespace
+
+void set_log_level(int32_t level) { g_log_level = level; }
+void request_cancellation() { g_cancelled = 1; }
+bool cancellation_requested() { return g_cancelled != 0; }
+
+}  // namespace host
+
+namespace {
+
+// What the host hands one plugin; lives for the process, like the plugin. host_data points at `id` so that
+// log lines can name the plugin.
+struct HostTable {
+  dlaunch_host_api api{};
+  std::string id;
+  std::string plugin_dir;
+  std::string state_dir;
+};
+
+void host_log(const dlaunch_host_api* api, int32_t level, const char* message) {
+  if (level < host::g_log_level || message == nullptr) return;
+  const auto* id = static_cast<const std::string*>(api->host_data);
+  std::fprintf(stderr, "dlaunch: %s: %s: %s\n", id->c_str(), host::level_name(level), message);
+}
+
+bool host_is_cancelled(const dlaunch_host_api*) { return host::cancellation_requested(); }
+
+// Every library ever loaded stays here until the process ends: plugins are never unloaded (their error
+// objects, strings and static tables must outlive every use).
+std::mutex g_load_mutex;
+std::vector<boost::dll::shared_library>& loaded_libraries() {
+  static auto* libraries = new std::vector<boost::dll::shared_library>();
+  return *libraries;
+}
+std::vector<HostTable*>& host_tables() {
+  static auto* tables = new std::vector<HostTable*>();
+  return *tables;
+}
+
+std::string abi_string(uint32_t major, uint32_t minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+std::optional<std::string> check_table(const dlaunch_plugin_api* api, const PluginManifest& manifest) {
+  const std::string who = "plugin '" + manifest.id + "' (" + manifest.library.string() + ")";
+  if (api == nullptr) {
+    return who + " declined to serve this host (its entry returned NULL for ABI " +
+           abi_string(kHostAbiMajor, kHostAbiMinor) + ")";
+  }
+  if (api->struct_size < DLAUNCH_PLUGIN_API_SIZE_1_0) {
+    return who + " returned a plugin table of " + std::to_string(api->struct_size) + " bytes, smaller than ABI 1.0's " +
+           std::to_string(DLAUNCH_PLUGIN_API_SIZE_1_0);
+  }
+  if (api->abi_major != kHostAbiMajor) {
+    return who + " was built for plugin ABI " + abi_string(api->abi_major, api->abi_minor) + "; this dlaunch provides " +
+           abi_string(kHostAbiMajor, kHostAbiMinor) + " (the major versions must match)";
+  }
+  if (api->min_host_minor > kHostAbiMinor) {
+    return who + " needs plugin ABI " + abi_string(api->abi_major, api->min_host_minor) + " or newer; this dlaunch provides " +
+           abi_string(kHostAbiMajor, kHostAbiMinor) + " (upgrade dlaunch or use an older plugin)";
+  }
+  if (api->id == nullptr || manifest.id != api->id) {
+    return who + " calls itself '" + std::string(api->id != nullptr ? api->id : "") +
+           "' but its manifest says '" + manifest.id + "'";
+  }
+  const void* required[] = {reinterpret_cast<const void*>(api->init),       reinterpret_cast<const void*>(api->validate),
+                            reinterpret_cast<const void*>(api->dry_run),    reinterpret_cast<const void*>(api->submit),
+                            reinterpret_cast<const void*>(api->status),     reinterpret_cast<const void*>(api->logs),
+                            reinterpret_cast<const void*>(api->stop),       reinterpret_cast<const void*>(api->delete_job),
+                            reinterpret_cast<const void*>(api->list),       reinterpret_cast<const void*>(api->error_code),
+                            reinterpret_cast<const void*>(api->error_message),
+                            reinterpret_cast<const void*>(api->error_destroy)};
+  for (const void* fn : required) {
+    if (fn == nullptr) return who + " has an incomplete plugin table (a required operation is NULL)";
+  }
+  return std::nullopt;
+}
+
+std::vector<PlatformOption> read_options(const dlaunch_plugin_api* api) {
+  std::vector<PlatformOption> out;
+  if (api->options == nullptr) return out;
+  for (const dlaunch_option_desc* const* it = api->options; *it != nullptr; ++it) {
+    const dlaunch_option_desc* d = *it;
+    if (d->struct_size < DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help) || d->name == nullptr) continue;
+    out.push_back(PlatformOption{d->name, d->type, (d->flags & DLAUNCH_OPTION_REQUIRED) != 0,
+                                 (d->flags & DLAUNCH_OPTION_SECRET) != 0,
+                                 d->default_json != nullptr ? d->default_json : "", d->help != nullptr ? d->help : ""});
+  }
+  return out;
+}
+
+// Sinks: C callbacks that feed C++ containers. The context is always the object named in each.
+bool append_text(void* context, const char* data, size_t size) {
+  static_cast<std::string*>(context)->append(data, size);
+  return true;
+}
+
+bool forward_text(void* context, const char* data, size_t size) {
+  const auto& callback = *static_cast<const std::function<bool(std::string_view)>*>(context);
+  return callback(std::string_view(data, size));
+}
+
+void collect_diagnostic(void* context, int32_t severity, const char* path, const char* message, const char* hint) {
+  static_cast<Diagnostics*>(context)->push_back(
+      Diagnostic{severity == DLAUNCH_SEVERITY_WARNING ? Severity::kWarning : Severity::kError, path != nullptr ? path : "",
+                 {}, message != nullptr ? message : "", hint != nullptr ? hint : ""});
+}
+
+JobStatus to_status(const dlaunch_job_status* s) {
+  auto str = [](const char* p) { return p != nullptr ? std::string(p) : std::string(); };
+  JobStatus out;
+  out.native_id = str(s->native_id);
+  out.name = str(s->name);
+  out.state = s->state >= DLAUNCH_STATE_UNKNOWN && s->state <= DLAUNCH_STATE_STOPPED ? s->state : DLAUNCH_STATE_UNKNOWN;
+  if (s->has_exit_code) out.exit_code = s->exit_code;
+  out.restarts = s->restarts;
+  out.native_state = str(s->native_state);
+  out.message = str(s->message);
+  out.submitted_by_dlaunch = s->submitted_by_dlaunch;
+  out.start_time_ms = s->start_time_ms;
+  out.end_time_ms = s->end_time_ms;
+  return out;
+}
+
+bool collect_status(void* context, const dlaunch_job_status* status) {
+  static_cast<std::vector<JobStatus>*>(context)->push_back(to_status(status));
+  return true;
+}
+
+dlaunch_text_sink text_sink(bool (*write)(void*, const char*, size_t), void* context) {
+  return dlaunch_text_sink{sizeof(dlaunch_text_sink), context, write};
+}
+
+dlaunch_job_args job_args(std::string_view job_json, const std::string& submission_id) {
+  // job_json must be NUL-terminated for the plugin: callers pass a std::string's view.
+  return dlaunch_job_args{sizeof(dlaunch_job_args), job_json.data(), job_json.size(), submission_id.c_str()};
+}
+
+}  // namespace
+
+const char* option_type_name(int32_t type) {
+  switch (type) {
+    case DLAUNCH_OPTION_STRING:
+      return "string";
+    case DLAUNCH_OPTION_INTEGER:
+      return "integer";
+    case DLAUNCH_OPTION_NUMBER:
+      return "number";
+    case DLAUNCH_OPTION_BOOLEAN:
+      return "boolean";
+    case DLAUNCH_OPTION_STRING_ARRAY:
+      return "string array";
+    case DLAUNCH_OPTION_STRING_TABLE:
+      return "string table";
+    default:
+      return "any";
+  }
+}
+
+const char* state_name(int32_t state) {
+  switch (state) {
+    case DLAUNCH_STATE_PENDING:
+      return "PENDING";
+    case DLAUNCH_STATE_RUNNING:
+      return "RUNNING";
+    case DLAUNCH_STATE_SUCCEEDED:
+      return "SUCCEEDED";
+    case DLAUNCH_STATE_FAILED:
+      return "FAILED";
+    case DLAUNCH_STATE_STOPPED:
+      return "STOPPED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+std::expected<std::shared_ptr<Platform>, std::string> Platform::load(const PluginManifest& manifest) {
+  const std::string who = "plugin '" + manifest.id + "'";
+  if (manifest.abi_major != kHostAbiMajor) {
+    return std::unexpected(who + " is built for plugin ABI " + abi_string(manifest.abi_major, manifest.abi_minor) +
+                           "; this dlaunch provides " + abi_string(kHostAbiMajor, kHostAbiMinor) +
+                           " (the major versions must match)");
+  }
+  if (manifest.min_host_minor > kHostAbiMinor) {
+    return std::unexpected(who + " needs plugin ABI " + abi_string(manifest.abi_major, manifest.min_host_minor) +
+                           " or newer; this dlaunch provides " + abi_string(kHostAbiMajor, kHostAbiMinor) +
+                           " (upgrade dlaunch or use an older plugin)");
+  }
+  if (auto reason = untrusted_reason(manifest.library)) return std::unexpected(who + " refused: " + *reason);
+
+  std::lock_guard<std::mutex> lock(g_load_mutex);
+  boost::dll::shared_library library;
+  std::error_code ec;  // Boost.DLL uses std types under BOOST_DLL_USE_STD_FS
+  library.load(manifest.library, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  if (ec) {
+    return std::unexpected(who + ": cannot load " + manifest.library.string() + ": " + ec.message());
+  }
+  if (!library.has(DLAUNCH_ENTRY_SYMBOL)) {
+    loaded_libraries().push_back(std::move(library));
+    return std::unexpected(who + ": " + manifest.library.string() + " does not export " DLAUNCH_ENTRY_SYMBOL
+                           " — it is not a dlaunch plugin, or it was built without the SDK's export macro");
+  }
+  auto entry = library.get<const dlaunch_plugin_api*(uint32_t, uint32_t)>(DLAUNCH_ENTRY_SYMBOL);
+  loaded_libraries().push_back(std::move(library));
+  const dlaunch_plugin_api* api = entry(kHostAbiMajor, kHostAbiMinor);
+  if (auto problem = check_table(api, manifest)) return std::unexpected(*problem);
+
+  auto* table = new HostTable();  // lives as long as the plugin: for the process
+  host_tables().push_back(table);
+  table->id = manifest.id;
+  table->api.struct_size = sizeof(dlaunch_host_api);
+  table->api.abi_major = kHostAbiMajor;
+  table->api.abi_minor = kHostAbiMinor;
+  table->api.host_data = &table->id;
+  table->api.host_version = DLAUNCH_VERSION;
+  table->api.log = &host_log;
+  table->api.is_cancelled = &host_is_cancelled;
+
+  table->plugin_dir = manifest.directory.string();
+  table->state_dir = (state_root() / "plugins" / manifest.id).string();
+  try {
+    create_private_directories(table->state_dir);
+  } catch (const std::exception& e) {
+    return std::unexpected(who + ": " + e.what());
+  }
+  dlaunch_init_args init{sizeof(dlaunch_init_args), &table->api, table->plugin_dir.c_str(), table->state_dir.c_str()};
+
+  std::shared_ptr<Platform> platform(new Platform(manifest, api));
+  if (dlaunch_error* error = api->init(&init)) {
+    PluginFailure failure = platform->take_error(error);
+    return std::unexpected(who + " failed to start: " + failure.message);
+  }
+  return platform;
+}
+
+Platform::Platform(PluginManifest manifest, const dlaunch_plugin_api* api)
+    : manifest_(std::move(manifest)), api_(api), options_(read_options(api)) {}
+
+PluginFailure Platform::take_error(dlaunch_error* error) const {
+  PluginFailure failure;
+  failure.code = api_->error_code(error);
+  const char* message = api_->error_message(error);
+  failure.message = message != nullptr ? message : "(no message)";
+  api_->error_destroy(error);
+  if (failure.code < DLAUNCH_ERR_INVALID_ARGUMENT || failure.code > DLAUNCH_ERR_INTERNAL) {
+    failure.code = DLAUNCH_ERR_INTERNAL;
+  }
+  return failure;
+}
+
+PluginResult<Diagnostics> Platform::validate(std::string_view job_json, std::string_view submission_id) const {
+  Diagnostics found;
+  std::string submission(submission_id);
+  dlaunch_diagnostic_sink sink{sizeof(dlaunch_diagnostic_sink), &found, &collect_diagnostic};
+  auto args = job_args(job_json, submission);
+  if (dlaunch_error* error = api_->validate(&args, &sink)) return std::unexpected(take_error(error));
+  return found;
+}
+
+PluginResult<std::string> Platform::dry_run(std::string_view job_json, std::string_view submission_id) const {
+  std::string text;
+  std::string submission(submission_id);
+  auto sink = text_sink(&append_text, &text);
+  auto args = job_args(job_json, submission);
+  if (dlaunch_error* error = api_->dry_run(&args, &sink)) return std::unexpected(take_error(error));
+  return text;
+}
+
+PluginResult<std::string> Platform::submit(std::string_view job_json, std::string_view submission_id) const {
+  std::string native_id;
+  std::string submission(submission_id);
+  auto sink = text_sink(&append_text, &native_id);
+  auto args = job_args(job_json, submission);
+  if (dlaunch_error* error = api_->submit(&args, &sink)) return std::unexpected(take_error(error));
+  if (native_id.empty()) return std::unexpected(PluginFailure{DLAUNCH_ERR_INTERNAL, "plugin '" + id() + "' submitted but returned no job id"});
+  return native_id;
+}
+
+PluginResult<JobStatus> Platform::status(const std::string& native_id, const std::string& options_json) const {
+  std::vector<JobStatus> found;
+  dlaunch_status_sink sink{sizeof(dlaunch_status_sink), &found, &collect_status};
+  dlaunch_job_ref_args args{sizeof(dlaunch_job_ref_args), native_id.c_str(), options_json.c_str()};
+  if (dlaunch_error* error = api_->status(&args, &sink)) return std::unexpected(take_error(error));
+  if (found.size() != 1) {
+    return std::unexpected(PluginFailure{DLAUNCH_ERR_INTERNAL, "plugin '" + id() + "' reported " +
+                                                                   std::to_string(found.size()) +
+                                                                   " statuses for one job"});
+  }
+  if (found.front().native_id.empty()) found.front().native_id = native_id;
+  return found.front();
+}
+
+PluginResult<void> Platform::logs(const std::string& native_id, const std::string& options_json, bool follow,
+                                  const std::function<bool(std::string_view)>& on_output) const {
+  auto sink = text_sink(&forward_text, const_cast<std::function<bool(std::string_view)>*>(&on_output));
+  dlaunch_logs_args args{sizeof(dlaunch_logs_args), native_id.c_str(), options_json.c_str(), follow};
+  if (dlaunch_error* error = api_->logs(&args, &sink)) return std::unexpected(take_error(error));
+  return {};
+}
+
+PluginResult<void> Platform::stop(const std::string& native_id, const std::string& options_json) const {
+  dlaunch_job_ref_args args{sizeof(dlaunch_job_ref_args), native_id.c_str(), options_json.c_str()};
+  if (dlaunch_error* error = api_->stop(&args)) return std::unexpected(take_error(error));
+  return {};
+}
+
+PluginResult<void> Platform::delete_job(const std::string& native_id, const std::string& options_json) const {
+  dlaunch_job_ref_args args{sizeof(dlaunch_job_ref_args), native_id.c_str(), options_json.c_str()};
+  if (dlaunch_error* error = api_->delete_job(&args)) return std::unexpected(take_error(error));
+  return {};
+}
+
+PluginResult<std::vector<JobStatus>> Platform::list(const std::string& options_json) const {
+  std::vector<JobStatus> found;
+  dlaunch_status_sink sink{sizeof(dlaunch_status_sink), &found, &collect_status};
+  dlaunch_list_args args{sizeof(dlaunch_list_args), options_json.c_str()};
+  if (dlaunch_error* error = api_->list(&args, &sink)) return std::unexpected(take_error(error));
+  return found;
+}
+
+}  // namespace dlaunch

@@ -1,0 +1,42 @@
+#include <dlaunch/core/paths.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <system_error>
+
+namespace dlaunch {
+namespace {
+
+std::filesystem::path xdg_dir(const char* variable, const char* fallback_under_home) {
+  const char* value = std::getenv(variable);
+  // The XDG spec: relative paths are invalid and must be ignored.
+  if (value != nullptr && value[0] == '/') return std::filesystem::path(value) / "dlaunch";
+  const char* home = std::getenv("HOME");
+  std::filesystem::path base = home != nullptr && home[0] != '\0' ? home : "/tmp";
+  return base / fallback_under_home / "dlaunch";
+}
+
+}  // namespace
+
+std::filesystem::path state_root() { return xdg_dir("XDG_STATE_HOME", ".local/state"); }
+
+std::filesystem::path data_root() { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
+
+std::filesystem::path executable_directory() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::current_path() : exe.parent_path();
+}
+
+void create_private_directories(const std::filesystem::path& dir) {
+  if (dir.empty() || std::filesystem::is_directory(dir)) return;
+  create_private_directories(dir.parent_path());
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw std::system_error(errno, std::generic_category(), "cannot create directory " + dir.string());
+  }
+}
+
+}  // namespace dlaunch

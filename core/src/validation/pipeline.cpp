@@ -1,0 +1,94 @@
+#include <dlaunch/core/spec_loader.hpp>
+#include <dlaunch/core/validation.hpp>
+
+#include <algorithm>
+#include <tuple>
+
+namespace dlaunch {
+
+ValidationPipeline ValidationPipeline::for_spec_file() {
+  ValidationPipeline p;
+  p.add("parse", parse_stage).add("overrides", overrides_stage).add("schema", schema_stage).add("semantics",
+                                                                                                 semantics_stage);
+  return p;
+}
+
+ValidationPipeline ValidationPipeline::for_built_job() {
+  ValidationPipeline p;
+  p.add("semantics", semantics_stage);
+  return p;
+}
+
+ValidationPipeline& ValidationPipeline::add(std::string name, StageFn run) {
+  stages_.push_back(Stage{std::move(name), std::move(run)});
+  return *this;
+}
+
+void ValidationPipeline::run(ValidationContext& context) const {
+  for (const auto& stage : stages_) {
+    if (context.stop) break;
+    stage.run(context);
+  }
+  if (context.tree) {
+    for (auto& d : context.diagnostics) {
+      if (!d.location.known() && !d.path.empty()) d.location = locate(*context.tree, d.path);
+    }
+  }
+  // Sorted by position, so the output reads top to bottom like the file; unlocated ones keep their order.
+  std::stable_sort(context.diagnostics.begin(), context.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    auto key = [](const Diagnostic& d) {
+      return std::make_tuple(!d.location.known(), d.location.file, d.location.line, d.location.column);
+    };
+    return key(a) < key(b);
+  });
+}
+
+void parse_stage(ValidationContext& context) {
+  auto loaded = load_spec_file(context.spec_file);
+  if (!loaded) {
+    context.unreadable = loaded.error().kind == SpecLoadError::Kind::kUnreadable;
+    auto& found = loaded.error().diagnostics;
+    context.diagnostics.insert(context.diagnostics.end(), found.begin(), found.end());
+    context.stop = true;
+    return;
+  }
+  context.tree = std::move(*loaded);
+}
+
+void overrides_stage(ValidationContext& context) {
+  if (!context.tree || context.overrides.empty()) return;
+  Diagnostics found = apply_overrides(*context.tree, context.overrides);
+  context.diagnostics.insert(context.diagnostics.end(), found.begin(), found.end());
+}
+
+SourceLocation locate(const Value& tree, const std::string& path) {
+  const Value* current = &tree;
+  SourceLocation best = tree.location();
+  size_t pos = 0;
+  while (pos < path.size() && current != nullptr) {
+    size_t end = path.find_first_of(".[", pos);
+    std::string key = path.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (!key.empty()) {
+      const Value::Member* member = current->is_table() ? current->find_member(key) : nullptr;
+      if (member == nullptr) return best;
+      current = &member->value;
+      best = current->location().known() ? current->location() : member->key_location;
+    }
+    if (end == std::string::npos) break;
+    if (path[end] == '[') {
+      size_t close = path.find(']', end);
+      if (close == std::string::npos) return best;
+      size_t index = std::stoul(path.substr(end + 1, close - end - 1));
+      if (!current->is_array() || index >= current->items().size()) return best;
+      current = &current->items()[index];
+      if (current->location().known()) best = current->location();
+      pos = close + 1;
+      if (pos < path.size() && path[pos] == '.') ++pos;
+    } else {
+      pos = end + 1;
+    }
+  }
+  return best;
+}
+
+}  // namespace dlaunch

@@ -1,0 +1,136 @@
+/* A tiny plugin in plain C11, built several times with different claims to test how the host negotiates
+ * and refuses (tests/unit/test_plugin_host.cpp). Behaviour is chosen at compile time:
+ *   TEST_PLUGIN_ID           the id in its table
+ *   TEST_TABLE_ABI_MAJOR     the major its table claims (default DLAUNCH_ABI_MAJOR)
+ *   TEST_TABLE_MIN_HOST      the min_host_minor its table claims (default 0)
+ *   TEST_WITHOUT_ENTRY       export no entry symbol at all
+ * Its operations are real enough to round-trip through the host: submit answers "job-" + the submission id,
+ * status reports SUCCEEDED with exit code 0, logs writes two chunks, validate flags option "flag" = false. */
+#include <dlaunch/plugin.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef TEST_TABLE_ABI_MAJOR
+#define TEST_TABLE_ABI_MAJOR DLAUNCH_ABI_MAJOR
+#endif
+#ifndef TEST_TABLE_MIN_HOST
+#define TEST_TABLE_MIN_HOST 0
+#endif
+
+struct dlaunch_error {
+  int32_t code;
+  char message[256];
+};
+
+static dlaunch_error *make_error(int32_t code, const char *message) {
+  dlaunch_error *e = malloc(sizeof *e);
+  if (e == NULL) return NULL;
+  e->code = code;
+  snprintf(e->message, sizeof e->message, "%s", message);
+  return e;
+}
+
+static const dlaunch_host_api *g_host;
+
+static dlaunch_error *init(const dlaunch_init_args *args) {
+  g_host = args->host;
+  g_host->log(g_host, DLAUNCH_LOG_DEBUG, "test plugin initialised");
+  return NULL;
+}
+
+static dlaunch_error *validate(const dlaunch_job_args *args, const dlaunch_diagnostic_sink *out) {
+  if (strstr(args->job_json, "\"flag\":false") != NULL) {
+    out->report(out->context, DLAUNCH_SEVERITY_ERROR, "platform." TEST_PLUGIN_ID ".flag", "flag must be true here",
+                "set flag = true");
+  }
+  return NULL;
+}
+
+static dlaunch_error *dry_run(const dlaunch_job_args *args, const dlaunch_text_sink *out) {
+  static const char prefix[] = "WOULD SUBMIT ";
+  out->write(out->context, prefix, sizeof prefix - 1);
+  out->write(out->context, args->job_json, args->job_json_size);
+  return NULL;
+}
+
+static dlaunch_error *submit(const dlaunch_job_args *args, const dlaunch_text_sink *out) {
+  char id[256];
+  int n = snprintf(id, sizeof id, "job-%s", args->submission_id);
+  out->write(out->context, id, (size_t)n);
+  return NULL;
+}
+
+static dlaunch_error *status(const dlaunch_job_ref_args *args, const dlaunch_status_sink *out) {
+  if (strcmp(args->native_id, "missing") == 0) return make_error(DLAUNCH_ERR_NOT_FOUND, "no job 'missing'");
+  dlaunch_job_status s;
+  memset(&s, 0, sizeof s);
+  s.struct_size = sizeof s;
+  s.native_id = args->native_id;
+  s.state = DLAUNCH_STATE_SUCCEEDED;
+  s.has_exit_code = true;
+  s.exit_code = 0;
+  s.native_state = "DONE";
+  s.message = args->options_json; /* lets a test see which options reached the plugin */
+  out->report(out->context, &s);
+  return NULL;
+}
+
+static dlaunch_error *logs(const dlaunch_logs_args *args, const dlaunch_text_sink *out) {
+  (void)args;
+  out->write(out->context, "line 1\n", 7);
+  out->write(out->context, "line 2\n", 7);
+  return NULL;
+}
+
+static dlaunch_error *stop(const dlaunch_job_ref_args *args) {
+  (void)args;
+  return NULL;
+}
+
+static dlaunch_error *delete_job(const dlaunch_job_ref_args *args) {
+  (void)args;
+  return make_error(DLAUNCH_ERR_FAILED_PRECONDITION, "the test platform keeps every job");
+}
+
+static dlaunch_error *list(const dlaunch_list_args *args, const dlaunch_status_sink *out) {
+  (void)args;
+  dlaunch_job_status s;
+  memset(&s, 0, sizeof s);
+  s.struct_size = sizeof s;
+  s.native_id = "job-a";
+  s.state = DLAUNCH_STATE_RUNNING;
+  out->report(out->context, &s);
+  s.native_id = "job-b";
+  s.submitted_by_dlaunch = true;
+  out->report(out->context, &s);
+  return NULL;
+}
+
+static int32_t error_code(const dlaunch_error *e) { return e != NULL ? e->code : DLAUNCH_ERR_INTERNAL; }
+static const char *error_message(const dlaunch_error *e) { return e != NULL ? e->message : "out of memory"; }
+static void error_destroy(dlaunch_error *e) { free(e); }
+
+static const dlaunch_option_desc kFlag = {sizeof(dlaunch_option_desc), "flag", DLAUNCH_OPTION_BOOLEAN, 0, "true",
+                                          "a boolean option"};
+static const dlaunch_option_desc kToken = {sizeof(dlaunch_option_desc), "token", DLAUNCH_OPTION_STRING,
+                                           DLAUNCH_OPTION_SECRET, NULL, "a secret"};
+static const dlaunch_option_desc kRetries = {sizeof(dlaunch_option_desc), "retries", DLAUNCH_OPTION_INTEGER, 0, "3",
+                                             "an integer option"};
+static const dlaunch_option_desc *const kOptions[] = {&kFlag, &kToken, &kRetries, NULL};
+
+static const dlaunch_plugin_api kApi = {
+    sizeof(dlaunch_plugin_api), TEST_TABLE_ABI_MAJOR, DLAUNCH_ABI_MINOR, TEST_TABLE_MIN_HOST,
+    TEST_PLUGIN_ID, "9.9.9", "a plugin for the host's own tests", kOptions,
+    init, validate, dry_run, submit, status, logs, stop, delete_job, list,
+    error_code, error_message, error_destroy};
+
+#ifndef TEST_WITHOUT_ENTRY
+DLAUNCH_EXPORT const dlaunch_plugin_api *dlaunch_plugin_entry(uint32_t host_major, uint32_t host_minor) {
+  (void)host_minor;
+  return host_major == DLAUNCH_ABI_MAJOR ? &kApi : NULL;
+}
+#else
+DLAUNCH_EXPORT const dlaunch_plugin_api *not_the_entry(void) { return &kApi; }
+#endif

@@ -1,0 +1,231 @@
+// The plugin host: manifest discovery, trust checks, ABI negotiation, containment of misbehaving plugins,
+// and a round trip of every operation through the C ABI. The plugins come from tests/plugins/.
+#include <dlaunch/core/platform.hpp>
+#include <dlaunch/core/plugin_catalog.hpp>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/process.hpp"
+
+namespace dlaunch {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kPlugins = DLAUNCH_TEST_PLUGIN_DIR;
+
+class PluginHostTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Plugins get a state directory under XDG_STATE_HOME: keep it inside the test's temporary directory.
+    setenv("XDG_STATE_HOME", state_.path().c_str(), 1);
+  }
+
+  PluginManifest manifest(const std::string& id) {
+    auto m = read_manifest(kPlugins / id / "plugin.json");
+    EXPECT_TRUE(m.has_value()) << (m ? "" : m.error());
+    return m.value_or(PluginManifest{});
+  }
+
+  test::TempDir state_;
+};
+
+TEST_F(PluginHostTest, DiscoversEveryTestPluginWithoutLoadingIt) {
+  auto catalog = PluginCatalog::discover({kPlugins});
+  auto ids = catalog.ids();
+  for (const char* id : {"good", "wrong-major", "newer-minor", "no-entry", "throwing"}) {
+    EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
+  }
+  const PluginManifest* good = catalog.find("good");
+  ASSERT_NE(good, nullptr);
+  EXPECT_EQ(good->abi_major, 1u);
+  EXPECT_EQ(good->library, kPlugins / "good" / "libdlaunch-good.so");
+}
+
+TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
+  auto platform = Platform::load(manifest("good"));
+  ASSERT_TRUE(platform.has_value()) << platform.error();
+  const Platform& p = **platform;
+  EXPECT_EQ(p.version(), "9.9.9");
+  ASSERT_EQ(p.options().size(), 3u);
+  EXPECT_EQ(p.options()[0].name, "flag");
+  EXPECT_EQ(p.options()[0].default_json, "true");
+  EXPECT_TRUE(p.options()[1].secret);
+
+  auto submitted = p.submit("{\"schema_version\":1}", "sub-1");
+  ASSERT_TRUE(submitted.has_value());
+  EXPECT_EQ(*submitted, "job-sub-1");
+
+  auto status = p.status("job-sub-1", "{\"flag\":true}");
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->state, DLAUNCH_STATE_SUCCEEDED);
+  EXPECT_EQ(status->exit_code, 0);
+  EXPECT_EQ(status->native_state, "DONE");
+  EXPECT_EQ(status->message, "{\"flag\":true}");  // the options reached the plugin
+
+  auto missing = p.status("missing", "{}");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(missing.error().message, "no job 'missing'");
+
+  std::string output;
+  ASSERT_TRUE(p.logs("job-sub-1", "{}", false, [&](std::string_view chunk) {
+                 output += chunk;
+                 return true;
+               }).has_value());
+  EXPECT_EQ(output, "line 1\nline 2\n");
+
+  auto findings = p.validate("{\"platform\":{\"flag\":false}}", "sub-2");
+  ASSERT_TRUE(findings.has_value());
+  ASSERT_EQ(findings->size(), 1u);
+  EXPECT_EQ(findings->front().path, "platform.good.flag");
+  EXPECT_EQ(findings->front().hint, "set flag = true");
+
+  auto deleted = p.delete_job("job-sub-1", "{}");
+  ASSERT_FALSE(deleted.has_value());
+  EXPECT_EQ(deleted.error().code, DLAUNCH_ERR_FAILED_PRECONDITION);
+
+  auto listed = p.list("{}");
+  ASSERT_TRUE(listed.has_value());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_TRUE((*listed)[1].submitted_by_dlaunch);
+}
+
+TEST_F(PluginHostTest, RefusesAWrongMajorInTheTableAfterLoading) {
+  auto platform = Platform::load(manifest("wrong-major"));
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_NE(platform.error().find("plugin ABI 2.0"), std::string::npos) << platform.error();
+  EXPECT_NE(platform.error().find("provides 1.0"), std::string::npos) << platform.error();
+}
+
+TEST_F(PluginHostTest, RefusesAWrongMajorInTheManifestBeforeLoading) {
+  PluginManifest m = manifest("manifest-major");
+  EXPECT_EQ(m.abi_major, 2u);
+  auto platform = Platform::load(m);
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_NE(platform.error().find("built for plugin ABI 2.0"), std::string::npos) << platform.error();
+}
+
+TEST_F(PluginHostTest, RefusesAPluginNeedingANewerMinorNamingBothVersions) {
+  auto platform = Platform::load(manifest("newer-minor"));
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_NE(platform.error().find("needs plugin ABI 1.5"), std::string::npos) << platform.error();
+  EXPECT_NE(platform.error().find("provides 1.0"), std::string::npos) << platform.error();
+
+  // The same need, hidden from the manifest, is caught by the table check.
+  auto hidden = Platform::load(manifest("table-minor"));
+  ASSERT_FALSE(hidden.has_value());
+  EXPECT_NE(hidden.error().find("needs plugin ABI 1.5"), std::string::npos) << hidden.error();
+}
+
+TEST_F(PluginHostTest, AcceptsANewerMinorThatDeclaresItRunsOnThisHost) {
+  PluginManifest m = manifest("compatible-minor");
+  EXPECT_EQ(m.abi_minor, 5u);
+  EXPECT_EQ(m.min_host_minor, 0u);
+  auto platform = Platform::load(m);
+  ASSERT_TRUE(platform.has_value()) << platform.error();
+}
+
+TEST_F(PluginHostTest, RefusesALibraryWithoutTheEntrySymbol) {
+  auto platform = Platform::load(manifest("no-entry"));
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_NE(platform.error().find("does not export dlaunch_plugin_entry"), std::string::npos) << platform.error();
+}
+
+TEST_F(PluginHostTest, ContainsEveryExceptionAPluginThrows) {
+  auto platform = Platform::load(manifest("throwing"));
+  ASSERT_TRUE(platform.has_value()) << platform.error();
+  const Platform& p = **platform;
+
+  auto dry = p.dry_run("{}", "s");
+  ASSERT_FALSE(dry.has_value());
+  EXPECT_EQ(dry.error().code, DLAUNCH_ERR_INTERNAL);
+  EXPECT_NE(dry.error().message.find("dry_run exploded"), std::string::npos);
+
+  auto submitted = p.submit("{}", "s");
+  ASSERT_FALSE(submitted.has_value());
+  EXPECT_NE(submitted.error().message.find("unknown exception"), std::string::npos);
+
+  auto status = p.status("x", "{}");
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().code, DLAUNCH_ERR_UNAVAILABLE);
+  EXPECT_EQ(status.error().message, "the platform is down");
+
+  auto stopped = p.stop("x", "{}");
+  ASSERT_FALSE(stopped.has_value());
+  EXPECT_EQ(stopped.error().message, "out of memory");
+
+  auto listed = p.list("{}");  // not overridden: the helper's default
+  ASSERT_FALSE(listed.has_value());
+  EXPECT_EQ(listed.error().code, DLAUNCH_ERR_UNIMPLEMENTED);
+}
+
+// Copies the good plugin into `root`/good so that permissions can be changed on the copy.
+fs::path copy_good_plugin(const fs::path& root) {
+  fs::create_directories(root / "good");
+  fs::copy_file(kPlugins / "good" / "plugin.json", root / "good" / "plugin.json");
+  fs::copy_file(kPlugins / "good" / "libdlaunch-good.so", root / "good" / "libdlaunch-good.so");
+  return root / "good";
+}
+
+TEST_F(PluginHostTest, RefusesAWorldWritablePluginDirectory) {
+  test::TempDir dir;
+  fs::path root = fs::path(dir.path()) / "plugins";
+  fs::path plugin = copy_good_plugin(root);
+  chmod(root.c_str(), 0755);
+  chmod(plugin.c_str(), 0777);
+  auto catalog = PluginCatalog::discover({root});
+  EXPECT_EQ(catalog.find("good"), nullptr);
+  ASSERT_EQ(catalog.problems().size(), 1u);
+  EXPECT_NE(catalog.problems()[0].message.find("world-writable"), std::string::npos) << catalog.problems()[0].message;
+}
+
+TEST_F(PluginHostTest, RefusesAGroupWritableSearchDirectoryAndLibrary) {
+  test::TempDir dir;
+  fs::path root = fs::path(dir.path()) / "plugins";
+  fs::path plugin = copy_good_plugin(root);
+  chmod(root.c_str(), 0775);
+  auto catalog = PluginCatalog::discover({root});
+  ASSERT_EQ(catalog.problems().size(), 1u);
+  EXPECT_NE(catalog.problems()[0].message.find("group-writable"), std::string::npos);
+
+  chmod(root.c_str(), 0755);
+  chmod((plugin / "libdlaunch-good.so").c_str(), 0666);
+  auto again = PluginCatalog::discover({root});
+  ASSERT_NE(again.find("good"), nullptr);  // the manifest is fine; the library is checked at load time
+  auto platform = Platform::load(*again.find("good"));
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_NE(platform.error().find("world-writable"), std::string::npos) << platform.error();
+}
+
+TEST_F(PluginHostTest, TheFirstPluginWithAnIdWinsAndLaterOnesAreShadowed) {
+  test::TempDir dir;
+  fs::path first = fs::path(dir.path()) / "first";
+  copy_good_plugin(first);
+  auto catalog = PluginCatalog::discover({first, kPlugins});
+  ASSERT_NE(catalog.find("good"), nullptr);
+  EXPECT_EQ(catalog.find("good")->directory, first / "good");
+  ASSERT_FALSE(catalog.shadowed().empty());
+  EXPECT_EQ(catalog.shadowed()[0].directory, kPlugins / "good");
+}
+
+TEST_F(PluginHostTest, ReportsBrokenManifestsWithTheFileName) {
+  test::TempDir dir;
+  dir.write("plugins/broken/plugin.json", "{\"manifest_version\": 1, \"id\": \"Broken Id\"}");
+  dir.write("plugins/future/plugin.json", "{\"manifest_version\": 7}");
+  dir.write("plugins/notjson/plugin.json", "{oops");
+  fs::path root = fs::path(dir.path()) / "plugins";
+  for (const char* sub : {"", "broken", "future", "notjson"}) chmod((root / sub).c_str(), 0755);
+  auto catalog = PluginCatalog::discover({root});
+  EXPECT_TRUE(catalog.plugins().empty());
+  ASSERT_EQ(catalog.problems().size(), 3u);
+  EXPECT_NE(catalog.problems()[0].message.find("\"id\" must be a platform id"), std::string::npos);
+  EXPECT_NE(catalog.problems()[1].message.find("manifest_version 7 is not supported"), std::string::npos);
+  EXPECT_NE(catalog.problems()[2].message.find("not valid JSON"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dlaunch
