@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <vector>
@@ -75,6 +76,10 @@ class SpawnSetup {
 }  // namespace
 
 StartedReplica start_replica(const ReplicaLaunch& launch) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(launch.working_dir, error)) {
+    throw std::runtime_error("the working directory " + launch.working_dir + " does not exist");
+  }
   std::string program = find_program(launch.argv.at(0), search_path(launch), launch.working_dir);
   if (program.empty()) {
     throw std::runtime_error("cannot find program '" + launch.argv[0] + "' (PATH and working directory " +

@@ -117,5 +117,18 @@ TEST_F(RunTest, ProgramThatDoesNotExistFailsWith127) {
       << logs;
 }
 
+TEST_F(RunTest, MissingWorkingDirectoryFailsTheReplicasWithAClearLine) {
+  TestJob job = job_with({shell_role("trainer", "true")});
+  job.working_dir = path("removed-before-the-job-started");
+  std::string id = submit(job);
+  JobStatusCopy status = client().wait_until_terminal(id);
+  EXPECT_EQ(status.state, DLAUNCH_STATE_FAILED);
+  EXPECT_EQ(status.exit_code, 127);
+  std::string logs = logs_of(id);
+  EXPECT_NE(logs.find("[trainer/0] dlaunch: the working directory " + job.working_dir + " does not exist"),
+            std::string::npos)
+      << logs;
+}
+
 }  // namespace
 }  // namespace dlaunch::test
