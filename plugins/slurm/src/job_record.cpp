@@ -1,0 +1,133 @@
+#include "job_record.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <array>
+#include <string_view>
+#include <utility>
+
+namespace dlaunch::slurm {
+namespace {
+
+constexpr std::string_view kCommentPrefix = "dlaunch ";
+
+std::string string_field(const rapidjson::Value& record, const char* name) {
+  auto found = record.FindMember(name);
+  return found != record.MemberEnd() && found->value.IsString() ? found->value.GetString() : std::string();
+}
+
+int64_t integer_field(const rapidjson::Value& record, const char* name) {
+  auto found = record.FindMember(name);
+  return found != record.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
+}
+
+// Slurm's reasons are CamelCase words; "None" means there is none.
+std::string reason_of(const rapidjson::Value& record) {
+  std::string reason = string_field(record, "state_reason");
+  if (reason == "None") reason.clear();
+  std::string description = string_field(record, "state_description");
+  if (!description.empty()) reason += (reason.empty() ? "" : ": ") + description;
+  return reason;
+}
+
+}  // namespace
+
+std::string dlaunch_comment(const std::string& submission_id, const sdk::StringMap& labels) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("submission");
+  w.String(submission_id.c_str());
+  w.Key("labels");
+  w.StartObject();
+  for (const auto& [name, value] : labels) {
+    w.Key(name.c_str());
+    w.String(value.c_str());
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(kCommentPrefix) + buffer.GetString();
+}
+
+bool is_dlaunch_comment(const std::string& comment) { return comment.starts_with(kCommentPrefix); }
+
+int32_t state_of(const std::string& slurm_state) {
+  // A state may carry flags after it in some versions ("CANCELLED by 0", "RUNNING+..."): the word counts.
+  std::string_view word(slurm_state);
+  word = word.substr(0, word.find_first_of(" +,"));
+  static constexpr std::array<std::pair<std::string_view, int32_t>, 21> kStates{{
+      {"PENDING", DLAUNCH_STATE_PENDING},       {"CONFIGURING", DLAUNCH_STATE_PENDING},
+      {"REQUEUED", DLAUNCH_STATE_PENDING},      {"REQUEUE_HOLD", DLAUNCH_STATE_PENDING},
+      {"REQUEUE_FED", DLAUNCH_STATE_PENDING},   {"RESV_DEL_HOLD", DLAUNCH_STATE_PENDING},
+      {"SUSPENDED", DLAUNCH_STATE_PENDING},     {"RUNNING", DLAUNCH_STATE_RUNNING},
+      {"COMPLETING", DLAUNCH_STATE_RUNNING},    {"STAGE_OUT", DLAUNCH_STATE_RUNNING},
+      {"SIGNALING", DLAUNCH_STATE_RUNNING},     {"RESIZING", DLAUNCH_STATE_RUNNING},
+      {"COMPLETED", DLAUNCH_STATE_SUCCEEDED},   {"CANCELLED", DLAUNCH_STATE_STOPPED},
+      {"FAILED", DLAUNCH_STATE_FAILED},         {"TIMEOUT", DLAUNCH_STATE_FAILED},
+      {"OUT_OF_MEMORY", DLAUNCH_STATE_FAILED},  {"NODE_FAIL", DLAUNCH_STATE_FAILED},
+      {"BOOT_FAIL", DLAUNCH_STATE_FAILED},      {"DEADLINE", DLAUNCH_STATE_FAILED},
+      {"PREEMPTED", DLAUNCH_STATE_FAILED},
+  }};
+  for (const auto& [name, state] : kStates) {
+    if (name == word) return state;
+  }
+  return DLAUNCH_STATE_UNKNOWN;
+}
+
+bool is_terminal(int32_t state) {
+  return state == DLAUNCH_STATE_SUCCEEDED || state == DLAUNCH_STATE_FAILED || state == DLAUNCH_STATE_STOPPED;
+}
+
+std::optional<int32_t> exit_code_of(int64_t wait_status) {
+  if ((wait_status & 0x7f) != 0) return std::nullopt;
+  return static_cast<int32_t>((wait_status >> 8) & 0xff);
+}
+
+sdk::JobStatus job_status(const rapidjson::Value& record) {
+  sdk::JobStatus status;
+  status.native_id = std::to_string(integer_field(record, "job_id"));
+  status.name = string_field(record, "name");
+  status.native_state = string_field(record, "job_state");
+  status.state = state_of(status.native_state);
+  status.message = reason_of(record);
+  status.restarts = static_cast<uint32_t>(integer_field(record, "restart_cnt"));
+  status.submitted_by_dlaunch = is_dlaunch_comment(string_field(record, "comment"));
+  if (status.state != DLAUNCH_STATE_PENDING) status.start_time_ms = integer_field(record, "start_time") * 1000;
+  if (is_terminal(status.state)) {
+    status.end_time_ms = integer_field(record, "end_time") * 1000;
+    auto code = exit_code_of(integer_field(record, "exit_code"));
+    // A job that failed with code 0 (NODE_FAIL, TIMEOUT...) has no exit code of its own.
+    if (code && (status.state == DLAUNCH_STATE_SUCCEEDED || *code != 0)) status.exit_code = code;
+  }
+  return status;
+}
+
+std::string output_path(const rapidjson::Value& record) {
+  std::string pattern = string_field(record, "standard_output");
+  std::string path;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '%' || i + 1 == pattern.size()) {
+      path += pattern[i];
+      continue;
+    }
+    switch (pattern[++i]) {
+      case 'j': path += std::to_string(integer_field(record, "job_id")); break;
+      case 'x': path += string_field(record, "name"); break;
+      case 'u': path += string_field(record, "user_name"); break;
+      case '%': path += '%'; break;
+      default: path += '%'; path += pattern[i];
+    }
+  }
+  return path;
+}
+
+const rapidjson::Value& single_record(const rapidjson::Document& answer, const std::string& job_id) {
+  auto jobs = answer.FindMember("jobs");
+  if (jobs == answer.MemberEnd() || !jobs->value.IsArray() || jobs->value.Empty()) {
+    throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "Slurm has no job " + job_id);
+  }
+  return jobs->value[0];
+}
+
+}  // namespace dlaunch::slurm

@@ -1,0 +1,40 @@
+// Reading Slurm's job records (the elements of "jobs" in GET /job/{id} and GET /jobs): dlaunch's state,
+// exit code and message, the job's output file, and the mark dlaunch leaves in the job's comment.
+#ifndef DLAUNCH_SLURM_JOB_RECORD_HPP_
+#define DLAUNCH_SLURM_JOB_RECORD_HPP_
+
+#include <dlaunch/job_document.hpp>
+#include <dlaunch/plugin.hpp>
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace dlaunch::slurm {
+
+// The comment dlaunch gives its jobs: `dlaunch {"submission":ID,"labels":{...}}`. It marks them in `list`
+// and carries the job's labels.
+std::string dlaunch_comment(const std::string& submission_id, const sdk::StringMap& labels);
+bool is_dlaunch_comment(const std::string& comment);
+
+// dlaunch's state for Slurm's job state word (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT,
+// OUT_OF_MEMORY, NODE_FAIL, ...); UNKNOWN for a word it does not know.
+int32_t state_of(const std::string& slurm_state);
+bool is_terminal(int32_t state);
+
+// The exit code in a wait status as Slurm reports it (code << 8 | signal); none when a signal ended it.
+std::optional<int32_t> exit_code_of(int64_t wait_status);
+
+// The status of one job record.
+sdk::JobStatus job_status(const rapidjson::Value& record);
+
+// The job's output file, with Slurm's file name patterns (%j, %x, %u, %%) expanded; "" when it has none.
+std::string output_path(const rapidjson::Value& record);
+
+// The one record of GET /job/{id}; throws sdk::Error(NOT_FOUND) when the answer has none.
+const rapidjson::Value& single_record(const rapidjson::Document& answer, const std::string& job_id);
+
+}  // namespace dlaunch::slurm
+
+#endif  // DLAUNCH_SLURM_JOB_RECORD_HPP_

@@ -1,0 +1,30 @@
+// `dlaunch logs` for Slurm: the job's output is its output file (every role's lines, [role/rank]-prefixed,
+// written by the batch script), read from this machine, so it must be readable here: a shared filesystem
+// on a real cluster. With follow, the file is read as it grows until the job is over.
+#ifndef DLAUNCH_SLURM_OUTPUT_FILE_HPP_
+#define DLAUNCH_SLURM_OUTPUT_FILE_HPP_
+
+#include <dlaunch/plugin.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace dlaunch::slurm {
+
+// What the log reader needs to know of the job, fetched again while following.
+struct JobSnapshot {
+  int32_t state = DLAUNCH_STATE_UNKNOWN;
+  bool started = false;     // it ran (or runs): its output file should exist
+  std::string output_path;  // absolute, patterns expanded
+};
+
+// Writes the file's content to `out` from the start; with `follow`, keeps writing what is added until a
+// snapshot (taken about every second) says the job is terminal, then writes the rest and returns. Throws
+// sdk::Error when the file cannot be read, or does not exist although the job ran; CANCELLED on Ctrl-C.
+void copy_job_output(const std::function<JobSnapshot()>& snapshot, bool follow, const sdk::TextOut& out,
+                     const sdk::Host& host);
+
+}  // namespace dlaunch::slurm
+
+#endif  // DLAUNCH_SLURM_OUTPUT_FILE_HPP_

@@ -1,0 +1,180 @@
+#include "rest_api.hpp"
+
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <regex>
+
+namespace dlaunch::slurm {
+namespace {
+
+// "v0.0.38" -> {0, 0, 38}, for ordering.
+std::array<int, 3> version_key(const std::string& version) {
+  std::array<int, 3> key{};
+  std::sscanf(version.c_str(), "v%d.%d.%d", &key[0], &key[1], &key[2]);
+  return key;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out.empty() ? "none" : out;
+}
+
+// Slurm's error numbers (slurm_errno.h): 1000-1999 and 5000-5999 are failures to talk to slurmctld.
+int32_t code_of_slurm_error(int number, long http_status) {
+  constexpr int kInvalidJobId = 2017;
+  constexpr int kAccessDenied = 2002;
+  if (number == kInvalidJobId) return DLAUNCH_ERR_NOT_FOUND;
+  if (number == kAccessDenied) return DLAUNCH_ERR_UNAUTHENTICATED;
+  if ((number >= 1000 && number < 2000) || (number >= 5000 && number < 6000)) return DLAUNCH_ERR_UNAVAILABLE;
+  if (number == 0 && http_status != 400) return DLAUNCH_ERR_INTERNAL;
+  return DLAUNCH_ERR_INVALID_ARGUMENT;
+}
+
+// The "errors" of an answer as one line, and the first Slurm error number among them (0 if none).
+std::pair<std::string, int> describe_errors(const rapidjson::Value& answer) {
+  std::string text;
+  int number = 0;
+  auto errors = answer.IsObject() ? answer.FindMember("errors") : rapidjson::Value::ConstMemberIterator();
+  if (!answer.IsObject() || errors == answer.MemberEnd() || !errors->value.IsArray()) return {text, number};
+  for (const auto& error : errors->value.GetArray()) {
+    if (!error.IsObject()) continue;
+    for (const char* field : {"error_number", "error_code"}) {
+      auto found = error.FindMember(field);
+      if (number == 0 && found != error.MemberEnd() && found->value.IsInt()) number = found->value.GetInt();
+    }
+    for (const char* field : {"description", "error"}) {
+      auto found = error.FindMember(field);
+      if (found != error.MemberEnd() && found->value.IsString() && found->value.GetStringLength() > 0) {
+        text += (text.empty() ? "" : "; ") + std::string(found->value.GetString());
+        break;
+      }
+    }
+  }
+  return {text, number};
+}
+
+}  // namespace
+
+std::string error_text(const rapidjson::Value& answer) { return describe_errors(answer).first; }
+
+const std::vector<std::string>& known_api_versions() {
+  static const std::vector<std::string> versions{"v0.0.38"};
+  return versions;
+}
+
+std::string choose_api_version(const std::vector<std::string>& offered, const std::string& server) {
+  std::vector<std::string> shared;
+  for (const auto& version : known_api_versions()) {
+    if (std::find(offered.begin(), offered.end(), version) != offered.end()) shared.push_back(version);
+  }
+  if (shared.empty()) {
+    throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, server + " offers Slurm REST API versions " + join(offered) +
+                                                  "; this plugin speaks " + join(known_api_versions()));
+  }
+  return *std::max_element(shared.begin(), shared.end(), [](const auto& a, const auto& b) {
+    return version_key(a) < version_key(b);
+  });
+}
+
+std::vector<std::string> offered_api_versions(const rapidjson::Document& openapi) {
+  std::vector<std::string> versions;
+  auto paths = openapi.IsObject() ? openapi.FindMember("paths") : openapi.MemberEnd();
+  if (!openapi.IsObject() || paths == openapi.MemberEnd() || !paths->value.IsObject()) return versions;
+  static const std::regex slurm_path(R"(^/slurm/(v\d+\.\d+\.\d+)/)");
+  for (const auto& path : paths->value.GetObject()) {
+    std::cmatch match;
+    if (std::regex_search(path.name.GetString(), match, slurm_path) &&
+        std::find(versions.begin(), versions.end(), match[1].str()) == versions.end()) {
+      versions.push_back(match[1].str());
+    }
+  }
+  std::sort(versions.begin(), versions.end(),
+            [](const auto& a, const auto& b) { return version_key(a) < version_key(b); });
+  return versions;
+}
+
+RestApi::RestApi(Connection connection, std::function<bool()> cancelled)
+    : connection_(std::move(connection)), client_([&] {
+        support::HttpOptions options;
+        options.unix_socket = connection_.socket;
+        options.ca_file = connection_.ca_file;
+        options.should_abort = std::move(cancelled);
+        return options;
+      }()) {}
+
+support::HttpRequest RestApi::request(const std::string& method, const std::string& path,
+                                      const std::string& json_body) const {
+  support::HttpRequest request;
+  request.method = method;
+  request.url = (connection_.socket.empty() ? connection_.url : std::string("http://localhost")) + path;
+  if (connection_.socket.empty()) {
+    request.headers.emplace_back("X-SLURM-USER-NAME", connection_.user);
+    request.headers.emplace_back("X-SLURM-USER-TOKEN", connection_.token);
+  }
+  request.body = json_body;
+  if (!json_body.empty()) request.content_type = "application/json";
+  return request;
+}
+
+const std::string& RestApi::version() {
+  if (version_.empty()) {
+    version_ = choose_api_version(offered_api_versions(exchange("GET", "/openapi/v3")), connection_.describe());
+  }
+  return version_;
+}
+
+rapidjson::Document RestApi::get(const std::string& path) {
+  return exchange("GET", "/slurm/" + version() + "/" + path);
+}
+
+rapidjson::Document RestApi::post(const std::string& path, const std::string& json_body) {
+  return exchange("POST", "/slurm/" + version() + "/" + path, json_body);
+}
+
+rapidjson::Document RestApi::remove(const std::string& path) {
+  return exchange("DELETE", "/slurm/" + version() + "/" + path);
+}
+
+rapidjson::Document RestApi::exchange(const std::string& method, const std::string& path,
+                                      const std::string& json_body) {
+  if (!connection_.configured()) {
+    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT,
+                     "no slurmrestd to talk to: set platform.slurm.socket or platform.slurm.url "
+                     "(or DLAUNCH_SLURM_SOCKET / DLAUNCH_SLURM_URL in the environment)");
+  }
+  if (connection_.socket.empty() && connection_.token.empty()) {
+    throw sdk::Error(DLAUNCH_ERR_UNAUTHENTICATED,
+                     connection_.describe() + " needs a JWT: set platform.slurm.token, SLURM_JWT or "
+                     "platform.slurm.token_file (`scontrol token` prints one)");
+  }
+  support::HttpResponse response = client_.send(request(method, path, json_body));
+  if (response.aborted) throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
+  if (response.transport_failed()) {
+    throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, "cannot reach " + connection_.describe() + ": " +
+                                                  response.transport_error + " (is slurmrestd running there?)");
+  }
+  if (response.status == 401 || response.status == 403) {
+    throw sdk::Error(DLAUNCH_ERR_UNAUTHENTICATED,
+                     connection_.describe() + " refused our credentials as user '" + connection_.user +
+                         "' (HTTP " + std::to_string(response.status) + ")" +
+                         (connection_.socket.empty() ? "; check the token and platform.slurm.user" : ""));
+  }
+  rapidjson::Document answer;
+  answer.Parse(response.body.c_str());
+  if (response.ok() && !answer.HasParseError()) return answer;
+
+  auto [errors, number] = describe_errors(answer);
+  if (errors.empty()) {
+    errors = answer.HasParseError() ? "an answer that is not JSON (" +
+                                          std::string(rapidjson::GetParseError_En(answer.GetParseError())) + ")"
+                                    : "no error message";
+  }
+  throw sdk::Error(code_of_slurm_error(number, response.status),
+                   connection_.describe() + ": " + method + " " + path + " failed (HTTP " + std::to_string(response.status) + "): " + errors);
+}
+
+}  // namespace dlaunch::slurm

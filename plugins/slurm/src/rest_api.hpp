@@ -1,0 +1,63 @@
+// slurmrestd's REST API as the plugin uses it: one connection (connection.hpp), the API version chosen
+// with the server, JSON in and out, and every failure turned into an sdk::Error with a dlaunch code and a
+// message that says where and why.
+#ifndef DLAUNCH_SLURM_REST_API_HPP_
+#define DLAUNCH_SLURM_REST_API_HPP_
+
+#include "connection.hpp"
+
+#include <dlaunch_support/http_client.hpp>
+#include <rapidjson/document.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dlaunch::slurm {
+
+// The API versions this plugin speaks, oldest first. Only versions whose requests and answers it was
+// tested against are listed: the shapes change between versions.
+const std::vector<std::string>& known_api_versions();
+
+// The newest version in both `offered` (by the server) and known_api_versions(). Throws
+// sdk::Error(UNAVAILABLE) naming both lists when there is none; `server` names the server in the message.
+std::string choose_api_version(const std::vector<std::string>& offered, const std::string& server);
+
+// The versions an OpenAPI document (GET /openapi/v3) offers, from its /slurm/vX.Y.Z/ paths.
+std::vector<std::string> offered_api_versions(const rapidjson::Document& openapi);
+
+// The "errors" of an answer as one line; "" when it has none.
+std::string error_text(const rapidjson::Value& answer);
+
+class RestApi {
+ public:
+  // `cancelled` is polled during requests (Ctrl-C).
+  RestApi(Connection connection, std::function<bool()> cancelled);
+
+  // The version requests use: asked from the server on first use.
+  const std::string& version();
+
+  // GET/POST/DELETE /slurm/<version>/<path>. Return the answer's JSON; throw sdk::Error on any failure.
+  rapidjson::Document get(const std::string& path);
+  rapidjson::Document post(const std::string& path, const std::string& json_body);
+  rapidjson::Document remove(const std::string& path);
+
+  // The request as it would be sent (headers included), for dry runs and for sending.
+  // `path` is absolute: "/openapi/v3", "/slurm/v0.0.38/jobs".
+  support::HttpRequest request(const std::string& method, const std::string& path,
+                               const std::string& json_body = {}) const;
+
+  const Connection& connection() const { return connection_; }
+
+ private:
+  rapidjson::Document exchange(const std::string& method, const std::string& path,
+                               const std::string& json_body = {});
+
+  Connection connection_;
+  support::HttpClient client_;
+  std::string version_;
+};
+
+}  // namespace dlaunch::slurm
+
+#endif  // DLAUNCH_SLURM_REST_API_HPP_

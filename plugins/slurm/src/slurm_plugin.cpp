@@ -1,0 +1,136 @@
+// The `slurm` platform: dlaunch jobs as Slurm batch jobs, submitted and watched through slurmrestd.
+// See docs/slurm.md for the mapping and the choices behind it.
+#include "allocation.hpp"
+#include "connection.hpp"
+#include "job_record.hpp"
+#include "options.hpp"
+#include "output_file.hpp"
+#include "rest_api.hpp"
+#include "submission.hpp"
+
+#include <dlaunch/job_document.hpp>
+#include <dlaunch/plugin.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace dlaunch::slurm {
+namespace {
+
+// Slurm job ids are numbers; anything else never reaches a URL.
+std::string checked_job_id(std::string_view native_id) {
+  bool numeric = !native_id.empty() && native_id.size() <= 10 &&
+                 std::all_of(native_id.begin(), native_id.end(), [](unsigned char c) { return std::isdigit(c); });
+  if (!numeric) throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "'" + std::string(native_id) + "' is not a Slurm job id");
+  return std::string(native_id);
+}
+
+class SlurmPlugin : public sdk::Plugin {
+ public:
+  void init(const sdk::InitContext& context) override { host_ = context.host; }
+
+  void validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) override {
+    sdk::Job job = sdk::parse_job(request.job_json);
+    check_options(job.platform, out);
+    for (const auto& [path, message] : allocation_problems(job)) out.error(path, message);
+    for (const auto& [path, message] : fractional_cpu_notes(job)) out.warning(path, message);
+  }
+
+  void dry_run(const sdk::JobRequest& request, const sdk::TextOut& out) override {
+    Submission submission = prepare_submission(request.job_json, request.submission_id, inherited_environment());
+    RestApi api(resolve_connection(submission.job.platform), {});
+    const std::string& version = known_api_versions().back();
+    std::string body = submission_body(submission, /*pretty=*/true);
+    const Connection& connection = api.connection();
+    out.write("# Slurm: " + (connection.configured() ? connection.describe() : "no slurmrestd configured yet") +
+              "\n# API " + version + ": the newest this plugin speaks; a submission uses the newest the server "
+              "also offers\n");
+    out.write(support::describe_request(api.request("POST", "/slurm/" + version + "/job/submit", body)));
+    out.write("\n# The batch script (\"script\" above), as the job runs it:\n");
+    out.write(submission.script);
+  }
+
+  std::string submit(const sdk::JobRequest& request) override {
+    Submission submission = prepare_submission(request.job_json, request.submission_id, inherited_environment());
+    RestApi api = connect(submission.job.platform);
+    rapidjson::Document answer = api.post("job/submit", submission_body(submission, /*pretty=*/false));
+    auto job_id = answer.FindMember("job_id");
+    std::string errors = error_text(answer);
+    if (job_id == answer.MemberEnd() || !job_id->value.IsInt64()) {
+      throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "Slurm refused the job: " + (errors.empty() ? "no reason given" : errors));
+    }
+    std::string id = std::to_string(job_id->value.GetInt64());
+    // Slurm may queue a job it already knows it cannot start (e.g. more CPUs than any node has).
+    if (!errors.empty()) host_.warn("Slurm queued job " + id + " but says: " + errors);
+    return id;
+  }
+
+  sdk::JobStatus status(const sdk::JobRef& ref) override {
+    std::string id = checked_job_id(ref.native_id);
+    RestApi api = connect(sdk::Options::parse(ref.options_json));
+    return job_status(single_record(api.get("job/" + id), id));
+  }
+
+  void logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& out) override {
+    std::string id = checked_job_id(ref.native_id);
+    RestApi api = connect(sdk::Options::parse(ref.options_json));
+    auto snapshot = [&] {
+      rapidjson::Document answer = api.get("job/" + id);
+      const rapidjson::Value& record = single_record(answer, id);
+      sdk::JobStatus status = job_status(record);
+      return JobSnapshot{status.state, status.start_time_ms > 0, output_path(record)};
+    };
+    copy_job_output(snapshot, follow, out, host_);
+  }
+
+  void stop(const sdk::JobRef& ref) override {
+    std::string id = checked_job_id(ref.native_id);
+    // Cancelling a job that already ended is accepted by Slurm and changes nothing.
+    connect(sdk::Options::parse(ref.options_json)).remove("job/" + id);
+  }
+
+  // Slurm keeps no record a user can delete (without accounting, slurmctld forgets a finished job by itself
+  // after MinJobAge): deleting forgets nothing on the cluster, it only refuses while the job still runs.
+  void delete_job(const sdk::JobRef& ref) override {
+    std::string id = checked_job_id(ref.native_id);
+    RestApi api = connect(sdk::Options::parse(ref.options_json));
+    sdk::JobStatus status;
+    try {
+      status = job_status(single_record(api.get("job/" + id), id));
+    } catch (const sdk::Error& e) {
+      if (e.code() == DLAUNCH_ERR_NOT_FOUND) return;  // already forgotten by Slurm
+      throw;
+    }
+    if (!is_terminal(status.state)) {
+      throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION,
+                       "Slurm job " + id + " is " + status.native_state + "; stop it first");
+    }
+  }
+
+  void list(std::string_view options_json, const sdk::StatusOut& out) override {
+    RestApi api = connect(sdk::Options::parse(options_json));
+    rapidjson::Document answer = api.get("jobs");
+    auto jobs = answer.FindMember("jobs");
+    if (jobs == answer.MemberEnd() || !jobs->value.IsArray()) return;
+    for (const auto& record : jobs->value.GetArray()) {
+      auto user = record.FindMember("user_name");
+      if (user == record.MemberEnd() || !user->value.IsString() || api.connection().user != user->value.GetString()) {
+        continue;
+      }
+      if (!out.report(job_status(record))) return;
+    }
+  }
+
+ private:
+  RestApi connect(const sdk::Options& options) const {
+    return RestApi(resolve_connection(options), [host = host_] { return host.cancelled(); });
+  }
+
+  sdk::Host host_;
+};
+
+}  // namespace
+}  // namespace dlaunch::slurm
+
+DLAUNCH_PLUGIN(dlaunch::slurm::SlurmPlugin, "slurm", "0.1.0", "Runs jobs on a Slurm cluster through slurmrestd",
+               dlaunch::slurm::kOptionTable)

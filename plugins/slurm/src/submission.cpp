@@ -1,0 +1,132 @@
+#include "submission.hpp"
+
+#include "batch_script.hpp"
+#include "job_record.hpp"
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdlib>
+
+namespace dlaunch::slurm {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Writes the job properties; a template over the writer so dry runs can pretty-print the same code path.
+template <class JsonWriter>
+void write_job(JsonWriter& w, const Submission& in) {
+  const sdk::Job& job = in.job;
+  const SchedulingOptions& options = in.options;
+  const Allocation& allocation = in.allocation;
+  auto string = [&](const char* key, const std::string& value) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  auto optional_string = [&](const char* key, const std::string& value) {
+    if (!value.empty()) string(key, value);
+  };
+  auto integer = [&](const char* key, int64_t value) {
+    w.Key(key);
+    w.Int64(value);
+  };
+
+  w.StartObject();
+  string("name", job.name);
+  string("comment", dlaunch_comment(in.submission_id, job.labels));
+  string("current_working_directory", job.working_dir);
+  w.Key("environment");
+  w.StartObject();
+  sdk::StringMap environment = in.inherited_env;
+  for (const auto& [name, value] : job.env) environment[name] = value;
+  environment["DLAUNCH_JOB"] = job.name;
+  for (const auto& [name, value] : environment) string(name.c_str(), value);
+  w.EndObject();
+  string("standard_output", output_file_pattern(options.output_dir, job.name));
+  // Append: a requeued attempt adds to the same file instead of replacing the earlier attempts' output.
+  string("open_mode", "append");
+  w.Key("requeue");
+  w.Bool(job.max_restarts > 0);
+  w.Key("nodes");
+  w.StartArray();
+  w.Int64(allocation.nodes);
+  w.Int64(allocation.nodes);
+  w.EndArray();
+  // One slot per node holding every role's CPUs; the roles' steps divide them (allocation.hpp).
+  integer("tasks", allocation.nodes);
+  integer("tasks_per_node", 1);
+  integer("cpus_per_task", allocation.cpus_per_node);
+  if (allocation.memory_mib_per_node > 0) integer("memory_per_node", allocation.memory_mib_per_node);
+  if (allocation.gpus_per_node > 0) string("gres", "gpu:" + std::to_string(allocation.gpus_per_node));
+  optional_string("partition", options.partition);
+  optional_string("account", options.account);
+  optional_string("qos", options.qos);
+  optional_string("reservation", options.reservation);
+  optional_string("constraints", options.constraint);
+  if (options.time_limit_minutes) integer("time_limit", *options.time_limit_minutes);
+  if (options.exclusive) string("exclusive", "true");
+  rapidjson::Document extra;
+  extra.Parse(options.extra_json.c_str());
+  for (const auto& member : extra.GetObject()) {
+    w.Key(member.name.GetString(), member.name.GetStringLength());
+    member.value.Accept(w);
+  }
+  w.EndObject();
+}
+
+template <class JsonWriter>
+std::string write_body(const Submission& in, JsonWriter& w, rapidjson::StringBuffer& buffer) {
+  w.StartObject();
+  w.Key("script");
+  w.String(in.script.c_str(), static_cast<rapidjson::SizeType>(in.script.size()));
+  w.Key("job");
+  write_job(w, in);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+Submission prepare_submission(std::string_view job_json, std::string_view submission_id,
+                              sdk::StringMap inherited_env) {
+  Submission submission;
+  submission.job = sdk::parse_job(job_json);
+  submission.submission_id = std::string(submission_id);
+  submission.options = read_scheduling_options(submission.job.platform, submission.job.working_dir);
+  submission.allocation = plan_allocation(submission.job);
+  submission.script = batch_script(submission.job, submission.allocation);
+  submission.inherited_env = std::move(inherited_env);
+  return submission;
+}
+
+std::string submission_body(const Submission& input, bool pretty) {
+  rapidjson::StringBuffer buffer;
+  if (pretty) {
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+    writer.SetIndent(' ', 2);
+    return write_body(input, writer, buffer);
+  }
+  Writer writer(buffer);
+  return write_body(input, writer, buffer);
+}
+
+sdk::StringMap inherited_environment() {
+  sdk::StringMap env;
+  for (const char* name : {"PATH", "LANG", "LC_ALL"}) {
+    if (const char* value = std::getenv(name); value != nullptr) env[name] = value;
+  }
+  if (env.find("PATH") == env.end()) env["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+  return env;
+}
+
+std::string output_file_pattern(const std::string& output_dir, const std::string& job_name) {
+  // '/' would leave the directory and '%' starts one of Slurm's file name patterns: neither may pass.
+  std::string safe_name = job_name;
+  for (char& c : safe_name) {
+    if (c == '/' || c == '%') c = '_';
+  }
+  return output_dir + "/" + safe_name + "-%j.out";
+}
+
+}  // namespace dlaunch::slurm
