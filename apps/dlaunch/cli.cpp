@@ -4,6 +4,8 @@
 #include <dlaunch/plugin.h>
 #include <unistd.h>
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -92,7 +94,7 @@ std::string describe_state(const JobStatus& status) {
   if (status.restarts > 0) {
     text += " after " + std::to_string(status.restarts) + (status.restarts == 1 ? " restart" : " restarts");
   }
-  if (!status.native_state.empty() && status.native_state != state_name(status.state)) {
+  if (!status.native_state.empty() && !boost::iequals(status.native_state, state_name(status.state))) {
     text += " [" + status.native_state + "]";
   }
   return text;
@@ -110,7 +112,7 @@ Result<JobStatus> wait_with_progress(Orchestrator& orchestrator, const JobHandle
       auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
       std::fprintf(stderr, "\r\033[K%s %s %s (%llds)", kFrames[frame++ % 4], handle.text().c_str(), line.c_str(),
                    static_cast<long long>(seconds));
-    } else if (line != last) {
+    } else if (line != last && !s.terminal()) {  // the caller reports the end
       std::fprintf(stderr, "dlaunch: %s %s\n", handle.text().c_str(), line.c_str());
     }
     last = line;

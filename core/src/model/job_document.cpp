@@ -61,7 +61,9 @@ void write_map(JsonWriter& w, const EnvMap& map) {
 std::string absolute_working_dir(const Job& job) {
   std::filesystem::path base = job.spec_file.empty() ? std::filesystem::current_path()
                                                       : std::filesystem::absolute(job.spec_file).parent_path();
-  return (base / job.working_dir).lexically_normal().string();
+  std::string dir = (base / job.working_dir).lexically_normal().string();
+  if (dir.size() > 1 && dir.back() == '/') dir.pop_back();  // "spec_dir/." normalizes to "spec_dir/"
+  return dir;
 }
 
 }  // namespace

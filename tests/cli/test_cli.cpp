@@ -1,0 +1,284 @@
+// The dlaunch command line, driven as a user would: the built binary, real spec files, the real local
+// platform running real processes. Every test has its own state, config and data directories.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "support/process.hpp"
+
+namespace dlaunch {
+namespace {
+
+namespace fs = std::filesystem;
+using test::ProcessResult;
+
+class CliTest : public ::testing::Test {
+ protected:
+  ProcessResult dlaunch(const std::vector<std::string>& args) {
+    test::ProcessOptions options;
+    options.env = {{"XDG_STATE_HOME", home_.path() + "/state"},
+                   {"XDG_CONFIG_HOME", home_.path() + "/config"},
+                   {"XDG_DATA_HOME", home_.path() + "/data"},
+                   {"DLAUNCH_PLUGIN_PATH", ""}};
+    options.timeout = std::chrono::seconds(60);
+    return test::run_dlaunch(args, options);
+  }
+
+  std::string spec(const std::string& name, const std::string& text) { return dir_.write(name, text); }
+
+  std::string journal_text() {
+    std::ifstream in(home_.path() + "/state/dlaunch/journal.json");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  test::TempDir home_;
+  test::TempDir dir_;
+};
+
+std::string role(const std::string& name, const std::string& entrypoint, int replicas = 1) {
+  return "[[roles]]\nname = \"" + name + "\"\nentrypoint = " + entrypoint + "\nreplicas = " + std::to_string(replicas) +
+         "\n";
+}
+
+// Counts processes whose command line contains `marker`.
+int processes_with(const std::string& marker) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline(std::istreambuf_iterator<char>(in), {});
+    if (cmdline.find(marker) != std::string::npos) ++count;
+  }
+  return count;
+}
+
+TEST_F(CliTest, UsageErrorsExit64) {
+  EXPECT_EQ(dlaunch({}).exit_code, 64);
+  auto unknown = dlaunch({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 64);
+  EXPECT_NE(unknown.err.find("unknown command 'frobnicate'"), std::string::npos);
+  EXPECT_EQ(dlaunch({"run"}).exit_code, 64);
+  auto handle = dlaunch({"status", "no-colon"});
+  EXPECT_EQ(handle.exit_code, 64);
+  EXPECT_NE(handle.err.find("PLATFORM:NATIVE_ID"), std::string::npos);
+  EXPECT_EQ(dlaunch({"run", "x.toml", "--bogus"}).exit_code, 64);
+}
+
+TEST_F(CliTest, HelpDocumentsTheExitCodes) {
+  auto help = dlaunch({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* code : {"64 ", "65 ", "66 ", "69 ", "70 ", "75 ", "77 "}) {
+    EXPECT_NE(help.out.find(std::string("\n  ") + code), std::string::npos) << code;
+  }
+  auto run_help = dlaunch({"run", "--help"});
+  EXPECT_EQ(run_help.exit_code, 0);
+  EXPECT_NE(run_help.out.find("--dry-run"), std::string::npos);
+}
+
+TEST_F(CliTest, AMissingSpecExits66) {
+  auto r = dlaunch({"validate", dir_.path() + "/nope.toml"});
+  EXPECT_EQ(r.exit_code, 66);
+  EXPECT_NE(r.err.find("nope.toml"), std::string::npos);
+}
+
+TEST_F(CliTest, FiveMistakesGiveFiveLocatedDiagnosticsAndExit65) {
+  std::string path = spec("bad.toml",
+                          "name = \"Bad_Name\"\n"
+                          "[[roles]]\n"
+                          "name = \"trainer\"\n"
+                          "entrypoint = [\"python3\", \"train.py\"]\n"
+                          "replicsa = 2\n"
+                          "replicas = 2.5\n"
+                          "resources = { cpu = 1, memory = \"512\" }\n"
+                          "env = { \"1BAD\" = \"x\" }\n");
+  std::string before = journal_text();
+  auto r = dlaunch({"run", path});
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  std::regex located("^" + path + ":[0-9]+:[0-9]+: error: .*");
+  int errors = 0;
+  std::stringstream lines(r.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (std::regex_match(line, located)) ++errors;
+  }
+  EXPECT_EQ(errors, 5) << r.err;
+  EXPECT_NE(r.err.find(path + ":5:1: error: unknown key 'replicsa'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("note: did you mean 'replicas'?"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was submitted"), std::string::npos);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_EQ(journal_text(), before);  // nothing half-submitted, journal untouched
+}
+
+TEST_F(CliTest, ValidateJsonOutputIsMachineReadable) {
+  std::string path = spec("bad.json", "{\"roles\": [{\"name\": \"t\", \"entrypoint\": [\"x\"], \"replicas\": 0}]}");
+  auto r = dlaunch({"validate", path, "--output", "json"});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_NE(r.out.find("\"valid\": false"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"path\": \"roles[0].replicas\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"line\": 1"), std::string::npos) << r.out;
+  auto good = dlaunch({"validate", spec("good.toml", role("t", "[\"true\"]"))});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+}
+
+TEST_F(CliTest, AnUnknownPlatformIsAnErrorWithASuggestion) {
+  auto r = dlaunch({"validate", spec("j.toml", role("t", "[\"true\"]")), "-p", "locl"});
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_NE(r.err.find("no plugin for platform 'locl'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'local'?"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, PlatformOptionsAreValidatedWithDidYouMean) {
+  auto r = dlaunch({"validate", spec("j.toml", "[platform.local]\nstop_grace_secs = 3\n" + role("t", "[\"true\"]"))});
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_NE(r.err.find(":2:1: error: unknown option 'stop_grace_secs' for platform 'local'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'stop_grace_seconds'?"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, DryRunShowsEveryReplicaAndSubmitsNothing) {
+  std::string path = spec("j.toml", role("trainer", "[\"python3\", \"train.py\"]", 2));
+  auto r = dlaunch({"run", path, "--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("trainer/0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("trainer/1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("WORLD_SIZE=2"), std::string::npos) << r.out;
+  EXPECT_EQ(journal_text(), "");
+}
+
+TEST_F(CliTest, ATwoReplicaJobRunsAndItsLogsShowBothRanks) {
+  std::string path = spec("hello.toml", role("worker", "\"echo rank=$RANK world=$WORLD_SIZE role=$DLAUNCH_ROLE\"", 2));
+  auto run = dlaunch({"run", path});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string handle = test::last_line(run.out);
+  EXPECT_EQ(handle.rfind("local:hello-", 0), 0u) << run.out;
+
+  auto waited = dlaunch({"status", handle, "--wait"});
+  EXPECT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_NE(waited.out.find("SUCCEEDED"), std::string::npos) << waited.out;
+
+  auto logs = dlaunch({"logs", handle});
+  EXPECT_EQ(logs.exit_code, 0);
+  EXPECT_NE(logs.out.find("[worker/0] rank=0 world=2 role=worker"), std::string::npos) << logs.out;
+  EXPECT_NE(logs.out.find("[worker/1] rank=1 world=2 role=worker"), std::string::npos) << logs.out;
+
+  auto list = dlaunch({"list"});
+  EXPECT_NE(list.out.find(handle), std::string::npos) << list.out;
+  auto listed = dlaunch({"list", "-p", "local", "--output", "json"});
+  EXPECT_NE(listed.out.find(handle.substr(6)), std::string::npos) << listed.out;
+}
+
+TEST_F(CliTest, FollowStreamsPrefixedOutputAndWaits) {
+  std::string path = spec("f.toml", role("worker", "\"echo line-from-$RANK\"", 2));
+  auto r = dlaunch({"run", path, "--follow"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("[worker/0] line-from-0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[worker/1] line-from-1"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("SUCCEEDED"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, AFailingJobsExitCodeComesThroughRunWait) {
+  auto r = dlaunch({"run", spec("fail.toml", role("t", "\"exit 3\"")), "--wait"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("FAILED (exit 3)"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, FailoverRestartsAJobThatFailsOnce) {
+  std::string marker = dir_.path() + "/failed-once";
+  std::string path = spec("flaky.toml", "[failover]\nmax_restarts = 1\n" +
+                                            role("t", "\"if [ -e " + marker + " ]; then exit 0; else touch " + marker +
+                                                          "; exit 5; fi\""));
+  auto r = dlaunch({"run", path, "--wait", "--output", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"state\": \"SUCCEEDED\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"restarts\": 1"), std::string::npos) << r.out;
+
+  // Without restarts left the same job fails with the replica's code.
+  fs::remove(marker);
+  auto no_retry = dlaunch({"run", path, "--wait", "--set", "failover.max_restarts=0"});
+  EXPECT_EQ(no_retry.exit_code, 5) << no_retry.err;
+}
+
+TEST_F(CliTest, StopLeavesNoProcessBehind) {
+  const std::string marker = "6017";  // sleep 6017: a number no other process on the machine uses
+  const std::string needle = std::string("sleep\0", 6) + marker;  // cmdline separates arguments with NUL
+  std::string path = spec("sleepy.toml", role("t", "\"sleep " + marker + "\"", 2));
+  auto run = dlaunch({"run", path});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string handle = test::last_line(run.out);
+  // Wait until both replicas are running.
+  for (int i = 0; i < 100 && processes_with(needle) < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(processes_with(needle), 2);
+  auto stop = dlaunch({"stop", handle});
+  EXPECT_EQ(stop.exit_code, 0) << stop.err;
+  EXPECT_EQ(processes_with(needle), 0);
+  auto status = dlaunch({"status", handle});
+  EXPECT_NE(status.out.find("STOPPED"), std::string::npos) << status.out;
+  auto waited = dlaunch({"status", handle, "--wait"});
+  EXPECT_EQ(waited.exit_code, 1);  // stopped: failed without an exit code of its own
+}
+
+TEST_F(CliTest, DeleteRefusesARunningJobThenForgetsAFinishedOne) {
+  auto run = dlaunch({"run", spec("s.toml", role("t", "\"sleep 30\""))});
+  std::string handle = test::last_line(run.out);
+  auto refused = dlaunch({"delete", handle});
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("running"), std::string::npos) << refused.err;
+  ASSERT_EQ(dlaunch({"stop", handle}).exit_code, 0);
+  EXPECT_EQ(dlaunch({"delete", handle}).exit_code, 0);
+  EXPECT_EQ(dlaunch({"status", handle}).exit_code, 1);  // not found any more
+}
+
+TEST_F(CliTest, OverridesApplyBeforeValidation) {
+  std::string path = spec("o.toml", role("worker", "\"echo world=$WORLD_SIZE\"", 1));
+  auto r = dlaunch({"run", path, "--set", "roles.worker.replicas=3", "--follow"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("[worker/2] world=3"), std::string::npos) << r.out;
+  auto bad = dlaunch({"validate", path, "--set", "roles.worker.replicas=2.5"});
+  EXPECT_EQ(bad.exit_code, 65);
+  EXPECT_NE(bad.err.find("<override 1>:1:"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliTest, EnvironmentReachesEveryProcess) {
+  std::string path = spec("e.toml", "env = { JOB_LEVEL = \"j\" }\n" + role("t", "\"echo $JOB_LEVEL-$ROLE_LEVEL-$MASTER_ADDR\"") +
+                                         "env = { ROLE_LEVEL = \"r\" }\n");
+  auto r = dlaunch({"run", path, "--follow"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("[t/0] j-r-127.0.0.1"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, PluginsListShowsLocalWithItsAbiAndPath) {
+  auto r = dlaunch({"plugins", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::regex local_line(R"(local\s+\S+\s+1\.0\s+/\S+/lib/dlaunch/plugins/local)");
+  EXPECT_TRUE(std::regex_search(r.out, local_line)) << r.out;
+  auto info = dlaunch({"plugins", "info", "local", "--output", "json"});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("\"name\": \"stop_grace_seconds\""), std::string::npos) << info.out;
+}
+
+TEST_F(CliTest, AConfigFileGivesPlatformDefaults) {
+  std::string config = spec("config.toml", "[platform.local]\nstop_grace_seconds = 1\n");
+  auto r = dlaunch({"--config", config, "run", spec("c.toml", role("t", "[\"true\"]")), "--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("after 1 s"), std::string::npos) << r.out;
+  auto broken = dlaunch({"--config", spec("bad-config.toml", "plugin_dir = 1\n"), "list"});
+  EXPECT_EQ(broken.exit_code, 65);
+  EXPECT_NE(broken.err.find("did you mean 'plugin_dirs'?"), std::string::npos) << broken.err;
+}
+
+TEST_F(CliTest, SchemaAndVersion) {
+  auto schema = dlaunch({"schema"});
+  EXPECT_EQ(schema.exit_code, 0);
+  EXPECT_NE(schema.out.find("\"$schema\""), std::string::npos);
+  auto version = dlaunch({"version"});
+  EXPECT_NE(version.out.find("plugin ABI 1.0"), std::string::npos) << version.out;
+}
+
+}  // namespace
+}  // namespace dlaunch
