@@ -111,7 +111,7 @@ void RayPlugin::upload_if_missing(const RayClient& client, const Package& packag
                                   const RayOptions& options) const {
   if (client.package_exists(package.name())) {
     host_.info("ray: " + package.root().string() + " is already on the cluster as " + package.name() +
-               "; not uploading it again");
+               "; upload skipped");
     return;
   }
   std::string zip = package.zip();

@@ -1,0 +1,135 @@
+#include "cutting_proxy.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace dlaunch::ray_test {
+namespace {
+
+constexpr int kIoTimeoutMs = 30000;
+
+sockaddr_in loopback(int port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return address;
+}
+
+bool wait_readable(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, timeout_ms) > 0;
+}
+
+bool send_all(int fd, const std::string& data) {
+  size_t sent = 0;
+  while (sent < data.size()) {
+    ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Reads one HTTP request: the header block and a Content-Length body.
+std::string read_request(int fd) {
+  std::string data;
+  char buffer[8192];
+  size_t wanted = std::string::npos;
+  while (data.size() < wanted) {
+    if (!wait_readable(fd, kIoTimeoutMs)) break;
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    data.append(buffer, static_cast<size_t>(n));
+    auto end = data.find("\r\n\r\n");
+    if (wanted == std::string::npos && end != std::string::npos) {
+      size_t length = 0;
+      for (const char* name : {"Content-Length:", "content-length:"}) {
+        if (auto at = data.find(name); at != std::string::npos && at < end) {
+          length = std::strtoul(data.c_str() + at + std::string(name).size(), nullptr, 10);
+        }
+      }
+      wanted = end + 4 + length;
+    }
+  }
+  return data;
+}
+
+// Everything the peer sends until it closes.
+std::string read_until_closed(int fd) {
+  std::string data;
+  char buffer[8192];
+  while (wait_readable(fd, kIoTimeoutMs)) {
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    data.append(buffer, static_cast<size_t>(n));
+  }
+  return data;
+}
+
+}  // namespace
+
+CuttingProxy::CuttingProxy(int upstream_port) : upstream_port_(upstream_port) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address = loopback(0);
+  socklen_t length = sizeof address;
+  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener_, 16) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error("cannot listen on loopback");
+  }
+  port_ = ntohs(address.sin_port);
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+CuttingProxy::~CuttingProxy() {
+  stopping_ = true;
+  ::shutdown(listener_, SHUT_RDWR);
+  acceptor_.join();
+  ::close(listener_);
+  std::lock_guard lock(workers_mutex_);
+  for (auto& worker : workers_) worker.join();
+}
+
+void CuttingProxy::accept_loop() {
+  while (!stopping_) {
+    if (!wait_readable(listener_, 100)) continue;
+    int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) continue;
+    std::lock_guard lock(workers_mutex_);
+    workers_.emplace_back([this, client] { serve(client); });
+  }
+}
+
+void CuttingProxy::serve(int client) {
+  std::string request = read_request(client);
+  ++requests_;
+  // One exchange per upstream connection: asking Ray to close makes the end of its answer plain.
+  auto line_end = request.find("\r\n");
+  if (line_end != std::string::npos) request.insert(line_end + 2, "Connection: close\r\n");
+  int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address = loopback(upstream_port_);
+  std::string answer;
+  if (upstream >= 0 && ::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      send_all(upstream, request)) {
+    answer = read_until_closed(upstream);
+  }
+  if (upstream >= 0) ::close(upstream);
+  bool is_submit = request.starts_with("POST /api/jobs/ ");
+  int expected = 0;
+  if (is_submit && cuts_.compare_exchange_strong(expected, 1)) {
+    ::close(client);  // Ray has the job; the client never hears about it
+    return;
+  }
+  // The client may keep its connection alive: tell it this one ends here.
+  send_all(client, answer);
+  ::shutdown(client, SHUT_WR);
+  ::close(client);
+}
+
+}  // namespace dlaunch::ray_test

@@ -1,0 +1,44 @@
+// A TCP proxy in front of Ray that makes one submission ambiguous: it forwards the first
+// `POST /api/jobs/` to Ray, waits for Ray's answer, and then closes the client's connection without passing
+// the answer on. Every other request is forwarded normally. Loopback only; one request per connection.
+#ifndef DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
+#define DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace dlaunch::ray_test {
+
+class CuttingProxy {
+ public:
+  explicit CuttingProxy(int upstream_port);
+  ~CuttingProxy();
+  CuttingProxy(const CuttingProxy&) = delete;
+  CuttingProxy& operator=(const CuttingProxy&) = delete;
+
+  std::string address() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // How many submissions were cut (0 or 1) and how many requests were forwarded in all.
+  int cut_count() const { return cuts_; }
+  int request_count() const { return requests_; }
+
+ private:
+  void accept_loop();
+  void serve(int client);
+
+  int upstream_port_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> cuts_{0};
+  std::atomic<int> requests_{0};
+  std::thread acceptor_;
+  std::mutex workers_mutex_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace dlaunch::ray_test
+
+#endif  // DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_

@@ -1,0 +1,94 @@
+#include "job_spec.hpp"
+
+#include <cstdio>
+
+namespace dlaunch::ray_test {
+namespace {
+
+std::string string_table(const std::map<std::string, std::string>& map, const char* separator) {
+  std::string out = "{";
+  for (const auto& [k, v] : map) {
+    if (out.size() > 1) out += ", ";
+    out += string_literal(k) + separator + string_literal(v);
+  }
+  return out + "}";
+}
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  std::string out = text;
+  return out.find_first_of(".e") == std::string::npos ? out + ".0" : out;
+}
+
+}  // namespace
+
+std::string string_literal(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string JobSpec::platform_json() const {
+  std::string out = "{";
+  for (const auto& [name, literal] : platform) {
+    if (out.size() > 1) out += ", ";
+    out += string_literal(name) + ": " + literal;
+  }
+  return out + "}";
+}
+
+std::string JobSpec::document() const {
+  std::string roles_json;
+  for (const auto& role : roles) {
+    if (!roles_json.empty()) roles_json += ", ";
+    roles_json += "{\"name\": " + string_literal(role.name) + ", \"entrypoint\": [\"/bin/sh\", \"-c\", " + string_literal(role.command) +
+                  "], \"replicas\": " + std::to_string(role.replicas) + ", \"per_node\": " +
+                  std::to_string(role.per_node) + ", \"resources\": {\"cpu\": " + number(role.cpu) +
+                  ", \"gpu\": 0, \"memory_bytes\": 0}, \"env\": " + string_table(role.env, ": ") +
+                  ", \"driver\": " + (role.driver ? "true" : "false") + "}";
+  }
+  return "{\"schema_version\": 1, \"name\": " + string_literal(name) + ", \"spec_file\": \"\", \"node_num\": 1, " +
+         "\"device_per_node\": 0, \"device_type\": \"CPU\", \"working_dir\": " + string_literal(working_dir) +
+         ", \"env\": " + string_table(env, ": ") + ", \"labels\": {\"suite\": \"ray-tests\"}, " +
+         "\"failover\": {\"max_restarts\": " + std::to_string(max_restarts) + "}, \"roles\": [" + roles_json +
+         "], \"platform\": " + platform_json() + "}";
+}
+
+std::string JobSpec::toml() const {
+  std::string out = "name = " + string_literal(name) + "\n";
+  if (!working_dir.empty()) out += "working_dir = " + string_literal(working_dir) + "\n";
+  if (!env.empty()) out += "env = " + string_table(env, " = ") + "\n";
+  out += "labels = { suite = \"ray-tests\" }\n";
+  if (max_restarts > 0) out += "\n[failover]\nmax_restarts = " + std::to_string(max_restarts) + "\n";
+  for (const auto& role : roles) {
+    out += "\n[[roles]]\nname = " + string_literal(role.name) + "\nentrypoint = " + string_literal(role.command) +
+           "\nreplicas = " + std::to_string(role.replicas) + "\nper_node = " + std::to_string(role.per_node) +
+           "\nresources = { cpu = " + number(role.cpu) + " }\n";
+    if (!role.env.empty()) out += "env = " + string_table(role.env, " = ") + "\n";
+    out += std::string("driver = ") + (role.driver ? "true" : "false") + "\n";
+  }
+  if (!platform.empty()) {
+    out += "\n[platform.ray]\n";
+    for (const auto& [name, literal] : platform) out += name + " = " + literal + "\n";
+  }
+  return out;
+}
+
+JobSpec shell_job(const std::string& name, const std::string& command) {
+  JobSpec job;
+  job.name = name;
+  RoleSpec role;
+  role.command = command;
+  job.roles.push_back(role);
+  return job;
+}
+
+}  // namespace dlaunch::ray_test

@@ -1,0 +1,193 @@
+// The ray plugin's pieces, without a cluster: quoting, packages, request bodies, status mapping, endpoint.
+#include "endpoint.hpp"
+#include "job_details.hpp"
+#include "job_spec.hpp"
+#include "job_translation.hpp"
+#include "package.hpp"
+#include "shell_quote.hpp"
+
+#include <gtest/gtest.h>
+#include <support/process.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace dlaunch::ray {
+namespace {
+
+using ray_test::JobSpec;
+using ray_test::RoleSpec;
+
+TEST(RayShellJoin, QuotesOnlyWhatTheShellWouldChange) {
+  EXPECT_EQ(shell_join({"python3", "train.py", "--lr=0.1"}), "python3 train.py --lr=0.1");
+  EXPECT_EQ(shell_join({"/bin/sh", "-c", "echo $RANK; exit 3"}), "/bin/sh -c 'echo $RANK; exit 3'");
+  EXPECT_EQ(shell_join({"echo", "it's", ""}), "echo 'it'\"'\"'s' ''");
+}
+
+TEST(RaySubmissionId, PrefixesAndReplacesUnsafeCharacters) {
+  EXPECT_EQ(ray_submission_id("mnist-7f3a"), "dlaunch-mnist-7f3a");
+  EXPECT_EQ(ray_submission_id("a/b c"), "dlaunch-a_b_c");
+}
+
+TEST(RayPackage, NameDependsOnContentOnlyAndSkipsExcludedPaths) {
+  test::TempDir a, b;
+  for (const auto* dir : {&a, &b}) {
+    dir->write("train.py", "print(1)\n");
+    dir->write("data/part.bin", "xyz");
+  }
+  a.write(".git/HEAD", "ref: main\n");
+  a.write("src/__pycache__/x.pyc", "cache");
+  a.write("ckpt/model.ckpt", "weights");
+  // The same tree without the excluded files: empty directories are still part of a package.
+  std::filesystem::create_directories(b.path() + "/ckpt");
+  std::filesystem::create_directories(b.path() + "/src");
+  Package pa = Package::scan(a.path(), {"*.ckpt"});
+  Package pb = Package::scan(b.path(), {"*.ckpt"});
+  std::vector<std::string> names;
+  for (const auto& e : pa.entries()) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"ckpt/", "data/", "data/part.bin", "src/", "train.py"}));
+  EXPECT_TRUE(pa.name().starts_with("_ray_pkg_") && pa.name().ends_with(".zip")) << pa.name();
+  EXPECT_EQ(pa.name(), pb.name());
+  b.write("train.py", "print(2)\n");
+  EXPECT_NE(Package::scan(b.path(), {"*.ckpt"}).name(), pa.name());
+}
+
+TEST(RayPackage, AnchoredAndDirectoryOnlyPatterns) {
+  test::TempDir dir;
+  dir.write("out/a.txt", "1");
+  dir.write("sub/out", "a file named out");
+  dir.write("logs/x.log", "1");
+  dir.write("sub/logs/y.log", "1");
+  Package p = Package::scan(dir.path(), {"out/", "/logs"});
+  std::vector<std::string> names;
+  for (const auto& e : p.entries()) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"sub/", "sub/logs/", "sub/logs/y.log", "sub/out"}));
+}
+
+TEST(RayPackage, ZipIsDeterministicAndPrefixedForModules) {
+  test::TempDir dir;
+  dir.write("__main__.py", "print('driver')\n");
+  Package p = Package::scan(dir.path(), {}, "mod/");
+  EXPECT_EQ(p.entries().front().name, "mod/");
+  std::string zip = p.zip();
+  EXPECT_EQ(zip.substr(0, 2), "PK");
+  EXPECT_EQ(zip, p.zip());
+}
+
+rapidjson::Document body_of(const JobSpec& spec, const ServerVersion& server, SubmitBody* out = nullptr) {
+  sdk::Job job = sdk::parse_job(spec.document());
+  RayOptions options = RayOptions::from(job.platform);
+  SubmitInputs inputs{&job, &options, "dlaunch-x", "x", "0.1.0", server, "gcs://_ray_pkg_wd.zip",
+                      "gcs://_ray_pkg_driver.zip"};
+  SubmitBody body = build_submit_body(inputs);
+  if (out != nullptr) *out = body;
+  rapidjson::Document doc;
+  doc.Parse(body.json.c_str());
+  return doc;
+}
+
+TEST(RaySubmitBody, SingleReplicaRunsDirectlyWithTheFoundationEnvironment) {
+  JobSpec spec = ray_test::shell_job("direct", "python3 train.py");
+  spec.env = {{"K", "job"}};
+  spec.roles.front().env = {{"K", "role"}};
+  rapidjson::Document body = body_of(spec, ServerVersion::newest());
+  EXPECT_STREQ(body["entrypoint"].GetString(), "/bin/sh -c 'python3 train.py'");
+  EXPECT_STREQ(body["submission_id"].GetString(), "dlaunch-x");
+  const auto& env = body["runtime_env"]["env_vars"];
+  EXPECT_STREQ(env["K"].GetString(), "role");
+  EXPECT_STREQ(env["RANK"].GetString(), "0");
+  EXPECT_STREQ(env["WORLD_SIZE"].GetString(), "1");
+  EXPECT_STREQ(env["DLAUNCH_ROLE"].GetString(), "main");
+  EXPECT_STREQ(body["runtime_env"]["working_dir"].GetString(), "gcs://_ray_pkg_wd.zip");
+  EXPECT_FALSE(body["runtime_env"].HasMember("py_modules"));
+  EXPECT_DOUBLE_EQ(body["entrypoint_num_cpus"].GetDouble(), 0.5);
+  EXPECT_STREQ(body["metadata"]["dlaunch.job"].GetString(), "direct");
+  EXPECT_STREQ(body["metadata"]["suite"].GetString(), "ray-tests");
+}
+
+TEST(RaySubmitBody, SeveralReplicasRunTheGangDriverWithItsPlan) {
+  JobSpec spec = ray_test::shell_job("gang", "true");
+  spec.roles.front().replicas = 2;
+  spec.option("pip", "[\"numpy\"]");
+  rapidjson::Document body = body_of(spec, ServerVersion::newest());
+  EXPECT_STREQ(body["entrypoint"].GetString(), "python3 -m dlaunch_ray_driver");
+  EXPECT_STREQ(body["runtime_env"]["py_modules"][0].GetString(), "gcs://_ray_pkg_driver.zip");
+  EXPECT_STREQ(body["runtime_env"]["pip"][0].GetString(), "numpy");
+  rapidjson::Document plan;
+  plan.Parse(body["runtime_env"]["env_vars"][kPlanVariable].GetString());
+  EXPECT_EQ(plan["roles"][0]["replicas"].GetInt(), 2);
+  EXPECT_FALSE(body.HasMember("entrypoint_num_cpus")) << "the driver itself reserves nothing";
+}
+
+TEST(RaySubmitBody, FieldsAnOldServerDoesNotKnowAreLeftOut) {
+  JobSpec spec = ray_test::shell_job("old", "true");
+  ServerVersion old = ServerVersion::parse(R"({"version": "3", "ray_version": "2.1.0"})");
+  SubmitBody out;
+  rapidjson::Document body = body_of(spec, old, &out);
+  EXPECT_FALSE(body.HasMember("entrypoint_num_cpus"));
+  ASSERT_EQ(out.left_out.size(), 1u);
+  EXPECT_NE(out.left_out.front().find("needs Ray 2.2"), std::string::npos);
+  EXPECT_FALSE(old.has_delete());
+}
+
+TEST(RayJobDetails, MapsStatusExitCodeAndOwnership) {
+  rapidjson::Document details;
+  details.Parse(R"({"type": "SUBMISSION", "submission_id": "dlaunch-a", "status": "FAILED",
+                    "message": "Job entrypoint command failed with exit code 3", "driver_exit_code": 3,
+                    "start_time": 10, "end_time": 20,
+                    "metadata": {"dlaunch.job": "mnist", "dlaunch.submission_id": "a"}})");
+  sdk::JobStatus s = to_job_status(details);
+  EXPECT_EQ(s.native_id, "dlaunch-a");
+  EXPECT_EQ(s.state, DLAUNCH_STATE_FAILED);
+  EXPECT_EQ(s.exit_code, 3);
+  EXPECT_EQ(s.name, "mnist");
+  EXPECT_TRUE(s.submitted_by_dlaunch);
+  EXPECT_EQ(s.end_time_ms, 20);
+
+  details.Parse(R"({"type": "DRIVER", "job_id": "02000000", "submission_id": null, "status": "RUNNING",
+                    "metadata": null, "driver_exit_code": null})");
+  s = to_job_status(details);
+  EXPECT_EQ(s.native_id, "02000000");
+  EXPECT_EQ(s.state, DLAUNCH_STATE_RUNNING);
+  EXPECT_FALSE(s.exit_code.has_value());
+  EXPECT_FALSE(s.submitted_by_dlaunch);
+}
+
+TEST(RayEndpoint, AddressComesFromTheOptionThenRayAddressThenTheDefault) {
+  RayOptions options;
+  unsetenv("RAY_ADDRESS");
+  EXPECT_EQ(resolve_endpoint(options).address, kDefaultAddress);
+  setenv("RAY_ADDRESS", "auto", 1);  // a GCS address, not the dashboard: ignored
+  EXPECT_EQ(resolve_endpoint(options).address, kDefaultAddress);
+  setenv("RAY_ADDRESS", "https://ray.example:8443/", 1);
+  EXPECT_EQ(resolve_endpoint(options).address, "https://ray.example:8443");
+  options.address = "http://10.0.0.1:8265";
+  EXPECT_EQ(resolve_endpoint(options).address, "http://10.0.0.1:8265");
+  unsetenv("RAY_ADDRESS");
+}
+
+TEST(RayEndpoint, AnExplicitAuthorizationHeaderWinsOverTokens) {
+  RayOptions options;
+  options.headers = {{"authorization", "Basic abc"}};
+  setenv("RAY_AUTH_TOKEN", "t", 1);
+  Endpoint endpoint = resolve_endpoint(options);
+  unsetenv("RAY_AUTH_TOKEN");
+  EXPECT_FALSE(endpoint.credentials.has_value());
+  ASSERT_EQ(endpoint.headers.size(), 1u);
+  EXPECT_EQ(endpoint.headers.front().second, "Basic abc");
+}
+
+TEST(RayEndpoint, NamedTokenFileThatCannotBeReadIsAnAuthenticationError) {
+  RayOptions options;
+  options.token_file = "/nonexistent/token";
+  try {
+    resolve_endpoint(options);
+    FAIL() << "expected an error";
+  } catch (const sdk::Error& e) {
+    EXPECT_EQ(e.code(), DLAUNCH_ERR_UNAUTHENTICATED);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/token"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace dlaunch::ray
