@@ -14,8 +14,12 @@ constexpr const char* kPortPlaceholder = "<a free port, chosen when the job star
 std::string summary(const sdk::Job& job, size_t processes) {
   std::string text = "local: job " + job.name + ": " + std::to_string(processes) + " process" +
                      (processes == 1 ? "" : "es") + " on this machine, each in its own process group\n";
-  text += "  failover: on a non-zero exit the whole job restarts, at most " + std::to_string(job.max_restarts) +
-          " time" + (job.max_restarts == 1 ? "" : "s") + "\n";
+  if (job.max_restarts > 0) {
+    text += "  failover: on a non-zero exit the whole job restarts, at most " + std::to_string(job.max_restarts) +
+            " time" + (job.max_restarts == 1 ? "" : "s") + "\n";
+  } else {
+    text += "  failover: none (the first non-zero exit fails the job)\n";
+  }
   text += "  stop: SIGTERM, then SIGKILL after " + std::to_string(stop_grace(job.platform).count()) + " s\n";
   text += "  environment: the one dlaunch runs in, plus each process's variables below\n";
   return text;
