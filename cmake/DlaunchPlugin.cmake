@@ -8,10 +8,19 @@
 # ABI_* values only change what the manifest claims (tests of the host's refusals).
 include_guard(GLOBAL)
 
+# Where `cmake --install` puts plugins, relative to the install prefix (or absolute, e.g.
+# ~/.local/share/dlaunch/plugins for a user's own plugin directory). Not CMAKE_INSTALL_LIBDIR: the host
+# looks in <prefix>/lib/dlaunch/plugins beside its own bin/ on every distribution.
+set(DLAUNCH_PLUGIN_INSTALL_DIR lib/dlaunch/plugins CACHE STRING "Install directory of dlaunch plugins")
+
 set(_dlaunch_plugin_cmake_dir ${CMAKE_CURRENT_LIST_DIR})
 
-# The ABI version, read from the one place that defines it.
-file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/../sdk/include/dlaunch/plugin.h _dlaunch_abi_lines
+# The ABI version, read from the one place that defines it: the SDK header (in the source tree, or the
+# installed include directory that dlaunchConfig.cmake names).
+if(NOT DEFINED DLAUNCH_SDK_INCLUDE_DIR)
+  message(FATAL_ERROR "DlaunchPlugin.cmake: use find_package(dlaunch) rather than including this file")
+endif()
+file(STRINGS ${DLAUNCH_SDK_INCLUDE_DIR}/dlaunch/plugin.h _dlaunch_abi_lines
      REGEX "^#define DLAUNCH_ABI_(MAJOR|MINOR) [0-9]+$")
 foreach(line IN LISTS _dlaunch_abi_lines)
   string(REGEX MATCH "DLAUNCH_ABI_(MAJOR|MINOR) ([0-9]+)" _ "${line}")
@@ -68,7 +77,7 @@ function(dlaunch_add_plugin target)
   set(DLAUNCH_MANIFEST_MIN_HOST_MINOR ${PLUGIN_MIN_HOST_MINOR})
   configure_file(${_dlaunch_plugin_cmake_dir}/plugin.json.in ${out_dir}/plugin.json @ONLY)
 
-  if(DEFINED DLAUNCH_PLUGIN_INSTALL_DIR AND NOT PLUGIN_NO_INSTALL)
+  if(NOT PLUGIN_NO_INSTALL)
     install(TARGETS ${target} LIBRARY DESTINATION ${DLAUNCH_PLUGIN_INSTALL_DIR}/${PLUGIN_ID}
             COMPONENT plugin-${PLUGIN_ID})
     install(FILES ${out_dir}/plugin.json DESTINATION ${DLAUNCH_PLUGIN_INSTALL_DIR}/${PLUGIN_ID}
