@@ -78,6 +78,8 @@ function(dlaunch_add_plugin target)
   configure_file(${_dlaunch_plugin_cmake_dir}/plugin.json.in ${out_dir}/plugin.json @ONLY)
 
   if(NOT PLUGIN_NO_INSTALL)
+    # Plugins that ship (not test doubles): the project's own tests check each one.
+    set_property(GLOBAL APPEND PROPERTY DLAUNCH_SHIPPED_PLUGINS "${PLUGIN_ID}=${target}")
     install(TARGETS ${target} LIBRARY DESTINATION ${DLAUNCH_PLUGIN_INSTALL_DIR}/${PLUGIN_ID}
             COMPONENT plugin-${PLUGIN_ID})
     install(FILES ${out_dir}/plugin.json DESTINATION ${DLAUNCH_PLUGIN_INSTALL_DIR}/${PLUGIN_ID}

@@ -1,4 +1,5 @@
 // dlaunch plugins list|info, dlaunch schema, dlaunch version: what is installed and what a spec may say.
+#include <dlaunch/core/conformance.hpp>
 #include <dlaunch/core/job_schema.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 #include <dlaunch/plugin.h>
@@ -119,6 +120,31 @@ int plugins_info(Orchestrator& orchestrator, const std::string& id, OutputFormat
   return 0;
 }
 
+int plugins_check(const std::string& path, OutputFormat format) {
+  auto checks = check_plugin_conformance(path);
+  size_t failed = 0;
+  for (const auto& c : checks) failed += c.passed ? 0 : 1;
+  if (format == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartArray();
+    for (const auto& c : checks) {
+      json.w().StartObject();
+      json.field("check", c.name);
+      json.field("passed", c.passed);
+      json.field("detail", c.detail);
+      json.w().EndObject();
+    }
+    json.w().EndArray();
+  } else {
+    for (const auto& c : checks) {
+      std::printf("%s  %s%s%s\n", c.passed ? "PASS" : "FAIL", c.name.c_str(), c.detail.empty() ? "" : ": ",
+                  c.detail.c_str());
+    }
+    std::printf("%zu checks passed, %zu failed\n", checks.size() - failed, failed);
+  }
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int plugins_command(const std::vector<std::string>& args) {
@@ -126,13 +152,13 @@ int plugins_command(const std::vector<std::string>& args) {
   po::options_description options("Options");
   options.add_options()
       ("action", po::value(&action)->required(), "list | info")
-      ("id", po::value(&id), "the platform id, for info");
+      ("id", po::value(&id), "the platform id (info), or a plugin directory (check)");
   add_output_option(options);
   po::positional_options_description positional;
   positional.add("action", 1).add("id", 1);
   auto parsed = parse(args, options, positional);
   if (parsed.help) {
-    print_help("dlaunch plugins list | dlaunch plugins info ID   [--output text|json]", options);
+    print_help("dlaunch plugins list | plugins info ID | plugins check PLUGIN_DIR   [--output text|json]", options);
     return 0;
   }
   OutputFormat format = output_format(parsed.values);
@@ -143,7 +169,11 @@ int plugins_command(const std::vector<std::string>& args) {
     if (id.empty()) throw UsageError{"plugins info needs a platform id"};
     return plugins_info(*orchestrator, id, format);
   }
-  throw UsageError{"unknown plugins action '" + action + "' (list or info)"};
+  if (action == "check") {
+    if (id.empty()) throw UsageError{"plugins check needs a plugin directory (the one holding plugin.json)"};
+    return plugins_check(id, format);
+  }
+  throw UsageError{"unknown plugins action '" + action + "' (list, info or check)"};
 }
 
 int schema_command(const std::vector<std::string>& args) {

@@ -24,7 +24,8 @@ Commands:
   stop HANDLE
   delete HANDLE
   list [-p PLATFORM] [--output text|json]
-  plugins list | plugins info ID
+  plugins list | plugins info ID | plugins check PLUGIN_DIR
+                       what is installed; a plugin author's conformance check
   schema               the JSON Schema of job specs, for editors
   version
 

@@ -129,6 +129,17 @@ TEST_F(PluginHostTest, AcceptsANewerMinorThatDeclaresItRunsOnThisHost) {
   ASSERT_TRUE(platform.has_value()) << platform.error();
 }
 
+TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
+  auto platform = Platform::load(manifest("frozen-abi"));
+  ASSERT_TRUE(platform.has_value()) << platform.error();
+  EXPECT_EQ((*platform)->abi_major(), 1u);
+  EXPECT_EQ((*platform)->abi_minor(), 0u);
+  auto submitted = (*platform)->submit("{}", "frozen");
+  ASSERT_TRUE(submitted.has_value());
+  EXPECT_EQ(*submitted, "job-frozen");
+  EXPECT_EQ((*platform)->options().size(), 3u);
+}
+
 TEST_F(PluginHostTest, RefusesALibraryWithoutTheEntrySymbol) {
   auto platform = Platform::load(manifest("no-entry"));
   ASSERT_FALSE(platform.has_value());

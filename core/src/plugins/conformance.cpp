@@ -1,0 +1,138 @@
+#include <dlaunch/core/builder.hpp>
+#include <dlaunch/core/conformance.hpp>
+#include <dlaunch/core/job_document.hpp>
+#include <dlaunch/core/platform.hpp>
+
+#include <rapidjson/document.h>
+
+#include <set>
+
+#include "plugins/elf_exports.hpp"
+
+namespace dlaunch {
+namespace {
+
+class Report {
+ public:
+  bool check(std::string name, bool passed, std::string detail = {}) {
+    checks_.push_back(ConformanceCheck{std::move(name), passed, std::move(detail)});
+    return passed;
+  }
+  std::vector<ConformanceCheck> take() { return std::move(checks_); }
+
+ private:
+  std::vector<ConformanceCheck> checks_;
+};
+
+bool default_matches_type(const rapidjson::Value& v, int32_t type) {
+  switch (type) {
+    case DLAUNCH_OPTION_STRING:
+      return v.IsString();
+    case DLAUNCH_OPTION_INTEGER:
+      return v.IsInt64();
+    case DLAUNCH_OPTION_NUMBER:
+      return v.IsNumber();
+    case DLAUNCH_OPTION_BOOLEAN:
+      return v.IsBool();
+    case DLAUNCH_OPTION_STRING_ARRAY:
+      return v.IsArray();
+    case DLAUNCH_OPTION_STRING_TABLE:
+      return v.IsObject();
+    default:
+      return true;
+  }
+}
+
+void check_options(const Platform& p, Report& report) {
+  std::set<std::string> seen;
+  std::string problems;
+  for (const auto& o : p.options()) {
+    if (!seen.insert(o.name).second) problems += "option '" + o.name + "' is declared twice; ";
+    if (o.type < DLAUNCH_OPTION_STRING || o.type > DLAUNCH_OPTION_ANY) problems += "option '" + o.name + "' has an unknown type; ";
+    if (o.help.empty()) problems += "option '" + o.name + "' has no help; ";
+    if (!o.default_json.empty()) {
+      rapidjson::Document d;
+      d.Parse(o.default_json.c_str());
+      if (d.HasParseError()) {
+        problems += "option '" + o.name + "' default is not JSON: " + o.default_json + "; ";
+      } else if (!default_matches_type(d, o.type)) {
+        problems += "option '" + o.name + "' default " + o.default_json + " is not a " + option_type_name(o.type) + "; ";
+      }
+    }
+  }
+  report.check("options are well declared", problems.empty(),
+               problems.empty() ? std::to_string(p.options().size()) + " options" : problems);
+}
+
+// An error must carry a known code and a message; the host has already destroyed it through the plugin.
+bool well_formed(const PluginFailure& f) {
+  return f.code >= DLAUNCH_ERR_INVALID_ARGUMENT && f.code <= DLAUNCH_ERR_INTERNAL && !f.message.empty();
+}
+
+}  // namespace
+
+std::vector<ConformanceCheck> check_plugin_conformance(const std::filesystem::path& path) {
+  Report report;
+  std::filesystem::path manifest_path =
+      std::filesystem::is_directory(path) ? path / std::string(kManifestFileName) : path;
+  auto manifest = read_manifest(manifest_path);
+  if (!report.check("manifest is readable and complete", manifest.has_value(), manifest ? "" : manifest.error())) {
+    return report.take();
+  }
+  auto untrusted = untrusted_reason(manifest->directory);
+  if (!untrusted) untrusted = untrusted_reason(manifest->library);
+  report.check("plugin files are not writable by others", !untrusted, untrusted.value_or(""));
+
+  auto exports = exported_symbols(manifest->library);
+  bool only_entry = exports && exports->size() == 1 && exports->front() == DLAUNCH_ENTRY_SYMBOL;
+  std::string listed;
+  if (exports) {
+    for (const auto& s : *exports) listed += (listed.empty() ? "" : ", ") + s;
+  }
+  report.check("exports exactly one dynamic symbol, " DLAUNCH_ENTRY_SYMBOL, only_entry,
+               exports ? "exports: " + listed : exports.error());
+
+  auto loaded = Platform::load(*manifest);
+  if (!report.check("loads, negotiates ABI " + std::to_string(kHostAbiMajor) + "." + std::to_string(kHostAbiMinor) +
+                        " and initialises",
+                    loaded.has_value(), loaded ? "" : loaded.error())) {
+    return report.take();
+  }
+  const Platform& p = **loaded;
+  report.check("describes itself (version, description)", !p.version().empty() && !p.description().empty());
+  check_options(p, report);
+
+  Job job = JobBuilder("conformance").role("main").entrypoint({"/bin/true"}).build();
+  const std::string options = platform_options_json(job, p.id(), p.options());
+  const std::string good = job_document(job, options);
+  const std::string submission = "dlaunch-conformance-check";
+
+  bool needs_options = false;
+  for (const auto& o : p.options()) needs_options = needs_options || (o.required && o.default_json.empty());
+  auto findings = p.validate(good, submission);
+  report.check("validate accepts a minimal job", findings.has_value() || needs_options,
+               findings ? std::to_string(findings->size()) + " findings"
+                        : findings.error().message + (needs_options ? " (it has required options)" : ""));
+
+  for (const std::string& bad : {std::string("{\"schema_version\":999}"), std::string("not json")}) {
+    auto rejected = p.validate(bad, submission);
+    bool ok = rejected ? !rejected->empty() : well_formed(rejected.error());
+    report.check("validate rejects a bad document (" + bad + ") with findings or a well-formed error", ok,
+                 rejected ? std::to_string(rejected->size()) + " findings" : rejected.error().message);
+  }
+
+  auto text = p.dry_run(good, submission);
+  report.check("dry-run works offline and says something", (text && !text->empty()) || needs_options,
+               text ? std::to_string(text->size()) + " bytes" : text.error().message);
+
+  const std::string missing = "dlaunch-conformance-no-such-job";
+  auto status = p.status(missing, options);
+  report.check("status of an unknown job is a well-formed error", !status && well_formed(status.error()),
+               status ? "reported a status for a job that does not exist" : status.error().message);
+  auto logs = p.logs(missing, options, false, [](std::string_view) { return true; });
+  report.check("logs of an unknown job is a well-formed error", !logs && well_formed(logs.error()),
+               logs ? "streamed logs of a job that does not exist" : logs.error().message);
+  return report.take();
+}
+
+}  // namespace dlaunch
