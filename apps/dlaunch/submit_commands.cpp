@@ -64,22 +64,41 @@ void print_final(const JobHandle& handle, const JobStatus& status, OutputFormat 
                status.message.empty() ? "" : ": ", status.message.c_str());
 }
 
+// What validate and run share: the command line, the orchestrator, and a spec that passed validation.
+struct ValidatedSpec {
+  OutputFormat format = OutputFormat::kText;
+  std::optional<Orchestrator> orchestrator;
+  ValidationReport report;
+};
+
+// Parses, validates and reports problems. Returns an exit code when the command is already over (help,
+// invalid spec), else fills `out`.
+std::optional<int> validate_spec(const std::vector<std::string>& args, const po::options_description& options,
+                                 const std::string& usage, const SpecArgs& spec, ValidatedSpec& out) {
+  auto parsed = parse(args, options, spec_positional());
+  if (parsed.help) {
+    print_help(usage, options);
+    return 0;
+  }
+  out.format = output_format(parsed.values);
+  out.orchestrator = make_orchestrator(parsed.global);
+  if (!out.orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  out.report = out.orchestrator->validate_file(spec.spec, spec.platform, spec.overrides);
+  return check_report(out.report, out.format, spec.spec);
+}
+
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
   SpecArgs spec;
   auto options = spec_options(spec);
-  auto parsed = parse(args, options, spec_positional());
-  if (parsed.help) {
-    print_help("dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json]", options);
-    return 0;
+  ValidatedSpec validated;
+  if (auto done = validate_spec(args, options, "dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json]",
+                                spec, validated)) {
+    return *done;
   }
-  OutputFormat format = output_format(parsed.values);
-  auto orchestrator = make_orchestrator(parsed.global);
-  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
-  ValidationReport report = orchestrator->validate_file(spec.spec, spec.platform, spec.overrides);
-  if (auto failed = check_report(report, format, spec.spec)) return *failed;
-  if (format == OutputFormat::kJson) {
+  const ValidationReport& report = validated.report;
+  if (validated.format == OutputFormat::kJson) {
     JsonOut json;
     json.w().StartObject();
     json.field("valid", true);
@@ -101,21 +120,19 @@ int run_command(const std::vector<std::string>& args) {
       ("dry-run", po::bool_switch(&dry_run), "print the platform-native request; submit nothing")
       ("wait,w", po::bool_switch(&wait), "wait for the job to end; exit with its exit code")
       ("follow,f", po::bool_switch(&follow), "stream the job's output (implies --wait)");
-  auto parsed = parse(args, options, spec_positional());
-  if (parsed.help) {
-    print_help("dlaunch run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json]",
-               options);
-    return 0;
+  ValidatedSpec validated;
+  if (auto done = validate_spec(
+          args, options,
+          "dlaunch run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json]",
+          spec, validated)) {
+    return *done;
   }
-  OutputFormat format = output_format(parsed.values);
-  auto orchestrator = make_orchestrator(parsed.global);
-  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
-  ValidationReport report = orchestrator->validate_file(spec.spec, spec.platform, spec.overrides);
-  if (auto failed = check_report(report, format, spec.spec)) return *failed;
-  const PreparedJob& prepared = *report.prepared;
+  const OutputFormat format = validated.format;
+  Orchestrator& orchestrator = *validated.orchestrator;
+  const PreparedJob& prepared = *validated.report.prepared;
 
   if (dry_run) {
-    auto text = orchestrator->dry_run(prepared);
+    auto text = orchestrator.dry_run(prepared);
     if (!text) return report_failure(text.error());
     if (format == OutputFormat::kJson) {
       JsonOut json;
@@ -130,7 +147,7 @@ int run_command(const std::vector<std::string>& args) {
     return 0;
   }
 
-  auto submission = orchestrator->submit(prepared);
+  auto submission = orchestrator.submit(prepared);
   if (!submission) return report_failure(submission.error());
   JobHandle handle{submission->platform, submission->native_id};
   if (!wait && !follow) {
@@ -149,7 +166,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   std::fprintf(stderr, "dlaunch: submitted %s\n", submission->handle.c_str());
   if (follow) {
-    auto streamed = orchestrator->logs(handle, true, [](std::string_view chunk) {
+    auto streamed = orchestrator.logs(handle, true, [](std::string_view chunk) {
       std::fwrite(chunk.data(), 1, chunk.size(), stdout);
       std::fflush(stdout);
       return true;
@@ -157,7 +174,7 @@ int run_command(const std::vector<std::string>& args) {
     if (!streamed) return report_failure(streamed.error());
   }
   // After a follow the job is normally over already; waiting covers platforms whose logs end a bit early.
-  auto final_status = wait_with_progress(*orchestrator, handle);
+  auto final_status = wait_with_progress(orchestrator, handle);
   if (!final_status) return report_failure(final_status.error());
   print_final(handle, *final_status, format);
   return exit_code_of_job(*final_status);
