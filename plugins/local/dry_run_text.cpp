@@ -1,5 +1,7 @@
 #include "dry_run_text.hpp"
 
+#include <dlaunch/secrets.hpp>
+
 #include <map>
 
 #include "launch_plan.hpp"
@@ -31,8 +33,16 @@ std::string replica_text(const ReplicaLaunch& launch) {
   text += "  working directory: " + shell_quote(launch.working_dir) + "\n";
   text += "  environment:\n";
   for (const auto& [name, value] : launch.env) {
-    // The placeholder is not a value a shell would see: print it as is.
-    text += "    " + name + "=" + (value == kPortPlaceholder ? value : shell_quote(value)) + "\n";
+    // The placeholder is not a value a shell would see, nor is the mask of a secret: print them as they are.
+    std::string shown;
+    if (value == kPortPlaceholder) {
+      shown = value;
+    } else if (sdk::looks_secret(name)) {
+      shown = sdk::kMasked;
+    } else {
+      shown = shell_quote(value);
+    }
+    text += "    " + name + "=" + shown + "\n";
   }
   return text;
 }

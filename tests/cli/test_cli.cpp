@@ -140,9 +140,13 @@ TEST_F(CliTest, PlatformOptionsAreValidatedWithDidYouMean) {
 }
 
 TEST_F(CliTest, DryRunShowsEveryReplicaAndSubmitsNothing) {
-  std::string path = spec("j.toml", role("trainer", "[\"python3\", \"train.py\"]", 2));
+  std::string path = spec("j.toml", "env = { HF_TOKEN = \"hf_s3cr3t\", THREADS = \"4\" }\n" +
+                                        role("trainer", "[\"python3\", \"train.py\"]", 2));
   auto r = dlaunch({"run", path, "--dry-run"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("hf_s3cr3t"), std::string::npos) << r.out;  // secrets never printed
+  EXPECT_NE(r.out.find("HF_TOKEN=***"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("THREADS=4"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("trainer/0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("trainer/1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("WORLD_SIZE=2"), std::string::npos) << r.out;
