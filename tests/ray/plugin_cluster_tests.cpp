@@ -22,8 +22,6 @@ std::string random_text(size_t size) {
   return text;
 }
 
-int port_of(const std::string& address) { return std::stoi(address.substr(address.rfind(':') + 1)); }
-
 TEST_F(RayPlugin, OneRoleJobSucceedsAndItsOutputIsInTheLogs) {
   JobSpec spec = job("one-role", "echo hello-from-ray");
   std::string id = submit(spec);
@@ -206,7 +204,7 @@ TEST_F(RayPlugin, ListShowsEveryJobWithDlaunchJobsFirst) {
 }
 
 TEST_F(RayPlugin, AmbiguousSubmitCreatesExactlyOneRayJob) {
-  CuttingProxy proxy(port_of(cluster_.address));
+  CuttingProxy proxy(cluster_.port());
   JobSpec spec = shell_job("ambiguous", "echo once");
   spec.option("address", string_literal(proxy.address()));
   std::string submission_id = unique_submission_id();

@@ -14,12 +14,6 @@ std::string unique_submission_id() {
   return "t" + std::to_string(ms) + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-bool any_contains(const std::vector<std::string>& texts, const std::string& part) {
-  return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return contains(t, part); });
-}
-
 LoadedPlugin& PluginTest::plugin() {
   static LoadedPlugin loaded(DLAUNCH_TEST_RAY_PLUGIN_DIR);
   return loaded;

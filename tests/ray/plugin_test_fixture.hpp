@@ -5,6 +5,7 @@
 #include "job_spec.hpp"
 #include "loaded_plugin.hpp"
 #include "ray_cluster.hpp"
+#include "text_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,9 +17,6 @@ namespace dlaunch::ray_test {
 
 // A submission id no other test run uses.
 std::string unique_submission_id();
-
-bool contains(const std::string& text, const std::string& part);
-bool any_contains(const std::vector<std::string>& texts, const std::string& part);
 
 class PluginTest : public ::testing::Test {
  public:

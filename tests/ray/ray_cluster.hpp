@@ -16,6 +16,7 @@ struct Cluster {
   std::string address;     // http://127.0.0.1:PORT
   std::string token_file;  // empty for the cluster without authentication
   std::string token() const;
+  int port() const { return std::stoi(address.substr(address.rfind(':') + 1)); }
 };
 
 Cluster plain_cluster();

@@ -1,5 +1,6 @@
 // The ray plugin against the cluster in token-authentication mode (RAY_AUTH_MODE=token): every token source
 // is accepted, and a missing or wrong token is refused with a message that says how to pass one.
+#include "cli_test_fixture.hpp"
 #include "plugin_test_fixture.hpp"
 
 #include <support/process.hpp>
@@ -107,6 +108,48 @@ TEST_F(RayTokenAuth, TokenInHomeRayDirectoryIsAccepted) {
   home_.write(".ray/auth_token", cluster_.token() + "\n");
   Outcome listed = list_jobs(spec());
   EXPECT_TRUE(listed.ok()) << listed.message;
+}
+
+// The same through the built dlaunch binary: `run --follow` with each token source, and exit 77 without one.
+class RayTokenCli : public CliTest {
+ protected:
+  RayTokenCli() : CliTest(token_cluster()) {}
+  // The environment of a user with no token anywhere, plus `extra`.
+  std::map<std::string, std::string> environment(std::map<std::string, std::string> extra = {}) const {
+    extra.emplace("HOME", home_.path());
+    extra.emplace("RAY_AUTH_TOKEN", "");
+    extra.emplace("RAY_AUTH_TOKEN_PATH", "");
+    return extra;
+  }
+  test::ProcessResult run_job(const JobSpec& spec, const std::map<std::string, std::string>& env) const {
+    return dlaunch({"run", write_spec(spec), "-p", "ray", "--follow"}, env);
+  }
+
+  test::TempDir home_;
+};
+
+TEST_F(RayTokenCli, RunWithoutATokenExitsSeventySevenAndSaysHowToPassOne) {
+  auto result = run_job(job("cli-no-token", "true"), environment());
+  EXPECT_EQ(result.exit_code, 77) << result.err;
+  EXPECT_TRUE(contains(result.err, "token_file")) << result.err;
+  EXPECT_TRUE(contains(result.err, "RAY_AUTH_TOKEN")) << result.err;
+}
+
+TEST_F(RayTokenCli, EveryTokenSourceIsAccepted) {
+  JobSpec from_option = job("cli-token-option", "echo authorized");
+  from_option.option("token_file", string_literal(cluster_.token_file));
+  auto by_option = run_job(from_option, environment());
+  EXPECT_EQ(by_option.exit_code, 0) << by_option.err;
+  EXPECT_TRUE(contains(by_option.out, "authorized")) << by_option.out;
+
+  JobSpec plain = job("cli-token-env", "echo authorized");
+  auto by_variable = run_job(plain, environment({{"RAY_AUTH_TOKEN", cluster_.token()}}));
+  EXPECT_EQ(by_variable.exit_code, 0) << by_variable.err;
+  auto by_path = run_job(plain, environment({{"RAY_AUTH_TOKEN_PATH", cluster_.token_file}}));
+  EXPECT_EQ(by_path.exit_code, 0) << by_path.err;
+  home_.write(".ray/auth_token", cluster_.token() + "\n");
+  auto by_home = run_job(plain, environment());
+  EXPECT_EQ(by_home.exit_code, 0) << by_home.err;
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ TEST(RayShellJoin, QuotesOnlyWhatTheShellWouldChange) {
 TEST(RaySubmissionId, PrefixesAndReplacesUnsafeCharacters) {
   EXPECT_EQ(ray_submission_id("mnist-7f3a"), "dlaunch-mnist-7f3a");
   EXPECT_EQ(ray_submission_id("a/b c"), "dlaunch-a_b_c");
+  EXPECT_EQ(ray_submission_id("dlaunch-mnist-7f3a"), "dlaunch-mnist-7f3a");
 }
 
 TEST(RayPackage, NameDependsOnContentOnlyAndSkipsExcludedPaths) {

@@ -167,7 +167,8 @@ bool needs_gang_driver(const sdk::Job& job) {
 }
 
 std::string ray_submission_id(std::string_view host_submission_id) {
-  std::string id = "dlaunch-";
+  constexpr std::string_view kPrefix = "dlaunch-";
+  std::string id = host_submission_id.starts_with(kPrefix) ? "" : std::string(kPrefix);
   for (char c : host_submission_id) {
     bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
     id += safe ? c : '_';

@@ -29,8 +29,9 @@ inline constexpr const char* kMetaRoles = "dlaunch.roles";
 // True unless the job is one role with one replica.
 bool needs_gang_driver(const sdk::Job& job);
 
-// The Ray submission id for the host's submission id: "dlaunch-" and the id, with any character that is
-// unsafe in Ray's file and actor names replaced by '_'.
+// The Ray submission id for the host's submission id: the id, starting with "dlaunch-" (added when missing)
+// so that Ray's own tools show whose job it is, with any character that is unsafe in Ray's file and actor
+// names replaced by '_'.
 std::string ray_submission_id(std::string_view host_submission_id);
 
 // True when the options already point runtime_env.working_dir at a remote URI, so the local working_dir

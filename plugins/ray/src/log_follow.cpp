@@ -37,7 +37,7 @@ void follow_logs(const RayClient& client, const std::string& id, std::chrono::mi
       auto now = std::chrono::steady_clock::now();
       if (failing_since == std::chrono::steady_clock::time_point::max()) failing_since = now;
       if (now - failing_since > kGiveUpAfter) throw;
-      host.warn(std::string("ray: following the logs of ") + id + ": " + error.what() + "; still trying");
+      host.warn(std::string("following the logs of ") + id + ": " + error.what() + "; still trying");
       if (!support::sleep_unless_cancelled(poll_interval, cancelled)) host.check_cancelled();
       continue;
     }

@@ -89,7 +89,7 @@ HttpResponse RayClient::exchange(const HttpRequest& request, const support::Http
   auto started = std::chrono::steady_clock::now();
   HttpResponse response = client.send(request);
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  host_.debug("ray: " + request.method + " " + request.url + " -> " +
+  host_.debug(request.method + " " + request.url + " -> " +
               (response.transport_failed() ? response.transport_error : std::to_string(response.status)) + " (" +
               std::to_string(elapsed.count()) + " ms)");
   if (response.aborted) throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
@@ -102,7 +102,7 @@ void RayClient::pause_before_retry(int retry, const HttpResponse& failure) const
   auto delay = support::backoff_delay(policy, retry);
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", delay.count() / 1000.0);
-  host_.warn("ray: " + endpoint_.address + ": " + describe_failure(failure) + "; retrying in " + seconds +
+  host_.warn(endpoint_.address + ": " + describe_failure(failure) + "; retrying in " + seconds +
              " s (attempt " + std::to_string(retry + 1) + " of " + std::to_string(options_.max_attempts) + ")");
   if (!support::sleep_unless_cancelled(delay, [this] { return host_.cancelled(); })) {
     throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
@@ -224,7 +224,7 @@ void RayClient::submit(const std::string& submission_id, const std::string& body
     if (outcome_unknown) {
       HttpResponse found = exchange(probe, client_);
       if (found.ok()) {
-        host_.info("ray: an earlier attempt of submission " + submission_id + " reached Ray; not sending it again");
+        host_.info("an earlier attempt of submission " + submission_id + " reached Ray; not sending it again");
         return;
       }
       if (found.status != 404) {

@@ -110,7 +110,7 @@ void RayPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out)
 void RayPlugin::upload_if_missing(const RayClient& client, const Package& package, const std::string& what,
                                   const RayOptions& options) const {
   if (client.package_exists(package.name())) {
-    host_.info("ray: " + package.root().string() + " is already on the cluster as " + package.name() +
+    host_.info(package.root().string() + " is already on the cluster as " + package.name() +
                "; upload skipped");
     return;
   }
@@ -118,7 +118,7 @@ void RayPlugin::upload_if_missing(const RayClient& client, const Package& packag
   if (static_cast<int64_t>(zip.size()) >= options.upload_limit_bytes) {
     refuse_oversized(package, what, zip.size(), options.upload_limit_bytes);
   }
-  host_.info("ray: uploading " + package.root().string() + " as " + package.name() + " (" + human_size(zip.size()) + ")");
+  host_.info("uploading " + package.root().string() + " as " + package.name() + " (" + human_size(zip.size()) + ")");
   client.upload_package(package.name(), std::move(zip));
 }
 
@@ -139,7 +139,7 @@ std::string RayPlugin::submit(const sdk::JobRequest& request) {
     inputs.driver_uri = p.driver->uri();
   }
   SubmitBody body = build_submit_body(inputs);
-  for (const auto& note : body.left_out) host_.warn("ray: " + note);
+  for (const auto& note : body.left_out) host_.warn(note);
   client.submit(p.ray_id, body.json);
   return p.ray_id;
 }
@@ -161,7 +161,7 @@ void RayPlugin::logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& ou
 
 void RayPlugin::stop(const sdk::JobRef& ref) {
   std::string id(ref.native_id);
-  if (!connect(ref.options_json).stop(id)) host_.info("ray: job " + id + " had already ended");
+  if (!connect(ref.options_json).stop(id)) host_.info("job " + id + " had already ended");
 }
 
 void RayPlugin::delete_job(const sdk::JobRef& ref) {
