@@ -6,7 +6,8 @@ include(CMakePackageConfigHelpers)
 
 set(DLAUNCH_CMAKE_INSTALL_DIR lib/cmake/dlaunch)
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/dlaunchConfig.cmake.in
-  ${PROJECT_BINARY_DIR}/dlaunchConfig.cmake INSTALL_DESTINATION ${DLAUNCH_CMAKE_INSTALL_DIR})
+  ${PROJECT_BINARY_DIR}/dlaunchConfig.cmake INSTALL_DESTINATION ${DLAUNCH_CMAKE_INSTALL_DIR}
+  PATH_VARS CMAKE_INSTALL_INCLUDEDIR)
 # Plugins built against SDK 1.x load in every 1.y host: the package is compatible within a major.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/dlaunchConfigVersion.cmake
   COMPATIBILITY SameMajorVersion ARCH_INDEPENDENT)
