@@ -260,6 +260,7 @@ TEST(RayPluginOffline, DryRunPrintsTheExactRequestsWithoutSendingOrLeakingSecret
   spec.working_dir = dir.path();
   spec.roles.front().replicas = 2;
   spec.option("address", "\"http://127.0.0.1:9\"").option("token_file", string_literal(token_file));
+  spec.option("headers", R"({"X-Api-Key": "k3y-value"})");
   std::string text;
   Outcome outcome = PluginTest::plugin().dry_run(spec.document(), "dry-1", text);
   ASSERT_TRUE(outcome.ok()) << outcome.message;
@@ -268,9 +269,26 @@ TEST(RayPluginOffline, DryRunPrintsTheExactRequestsWithoutSendingOrLeakingSecret
   EXPECT_TRUE(contains(text, "POST http://127.0.0.1:9/api/jobs/")) << text;
   EXPECT_TRUE(contains(text, "Authorization: ***")) << text;
   EXPECT_FALSE(contains(text, "s3cret-token")) << text;
+  EXPECT_TRUE(contains(text, "X-Api-Key: ***")) << text;
+  EXPECT_FALSE(contains(text, "k3y-value")) << text;
   EXPECT_TRUE(contains(text, "\"submission_id\": \"dlaunch-dry-1\"")) << text;
   EXPECT_TRUE(contains(text, "-m dlaunch_ray_driver")) << text;
   EXPECT_TRUE(contains(text, "bytes of zip")) << text;
+}
+
+TEST(RayPluginOffline, ValidateReportsOptionsRayCannotUse) {
+  JobSpec spec = shell_job("invalid", "true");
+  spec.option("address", "\"ray://head:10001\"")
+      .option("placement_strategy", "\"SCATTER\"")
+      .option("runtime_env", R"({"env_vars": {"A": "1"}, "working_dir": "./local"})");
+  std::vector<Finding> findings;
+  Outcome outcome = PluginTest::plugin().validate(spec.document(), findings);
+  ASSERT_TRUE(outcome.ok()) << outcome.message;
+  std::vector<std::string> paths;
+  for (const auto& f : findings) paths.push_back(f.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"platform.ray.address", "platform.ray.placement_strategy",
+                                             "platform.ray.runtime_env.env_vars",
+                                             "platform.ray.runtime_env.working_dir"}));
 }
 
 }  // namespace

@@ -182,14 +182,16 @@ ServerVersion RayClient::version() const {
   return ServerVersion::parse(response.body);
 }
 
+void RayClient::no_such_job(const std::string& id) const {
+  throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "Ray at " + endpoint_.address + " has no job '" + id +
+                                              "' (deleted, or the cluster restarted: Ray keeps jobs only in its "
+                                              "GCS)");
+}
+
 rapidjson::Document RayClient::job(const std::string& id) const {
   HttpRequest request = get_request(kJobsPath + id);
   HttpResponse response = send(request);
-  if (response.status == 404) {
-    throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "Ray at " + endpoint_.address + " has no job '" + id +
-                                                "' (deleted, or the cluster restarted: Ray keeps jobs only in "
-                                                "its GCS)");
-  }
+  if (response.status == 404) no_such_job(id);
   if (!response.ok()) fail(request, response);
   return parse_json(request, response);
 }
@@ -206,6 +208,7 @@ rapidjson::Document RayClient::jobs() const {
 std::string RayClient::logs(const std::string& id) const {
   HttpRequest request = get_request(kJobsPath + id + "/logs");
   HttpResponse response = send(request);
+  if (response.status == 404) no_such_job(id);
   if (!response.ok()) fail(request, response);
   rapidjson::Document doc = parse_json(request, response);
   if (!doc.IsObject() || !doc.HasMember("logs") || !doc["logs"].IsString()) {
@@ -247,7 +250,7 @@ bool RayClient::stop(const std::string& id) const {
   HttpRequest request = get_request(kJobsPath + id + "/stop");
   request.method = "POST";
   HttpResponse response = send(request);
-  if (response.status == 404) job(id);  // throws Ray's NOT_FOUND with the full explanation
+  if (response.status == 404) no_such_job(id);
   if (!response.ok()) fail(request, response);
   rapidjson::Document doc = parse_json(request, response);
   return doc.IsObject() && doc.HasMember("stopped") && doc["stopped"].IsBool() && doc["stopped"].GetBool();
@@ -261,7 +264,7 @@ void RayClient::remove(const std::string& id) const {
     throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION,
                      "Ray job " + id + " is still running; stop it first (dlaunch stop ray:" + id + ")");
   }
-  if (response.status == 404) job(id);
+  if (response.status == 404) no_such_job(id);
   if (!response.ok()) fail(request, response);
   rapidjson::Document doc = parse_json(request, response);
   if (!(doc.IsObject() && doc.HasMember("deleted") && doc["deleted"].IsBool() && doc["deleted"].GetBool())) {

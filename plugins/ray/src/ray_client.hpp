@@ -55,6 +55,7 @@ class RayClient {
   // Sleeps before retry number `retry`; throws CANCELLED when the user interrupts the wait.
   void pause_before_retry(int retry, const support::HttpResponse& failure) const;
   [[noreturn]] void fail(const support::HttpRequest& request, const support::HttpResponse& response) const;
+  [[noreturn]] void no_such_job(const std::string& id) const;
   rapidjson::Document parse_json(const support::HttpRequest& request, const support::HttpResponse& response) const;
 
   Endpoint endpoint_;

@@ -84,9 +84,15 @@ void RayPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out)
   RayClient client = connect(p.options);
   SubmitInputs inputs{&p.job, &p.options, p.ray_id, std::string(request.submission_id), DLAUNCH_RAY_PLUGIN_VERSION,
                       ServerVersion::newest(), "", ""};
+  // Every value of the user's headers option is secret, whatever its name.
+  std::vector<std::string> secret_headers;
+  for (const auto& header : p.options.headers) secret_headers.push_back(header.first);
+  auto describe = [&](const support::HttpRequest& request) {
+    return support::describe_request(request, secret_headers);
+  };
   std::string text = "# Ray dry run: nothing is sent. Ray " + inputs.server.ray_version +
                      " assumed; on submit, fields the server does not know are left out.\n";
-  text += support::describe_request(client.get_request("/api/version")) + "\n";
+  text += describe(client.get_request("/api/version")) + "\n";
   auto describe_package = [&](const Package& package, const std::string& what) {
     std::string zip = package.zip();
     if (static_cast<int64_t>(zip.size()) >= p.options.upload_limit_bytes) {
@@ -94,16 +100,16 @@ void RayPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out)
     }
     text += "# " + what + " " + package.root().string() + " -> " + package.name() + " (" + package_summary(package) +
             "); uploaded only if the GET answers 404\n";
-    text += support::describe_request(client.get_request("/api/packages/gcs/" + package.name())) + "\n";
+    text += describe(client.get_request("/api/packages/gcs/" + package.name())) + "\n";
     auto put = client.upload_request(package.name(), "<" + std::to_string(zip.size()) + " bytes of zip>");
-    text += support::describe_request(put) + "\n";
+    text += describe(put) + "\n";
     return package.uri();
   };
   if (p.working_dir) inputs.working_dir_uri = describe_package(*p.working_dir, "working_dir");
   if (p.driver) inputs.driver_uri = describe_package(*p.driver, "driver");
   SubmitBody body = build_submit_body(inputs);
   auto post = client.submit_request(body.pretty_json);
-  text += support::describe_request(post);
+  text += describe(post);
   out.write(text);
 }
 
