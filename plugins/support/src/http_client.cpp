@@ -183,10 +183,10 @@ std::string describe_request(const HttpRequest& request, const std::vector<std::
   for (const auto& [name, value] : request.headers) {
     out += name + ": " + (is_secret_header(name, secret_headers) ? std::string("***") : value) + "\n";
   }
-  if (!request.body.empty() && !request.content_type.empty()) out += "Content-Type: " + request.content_type + "\n";
-  out += "\n";
-  out += request.body;
-  if (!request.body.empty() && request.body.back() != '\n') out += "\n";
+  if (request.body.empty()) return out;
+  if (!request.content_type.empty()) out += "Content-Type: " + request.content_type + "\n";
+  out += "\n" + request.body;
+  if (request.body.back() != '\n') out += "\n";
   return out;
 }
 

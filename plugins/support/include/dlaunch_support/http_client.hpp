@@ -64,7 +64,7 @@ class HttpClient {
 };
 
 // Renders a request as text for dry runs: "METHOD URL", headers (values of Authorization, X-*-Token and the
-// names in `secret_headers` as ***), a blank line, the body.
+// names in `secret_headers` as ***), and when there is a body, a blank line and the body.
 std::string describe_request(const HttpRequest& request, const std::vector<std::string>& secret_headers = {});
 
 }  // namespace dlaunch::support
