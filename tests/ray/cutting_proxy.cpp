@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <stdexcept>
+#include <utility>
 
 namespace dlaunch::ray_test {
 namespace {
@@ -75,7 +76,8 @@ std::string read_until_closed(int fd) {
 
 }  // namespace
 
-CuttingProxy::CuttingProxy(int upstream_port) : upstream_port_(upstream_port) {
+CuttingProxy::CuttingProxy(int upstream_port, std::string request_prefix, int cuts)
+    : upstream_port_(upstream_port), request_prefix_(std::move(request_prefix)), cuts_wanted_(cuts) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address = loopback(0);
   socklen_t length = sizeof address;
@@ -120,10 +122,9 @@ void CuttingProxy::serve(int client) {
     answer = read_until_closed(upstream);
   }
   if (upstream >= 0) ::close(upstream);
-  bool is_submit = request.starts_with("POST /api/jobs/ ");
-  int expected = 0;
-  if (is_submit && cuts_.compare_exchange_strong(expected, 1)) {
-    ::close(client);  // Ray has the job; the client never hears about it
+  if (request.starts_with(request_prefix_) && matches_++ < cuts_wanted_) {
+    ++cuts_;
+    ::close(client);  // Ray has answered; the client never hears it
     return;
   }
   // The client may keep its connection alive: tell it this one ends here.

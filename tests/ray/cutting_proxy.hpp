@@ -1,6 +1,7 @@
-// A TCP proxy in front of Ray that makes one submission ambiguous: it forwards the first
-// `POST /api/jobs/` to Ray, waits for Ray's answer, and then closes the client's connection without passing
-// the answer on. Every other request is forwarded normally. Loopback only; one request per connection.
+// A TCP proxy in front of Ray that drops answers: it forwards the first `cuts` requests that start with
+// `request_prefix` to Ray, waits for Ray's answer, and then closes the client's connection without passing
+// the answer on (so a submission becomes ambiguous, or a log poll fails). Every other request is forwarded
+// normally. Loopback only; one request per connection.
 #ifndef DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
 #define DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
 
@@ -14,13 +15,13 @@ namespace dlaunch::ray_test {
 
 class CuttingProxy {
  public:
-  explicit CuttingProxy(int upstream_port);
+  explicit CuttingProxy(int upstream_port, std::string request_prefix = "POST /api/jobs/ ", int cuts = 1);
   ~CuttingProxy();
   CuttingProxy(const CuttingProxy&) = delete;
   CuttingProxy& operator=(const CuttingProxy&) = delete;
 
   std::string address() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  // How many submissions were cut (0 or 1) and how many requests were forwarded in all.
+  // How many answers were cut, and how many requests were forwarded in all.
   int cut_count() const { return cuts_; }
   int request_count() const { return requests_; }
 
@@ -29,9 +30,12 @@ class CuttingProxy {
   void serve(int client);
 
   int upstream_port_;
+  std::string request_prefix_;
+  int cuts_wanted_;
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> matches_{0};  // requests that started with request_prefix
   std::atomic<int> cuts_{0};
   std::atomic<int> requests_{0};
   std::thread acceptor_;

@@ -135,6 +135,25 @@ TEST_F(RayPlugin, FollowShowsOutputBeforeTheJobEndsAndReturnsAtTheEnd) {
   EXPECT_EQ(std::string(rest_.get("/api/jobs/" + id)["status"].GetString()), "SUCCEEDED");
 }
 
+TEST_F(RayPlugin, FollowRetriesDroppedConnectionsInsteadOfEndingEarly) {
+  JobSpec spec = job("follow-drops", "echo first-line; sleep 4; echo last-line");
+  std::string id = submit(spec);
+  CuttingProxy proxy(cluster_.port(), "GET /api/jobs/" + id + "/logs ", 2);
+  JobSpec through_proxy = spec;
+  through_proxy.platform = {{"address", string_literal(proxy.address())}, {"max_attempts", "1"},
+                            {"poll_interval_s", "0.3"}};
+  std::string seen;
+  Outcome followed = plugin().logs(id, through_proxy.platform_json(), true, [&](std::string_view chunk) {
+    seen += chunk;
+    return true;
+  });
+  ASSERT_TRUE(followed.ok()) << followed.message;
+  EXPECT_EQ(proxy.cut_count(), 2);
+  EXPECT_TRUE(any_contains(plugin().log_messages(), "still trying"));
+  EXPECT_TRUE(contains(seen, "first-line")) << seen;
+  EXPECT_TRUE(contains(seen, "last-line")) << seen;
+}
+
 TEST_F(RayPlugin, FollowStopsWhenTheHostIsCancelled) {
   JobSpec spec = job("follow-cancel", "sleep 300");
   std::string id = submit(spec);
