@@ -44,6 +44,20 @@ logs=$("${dlaunch[@]}" logs "$handle")
 expect_contains "$logs" '^\[worker/0\] hello from rank 0 of 2, master 127\.0\.0\.1:[0-9]+$' "logs"
 expect_contains "$logs" '^\[worker/1\] hello from rank 1 of 2, master 127\.0\.0\.1:[0-9]+$' "logs"
 
+echo "== a failing job, followed: every line, and the first non-zero exit code as dlaunch's"
+cat >"$work/failing.toml" <<'SPEC'
+name = "failing"
+[[roles]]
+name = "worker"
+entrypoint = "echo \"rank $RANK ends\"; exit $((RANK * 3))"
+replicas = 2
+SPEC
+code=0
+followed=$("${dlaunch[@]}" run "$work/failing.toml" -p procgroup --follow) || code=$?
+(( code == 3 )) || fail "run --follow of the failing job exited with $code, not worker/1's 3"
+expect_contains "$followed" '^\[worker/0\] rank 0 ends$' "run --follow"
+expect_contains "$followed" '^\[worker/1\] rank 1 ends$' "run --follow"
+
 echo "== a job that would sleep for an hour: stop leaves no process behind"
 # Every process of this job carries the marker in its environment, which is how the test finds them.
 marker=procgroup-test-$$-$RANDOM
@@ -73,6 +87,13 @@ done
 left=$(job_processes)
 [[ -z "$left" ]] || fail "processes of the stopped job remain: $left"
 expect_contains "$("${dlaunch[@]}" status "$handle")" "STOPPED" "status of the stopped job"
+
+echo "== list shows the jobs; delete forgets the stopped one"
+"${dlaunch[@]}" delete "$handle"
+jobs=$("${dlaunch[@]}" list -p procgroup)
+expect_contains "$jobs" "^procgroup:dlaunch-hello-.* SUCCEEDED" "list"
+expect_contains "$jobs" "^procgroup:dlaunch-failing-.* FAILED" "list"
+! grep -q "^$handle " <<<"$jobs" || fail "list still shows the deleted job $handle"
 
 echo "== the same plugin built without CMake, from the pkg-config file only"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
