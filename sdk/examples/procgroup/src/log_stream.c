@@ -47,8 +47,10 @@ static bool forward_lines(log_tail *tail, bool final, const dlaunch_text_sink *o
     if (!write_line(tail, tail->pending + start, tail->pending_size - start, out)) return false;
     start = tail->pending_size;
   }
-  memmove(tail->pending, tail->pending + start, tail->pending_size - start);
-  tail->pending_size -= start;
+  if (start > 0) {
+    memmove(tail->pending, tail->pending + start, tail->pending_size - start);
+    tail->pending_size -= start;
+  }
   return true;
 }
 

@@ -29,7 +29,6 @@ static dlaunch_error *init(const dlaunch_init_args *args) {
   return state_dir != NULL ? NULL : pg_error(DLAUNCH_ERR_INTERNAL, "out of memory");
 }
 
-
 static dlaunch_error *validate(const dlaunch_job_args *args, const dlaunch_diagnostic_sink *out) {
   pg_job job;
   dlaunch_error *error = pg_job_parse(args->job_json, args->job_json_size, &job);
