@@ -6,7 +6,7 @@
 
 #include "launch_plan.hpp"
 #include "local_options.hpp"
-#include "shell_quote.hpp"
+#include <dlaunch/shell.hpp>
 
 namespace dlaunch::local {
 namespace {
@@ -29,8 +29,8 @@ std::string summary(const sdk::Job& job, size_t processes) {
 
 std::string replica_text(const ReplicaLaunch& launch) {
   std::string text = "\n" + launch.label() + (launch.driver ? " (driver)" : "") + "\n";
-  text += "  command: " + shell_join(launch.argv) + "\n";
-  text += "  working directory: " + shell_quote(launch.working_dir) + "\n";
+  text += "  command: " + sdk::shell_join(launch.argv) + "\n";
+  text += "  working directory: " + sdk::shell_quote(launch.working_dir) + "\n";
   text += "  environment:\n";
   for (const auto& [name, value] : launch.env) {
     // The placeholder is not a value a shell would see, nor is the mask of a secret: print them as they are.
@@ -40,7 +40,7 @@ std::string replica_text(const ReplicaLaunch& launch) {
     } else if (sdk::looks_secret(name)) {
       shown = sdk::kMasked;
     } else {
-      shown = shell_quote(value);
+      shown = sdk::shell_quote(value);
     }
     text += "    " + name + "=" + shown + "\n";
   }

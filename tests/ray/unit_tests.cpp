@@ -4,7 +4,6 @@
 #include "job_spec.hpp"
 #include "job_translation.hpp"
 #include "package.hpp"
-#include "shell_quote.hpp"
 
 #include <gtest/gtest.h>
 #include <support/process.hpp>
@@ -17,12 +16,6 @@ namespace {
 
 using ray_test::JobSpec;
 using ray_test::RoleSpec;
-
-TEST(RayShellJoin, QuotesOnlyWhatTheShellWouldChange) {
-  EXPECT_EQ(shell_join({"python3", "train.py", "--lr=0.1"}), "python3 train.py --lr=0.1");
-  EXPECT_EQ(shell_join({"/bin/sh", "-c", "echo $RANK; exit 3"}), "/bin/sh -c 'echo $RANK; exit 3'");
-  EXPECT_EQ(shell_join({"echo", "it's", ""}), "echo 'it'\"'\"'s' ''");
-}
 
 TEST(RaySubmissionId, PrefixesAndReplacesUnsafeCharacters) {
   EXPECT_EQ(ray_submission_id("mnist-7f3a"), "dlaunch-mnist-7f3a");

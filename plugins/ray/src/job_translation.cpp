@@ -1,6 +1,6 @@
 #include "job_translation.hpp"
 
-#include "shell_quote.hpp"
+#include <dlaunch/shell.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
@@ -189,8 +189,8 @@ SubmitBody build_submit_body(const SubmitInputs& in) {
   rapidjson::Document body(rapidjson::kObjectType);
   auto& a = body.GetAllocator();
 
-  std::string entrypoint = gang ? shell_join({in.options->python, "-m", kDriverModule})
-                                : shell_join(job.roles.front().entrypoint);
+  std::string entrypoint = gang ? sdk::shell_join({in.options->python, "-m", kDriverModule})
+                                : sdk::shell_join(job.roles.front().entrypoint);
   body.AddMember("entrypoint", text(entrypoint, a), a);
   body.AddMember("submission_id", text(in.ray_id, a), a);
   Value env = runtime_env(in, gang, a);
