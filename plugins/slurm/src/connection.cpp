@@ -13,6 +13,8 @@
 namespace dlaunch::slurm {
 namespace {
 
+constexpr const char* kRedactedSecret = "***";
+
 std::string env_or(const char* name, const std::string& fallback = {}) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0' ? std::string(value) : fallback;
@@ -103,6 +105,8 @@ Connection resolve_connection(const sdk::Options& options) {
 
   if (!connection.url.empty()) {
     connection.token = options.string("token");
+    // The host records secret options as "***" for later commands: a placeholder, never a token.
+    if (connection.token == kRedactedSecret) connection.token.clear();
     if (connection.token.empty()) connection.token = env_or("SLURM_JWT");
     if (connection.token.empty()) {
       if (auto file = options.string("token_file"); !file.empty()) connection.token = read_token_file(file);

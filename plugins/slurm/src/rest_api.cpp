@@ -1,10 +1,13 @@
 #include "rest_api.hpp"
 
 #include <rapidjson/error/en.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <regex>
 
 namespace dlaunch::slurm {
@@ -30,7 +33,7 @@ int32_t code_of_slurm_error(int number, long http_status) {
   if (number == kInvalidJobId) return DLAUNCH_ERR_NOT_FOUND;
   if (number == kAccessDenied) return DLAUNCH_ERR_UNAUTHENTICATED;
   if ((number >= 1000 && number < 2000) || (number >= 5000 && number < 6000)) return DLAUNCH_ERR_UNAVAILABLE;
-  if (number == 0 && http_status != 400) return DLAUNCH_ERR_INTERNAL;
+  if (number <= 0 && http_status != 400) return DLAUNCH_ERR_INTERNAL;  // -1: Slurm's "Unspecified error"
   return DLAUNCH_ERR_INVALID_ARGUMENT;
 }
 
@@ -58,6 +61,17 @@ std::pair<std::string, int> describe_errors(const rapidjson::Value& answer) {
 }
 
 }  // namespace
+
+std::string RestApi::transport_problem(const support::HttpResponse& response) const {
+  // libcurl words a UNIX socket failure as one to "localhost port 80": say what is wrong with the socket.
+  struct stat socket_status {};
+  if (!connection_.socket.empty()) {
+    if (stat(connection_.socket.c_str(), &socket_status) != 0) return std::strerror(errno);
+    if (!S_ISSOCK(socket_status.st_mode)) return "not a socket";
+    if (response.transport_error.find("connect") != std::string::npos) return "connection refused";
+  }
+  return response.transport_error;
+}
 
 std::string error_text(const rapidjson::Value& answer) { return describe_errors(answer).first; }
 
@@ -155,7 +169,7 @@ rapidjson::Document RestApi::exchange(const std::string& method, const std::stri
   if (response.aborted) throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
   if (response.transport_failed()) {
     throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, "cannot reach " + connection_.describe() + ": " +
-                                                  response.transport_error + " (is slurmrestd running there?)");
+                                                  transport_problem(response) + " (is slurmrestd running there?)");
   }
   if (response.status == 401 || response.status == 403) {
     throw sdk::Error(DLAUNCH_ERR_UNAUTHENTICATED,
@@ -173,8 +187,14 @@ rapidjson::Document RestApi::exchange(const std::string& method, const std::stri
                                           std::string(rapidjson::GetParseError_En(answer.GetParseError())) + ")"
                                     : "no error message";
   }
-  throw sdk::Error(code_of_slurm_error(number, response.status),
-                   connection_.describe() + ": " + method + " " + path + " failed (HTTP " + std::to_string(response.status) + "): " + errors);
+  int32_t code = code_of_slurm_error(number, response.status);
+  if (connection_.socket.empty() && (code == DLAUNCH_ERR_UNAVAILABLE || number <= 0)) {
+    // slurmrestd 22.05 passes the token on to slurmctld, which drops the connection when it refuses it.
+    errors += " (slurmctld also answers like this when it refuses the token of user '" + connection_.user +
+              "': check it, e.g. with scontrol token)";
+  }
+  throw sdk::Error(code, connection_.describe() + ": " + method + " " + path + " failed (HTTP " +
+                             std::to_string(response.status) + "): " + errors);
 }
 
 }  // namespace dlaunch::slurm

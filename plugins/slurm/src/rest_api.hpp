@@ -52,6 +52,7 @@ class RestApi {
  private:
   rapidjson::Document exchange(const std::string& method, const std::string& path,
                                const std::string& json_body = {});
+  std::string transport_problem(const support::HttpResponse& response) const;
 
   Connection connection_;
   support::HttpClient client_;

@@ -1,0 +1,142 @@
+// How a dlaunch job maps onto Slurm: the allocation, the options and their checks.
+#include "allocation.hpp"
+#include "options.hpp"
+
+#include <gtest/gtest.h>
+
+namespace dlaunch::slurm {
+namespace {
+
+sdk::Role role(const std::string& name, int64_t replicas, int64_t per_node, double cpu, int64_t memory_bytes = 0,
+               int64_t gpu = 0) {
+  sdk::Role r;
+  r.name = name;
+  r.entrypoint = {"true"};
+  r.replicas = replicas;
+  r.per_node = per_node;
+  r.resources = {cpu, gpu, memory_bytes};
+  return r;
+}
+
+// Collects what the plugin reports.
+struct Findings {
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+  dlaunch_diagnostic_sink sink{sizeof(dlaunch_diagnostic_sink), this,
+                               [](void* context, int32_t severity, const char* path, const char* message, const char*) {
+                                 auto* self = static_cast<Findings*>(context);
+                                 (severity == DLAUNCH_SEVERITY_ERROR ? self->errors : self->warnings)
+                                     .push_back(std::string(path) + ": " + message);
+                               }};
+};
+
+TEST(Allocation, EachRoleIsAStepAndEveryNodeHoldsAllRoles) {
+  sdk::Job job;
+  job.node_num = 2;
+  job.roles = {role("trainer", 4, 2, 2, 512 << 20, 1), role("server", 1, 1, 0.5)};
+  Allocation allocation = plan_allocation(job);
+  EXPECT_EQ(allocation.nodes, 2);
+  EXPECT_EQ(allocation.cpus_per_node, 2 * 2 + 1);  // trainer: 2 per node x 2 CPUs; server: 1 x ceil(0.5)
+  EXPECT_EQ(allocation.memory_mib_per_node, 2 * 512);
+  EXPECT_EQ(allocation.gpus_per_node, 2);
+  ASSERT_EQ(allocation.steps.size(), 2u);
+  const RoleStep& trainer = allocation.steps[0];
+  EXPECT_EQ(trainer.tasks, 4);
+  EXPECT_EQ(trainer.tasks_per_node, 2);
+  EXPECT_EQ(trainer.nodes, 2);
+  EXPECT_EQ(trainer.cpus_per_task, 2);
+  EXPECT_EQ(trainer.memory_mib_per_node, 1024);
+  EXPECT_EQ(trainer.gpus_per_task, 1);
+  EXPECT_EQ(allocation.steps[1].cpus_per_task, 1);
+  EXPECT_EQ(allocation.steps[1].index, 1u);
+}
+
+TEST(Allocation, MemoryRoundsUpToWholeMebibytes) {
+  sdk::Job job;
+  job.roles = {role("main", 1, 1, 1, (1 << 20) + 1)};
+  EXPECT_EQ(plan_allocation(job).steps[0].memory_mib_per_node, 2);
+}
+
+TEST(Allocation, ARoleNeedingMoreNodesThanTheJobHasIsRefused) {
+  sdk::Job job;
+  job.node_num = 1;
+  job.roles = {role("trainer", 4, 2, 1)};
+  auto problems = allocation_problems(job);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].first, "roles[0].replicas");
+  EXPECT_NE(problems[0].second.find("needs 2 nodes"), std::string::npos) << problems[0].second;
+  EXPECT_THROW(plan_allocation(job), sdk::Error);
+}
+
+TEST(Allocation, FractionalCpusAreNoted) {
+  sdk::Job job;
+  job.roles = {role("a", 1, 1, 1.5), role("b", 1, 1, 2)};
+  auto notes = fractional_cpu_notes(job);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].first, "roles[0].resources.cpu");
+  EXPECT_NE(notes[0].second.find("gets 2"), std::string::npos) << notes[0].second;
+}
+
+TEST(TimeLimit, SbatchFormsBecomeMinutes) {
+  EXPECT_EQ(parse_time_limit("90"), 90);
+  EXPECT_EQ(parse_time_limit("10:30"), 11);  // MM:SS, seconds round up
+  EXPECT_EQ(parse_time_limit("2:00:00"), 120);
+  EXPECT_EQ(parse_time_limit("1-0"), 24 * 60);
+  EXPECT_EQ(parse_time_limit("1-02:30"), 24 * 60 + 150);
+  EXPECT_EQ(parse_time_limit("2-00:00:01"), 2 * 24 * 60 + 1);
+  for (const char* bad : {"", "soon", "1:2:3:4", "-5", "1-", "0", "1h", "1-2-3", "9999999999"}) {
+    EXPECT_EQ(parse_time_limit(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(Options, SchedulingOptionsAreReadAndOutputDirIsRelativeToWorkingDir) {
+  auto options = sdk::Options::parse(
+      R"({"partition":"gpu","account":"proj","qos":"high","reservation":"r1","constraint":"a100",
+          "time_limit":"1:00:00","exclusive":true,"output_dir":"logs/","extra":{"nice":10}})");
+  SchedulingOptions read = read_scheduling_options(options, "/work/job");
+  EXPECT_EQ(read.partition, "gpu");
+  EXPECT_EQ(read.account, "proj");
+  EXPECT_EQ(read.qos, "high");
+  EXPECT_EQ(read.reservation, "r1");
+  EXPECT_EQ(read.constraint, "a100");
+  EXPECT_EQ(read.time_limit_minutes, 60);
+  EXPECT_TRUE(read.exclusive);
+  EXPECT_EQ(read.output_dir, "/work/job/logs");
+  EXPECT_EQ(read.extra_json, R"({"nice":10})");
+  EXPECT_EQ(read_scheduling_options(sdk::Options::parse(R"({"output_dir":"/shared/out"})"), "/w").output_dir,
+            "/shared/out");
+  EXPECT_EQ(read_scheduling_options(sdk::Options::parse("{}"), "/w").output_dir, "/w");
+}
+
+TEST(Options, ChecksReportEveryProblemWithItsPath) {
+  Findings findings;
+  check_options(sdk::Options::parse(R"({"time_limit":"soon","socket":"/s","url":"ftp://x",
+                                        "extra":{"script":"x","environment":{},"mail_type":"END"}})"),
+                sdk::DiagnosticsOut(&findings.sink));
+  std::string all;
+  for (const auto& error : findings.errors) all += error + "\n";
+  EXPECT_EQ(findings.errors.size(), 5u) << all;
+  EXPECT_NE(all.find("platform.slurm.extra.script: the job property 'script' is set by dlaunch\n"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("platform.slurm.extra.environment: the job property 'environment' is set by dlaunch; use env "
+                     "instead"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("platform.slurm.time_limit: 'soon' is not a Slurm time limit"), std::string::npos) << all;
+  EXPECT_NE(all.find("platform.slurm.socket: socket and url are both set"), std::string::npos) << all;
+  EXPECT_NE(all.find("platform.slurm.url: 'ftp://x' is not an http:// or https:// URL"), std::string::npos) << all;
+}
+
+TEST(Options, EveryDeclaredOptionHasHelpAndTheTokenIsSecret) {
+  int count = 0;
+  for (const dlaunch_option_desc* const* option = kOptionTable; *option != nullptr; ++option, ++count) {
+    EXPECT_NE(std::string((*option)->help), "") << (*option)->name;
+    EXPECT_EQ((*option)->struct_size, sizeof(dlaunch_option_desc));
+    bool secret = ((*option)->flags & DLAUNCH_OPTION_SECRET) != 0;
+    EXPECT_EQ(secret, std::string((*option)->name) == "token") << (*option)->name;
+  }
+  EXPECT_EQ(count, 15);
+}
+
+}  // namespace
+}  // namespace dlaunch::slurm

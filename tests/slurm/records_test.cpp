@@ -1,0 +1,136 @@
+// Reading what slurmrestd answers: job records, API versions, the user in a JWT.
+#include "connection.hpp"
+#include "job_record.hpp"
+#include "rest_api.hpp"
+
+#include <gtest/gtest.h>
+
+namespace dlaunch::slurm {
+namespace {
+
+rapidjson::Document json(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << text;
+  return doc;
+}
+
+TEST(JobState, SlurmStatesMapToDlaunchStates) {
+  EXPECT_EQ(state_of("PENDING"), DLAUNCH_STATE_PENDING);
+  EXPECT_EQ(state_of("REQUEUED"), DLAUNCH_STATE_PENDING);
+  EXPECT_EQ(state_of("RUNNING"), DLAUNCH_STATE_RUNNING);
+  EXPECT_EQ(state_of("COMPLETING"), DLAUNCH_STATE_RUNNING);
+  EXPECT_EQ(state_of("COMPLETED"), DLAUNCH_STATE_SUCCEEDED);
+  EXPECT_EQ(state_of("CANCELLED"), DLAUNCH_STATE_STOPPED);
+  EXPECT_EQ(state_of("CANCELLED by 0"), DLAUNCH_STATE_STOPPED);
+  for (const char* failed : {"FAILED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL", "DEADLINE", "PREEMPTED"}) {
+    EXPECT_EQ(state_of(failed), DLAUNCH_STATE_FAILED) << failed;
+  }
+  EXPECT_EQ(state_of("SOMETHING_NEW"), DLAUNCH_STATE_UNKNOWN);
+}
+
+TEST(JobState, ExitCodesComeFromTheWaitStatus) {
+  EXPECT_EQ(exit_code_of(4 << 8), 4);
+  EXPECT_EQ(exit_code_of(0), 0);
+  EXPECT_EQ(exit_code_of(15), std::nullopt);  // killed by SIGTERM
+}
+
+TEST(JobRecord, AFailedJobHasItsExitCodeReasonRestartsAndTimes) {
+  auto record = json(R"({"job_id":42,"name":"train","job_state":"FAILED","exit_code":1024,"restart_cnt":1,
+      "state_reason":"NonZeroExitCode","state_description":"","comment":"dlaunch {\"submission\":\"s\"}",
+      "start_time":100,"end_time":160})");
+  sdk::JobStatus status = job_status(record);
+  EXPECT_EQ(status.native_id, "42");
+  EXPECT_EQ(status.name, "train");
+  EXPECT_EQ(status.state, DLAUNCH_STATE_FAILED);
+  EXPECT_EQ(status.native_state, "FAILED");
+  EXPECT_EQ(status.exit_code, 4);
+  EXPECT_EQ(status.restarts, 1u);
+  EXPECT_EQ(status.message, "NonZeroExitCode");
+  EXPECT_TRUE(status.submitted_by_dlaunch);
+  EXPECT_EQ(status.start_time_ms, 100000);
+  EXPECT_EQ(status.end_time_ms, 160000);
+}
+
+TEST(JobRecord, APendingJobShowsSlurmsReasonAndNoTimes) {
+  auto record = json(R"({"job_id":7,"job_state":"PENDING","exit_code":0,"state_reason":"Resources",
+      "state_description":"","comment":"","start_time":999,"end_time":0})");
+  sdk::JobStatus status = job_status(record);
+  EXPECT_EQ(status.state, DLAUNCH_STATE_PENDING);
+  EXPECT_EQ(status.message, "Resources");
+  EXPECT_FALSE(status.exit_code.has_value());
+  EXPECT_FALSE(status.submitted_by_dlaunch);
+  EXPECT_EQ(status.start_time_ms, 0) << "a pending job's start_time is only Slurm's estimate";
+}
+
+TEST(JobRecord, JobsEndedWithoutAnExitCodeOfTheirOwnHaveNone) {
+  EXPECT_FALSE(job_status(json(R"({"job_id":1,"job_state":"CANCELLED","exit_code":15})")).exit_code.has_value());
+  EXPECT_FALSE(job_status(json(R"({"job_id":1,"job_state":"TIMEOUT","exit_code":0})")).exit_code.has_value());
+  EXPECT_EQ(job_status(json(R"({"job_id":1,"job_state":"COMPLETED","exit_code":0})")).exit_code, 0);
+}
+
+TEST(JobRecord, OutputPathExpandsSlurmsPatterns) {
+  auto record = json(R"({"job_id":12,"name":"n","user_name":"u","standard_output":"/out/%x-%j.%u.100%%.%N"})");
+  EXPECT_EQ(output_path(record), "/out/n-12.u.100%.%N");
+}
+
+TEST(JobRecord, TheCommentMarksDlaunchJobsAndCarriesTheLabels) {
+  std::string comment = dlaunch_comment("sub-1", {{"team", "nlp"}, {"q", "a\"b"}});
+  EXPECT_EQ(comment, R"(dlaunch {"submission":"sub-1","labels":{"q":"a\"b","team":"nlp"}})");
+  EXPECT_TRUE(is_dlaunch_comment(comment));
+  EXPECT_FALSE(is_dlaunch_comment("my own job"));
+}
+
+TEST(JobRecord, AnAnswerWithoutJobsIsNotFound) {
+  auto answer = json(R"({"jobs":[]})");
+  try {
+    single_record(answer, "5");
+    FAIL() << "no error";
+  } catch (const sdk::Error& e) {
+    EXPECT_EQ(e.code(), DLAUNCH_ERR_NOT_FOUND);
+  }
+}
+
+TEST(ApiVersion, TheNewestVersionBothSidesKnowIsChosen) {
+  auto openapi = json(R"({"paths":{"/slurm/v0.0.37/ping":{},"/slurm/v0.0.38/ping":{},"/slurm/v0.0.38/jobs":{},
+      "/slurmdb/v0.0.38/jobs":{},"/openapi/v3":{}}})");
+  auto offered = offered_api_versions(openapi);
+  EXPECT_EQ(offered, (std::vector<std::string>{"v0.0.37", "v0.0.38"}));
+  EXPECT_EQ(choose_api_version(offered, "server"), "v0.0.38");
+}
+
+TEST(ApiVersion, NoSharedVersionIsAnErrorNamingBothSides) {
+  try {
+    choose_api_version({"v0.0.36", "v0.0.41"}, "slurmrestd at http://h");
+    FAIL() << "no error";
+  } catch (const sdk::Error& e) {
+    EXPECT_EQ(e.code(), DLAUNCH_ERR_UNAVAILABLE);
+    EXPECT_EQ(std::string(e.what()),
+              "slurmrestd at http://h offers Slurm REST API versions v0.0.36, v0.0.41; this plugin speaks v0.0.38");
+  }
+}
+
+TEST(ApiVersion, SlurmErrorsAreJoinedIntoOneLine) {
+  auto answer = json(R"({"errors":[{"description":"Unknown key \"bogus\"","source":"hsearch_r"},
+      {"error_code":9001,"error":"Failure during parsing"}]})");
+  EXPECT_EQ(error_text(answer), "Unknown key \"bogus\"; Failure during parsing");
+  EXPECT_EQ(error_text(json(R"({"errors":[]})")), "");
+}
+
+TEST(Connection, TheUserOfAJwtIsItsSunClaim) {
+  // {"alg":"HS256"} . {"exp":1,"sun":"alice"} . signature
+  EXPECT_EQ(jwt_user("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjEsInN1biI6ImFsaWNlIn0.c2ln"), "alice");
+  EXPECT_EQ(jwt_user("not-a-token"), "");
+  EXPECT_EQ(jwt_user("a.b.c"), "");
+}
+
+TEST(Connection, ARecordedSecretPlaceholderIsNoToken) {
+  setenv("SLURM_JWT", "from-the-environment", 1);
+  Connection connection = resolve_connection(sdk::Options::parse(R"({"url":"http://h/","token":"***"})"));
+  unsetenv("SLURM_JWT");
+  EXPECT_EQ(connection.url, "http://h");
+  EXPECT_EQ(connection.token, "from-the-environment");
+}
+
+}  // namespace
+}  // namespace dlaunch::slurm
