@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages dlaunch builds against (and nothing that is already there).
-# Usage: scripts/install-deps.sh [--with-clusters]
+# Usage: scripts/install-deps.sh [--with-clusters] [--with-bench]
 #   --with-clusters  also installs what the Ray and Slurm test clusters need.
+#   --with-bench     also installs hyperfine, for scripts/bench.sh.
 set -euo pipefail
 
 packages=(
@@ -12,9 +13,13 @@ packages=(
   googletest libgtest-dev
   python3 python3-venv
 )
-if [[ "${1:-}" == "--with-clusters" ]]; then
-  packages+=(slurm-wlm slurmrestd munge slurm-wlm-jwt-plugin)
-fi
+for option in "$@"; do
+  case "$option" in
+    --with-clusters) packages+=(slurm-wlm slurmrestd munge slurm-wlm-jwt-plugin) ;;
+    --with-bench) packages+=(hyperfine) ;;
+    *) echo "install-deps: unknown option $option" >&2; exit 64 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
+# running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
+# same job. Prints hyperfine's summary; writes nothing to the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || scripts/install-deps.sh --with-bench
+[[ -x build/bin/dlaunch ]] || scripts/build.sh
+state=$(mktemp -d)
+trap 'rm -rf "$state"' EXIT
+export XDG_STATE_HOME="$state" XDG_CONFIG_HOME="$state"
+dlaunch=build/bin/dlaunch
+
+hyperfine -N --warmup 5 --export-markdown /dev/stdout \
+  "$dlaunch version" \
+  "$dlaunch validate examples/hello.toml" \
+  "$dlaunch run examples/hello.toml --dry-run" \
+  "$dlaunch plugins list"
+
+if scripts/ray-cluster.sh status >/dev/null 2>&1; then
+  ray=build/ray-venv/bin/ray
+  handle=$("$dlaunch" run examples/hello.toml -p ray | tail -n 1)
+  "$dlaunch" status "$handle" --wait >/dev/null
+  id=${handle#ray:}
+  export RAY_ADDRESS=http://127.0.0.1:8265
+  hyperfine -N --warmup 2 --runs 10 --export-markdown /dev/stdout \
+    "$dlaunch status $handle" "$ray job status $id" \
+    "$dlaunch logs $handle" "$ray job logs $id"
+else
+  echo "bench: no Ray cluster at 127.0.0.1:8265 (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
+fi
