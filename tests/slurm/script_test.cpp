@@ -3,7 +3,6 @@
 // end the job; tests/slurm/jobs_test.cpp runs it on the real cluster.
 #include "allocation.hpp"
 #include "batch_script.hpp"
-#include "shell.hpp"
 #include "submission.hpp"
 
 #include <gtest/gtest.h>
@@ -49,19 +48,6 @@ sdk::Job job_of(std::vector<sdk::Role> roles) {
   job.working_dir = "/tmp";
   job.roles = std::move(roles);
   return job;
-}
-
-TEST(ShellQuote, BashReadsEveryQuotedValueBackExactly) {
-  for (const auto& value : kTricky) {
-    test::ProcessResult result = test::run_process({"/bin/bash", "-c", "printf %s " + shell_quote(value)});
-    EXPECT_EQ(result.out, value) << shell_quote(value);
-  }
-}
-
-TEST(ShellQuote, OnlyIdentifiersAreVariableNames) {
-  EXPECT_TRUE(is_env_name("OMP_NUM_THREADS"));
-  EXPECT_TRUE(is_env_name("_x1"));
-  for (const char* bad : {"", "1X", "A-B", "A B", "A=B", "A;B", "$A"}) EXPECT_FALSE(is_env_name(bad)) << bad;
 }
 
 TEST(BatchScript, EntrypointAndEnvironmentValuesArriveLiterally) {
@@ -155,7 +141,8 @@ TEST(Submission, TheBodyCarriesTheScriptAndTheJobsProperties) {
       "entrypoint":["true"],"replicas":1,"per_node":1,"resources":{"cpu":2,"gpu":0,"memory_bytes":0},
       "env":{},"driver":true}],"platform":{"partition":"debug","time_limit":"30","exclusive":true,
       "output_dir":"out","extra":{"nice":10,"mail_type":"END"}}})";
-  Submission submission = prepare_submission(document, "sub-9", {{"PATH", "/caller/bin"}, {"LANG", "C"}});
+  Submission submission =
+      prepare_submission(document, "sub-9", {{"PATH", "/caller/bin"}, {"LANG", "C"}}, Purpose::kSend);
   rapidjson::Document body;
   body.Parse(submission_body(submission, false).c_str());
   ASSERT_FALSE(body.HasParseError());
@@ -180,6 +167,20 @@ TEST(Submission, TheBodyCarriesTheScriptAndTheJobsProperties) {
   EXPECT_STREQ(props["mail_type"].GetString(), "END");
   EXPECT_FALSE(props.HasMember("memory_per_node"));
   EXPECT_FALSE(props.HasMember("gres"));
+}
+
+TEST(Submission, ShownSubmissionsHideSecretLookingEnvironmentValues) {
+  std::string document = R"({"schema_version":1,"name":"j","working_dir":"/w","env":{"WANDB_API_KEY":"k1",
+      "PLAIN":"visible"},"roles":[{"name":"main","entrypoint":["true"],"env":{"HF_TOKEN":"k2"}}]})";
+  Submission shown = prepare_submission(document, "s", {{"PATH", "/bin"}}, Purpose::kShow);
+  std::string body = submission_body(shown, true);
+  EXPECT_EQ(body.find("k1"), std::string::npos) << body;
+  EXPECT_EQ(body.find("k2"), std::string::npos) << body;
+  EXPECT_NE(body.find("\"WANDB_API_KEY\": \"***\""), std::string::npos) << body;
+  EXPECT_NE(shown.script.find("export HF_TOKEN='***'"), std::string::npos) << shown.script;
+  EXPECT_NE(body.find("\"PLAIN\": \"visible\""), std::string::npos) << body;
+  Submission sent = prepare_submission(document, "s", {{"PATH", "/bin"}}, Purpose::kSend);
+  EXPECT_NE(submission_body(sent, false).find("\"WANDB_API_KEY\":\"k1\""), std::string::npos);
 }
 
 TEST(Submission, OutputFileNamesCannotLeaveTheDirectoryOrUseSlurmPatterns) {

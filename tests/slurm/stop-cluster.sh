@@ -27,32 +27,42 @@ daemon_pid() {
   echo "$pid"
 }
 
-stop_daemon() {
-  local file=$1 name=$2 pid
-  pid=$(daemon_pid "$file" "$name") || return 0
-  kill -TERM "$pid" 2>/dev/null
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
+# Sends SIGTERM to every daemon still running, waits up to 10 s for all of them, then SIGKILLs the rest.
+stop_daemons() {
+  local pids=() alive entry pid
+  for entry in "$@"; do
+    pid=$(daemon_pid "$cluster_dir/${entry%%:*}" "${entry#*:}") && pids+=("$pid")
+  done
+  (( ${#pids[@]} > 0 )) || return 0
+  kill -TERM "${pids[@]}" 2>/dev/null
+  for _ in $(seq 100); do
+    alive=()
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null && alive+=("$pid")
+    done
+    pids=("${alive[@]}")
+    (( ${#pids[@]} > 0 )) || return 0
     sleep 0.1
   done
-  echo "stop-cluster: $name ($pid) ignored SIGTERM; killing it" >&2
-  kill -KILL "$pid" 2>/dev/null
+  for pid in "${pids[@]}"; do
+    echo "stop-cluster: $(cat "/proc/$pid/comm") ($pid) ignored SIGTERM; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null
+  done
 }
 
 # Cancel what still runs, so no job step outlives its slurmd.
 if daemon_pid "$cluster_dir/slurmctld.pid" slurmctld >/dev/null; then
-  scancel --quiet --full --state=RUNNING,PENDING,SUSPENDED "$(squeue -h -o %i | paste -sd, -)" 2>/dev/null
+  # shellcheck disable=SC2046  # one argument per job id
+  scancel --quiet $(squeue -h -o %i) 2>/dev/null
   for _ in $(seq 50); do
     [[ -z "$(squeue -h -o %i 2>/dev/null)" ]] && break
     sleep 0.2
   done
 fi
 
-stop_daemon "$cluster_dir/slurmrestd.pid" slurmrestd
-stop_daemon "$cluster_dir/slurmrestd-jwt.pid" slurmrestd
-stop_daemon "$cluster_dir/slurmd.pid" slurmd
-stop_daemon "$cluster_dir/slurmctld.pid" slurmctld
-stop_daemon "$cluster_dir/munge-run/munged.pid" munged
+# Pid files are relative to the cluster directory, each with the program it must still be running.
+stop_daemons slurmrestd.pid:slurmrestd slurmrestd-jwt.pid:slurmrestd slurmd.pid:slurmd slurmctld.pid:slurmctld
+stop_daemons munge-run/munged.pid:munged  # last: the others talk to it until they end
 
 rm -rf -- "$cluster_dir"
 rm -f -- "$env_file"

@@ -1,11 +1,22 @@
 #include "batch_script.hpp"
 
-#include "shell.hpp"
+#include <dlaunch/shell.hpp>
 
+#include <algorithm>
 #include <sstream>
+#include <string_view>
 
 namespace dlaunch::slurm {
 namespace {
+
+using sdk::shell_quote;
+
+// Environment variable names are written unquoted (export NAME=...): only identifiers may.
+bool is_env_name(std::string_view name) {
+  auto is_alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (name.empty() || !is_alpha(name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return is_alpha(c) || (c >= '0' && c <= '9'); });
+}
 
 // Role names appear in function comments and in a sed expression: only DNS labels may.
 bool is_dns_label(const std::string& name) {

@@ -6,7 +6,7 @@
 // role's code, and implements failover.max_restarts with Slurm's requeue.
 //
 // Every value from the job (entrypoint arguments, environment values, role names) is written quoted
-// (shell.hpp), so nothing in them is ever interpreted by the shell.
+// (dlaunch/shell.hpp), so nothing in them is ever interpreted by the shell.
 #ifndef DLAUNCH_SLURM_BATCH_SCRIPT_HPP_
 #define DLAUNCH_SLURM_BATCH_SCRIPT_HPP_
 

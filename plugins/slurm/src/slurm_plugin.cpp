@@ -37,7 +37,8 @@ class SlurmPlugin : public sdk::Plugin {
   }
 
   void dry_run(const sdk::JobRequest& request, const sdk::TextOut& out) override {
-    Submission submission = prepare_submission(request.job_json, request.submission_id, inherited_environment());
+    Submission submission =
+        prepare_submission(request.job_json, request.submission_id, inherited_environment(), Purpose::kShow);
     RestApi api(resolve_connection(submission.job.platform), {});
     const std::string& version = known_api_versions().back();
     std::string body = submission_body(submission, /*pretty=*/true);
@@ -51,7 +52,8 @@ class SlurmPlugin : public sdk::Plugin {
   }
 
   std::string submit(const sdk::JobRequest& request) override {
-    Submission submission = prepare_submission(request.job_json, request.submission_id, inherited_environment());
+    Submission submission =
+        prepare_submission(request.job_json, request.submission_id, inherited_environment(), Purpose::kSend);
     RestApi api = connect(submission.job.platform);
     rapidjson::Document answer = api.post("job/submit", submission_body(submission, /*pretty=*/false));
     auto job_id = answer.FindMember("job_id");

@@ -3,6 +3,7 @@
 #include "batch_script.hpp"
 #include "job_record.hpp"
 
+#include <dlaunch/secrets.hpp>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -13,6 +14,10 @@ namespace dlaunch::slurm {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void mask_secrets(sdk::StringMap& env) {
+  for (auto& [name, value] : env) value = sdk::printable(name, value);
+}
 
 // Writes the job properties; a template over the writer so dry runs can pretty-print the same code path.
 template <class JsonWriter>
@@ -89,9 +94,14 @@ std::string write_body(const Submission& in, JsonWriter& w, rapidjson::StringBuf
 }  // namespace
 
 Submission prepare_submission(std::string_view job_json, std::string_view submission_id,
-                              sdk::StringMap inherited_env) {
+                              sdk::StringMap inherited_env, Purpose purpose) {
   Submission submission;
   submission.job = sdk::parse_job(job_json);
+  if (purpose == Purpose::kShow) {
+    mask_secrets(submission.job.env);
+    for (auto& role : submission.job.roles) mask_secrets(role.env);
+    mask_secrets(inherited_env);
+  }
   submission.submission_id = std::string(submission_id);
   submission.options = read_scheduling_options(submission.job.platform, submission.job.working_dir);
   submission.allocation = plan_allocation(submission.job);

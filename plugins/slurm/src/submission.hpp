@@ -24,9 +24,13 @@ struct Submission {
   sdk::StringMap inherited_env;
 };
 
+// Whether a submission is sent, or shown (a dry run: environment values whose names look secret, such as
+// WANDB_API_KEY, appear as *** in the script and the body).
+enum class Purpose { kSend, kShow };
+
 // Reads and plans a job document. Throws sdk::Error(INVALID_ARGUMENT) for what cannot be submitted.
 Submission prepare_submission(std::string_view job_json, std::string_view submission_id,
-                              sdk::StringMap inherited_env);
+                              sdk::StringMap inherited_env, Purpose purpose);
 
 // The request body as JSON; `pretty` indents it (dry runs).
 std::string submission_body(const Submission& submission, bool pretty);
