@@ -102,6 +102,18 @@ TEST_F(JobsTest, JobNeedingMoreCpusThanTheNodeIsRefusedOrPendingWithSlurmsReason
   EXPECT_EQ(dlaunch({"stop", handle}).exit_code, 0);
 }
 
+TEST_F(JobsTest, TheDdpExampleRunsAsItIs) {
+  // A copy in the work directory: the job's user may not enter the checkout (e.g. one under /root).
+  std::filesystem::copy_file(DLAUNCH_SLURM_DDP_EXAMPLE, path("slurm-ddp.toml"));
+  test::ProcessResult result = dlaunch({"run", path("slurm-ddp.toml"), "-p", "slurm", "--follow"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  for (const char* rank : {"0", "1"}) {
+    EXPECT_TRUE(contains(result.out, "[trainer/" + std::string(rank) + "] rank " + rank +
+                                         ": all-reduce of the ranks = 1 (expected 1)\n"))
+        << result.out;
+  }
+}
+
 TEST_F(JobsTest, UrlWithJwtSubmitsAndLaterCommandsFindTheTokenInSlurmJwt) {
   std::map<std::string, std::string> jwt_env = {{"DLAUNCH_SLURM_SOCKET", ""}, {"SLURM_JWT", cluster_.jwt}};
   test::ProcessResult submitted = dlaunch({"run", write_spec(JobSpec({shell_role("main", "echo over jwt")})), "-p",

@@ -40,6 +40,9 @@ if (( ${#missing[@]} > 0 )); then
 fi
 (( EUID == 0 )) || fail "must run as root (slurmd starts jobs as other users)"
 
+# A cluster an interrupted run left behind under the same ENV_FILE goes first.
+[[ -f "$env_file" ]] && "$(dirname "$0")/stop-cluster.sh" "$env_file"
+
 # Every Slurm daemon and tool below reads this file, never /etc/slurm/slurm.conf.
 cluster_dir=$(mktemp -d /tmp/dlaunch-slurm.XXXXXX)
 chmod 0755 "$cluster_dir"
