@@ -75,7 +75,12 @@ function(dlaunch_add_plugin target)
   set(DLAUNCH_MANIFEST_ABI_MAJOR ${PLUGIN_ABI_MAJOR})
   set(DLAUNCH_MANIFEST_ABI_MINOR ${PLUGIN_ABI_MINOR})
   set(DLAUNCH_MANIFEST_MIN_HOST_MINOR ${PLUGIN_MIN_HOST_MINOR})
-  configure_file(${_dlaunch_plugin_cmake_dir}/plugin.json.in ${out_dir}/plugin.json @ONLY)
+  # The host refuses plugin files and directories that others can write, whatever the builder's umask.
+  configure_file(${_dlaunch_plugin_cmake_dir}/plugin.json.in ${out_dir}/plugin.json @ONLY
+                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  add_custom_command(TARGET ${target} POST_BUILD
+                     COMMAND chmod go-w $<TARGET_FILE:${target}> ${out_dir}
+                     VERBATIM)
 
   if(NOT PLUGIN_NO_INSTALL)
     # Plugins that ship (not test doubles): the project's own tests check each one.

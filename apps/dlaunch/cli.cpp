@@ -6,6 +6,8 @@
 
 #include <boost/algorithm/string/predicate.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -37,6 +39,12 @@ ParsedArgs parse(const std::vector<std::string>& args, const po::options_descrip
     po::store(po::command_line_parser(args).options(all).positional(positional).run(), parsed.values);
     parsed.help = parsed.values.count("help") > 0;
     if (!parsed.help) po::notify(parsed.values);
+  } catch (const po::required_option& e) {
+    // Name the positional argument the way the usage line does ("missing SPEC"), not as an option.
+    std::string name = e.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+    throw UsageError{"missing " + name};
   } catch (const po::error& e) {
     throw UsageError{e.what()};
   }
@@ -75,6 +83,18 @@ void print_diagnostics(const Diagnostics& diagnostics) {
 int report_failure(const Failure& failure) {
   std::cerr << "dlaunch: error: " << failure.message << "\n";
   return exit_code_for(failure.kind);
+}
+
+bool write_output(std::string_view chunk) {
+  return std::fwrite(chunk.data(), 1, chunk.size(), stdout) == chunk.size() && std::fflush(stdout) == 0;
+}
+
+int report_job_failure(const Failure& failure, const JobHandle& handle) {
+  if (failure.kind == FailureKind::kCancelled) {
+    std::cerr << "dlaunch: interrupted; the job goes on: " << handle.text() << "\n";
+    return exit_code_for(failure.kind);
+  }
+  return report_failure(failure);
 }
 
 void print_help(const std::string& usage, const po::options_description& options) {

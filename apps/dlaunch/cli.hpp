@@ -54,6 +54,14 @@ void print_diagnostics(const Diagnostics& diagnostics);
 int report_failure(const Failure& failure);  // prints "dlaunch: error: ..." and returns its exit code
 void print_help(const std::string& usage, const po::options_description& options);
 
+// Writes a chunk of job output to stdout. Returns false when stdout is gone (`dlaunch logs -f | head`), which
+// ends the stream.
+bool write_output(std::string_view chunk);
+
+// Reports a failure of a command on a running job. Ctrl-C (kCancelled) reads the same everywhere: the job
+// goes on, and its handle is named.
+int report_job_failure(const Failure& failure, const JobHandle& handle);
+
 // The exit code of `dlaunch run --wait` / `status --wait` for a finished job.
 int exit_code_of_job(const JobStatus& status);
 

@@ -68,7 +68,7 @@ int status_command(const std::vector<std::string>& args) {
   OutputFormat format = output_format(command.parsed.values);
   auto status = wait ? wait_with_progress(*command.orchestrator, command.handle)
                      : command.orchestrator->status(command.handle);
-  if (!status) return report_failure(status.error());
+  if (!status) return report_job_failure(status.error(), command.handle);
   if (format == OutputFormat::kJson) {
     JsonOut json;
     json.status(*status);
@@ -89,12 +89,8 @@ int logs_command(const std::vector<std::string>& args) {
   options.add_options()("follow,f", po::bool_switch(&follow), "keep printing new output until the job ends");
   HandleCommand command;
   if (auto done = prepare(args, options, "dlaunch logs HANDLE [-f]", handle_text, command)) return *done;
-  auto streamed = command.orchestrator->logs(command.handle, follow, [](std::string_view chunk) {
-    std::fwrite(chunk.data(), 1, chunk.size(), stdout);
-    std::fflush(stdout);
-    return true;
-  });
-  if (!streamed) return report_failure(streamed.error());
+  auto streamed = command.orchestrator->logs(command.handle, follow, write_output);
+  if (!streamed) return report_job_failure(streamed.error(), command.handle);
   return 0;
 }
 

@@ -80,9 +80,9 @@ int main(int argc, char** argv) {
     }
   }
   if (command.empty()) {
+    if (!args.empty() && args[0] == "--version") return version_command({});
     bool asked = !args.empty() && (args[0] == "--help" || args[0] == "-h");
     (asked ? std::cout : std::cerr) << kUsage;
-    if (!asked && !args.empty() && args[0] == "--version") return version_command({});
     return asked ? 0 : 64;
   }
   auto it = kCommands.find(command);

@@ -166,16 +166,12 @@ int run_command(const std::vector<std::string>& args) {
   }
   std::fprintf(stderr, "dlaunch: submitted %s\n", submission->handle.c_str());
   if (follow) {
-    auto streamed = orchestrator.logs(handle, true, [](std::string_view chunk) {
-      std::fwrite(chunk.data(), 1, chunk.size(), stdout);
-      std::fflush(stdout);
-      return true;
-    });
-    if (!streamed) return report_failure(streamed.error());
+    auto streamed = orchestrator.logs(handle, true, write_output);
+    if (!streamed) return report_job_failure(streamed.error(), handle);
   }
   // After a follow the job is normally over already; waiting covers platforms whose logs end a bit early.
   auto final_status = wait_with_progress(orchestrator, handle);
-  if (!final_status) return report_failure(final_status.error());
+  if (!final_status) return report_job_failure(final_status.error(), handle);
   print_final(handle, *final_status, format);
   return exit_code_of_job(*final_status);
 }

@@ -19,7 +19,13 @@ std::expected<void, Diagnostics> load_config(const std::filesystem::path& file, 
   std::error_code ec;
   if (!required && !std::filesystem::exists(file, ec)) return {};
   auto tree = load_spec_file(file.string());
-  if (!tree) return std::unexpected(tree.error().diagnostics);
+  if (!tree) {
+    Diagnostics problems = tree.error().diagnostics;
+    if (tree.error().kind == SpecLoadError::Kind::kUnreadable) {
+      for (auto& d : problems) d.message = "configuration file: " + d.message;
+    }
+    return std::unexpected(problems);
+  }
   Diagnostics problems;
   auto error = [&](const std::string& path, const SourceLocation& where, std::string message, std::string hint = {}) {
     problems.push_back(Diagnostic{Severity::kError, path, where, std::move(message), std::move(hint)});

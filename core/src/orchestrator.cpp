@@ -1,6 +1,7 @@
 #include <dlaunch/core/job_document.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 #include <dlaunch/core/paths.hpp>
+#include <dlaunch/core/spec_loader.hpp>
 #include <dlaunch/core/validation.hpp>
 
 #include <algorithm>
@@ -136,7 +137,7 @@ Result<std::shared_ptr<Platform>> Orchestrator::platform(const std::string& id) 
     return std::unexpected(Failure{FailureKind::kUsage, message});
   }
   auto loaded = Platform::load(*manifest);
-  if (!loaded) return std::unexpected(Failure{FailureKind::kInternal, loaded.error()});
+  if (!loaded) return std::unexpected(from_plugin(loaded.error()));
   loaded_[id] = *loaded;
   return *loaded;
 }
@@ -269,12 +270,22 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
 }
 
 std::string Orchestrator::options_for(const JobHandle& handle, const Platform& platform) {
+  Job bare;
   if (!handle.native_id.empty()) {
     auto entry = journal().find(handle.text());
-    if (entry && *entry && !(*entry)->options_json.empty()) return (*entry)->options_json;
+    if (entry && *entry) {
+      auto recorded = parse_spec((*entry)->options_json, SpecFormat::kJson, "<journal>");
+      if (recorded && recorded->is_table()) {
+        // The journal keeps secrets as "***": drop them, so the plugin falls back to the user's
+        // configuration and environment for its credentials.
+        for (const auto& option : platform.options()) {
+          if (option.secret) recorded->erase(option.name);
+        }
+        bare.platform_options.emplace(handle.platform, std::move(*recorded));
+      }
+    }
   }
-  // A job dlaunch did not submit from here (or a whole-platform call): configured and declared defaults.
-  Job bare;
+  // Then the user's configured defaults and the declared ones, for whatever the journal does not say.
   apply_platform_defaults(bare, handle.platform, settings_.platform_defaults);
   return platform_options_json(bare, handle.platform, platform.options());
 }
@@ -303,7 +314,7 @@ Result<JobStatus> Orchestrator::wait(const JobHandle& handle, const std::functio
     auto until = std::chrono::steady_clock::now() + interval;
     while (std::chrono::steady_clock::now() < until) {
       if (host::cancellation_requested()) {
-        return std::unexpected(Failure{FailureKind::kCancelled, "stopped waiting; the job goes on: " + handle.text()});
+        return std::unexpected(Failure{FailureKind::kCancelled, "interrupted while waiting for " + handle.text()});
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

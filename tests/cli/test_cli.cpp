@@ -68,6 +68,31 @@ TEST_F(CliTest, UsageErrorsExit64) {
   EXPECT_EQ(handle.exit_code, 64);
   EXPECT_NE(handle.err.find("PLATFORM:NATIVE_ID"), std::string::npos);
   EXPECT_EQ(dlaunch({"run", "x.toml", "--bogus"}).exit_code, 64);
+  auto missing = dlaunch({"validate"});
+  EXPECT_EQ(missing.exit_code, 64);
+  EXPECT_NE(missing.err.find("missing SPEC"), std::string::npos) << missing.err;
+}
+
+TEST_F(CliTest, VersionPrintsOnlyTheVersion) {
+  for (const char* form : {"version", "--version"}) {
+    auto r = dlaunch({form});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out.rfind("dlaunch 1.", 0), 0u) << r.out;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+  }
+}
+
+TEST_F(CliTest, LogsFollowEndsWhenItsReaderGoesAway) {
+  auto run = dlaunch({"run", spec("ticker.toml", role("t", "\"while true; do echo tick; sleep 0.1; done\""))});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string handle = test::last_line(run.out);
+  test::ProcessOptions options;
+  options.env = {{"XDG_STATE_HOME", home_.path() + "/state"}, {"XDG_CONFIG_HOME", home_.path() + "/config"}};
+  options.timeout = std::chrono::seconds(30);
+  auto piped = test::run_process({"/bin/sh", "-c", test::dlaunch_binary() + " logs -f " + handle + " | head -n 1"}, options);
+  EXPECT_FALSE(piped.timed_out);
+  EXPECT_EQ(piped.out, "[t/0] tick\n");
+  EXPECT_EQ(dlaunch({"stop", handle}).exit_code, 0);
 }
 
 TEST_F(CliTest, HelpDocumentsTheExitCodes) {
@@ -271,6 +296,9 @@ TEST_F(CliTest, AConfigFileGivesPlatformDefaults) {
   auto r = dlaunch({"--config", config, "run", spec("c.toml", role("t", "[\"true\"]")), "--dry-run"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("after 1 s"), std::string::npos) << r.out;
+  auto missing = dlaunch({"--config", dir_.path() + "/absent.toml", "list"});
+  EXPECT_EQ(missing.exit_code, 65);
+  EXPECT_NE(missing.err.find("configuration file: cannot read"), std::string::npos) << missing.err;
   auto broken = dlaunch({"--config", spec("bad-config.toml", "plugin_dir = 1\n"), "list"});
   EXPECT_EQ(broken.exit_code, 65);
   EXPECT_NE(broken.err.find("did you mean 'plugin_dirs'?"), std::string::npos) << broken.err;

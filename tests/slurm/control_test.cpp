@@ -82,7 +82,8 @@ TEST_F(ControlTest, DeleteRefusesARunningJobAndForgetsAnEndedOne) {
 }
 
 TEST_F(ControlTest, FailoverRequeuesAFailedAttemptUnderTheSameHandle) {
-  JobSpec spec({shell_role("main", "echo \"attempt $DLAUNCH_RESTART_COUNT\"; [ \"$DLAUNCH_RESTART_COUNT\" -ge 1 ] || exit 3")});
+  JobSpec spec({shell_role(
+      "main", "echo \"attempt $DLAUNCH_RESTART_COUNT\"; [ \"$DLAUNCH_RESTART_COUNT\" -ge 1 ] || exit 3")});
   spec.max_restarts = 1;
   test::ProcessResult result =
       dlaunch({"run", write_spec(spec), "-p", "slurm", "--follow"}, {}, std::chrono::seconds(240));

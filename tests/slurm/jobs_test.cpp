@@ -80,9 +80,11 @@ TEST_F(JobsTest, ShellSyntaxInEntrypointAndEnvironmentStaysLiteral) {
   EXPECT_TRUE(contains(result.out, "[main/0] <two\n[main/0] lines>\n")) << result.out;
   for (const auto& argument : tricky) {
     if (contains(argument, "\n")) continue;
-    EXPECT_TRUE(contains(result.out, "[main/0] <" + argument + ">\n")) << "missing <" << argument << ">\n" << result.out;
+    EXPECT_TRUE(contains(result.out, "[main/0] <" + argument + ">\n")) << "missing <" << argument << ">\n"
+                                                                      << result.out;
   }
-  EXPECT_TRUE(contains(result.out, "[envrole/0] <x'; touch injected-env; echo '$(touch injected-env2)>\n")) << result.out;
+  EXPECT_TRUE(contains(result.out, "[envrole/0] <x'; touch injected-env; echo '$(touch injected-env2)>\n"))
+      << result.out;
   for (const auto& entry : std::filesystem::directory_iterator(work_.path())) {
     EXPECT_FALSE(entry.path().filename().string().starts_with("injected")) << entry.path() << " was created";
   }

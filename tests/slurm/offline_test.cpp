@@ -7,7 +7,8 @@ namespace {
 
 class OfflineTest : public ::testing::Test {
  protected:
-  test::ProcessResult dlaunch(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+  test::ProcessResult dlaunch(const std::vector<std::string>& args,
+                              const std::map<std::string, std::string>& env = {}) {
     test::ProcessOptions options;
     options.env = {{"XDG_STATE_HOME", state_.path()}, {"DLAUNCH_SLURM_SOCKET", ""}, {"DLAUNCH_SLURM_URL", ""},
                    {"SLURM_JWT", ""}};

@@ -114,7 +114,8 @@ TEST(BatchScript, AFailedAttemptAsksSlurmToRequeueWithinMaxRestarts) {
   job.max_restarts = 2;
   test::ProcessResult result = run_script(job, dir);
   EXPECT_EQ(result.exit_code, 3);
-  EXPECT_NE(result.out.find("[dlaunch] attempt failed with exit code 3; requeueing (restart 1 of 2)"), std::string::npos)
+  EXPECT_NE(result.out.find("[dlaunch] attempt failed with exit code 3; requeueing (restart 1 of 2)"),
+            std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("[dlaunch] scontrol requeue failed: the job ends here"), std::string::npos) << result.out;
   test::ProcessResult requeued = test::run_process({"cat", dir.path() + "/requeued"});

@@ -172,7 +172,8 @@ deadline=$(( SECONDS + 60 ))
 until [[ "$(sinfo -h -N -o %t 2>/dev/null)" == idle && -S "$rest_socket" ]] &&
   ss -Htln "sport = :$rest_port" | grep -q .; do
   for daemon in slurmctld slurmd slurmrestd slurmrestd-jwt; do
-    kill -0 "$(cat "$cluster_dir/$daemon.pid" 2>/dev/null)" 2>/dev/null || { echo "start-cluster: $daemon died" >&2; false; }
+    kill -0 "$(cat "$cluster_dir/$daemon.pid" 2>/dev/null)" 2>/dev/null ||
+      { echo "start-cluster: $daemon died" >&2; false; }
   done
   (( SECONDS < deadline )) || { echo "start-cluster: node state: $(sinfo -h -N -o '%t %E' 2>&1)" >&2; false; }
   sleep 0.2

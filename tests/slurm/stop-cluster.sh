@@ -15,7 +15,10 @@ fi
 # shellcheck disable=SC1090
 source "$env_file"
 cluster_dir=${DLAUNCH_SLURM_CLUSTER_DIR:?}
-[[ "$cluster_dir" == /tmp/dlaunch-slurm.* ]] || { echo "stop-cluster: refusing odd directory $cluster_dir" >&2; exit 1; }
+if [[ "$cluster_dir" != /tmp/dlaunch-slurm.* ]]; then
+  echo "stop-cluster: $env_file names $cluster_dir, not a directory start-cluster.sh makes; refusing" >&2
+  exit 1
+fi
 
 # The pid in FILE, if that process is still running the program NAME (pids get reused).
 daemon_pid() {

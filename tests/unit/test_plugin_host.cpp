@@ -47,7 +47,7 @@ TEST_F(PluginHostTest, DiscoversEveryTestPluginWithoutLoadingIt) {
 
 TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
   auto platform = Platform::load(manifest("good"));
-  ASSERT_TRUE(platform.has_value()) << platform.error();
+  ASSERT_TRUE(platform.has_value()) << platform.error().message;
   const Platform& p = **platform;
   EXPECT_EQ(p.version(), "9.9.9");
   ASSERT_EQ(p.options().size(), 3u);
@@ -97,8 +97,8 @@ TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
 TEST_F(PluginHostTest, RefusesAWrongMajorInTheTableAfterLoading) {
   auto platform = Platform::load(manifest("wrong-major"));
   ASSERT_FALSE(platform.has_value());
-  EXPECT_NE(platform.error().find("plugin ABI 2.0"), std::string::npos) << platform.error();
-  EXPECT_NE(platform.error().find("provides 1.0"), std::string::npos) << platform.error();
+  EXPECT_NE(platform.error().message.find("plugin ABI 2.0"), std::string::npos) << platform.error().message;
+  EXPECT_NE(platform.error().message.find("provides 1.0"), std::string::npos) << platform.error().message;
 }
 
 TEST_F(PluginHostTest, RefusesAWrongMajorInTheManifestBeforeLoading) {
@@ -106,19 +106,19 @@ TEST_F(PluginHostTest, RefusesAWrongMajorInTheManifestBeforeLoading) {
   EXPECT_EQ(m.abi_major, 2u);
   auto platform = Platform::load(m);
   ASSERT_FALSE(platform.has_value());
-  EXPECT_NE(platform.error().find("built for plugin ABI 2.0"), std::string::npos) << platform.error();
+  EXPECT_NE(platform.error().message.find("built for plugin ABI 2.0"), std::string::npos) << platform.error().message;
 }
 
 TEST_F(PluginHostTest, RefusesAPluginNeedingANewerMinorNamingBothVersions) {
   auto platform = Platform::load(manifest("newer-minor"));
   ASSERT_FALSE(platform.has_value());
-  EXPECT_NE(platform.error().find("needs plugin ABI 1.5"), std::string::npos) << platform.error();
-  EXPECT_NE(platform.error().find("provides 1.0"), std::string::npos) << platform.error();
+  EXPECT_NE(platform.error().message.find("needs plugin ABI 1.5"), std::string::npos) << platform.error().message;
+  EXPECT_NE(platform.error().message.find("provides 1.0"), std::string::npos) << platform.error().message;
 
   // The same need, hidden from the manifest, is caught by the table check.
   auto hidden = Platform::load(manifest("table-minor"));
   ASSERT_FALSE(hidden.has_value());
-  EXPECT_NE(hidden.error().find("needs plugin ABI 1.5"), std::string::npos) << hidden.error();
+  EXPECT_NE(hidden.error().message.find("needs plugin ABI 1.5"), std::string::npos) << hidden.error().message;
 }
 
 TEST_F(PluginHostTest, AcceptsANewerMinorThatDeclaresItRunsOnThisHost) {
@@ -126,12 +126,12 @@ TEST_F(PluginHostTest, AcceptsANewerMinorThatDeclaresItRunsOnThisHost) {
   EXPECT_EQ(m.abi_minor, 5u);
   EXPECT_EQ(m.min_host_minor, 0u);
   auto platform = Platform::load(m);
-  ASSERT_TRUE(platform.has_value()) << platform.error();
+  ASSERT_TRUE(platform.has_value()) << platform.error().message;
 }
 
 TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
   auto platform = Platform::load(manifest("frozen-abi"));
-  ASSERT_TRUE(platform.has_value()) << platform.error();
+  ASSERT_TRUE(platform.has_value()) << platform.error().message;
   EXPECT_EQ((*platform)->abi_major(), 1u);
   EXPECT_EQ((*platform)->abi_minor(), 0u);
   auto submitted = (*platform)->submit("{}", "frozen");
@@ -143,12 +143,12 @@ TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
 TEST_F(PluginHostTest, RefusesALibraryWithoutTheEntrySymbol) {
   auto platform = Platform::load(manifest("no-entry"));
   ASSERT_FALSE(platform.has_value());
-  EXPECT_NE(platform.error().find("does not export dlaunch_plugin_entry"), std::string::npos) << platform.error();
+  EXPECT_NE(platform.error().message.find("does not export dlaunch_plugin_entry"), std::string::npos) << platform.error().message;
 }
 
 TEST_F(PluginHostTest, ContainsEveryExceptionAPluginThrows) {
   auto platform = Platform::load(manifest("throwing"));
-  ASSERT_TRUE(platform.has_value()) << platform.error();
+  ASSERT_TRUE(platform.has_value()) << platform.error().message;
   const Platform& p = **platform;
 
   auto dry = p.dry_run("{}", "s");
@@ -209,7 +209,7 @@ TEST_F(PluginHostTest, RefusesAGroupWritableSearchDirectoryAndLibrary) {
   ASSERT_NE(again.find("good"), nullptr);  // the manifest is fine; the library is checked at load time
   auto platform = Platform::load(*again.find("good"));
   ASSERT_FALSE(platform.has_value());
-  EXPECT_NE(platform.error().find("world-writable"), std::string::npos) << platform.error();
+  EXPECT_NE(platform.error().message.find("world-writable"), std::string::npos) << platform.error().message;
 }
 
 TEST_F(PluginHostTest, TheFirstPluginWithAnIdWinsAndLaterOnesAreShadowed) {

@@ -233,7 +233,7 @@ TEST(LoadSpecFile, MissingFileIsUnreadableWithTheReason) {
   EXPECT_EQ(loaded.error().kind, SpecLoadError::Kind::kUnreadable);
   ASSERT_EQ(loaded.error().diagnostics.size(), 1u);
   EXPECT_EQ(loaded.error().diagnostics[0].message,
-            "cannot read job spec '" + path + "': No such file or directory");
+            "cannot read '" + path + "': No such file or directory");
 }
 
 TEST(LoadSpecFile, DirectoryIsUnreadable) {

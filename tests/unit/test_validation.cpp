@@ -112,6 +112,22 @@ TEST_F(ValidationTest, IntegersMustBeIntegers) {
   EXPECT_EQ(d.location.column, 12u);
 }
 
+TEST_F(ValidationTest, AWrongTypeIsReportedOnceNotAgainThroughItsDefault) {
+  // replicas keeps its default (1) after the type error; 1 % 2 must not become a second error.
+  auto c = validate("[[roles]]\nname = \"t\"\nentrypoint = [\"x\"]\nreplicas = 2.5\nper_node = 2\n");
+  only_error(c, "roles[0].replicas");
+}
+
+TEST_F(ValidationTest, ThePlatformCanBeNamedBesideItsOptions) {
+  auto c = validate(std::string("[platform]\nname = \"ray\"\n[platform.ray]\naddress = \"http://h:8265\"\n") + kGoodRole);
+  EXPECT_TRUE(c.diagnostics.empty()) << dump(c);
+  EXPECT_EQ(c.job->platform, "ray");
+  EXPECT_TRUE(c.job->platform_options.count("ray"));
+  auto wrong = validate(std::string("[platform]\nray = \"x\"\n") + kGoodRole);
+  const Diagnostic& d = only_error(wrong, "platform.ray");
+  EXPECT_EQ(d.hint, "to choose the platform inside [platform], write: name = \"ray\"");
+}
+
 TEST_F(ValidationTest, CountsAreAtLeastOne) {
   only_error(validate("[[roles]]\nname = \"t\"\nentrypoint = [\"x\"]\nreplicas = 0\n"), "roles[0].replicas");
   only_error(validate("[[roles]]\nname = \"t\"\nentrypoint = [\"x\"]\nper_node = 0\n"), "roles[0].per_node");

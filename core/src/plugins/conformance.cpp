@@ -95,7 +95,7 @@ std::vector<ConformanceCheck> check_plugin_conformance(const std::filesystem::pa
   auto loaded = Platform::load(*manifest);
   if (!report.check("loads, negotiates ABI " + std::to_string(kHostAbiMajor) + "." + std::to_string(kHostAbiMinor) +
                         " and initialises",
-                    loaded.has_value(), loaded ? "" : loaded.error())) {
+                    loaded.has_value(), loaded ? "" : loaded.error().message)) {
     return report.take();
   }
   const Platform& p = **loaded;

@@ -6,6 +6,8 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <dlfcn.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -155,7 +157,9 @@ JobStatus to_status(const dlaunch_job_status* s) {
   return out;
 }
 
+// A record smaller than ABI 1.0's is malformed; it is dropped, and the caller reports the missing status.
 bool collect_status(void* context, const dlaunch_job_status* status) {
+  if (status == nullptr || status->struct_size < DLAUNCH_STRUCT_SIZE(dlaunch_job_status, end_time_ms)) return true;
   static_cast<std::vector<JobStatus>*>(context)->push_back(to_status(status));
   return true;
 }
@@ -207,36 +211,40 @@ const char* state_name(int32_t state) {
   }
 }
 
-std::expected<std::shared_ptr<Platform>, std::string> Platform::load(const PluginManifest& manifest) {
+PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& manifest) {
   const std::string who = "plugin '" + manifest.id + "'";
+  auto refuse = [](std::string message) { return std::unexpected(PluginFailure{DLAUNCH_ERR_INTERNAL, std::move(message)}); };
   if (manifest.abi_major != kHostAbiMajor) {
-    return std::unexpected(who + " is built for plugin ABI " + abi_string(manifest.abi_major, manifest.abi_minor) +
+    return refuse(who + " is built for plugin ABI " + abi_string(manifest.abi_major, manifest.abi_minor) +
                            "; this dlaunch provides " + abi_string(kHostAbiMajor, kHostAbiMinor) +
                            " (the major versions must match)");
   }
   if (manifest.min_host_minor > kHostAbiMinor) {
-    return std::unexpected(who + " needs plugin ABI " + abi_string(manifest.abi_major, manifest.min_host_minor) +
+    return refuse(who + " needs plugin ABI " + abi_string(manifest.abi_major, manifest.min_host_minor) +
                            " or newer; this dlaunch provides " + abi_string(kHostAbiMajor, kHostAbiMinor) +
                            " (upgrade dlaunch or use an older plugin)");
   }
-  if (auto reason = untrusted_reason(manifest.library)) return std::unexpected(who + " refused: " + *reason);
+  if (auto reason = untrusted_reason(manifest.library)) return refuse(who + " refused: " + *reason);
 
   std::lock_guard<std::mutex> lock(g_load_mutex);
   boost::dll::shared_library library;
   std::error_code ec;  // Boost.DLL uses std types under BOOST_DLL_USE_STD_FS
   library.load(manifest.library, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   if (ec) {
-    return std::unexpected(who + ": cannot load " + manifest.library.string() + ": " + ec.message());
+    // Boost.DLL keeps only an errno-like code; dlopen's own message says why (not ELF, missing symbol...).
+    void* probe = dlopen(manifest.library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    const char* why = probe == nullptr ? dlerror() : nullptr;
+    return refuse(who + ": cannot load " + manifest.library.string() + ": " + (why != nullptr ? why : ec.message()));
   }
   if (!library.has(DLAUNCH_ENTRY_SYMBOL)) {
     loaded_libraries().push_back(std::move(library));
-    return std::unexpected(who + ": " + manifest.library.string() + " does not export " DLAUNCH_ENTRY_SYMBOL
+    return refuse(who + ": " + manifest.library.string() + " does not export " DLAUNCH_ENTRY_SYMBOL
                            " — it is not a dlaunch plugin, or it was built without the SDK's export macro");
   }
   auto entry = library.get<const dlaunch_plugin_api*(uint32_t, uint32_t)>(DLAUNCH_ENTRY_SYMBOL);
   loaded_libraries().push_back(std::move(library));
   const dlaunch_plugin_api* api = entry(kHostAbiMajor, kHostAbiMinor);
-  if (auto problem = check_table(api, manifest)) return std::unexpected(*problem);
+  if (auto problem = check_table(api, manifest)) return refuse(*problem);
 
   auto* table = new HostTable();  // lives as long as the plugin: for the process
   host_tables().push_back(table);
@@ -254,14 +262,15 @@ std::expected<std::shared_ptr<Platform>, std::string> Platform::load(const Plugi
   try {
     create_private_directories(table->state_dir);
   } catch (const std::exception& e) {
-    return std::unexpected(who + ": " + e.what());
+    return refuse(who + ": " + e.what());
   }
   dlaunch_init_args init{sizeof(dlaunch_init_args), &table->api, table->plugin_dir.c_str(), table->state_dir.c_str()};
 
   std::shared_ptr<Platform> platform(new Platform(manifest, api));
   if (dlaunch_error* error = api->init(&init)) {
     PluginFailure failure = platform->take_error(error);
-    return std::unexpected(who + " failed to start: " + failure.message);
+    failure.message = who + " failed to start: " + failure.message;
+    return std::unexpected(failure);
   }
   return platform;
 }

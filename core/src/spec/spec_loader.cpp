@@ -55,7 +55,7 @@ std::expected<Value, SpecLoadError> load_spec_file(const std::string& path) {
   if (!text) {
     return std::unexpected(SpecLoadError{
         SpecLoadError::Kind::kUnreadable,
-        {spec::spec_error({}, "cannot read job spec '" + path + "': " + text.error())},
+        {spec::spec_error({}, "cannot read '" + path + "': " + text.error())},
     });
   }
   return parse_spec(*text, spec_format_for(path), path);

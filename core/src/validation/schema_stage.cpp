@@ -201,7 +201,6 @@ void schema_stage(ValidationContext& context) {
     context.stop = true;
     return;
   }
-  // "platform" is both the platform id (a string) and the [platform.<id>] option tables.
   reader.unknown_keys(root, "", kJobKeys, "the job");
 
   if (const Value* name = root.find("name")) {
@@ -209,14 +208,23 @@ void schema_stage(ValidationContext& context) {
   } else {
     job.name = name_from_file(context.spec_file);
   }
+  // "platform" is the platform id (platform = "ray"), or a table of option tables ([platform.ray]) that may
+  // name the id too (platform.name = "ray"): TOML cannot give one key both a string and tables.
   if (const Value* platform = root.find("platform")) {
     if (platform->is_string()) {
       job.platform = platform->as_string();
     } else if (platform->is_table()) {
       for (const auto& m : platform->members()) {
         std::string path = "platform." + m.key;
-        if (reader.expect(m.value, path, Value::Kind::kTable, "a table of options")) {
+        if (m.key == "name") {
+          reader.read_string(&m.value, path, job.platform);
+        } else if (m.value.is_table()) {
           job.platform_options.emplace(m.key, m.value);
+        } else {
+          reader.error(path, m.value.location(),
+                       path + " must be a table of options for platform '" + m.key + "', got " +
+                           SchemaReader::describe(m.value),
+                       "to choose the platform inside [platform], write: name = \"" + m.key + "\"");
         }
       }
     } else {

@@ -4,7 +4,9 @@
 #include "spec/did_you_mean.hpp"
 
 #include <filesystem>
+#include <initializer_list>
 #include <map>
+#include <set>
 #include <string>
 
 namespace dlaunch {
@@ -32,20 +34,29 @@ bool is_identifier(const std::string& s) {
 
 class Rules {
  public:
-  explicit Rules(Diagnostics& out) : out_(out) {}
+  Rules(Diagnostics& out, const std::set<std::string>& unusable) : out_(out), unusable_(unusable) {}
+
+  // False when a value the rule reads already failed the schema (its default stands in): judging the
+  // default would only add a confusing second error.
+  bool usable(std::initializer_list<std::string> paths) const {
+    for (const auto& p : paths) {
+      if (unusable_.count(p) != 0) return false;
+    }
+    return true;
+  }
 
   void error(std::string path, std::string message, std::string hint = {}) {
     out_.push_back(Diagnostic{Severity::kError, std::move(path), {}, std::move(message), std::move(hint)});
   }
 
   void dns_label(const std::string& path, const std::string& what, const std::string& value) {
-    if (is_dns_label(value)) return;
+    if (!usable({path}) || is_dns_label(value)) return;
     error(path, what + " '" + value + "' is not a valid name",
           "use 1 to 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit");
   }
 
   void at_least(const std::string& path, int64_t value, int64_t minimum) {
-    if (value < minimum) error(path, path.substr(path.rfind('.') + 1) + " must be at least " + std::to_string(minimum) +
+    if (usable({path}) && value < minimum) error(path, path.substr(path.rfind('.') + 1) + " must be at least " + std::to_string(minimum) +
                                          ", got " + std::to_string(value));
   }
 
@@ -60,6 +71,7 @@ class Rules {
 
  private:
   Diagnostics& out_;
+  const std::set<std::string>& unusable_;
 };
 
 std::filesystem::path base_directory(const Job& job) {
@@ -69,22 +81,22 @@ std::filesystem::path base_directory(const Job& job) {
 
 }  // namespace
 
-Diagnostics check_semantics(const Job& job) {
+Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusable) {
   Diagnostics out;
-  Rules rules(out);
+  Rules rules(out, unusable);
   rules.dns_label("name", "job name", job.name);
   rules.at_least("node_num", job.node_num, 1);
   if (job.device_per_node) rules.at_least("device_per_node", *job.device_per_node, 0);
   rules.at_least("failover.max_restarts", job.failover.max_restarts, 0);
   bool known_device = false;
   for (const auto& t : kDeviceTypes) known_device = known_device || t == job.device_type;
-  if (!known_device) {
+  if (!known_device && rules.usable({"device_type"})) {
     rules.error("device_type", "device_type '" + job.device_type + "' is not one of CPU, GPU, NPU, TPU",
                 spec::did_you_mean(job.device_type, kDeviceTypes));
   }
   std::error_code ec;
   std::filesystem::path working_dir = base_directory(job) / job.working_dir;
-  if (!std::filesystem::is_directory(working_dir, ec)) {
+  if (rules.usable({"working_dir"}) && !std::filesystem::is_directory(working_dir, ec)) {
     rules.error("working_dir", "working_dir '" + job.working_dir + "' is not a directory (resolved to " +
                                    working_dir.lexically_normal().string() + ")",
                 "working_dir is relative to the spec file");
@@ -96,9 +108,11 @@ Diagnostics check_semantics(const Job& job) {
   }
   std::map<std::string, size_t> first_index_of;
   int64_t total_gpus = 0;
+  bool gpu_inputs_usable = rules.usable({"node_num", "device_per_node"});
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const Role& role = job.roles[i];
     const std::string path = "roles[" + std::to_string(i) + "]";
+    const std::string who = role.name.empty() ? path : "role '" + role.name + "'";
     if (role.name.empty()) {
       rules.error(path + ".name", "a role needs a name", "add: name = \"trainer\"");
     } else {
@@ -111,21 +125,22 @@ Diagnostics check_semantics(const Job& job) {
       }
     }
     if (role.entrypoint.empty() || role.entrypoint.front().empty()) {
-      rules.error(path + ".entrypoint", "role '" + role.name + "' has no entrypoint",
+      rules.error(path + ".entrypoint", who + " has no entrypoint",
                   "give the program and its arguments: entrypoint = [\"python3\", \"train.py\"]");
     } else if (role.entrypoint.size() == 3 && role.entrypoint[0] == "/bin/sh" && role.entrypoint[1] == "-c" &&
                role.entrypoint[2].find_first_not_of(" \t\n") == std::string::npos) {
-      rules.error(path + ".entrypoint", "entrypoint of role '" + role.name + "' is an empty command");
+      rules.error(path + ".entrypoint", "the entrypoint of " + who + " is an empty command");
     }
     rules.at_least(path + ".replicas", role.replicas, 1);
     rules.at_least(path + ".per_node", role.per_node, 1);
-    if (role.replicas >= 1 && role.per_node >= 1 && role.replicas % role.per_node != 0) {
+    const bool counts_usable = rules.usable({path + ".replicas", path + ".per_node"});
+    if (counts_usable && role.replicas >= 1 && role.per_node >= 1 && role.replicas % role.per_node != 0) {
       rules.error(path + ".per_node",
                   "replicas (" + std::to_string(role.replicas) + ") must be a multiple of per_node (" +
                       std::to_string(role.per_node) + ")",
                   "every node hosts exactly per_node replicas of a role");
     }
-    if (!(role.resources.cpu > 0)) {
+    if (rules.usable({path + ".resources.cpu"}) && !(role.resources.cpu > 0)) {
       rules.error(path + ".resources.cpu", "cpu must be greater than 0");
     }
     rules.at_least(path + ".resources.gpu", role.resources.gpu, 0);
@@ -134,10 +149,13 @@ Diagnostics check_semantics(const Job& job) {
                   "memory '" + role.resources.memory + "' needs a positive amount and a unit",
                   "units: Ki Mi Gi Ti (powers of 1024) or K M G T (powers of 1000), e.g. \"512Mi\"");
     }
-    if (job.device_per_node && role.resources.gpu > 0 && role.per_node >= 1 &&
+    const bool gpu_usable = counts_usable && rules.usable({path + ".resources.gpu"});
+    gpu_inputs_usable = gpu_inputs_usable && gpu_usable;
+    if (gpu_usable && rules.usable({"device_per_node"}) && job.device_per_node && role.resources.gpu > 0 &&
+        role.per_node >= 1 &&
         role.per_node * role.resources.gpu > *job.device_per_node) {
       rules.error(path + ".resources.gpu",
-                  "role '" + role.name + "' places " + std::to_string(role.per_node) + " replicas × " +
+                  who + " places " + std::to_string(role.per_node) + " replicas × " +
                       std::to_string(role.resources.gpu) + " GPUs = " +
                       std::to_string(role.per_node * role.resources.gpu) + " GPUs on one node, but device_per_node is " +
                       std::to_string(*job.device_per_node));
@@ -145,7 +163,8 @@ Diagnostics check_semantics(const Job& job) {
     if (role.replicas > 0 && role.resources.gpu > 0) total_gpus += role.replicas * role.resources.gpu;
     rules.env_names(path + ".env", role.env);
   }
-  if (job.device_per_node && job.node_num >= 1 && total_gpus > job.node_num * *job.device_per_node) {
+  if (gpu_inputs_usable && job.device_per_node && job.node_num >= 1 &&
+      total_gpus > job.node_num * *job.device_per_node) {
     rules.error("device_per_node",
                 "the roles ask for " + std::to_string(total_gpus) + " GPUs in all (replicas × gpu, summed), but " +
                     std::to_string(job.node_num) + " nodes × " + std::to_string(*job.device_per_node) +
@@ -157,7 +176,12 @@ Diagnostics check_semantics(const Job& job) {
 
 void semantics_stage(ValidationContext& context) {
   if (!context.job) return;
-  Diagnostics found = check_semantics(*context.job);
+  // Values the earlier stages rejected keep their defaults in the job; the rules leave them alone.
+  std::set<std::string> unusable;
+  for (const auto& d : context.diagnostics) {
+    if (d.severity == Severity::kError) unusable.insert(d.path);
+  }
+  Diagnostics found = check_semantics(*context.job, unusable);
   context.diagnostics.insert(context.diagnostics.end(), found.begin(), found.end());
 }
 

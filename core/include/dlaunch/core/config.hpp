@@ -1,6 +1,6 @@
 // The user's configuration file (--config FILE, else $XDG_CONFIG_HOME/dlaunch/config.toml when present):
 //
-//   plugin_dirs = ["/opt/dlaunch/plugins"]     # searched after --plugin-dir and DLAUNCH_PLUGIN_PATH
+//   plugin_dirs = ["/opt/dlaunch/plugins"]     # searched after --plugin-dir, before DLAUNCH_PLUGIN_PATH
 //   [platform.ray]                             # defaults for a platform's options, under the spec's own
 //   address = "http://ray-head:8265"
 #ifndef DLAUNCH_CORE_CONFIG_HPP_

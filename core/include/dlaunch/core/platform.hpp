@@ -61,8 +61,9 @@ const char* state_name(int32_t state);  // "PENDING", "RUNNING", ...
 class Platform {
  public:
   // Opens the plugin's library (RTLD_NOW | RTLD_LOCAL, through Boost.DLL), negotiates the ABI, checks the
-  // table, and calls init. The library is never unloaded. Errors are messages for the user.
-  static std::expected<std::shared_ptr<Platform>, std::string> load(const PluginManifest& manifest);
+  // table, and calls init. The library is never unloaded. A refusal is DLAUNCH_ERR_INTERNAL with a message
+  // for the user; a failing init keeps the plugin's own code (e.g. UNAVAILABLE).
+  static PluginResult<std::shared_ptr<Platform>> load(const PluginManifest& manifest);
 
   const PluginManifest& manifest() const { return manifest_; }
   const std::string& id() const { return manifest_.id; }

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,9 @@ void overrides_stage(ValidationContext& context);
 void schema_stage(ValidationContext& context);
 void semantics_stage(ValidationContext& context);
 
-// The semantic rules on a job (paths only; locate() adds positions).
-Diagnostics check_semantics(const Job& job);
+// The semantic rules on a job (paths only; locate() adds positions). Rules that read a value at one of the
+// `unusable` paths (already reported as wrong by an earlier stage) are skipped.
+Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusable = {});
 
 struct PlatformOption;
 // Checks a [platform.<id>] table (nullptr when absent) against the options the plugin declares.

@@ -1,0 +1,123 @@
+// The orchestrator with a real (test) plugin through the C ABI: journaling around submit, options for later
+// commands, secrets, and failures mapped to exit codes.
+#include <dlaunch/core/builder.hpp>
+#include <dlaunch/core/orchestrator.hpp>
+#include <gtest/gtest.h>
+
+#include "support/process.hpp"
+
+namespace dlaunch {
+namespace {
+
+class OrchestratorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { setenv("XDG_STATE_HOME", (home_.path() + "/state").c_str(), 1); }
+
+  Orchestrator make(std::map<std::string, Value> defaults = {}) {
+    OrchestratorSettings settings;
+    settings.plugin_dirs = {DLAUNCH_TEST_PLUGIN_DIR};
+    settings.journal_directory = home_.path() + "/journal";
+    settings.platform_defaults = std::move(defaults);
+    return Orchestrator(std::move(settings));
+  }
+
+  static Job job_with_token(const std::string& token) {
+    return JobBuilder("secretive").platform_option("good", "token", Value::string(token)).role("main").entrypoint({"true"}).build();
+  }
+
+  test::TempDir home_;
+};
+
+TEST_F(OrchestratorTest, SubmitJournalsTheJobAndLaterCommandsFindIt) {
+  Orchestrator orchestrator = make();
+  auto report = orchestrator.validate_job(job_with_token("s3cret"), "good");
+  ASSERT_TRUE(report.ok()) << (report.failure ? report.failure->message : "");
+  auto submitted = orchestrator.submit(*report.prepared);
+  ASSERT_TRUE(submitted.has_value()) << submitted.error().message;
+  EXPECT_EQ(submitted->handle, "good:job-" + report.prepared->submission_id);
+
+  auto entries = orchestrator.journal_entries();
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].state, JournalEntry::State::kSubmitted);
+  EXPECT_EQ((*entries)[0].native_id, submitted->native_id);
+  // The journal never holds a secret.
+  EXPECT_EQ((*entries)[0].options_json.find("s3cret"), std::string::npos);
+
+  // The test plugin echoes the options it is given as the status message.
+  auto status = orchestrator.status(JobHandle{"good", submitted->native_id});
+  ASSERT_TRUE(status.has_value()) << status.error().message;
+  EXPECT_EQ(status->state, DLAUNCH_STATE_SUCCEEDED);
+  EXPECT_NE(status->message.find("\"flag\":true"), std::string::npos) << status->message;
+  // A secret from the spec is not remembered, and "***" is never handed back to the plugin as a value.
+  EXPECT_EQ(status->message.find("token"), std::string::npos) << status->message;
+}
+
+TEST_F(OrchestratorTest, LaterCommandsTakeSecretsFromTheUsersConfiguration) {
+  Value defaults = Value::table();
+  defaults.set("token", Value::string("from-config"));
+  Orchestrator orchestrator = make({{"good", defaults}});
+  auto report = orchestrator.validate_job(job_with_token("from-spec"), "good");
+  ASSERT_TRUE(report.ok());
+  auto submitted = orchestrator.submit(*report.prepared);
+  ASSERT_TRUE(submitted.has_value());
+  auto status = orchestrator.status(JobHandle{"good", submitted->native_id});
+  ASSERT_TRUE(status.has_value());
+  EXPECT_NE(status->message.find("\"token\":\"from-config\""), std::string::npos) << status->message;
+}
+
+TEST_F(OrchestratorTest, PluginErrorsBecomeFailureKinds) {
+  Orchestrator orchestrator = make();
+  auto missing = orchestrator.status(JobHandle{"good", "missing"});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().kind, FailureKind::kNotFound);
+  EXPECT_EQ(exit_code_for(missing.error().kind), 1);
+
+  auto refused = orchestrator.remove(JobHandle{"good", "job-x"});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, FailureKind::kRefused);
+
+  auto throwing = orchestrator.status(JobHandle{"throwing", "x"});
+  ASSERT_FALSE(throwing.has_value());
+  EXPECT_EQ(throwing.error().kind, FailureKind::kUnavailable);
+  EXPECT_EQ(exit_code_for(throwing.error().kind), 69);
+
+  auto unknown = orchestrator.status(JobHandle{"nonesuch", "x"});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().kind, FailureKind::kUsage);
+}
+
+TEST_F(OrchestratorTest, APluginsOwnValidationIsReportedWithItsPath) {
+  Orchestrator orchestrator = make();
+  Job job = JobBuilder("flagged").platform_option("good", "flag", Value::boolean(false)).role("main").entrypoint({"true"}).build();
+  auto report = orchestrator.validate_job(job, "good");
+  EXPECT_FALSE(report.ok());
+  ASSERT_EQ(report.diagnostics.size(), 1u);
+  EXPECT_EQ(report.diagnostics[0].path, "platform.good.flag");
+  EXPECT_EQ(report.diagnostics[0].message, "flag must be true here");
+  EXPECT_TRUE(orchestrator.journal_entries()->empty());  // nothing submitted, nothing journaled
+}
+
+TEST_F(OrchestratorTest, ListPutsDlaunchJobsFirst) {
+  Orchestrator orchestrator = make();
+  auto jobs = orchestrator.list("good");
+  ASSERT_TRUE(jobs.has_value());
+  ASSERT_EQ(jobs->size(), 2u);
+  EXPECT_EQ((*jobs)[0].native_id, "job-b");
+  EXPECT_TRUE((*jobs)[0].submitted_by_dlaunch);
+}
+
+TEST(JobHandles, AreParsedAndRefusedClearly) {
+  auto h = parse_handle("ray:raysubmit_123:x");
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->platform, "ray");
+  EXPECT_EQ(h->native_id, "raysubmit_123:x");
+  for (const char* bad : {"nocolon", ":x", "ray:"}) {
+    auto r = parse_handle(bad);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().kind, FailureKind::kUsage);
+  }
+}
+
+}  // namespace
+}  // namespace dlaunch
