@@ -56,7 +56,8 @@ found=$(plugin_dirs "$dlaunch")
 for id in "${shipped_ids[@]}"; do
   expect_contains "$found" "^$id $root/usr/lib/dlaunch/plugins/$id\$" "plugins list of the unpacked dlaunch"
   # The packaged (stripped) libraries, not only the built ones, keep the plugin contract.
-  "$dlaunch" plugins check "$root/usr/lib/dlaunch/plugins/$id" >/dev/null || fail "plugins check of packaged $id"
+  report=$("$dlaunch" plugins check "$root/usr/lib/dlaunch/plugins/$id" 2>&1) ||
+    fail "plugins check of the packaged $id:"$'\n'"$report"
 done
 info=$("$dlaunch" plugins info local)
 expect_contains "$info" "^library: +$root/usr/lib/dlaunch/plugins/local/libdlaunch-local\.so\$" "plugins info local"

@@ -22,9 +22,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dlaunch-packaging.XXXXXX")
 trap run_on_exit EXIT
 export XDG_STATE_HOME=$work/xdg-state XDG_DATA_HOME=$work/xdg-data XDG_CONFIG_HOME=$work/xdg-config
 # The current directory becomes the working directory of jobs that name none (`plugins check` makes one):
-# a small, private one.
+# a small, private one, with a file in it as a job's directory has.
 mkdir "$work/cwd"
 cd "$work/cwd"
+echo "the working directory of the packaging tests' jobs" >README
 unset DLAUNCH_PLUGIN_PATH
 
 # expect_contains TEXT PATTERN WHAT: fails unless TEXT has a line matching the extended regex PATTERN.
