@@ -29,7 +29,8 @@ bool is_dns_label(const std::string& name) {
 
 // Runs one task: the per-task variables from Slurm's, then the role's entrypoint, given as "$@".
 // The role's rank 0 runs on the first node of its step (srun's default block distribution).
-constexpr const char* kTaskRunner = R"(# Runs one task of a role: the per-task variables from Slurm's, then the entrypoint ("$@").
+constexpr const char* kTaskRunner =
+    R"(# Runs one task of a role: the per-task variables from Slurm's, then the entrypoint ("$@").
 dlaunch_task='export RANK="$SLURM_PROCID" LOCAL_RANK="$SLURM_LOCALID" NODE_RANK="$SLURM_NODEID"
 MASTER_ADDR=$(scontrol show hostnames "$SLURM_STEP_NODELIST" | head -n 1)
 export MASTER_ADDR

@@ -57,7 +57,7 @@ const dlaunch_option_desc kExtra = option(
     "More job properties of slurmrestd's job submission, as a table, e.g. { mail_type = \"END\", nice = 10 }.");
 
 // Job properties the plugin sets itself: `extra` may not set them, and says which option does.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kManagedProperties{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kManagedProperties{{
     {"script", ""}, {"environment", "env"}, {"name", "name"}, {"comment", "labels"},
     {"current_working_directory", "working_dir"}, {"standard_output", "platform.slurm.output_dir"},
     {"standard_error", "platform.slurm.output_dir"}, {"standard_input", ""}, {"open_mode", ""},
@@ -67,7 +67,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kManaged
     {"gres", "roles[].resources.gpu"}, {"partition", "platform.slurm.partition"},
     {"account", "platform.slurm.account"}, {"qos", "platform.slurm.qos"},
     {"reservation", "platform.slurm.reservation"}, {"constraints", "platform.slurm.constraint"},
-    {"time_limit", "platform.slurm.time_limit"},
+    {"time_limit", "platform.slurm.time_limit"}, {"exclusive", "platform.slurm.exclusive"},
 }};
 
 std::optional<int64_t> parse_number(std::string_view text) {

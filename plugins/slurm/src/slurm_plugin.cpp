@@ -59,7 +59,8 @@ class SlurmPlugin : public sdk::Plugin {
     auto job_id = answer.FindMember("job_id");
     std::string errors = error_text(answer);
     if (job_id == answer.MemberEnd() || !job_id->value.IsInt64()) {
-      throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "Slurm refused the job: " + (errors.empty() ? "no reason given" : errors));
+      throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT,
+                       "Slurm refused the job: " + (errors.empty() ? "no reason given" : errors));
     }
     std::string id = std::to_string(job_id->value.GetInt64());
     // Slurm may queue a job it already knows it cannot start (e.g. more CPUs than any node has).
