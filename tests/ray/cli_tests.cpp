@@ -1,4 +1,5 @@
 // `dlaunch ... -p ray`: the built binary end to end against the real Ray cluster of the RayCluster fixture.
+#include <filesystem>
 #include "cli_test_fixture.hpp"
 #include "cutting_proxy.hpp"
 #include "text_checks.hpp"
@@ -145,6 +146,16 @@ TEST_F(RayCli, DryRunAgainstAnUnreachableAddressPrintsTheRequests) {
   EXPECT_TRUE(contains(result.out, "POST http://127.0.0.1:9/api/jobs/")) << result.out;
   EXPECT_TRUE(contains(result.out, "\"entrypoint\": \"/bin/sh -c 'python3 train.py'\"")) << result.out;
   EXPECT_TRUE(contains(result.out, "_ray_pkg_")) << result.out;
+}
+
+TEST_F(RayCli, AnEmptyWorkingDirShipsNoPackage) {
+  JobSpec spec = shell_job("cli-empty-dir", "true");
+  spec.working_dir = std::filesystem::path(write_spec(spec)).parent_path() / "empty";
+  std::filesystem::create_directory(spec.working_dir);
+  spec.option("address", "\"http://127.0.0.1:9\"");
+  auto result = dlaunch({"run", write_spec(spec), "-p", "ray", "--dry-run"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(contains(result.out, "_ray_pkg_")) << result.out;
 }
 
 TEST_F(RayCli, UnreachableAddressExitsSixtyNine) {

@@ -103,7 +103,8 @@ std::string redacted_options_json(const std::string& options_json, const std::ve
   if (doc.HasParseError() || !doc.IsObject()) return "{}";
   for (const auto& option : declared) {
     auto it = doc.FindMember(option.name.c_str());
-    if (option.secret && it != doc.MemberEnd()) it->value.SetString("***");
+    const bool has_value = it != doc.MemberEnd() && !(it->value.IsString() && it->value.GetStringLength() == 0);
+    if (option.secret && has_value) it->value.SetString("***");
   }
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);

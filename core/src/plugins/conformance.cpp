@@ -5,6 +5,10 @@
 
 #include <rapidjson/document.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <set>
 
 #include "plugins/elf_exports.hpp"
@@ -102,7 +106,21 @@ std::vector<ConformanceCheck> check_plugin_conformance(const std::filesystem::pa
   report.check("describes itself (version, description)", !p.version().empty() && !p.description().empty());
   check_options(p, report);
 
-  Job job = JobBuilder("conformance").role("main").entrypoint({"/bin/true"}).build();
+  // A small working directory of its own: a plugin that ships working_dir must not pack the caller's.
+  std::string scratch = (std::filesystem::temp_directory_path() / "dlaunch-conformance-XXXXXX").string();
+  if (mkdtemp(scratch.data()) == nullptr) {
+    report.check("a scratch working directory can be made", false, std::strerror(errno));
+    return report.take();
+  }
+  struct RemoveOnExit {
+    std::string dir;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } cleanup{scratch};
+  std::ofstream(std::filesystem::path(scratch) / "train.py") << "print('conformance')\n";
+  Job job = JobBuilder("conformance").working_dir(scratch).role("main").entrypoint({"/bin/true"}).build();
   const std::string options = platform_options_json(job, p.id(), p.options());
   const std::string good = job_document(job, options);
   const std::string submission = "dlaunch-conformance-check";

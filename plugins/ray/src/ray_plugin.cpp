@@ -65,7 +65,9 @@ RayPlugin::Prepared RayPlugin::prepare(const sdk::JobRequest& request) const {
   Prepared p{sdk::parse_job(request.job_json), {}, ray_submission_id(request.submission_id), {}, {}};
   p.options = RayOptions::from(p.job.platform);
   if (!p.job.working_dir.empty() && !has_remote_working_dir(p.options)) {
-    p.working_dir = Package::scan(p.job.working_dir, p.options.excludes);
+    // An empty directory has nothing to ship (and a zip of nothing cannot be written): no working_dir then.
+    Package package = Package::scan(p.job.working_dir, p.options.excludes);
+    if (!package.entries().empty()) p.working_dir = std::move(package);
   }
   if (needs_gang_driver(p.job)) {
     std::filesystem::path driver = std::filesystem::path(plugin_dir_) / kDriverDir / kDriverModule;
