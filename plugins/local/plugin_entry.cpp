@@ -9,14 +9,10 @@ namespace {
 #define DLAUNCH_LOCAL_STRINGIFY_(x) #x
 #define DLAUNCH_LOCAL_STRINGIFY(x) DLAUNCH_LOCAL_STRINGIFY_(x)
 
-const dlaunch_option_desc kStopGrace = {
-    DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help),
-    dlaunch::local::kStopGraceOption,
-    DLAUNCH_OPTION_INTEGER,
-    0,
+const dlaunch_option_desc kStopGrace = dlaunch::sdk::option(
+    dlaunch::local::kStopGraceOption, DLAUNCH_OPTION_INTEGER, 0,
     DLAUNCH_LOCAL_STRINGIFY(DLAUNCH_LOCAL_DEFAULT_STOP_GRACE_SECONDS),
-    "Seconds the job's processes get between SIGTERM and SIGKILL when the job is stopped or ends.",
-};
+    "Seconds the job's processes get between SIGTERM and SIGKILL when the job is stopped or ends.");
 const dlaunch_option_desc* const kOptions[] = {&kStopGrace, nullptr};
 
 }  // namespace

@@ -8,10 +8,7 @@
 namespace dlaunch::ray {
 namespace {
 
-constexpr dlaunch_option_desc option(const char* name, int32_t type, uint32_t flags, const char* default_json,
-                                     const char* help) {
-  return dlaunch_option_desc{sizeof(dlaunch_option_desc), name, type, flags, default_json, help};
-}
+using sdk::option;
 
 const dlaunch_option_desc kAddress = option(
     "address", DLAUNCH_OPTION_STRING, 0, nullptr,

@@ -40,6 +40,14 @@ class Error : public std::runtime_error {
   int32_t code_;
 };
 
+// Declares one option of the plugin's [platform.<id>] table, for the NULL-terminated array DLAUNCH_PLUGIN
+// takes: option("address", DLAUNCH_OPTION_STRING, 0, "\"http://127.0.0.1:8265\"", "Where the API is.").
+// default_json is the default as a JSON value, or nullptr for none.
+constexpr dlaunch_option_desc option(const char* name, int32_t type, uint32_t flags, const char* default_json,
+                                     const char* help) {
+  return dlaunch_option_desc{sizeof(dlaunch_option_desc), name, type, flags, default_json, help};
+}
+
 // The host's services. Valid for the life of the process once init has run.
 class Host {
  public:
