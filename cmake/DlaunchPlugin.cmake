@@ -4,7 +4,8 @@
 #
 # Builds a dlaunch platform plugin: a shared library that exports only `dlaunch_plugin_entry` (hidden
 # visibility plus a version script), placed with a generated manifest in <plugin dir>/<id>/, and installed
-# the same way. OUTPUT_DIRECTORY replaces <plugin dir> (tests build plugins apart from the real ones); the
+# the same way. The sources see DLAUNCH_PLUGIN_VERSION and DLAUNCH_PLUGIN_DESCRIPTION (string literals), for
+# DLAUNCH_PLUGIN(...). OUTPUT_DIRECTORY replaces <plugin dir> (tests build plugins apart from the real ones); the
 # ABI_* values only change what the manifest claims (tests of the host's refusals).
 include_guard(GLOBAL)
 
@@ -57,6 +58,9 @@ function(dlaunch_add_plugin target)
 
   add_library(${target} MODULE ${PLUGIN_SOURCES})
   target_link_libraries(${target} PRIVATE dlaunch::sdk)
+  # The table's version and description come from the same place as the manifest's: they always agree.
+  target_compile_definitions(${target} PRIVATE
+    DLAUNCH_PLUGIN_VERSION="${PLUGIN_VERSION}" DLAUNCH_PLUGIN_DESCRIPTION="${PLUGIN_DESCRIPTION}")
   set_target_properties(${target} PROPERTIES
     PREFIX "lib"
     OUTPUT_NAME "dlaunch-${PLUGIN_ID}"

@@ -17,4 +17,4 @@ const dlaunch_option_desc* const kOptions[] = {&kStopGrace, nullptr};
 
 }  // namespace
 
-DLAUNCH_PLUGIN(dlaunch::local::LocalPlatform, "local", DLAUNCH_LOCAL_VERSION, DLAUNCH_LOCAL_DESCRIPTION, kOptions)
+DLAUNCH_PLUGIN(dlaunch::local::LocalPlatform, "local", DLAUNCH_PLUGIN_VERSION, DLAUNCH_PLUGIN_DESCRIPTION, kOptions)

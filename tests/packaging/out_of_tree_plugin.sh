@@ -103,7 +103,7 @@ pc_plugins=$work/pc-plugins
 mkdir -p "$pc_plugins/procgroup"
 # shellcheck disable=SC2046 # the flags are meant to split into words
 cc -std=c11 -O2 -shared -fPIC $(pkg-config --cflags dlaunch-sdk jansson) \
-  -DPROCGROUP_VERSION='"1.0.0"' -DPROCGROUP_DESCRIPTION='"built with pkg-config"' \
+  -DDLAUNCH_PLUGIN_VERSION='"1.0.0"' -DDLAUNCH_PLUGIN_DESCRIPTION='"built with pkg-config"' \
   -o "$pc_plugins/procgroup/libdlaunch-procgroup.so" "$example_dir"/src/*.c \
   -Wl,--version-script="$(pkg-config --variable=versionscript dlaunch-sdk)" -Wl,--no-undefined \
   $(pkg-config --libs jansson)

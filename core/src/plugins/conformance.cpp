@@ -103,7 +103,9 @@ std::vector<ConformanceCheck> check_plugin_conformance(const std::filesystem::pa
     return report.take();
   }
   const Platform& p = **loaded;
-  report.check("describes itself (version, description)", !p.version().empty() && !p.description().empty());
+  report.check("describes itself, as its manifest does", !p.version().empty() && !p.description().empty() &&
+                                                           p.version() == manifest->version,
+               "table version '" + p.version() + "', manifest version '" + manifest->version + "'");
   check_options(p, report);
 
   // A small working directory of its own: a plugin that ships working_dir must not pack the caller's.

@@ -2,5 +2,5 @@
 #include "options.hpp"
 #include "ray_plugin.hpp"
 
-DLAUNCH_PLUGIN(dlaunch::ray::RayPlugin, "ray", DLAUNCH_RAY_PLUGIN_VERSION,
-               "Runs jobs on a Ray cluster through its Job Submission API", dlaunch::ray::option_table())
+DLAUNCH_PLUGIN(dlaunch::ray::RayPlugin, "ray", DLAUNCH_PLUGIN_VERSION,
+               DLAUNCH_PLUGIN_DESCRIPTION, dlaunch::ray::option_table())

@@ -135,5 +135,5 @@ class SlurmPlugin : public sdk::Plugin {
 }  // namespace
 }  // namespace dlaunch::slurm
 
-DLAUNCH_PLUGIN(dlaunch::slurm::SlurmPlugin, "slurm", "0.1.0", "Runs jobs on a Slurm cluster through slurmrestd",
+DLAUNCH_PLUGIN(dlaunch::slurm::SlurmPlugin, "slurm", DLAUNCH_PLUGIN_VERSION, DLAUNCH_PLUGIN_DESCRIPTION,
                dlaunch::slurm::kOptionTable)
