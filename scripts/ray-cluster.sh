@@ -106,7 +106,10 @@ start() {
   # --block keeps `ray start` as the parent of every Ray process it starts; SIGTERM to it stops them all.
   # setsid gives the cluster its own session, so it outlives this script and the test that ran it.
   # PATH puts the venv first so that job entrypoints run `python3` with Ray importable.
-  env "${auth_env[@]}" PATH="$venv/bin:$PATH" RAY_USAGE_STATS_ENABLED=0 \
+  # Ray replaces a 127.0.0.1 node address with the machine's outward address unless it believes it runs
+  # as a single-machine cluster (RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0): the test cluster, its jobs and their
+  # MASTER_ADDR then stay on loopback.
+  env "${auth_env[@]}" PATH="$venv/bin:$PATH" RAY_USAGE_STATS_ENABLED=0 RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 \
     setsid "$venv/bin/ray" start --head --block \
       --node-ip-address=127.0.0.1 --port="$gcs_port" \
       --dashboard-host=127.0.0.1 --dashboard-port="$dashboard_port" \

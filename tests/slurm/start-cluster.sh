@@ -108,14 +108,16 @@ node_line=$(slurmd -C | head -n 1)
 real_memory=$(sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' <<<"$node_line")
 spare_memory=1024  # MiB left to the machine itself
 usable_memory=$(( real_memory > 2 * spare_memory ? real_memory - spare_memory : real_memory / 2 ))
-node_line=$(sed "s/RealMemory=[0-9]*/RealMemory=$usable_memory/" <<<"$node_line")
+# NodeAddr and the controller's address pin every daemon's traffic to loopback, whatever the host name
+# resolves to.
+node_line="$(sed "s/RealMemory=[0-9]*/RealMemory=$usable_memory/" <<<"$node_line") NodeAddr=127.0.0.1"
 dd if=/dev/urandom of="$cluster_dir/state/jwt.key" bs=32 count=1 status=none
 chmod 0600 "$cluster_dir/state/jwt.key"
 
 cat >"$SLURM_CONF" <<CONF
 # Written by dlaunch's tests/slurm/start-cluster.sh for a one-node test cluster.
 ClusterName=dlaunch-test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 SlurmUser=root
