@@ -20,12 +20,7 @@ bool append_text(void* context, const char* data, size_t size) {
 dlaunch_text_sink text_sink(std::string* out) { return {sizeof(dlaunch_text_sink), out, &append_text}; }
 
 bool copy_status(void* context, const dlaunch_job_status* s) {
-  auto* out = static_cast<std::vector<JobStatusCopy>*>(context);
-  auto text = [](const char* p) { return p != nullptr ? std::string(p) : std::string(); };
-  JobStatusCopy copy{text(s->native_id), text(s->name), s->state, std::nullopt, s->restarts, text(s->native_state),
-                     text(s->message), s->submitted_by_dlaunch};
-  if (s->has_exit_code) copy.exit_code = s->exit_code;
-  out->push_back(std::move(copy));
+  static_cast<std::vector<JobStatusCopy>*>(context)->push_back(sdk::from_c(*s));
   return true;
 }
 

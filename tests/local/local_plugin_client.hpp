@@ -3,6 +3,7 @@
 #ifndef DLAUNCH_TESTS_LOCAL_LOCAL_PLUGIN_CLIENT_HPP_
 #define DLAUNCH_TESTS_LOCAL_LOCAL_PLUGIN_CLIENT_HPP_
 
+#include <dlaunch/job_status.hpp>
 #include <dlaunch/plugin.h>
 
 #include <atomic>
@@ -21,16 +22,8 @@ struct CallResult {
   bool ok() const { return code == 0; }
 };
 
-struct JobStatusCopy {
-  std::string native_id;
-  std::string name;
-  int32_t state = DLAUNCH_STATE_UNKNOWN;
-  std::optional<int32_t> exit_code;
-  uint32_t restarts = 0;
-  std::string native_state;
-  std::string message;
-  bool submitted_by_dlaunch = false;
-};
+// A status record as the plugin reported it (the SDK's C++ copy of dlaunch_job_status).
+using JobStatusCopy = sdk::JobStatus;
 
 struct Diagnostic {
   int32_t severity = DLAUNCH_SEVERITY_ERROR;

@@ -141,26 +141,11 @@ void collect_diagnostic(void* context, int32_t severity, const char* path, const
                  {}, message != nullptr ? message : "", hint != nullptr ? hint : ""});
 }
 
-JobStatus to_status(const dlaunch_job_status* s) {
-  auto str = [](const char* p) { return p != nullptr ? std::string(p) : std::string(); };
-  JobStatus out;
-  out.native_id = str(s->native_id);
-  out.name = str(s->name);
-  out.state = s->state >= DLAUNCH_STATE_UNKNOWN && s->state <= DLAUNCH_STATE_STOPPED ? s->state : DLAUNCH_STATE_UNKNOWN;
-  if (s->has_exit_code) out.exit_code = s->exit_code;
-  out.restarts = s->restarts;
-  out.native_state = str(s->native_state);
-  out.message = str(s->message);
-  out.submitted_by_dlaunch = s->submitted_by_dlaunch;
-  out.start_time_ms = s->start_time_ms;
-  out.end_time_ms = s->end_time_ms;
-  return out;
-}
 
 // A record smaller than ABI 1.0's is malformed; it is dropped, and the caller reports the missing status.
 bool collect_status(void* context, const dlaunch_job_status* status) {
   if (status == nullptr || status->struct_size < DLAUNCH_STRUCT_SIZE(dlaunch_job_status, end_time_ms)) return true;
-  static_cast<std::vector<JobStatus>*>(context)->push_back(to_status(status));
+  static_cast<std::vector<JobStatus>*>(context)->push_back(sdk::from_c(*status));
   return true;
 }
 

@@ -11,6 +11,7 @@
 #ifndef DLAUNCH_PLUGIN_HPP_
 #define DLAUNCH_PLUGIN_HPP_
 
+#include <dlaunch/job_status.hpp>
 #include <dlaunch/plugin.h>
 
 #include <cstdint>
@@ -86,18 +87,6 @@ struct JobRef {
   std::string_view options_json;
 };
 
-struct JobStatus {
-  std::string native_id;
-  std::string name;
-  int32_t state = DLAUNCH_STATE_UNKNOWN;
-  std::optional<int32_t> exit_code;
-  uint32_t restarts = 0;
-  std::string native_state;
-  std::string message;
-  bool submitted_by_dlaunch = false;
-  int64_t start_time_ms = 0;
-  int64_t end_time_ms = 0;
-};
 
 class TextOut {
  public:
@@ -132,19 +121,7 @@ class StatusOut {
   explicit StatusOut(const dlaunch_status_sink* sink) : sink_(sink) {}
   // Returns false when the host wants no more records.
   bool report(const JobStatus& s) const {
-    dlaunch_job_status c{};
-    c.struct_size = sizeof(c);
-    c.native_id = s.native_id.c_str();
-    c.name = s.name.c_str();
-    c.state = s.state;
-    c.has_exit_code = s.exit_code.has_value();
-    c.exit_code = s.exit_code.value_or(0);
-    c.restarts = s.restarts;
-    c.native_state = s.native_state.c_str();
-    c.message = s.message.c_str();
-    c.submitted_by_dlaunch = s.submitted_by_dlaunch;
-    c.start_time_ms = s.start_time_ms;
-    c.end_time_ms = s.end_time_ms;
+    dlaunch_job_status c = to_c(s);
     return sink_->report(sink_->context, &c);
   }
 

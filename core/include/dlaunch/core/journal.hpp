@@ -38,7 +38,8 @@ const char* to_string(JournalEntry::State state);
 
 class Journal {
  public:
-  // Opens the journal in `directory` (created 0700 when missing). Nothing is read until asked.
+  // The journal in `directory`. Nothing is read or created until asked; the first put creates the
+  // directory (0700).
   explicit Journal(std::filesystem::path directory);
 
   // $XDG_STATE_HOME/dlaunch, or ~/.local/state/dlaunch.

@@ -5,6 +5,7 @@
 
 #include <dlaunch/core/diagnostic.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
+#include <dlaunch/job_status.hpp>
 #include <dlaunch/plugin.h>
 
 #include <cstdint>
@@ -41,20 +42,8 @@ struct PlatformOption {
 
 const char* option_type_name(int32_t type);
 
-struct JobStatus {
-  std::string native_id;
-  std::string name;
-  int32_t state = DLAUNCH_STATE_UNKNOWN;
-  std::optional<int32_t> exit_code;
-  uint32_t restarts = 0;
-  std::string native_state;
-  std::string message;
-  bool submitted_by_dlaunch = false;
-  int64_t start_time_ms = 0;
-  int64_t end_time_ms = 0;
-
-  bool terminal() const { return state >= DLAUNCH_STATE_SUCCEEDED; }
-};
+// A job's status as plugins report it (sdk/include/dlaunch/job_status.hpp).
+using JobStatus = sdk::JobStatus;
 
 const char* state_name(int32_t state);  // "PENDING", "RUNNING", ...
 
