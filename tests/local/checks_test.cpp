@@ -10,7 +10,7 @@ using ChecksTest = LocalPlatformTest;
 
 std::vector<Diagnostic> diagnostics_of(const TestJob& job) {
   std::vector<Diagnostic> found;
-  CallResult result = LocalPluginClient::instance().validate(job.json(), &found);
+  CallResult result = LocalPluginClient::instance().validate(job.json(), found);
   EXPECT_TRUE(result.ok()) << result.message;
   return found;
 }
@@ -75,9 +75,9 @@ TEST_F(ChecksTest, DryRunPrintsEveryReplicaWithItsCommandDirectoryAndVariables) 
   TestJob job = job_with({role});
   job.working_dir = "/srv/my jobs";
   std::vector<JobStatusCopy> jobs_before, jobs_after;
-  ASSERT_TRUE(client().list(&jobs_before).ok());
+  ASSERT_TRUE(client().list("{}", jobs_before).ok());
   std::string text;
-  CallResult result = client().dry_run(job.json(), &text);
+  CallResult result = client().dry_run(job.json(), "", text);
   ASSERT_TRUE(result.ok()) << result.message;
   for (std::string_view expected : {
            "2 processes on this machine",
@@ -90,7 +90,7 @@ TEST_F(ChecksTest, DryRunPrintsEveryReplicaWithItsCommandDirectoryAndVariables) 
        }) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << " missing from:\n" << text;
   }
-  ASSERT_TRUE(client().list(&jobs_after).ok());
+  ASSERT_TRUE(client().list("{}", jobs_after).ok());
   EXPECT_EQ(jobs_after.size(), jobs_before.size()) << "dry-run submitted a job";
 }
 

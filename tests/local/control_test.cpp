@@ -29,12 +29,12 @@ TEST_F(ControlTest, StopEndsEveryProcessOfTheJob) {
     ASSERT_GT(pids.back(), 0) << file;
   }
   auto started = steady_clock::now();
-  CallResult result = client().stop(id);
+  CallResult result = client().stop(id, "{}");
   ASSERT_TRUE(result.ok()) << result.message;
   EXPECT_LT(steady_clock::now() - started, std::chrono::seconds(5));
 
   JobStatusCopy status;
-  ASSERT_TRUE(client().status(id, &status).ok());
+  ASSERT_TRUE(client().status(id, "{}", status).ok());
   EXPECT_EQ(status.state, DLAUNCH_STATE_STOPPED);
   EXPECT_FALSE(status.exit_code.has_value());
   for (pid_t pid : pids) EXPECT_FALSE(is_running(pid)) << "pid " << pid << " survived stop";
@@ -48,7 +48,7 @@ TEST_F(ControlTest, StopKillsAReplicaThatIgnoresSigtermAfterTheGracePeriod) {
   pid_t shell = read_pid_file(path("stubborn.pid"));
   ASSERT_GT(shell, 0);
   auto started = steady_clock::now();
-  ASSERT_TRUE(client().stop(id).ok());
+  ASSERT_TRUE(client().stop(id, "{}").ok());
   auto took = steady_clock::now() - started;
   EXPECT_GE(took, std::chrono::seconds(1));
   EXPECT_LT(took, std::chrono::seconds(8));
@@ -59,25 +59,25 @@ TEST_F(ControlTest, StopKillsAReplicaThatIgnoresSigtermAfterTheGracePeriod) {
 TEST_F(ControlTest, StoppingAFinishedJobLeavesItAsItWas) {
   std::string id = submit(job_with({shell_role("trainer", "true")}));
   ASSERT_EQ(client().wait_until_terminal(id).state, DLAUNCH_STATE_SUCCEEDED);
-  CallResult result = client().stop(id);
+  CallResult result = client().stop(id, "{}");
   EXPECT_TRUE(result.ok()) << result.message;
   JobStatusCopy status;
-  ASSERT_TRUE(client().status(id, &status).ok());
+  ASSERT_TRUE(client().status(id, "{}", status).ok());
   EXPECT_EQ(status.state, DLAUNCH_STATE_SUCCEEDED);
 }
 
 TEST_F(ControlTest, DeleteRefusesARunningJobAndForgetsAFinishedOne) {
   std::string id = submit(job_with({sleeper("trainer")}));
   ASSERT_GT(read_pid_file(path("trainer-shell-0.pid")), 0);
-  CallResult refused = client().delete_job(id);
+  CallResult refused = client().delete_job(id, "{}");
   EXPECT_EQ(refused.code, DLAUNCH_ERR_FAILED_PRECONDITION);
   EXPECT_NE(refused.message.find("stop it first"), std::string::npos) << refused.message;
 
-  ASSERT_TRUE(client().stop(id).ok());
-  CallResult deleted = client().delete_job(id);
+  ASSERT_TRUE(client().stop(id, "{}").ok());
+  CallResult deleted = client().delete_job(id, "{}");
   EXPECT_TRUE(deleted.ok()) << deleted.message;
   JobStatusCopy status;
-  EXPECT_EQ(client().status(id, &status).code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(client().status(id, "{}", status).code, DLAUNCH_ERR_NOT_FOUND);
 }
 
 TEST_F(ControlTest, JobWhoseSupervisorDiedIsFailedAndStopEndsWhatItLeft) {
@@ -92,20 +92,20 @@ TEST_F(ControlTest, JobWhoseSupervisorDiedIsFailedAndStopEndsWhatItLeft) {
   while (is_running(supervisor)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 
   JobStatusCopy status;
-  ASSERT_TRUE(client().status(id, &status).ok());
+  ASSERT_TRUE(client().status(id, "{}", status).ok());
   EXPECT_EQ(status.state, DLAUNCH_STATE_FAILED);
   EXPECT_NE(status.message.find("supervisor"), std::string::npos) << status.message;
 
   std::vector<JobStatusCopy> jobs;
-  ASSERT_TRUE(client().list(&jobs).ok());
+  ASSERT_TRUE(client().list("{}", jobs).ok());
   auto listed = std::find_if(jobs.begin(), jobs.end(), [&](const auto& job) { return job.native_id == id; });
   ASSERT_NE(listed, jobs.end());
   EXPECT_EQ(listed->state, DLAUNCH_STATE_FAILED);
 
   // Without a supervisor, stop ends the replica's process group recorded in the job's state.
-  ASSERT_TRUE(client().stop(id).ok());
+  ASSERT_TRUE(client().stop(id, "{}").ok());
   EXPECT_FALSE(is_running(replica));
-  ASSERT_TRUE(client().status(id, &status).ok());
+  ASSERT_TRUE(client().status(id, "{}", status).ok());
   EXPECT_EQ(status.state, DLAUNCH_STATE_STOPPED);
 }
 
@@ -113,16 +113,16 @@ TEST_F(ControlTest, SubmitIsIdempotentPerSubmissionId) {
   TestJob job = job_with({shell_role("trainer", "true")});
   const std::string submission = new_submission_id();
   std::string first, second;
-  ASSERT_TRUE(client().submit(job.json(), submission, &first).ok());
-  ASSERT_TRUE(client().submit(job.json(), submission, &second).ok());
+  ASSERT_TRUE(client().submit(job.json(), submission, first).ok());
+  ASSERT_TRUE(client().submit(job.json(), submission, second).ok());
   EXPECT_EQ(first, second);
   EXPECT_EQ(first.rfind("test-job-", 0), 0u) << first;
 
   std::string other;
-  ASSERT_TRUE(client().submit(job.json(), new_submission_id(), &other).ok());
+  ASSERT_TRUE(client().submit(job.json(), new_submission_id(), other).ok());
   EXPECT_NE(other, first);
   std::vector<JobStatusCopy> jobs;
-  ASSERT_TRUE(client().list(&jobs).ok());
+  ASSERT_TRUE(client().list("{}", jobs).ok());
   for (const std::string& expected : {first, other}) {
     auto count = std::count_if(jobs.begin(), jobs.end(), [&](const auto& job) { return job.native_id == expected; });
     EXPECT_EQ(count, 1) << expected;
@@ -135,11 +135,11 @@ TEST_F(ControlTest, SubmitIsIdempotentPerSubmissionId) {
 
 TEST_F(ControlTest, UnknownOrMalformedJobIdsAreNotFound) {
   JobStatusCopy status;
-  EXPECT_EQ(client().status("no-such-job-123456", &status).code, DLAUNCH_ERR_NOT_FOUND);
-  EXPECT_EQ(client().status("../jobs", &status).code, DLAUNCH_ERR_NOT_FOUND);
-  EXPECT_EQ(client().stop("no-such-job-123456").code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(client().status("no-such-job-123456", "{}", status).code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(client().status("../jobs", "{}", status).code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(client().stop("no-such-job-123456", "{}").code, DLAUNCH_ERR_NOT_FOUND);
   std::string logs;
-  EXPECT_EQ(client().logs("no-such-job-123456", false, &logs).code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(client().logs("no-such-job-123456", "{}", false, logs).code, DLAUNCH_ERR_NOT_FOUND);
 }
 
 }  // namespace

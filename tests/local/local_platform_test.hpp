@@ -17,9 +17,9 @@ class LocalPlatformTest : public ::testing::Test {
  protected:
   void TearDown() override {
     std::vector<JobStatusCopy> jobs;
-    client().list(&jobs);
+    client().list("{}", jobs);
     for (const auto& job : jobs) {
-      if (!is_terminal_state(job.state)) client().stop(job.native_id);
+      if (!job.terminal()) client().stop(job.native_id, "{}");
     }
   }
 
@@ -36,14 +36,14 @@ class LocalPlatformTest : public ::testing::Test {
   // Submits and returns the native id; an empty id (and a test failure) when submit fails.
   std::string submit(const TestJob& job) const {
     std::string native_id;
-    CallResult result = client().submit(job.json(), new_submission_id(), &native_id);
+    CallResult result = client().submit(job.json(), new_submission_id(), native_id);
     EXPECT_TRUE(result.ok()) << result.message;
     return native_id;
   }
 
   std::string logs_of(const std::string& native_id, bool follow = false) const {
     std::string out;
-    CallResult result = client().logs(native_id, follow, &out);
+    CallResult result = client().logs(native_id, "{}", follow, out);
     EXPECT_TRUE(result.ok()) << result.message;
     return out;
   }

@@ -15,7 +15,7 @@ TEST_F(LogsTest, FollowReturnsOnceTheJobHasEndedWithEveryLine) {
   std::string logs = logs_of(id, /*follow=*/true);
   EXPECT_LT(steady_clock::now() - started, std::chrono::seconds(20));
   JobStatusCopy status;
-  ASSERT_TRUE(client().status(id, &status).ok());
+  ASSERT_TRUE(client().status(id, "{}", status).ok());
   EXPECT_EQ(status.state, DLAUNCH_STATE_SUCCEEDED);
   for (const char* line : {"[trainer/0] first\n", "[trainer/1] first\n", "[trainer/0] last\n", "[trainer/1] last\n"}) {
     EXPECT_NE(logs.find(line), std::string::npos) << line << " missing from:\n" << logs;
@@ -27,11 +27,11 @@ TEST_F(LogsTest, FollowEndsWithCancelledWhenTheHostCancels) {
   client().set_cancelled(true);
   std::string logs;
   auto started = steady_clock::now();
-  CallResult result = client().logs(id, /*follow=*/true, &logs);
+  CallResult result = client().logs(id, "{}", /*follow=*/true, logs);
   client().set_cancelled(false);
   EXPECT_EQ(result.code, DLAUNCH_ERR_CANCELLED);
   EXPECT_LT(steady_clock::now() - started, std::chrono::seconds(1));
-  EXPECT_TRUE(client().stop(id).ok());
+  EXPECT_TRUE(client().stop(id, "{}").ok());
 }
 
 TEST_F(LogsTest, LastLineWithoutNewlineIsKept) {

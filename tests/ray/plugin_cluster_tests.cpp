@@ -190,13 +190,13 @@ TEST_F(RayPlugin, StopBringsASleepingJobToStoppedWithinTenSeconds) {
 TEST_F(RayPlugin, DeleteIsRefusedWhileRunningAndForgetsTheJobAfterItsEnd) {
   JobSpec spec = job("delete", "sleep 300");
   std::string id = submit(spec);
-  Outcome refused = plugin().remove(id, spec.platform_json());
+  Outcome refused = plugin().delete_job(id, spec.platform_json());
   EXPECT_EQ(refused.code, DLAUNCH_ERR_FAILED_PRECONDITION);
   EXPECT_TRUE(contains(refused.message, "dlaunch stop ray:" + id)) << refused.message;
 
   ASSERT_TRUE(plugin().stop(id, spec.platform_json()).ok());
   wait_for_end(id, spec);
-  Outcome deleted = plugin().remove(id, spec.platform_json());
+  Outcome deleted = plugin().delete_job(id, spec.platform_json());
   EXPECT_TRUE(deleted.ok()) << deleted.message;
   Status status;
   EXPECT_EQ(plugin().status(id, spec.platform_json(), status).code, DLAUNCH_ERR_NOT_FOUND);
