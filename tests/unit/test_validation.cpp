@@ -277,6 +277,26 @@ TEST_F(ValidationTest, PlatformOptionsAreCheckedAgainstTheDeclaredOnes) {
   EXPECT_EQ(found[2].path, "platform.ray.token");
 }
 
+TEST(OptionTypes, ValuesMatchTheirDeclaredType) {
+  Value strings = Value::array();
+  strings.push_back(Value::string("a"));
+  Value mixed = strings;
+  mixed.push_back(Value::integer(1));
+  Value table = Value::table();
+  table.set("k", Value::string("v"));
+  EXPECT_TRUE(option_value_matches(Value::string("x"), DLAUNCH_OPTION_STRING));
+  EXPECT_FALSE(option_value_matches(Value::integer(3), DLAUNCH_OPTION_STRING));
+  EXPECT_TRUE(option_value_matches(Value::integer(3), DLAUNCH_OPTION_INTEGER));
+  EXPECT_FALSE(option_value_matches(Value::floating(2.5), DLAUNCH_OPTION_INTEGER));
+  EXPECT_TRUE(option_value_matches(Value::floating(2.5), DLAUNCH_OPTION_NUMBER));
+  EXPECT_TRUE(option_value_matches(Value::boolean(true), DLAUNCH_OPTION_BOOLEAN));
+  EXPECT_TRUE(option_value_matches(strings, DLAUNCH_OPTION_STRING_ARRAY));
+  EXPECT_FALSE(option_value_matches(mixed, DLAUNCH_OPTION_STRING_ARRAY));
+  EXPECT_TRUE(option_value_matches(table, DLAUNCH_OPTION_STRING_TABLE));
+  EXPECT_FALSE(option_value_matches(strings, DLAUNCH_OPTION_STRING_TABLE));
+  EXPECT_TRUE(option_value_matches(mixed, DLAUNCH_OPTION_ANY));
+}
+
 TEST_F(ValidationTest, TheJobDocumentIsNormalized) {
   dir_.write("code/x", "");
   auto c = validate(std::string("working_dir = \"code\"\n[[roles]]\nname = \"a\"\nentrypoint = \"echo hi\"\n") +

@@ -2,8 +2,9 @@
 #include <dlaunch/core/conformance.hpp>
 #include <dlaunch/core/job_document.hpp>
 #include <dlaunch/core/platform.hpp>
+#include <dlaunch/core/spec_loader.hpp>
+#include <dlaunch/core/validation.hpp>
 
-#include <rapidjson/document.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -28,25 +29,6 @@ class Report {
   std::vector<ConformanceCheck> checks_;
 };
 
-bool default_matches_type(const rapidjson::Value& v, int32_t type) {
-  switch (type) {
-    case DLAUNCH_OPTION_STRING:
-      return v.IsString();
-    case DLAUNCH_OPTION_INTEGER:
-      return v.IsInt64();
-    case DLAUNCH_OPTION_NUMBER:
-      return v.IsNumber();
-    case DLAUNCH_OPTION_BOOLEAN:
-      return v.IsBool();
-    case DLAUNCH_OPTION_STRING_ARRAY:
-      return v.IsArray();
-    case DLAUNCH_OPTION_STRING_TABLE:
-      return v.IsObject();
-    default:
-      return true;
-  }
-}
-
 void check_options(const Platform& p, Report& report) {
   std::set<std::string> seen;
   std::string problems;
@@ -55,11 +37,12 @@ void check_options(const Platform& p, Report& report) {
     if (o.type < DLAUNCH_OPTION_STRING || o.type > DLAUNCH_OPTION_ANY) problems += "option '" + o.name + "' has an unknown type; ";
     if (o.help.empty()) problems += "option '" + o.name + "' has no help; ";
     if (!o.default_json.empty()) {
-      rapidjson::Document d;
-      d.Parse(o.default_json.c_str());
-      if (d.HasParseError()) {
+      // Read the default the way a spec's value is read, so it meets the same type check.
+      auto parsed = parse_spec("{\"default\": " + o.default_json + "}", SpecFormat::kJson, "<default>");
+      const Value* value = parsed ? parsed->find("default") : nullptr;
+      if (value == nullptr) {
         problems += "option '" + o.name + "' default is not JSON: " + o.default_json + "; ";
-      } else if (!default_matches_type(d, o.type)) {
+      } else if (!option_value_matches(*value, o.type)) {
         problems += "option '" + o.name + "' default " + o.default_json + " is not a " + option_type_name(o.type) + "; ";
       }
     }

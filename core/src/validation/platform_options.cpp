@@ -6,9 +6,7 @@
 #include "spec/did_you_mean.hpp"
 
 namespace dlaunch {
-namespace {
-
-bool has_type(const Value& v, int32_t type) {
+bool option_value_matches(const Value& v, int32_t type) {
   switch (type) {
     case DLAUNCH_OPTION_STRING:
       return v.is_string();
@@ -35,8 +33,6 @@ bool has_type(const Value& v, int32_t type) {
   }
 }
 
-}  // namespace
-
 Diagnostics check_platform_options(const Value* table, const std::string& platform_id,
                                    const std::vector<PlatformOption>& declared) {
   Diagnostics out;
@@ -55,7 +51,7 @@ Diagnostics check_platform_options(const Value* table, const std::string& platfo
         out.push_back(Diagnostic{Severity::kError, path, m.key_location,
                                  "unknown option '" + m.key + "' for platform '" + platform_id + "'",
                                  hint.empty() ? "see: dlaunch plugins info " + platform_id : hint});
-      } else if (!has_type(m.value, option->type)) {
+      } else if (!option_value_matches(m.value, option->type)) {
         out.push_back(Diagnostic{Severity::kError, path, m.value.location(),
                                  "option '" + m.key + "' of platform '" + platform_id + "' must be of type " +
                                      option_type_name(option->type) + ", got " + m.value.kind_name(),

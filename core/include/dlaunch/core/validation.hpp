@@ -69,6 +69,8 @@ void semantics_stage(ValidationContext& context);
 Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusable = {});
 
 struct PlatformOption;
+// True when `value` is of the option type `type` (DLAUNCH_OPTION_*).
+bool option_value_matches(const Value& value, int32_t type);
 // Checks a [platform.<id>] table (nullptr when absent) against the options the plugin declares.
 Diagnostics check_platform_options(const Value* table, const std::string& platform_id,
                                    const std::vector<PlatformOption>& declared);
