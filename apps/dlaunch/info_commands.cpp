@@ -2,6 +2,7 @@
 #include <dlaunch/core/conformance.hpp>
 #include <dlaunch/core/job_schema.hpp>
 #include <dlaunch/core/orchestrator.hpp>
+#include <dlaunch/core/platform_schema.hpp>
 #include <dlaunch/plugin.h>
 
 #include <cstdio>
@@ -15,6 +16,26 @@ namespace {
 
 std::string abi_text(uint32_t major, uint32_t minor) { return std::to_string(major) + "." + std::to_string(minor); }
 
+void print_options_json(JsonOut& json, const std::vector<PlatformOption>& options) {
+  json.w().StartArray();
+  for (const auto& o : options) {
+    json.w().StartObject();
+    json.field("name", o.name);
+    json.field("type", option_type_name(o.type));
+    json.key("default");
+    if (o.default_json.empty()) {
+      json.w().Null();
+    } else {
+      json.w().RawValue(o.default_json.c_str(), o.default_json.size(), rapidjson::kNullType);
+    }
+    json.field("required", o.required);
+    json.field("secret", o.secret);
+    json.field("help", o.help);
+    json.w().EndObject();
+  }
+  json.w().EndArray();
+}
+
 void print_manifest_json(JsonOut& json, const PluginManifest& m) {
   json.w().StartObject();
   json.field("id", m.id);
@@ -23,6 +44,10 @@ void print_manifest_json(JsonOut& json, const PluginManifest& m) {
   json.field("abi", abi_text(m.abi_major, m.abi_minor));
   json.field("library", m.library.string());
   json.field("manifest", m.manifest_path.string());
+  if (m.declares_options) {
+    json.key("options");
+    print_options_json(json, m.options);
+  }
   json.w().EndObject();
 }
 
@@ -68,50 +93,35 @@ int plugins_list(Orchestrator& orchestrator, OutputFormat format) {
   return 0;
 }
 
+// Everything comes from the manifest; only a manifest that does not declare the options (version 1) makes
+// this load the plugin.
 int plugins_info(Orchestrator& orchestrator, const std::string& id, OutputFormat format) {
-  auto platform = orchestrator.platform(id);
-  if (!platform) return report_failure(platform.error());
-  const Platform& p = **platform;
-  const PluginManifest& m = p.manifest();
+  auto options = orchestrator.declared_options(id);
+  if (!options) return report_failure(options.error());
+  const PluginManifest& m = *orchestrator.catalog().find(id);
   if (format == OutputFormat::kJson) {
     JsonOut json;
     json.w().StartObject();
-    json.field("id", p.id());
-    json.field("version", p.version());
-    json.field("description", p.description());
-    json.field("abi", abi_text(p.abi_major(), p.abi_minor()));
+    json.field("id", m.id);
+    json.field("version", m.version);
+    json.field("description", m.description);
+    json.field("abi", abi_text(m.abi_major, m.abi_minor));
     json.field("library", m.library.string());
     json.field("manifest", m.manifest_path.string());
     json.key("options");
-    json.w().StartArray();
-    for (const auto& o : p.options()) {
-      json.w().StartObject();
-      json.field("name", o.name);
-      json.field("type", option_type_name(o.type));
-      json.key("default");
-      if (o.default_json.empty()) {
-        json.w().Null();
-      } else {
-        json.w().RawValue(o.default_json.c_str(), o.default_json.size(), rapidjson::kNullType);
-      }
-      json.field("required", o.required);
-      json.field("secret", o.secret);
-      json.field("help", o.help);
-      json.w().EndObject();
-    }
-    json.w().EndArray();
+    print_options_json(json, *options);
     json.w().EndObject();
     return 0;
   }
-  std::cout << "id:          " << p.id() << "\n"
-            << "version:     " << p.version() << "\n"
-            << "description: " << p.description() << "\n"
-            << "abi:         " << abi_text(p.abi_major(), p.abi_minor()) << "\n"
+  std::cout << "id:          " << m.id << "\n"
+            << "version:     " << m.version << "\n"
+            << "description: " << m.description << "\n"
+            << "abi:         " << abi_text(m.abi_major, m.abi_minor) << "\n"
             << "library:     " << m.library.string() << "\n"
             << "manifest:    " << m.manifest_path.string() << "\n"
-            << "options ([platform." << p.id() << "] in a spec):\n";
-  if (p.options().empty()) std::cout << "  (none)\n";
-  for (const auto& o : p.options()) {
+            << "options ([platform." << m.id << "] in a spec):\n";
+  if (options->empty()) std::cout << "  (none)\n";
+  for (const auto& o : *options) {
     std::cout << "  " << o.name << " (" << option_type_name(o.type) << (o.required ? ", required" : "")
               << (o.secret ? ", secret" : "") << ")";
     if (!o.default_json.empty()) std::cout << " default " << o.default_json;
@@ -180,10 +190,13 @@ int schema_command(const std::vector<std::string>& args) {
   po::options_description options("Options");
   auto parsed = parse(args, options, {});
   if (parsed.help) {
-    print_help("dlaunch schema   (prints the JSON Schema of job specs, for editors)", options);
+    print_help("dlaunch schema   (prints the JSON Schema of job specs, with the installed platforms' options, for editors)",
+               options);
     return 0;
   }
-  std::cout << job_json_schema();
+  auto orchestrator = make_orchestrator(parsed.global);
+  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  std::cout << schema_with_platform_options(job_json_schema(), orchestrator->catalog().plugins());
   return 0;
 }
 

@@ -142,6 +142,16 @@ Result<std::shared_ptr<Platform>> Orchestrator::platform(const std::string& id) 
   return *loaded;
 }
 
+Result<std::vector<PlatformOption>> Orchestrator::declared_options(const std::string& id) {
+  // A manifest that declares the options saves loading the plugin's code (and what it links) to learn them.
+  if (const PluginManifest* manifest = catalog().find(id); manifest != nullptr && manifest->declares_options) {
+    return manifest->options;
+  }
+  auto loaded = platform(id);
+  if (!loaded) return std::unexpected(loaded.error());
+  return (*loaded)->options();
+}
+
 void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& report, const std::string& platform_id) {
   if (!context.job) return;
   Job& job = *context.job;
@@ -173,8 +183,8 @@ void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& 
                                  spec::did_you_mean(other_id, catalog().ids())});
       continue;
     }
-    if (auto other = platform(other_id)) {
-      Diagnostics more = check_platform_options(&table, other_id, (*other)->options());
+    if (auto declared = declared_options(other_id)) {
+      Diagnostics more = check_platform_options(&table, other_id, *declared);
       found.insert(found.end(), more.begin(), more.end());
     }
   }

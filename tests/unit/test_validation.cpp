@@ -264,9 +264,9 @@ TEST_F(ValidationTest, BuiltJobsGetTheSameRulesWithKeyPaths) {
 TEST_F(ValidationTest, PlatformOptionsAreCheckedAgainstTheDeclaredOnes) {
   auto c = validate(std::string("[platform.ray]\nadress = \"http://x\"\nretries = \"3\"\n") + kGoodRole);
   EXPECT_TRUE(c.diagnostics.empty()) << dump(c);  // checking them is the platform stage's work
-  std::vector<PlatformOption> declared = {{"address", DLAUNCH_OPTION_STRING, false, false, "\"http://127.0.0.1:8265\"", "where"},
-                                          {"retries", DLAUNCH_OPTION_INTEGER, false, false, "3", "how often"},
-                                          {"token", DLAUNCH_OPTION_STRING, true, true, "", "secret"}};
+  std::vector<PlatformOption> declared = {{"address", OptionType::kString, false, false, "\"http://127.0.0.1:8265\"", "where"},
+                                          {"retries", OptionType::kInteger, false, false, "3", "how often"},
+                                          {"token", OptionType::kString, true, true, "", "secret"}};
   Diagnostics found = check_platform_options(&c.job->platform_options.at("ray"), "ray", declared);
   ASSERT_EQ(found.size(), 3u);
   EXPECT_EQ(found[0].path, "platform.ray.adress");
@@ -284,17 +284,17 @@ TEST(OptionTypes, ValuesMatchTheirDeclaredType) {
   mixed.push_back(Value::integer(1));
   Value table = Value::table();
   table.set("k", Value::string("v"));
-  EXPECT_TRUE(option_value_matches(Value::string("x"), DLAUNCH_OPTION_STRING));
-  EXPECT_FALSE(option_value_matches(Value::integer(3), DLAUNCH_OPTION_STRING));
-  EXPECT_TRUE(option_value_matches(Value::integer(3), DLAUNCH_OPTION_INTEGER));
-  EXPECT_FALSE(option_value_matches(Value::floating(2.5), DLAUNCH_OPTION_INTEGER));
-  EXPECT_TRUE(option_value_matches(Value::floating(2.5), DLAUNCH_OPTION_NUMBER));
-  EXPECT_TRUE(option_value_matches(Value::boolean(true), DLAUNCH_OPTION_BOOLEAN));
-  EXPECT_TRUE(option_value_matches(strings, DLAUNCH_OPTION_STRING_ARRAY));
-  EXPECT_FALSE(option_value_matches(mixed, DLAUNCH_OPTION_STRING_ARRAY));
-  EXPECT_TRUE(option_value_matches(table, DLAUNCH_OPTION_STRING_TABLE));
-  EXPECT_FALSE(option_value_matches(strings, DLAUNCH_OPTION_STRING_TABLE));
-  EXPECT_TRUE(option_value_matches(mixed, DLAUNCH_OPTION_ANY));
+  EXPECT_TRUE(option_value_matches(Value::string("x"), OptionType::kString));
+  EXPECT_FALSE(option_value_matches(Value::integer(3), OptionType::kString));
+  EXPECT_TRUE(option_value_matches(Value::integer(3), OptionType::kInteger));
+  EXPECT_FALSE(option_value_matches(Value::floating(2.5), OptionType::kInteger));
+  EXPECT_TRUE(option_value_matches(Value::floating(2.5), OptionType::kNumber));
+  EXPECT_TRUE(option_value_matches(Value::boolean(true), OptionType::kBoolean));
+  EXPECT_TRUE(option_value_matches(strings, OptionType::kStringArray));
+  EXPECT_FALSE(option_value_matches(mixed, OptionType::kStringArray));
+  EXPECT_TRUE(option_value_matches(table, OptionType::kStringTable));
+  EXPECT_FALSE(option_value_matches(strings, OptionType::kStringTable));
+  EXPECT_TRUE(option_value_matches(mixed, OptionType::kAny));
 }
 
 TEST_F(ValidationTest, TheJobDocumentIsNormalized) {
@@ -302,8 +302,8 @@ TEST_F(ValidationTest, TheJobDocumentIsNormalized) {
   auto c = validate(std::string("working_dir = \"code\"\n[[roles]]\nname = \"a\"\nentrypoint = \"echo hi\"\n") +
                     "resources = { memory = \"1Ki\" }\n[[roles]]\nname = \"b\"\nentrypoint = [\"x\"]\ndriver = true\n");
   ASSERT_TRUE(c.diagnostics.empty()) << dump(c);
-  std::vector<PlatformOption> declared = {{"grace", DLAUNCH_OPTION_INTEGER, false, false, "10", ""},
-                                          {"token", DLAUNCH_OPTION_STRING, false, true, "", ""}};
+  std::vector<PlatformOption> declared = {{"grace", OptionType::kInteger, false, false, "10", ""},
+                                          {"token", OptionType::kString, false, true, "", ""}};
   c.job->platform_options["local"] = Value::table();
   c.job->platform_options["local"].set("token", Value::string("s3cret"));
   std::string options = platform_options_json(*c.job, "local", declared);

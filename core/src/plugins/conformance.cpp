@@ -34,7 +34,6 @@ void check_options(const Platform& p, Report& report) {
   std::string problems;
   for (const auto& o : p.options()) {
     if (!seen.insert(o.name).second) problems += "option '" + o.name + "' is declared twice; ";
-    if (o.type < DLAUNCH_OPTION_STRING || o.type > DLAUNCH_OPTION_ANY) problems += "option '" + o.name + "' has an unknown type; ";
     if (o.help.empty()) problems += "option '" + o.name + "' has no help; ";
     if (!o.default_json.empty()) {
       // Read the default the way a spec's value is read, so it meets the same type check.

@@ -111,13 +111,33 @@ std::optional<std::string> check_table(const dlaunch_plugin_api* api, const Plug
   return std::nullopt;
 }
 
+// A type from a newer minor is not checked by this host: it reads as "any".
+OptionType option_type_of(int32_t type) {
+  switch (type) {
+    case DLAUNCH_OPTION_STRING:
+      return OptionType::kString;
+    case DLAUNCH_OPTION_INTEGER:
+      return OptionType::kInteger;
+    case DLAUNCH_OPTION_NUMBER:
+      return OptionType::kNumber;
+    case DLAUNCH_OPTION_BOOLEAN:
+      return OptionType::kBoolean;
+    case DLAUNCH_OPTION_STRING_ARRAY:
+      return OptionType::kStringArray;
+    case DLAUNCH_OPTION_STRING_TABLE:
+      return OptionType::kStringTable;
+    default:
+      return OptionType::kAny;
+  }
+}
+
 std::vector<PlatformOption> read_options(const dlaunch_plugin_api* api) {
   std::vector<PlatformOption> out;
   if (api->options == nullptr) return out;
   for (const dlaunch_option_desc* const* it = api->options; *it != nullptr; ++it) {
     const dlaunch_option_desc* d = *it;
     if (d->struct_size < DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help) || d->name == nullptr) continue;
-    out.push_back(PlatformOption{d->name, d->type, (d->flags & DLAUNCH_OPTION_REQUIRED) != 0,
+    out.push_back(PlatformOption{d->name, option_type_of(d->type), (d->flags & DLAUNCH_OPTION_REQUIRED) != 0,
                                  (d->flags & DLAUNCH_OPTION_SECRET) != 0,
                                  d->default_json != nullptr ? d->default_json : "", d->help != nullptr ? d->help : ""});
   }
@@ -159,25 +179,6 @@ dlaunch_job_args job_args(std::string_view job_json, const std::string& submissi
 }
 
 }  // namespace
-
-const char* option_type_name(int32_t type) {
-  switch (type) {
-    case DLAUNCH_OPTION_STRING:
-      return "string";
-    case DLAUNCH_OPTION_INTEGER:
-      return "integer";
-    case DLAUNCH_OPTION_NUMBER:
-      return "number";
-    case DLAUNCH_OPTION_BOOLEAN:
-      return "boolean";
-    case DLAUNCH_OPTION_STRING_ARRAY:
-      return "string array";
-    case DLAUNCH_OPTION_STRING_TABLE:
-      return "string table";
-    default:
-      return "any";
-  }
-}
 
 const char* state_name(int32_t state) {
   switch (state) {
@@ -230,6 +231,14 @@ PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& man
   loaded_libraries().push_back(std::move(library));
   const dlaunch_plugin_api* api = entry(kHostAbiMajor, kHostAbiMinor);
   if (auto problem = check_table(api, manifest)) return refuse(*problem);
+  std::vector<PlatformOption> options = read_options(api);
+  if (manifest.declares_options) {
+    if (auto difference = first_option_difference(manifest.options, options)) {
+      return refuse(who + " (" + manifest.library.string() + ") declares options its manifest " +
+                    manifest.manifest_path.string() + " does not: " + *difference +
+                    " (dlaunch_add_plugin writes both from options.json: rebuild the plugin)");
+    }
+  }
 
   auto* table = new HostTable();  // lives as long as the plugin: for the process
   host_tables().push_back(table);
@@ -251,7 +260,7 @@ PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& man
   }
   dlaunch_init_args init{sizeof(dlaunch_init_args), &table->api, table->plugin_dir.c_str(), table->state_dir.c_str()};
 
-  std::shared_ptr<Platform> platform(new Platform(manifest, api));
+  std::shared_ptr<Platform> platform(new Platform(manifest, api, std::move(options)));
   if (dlaunch_error* error = api->init(&init)) {
     PluginFailure failure = platform->take_error(error);
     failure.message = who + " failed to start: " + failure.message;
@@ -260,8 +269,8 @@ PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& man
   return platform;
 }
 
-Platform::Platform(PluginManifest manifest, const dlaunch_plugin_api* api)
-    : manifest_(std::move(manifest)), api_(api), options_(read_options(api)) {}
+Platform::Platform(PluginManifest manifest, const dlaunch_plugin_api* api, std::vector<PlatformOption> options)
+    : manifest_(std::move(manifest)), api_(api), options_(std::move(options)) {}
 
 PluginFailure Platform::take_error(dlaunch_error* error) const {
   PluginFailure failure;

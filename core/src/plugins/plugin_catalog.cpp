@@ -4,6 +4,8 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,16 +14,78 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace dlaunch {
 namespace {
 
-constexpr int kManifestVersion = 1;
+// Version 2 adds "options"; version 1 manifests are still read (their options come from loading the plugin).
+constexpr int kOldestManifestVersion = 1;
+constexpr int kManifestVersion = 2;
 
 bool is_platform_id(const std::string& id) {
   if (id.empty() || id.size() > 63) return false;
   return std::all_of(id.begin(), id.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+// Option names are written as bare TOML keys, so they are limited to what a bare key may hold.
+bool is_option_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+std::string to_json_text(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return buffer.GetString();
+}
+
+// The "options" array of a version 2 manifest: what dlaunch_add_plugin wrote from the plugin's options.json.
+std::expected<std::vector<PlatformOption>, std::string> read_options(const rapidjson::Value& doc) {
+  auto member = doc.FindMember("options");
+  if (member == doc.MemberEnd() || !member->value.IsArray()) {
+    return std::unexpected("manifest_version 2 needs an \"options\" array (empty when the plugin takes none)");
+  }
+  std::vector<PlatformOption> options;
+  std::set<std::string> names;
+  for (const auto& item : member->value.GetArray()) {
+    const std::string where = "options[" + std::to_string(options.size()) + "]";
+    if (!item.IsObject()) return std::unexpected(where + " must be an object");
+    auto field = [&](const char* key) -> const rapidjson::Value* {
+      auto it = item.FindMember(key);
+      return it == item.MemberEnd() ? nullptr : &it->value;
+    };
+    PlatformOption option;
+    const rapidjson::Value* name = field("name");
+    option.name = name != nullptr && name->IsString() ? name->GetString() : "";
+    if (!is_option_name(option.name)) {
+      return std::unexpected(where + ": \"name\" must be a non-empty string of A-Z, a-z, 0-9, '_' and '-'");
+    }
+    if (!names.insert(option.name).second) return std::unexpected(where + ": option '" + option.name + "' is declared twice");
+    const rapidjson::Value* type = field("type");
+    auto parsed_type = type != nullptr && type->IsString() ? option_type_from_key(type->GetString()) : std::nullopt;
+    if (!parsed_type) {
+      return std::unexpected(where + " ('" + option.name +
+                             "'): \"type\" must be one of string, integer, number, boolean, string_array, "
+                             "string_table, any");
+    }
+    option.type = *parsed_type;
+    for (auto [key, flag] : {std::pair{"required", &option.required}, std::pair{"secret", &option.secret}}) {
+      const rapidjson::Value* value = field(key);
+      if (value == nullptr) continue;
+      if (!value->IsBool()) return std::unexpected(where + " ('" + option.name + "'): \"" + key + "\" must be true or false");
+      *flag = value->GetBool();
+    }
+    if (const rapidjson::Value* value = field("default")) option.default_json = to_json_text(*value);
+    const rapidjson::Value* help = field("help");
+    if (help != nullptr && !help->IsString()) return std::unexpected(where + " ('" + option.name + "'): \"help\" must be a string");
+    option.help = help != nullptr ? help->GetString() : "";
+    options.push_back(std::move(option));
+  }
+  return options;
 }
 
 }  // namespace
@@ -47,9 +111,10 @@ std::expected<PluginManifest, std::string> read_manifest(const std::filesystem::
   };
   auto version = doc.FindMember("manifest_version");
   if (version == doc.MemberEnd() || !version->value.IsInt()) return fail("missing integer \"manifest_version\"");
-  if (version->value.GetInt() != kManifestVersion) {
-    return fail("manifest_version " + std::to_string(version->value.GetInt()) + " is not supported (this dlaunch reads " +
-                std::to_string(kManifestVersion) + ")");
+  const int manifest_version = version->value.GetInt();
+  if (manifest_version < kOldestManifestVersion || manifest_version > kManifestVersion) {
+    return fail("manifest_version " + std::to_string(manifest_version) + " is not supported (this dlaunch reads " +
+                std::to_string(kOldestManifestVersion) + " to " + std::to_string(kManifestVersion) + ")");
   }
   PluginManifest m;
   m.manifest_path = std::filesystem::absolute(manifest_path);
@@ -73,6 +138,12 @@ std::expected<PluginManifest, std::string> read_manifest(const std::filesystem::
   m.min_host_minor = m.abi_minor;
   if (abi->value.HasMember("min_host_minor") && abi->value["min_host_minor"].IsUint()) {
     m.min_host_minor = abi->value["min_host_minor"].GetUint();
+  }
+  if (manifest_version >= 2) {
+    auto options = read_options(doc);
+    if (!options) return fail(options.error());
+    m.options = std::move(*options);
+    m.declares_options = true;
   }
   return m;
 }

@@ -1,36 +1,37 @@
 // Checks a [platform.<id>] table against the options that plugin declares: unknown names (with
 // did-you-mean), types, required options. The plugin's own checks run after, through the ABI.
-#include <dlaunch/core/platform.hpp>
+#include <dlaunch/core/plugin_option.hpp>
 #include <dlaunch/core/validation.hpp>
 
 #include "spec/did_you_mean.hpp"
 
 namespace dlaunch {
-bool option_value_matches(const Value& v, int32_t type) {
+bool option_value_matches(const Value& v, OptionType type) {
   switch (type) {
-    case DLAUNCH_OPTION_STRING:
+    case OptionType::kString:
       return v.is_string();
-    case DLAUNCH_OPTION_INTEGER:
+    case OptionType::kInteger:
       return v.is_integer();
-    case DLAUNCH_OPTION_NUMBER:
+    case OptionType::kNumber:
       return v.is_number();
-    case DLAUNCH_OPTION_BOOLEAN:
+    case OptionType::kBoolean:
       return v.is_bool();
-    case DLAUNCH_OPTION_STRING_ARRAY:
+    case OptionType::kStringArray:
       if (!v.is_array()) return false;
       for (const auto& item : v.items()) {
         if (!item.is_string()) return false;
       }
       return true;
-    case DLAUNCH_OPTION_STRING_TABLE:
+    case OptionType::kStringTable:
       if (!v.is_table()) return false;
       for (const auto& m : v.members()) {
         if (!m.value.is_string()) return false;
       }
       return true;
-    default:
+    case OptionType::kAny:
       return true;
   }
+  return true;
 }
 
 Diagnostics check_platform_options(const Value* table, const std::string& platform_id,

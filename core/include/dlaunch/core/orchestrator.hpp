@@ -118,6 +118,9 @@ class Orchestrator {
 
   const PluginCatalog& catalog();
   Result<std::shared_ptr<Platform>> platform(const std::string& id);
+  // The options a platform's plugin declares: from its manifest when it declares them (no code is loaded),
+  // else from loading the plugin.
+  Result<std::vector<PlatformOption>> declared_options(const std::string& id);
 
  private:
   void platform_stage(struct ValidationContext& context, ValidationReport& report, const std::string& platform_id);

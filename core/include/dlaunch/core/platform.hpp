@@ -5,6 +5,7 @@
 
 #include <dlaunch/core/diagnostic.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
+#include <dlaunch/core/plugin_option.hpp>
 #include <dlaunch/job_status.hpp>
 #include <dlaunch/plugin.h>
 
@@ -31,17 +32,6 @@ struct PluginFailure {
 template <class T>
 using PluginResult = std::expected<T, PluginFailure>;
 
-struct PlatformOption {
-  std::string name;
-  int32_t type = DLAUNCH_OPTION_STRING;
-  bool required = false;
-  bool secret = false;
-  std::string default_json;  // empty: no default
-  std::string help;
-};
-
-const char* option_type_name(int32_t type);
-
 // A job's status as plugins report it (sdk/include/dlaunch/job_status.hpp).
 using JobStatus = sdk::JobStatus;
 
@@ -50,8 +40,9 @@ const char* state_name(int32_t state);  // "PENDING", "RUNNING", ...
 class Platform {
  public:
   // Opens the plugin's library (RTLD_NOW | RTLD_LOCAL, through Boost.DLL), negotiates the ABI, checks the
-  // table, and calls init. The library is never unloaded. A refusal is DLAUNCH_ERR_INTERNAL with a message
-  // for the user; a failing init keeps the plugin's own code (e.g. UNAVAILABLE).
+  // table (and that it declares the options its manifest declares, if the manifest does), and calls init.
+  // The library is never unloaded. A refusal is DLAUNCH_ERR_INTERNAL with a message for the user; a failing
+  // init keeps the plugin's own code (e.g. UNAVAILABLE).
   static PluginResult<std::shared_ptr<Platform>> load(const PluginManifest& manifest);
 
   const PluginManifest& manifest() const { return manifest_; }
@@ -74,7 +65,7 @@ class Platform {
   PluginResult<std::vector<JobStatus>> list(const std::string& options_json) const;
 
  private:
-  Platform(PluginManifest manifest, const dlaunch_plugin_api* api);
+  Platform(PluginManifest manifest, const dlaunch_plugin_api* api, std::vector<PlatformOption> options);
   PluginFailure take_error(dlaunch_error* error) const;
 
   PluginManifest manifest_;

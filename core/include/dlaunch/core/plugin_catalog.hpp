@@ -3,6 +3,8 @@
 #ifndef DLAUNCH_CORE_PLUGIN_CATALOG_HPP_
 #define DLAUNCH_CORE_PLUGIN_CATALOG_HPP_
 
+#include <dlaunch/core/plugin_option.hpp>
+
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -23,12 +25,17 @@ struct PluginManifest {
   std::filesystem::path manifest_path;
   std::filesystem::path directory;
   std::filesystem::path library;  // absolute
+  // Manifest version 2 declares the plugin's options, so they are known without loading its code; a version 1
+  // manifest does not, and its options come from loading the plugin.
+  bool declares_options = false;
+  std::vector<PlatformOption> options;
 };
 
 // The manifest file's name inside a plugin directory.
 inline constexpr std::string_view kManifestFileName = "plugin.json";
 
-// Reads and checks one manifest (format version, id, library, abi). Errors are messages naming the file.
+// Reads and checks one manifest (format version, id, library, abi, options). Errors are messages naming the
+// file.
 std::expected<PluginManifest, std::string> read_manifest(const std::filesystem::path& manifest_path);
 
 // Why `path` must not be trusted to hold plugin code (group- or world-writable, or owned by someone other

@@ -12,6 +12,7 @@
 
 #include <dlaunch/core/diagnostic.hpp>
 #include <dlaunch/core/job.hpp>
+#include <dlaunch/core/plugin_option.hpp>
 #include <dlaunch/core/value.hpp>
 
 #include <functional>
@@ -68,9 +69,8 @@ void semantics_stage(ValidationContext& context);
 // `unusable` paths (already reported as wrong by an earlier stage) are skipped.
 Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusable = {});
 
-struct PlatformOption;
-// True when `value` is of the option type `type` (DLAUNCH_OPTION_*).
-bool option_value_matches(const Value& value, int32_t type);
+// True when `value` is of the option type `type`.
+bool option_value_matches(const Value& value, OptionType type);
 // Checks a [platform.<id>] table (nullptr when absent) against the options the plugin declares.
 Diagnostics check_platform_options(const Value* table, const std::string& platform_id,
                                    const std::vector<PlatformOption>& declared);
