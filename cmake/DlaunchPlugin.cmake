@@ -1,12 +1,15 @@
 # dlaunch_add_plugin(<target> ID <id> [VERSION <v>] [DESCRIPTION <text>] SOURCES <src>...
-#                    [OUTPUT_DIRECTORY <dir>] [NO_INSTALL]
+#                    [OPTIONS <options.json>] [OUTPUT_DIRECTORY <dir>] [NO_INSTALL]
 #                    [ABI_MAJOR <n>] [ABI_MINOR <n>] [MIN_HOST_MINOR <n>])
 #
 # Builds a dlaunch platform plugin: a shared library that exports only `dlaunch_plugin_entry` (hidden
 # visibility plus a version script), placed with a generated manifest in <plugin dir>/<id>/, and installed
 # the same way. The sources see DLAUNCH_PLUGIN_VERSION and DLAUNCH_PLUGIN_DESCRIPTION (string literals), for
-# DLAUNCH_PLUGIN(...). OUTPUT_DIRECTORY replaces <plugin dir> (tests build plugins apart from the real ones); the
-# ABI_* values only change what the manifest claims (tests of the host's refusals).
+# DLAUNCH_PLUGIN(...). OPTIONS names the plugin's one declaration of its options (DlaunchPluginManifest.cmake):
+# they go into the manifest (version 2), and into the generated header <dlaunch_plugin_options.h> that the
+# sources include (C) or that DLAUNCH_PLUGIN picks up (C++). OUTPUT_DIRECTORY replaces <plugin dir> (tests
+# build plugins apart from the real ones); the ABI_* values only change what the manifest claims (tests of the
+# host's refusals).
 include_guard(GLOBAL)
 
 # Where `cmake --install` puts plugins, relative to the install prefix (or absolute, e.g.
@@ -16,21 +19,18 @@ set(DLAUNCH_PLUGIN_INSTALL_DIR lib/dlaunch/plugins CACHE STRING "Install directo
 
 set(_dlaunch_plugin_cmake_dir ${CMAKE_CURRENT_LIST_DIR})
 
+include(${_dlaunch_plugin_cmake_dir}/DlaunchPluginManifest.cmake)
+
 # The ABI version, read from the one place that defines it: the SDK header (in the source tree, or the
 # installed include directory that dlaunchConfig.cmake names).
 if(NOT DEFINED DLAUNCH_SDK_INCLUDE_DIR)
   message(FATAL_ERROR "DlaunchPlugin.cmake: use find_package(dlaunch) rather than including this file")
 endif()
-file(STRINGS ${DLAUNCH_SDK_INCLUDE_DIR}/dlaunch/plugin.h _dlaunch_abi_lines
-     REGEX "^#define DLAUNCH_ABI_(MAJOR|MINOR) [0-9]+$")
-foreach(line IN LISTS _dlaunch_abi_lines)
-  string(REGEX MATCH "DLAUNCH_ABI_(MAJOR|MINOR) ([0-9]+)" _ "${line}")
-  set(DLAUNCH_SDK_ABI_${CMAKE_MATCH_1} ${CMAKE_MATCH_2})
-endforeach()
+dlaunch_sdk_abi(${DLAUNCH_SDK_INCLUDE_DIR} DLAUNCH_SDK_ABI)
 
 function(dlaunch_add_plugin target)
   cmake_parse_arguments(PLUGIN "NO_INSTALL"
-    "ID;VERSION;DESCRIPTION;OUTPUT_DIRECTORY;ABI_MAJOR;ABI_MINOR;MIN_HOST_MINOR" "SOURCES" ${ARGN})
+    "ID;VERSION;DESCRIPTION;OPTIONS;OUTPUT_DIRECTORY;ABI_MAJOR;ABI_MINOR;MIN_HOST_MINOR" "SOURCES" ${ARGN})
   if(NOT PLUGIN_ID)
     message(FATAL_ERROR "dlaunch_add_plugin(${target}): ID is required")
   endif()
@@ -72,16 +72,21 @@ function(dlaunch_add_plugin target)
     "LINKER:--version-script=${_dlaunch_plugin_cmake_dir}/dlaunch-plugin.map"
     "LINKER:--no-undefined")
 
-  set(DLAUNCH_MANIFEST_ID ${PLUGIN_ID})
-  set(DLAUNCH_MANIFEST_LIBRARY libdlaunch-${PLUGIN_ID}.so)
-  set(DLAUNCH_MANIFEST_VERSION ${PLUGIN_VERSION})
-  set(DLAUNCH_MANIFEST_DESCRIPTION "${PLUGIN_DESCRIPTION}")
-  set(DLAUNCH_MANIFEST_ABI_MAJOR ${PLUGIN_ABI_MAJOR})
-  set(DLAUNCH_MANIFEST_ABI_MINOR ${PLUGIN_ABI_MINOR})
-  set(DLAUNCH_MANIFEST_MIN_HOST_MINOR ${PLUGIN_MIN_HOST_MINOR})
-  # The host refuses plugin files and directories that others can write, whatever the builder's umask.
-  configure_file(${_dlaunch_plugin_cmake_dir}/plugin.json.in ${out_dir}/plugin.json @ONLY
-                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  set(options_args "")
+  if(PLUGIN_OPTIONS)
+    get_filename_component(options_file ${PLUGIN_OPTIONS} ABSOLUTE)
+    # One directory per target: several test plugins share a source directory, each with its own options.
+    set(header_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}-generated)
+    set(options_args OPTIONS ${options_file} HEADER ${header_dir}/dlaunch_plugin_options.h)
+    target_include_directories(${target} PRIVATE ${header_dir})
+    # Tests of a plugin's code outside its module read the same header.
+    set_target_properties(${target} PROPERTIES DLAUNCH_OPTIONS_HEADER_DIR ${header_dir})
+    # Editing options.json reconfigures, which rewrites the manifest and the header.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${options_file})
+  endif()
+  dlaunch_write_plugin_files(ID ${PLUGIN_ID} LIBRARY libdlaunch-${PLUGIN_ID}.so VERSION "${PLUGIN_VERSION}"
+    DESCRIPTION "${PLUGIN_DESCRIPTION}" ABI_MAJOR ${PLUGIN_ABI_MAJOR} ABI_MINOR ${PLUGIN_ABI_MINOR}
+    MIN_HOST_MINOR ${PLUGIN_MIN_HOST_MINOR} MANIFEST ${out_dir}/plugin.json ${options_args})
   add_custom_command(TARGET ${target} POST_BUILD
                      COMMAND chmod go-w $<TARGET_FILE:${target}> ${out_dir}
                      VERBATIM)

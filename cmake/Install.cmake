@@ -16,8 +16,8 @@ install(FILES
     ${PROJECT_BINARY_DIR}/dlaunchConfig.cmake
     ${PROJECT_BINARY_DIR}/dlaunchConfigVersion.cmake
     ${CMAKE_CURRENT_LIST_DIR}/DlaunchPlugin.cmake
+    ${CMAKE_CURRENT_LIST_DIR}/DlaunchPluginManifest.cmake
     ${CMAKE_CURRENT_LIST_DIR}/dlaunch-plugin.map
-    ${CMAKE_CURRENT_LIST_DIR}/plugin.json.in
   DESTINATION ${DLAUNCH_CMAKE_INSTALL_DIR} COMPONENT sdk)
 
 configure_file(${CMAKE_CURRENT_LIST_DIR}/dlaunch-sdk.pc.in ${PROJECT_BINARY_DIR}/dlaunch-sdk.pc @ONLY)

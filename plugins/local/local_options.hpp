@@ -1,4 +1,4 @@
-// The options of [platform.local], shared by the plugin (which declares them) and the supervisor.
+// The options of [platform.local] (declared in options.json), as the plugin and the supervisor read them.
 #ifndef DLAUNCH_LOCAL_LOCAL_OPTIONS_HPP_
 #define DLAUNCH_LOCAL_LOCAL_OPTIONS_HPP_
 
@@ -6,7 +6,8 @@
 
 #include <chrono>
 
-// A macro so the declared default (a JSON text) and the number used in code are the same literal.
+// The host fills in the declared default (options.json); this one serves documents without it, and a test
+// (tests/local/checks_test.cpp) keeps the two equal.
 #define DLAUNCH_LOCAL_DEFAULT_STOP_GRACE_SECONDS 10
 
 namespace dlaunch::local {

@@ -4,9 +4,12 @@
  *   TEST_TABLE_ABI_MAJOR     the major its table claims (default DLAUNCH_ABI_MAJOR)
  *   TEST_TABLE_MIN_HOST      the min_host_minor its table claims (default 0)
  *   TEST_WITHOUT_ENTRY       export no entry symbol at all
+ *   TEST_OPTIONS_DISAGREE    declare options other than its manifest's (options.json, via the generated
+ *                            dlaunch_plugin_options.h)
  * Its operations are real enough to round-trip through the host: submit answers "job-" + the submission id,
  * status reports SUCCEEDED with exit code 0, logs writes two chunks, validate flags option "flag" = false. */
 #include <dlaunch/plugin.h>
+#include <dlaunch_plugin_options.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,13 +115,18 @@ static int32_t error_code(const dlaunch_error *e) { return e != NULL ? e->code :
 static const char *error_message(const dlaunch_error *e) { return e != NULL ? e->message : "out of memory"; }
 static void error_destroy(dlaunch_error *e) { free(e); }
 
-static const dlaunch_option_desc kFlag = {sizeof(dlaunch_option_desc), "flag", DLAUNCH_OPTION_BOOLEAN, 0, "true",
-                                          "a boolean option"};
-static const dlaunch_option_desc kToken = {sizeof(dlaunch_option_desc), "token", DLAUNCH_OPTION_STRING,
-                                           DLAUNCH_OPTION_SECRET, NULL, "a secret"};
-static const dlaunch_option_desc kRetries = {sizeof(dlaunch_option_desc), "retries", DLAUNCH_OPTION_INTEGER, 0, "3",
-                                             "an integer option"};
+#ifndef TEST_OPTIONS_DISAGREE
+#define kOptions dlaunch_plugin_options
+#else
+/* The manifest's options (tests/plugins/options.json) but one default: the host must refuse the plugin. */
+static const dlaunch_option_desc kFlag = {DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help), "flag",
+                                          DLAUNCH_OPTION_BOOLEAN, 0, "true", "a boolean option"};
+static const dlaunch_option_desc kToken = {DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help), "token",
+                                           DLAUNCH_OPTION_STRING, DLAUNCH_OPTION_SECRET, NULL, "a secret"};
+static const dlaunch_option_desc kRetries = {DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help), "retries",
+                                             DLAUNCH_OPTION_INTEGER, 0, "4", "an integer option"};
 static const dlaunch_option_desc *const kOptions[] = {&kFlag, &kToken, &kRetries, NULL};
+#endif
 
 static const dlaunch_plugin_api kApi = {
     sizeof(dlaunch_plugin_api), TEST_TABLE_ABI_MAJOR, DLAUNCH_ABI_MINOR, TEST_TABLE_MIN_HOST,

@@ -23,4 +23,4 @@ class ThrowingPlatform : public dlaunch::sdk::Plugin {
 
 }  // namespace
 
-DLAUNCH_PLUGIN(ThrowingPlatform, "throwing", "1.0.0", "throws from every operation", nullptr)
+DLAUNCH_PLUGIN(ThrowingPlatform, "throwing", "1.0.0", "throws from every operation")

@@ -1,5 +1,6 @@
 // The plugin host: manifest discovery, trust checks, ABI negotiation, containment of misbehaving plugins,
 // and a round trip of every operation through the C ABI. The plugins come from tests/plugins/.
+#include <dlaunch/core/conformance.hpp>
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
 #include <gtest/gtest.h>
@@ -36,13 +37,19 @@ class PluginHostTest : public ::testing::Test {
 TEST_F(PluginHostTest, DiscoversEveryTestPluginWithoutLoadingIt) {
   auto catalog = PluginCatalog::discover({kPlugins});
   auto ids = catalog.ids();
-  for (const char* id : {"good", "wrong-major", "newer-minor", "no-entry", "throwing"}) {
+  for (const char* id : {"good", "wrong-major", "newer-minor", "no-entry", "throwing", "disagreeing-options", "manifest-v1"}) {
     EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
   }
   const PluginManifest* good = catalog.find("good");
   ASSERT_NE(good, nullptr);
   EXPECT_EQ(good->abi_major, 1u);
   EXPECT_EQ(good->library, kPlugins / "good" / "libdlaunch-good.so");
+  // Its options, from tests/plugins/options.json through dlaunch_add_plugin, without loading it.
+  EXPECT_TRUE(good->declares_options);
+  ASSERT_EQ(good->options.size(), 4u);
+  EXPECT_EQ(good->options[2].name, "retries");
+  EXPECT_EQ(good->options[2].type, OptionType::kInteger);
+  EXPECT_EQ(good->options[2].default_json, "3");
 }
 
 TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
@@ -50,10 +57,13 @@ TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
   ASSERT_TRUE(platform.has_value()) << platform.error().message;
   const Platform& p = **platform;
   EXPECT_EQ(p.version(), "9.9.9");
-  ASSERT_EQ(p.options().size(), 3u);
+  ASSERT_EQ(p.options().size(), 4u);
   EXPECT_EQ(p.options()[0].name, "flag");
   EXPECT_EQ(p.options()[0].default_json, "true");
   EXPECT_TRUE(p.options()[1].secret);
+  // Quotes, backslashes, semicolons and "??" in help and defaults survive the generated C header unchanged.
+  EXPECT_EQ(p.options()[3].help, "Help with \"quotes\", a back\\slash, a; semicolon, ?\?= (no trigraph) and [brackets].");
+  EXPECT_EQ(p.options()[3].default_json, "{\"a\":[1,2.5,null,true],\"b\":\"say \\\"hi\\\"; C:\\\\dir?\?/\"}");
 
   auto submitted = p.submit("{\"schema_version\":1}", "sub-1");
   ASSERT_TRUE(submitted.has_value());
@@ -137,7 +147,33 @@ TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
   auto submitted = (*platform)->submit("{}", "frozen");
   ASSERT_TRUE(submitted.has_value());
   EXPECT_EQ(*submitted, "job-frozen");
-  EXPECT_EQ((*platform)->options().size(), 3u);
+  EXPECT_EQ((*platform)->options().size(), 4u);
+}
+
+TEST_F(PluginHostTest, RefusesAPluginWhoseTableDisagreesWithItsManifest) {
+  auto platform = Platform::load(manifest("disagreeing-options"));
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_EQ(platform.error().code, DLAUNCH_ERR_INTERNAL);
+  EXPECT_NE(platform.error().message.find("option 'retries': the manifest says default 3, the table 4"), std::string::npos)
+      << platform.error().message;
+
+  // The conformance suite refuses it too, with the same reason.
+  bool refused = false;
+  for (const auto& check : check_plugin_conformance(kPlugins / "disagreeing-options")) {
+    if (!check.passed && check.detail.find("option 'retries': the manifest says default 3") != std::string::npos) {
+      refused = true;
+    }
+  }
+  EXPECT_TRUE(refused);
+}
+
+TEST_F(PluginHostTest, AVersion1ManifestStillLoadsAndTheTableGivesTheOptions) {
+  PluginManifest m = manifest("manifest-v1");
+  EXPECT_FALSE(m.declares_options);
+  auto platform = Platform::load(m);
+  ASSERT_TRUE(platform.has_value()) << platform.error().message;
+  ASSERT_EQ((*platform)->options().size(), 4u);
+  EXPECT_EQ((*platform)->options()[2].name, "retries");
 }
 
 TEST_F(PluginHostTest, RefusesALibraryWithoutTheEntrySymbol) {

@@ -1,6 +1,6 @@
-// The plugin's one exported symbol.
-#include "options.hpp"
+// The plugin's one exported symbol. Its options are declared in plugins/ray/options.json.
+#include <dlaunch/plugin.hpp>
+
 #include "ray_plugin.hpp"
 
-DLAUNCH_PLUGIN(dlaunch::ray::RayPlugin, "ray", DLAUNCH_PLUGIN_VERSION,
-               DLAUNCH_PLUGIN_DESCRIPTION, dlaunch::ray::option_table())
+DLAUNCH_PLUGIN(dlaunch::ray::RayPlugin, "ray", DLAUNCH_PLUGIN_VERSION, DLAUNCH_PLUGIN_DESCRIPTION)

@@ -8,66 +8,6 @@
 namespace dlaunch::ray {
 namespace {
 
-using sdk::option;
-
-const dlaunch_option_desc kAddress = option(
-    "address", DLAUNCH_OPTION_STRING, 0, nullptr,
-    "URL of the Ray dashboard (http:// or https://); default: RAY_ADDRESS when it is such a URL, else "
-    "http://127.0.0.1:8265.");
-const dlaunch_option_desc kTokenFile = option(
-    "token_file", DLAUNCH_OPTION_STRING, 0, nullptr,
-    "File holding the cluster's authentication token; default: RAY_AUTH_TOKEN, then the file in "
-    "RAY_AUTH_TOKEN_PATH, then ~/.ray/auth_token.");
-const dlaunch_option_desc kHeaders = option(
-    "headers", DLAUNCH_OPTION_STRING_TABLE, DLAUNCH_OPTION_SECRET, "{}",
-    "Extra HTTP headers sent with every request, e.g. for a proxy in front of the dashboard.");
-const dlaunch_option_desc kCaFile = option(
-    "ca_file", DLAUNCH_OPTION_STRING, 0, nullptr,
-    "CA bundle (PEM) that verifies the dashboard's TLS certificate, for clusters with a private CA.");
-const dlaunch_option_desc kInsecure = option(
-    "insecure_skip_tls_verify", DLAUNCH_OPTION_BOOLEAN, 0, "false",
-    "Turns TLS certificate verification off. Only for test clusters: anyone on the path can read the token.");
-const dlaunch_option_desc kConnectTimeout = option(
-    "connect_timeout_s", DLAUNCH_OPTION_NUMBER, 0, "5", "Seconds to wait for a connection to the dashboard.");
-const dlaunch_option_desc kRequestTimeout = option(
-    "request_timeout_s", DLAUNCH_OPTION_NUMBER, 0, "30", "Seconds to wait for the answer to one request.");
-const dlaunch_option_desc kUploadTimeout = option(
-    "upload_timeout_s", DLAUNCH_OPTION_NUMBER, 0, "300", "Seconds to wait for a working_dir package upload.");
-const dlaunch_option_desc kMaxAttempts = option(
-    "max_attempts", DLAUNCH_OPTION_INTEGER, 0, "5",
-    "Tries per request when the connection fails, times out or Ray answers 5xx (exponential backoff).");
-const dlaunch_option_desc kPollInterval = option(
-    "poll_interval_s", DLAUNCH_OPTION_NUMBER, 0, "1", "Seconds between two polls of logs -f.");
-const dlaunch_option_desc kExcludes = option(
-    "excludes", DLAUNCH_OPTION_STRING_ARRAY, 0, "[]",
-    "Patterns left out of the working_dir package besides .git, .venv and __pycache__: a name, a path "
-    "relative to working_dir (with a /), globs (*.ckpt), a trailing / for directories only.");
-const dlaunch_option_desc kPip = option(
-    "pip", DLAUNCH_OPTION_STRING_ARRAY, 0, "[]", "Python packages Ray installs for the job (runtime_env.pip).");
-const dlaunch_option_desc kRuntimeEnv = option(
-    "runtime_env", DLAUNCH_OPTION_ANY, 0, "{}",
-    "More runtime_env keys passed to Ray as they are (conda, uv, container, py_modules, a remote "
-    "working_dir URI, ...).");
-const dlaunch_option_desc kEntrypointResources = option(
-    "entrypoint_resources", DLAUNCH_OPTION_ANY, 0, "{}",
-    "Custom Ray resources (name = amount) reserved for the job's entrypoint process.");
-const dlaunch_option_desc kPlacementStrategy = option(
-    "placement_strategy", DLAUNCH_OPTION_STRING, 0, "\"PACK\"",
-    "How a role's groups of per_node replicas are placed: PACK, SPREAD, STRICT_PACK or STRICT_SPREAD "
-    "(each group on its own node).");
-const dlaunch_option_desc kPython = option(
-    "python", DLAUNCH_OPTION_STRING, 0, "\"python3\"",
-    "The Python on the cluster that runs dlaunch's driver for jobs with several replicas or roles.");
-const dlaunch_option_desc kUploadLimit = option(
-    "upload_limit_bytes", DLAUNCH_OPTION_INTEGER, 0, "104857600",
-    "The largest package the dashboard accepts (Ray's own limit: 100 MiB); bigger ones are refused before "
-    "uploading.");
-
-const dlaunch_option_desc* const kOptionTable[] = {
-    &kAddress,        &kTokenFile,    &kHeaders,   &kCaFile, &kInsecure,           &kConnectTimeout,
-    &kRequestTimeout, &kUploadTimeout, &kMaxAttempts, &kPollInterval, &kExcludes, &kPip,
-    &kRuntimeEnv,     &kEntrypointResources, &kPlacementStrategy, &kPython, &kUploadLimit, nullptr};
-
 constexpr std::array<const char*, 4> kPlacementStrategies = {"PACK", "SPREAD", "STRICT_PACK", "STRICT_SPREAD"};
 
 std::chrono::milliseconds seconds_option(const sdk::Options& options, const char* name,
@@ -80,8 +20,6 @@ std::chrono::milliseconds seconds_option(const sdk::Options& options, const char
 std::string path(const char* option) { return std::string("platform.ray.") + option; }
 
 }  // namespace
-
-const dlaunch_option_desc* const* option_table() { return kOptionTable; }
 
 RayOptions RayOptions::from(const sdk::Options& options) {
   RayOptions o;

@@ -1,5 +1,5 @@
 // The ray plugin's options: the [platform.ray] table of a job spec (and the options recorded with a job for
-// later commands). Declared to the host through dlaunch_option_desc, read here into one typed struct.
+// later commands). Declared in plugins/ray/options.json, read here into one typed struct.
 #ifndef DLAUNCH_RAY_OPTIONS_HPP_
 #define DLAUNCH_RAY_OPTIONS_HPP_
 
@@ -14,9 +14,6 @@
 #include <vector>
 
 namespace dlaunch::ray {
-
-// The NULL-terminated table handed to the host (name, type, flags, default, help).
-const dlaunch_option_desc* const* option_table();
 
 struct RayOptions {
   std::string address;  // empty: RAY_ADDRESS, then http://127.0.0.1:8265
@@ -38,7 +35,7 @@ struct RayOptions {
   int64_t upload_limit_bytes = 100LL * 1024 * 1024;
 
   // Reads the options; values of the wrong shape keep their defaults (the host already checked the types
-  // declared in option_table, and validate_options reports the rest).
+  // declared in options.json, and validate_options reports the rest).
   static RayOptions from(const sdk::Options& options);
 };
 

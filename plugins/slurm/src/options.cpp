@@ -11,48 +11,6 @@
 namespace dlaunch::slurm {
 namespace {
 
-using sdk::option;
-
-constexpr auto kString = DLAUNCH_OPTION_STRING;
-
-const dlaunch_option_desc kSocket = option(
-    "socket", kString, 0, "\"\"",
-    "Path of slurmrestd's UNIX socket (local authentication: jobs run as the user slurmrestd runs as); "
-    "default: $DLAUNCH_SLURM_SOCKET.");
-const dlaunch_option_desc kUrl = option(
-    "url", kString, 0, "\"\"",
-    "http(s)://host:port of slurmrestd, reached with a JWT; default: $DLAUNCH_SLURM_URL. Use socket or url.");
-const dlaunch_option_desc kUser = option(
-    "user", kString, 0, "\"\"",
-    "User name sent as X-SLURM-USER-NAME, and whose jobs `list` shows; default: the token's user, else the "
-    "owner of the socket, else the caller.");
-const dlaunch_option_desc kToken = option(
-    "token", kString, DLAUNCH_OPTION_SECRET, "\"\"",
-    "JWT for url (from `scontrol token`); default: $SLURM_JWT, then the file token_file.");
-const dlaunch_option_desc kTokenFile = option(
-    "token_file", kString, 0, "\"\"", "File holding the JWT (the token alone, or scontrol's SLURM_JWT=... line).");
-const dlaunch_option_desc kCaFile = option(
-    "ca_file", kString, 0, "\"\"", "Extra CA bundle (PEM) to trust for an https url.");
-const dlaunch_option_desc kPartition = option(
-    "partition", kString, 0, "\"\"", "Partition to run in; default: the cluster's default partition.");
-const dlaunch_option_desc kAccount = option("account", kString, 0, "\"\"", "Account to charge.");
-const dlaunch_option_desc kQos = option("qos", kString, 0, "\"\"", "Quality of service.");
-const dlaunch_option_desc kTimeLimit = option(
-    "time_limit", kString, 0, "\"\"",
-    "Wall-clock limit as sbatch --time takes it: MM, HH:MM:SS, D-HH:MM...; default: the partition's.");
-const dlaunch_option_desc kReservation = option("reservation", kString, 0, "\"\"", "Reservation to run in.");
-const dlaunch_option_desc kConstraint = option(
-    "constraint", kString, 0, "\"\"", "Node features the job needs, as sbatch --constraint takes them.");
-const dlaunch_option_desc kExclusive = option(
-    "exclusive", DLAUNCH_OPTION_BOOLEAN, 0, "false", "Share the job's nodes with no other job.");
-const dlaunch_option_desc kOutputDir = option(
-    "output_dir", kString, 0, "\"\"",
-    "Directory of the job's output file NAME-JOBID.out, relative to working_dir; default: working_dir. "
-    "dlaunch logs reads it: it must be readable where dlaunch runs.");
-const dlaunch_option_desc kExtra = option(
-    "extra", DLAUNCH_OPTION_ANY, 0, "{}",
-    "More job properties of slurmrestd's job submission, as a table, e.g. { mail_type = \"END\", nice = 10 }.");
-
 // Job properties the plugin sets itself: `extra` may not set them, and says which option does.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kManagedProperties{{
     {"script", ""}, {"environment", "env"}, {"name", "name"}, {"comment", "labels"},
@@ -111,11 +69,6 @@ std::vector<std::pair<std::string, std::string>> extra_problems(const sdk::Optio
 const char* const kTimeLimitHint = "e.g. \"90\" (minutes), \"2:00:00\" or \"1-12:00:00\"";
 
 }  // namespace
-
-const dlaunch_option_desc* const kOptionTable[] = {
-    &kSocket,    &kUrl,         &kUser,        &kToken,      &kTokenFile,  &kCaFile,    &kPartition,
-    &kAccount,   &kQos,         &kTimeLimit,   &kReservation, &kConstraint, &kExclusive, &kOutputDir,
-    &kExtra,     nullptr};
 
 std::optional<int64_t> parse_time_limit(const std::string& text) {
   std::string_view rest = text;

@@ -1,5 +1,4 @@
-// The plugin's [platform.slurm] options: their declarations (names, types, defaults, help) for the host,
-// and their reading and checking for the plugin.
+// The plugin's [platform.slurm] options (declared in plugins/slurm/options.json): their reading and checking.
 #ifndef DLAUNCH_SLURM_OPTIONS_HPP_
 #define DLAUNCH_SLURM_OPTIONS_HPP_
 
@@ -11,9 +10,6 @@
 #include <string>
 
 namespace dlaunch::slurm {
-
-// NULL-terminated, static: handed to the host through the plugin table.
-extern const dlaunch_option_desc* const kOptionTable[];
 
 // Where the job goes and what it is charged to: the scheduling options, read and checked.
 struct SchedulingOptions {

@@ -135,5 +135,4 @@ class SlurmPlugin : public sdk::Plugin {
 }  // namespace
 }  // namespace dlaunch::slurm
 
-DLAUNCH_PLUGIN(dlaunch::slurm::SlurmPlugin, "slurm", DLAUNCH_PLUGIN_VERSION, DLAUNCH_PLUGIN_DESCRIPTION,
-               dlaunch::slurm::kOptionTable)
+DLAUNCH_PLUGIN(dlaunch::slurm::SlurmPlugin, "slurm", DLAUNCH_PLUGIN_VERSION, DLAUNCH_PLUGIN_DESCRIPTION)

@@ -5,9 +5,11 @@
 // boundary: a plugin written with it can never unwind into the host.
 //
 //   class MyPlatform : public dlaunch::sdk::Plugin { ... };
-//   static const dlaunch_option_desc kAddress = {sizeof(dlaunch_option_desc), "address", ...};
-//   static const dlaunch_option_desc* const kOptions[] = {&kAddress, nullptr};
-//   DLAUNCH_PLUGIN(MyPlatform, "myplatform", "0.1.0", "Runs jobs on My Platform", kOptions)
+//   DLAUNCH_PLUGIN(MyPlatform, "myplatform", DLAUNCH_PLUGIN_VERSION, DLAUNCH_PLUGIN_DESCRIPTION)
+//
+// The options are declared once, in the plugin's options.json: dlaunch_add_plugin(... OPTIONS options.json)
+// writes them into the manifest and into the generated header <dlaunch_plugin_options.h>, whose table
+// DLAUNCH_PLUGIN hands to the host. Without that header the plugin declares no options.
 #ifndef DLAUNCH_PLUGIN_HPP_
 #define DLAUNCH_PLUGIN_HPP_
 
@@ -40,14 +42,6 @@ class Error : public std::runtime_error {
  private:
   int32_t code_;
 };
-
-// Declares one option of the plugin's [platform.<id>] table, for the NULL-terminated array DLAUNCH_PLUGIN
-// takes: option("address", DLAUNCH_OPTION_STRING, 0, "\"http://127.0.0.1:8265\"", "Where the API is.").
-// default_json is the default as a JSON value, or nullptr for none.
-constexpr dlaunch_option_desc option(const char* name, int32_t type, uint32_t flags, const char* default_json,
-                                     const char* help) {
-  return dlaunch_option_desc{sizeof(dlaunch_option_desc), name, type, flags, default_json, help};
-}
 
 // The host's services. Valid for the life of the process once init has run.
 class Host {
@@ -291,13 +285,21 @@ class Adapter {
 }  // namespace detail
 }  // namespace dlaunch::sdk
 
+// The option table generated from options.json, when dlaunch_add_plugin made one for this plugin.
+#if __has_include(<dlaunch_plugin_options.h>)
+#include <dlaunch_plugin_options.h>
+#define DLAUNCH_PLUGIN_OPTION_TABLE dlaunch_plugin_options
+#else
+#define DLAUNCH_PLUGIN_OPTION_TABLE nullptr
+#endif
+
 // Defines the plugin's entry symbol for class `cls`. Use once per plugin library, at global scope.
-#define DLAUNCH_PLUGIN(cls, id, version, description, options)                                        \
+#define DLAUNCH_PLUGIN(cls, id, version, description)                                                 \
   extern "C" DLAUNCH_EXPORT const dlaunch_plugin_api* dlaunch_plugin_entry(uint32_t host_abi_major,   \
                                                                             uint32_t host_abi_minor) { \
     (void)host_abi_minor;                                                                             \
     return ::dlaunch::sdk::detail::Adapter<cls>::table(host_abi_major, id, version, description,      \
-                                                       options);                                      \
+                                                       DLAUNCH_PLUGIN_OPTION_TABLE);                  \
   }
 
 #endif  // DLAUNCH_PLUGIN_HPP_

@@ -1,4 +1,4 @@
-/* The plugin's one option, [platform.procgroup] stop_grace_seconds, and how it is read. */
+/* How the plugin's one option, [platform.procgroup] stop_grace_seconds (declared in options.json), is read. */
 #ifndef PROCGROUP_OPTIONS_H_
 #define PROCGROUP_OPTIONS_H_
 
@@ -6,9 +6,6 @@
 #include <jansson.h>
 
 #define PG_STOP_GRACE_OPTION "stop_grace_seconds"
-
-/* The NULL-terminated option table of the plugin's API. */
-extern const dlaunch_option_desc *const pg_options[];
 
 /* Seconds between SIGTERM and SIGKILL when stopping, from an options object (the host fills in the
  * default; a negative value counts as 0). */

@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
 #include <dlaunch/plugin.h>
+/* dlaunch_plugin_options: generated from options.json, the one declaration the manifest is written from too. */
+#include <dlaunch_plugin_options.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -164,7 +166,7 @@ static const dlaunch_plugin_api api = {
     .id = "procgroup",
     .version = DLAUNCH_PLUGIN_VERSION,
     .description = DLAUNCH_PLUGIN_DESCRIPTION,
-    .options = pg_options,
+    .options = dlaunch_plugin_options,
     .init = init,
     .validate = validate,
     .dry_run = dry_run,
