@@ -312,5 +312,84 @@ TEST_F(CliTest, SchemaAndVersion) {
   EXPECT_NE(version.out.find("plugin ABI 1.0"), std::string::npos) << version.out;
 }
 
+// A plugin whose manifest declares its options but whose "library" is not a library at all: anything that
+// loads it fails, so every command below that works proves that it loaded no plugin code.
+class UnloadablePluginTest : public CliTest {
+ protected:
+  void SetUp() override {
+    plugins_.write("remote/libdlaunch-remote.so", "this is not an ELF file\n");
+    plugins_.write("remote/plugin.json", R"({
+  "manifest_version": 2, "id": "remote", "library": "libdlaunch-remote.so", "version": "3.1.4",
+  "description": "a network platform", "abi": {"major": 1, "minor": 0},
+  "options": [{"name": "address", "type": "string", "default": "http://127.0.0.1:1", "help": "Where it is."},
+              {"name": "retries", "type": "integer", "default": 3, "help": "How often."},
+              {"name": "token", "type": "string", "secret": true, "help": "The secret."}]
+})");
+  }
+  ProcessResult with_plugin(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--plugin-dir", plugins_.path()});
+    return dlaunch(args);
+  }
+  test::TempDir plugins_;
+};
+
+TEST_F(UnloadablePluginTest, ValidateForAnotherPlatformChecksItsOptionsWithoutLoadingIt) {
+  std::string good = spec("good.toml", "[platform.remote]\naddress = \"http://x\"\nretries = 5\n" + role("t", "[\"true\"]"));
+  auto ok = with_plugin({"validate", good, "-p", "local"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+
+  std::string typo = spec("typo.toml", "[platform.remote]\nadress = \"http://x\"\nretries = \"5\"\n" + role("t", "[\"true\"]"));
+  auto bad = with_plugin({"validate", typo, "-p", "local"});
+  EXPECT_EQ(bad.exit_code, 65) << bad.err;
+  EXPECT_NE(bad.err.find(typo + ":2:1: error: unknown option 'adress' for platform 'remote'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("did you mean 'address'?"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find(typo + ":3:11: error: option 'retries' of platform 'remote' must be of type integer"),
+            std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("cannot load"), std::string::npos) << bad.err;
+
+  // The library really is unusable: the commands that must call the plugin say so.
+  auto run = with_plugin({"run", good, "-p", "remote", "--dry-run"});
+  EXPECT_EQ(run.exit_code, 70) << run.err;
+  EXPECT_NE(run.err.find("cannot load"), std::string::npos) << run.err;
+}
+
+TEST_F(UnloadablePluginTest, PluginsInfoAndListReadTheOptionsFromTheManifest) {
+  auto info = with_plugin({"plugins", "info", "remote"});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("version:     3.1.4"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("  retries (integer) default 3\n      How often."), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("  token (string, secret)"), std::string::npos) << info.out;
+  auto list = with_plugin({"plugins", "list", "--output", "json"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("\"name\": \"address\""), std::string::npos) << list.out;
+  auto schema = with_plugin({"schema"});
+  EXPECT_EQ(schema.exit_code, 0) << schema.err;
+  std::regex retries(R"re("remote": \{[^]*"retries": \{\s*"type": "integer",\s*"description": "How often.",\s*"default": 3)re");
+  EXPECT_TRUE(std::regex_search(schema.out, retries)) << schema.out;
+  // Only the conformance suite loads it, and fails.
+  auto check = with_plugin({"plugins", "check", plugins_.path() + "/remote"});
+  EXPECT_EQ(check.exit_code, 1) << check.out;
+  EXPECT_NE(check.out.find("FAIL  loads"), std::string::npos) << check.out;
+}
+
+// The real network plugin, when it is built: the dynamic loader's own log shows what `validate -p local` of
+// a spec with a [platform.ray] table opens.
+TEST_F(CliTest, ValidateOnLocalOfASpecForRayLoadsNeitherRayNorLibcurl) {
+  if (!fs::exists(fs::path(test::dlaunch_binary()).parent_path() / "../lib/dlaunch/plugins/ray/plugin.json")) {
+    GTEST_SKIP() << "the ray plugin is not built";
+  }
+  std::string path = spec("r.toml", "[platform.ray]\naddress = \"http://127.0.0.1:8265\"\nexcldes = [\"x\"]\n" +
+                                        role("t", "[\"true\"]"));
+  test::ProcessOptions options;
+  options.env = {{"XDG_STATE_HOME", home_.path() + "/state"}, {"XDG_CONFIG_HOME", home_.path() + "/config"},
+                 {"XDG_DATA_HOME", home_.path() + "/data"}, {"DLAUNCH_PLUGIN_PATH", ""}, {"LD_DEBUG", "files"}};
+  auto r = test::run_dlaunch({"validate", path, "-p", "local"}, options);
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_NE(r.err.find(path + ":3:1: error: unknown option 'excldes' for platform 'ray'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("libdlaunch-local.so"), std::string::npos) << r.err;  // the loader's log is there
+  EXPECT_EQ(r.err.find("libdlaunch-ray.so"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("libcurl"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace dlaunch

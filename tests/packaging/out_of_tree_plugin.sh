@@ -22,6 +22,8 @@ cmake --build "$work/build" >/dev/null
 cmake --install "$work/build" >/dev/null
 library=$plugins/procgroup/libdlaunch-procgroup.so
 [[ -f "$library" && -f "$plugins/procgroup/plugin.json" ]] || fail "cmake --install did not put the plugin in $plugins"
+grep -q '"name": "stop_grace_seconds", "type": "integer"' "$plugins/procgroup/plugin.json" ||
+  fail "the installed manifest does not declare the options of options.json"
 "$source_dir/tests/sdk/check-exports.sh" "$library"
 
 echo "== the installed dlaunch finds it and it passes the conformance checks"
@@ -101,23 +103,18 @@ includedir=$(realpath "$(pkg-config --variable=includedir dlaunch-sdk)")
 [[ "$includedir" == "$(realpath "$prefix/include")" ]] || fail "dlaunch-sdk.pc points at $includedir"
 pc_plugins=$work/pc-plugins
 mkdir -p "$pc_plugins/procgroup"
+# The manifest and the option table, from the example's options.json, by the script the SDK installs.
+cmake -DID=procgroup -DLIBRARY=libdlaunch-procgroup.so -DVERSION=1.0.0 -DDESCRIPTION="built with pkg-config" \
+  -DSDK_INCLUDE_DIR="$includedir" -DOPTIONS="$example_dir/options.json" \
+  -DMANIFEST="$pc_plugins/procgroup/plugin.json" -DHEADER="$work/pc-generated/dlaunch_plugin_options.h" \
+  -P "$(pkg-config --variable=manifestscript dlaunch-sdk)"
+grep -q '"manifest_version": 2' "$pc_plugins/procgroup/plugin.json" || fail "the script wrote no version 2 manifest"
 # shellcheck disable=SC2046 # the flags are meant to split into words
-cc -std=c11 -O2 -shared -fPIC $(pkg-config --cflags dlaunch-sdk jansson) \
+cc -std=c11 -O2 -shared -fPIC $(pkg-config --cflags dlaunch-sdk jansson) -I"$work/pc-generated" \
   -DDLAUNCH_PLUGIN_VERSION='"1.0.0"' -DDLAUNCH_PLUGIN_DESCRIPTION='"built with pkg-config"' \
   -o "$pc_plugins/procgroup/libdlaunch-procgroup.so" "$example_dir"/src/*.c \
   -Wl,--version-script="$(pkg-config --variable=versionscript dlaunch-sdk)" -Wl,--no-undefined \
   $(pkg-config --libs jansson)
-abi() { sed -n "s/^#define DLAUNCH_ABI_$1 \([0-9]*\)$/\1/p" "$includedir/dlaunch/plugin.h"; }
-cat >"$pc_plugins/procgroup/plugin.json" <<MANIFEST
-{
-  "manifest_version": 1,
-  "id": "procgroup",
-  "library": "libdlaunch-procgroup.so",
-  "version": "1.0.0",
-  "description": "built with pkg-config",
-  "abi": { "major": $(abi MAJOR), "minor": $(abi MINOR), "min_host_minor": 0 }
-}
-MANIFEST
 "$source_dir/tests/sdk/check-exports.sh" "$pc_plugins/procgroup/libdlaunch-procgroup.so"
 "$prefix/bin/dlaunch" plugins check "$pc_plugins/procgroup"
 echo "PASS: out-of-tree plugin"
