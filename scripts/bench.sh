@@ -11,9 +11,16 @@ trap 'rm -rf "$state"' EXIT
 export XDG_STATE_HOME="$state" XDG_CONFIG_HOME="$state"
 dlaunch=build/bin/dlaunch
 
+# The same job with and without a [platform.ray] table: validating it on local checks that table against the
+# ray plugin's manifest and loads neither the ray plugin nor libcurl, so the two should take the same time.
+cp examples/hello.toml "$state/hello.toml"
+{ cat examples/hello.toml; printf '\n[platform.ray]\naddress = "http://127.0.0.1:8265"\n'; } >"$state/hello-ray.toml"
+
 hyperfine -N --warmup 5 --export-markdown /dev/stdout \
   "$dlaunch version" \
   "$dlaunch validate examples/hello.toml" \
+  "$dlaunch validate $state/hello.toml -p local" \
+  "$dlaunch validate $state/hello-ray.toml -p local" \
   "$dlaunch run examples/hello.toml --dry-run" \
   "$dlaunch plugins list"
 
