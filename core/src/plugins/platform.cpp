@@ -234,8 +234,8 @@ PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& man
   std::vector<PlatformOption> options = read_options(api);
   if (manifest.declares_options) {
     if (auto difference = first_option_difference(manifest.options, options)) {
-      return refuse(who + " (" + manifest.library.string() + ") declares options its manifest " +
-                    manifest.manifest_path.string() + " does not: " + *difference +
+      return refuse(who + " (" + manifest.library.string() + "): its option table disagrees with its manifest " +
+                    manifest.manifest_path.string() + ": " + *difference +
                     " (dlaunch_add_plugin writes both from options.json: rebuild the plugin)");
     }
   }
