@@ -2,7 +2,12 @@
  * and refuses (tests/unit/test_plugin_host.cpp). Behaviour is chosen at compile time:
  *   TEST_PLUGIN_ID           the id in its table
  *   TEST_TABLE_ABI_MAJOR     the major its table claims (default DLAUNCH_ABI_MAJOR)
+ *   TEST_TABLE_ABI_MINOR     the minor its table claims (default DLAUNCH_ABI_MINOR)
  *   TEST_TABLE_MIN_HOST      the min_host_minor its table claims (default 0)
+ *   TEST_OPTION_TYPE         declare option "retries" with this type instead of the manifest's
+ *   TEST_OPTION_FLAGS        declare option "token" with these flags instead of the manifest's
+ *   TEST_FUTURE_VALUES       answer with values of a later minor: error code 42, state 17, severity 7, log
+ *                            level 9, where the plain plugin uses known ones
  *   TEST_WITHOUT_ENTRY       export no entry symbol at all
  *   TEST_OPTIONS_DISAGREE    declare options other than its manifest's (options.json, via the generated
  *                            dlaunch_plugin_options.h)
@@ -18,9 +23,28 @@
 #ifndef TEST_TABLE_ABI_MAJOR
 #define TEST_TABLE_ABI_MAJOR DLAUNCH_ABI_MAJOR
 #endif
+#ifndef TEST_TABLE_ABI_MINOR
+#define TEST_TABLE_ABI_MINOR DLAUNCH_ABI_MINOR
+#endif
 #ifndef TEST_TABLE_MIN_HOST
 #define TEST_TABLE_MIN_HOST 0
 #endif
+#ifdef TEST_FUTURE_VALUES
+#define TEST_CODE 42
+#define TEST_STATE 17
+#define TEST_SEVERITY 7
+#define TEST_LEVEL 9
+#else
+#define TEST_CODE DLAUNCH_ERR_FAILED_PRECONDITION
+#define TEST_STATE DLAUNCH_STATE_SUCCEEDED
+#define TEST_SEVERITY DLAUNCH_SEVERITY_ERROR
+#define TEST_LEVEL DLAUNCH_LOG_DEBUG
+#endif
+
+/* Sizes are spelled out with DLAUNCH_STRUCT_SIZE, not the DLAUNCH_<NAME>_SIZE_1_0 constants: this file also
+ * builds against the frozen 1.0 header (tests/sdk/abi-1.0), which predates those constants. */
+#define TEST_JOB_STATUS_SIZE DLAUNCH_STRUCT_SIZE(dlaunch_job_status, end_time_ms)
+#define TEST_OPTION_DESC_SIZE DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help)
 
 struct dlaunch_error {
   int32_t code;
@@ -39,13 +63,13 @@ static const dlaunch_host_api *g_host;
 
 static dlaunch_error *init(const dlaunch_init_args *args) {
   g_host = args->host;
-  g_host->log(g_host, DLAUNCH_LOG_DEBUG, "test plugin initialised");
+  g_host->log(g_host, TEST_LEVEL, "test plugin initialised");
   return NULL;
 }
 
 static dlaunch_error *validate(const dlaunch_job_args *args, const dlaunch_diagnostic_sink *out) {
   if (strstr(args->job_json, "\"flag\":false") != NULL) {
-    out->report(out->context, DLAUNCH_SEVERITY_ERROR, "platform." TEST_PLUGIN_ID ".flag", "flag must be true here",
+    out->report(out->context, TEST_SEVERITY, "platform." TEST_PLUGIN_ID ".flag", "flag must be true here",
                 "set flag = true");
   }
   return NULL;
@@ -69,9 +93,9 @@ static dlaunch_error *status(const dlaunch_job_ref_args *args, const dlaunch_sta
   if (strcmp(args->native_id, "missing") == 0) return make_error(DLAUNCH_ERR_NOT_FOUND, "no job 'missing'");
   dlaunch_job_status s;
   memset(&s, 0, sizeof s);
-  s.struct_size = sizeof s;
+  s.struct_size = TEST_JOB_STATUS_SIZE;
   s.native_id = args->native_id;
-  s.state = DLAUNCH_STATE_SUCCEEDED;
+  s.state = TEST_STATE;
   s.has_exit_code = true;
   s.exit_code = 0;
   s.native_state = "DONE";
@@ -94,14 +118,14 @@ static dlaunch_error *stop(const dlaunch_job_ref_args *args) {
 
 static dlaunch_error *delete_job(const dlaunch_job_ref_args *args) {
   (void)args;
-  return make_error(DLAUNCH_ERR_FAILED_PRECONDITION, "the test platform keeps every job");
+  return make_error(TEST_CODE, "the test platform keeps every job");
 }
 
 static dlaunch_error *list(const dlaunch_list_args *args, const dlaunch_status_sink *out) {
   (void)args;
   dlaunch_job_status s;
   memset(&s, 0, sizeof s);
-  s.struct_size = sizeof s;
+  s.struct_size = TEST_JOB_STATUS_SIZE;
   s.native_id = "job-a";
   s.state = DLAUNCH_STATE_RUNNING;
   out->report(out->context, &s);
@@ -115,21 +139,34 @@ static int32_t error_code(const dlaunch_error *e) { return e != NULL ? e->code :
 static const char *error_message(const dlaunch_error *e) { return e != NULL ? e->message : "out of memory"; }
 static void error_destroy(dlaunch_error *e) { free(e); }
 
-#ifndef TEST_OPTIONS_DISAGREE
+#if !defined(TEST_OPTIONS_DISAGREE) && !defined(TEST_OPTION_TYPE) && !defined(TEST_OPTION_FLAGS)
 #define kOptions dlaunch_plugin_options
 #else
-/* The manifest's options (tests/plugins/options.json) but one default: the host must refuse the plugin. */
-static const dlaunch_option_desc kFlag = {DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help), "flag",
-                                          DLAUNCH_OPTION_BOOLEAN, 0, "true", "a boolean option"};
-static const dlaunch_option_desc kToken = {DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help), "token",
-                                           DLAUNCH_OPTION_STRING, DLAUNCH_OPTION_SECRET, NULL, "a secret"};
-static const dlaunch_option_desc kRetries = {DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help), "retries",
-                                             DLAUNCH_OPTION_INTEGER, 0, "4", "an integer option"};
+/* The manifest's options (tests/plugins/options.json) with one difference the host must refuse: another
+ * default (TEST_OPTIONS_DISAGREE), or a type or flags of a later minor. */
+#ifndef TEST_OPTION_TYPE
+#define TEST_OPTION_TYPE DLAUNCH_OPTION_INTEGER
+#endif
+#ifndef TEST_OPTION_FLAGS
+#define TEST_OPTION_FLAGS DLAUNCH_OPTION_SECRET
+#endif
+#ifdef TEST_OPTIONS_DISAGREE
+#define TEST_RETRIES_DEFAULT "4"
+#else
+#define TEST_RETRIES_DEFAULT "3"
+#endif
+static const dlaunch_option_desc kFlag = {TEST_OPTION_DESC_SIZE, "flag", DLAUNCH_OPTION_BOOLEAN, 0, "true",
+                                          "a boolean option"};
+static const dlaunch_option_desc kToken = {TEST_OPTION_DESC_SIZE, "token", DLAUNCH_OPTION_STRING,
+                                           TEST_OPTION_FLAGS, NULL, "a secret"};
+static const dlaunch_option_desc kRetries = {TEST_OPTION_DESC_SIZE, "retries", TEST_OPTION_TYPE, 0,
+                                             TEST_RETRIES_DEFAULT, "an integer option"};
 static const dlaunch_option_desc *const kOptions[] = {&kFlag, &kToken, &kRetries, NULL};
 #endif
 
 static const dlaunch_plugin_api kApi = {
-    sizeof(dlaunch_plugin_api), TEST_TABLE_ABI_MAJOR, DLAUNCH_ABI_MINOR, TEST_TABLE_MIN_HOST,
+    DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, error_destroy), TEST_TABLE_ABI_MAJOR, TEST_TABLE_ABI_MINOR,
+    TEST_TABLE_MIN_HOST,
     TEST_PLUGIN_ID, "9.9.9", "a plugin for the host's own tests", kOptions,
     init, validate, dry_run, submit, status, logs, stop, delete_job, list,
     error_code, error_message, error_destroy};

@@ -23,7 +23,7 @@ sdk::Role role(const std::string& name, int64_t replicas, int64_t per_node, doub
 struct Findings {
   std::vector<std::string> errors;
   std::vector<std::string> warnings;
-  dlaunch_diagnostic_sink sink{sizeof(dlaunch_diagnostic_sink), this,
+  dlaunch_diagnostic_sink sink{DLAUNCH_DIAGNOSTIC_SINK_SIZE_1_0, this,
                                [](void* context, int32_t severity, const char* path, const char* message, const char*) {
                                  auto* self = static_cast<Findings*>(context);
                                  (severity == DLAUNCH_SEVERITY_ERROR ? self->errors : self->warnings)
@@ -132,6 +132,7 @@ TEST(Options, EveryDeclaredOptionHasHelpAndTheTokenIsSecret) {
   int count = 0;
   for (const dlaunch_option_desc* const* option = dlaunch_plugin_options; *option != nullptr; ++option, ++count) {
     EXPECT_NE(std::string((*option)->help), "") << (*option)->name;
+    EXPECT_EQ((*option)->struct_size, DLAUNCH_OPTION_DESC_SIZE_1_0);
     bool secret = ((*option)->flags & DLAUNCH_OPTION_SECRET) != 0;
     EXPECT_EQ(secret, std::string((*option)->name) == "token") << (*option)->name;
   }

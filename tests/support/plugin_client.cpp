@@ -9,43 +9,44 @@ namespace dlaunch::test {
 namespace {
 
 dlaunch_text_sink text_sink(std::string& into) {
-  return dlaunch_text_sink{sizeof(dlaunch_text_sink), &into, [](void* context, const char* data, size_t size) {
+  return dlaunch_text_sink{DLAUNCH_TEXT_SINK_SIZE_1_0, &into, [](void* context, const char* data, size_t size) {
                              static_cast<std::string*>(context)->append(data, size);
                              return true;
                            }};
 }
 
 dlaunch_status_sink status_sink(std::vector<sdk::JobStatus>& into) {
-  return dlaunch_status_sink{sizeof(dlaunch_status_sink), &into, [](void* context, const dlaunch_job_status* s) {
+  return dlaunch_status_sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &into, [](void* context, const dlaunch_job_status* s) {
                                static_cast<std::vector<sdk::JobStatus>*>(context)->push_back(sdk::from_c(*s));
                                return true;
                              }};
 }
 
 dlaunch_job_args job_args(const std::string& job_json, const std::string& submission_id) {
-  return {sizeof(dlaunch_job_args), job_json.c_str(), job_json.size(), submission_id.c_str()};
+  return {DLAUNCH_JOB_ARGS_SIZE_1_0, job_json.c_str(), job_json.size(), submission_id.c_str()};
 }
 
 dlaunch_job_ref_args ref_args(const std::string& native_id, const std::string& options_json) {
-  return {sizeof(dlaunch_job_ref_args), native_id.c_str(), options_json.c_str()};
+  return {DLAUNCH_JOB_REF_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str()};
 }
 
 }  // namespace
 
-PluginClient::PluginClient(const std::string& plugin_dir, const std::string& id, const std::string& state_dir)
+PluginClient::PluginClient(const std::string& plugin_dir, const std::string& id, const std::string& state_dir,
+                           uint32_t host_abi_minor)
     : plugin_dir_(plugin_dir), state_dir_(state_dir) {
   const std::string library = plugin_dir + "/libdlaunch-" + id + ".so";
   void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) throw std::runtime_error(std::string("dlopen: ") + dlerror());
   auto entry = reinterpret_cast<dlaunch_plugin_entry_fn>(dlsym(handle, DLAUNCH_ENTRY_SYMBOL));
   if (entry == nullptr) throw std::runtime_error("no entry symbol in " + library);
-  api_ = entry(DLAUNCH_ABI_MAJOR, DLAUNCH_ABI_MINOR);
+  api_ = entry(DLAUNCH_ABI_MAJOR, host_abi_minor);
   if (api_ == nullptr || api_->abi_major != DLAUNCH_ABI_MAJOR || api_->struct_size < DLAUNCH_PLUGIN_API_SIZE_1_0) {
     throw std::runtime_error(library + " refused ABI negotiation");
   }
   std::filesystem::create_directories(state_dir_);
-  host_ = {sizeof(dlaunch_host_api), DLAUNCH_ABI_MAJOR, DLAUNCH_ABI_MINOR, this, "test", &on_log, &on_is_cancelled};
-  dlaunch_init_args init{sizeof(dlaunch_init_args), &host_, plugin_dir_.c_str(), state_dir_.c_str()};
+  host_ = {DLAUNCH_HOST_API_SIZE_1_0, DLAUNCH_ABI_MAJOR, host_abi_minor, this, "test", &on_log, &on_is_cancelled};
+  dlaunch_init_args init{DLAUNCH_INIT_ARGS_SIZE_1_0, &host_, plugin_dir_.c_str(), state_dir_.c_str()};
   CallResult initialized = result_of(api_->init(&init));
   if (!initialized.ok()) throw std::runtime_error("init failed: " + initialized.message);
 }
@@ -79,7 +80,7 @@ CallResult PluginClient::result_of(dlaunch_error* error) const {
 
 CallResult PluginClient::validate(const std::string& job_json, std::vector<Finding>& findings) const {
   auto args = job_args(job_json, "");
-  dlaunch_diagnostic_sink sink{sizeof(dlaunch_diagnostic_sink), &findings,
+  dlaunch_diagnostic_sink sink{DLAUNCH_DIAGNOSTIC_SINK_SIZE_1_0, &findings,
                                [](void* context, int32_t severity, const char* path, const char* message,
                                   const char*) {
                                  static_cast<std::vector<Finding>*>(context)->push_back({severity, path, message});
@@ -115,8 +116,8 @@ CallResult PluginClient::status(const std::string& native_id, const std::string&
 
 CallResult PluginClient::logs(const std::string& native_id, const std::string& options_json, bool follow,
                               const std::function<bool(std::string_view)>& on_text) const {
-  dlaunch_logs_args args{sizeof(dlaunch_logs_args), native_id.c_str(), options_json.c_str(), follow};
-  dlaunch_text_sink sink{sizeof(dlaunch_text_sink), const_cast<std::function<bool(std::string_view)>*>(&on_text),
+  dlaunch_logs_args args{DLAUNCH_LOGS_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str(), follow};
+  dlaunch_text_sink sink{DLAUNCH_TEXT_SINK_SIZE_1_0, const_cast<std::function<bool(std::string_view)>*>(&on_text),
                          [](void* context, const char* data, size_t size) {
                            return (*static_cast<std::function<bool(std::string_view)>*>(context))(
                                std::string_view(data, size));
@@ -143,7 +144,7 @@ CallResult PluginClient::delete_job(const std::string& native_id, const std::str
 }
 
 CallResult PluginClient::list(const std::string& options_json, std::vector<sdk::JobStatus>& statuses) const {
-  dlaunch_list_args args{sizeof(dlaunch_list_args), options_json.c_str()};
+  dlaunch_list_args args{DLAUNCH_LIST_ARGS_SIZE_1_0, options_json.c_str()};
   auto sink = status_sink(statuses);
   return result_of(api_->list(&args, &sink));
 }

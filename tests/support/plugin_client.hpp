@@ -34,9 +34,11 @@ struct Finding {
 
 class PluginClient {
  public:
-  // Opens `plugin_dir`/libdlaunch-`id`.so and calls init with `state_dir` (created when missing). Throws
-  // std::runtime_error when the library does not load, negotiate or initialise. Never unloaded.
-  PluginClient(const std::string& plugin_dir, const std::string& id, const std::string& state_dir);
+  // Opens `plugin_dir`/libdlaunch-`id`.so and calls init with `state_dir` (created when missing), as a host of
+  // ABI 1.`host_abi_minor`. Throws std::runtime_error when the library does not load, negotiate or initialise.
+  // Never unloaded.
+  PluginClient(const std::string& plugin_dir, const std::string& id, const std::string& state_dir,
+               uint32_t host_abi_minor = DLAUNCH_ABI_MINOR);
   PluginClient(const PluginClient&) = delete;
   PluginClient& operator=(const PluginClient&) = delete;
 

@@ -9,7 +9,6 @@
 #include <dlfcn.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <mutex>
 
@@ -18,7 +17,15 @@ namespace host {
 namespace {
 
 std::atomic<int32_t> g_log_level{DLAUNCH_LOG_WARNING};
-volatile std::sig_atomic_t g_cancelled = 0;
+// Set from a signal handler and read by plugins from any thread (is_cancelled is [thread-safe]): a lock-free
+// atomic is both async-signal-safe and free of data races, which volatile sig_atomic_t is not across threads.
+std::atomic<bool> g_cancelled{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+// A level from a newer minor is printed as an error (plugin.h).
+int32_t known_level(int32_t level) {
+  return level >= DLAUNCH_LOG_DEBUG && level <= DLAUNCH_LOG_ERROR ? level : DLAUNCH_LOG_ERROR;
+}
 
 const char* level_name(int32_t level) {
   switch (level) {
@@ -36,8 +43,8 @@ const char* level_name(int32_t level) {
 }  // namespace
 
 void set_log_level(int32_t level) { g_log_level = level; }
-void request_cancellation() { g_cancelled = 1; }
-bool cancellation_requested() { return g_cancelled != 0; }
+void request_cancellation() { g_cancelled.store(true); }
+bool cancellation_requested() { return g_cancelled.load(); }
 
 }  // namespace host
 
@@ -53,6 +60,7 @@ struct HostTable {
 };
 
 void host_log(const dlaunch_host_api* api, int32_t level, const char* message) {
+  level = host::known_level(level);
   if (level < host::g_log_level || message == nullptr) return;
   const auto* id = static_cast<const std::string*>(api->host_data);
   std::fprintf(stderr, "dlaunch: %s: %s: %s\n", id->c_str(), host::level_name(level), message);
@@ -72,6 +80,8 @@ std::vector<HostTable*>& host_tables() {
   return *tables;
 }
 
+constexpr uint32_t kKnownOptionFlags = DLAUNCH_OPTION_REQUIRED | DLAUNCH_OPTION_SECRET;
+
 std::string abi_string(uint32_t major, uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
 }
@@ -89,6 +99,11 @@ std::optional<std::string> check_table(const dlaunch_plugin_api* api, const Plug
   if (api->abi_major != kHostAbiMajor) {
     return who + " was built for plugin ABI " + abi_string(api->abi_major, api->abi_minor) + "; this dlaunch provides " +
            abi_string(kHostAbiMajor, kHostAbiMinor) + " (the major versions must match)";
+  }
+  if (api->min_host_minor > api->abi_minor) {
+    return who + " returned an inconsistent plugin table: it needs host ABI minor " +
+           std::to_string(api->min_host_minor) + " but was built for ABI " + abi_string(api->abi_major, api->abi_minor) +
+           " (min_host_minor must not exceed abi_minor)";
   }
   if (api->min_host_minor > kHostAbiMinor) {
     return who + " needs plugin ABI " + abi_string(api->abi_major, api->min_host_minor) + " or newer; this dlaunch provides " +
@@ -108,10 +123,24 @@ std::optional<std::string> check_table(const dlaunch_plugin_api* api, const Plug
   for (const void* fn : required) {
     if (fn == nullptr) return who + " has an incomplete plugin table (a required operation is NULL)";
   }
+  // An option type or flag from a newer minor: this host could neither check the option's values nor honour
+  // the flag (a secret it would print), so it refuses the plugin rather than guess (plugin.h).
+  for (const dlaunch_option_desc* const* it = api->options; it != nullptr && *it != nullptr; ++it) {
+    const dlaunch_option_desc* d = *it;
+    if (d->struct_size < DLAUNCH_OPTION_DESC_SIZE_1_0 || d->name == nullptr) continue;
+    if (d->type < DLAUNCH_OPTION_STRING || d->type > DLAUNCH_OPTION_ANY) {
+      return who + " declares option '" + d->name + "' of type " + std::to_string(d->type) +
+             ", which this dlaunch does not know (plugin ABI " + abi_string(kHostAbiMajor, kHostAbiMinor) + ")";
+    }
+    if ((d->flags & ~kKnownOptionFlags) != 0) {
+      return who + " declares option '" + d->name + "' with flags " + std::to_string(d->flags) +
+             ", which this dlaunch does not know (plugin ABI " + abi_string(kHostAbiMajor, kHostAbiMinor) + ")";
+    }
+  }
   return std::nullopt;
 }
 
-// A type from a newer minor is not checked by this host: it reads as "any".
+// A type from a newer minor never gets here: check_table refuses the plugin (plugin.h).
 OptionType option_type_of(int32_t type) {
   switch (type) {
     case DLAUNCH_OPTION_STRING:
@@ -136,7 +165,7 @@ std::vector<PlatformOption> read_options(const dlaunch_plugin_api* api) {
   if (api->options == nullptr) return out;
   for (const dlaunch_option_desc* const* it = api->options; *it != nullptr; ++it) {
     const dlaunch_option_desc* d = *it;
-    if (d->struct_size < DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help) || d->name == nullptr) continue;
+    if (d->struct_size < DLAUNCH_OPTION_DESC_SIZE_1_0 || d->name == nullptr) continue;
     out.push_back(PlatformOption{d->name, option_type_of(d->type), (d->flags & DLAUNCH_OPTION_REQUIRED) != 0,
                                  (d->flags & DLAUNCH_OPTION_SECRET) != 0,
                                  d->default_json != nullptr ? d->default_json : "", d->help != nullptr ? d->help : ""});
@@ -164,18 +193,18 @@ void collect_diagnostic(void* context, int32_t severity, const char* path, const
 
 // A record smaller than ABI 1.0's is malformed; it is dropped, and the caller reports the missing status.
 bool collect_status(void* context, const dlaunch_job_status* status) {
-  if (status == nullptr || status->struct_size < DLAUNCH_STRUCT_SIZE(dlaunch_job_status, end_time_ms)) return true;
+  if (status == nullptr || status->struct_size < DLAUNCH_JOB_STATUS_SIZE_1_0) return true;
   static_cast<std::vector<JobStatus>*>(context)->push_back(sdk::from_c(*status));
   return true;
 }
 
 dlaunch_text_sink text_sink(bool (*write)(void*, const char*, size_t), void* context) {
-  return dlaunch_text_sink{sizeof(dlaunch_text_sink), context, write};
+  return dlaunch_text_sink{DLAUNCH_TEXT_SINK_SIZE_1_0, context, write};
 }
 
 dlaunch_job_args job_args(std::string_view job_json, const std::string& submission_id) {
   // job_json must be NUL-terminated for the plugin: callers pass a std::string's view.
-  return dlaunch_job_args{sizeof(dlaunch_job_args), job_json.data(), job_json.size(), submission_id.c_str()};
+  return dlaunch_job_args{DLAUNCH_JOB_ARGS_SIZE_1_0, job_json.data(), job_json.size(), submission_id.c_str()};
 }
 
 }  // namespace
@@ -243,7 +272,7 @@ PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& man
   auto* table = new HostTable();  // lives as long as the plugin: for the process
   host_tables().push_back(table);
   table->id = manifest.id;
-  table->api.struct_size = sizeof(dlaunch_host_api);
+  table->api.struct_size = DLAUNCH_HOST_API_SIZE_1_0;
   table->api.abi_major = kHostAbiMajor;
   table->api.abi_minor = kHostAbiMinor;
   table->api.host_data = &table->id;
@@ -258,7 +287,7 @@ PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& man
   } catch (const std::exception& e) {
     return refuse(who + ": " + e.what());
   }
-  dlaunch_init_args init{sizeof(dlaunch_init_args), &table->api, table->plugin_dir.c_str(), table->state_dir.c_str()};
+  dlaunch_init_args init{DLAUNCH_INIT_ARGS_SIZE_1_0, &table->api, table->plugin_dir.c_str(), table->state_dir.c_str()};
 
   std::shared_ptr<Platform> platform(new Platform(manifest, api, std::move(options)));
   if (dlaunch_error* error = api->init(&init)) {
@@ -287,7 +316,7 @@ PluginFailure Platform::take_error(dlaunch_error* error) const {
 PluginResult<Diagnostics> Platform::validate(std::string_view job_json, std::string_view submission_id) const {
   Diagnostics found;
   std::string submission(submission_id);
-  dlaunch_diagnostic_sink sink{sizeof(dlaunch_diagnostic_sink), &found, &collect_diagnostic};
+  dlaunch_diagnostic_sink sink{DLAUNCH_DIAGNOSTIC_SINK_SIZE_1_0, &found, &collect_diagnostic};
   auto args = job_args(job_json, submission);
   if (dlaunch_error* error = api_->validate(&args, &sink)) return std::unexpected(take_error(error));
   return found;
@@ -314,8 +343,8 @@ PluginResult<std::string> Platform::submit(std::string_view job_json, std::strin
 
 PluginResult<JobStatus> Platform::status(const std::string& native_id, const std::string& options_json) const {
   std::vector<JobStatus> found;
-  dlaunch_status_sink sink{sizeof(dlaunch_status_sink), &found, &collect_status};
-  dlaunch_job_ref_args args{sizeof(dlaunch_job_ref_args), native_id.c_str(), options_json.c_str()};
+  dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &found, &collect_status};
+  dlaunch_job_ref_args args{DLAUNCH_JOB_REF_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str()};
   if (dlaunch_error* error = api_->status(&args, &sink)) return std::unexpected(take_error(error));
   if (found.size() != 1) {
     return std::unexpected(PluginFailure{DLAUNCH_ERR_INTERNAL, "plugin '" + id() + "' reported " +
@@ -329,27 +358,27 @@ PluginResult<JobStatus> Platform::status(const std::string& native_id, const std
 PluginResult<void> Platform::logs(const std::string& native_id, const std::string& options_json, bool follow,
                                   const std::function<bool(std::string_view)>& on_output) const {
   auto sink = text_sink(&forward_text, const_cast<std::function<bool(std::string_view)>*>(&on_output));
-  dlaunch_logs_args args{sizeof(dlaunch_logs_args), native_id.c_str(), options_json.c_str(), follow};
+  dlaunch_logs_args args{DLAUNCH_LOGS_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str(), follow};
   if (dlaunch_error* error = api_->logs(&args, &sink)) return std::unexpected(take_error(error));
   return {};
 }
 
 PluginResult<void> Platform::stop(const std::string& native_id, const std::string& options_json) const {
-  dlaunch_job_ref_args args{sizeof(dlaunch_job_ref_args), native_id.c_str(), options_json.c_str()};
+  dlaunch_job_ref_args args{DLAUNCH_JOB_REF_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str()};
   if (dlaunch_error* error = api_->stop(&args)) return std::unexpected(take_error(error));
   return {};
 }
 
 PluginResult<void> Platform::delete_job(const std::string& native_id, const std::string& options_json) const {
-  dlaunch_job_ref_args args{sizeof(dlaunch_job_ref_args), native_id.c_str(), options_json.c_str()};
+  dlaunch_job_ref_args args{DLAUNCH_JOB_REF_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str()};
   if (dlaunch_error* error = api_->delete_job(&args)) return std::unexpected(take_error(error));
   return {};
 }
 
 PluginResult<std::vector<JobStatus>> Platform::list(const std::string& options_json) const {
   std::vector<JobStatus> found;
-  dlaunch_status_sink sink{sizeof(dlaunch_status_sink), &found, &collect_status};
-  dlaunch_list_args args{sizeof(dlaunch_list_args), options_json.c_str()};
+  dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &found, &collect_status};
+  dlaunch_list_args args{DLAUNCH_LIST_ARGS_SIZE_1_0, options_json.c_str()};
   if (dlaunch_error* error = api_->list(&args, &sink)) return std::unexpected(take_error(error));
   return found;
 }

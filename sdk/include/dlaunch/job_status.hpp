@@ -29,7 +29,7 @@ struct JobStatus {
 // The C record for `status`; its pointers borrow from `status`, which must outlive it.
 inline dlaunch_job_status to_c(const JobStatus& status) {
   dlaunch_job_status c{};
-  c.struct_size = sizeof(c);
+  c.struct_size = DLAUNCH_JOB_STATUS_SIZE_1_0;
   c.native_id = status.native_id.c_str();
   c.name = status.name.c_str();
   c.state = status.state;

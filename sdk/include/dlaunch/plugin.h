@@ -7,17 +7,28 @@
  *
  * Rules that hold for every declaration below:
  *  - Versioning: the host calls the entry with its ABI major/minor before anything else. Majors must match.
- *    A plugin whose `min_host_minor` is above the host's minor is refused. Within one major, every struct only
- *    grows at its end; each starts with `struct_size`, filled in by whoever allocated it, and the reader only
- *    touches fields that `struct_size` covers (use DLAUNCH_HAS_FIELD).
+ *    A plugin whose `min_host_minor` is above the host's minor is refused, and so is a table whose
+ *    `min_host_minor` is above its own `abi_minor`. Within one major, every struct only grows at its end.
+ *  - Sizes: each struct starts with `struct_size`, filled in by whoever allocated it with the
+ *    DLAUNCH_<NAME>_SIZE_<MAJOR>_<MINOR> constant of the newest version whose fields it set — never with
+ *    sizeof: a field appended in a later minor may land in today's trailing padding, and sizeof would claim
+ *    it is there. The reader only touches fields that `struct_size` covers (use DLAUNCH_HAS_FIELD).
  *  - Strings are NUL-terminated UTF-8.
  *  - Ownership: "borrowed" means valid only for the duration of the call it is passed to; copy what you keep.
  *    Memory is always freed by the side that allocated it. Errors are allocated by the plugin and destroyed by
  *    the host through `error_destroy` of the same plugin.
+ *  - Lifetime: the host never unloads a plugin library once it has loaded it (no dlclose): the table, its
+ *    strings and option descriptions, and anything else the plugin hands out may live for the process.
  *  - Threads: every operation is [thread-safe] unless it says otherwise: the host may call it from any thread,
- *    concurrently. Sinks are called only on the thread of the operation that received them, during that call.
+ *    concurrently. [load-serialized] means the host calls it with every other plugin load and init of the
+ *    process held off (one loader lock), never concurrently with itself, and before any other operation of
+ *    this plugin. Sinks are called only on the thread of the operation that received them, during that call.
  *  - Errors: an operation returns NULL on success, or an error object. It never throws, never aborts the host
  *    process and never calls exit().
+ *  - Values from a newer minor: a later 1.x may add enum values (codes, states, levels, severities, option
+ *    types, flags). A writer sends only values that exist in the other side's minor: a plugin checks the
+ *    host's minor (handed to the entry) before it sends a newer value, and otherwise sends the nearest 1.0
+ *    one. A reader that still meets a value it does not know handles it the way its enum says below.
  */
 #ifndef DLAUNCH_PLUGIN_H_
 #define DLAUNCH_PLUGIN_H_
@@ -46,7 +57,8 @@ extern "C" {
 #endif
 
 /* Size of a struct up to and including `last_field`. Used instead of sizeof so that trailing padding never
- * differs between compilers (PJRT's rule). */
+ * differs between compilers and never passes for a field of a later minor (PJRT's rule). Each struct below
+ * has its constant, DLAUNCH_<NAME>_SIZE_1_0: the size of its ABI 1.0 fields. */
 #define DLAUNCH_STRUCT_SIZE(type, last_field) \
   (offsetof(type, last_field) + sizeof(((type *)0)->last_field))
 
@@ -56,7 +68,8 @@ extern "C" {
 /* ------------------------------------------------------------------------------------------------------ */
 /* Codes and states                                                                                         */
 
-/* Error codes. Stored as int32_t wherever they cross. The host maps them to its exit codes. */
+/* Error codes. Stored as int32_t wherever they cross. The host maps them to its exit codes. A host treats a
+ * code it does not know (from a newer plugin) as DLAUNCH_ERR_INTERNAL, keeping the message. */
 enum {
   DLAUNCH_ERR_INVALID_ARGUMENT = 1,    /* the job or an option is wrong: fix the input (exit 65) */
   DLAUNCH_ERR_NOT_FOUND = 2,           /* no such job on the platform */
@@ -69,7 +82,8 @@ enum {
   DLAUNCH_ERR_INTERNAL = 9             /* a bug or an unexpected answer (exit 70) */
 };
 
-/* Job states, as dlaunch reports them. A platform keeps its own word in `native_state`. */
+/* Job states, as dlaunch reports them. A platform keeps its own word in `native_state`. A host shows a state
+ * it does not know as DLAUNCH_STATE_UNKNOWN (not terminal: --wait keeps polling). */
 enum {
   DLAUNCH_STATE_UNKNOWN = 0,
   DLAUNCH_STATE_PENDING = 1,
@@ -79,13 +93,15 @@ enum {
   DLAUNCH_STATE_STOPPED = 5    /* terminal */
 };
 
-/* Log levels for dlaunch_host_api.log. */
+/* Log levels for dlaunch_host_api.log. A host prints a level it does not know as DLAUNCH_LOG_ERROR. */
 enum { DLAUNCH_LOG_DEBUG = 0, DLAUNCH_LOG_INFO = 1, DLAUNCH_LOG_WARNING = 2, DLAUNCH_LOG_ERROR = 3 };
 
-/* Diagnostic severities for dlaunch_diagnostic_sink.report. */
+/* Diagnostic severities for dlaunch_diagnostic_sink.report. A host counts a severity it does not know as
+ * DLAUNCH_SEVERITY_ERROR: a finding it cannot rank must not let the job through. */
 enum { DLAUNCH_SEVERITY_ERROR = 0, DLAUNCH_SEVERITY_WARNING = 1 };
 
-/* Option value types a plugin declares for its [platform.<id>] table. */
+/* Option value types a plugin declares for its [platform.<id>] table. A host refuses to load a plugin that
+ * declares a type it does not know: it could not check that option's values, nor fill its default. */
 enum {
   DLAUNCH_OPTION_STRING = 0,
   DLAUNCH_OPTION_INTEGER = 1,
@@ -96,7 +112,7 @@ enum {
   DLAUNCH_OPTION_ANY = 6           /* any value, passed through as JSON */
 };
 
-/* Option flags (bit set). */
+/* Option flags (bit set). A host refuses to load a plugin that sets a flag it does not know. */
 enum {
   DLAUNCH_OPTION_REQUIRED = 1u << 0,
   DLAUNCH_OPTION_SECRET = 1u << 1 /* the host prints the value as "***" everywhere */
@@ -110,6 +126,8 @@ typedef struct dlaunch_error dlaunch_error;
 /* ------------------------------------------------------------------------------------------------------ */
 /* Host services, handed to the plugin in init.                                                             */
 
+/* In ABI 1.0 every enum value travels from the plugin to the host, so a plugin never receives one it does not
+ * know. A later minor that sends values to plugins states here what an older plugin does with a new one. */
 typedef struct dlaunch_host_api {
   size_t struct_size;
   uint32_t abi_major;
@@ -125,6 +143,7 @@ typedef struct dlaunch_host_api {
    * poll it at least every 250 ms and return DLAUNCH_ERR_CANCELLED. [thread-safe] */
   bool (*is_cancelled)(const struct dlaunch_host_api *host);
 } dlaunch_host_api;
+#define DLAUNCH_HOST_API_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_host_api, is_cancelled)
 
 typedef struct dlaunch_init_args {
   size_t struct_size;
@@ -133,6 +152,7 @@ typedef struct dlaunch_init_args {
   const char *state_dir;        /* a private, existing, 0700 directory for this plugin's persistent state,
                                    the same in every dlaunch process of this user; valid for the process life */
 } dlaunch_init_args;
+#define DLAUNCH_INIT_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_init_args, state_dir)
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Sinks: how a plugin hands results back. All host-owned; the plugin calls them during the operation only. */
@@ -144,6 +164,7 @@ typedef struct dlaunch_text_sink {
   void *context;
   bool (*write)(void *context, const char *data, size_t size);
 } dlaunch_text_sink;
+#define DLAUNCH_TEXT_SINK_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_text_sink, write)
 
 /* Receives validation findings. `path` is the key path inside the job document, e.g. "platform.ray.address"
  * or "roles[1].entrypoint"; `hint` may be NULL. All strings borrowed. */
@@ -152,6 +173,7 @@ typedef struct dlaunch_diagnostic_sink {
   void *context;
   void (*report)(void *context, int32_t severity, const char *path, const char *message, const char *hint);
 } dlaunch_diagnostic_sink;
+#define DLAUNCH_DIAGNOSTIC_SINK_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_diagnostic_sink, report)
 
 /* A job's state, as one record. Filled by the plugin on its own stack; every pointer borrowed for the
  * duration of the report call; any may be NULL. */
@@ -169,6 +191,7 @@ typedef struct dlaunch_job_status {
   int64_t start_time_ms;    /* Unix epoch milliseconds; 0 when unknown */
   int64_t end_time_ms;      /* 0 when unknown or still running */
 } dlaunch_job_status;
+#define DLAUNCH_JOB_STATUS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_job_status, end_time_ms)
 
 typedef struct dlaunch_status_sink {
   size_t struct_size;
@@ -176,6 +199,7 @@ typedef struct dlaunch_status_sink {
   /* Returns false when the host wants no more records. */
   bool (*report)(void *context, const dlaunch_job_status *status);
 } dlaunch_status_sink;
+#define DLAUNCH_STATUS_SINK_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_status_sink, report)
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Operation arguments. All host-owned and borrowed for the call.                                           */
@@ -192,6 +216,7 @@ typedef struct dlaunch_job_args {
    * that accept a client id use it to make submit idempotent; others may use it as the job's id. */
   const char *submission_id;
 } dlaunch_job_args;
+#define DLAUNCH_JOB_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_job_args, submission_id)
 
 /* One existing job, for status, stop and delete_job. */
 typedef struct dlaunch_job_ref_args {
@@ -200,6 +225,7 @@ typedef struct dlaunch_job_ref_args {
   const char *options_json; /* this plugin's options as a JSON object (from the submission, the user's config
                                or "{}"), declared defaults filled in */
 } dlaunch_job_ref_args;
+#define DLAUNCH_JOB_REF_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_job_ref_args, options_json)
 
 typedef struct dlaunch_logs_args {
   size_t struct_size;
@@ -207,11 +233,13 @@ typedef struct dlaunch_logs_args {
   const char *options_json;
   bool follow; /* keep streaming new output until the job is terminal (or is_cancelled) */
 } dlaunch_logs_args;
+#define DLAUNCH_LOGS_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_logs_args, follow)
 
 typedef struct dlaunch_list_args {
   size_t struct_size;
   const char *options_json;
 } dlaunch_list_args;
+#define DLAUNCH_LIST_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_list_args, options_json)
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Plugin description.                                                                                      */
@@ -225,6 +253,7 @@ typedef struct dlaunch_option_desc {
   const char *default_json;  /* the default as a JSON value ("\"http://127.0.0.1:8265\"", "30"), or NULL */
   const char *help;          /* one sentence */
 } dlaunch_option_desc;
+#define DLAUNCH_OPTION_DESC_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help)
 
 /* The table a plugin hands the host. Plugin-owned, static: valid for the life of the process. */
 typedef struct dlaunch_plugin_api {
@@ -239,7 +268,9 @@ typedef struct dlaunch_plugin_api {
   /* NULL-terminated array of option descriptions; NULL when the plugin takes no options. */
   const dlaunch_option_desc *const *options;
 
-  /* Called once, before any operation below. [load-serialized] */
+  /* Called before any operation below, once per load of the table. It may be called again in the same
+   * process (the entry returns the same table to a second load, e.g. by the conformance check): a second call
+   * returns NULL and keeps what the first one set up. [load-serialized] */
   dlaunch_error *(*init)(const dlaunch_init_args *args);
 
   /* Platform-specific checks of a job that already passed the host's own checks (including the option types
@@ -281,7 +312,9 @@ typedef struct dlaunch_plugin_api {
 
 /* The entry point, the plugin's only exported symbol. Returns the plugin's table (plugin-owned, static), or
  * NULL when it cannot serve a host of this version. Must be fast and side-effect free; nothing else in the
- * library is called before it. [thread-safe] */
+ * library is called before it. It may be called more than once (by a host and its conformance check, say)
+ * and returns the same table every time. A plugin that wants the host's minor (to call nothing newer than
+ * it) keeps `host_abi_minor` from here. [thread-safe] */
 typedef const dlaunch_plugin_api *(*dlaunch_plugin_entry_fn)(uint32_t host_abi_major, uint32_t host_abi_minor);
 
 #ifdef __cplusplus

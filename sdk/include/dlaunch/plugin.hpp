@@ -16,6 +16,7 @@
 #include <dlaunch/job_status.hpp>
 #include <dlaunch/plugin.h>
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <new>
@@ -67,6 +68,9 @@ struct InitContext {
   Host host;
   std::string plugin_dir;
   std::string state_dir;
+  // The host's ABI minor, as it told the entry: at least the plugin's kMinHostMinor. A plugin built against a
+  // newer minor uses what that minor added only when host_abi_minor says the host has it.
+  uint32_t host_abi_minor = 0;
 };
 
 // A job for validate, dry_run and submit. Views are valid for the call only.
@@ -126,6 +130,10 @@ class StatusOut {
 // The base class of a C++ plugin. One instance lives for the whole process; operations may run concurrently.
 class Plugin {
  public:
+  // The oldest host minor the plugin runs on (dlaunch_plugin_api.min_host_minor). A plugin that needs what a
+  // later minor added declares it by hiding this one: `static constexpr uint32_t kMinHostMinor = 1;`.
+  static constexpr uint32_t kMinHostMinor = 0;
+
   virtual ~Plugin() = default;
   virtual void init(const InitContext& /*context*/) {}
   virtual void validate(const JobRequest& /*job*/, const DiagnosticsOut& /*out*/) {}
@@ -188,16 +196,20 @@ inline JobRef ref_of(const char* native_id, const char* options_json) {
 template <class P>
 class Adapter {
  public:
-  static const dlaunch_plugin_api* table(uint32_t host_major, const char* id, const char* version,
-                                         const char* description,
+  static_assert(P::kMinHostMinor <= DLAUNCH_ABI_MINOR, "kMinHostMinor is above the minor of this SDK's plugin.h");
+
+  // The entry: remembers the host's minor for init, and returns the same table every time.
+  static const dlaunch_plugin_api* table(uint32_t host_major, uint32_t host_minor, const char* id,
+                                         const char* version, const char* description,
                                          const dlaunch_option_desc* const* options) noexcept {
     if (host_major != DLAUNCH_ABI_MAJOR) return nullptr;
+    host_minor_.store(host_minor);
     static const dlaunch_plugin_api api = [&] {
       dlaunch_plugin_api t{};
-      t.struct_size = sizeof(t);
+      t.struct_size = DLAUNCH_PLUGIN_API_SIZE_1_0;
       t.abi_major = DLAUNCH_ABI_MAJOR;
       t.abi_minor = DLAUNCH_ABI_MINOR;
-      t.min_host_minor = 0;
+      t.min_host_minor = P::kMinHostMinor;
       t.id = id;
       t.version = version;
       t.description = description;
@@ -220,6 +232,9 @@ class Adapter {
   }
 
  private:
+  // Written by the entry, read by init; atomic because the entry is [thread-safe].
+  static inline std::atomic<uint32_t> host_minor_{0};
+
   static P*& instance() {
     static P* plugin = nullptr;
     return plugin;
@@ -233,7 +248,7 @@ class Adapter {
     return guarded([&] {
       if (instance() != nullptr) return;  // init is idempotent
       InitContext context{Host(a->host), a->plugin_dir != nullptr ? a->plugin_dir : "",
-                          a->state_dir != nullptr ? a->state_dir : ""};
+                          a->state_dir != nullptr ? a->state_dir : "", host_minor_.load()};
       auto* plugin = new P();
       try {
         plugin->init(context);
@@ -297,9 +312,8 @@ class Adapter {
 #define DLAUNCH_PLUGIN(cls, id, version, description)                                                 \
   extern "C" DLAUNCH_EXPORT const dlaunch_plugin_api* dlaunch_plugin_entry(uint32_t host_abi_major,   \
                                                                             uint32_t host_abi_minor) { \
-    (void)host_abi_minor;                                                                             \
-    return ::dlaunch::sdk::detail::Adapter<cls>::table(host_abi_major, id, version, description,      \
-                                                       DLAUNCH_PLUGIN_OPTION_TABLE);                  \
+    return ::dlaunch::sdk::detail::Adapter<cls>::table(host_abi_major, host_abi_minor, id, version,   \
+                                                       description, DLAUNCH_PLUGIN_OPTION_TABLE);     \
   }
 
 #endif  // DLAUNCH_PLUGIN_HPP_

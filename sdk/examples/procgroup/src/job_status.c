@@ -82,7 +82,7 @@ bool pg_is_terminal(int32_t state) { return state != DLAUNCH_STATE_RUNNING && st
 bool pg_report_status(const pg_record *record, const pg_observation *observation, const dlaunch_status_sink *out) {
   dlaunch_job_status status;
   memset(&status, 0, sizeof status);
-  status.struct_size = DLAUNCH_STRUCT_SIZE(dlaunch_job_status, end_time_ms);
+  status.struct_size = DLAUNCH_JOB_STATUS_SIZE_1_0;
   status.native_id = record->native_id;
   status.name = record->name;
   status.state = observation->state;

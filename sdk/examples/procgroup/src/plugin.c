@@ -159,7 +159,7 @@ static dlaunch_error *list(const dlaunch_list_args *args, const dlaunch_status_s
 }
 
 static const dlaunch_plugin_api api = {
-    .struct_size = DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, error_destroy),
+    .struct_size = DLAUNCH_PLUGIN_API_SIZE_1_0,
     .abi_major = DLAUNCH_ABI_MAJOR,
     .abi_minor = DLAUNCH_ABI_MINOR,
     .min_host_minor = 0,

@@ -1,0 +1,333 @@
+/*
+ * TEST FIXTURE, not a release: a hypothetical ABI 1.1, the current plugin.h plus two appended fields, for
+ * tests/sdk's struct-size crossing test. `dlaunch_logs_args.timestamps` lands in 1.0's trailing padding
+ * (offset 25 of a 32-byte struct on LP64): a 1.0 host that filled struct_size with sizeof would tell a 1.1
+ * plugin it is there. `dlaunch_job_status.preempted` grows a struct that had no trailing padding.
+ *
+ * dlaunch platform plugin ABI, version 1.
+ *
+ * This header is the only contract between the dlaunch host and a platform plugin. It is plain C11: no C++
+ * type, exception or allocator ever crosses it. A plugin is a shared library that exports exactly one symbol,
+ * `dlaunch_plugin_entry`, and ships next to a JSON manifest (see docs/writing-a-plugin.md).
+ *
+ * Rules that hold for every declaration below:
+ *  - Versioning: the host calls the entry with its ABI major/minor before anything else. Majors must match.
+ *    A plugin whose `min_host_minor` is above the host's minor is refused, and so is a table whose
+ *    `min_host_minor` is above its own `abi_minor`. Within one major, every struct only grows at its end.
+ *  - Sizes: each struct starts with `struct_size`, filled in by whoever allocated it with the
+ *    DLAUNCH_<NAME>_SIZE_<MAJOR>_<MINOR> constant of the newest version whose fields it set — never with
+ *    sizeof: a field appended in a later minor may land in today's trailing padding, and sizeof would claim
+ *    it is there. The reader only touches fields that `struct_size` covers (use DLAUNCH_HAS_FIELD).
+ *  - Strings are NUL-terminated UTF-8.
+ *  - Ownership: "borrowed" means valid only for the duration of the call it is passed to; copy what you keep.
+ *    Memory is always freed by the side that allocated it. Errors are allocated by the plugin and destroyed by
+ *    the host through `error_destroy` of the same plugin.
+ *  - Lifetime: the host never unloads a plugin library once it has loaded it (no dlclose): the table, its
+ *    strings and option descriptions, and anything else the plugin hands out may live for the process.
+ *  - Threads: every operation is [thread-safe] unless it says otherwise: the host may call it from any thread,
+ *    concurrently. [load-serialized] means the host calls it with every other plugin load and init of the
+ *    process held off (one loader lock), never concurrently with itself, and before any other operation of
+ *    this plugin. Sinks are called only on the thread of the operation that received them, during that call.
+ *  - Errors: an operation returns NULL on success, or an error object. It never throws, never aborts the host
+ *    process and never calls exit().
+ *  - Values from a newer minor: a later 1.x may add enum values (codes, states, levels, severities, option
+ *    types, flags). A writer sends only values that exist in the other side's minor: a plugin checks the
+ *    host's minor (handed to the entry) before it sends a newer value, and otherwise sends the nearest 1.0
+ *    one. A reader that still meets a value it does not know handles it the way its enum says below.
+ */
+#ifndef DLAUNCH_PLUGIN_H_
+#define DLAUNCH_PLUGIN_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DLAUNCH_ABI_MAJOR 1
+#define DLAUNCH_ABI_MINOR 1
+
+/* The version of the normalized job document (see docs/job-document.md) handed to plugins. */
+#define DLAUNCH_JOB_SCHEMA_VERSION 1
+
+/* The one symbol a plugin exports. */
+#define DLAUNCH_ENTRY_SYMBOL "dlaunch_plugin_entry"
+
+#if defined(_WIN32)
+#define DLAUNCH_EXPORT __declspec(dllexport)
+#else
+#define DLAUNCH_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* Size of a struct up to and including `last_field`. Used instead of sizeof so that trailing padding never
+ * differs between compilers and never passes for a field of a later minor (PJRT's rule). Each struct below
+ * has its constant, DLAUNCH_<NAME>_SIZE_1_0: the size of its ABI 1.0 fields. */
+#define DLAUNCH_STRUCT_SIZE(type, last_field) \
+  (offsetof(type, last_field) + sizeof(((type *)0)->last_field))
+
+/* True when the struct at `ptr` (whose first member is struct_size) is large enough to hold `field`. */
+#define DLAUNCH_HAS_FIELD(type, ptr, field) ((ptr)->struct_size >= DLAUNCH_STRUCT_SIZE(type, field))
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Codes and states                                                                                         */
+
+/* Error codes. Stored as int32_t wherever they cross. The host maps them to its exit codes. A host treats a
+ * code it does not know (from a newer plugin) as DLAUNCH_ERR_INTERNAL, keeping the message. */
+enum {
+  DLAUNCH_ERR_INVALID_ARGUMENT = 1,    /* the job or an option is wrong: fix the input (exit 65) */
+  DLAUNCH_ERR_NOT_FOUND = 2,           /* no such job on the platform */
+  DLAUNCH_ERR_UNAVAILABLE = 3,         /* the platform cannot be reached (exit 69) */
+  DLAUNCH_ERR_UNAUTHENTICATED = 4,     /* credentials missing or refused (exit 77) */
+  DLAUNCH_ERR_TEMPORARY = 5,           /* worth retrying later (exit 75) */
+  DLAUNCH_ERR_FAILED_PRECONDITION = 6, /* not possible in the job's current state, e.g. delete while running */
+  DLAUNCH_ERR_UNIMPLEMENTED = 7,       /* the platform has no such operation */
+  DLAUNCH_ERR_CANCELLED = 8,           /* the host asked to stop (is_cancelled returned true) */
+  DLAUNCH_ERR_INTERNAL = 9             /* a bug or an unexpected answer (exit 70) */
+};
+
+/* Job states, as dlaunch reports them. A platform keeps its own word in `native_state`. A host shows a state
+ * it does not know as DLAUNCH_STATE_UNKNOWN (not terminal: --wait keeps polling). */
+enum {
+  DLAUNCH_STATE_UNKNOWN = 0,
+  DLAUNCH_STATE_PENDING = 1,
+  DLAUNCH_STATE_RUNNING = 2,
+  DLAUNCH_STATE_SUCCEEDED = 3, /* terminal */
+  DLAUNCH_STATE_FAILED = 4,    /* terminal */
+  DLAUNCH_STATE_STOPPED = 5    /* terminal */
+};
+
+/* Log levels for dlaunch_host_api.log. A host prints a level it does not know as DLAUNCH_LOG_ERROR. */
+enum { DLAUNCH_LOG_DEBUG = 0, DLAUNCH_LOG_INFO = 1, DLAUNCH_LOG_WARNING = 2, DLAUNCH_LOG_ERROR = 3 };
+
+/* Diagnostic severities for dlaunch_diagnostic_sink.report. A host counts a severity it does not know as
+ * DLAUNCH_SEVERITY_ERROR: a finding it cannot rank must not let the job through. */
+enum { DLAUNCH_SEVERITY_ERROR = 0, DLAUNCH_SEVERITY_WARNING = 1 };
+
+/* Option value types a plugin declares for its [platform.<id>] table. A host refuses to load a plugin that
+ * declares a type it does not know: it could not check that option's values, nor fill its default. */
+enum {
+  DLAUNCH_OPTION_STRING = 0,
+  DLAUNCH_OPTION_INTEGER = 1,
+  DLAUNCH_OPTION_NUMBER = 2,       /* integer or float */
+  DLAUNCH_OPTION_BOOLEAN = 3,
+  DLAUNCH_OPTION_STRING_ARRAY = 4,
+  DLAUNCH_OPTION_STRING_TABLE = 5, /* table of string values */
+  DLAUNCH_OPTION_ANY = 6           /* any value, passed through as JSON */
+};
+
+/* Option flags (bit set). A host refuses to load a plugin that sets a flag it does not know. */
+enum {
+  DLAUNCH_OPTION_REQUIRED = 1u << 0,
+  DLAUNCH_OPTION_SECRET = 1u << 1 /* the host prints the value as "***" everywhere */
+};
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Opaque error object, owned by the plugin that made it.                                                   */
+
+typedef struct dlaunch_error dlaunch_error;
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Host services, handed to the plugin in init.                                                             */
+
+/* In ABI 1.0 every enum value travels from the plugin to the host, so a plugin never receives one it does not
+ * know. A later minor that sends values to plugins states here what an older plugin does with a new one. */
+typedef struct dlaunch_host_api {
+  size_t struct_size;
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  void *host_data;          /* host-owned; opaque to the plugin */
+  const char *host_version; /* host-owned, static */
+
+  /* Writes a message to the user's diagnostic stream (stderr), subject to --verbose. `message` is borrowed.
+   * [thread-safe] */
+  void (*log)(const struct dlaunch_host_api *host, int32_t level, const char *message);
+
+  /* True once the user asked to stop waiting (Ctrl-C). Long or blocking operations (follow, waits, retries)
+   * poll it at least every 250 ms and return DLAUNCH_ERR_CANCELLED. [thread-safe] */
+  bool (*is_cancelled)(const struct dlaunch_host_api *host);
+} dlaunch_host_api;
+#define DLAUNCH_HOST_API_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_host_api, is_cancelled)
+
+typedef struct dlaunch_init_args {
+  size_t struct_size;
+  const dlaunch_host_api *host; /* host-owned; valid for the life of the process */
+  const char *plugin_dir;       /* directory holding the manifest and library; valid for the process life */
+  const char *state_dir;        /* a private, existing, 0700 directory for this plugin's persistent state,
+                                   the same in every dlaunch process of this user; valid for the process life */
+} dlaunch_init_args;
+#define DLAUNCH_INIT_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_init_args, state_dir)
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Sinks: how a plugin hands results back. All host-owned; the plugin calls them during the operation only. */
+
+/* Receives bytes (text). `data` is borrowed and need not be NUL-terminated. Returns false when the host wants
+ * no more output (the plugin then stops producing and returns NULL). */
+typedef struct dlaunch_text_sink {
+  size_t struct_size;
+  void *context;
+  bool (*write)(void *context, const char *data, size_t size);
+} dlaunch_text_sink;
+#define DLAUNCH_TEXT_SINK_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_text_sink, write)
+
+/* Receives validation findings. `path` is the key path inside the job document, e.g. "platform.ray.address"
+ * or "roles[1].entrypoint"; `hint` may be NULL. All strings borrowed. */
+typedef struct dlaunch_diagnostic_sink {
+  size_t struct_size;
+  void *context;
+  void (*report)(void *context, int32_t severity, const char *path, const char *message, const char *hint);
+} dlaunch_diagnostic_sink;
+#define DLAUNCH_DIAGNOSTIC_SINK_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_diagnostic_sink, report)
+
+/* A job's state, as one record. Filled by the plugin on its own stack; every pointer borrowed for the
+ * duration of the report call; any may be NULL. */
+typedef struct dlaunch_job_status {
+  size_t struct_size;
+  const char *native_id;    /* the platform's id of the job */
+  const char *name;         /* the job's name, when known */
+  int32_t state;            /* DLAUNCH_STATE_* */
+  bool has_exit_code;
+  int32_t exit_code;        /* the job's own exit code, when has_exit_code */
+  uint32_t restarts;        /* restarts done so far under failover.max_restarts */
+  const char *native_state; /* the platform's own word for the state */
+  const char *message;      /* why it is in that state, when the platform says */
+  bool submitted_by_dlaunch;
+  int64_t start_time_ms;    /* Unix epoch milliseconds; 0 when unknown */
+  int64_t end_time_ms;      /* 0 when unknown or still running */
+  bool preempted;           /* 1.1: the platform took the job's resources back */
+} dlaunch_job_status;
+#define DLAUNCH_JOB_STATUS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_job_status, end_time_ms)
+#define DLAUNCH_JOB_STATUS_SIZE_1_1 DLAUNCH_STRUCT_SIZE(dlaunch_job_status, preempted)
+
+typedef struct dlaunch_status_sink {
+  size_t struct_size;
+  void *context;
+  /* Returns false when the host wants no more records. */
+  bool (*report)(void *context, const dlaunch_job_status *status);
+} dlaunch_status_sink;
+#define DLAUNCH_STATUS_SINK_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_status_sink, report)
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Operation arguments. All host-owned and borrowed for the call.                                           */
+
+/* A whole job, for validate, dry_run and submit. */
+typedef struct dlaunch_job_args {
+  size_t struct_size;
+  /* The normalized job document: JSON, version DLAUNCH_JOB_SCHEMA_VERSION, defaults filled in, paths
+   * absolute, entrypoints always argv arrays, and under "platform" this plugin's own options (declared
+   * defaults filled in). NUL-terminated; job_json_size excludes the NUL. */
+  const char *job_json;
+  size_t job_json_size;
+  /* A host-generated id, unique per submission and the same across retries of one submission. Platforms
+   * that accept a client id use it to make submit idempotent; others may use it as the job's id. */
+  const char *submission_id;
+} dlaunch_job_args;
+#define DLAUNCH_JOB_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_job_args, submission_id)
+
+/* One existing job, for status, stop and delete_job. */
+typedef struct dlaunch_job_ref_args {
+  size_t struct_size;
+  const char *native_id;    /* as returned by submit */
+  const char *options_json; /* this plugin's options as a JSON object (from the submission, the user's config
+                               or "{}"), declared defaults filled in */
+} dlaunch_job_ref_args;
+#define DLAUNCH_JOB_REF_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_job_ref_args, options_json)
+
+typedef struct dlaunch_logs_args {
+  size_t struct_size;
+  const char *native_id;
+  const char *options_json;
+  bool follow; /* keep streaming new output until the job is terminal (or is_cancelled) */
+  bool timestamps; /* 1.1: prefix every line with its time */
+} dlaunch_logs_args;
+#define DLAUNCH_LOGS_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_logs_args, follow)
+#define DLAUNCH_LOGS_ARGS_SIZE_1_1 DLAUNCH_STRUCT_SIZE(dlaunch_logs_args, timestamps)
+
+typedef struct dlaunch_list_args {
+  size_t struct_size;
+  const char *options_json;
+} dlaunch_list_args;
+#define DLAUNCH_LIST_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_list_args, options_json)
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Plugin description.                                                                                      */
+
+/* One option of the plugin's [platform.<id>] table. Plugin-owned, static. */
+typedef struct dlaunch_option_desc {
+  size_t struct_size;
+  const char *name;          /* e.g. "address" */
+  int32_t type;              /* DLAUNCH_OPTION_* */
+  uint32_t flags;            /* DLAUNCH_OPTION_REQUIRED | DLAUNCH_OPTION_SECRET */
+  const char *default_json;  /* the default as a JSON value ("\"http://127.0.0.1:8265\"", "30"), or NULL */
+  const char *help;          /* one sentence */
+} dlaunch_option_desc;
+#define DLAUNCH_OPTION_DESC_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_option_desc, help)
+
+/* The table a plugin hands the host. Plugin-owned, static: valid for the life of the process. */
+typedef struct dlaunch_plugin_api {
+  size_t struct_size;
+  uint32_t abi_major;      /* DLAUNCH_ABI_MAJOR the plugin was built with */
+  uint32_t abi_minor;      /* DLAUNCH_ABI_MINOR the plugin was built with */
+  uint32_t min_host_minor; /* the oldest host minor it runs on (<= abi_minor); it then calls nothing newer */
+  const char *id;          /* the platform id, [a-z0-9-]; must equal the manifest's */
+  const char *version;     /* the plugin's own version, e.g. "0.1.0" */
+  const char *description; /* one line */
+
+  /* NULL-terminated array of option descriptions; NULL when the plugin takes no options. */
+  const dlaunch_option_desc *const *options;
+
+  /* Called before any operation below, once per load of the table. It may be called again in the same
+   * process (the entry returns the same table to a second load, e.g. by the conformance check): a second call
+   * returns NULL and keeps what the first one set up. [load-serialized] */
+  dlaunch_error *(*init)(const dlaunch_init_args *args);
+
+  /* Platform-specific checks of a job that already passed the host's own checks (including the option types
+   * declared above). Reports findings; returns an error only when it could not check. */
+  dlaunch_error *(*validate)(const dlaunch_job_args *args, const dlaunch_diagnostic_sink *out);
+
+  /* Writes the exact platform-native request(s) as text, secrets as "***". Sends nothing; works offline. */
+  dlaunch_error *(*dry_run)(const dlaunch_job_args *args, const dlaunch_text_sink *out);
+
+  /* Submits the job and writes its native id (no newline) to `out_native_id`. Idempotent per submission_id
+   * where the platform allows. */
+  dlaunch_error *(*submit)(const dlaunch_job_args *args, const dlaunch_text_sink *out_native_id);
+
+  /* Reports the job's status exactly once. */
+  dlaunch_error *(*status)(const dlaunch_job_ref_args *args, const dlaunch_status_sink *out);
+
+  /* Writes the job's output from the start; with follow, keeps writing until the job is terminal. */
+  dlaunch_error *(*logs)(const dlaunch_logs_args *args, const dlaunch_text_sink *out);
+
+  /* Asks the platform to stop the job. Stopping a terminal job is not an error. */
+  dlaunch_error *(*stop)(const dlaunch_job_ref_args *args);
+
+  /* Forgets a terminal job on the platform. A running job: DLAUNCH_ERR_FAILED_PRECONDITION. */
+  dlaunch_error *(*delete_job)(const dlaunch_job_ref_args *args);
+
+  /* Reports every job the platform shows to this user, one record each. */
+  dlaunch_error *(*list)(const dlaunch_list_args *args, const dlaunch_status_sink *out);
+
+  /* The error object's code (DLAUNCH_ERR_*). Never fails. */
+  int32_t (*error_code)(const dlaunch_error *error);
+  /* The error's message; owned by the error, valid until error_destroy. Never NULL. */
+  const char *(*error_message)(const dlaunch_error *error);
+  /* Frees an error this plugin returned. NULL is allowed. */
+  void (*error_destroy)(dlaunch_error *error);
+} dlaunch_plugin_api;
+
+/* The smallest table a host of this major accepts: everything in ABI 1.0. */
+#define DLAUNCH_PLUGIN_API_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, error_destroy)
+
+/* The entry point, the plugin's only exported symbol. Returns the plugin's table (plugin-owned, static), or
+ * NULL when it cannot serve a host of this version. Must be fast and side-effect free; nothing else in the
+ * library is called before it. It may be called more than once (by a host and its conformance check, say)
+ * and returns the same table every time. A plugin that wants the host's minor (to call nothing newer than
+ * it) keeps `host_abi_minor` from here. [thread-safe] */
+typedef const dlaunch_plugin_api *(*dlaunch_plugin_entry_fn)(uint32_t host_abi_major, uint32_t host_abi_minor);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DLAUNCH_PLUGIN_H_ */

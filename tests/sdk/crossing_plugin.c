@@ -1,0 +1,97 @@
+/* The plugin side of the struct-size crossing test (see crossing_host.c). Built twice, against the real 1.0
+ * header and against the test 1.1 header (tests/sdk/abi-1.1), and loaded by hosts of both minors.
+ *
+ * It answers what it saw, reading only what struct_size covers:
+ *   logs    writes "plugin 1.M; host minor H; logs_args N bytes; follow=B; timestamps=T", where T is the 1.1
+ *           field as the host set it, "absent" when struct_size does not cover it, or "unknown" in a 1.0 build
+ *           (which cannot even name it);
+ *   status  reports a record of this build's newest size: SUCCEEDED, and in a 1.1 build preempted = true. */
+#include <dlaunch/plugin.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dlaunch_error {
+  int dummy;
+};
+
+static uint32_t g_host_minor;
+
+static dlaunch_error *init(const dlaunch_init_args *args) {
+  (void)args;
+  return NULL;
+}
+
+static dlaunch_error *validate(const dlaunch_job_args *args, const dlaunch_diagnostic_sink *out) {
+  (void)args;
+  (void)out;
+  return NULL;
+}
+
+static dlaunch_error *write_nothing(const dlaunch_job_args *args, const dlaunch_text_sink *out) {
+  (void)args;
+  out->write(out->context, "x", 1);
+  return NULL;
+}
+
+static dlaunch_error *status(const dlaunch_job_ref_args *args, const dlaunch_status_sink *out) {
+  dlaunch_job_status s;
+  memset(&s, 0, sizeof s);
+  s.native_id = args->native_id;
+  s.state = DLAUNCH_STATE_SUCCEEDED;
+#if DLAUNCH_ABI_MINOR >= 1
+  s.struct_size = DLAUNCH_JOB_STATUS_SIZE_1_1;
+  s.preempted = true;
+#else
+  s.struct_size = DLAUNCH_JOB_STATUS_SIZE_1_0;
+#endif
+  out->report(out->context, &s);
+  return NULL;
+}
+
+static dlaunch_error *logs(const dlaunch_logs_args *args, const dlaunch_text_sink *out) {
+  const char *timestamps = "unknown";
+#if DLAUNCH_ABI_MINOR >= 1
+  timestamps = DLAUNCH_HAS_FIELD(dlaunch_logs_args, args, timestamps) ? (args->timestamps ? "true" : "false")
+                                                                      : "absent";
+#endif
+  char line[256];
+  int n = snprintf(line, sizeof line, "plugin 1.%d; host minor %u; logs_args %zu bytes; follow=%s; timestamps=%s",
+                   DLAUNCH_ABI_MINOR, (unsigned)g_host_minor, args->struct_size, args->follow ? "true" : "false",
+                   timestamps);
+  out->write(out->context, line, (size_t)n);
+  return NULL;
+}
+
+static dlaunch_error *stop(const dlaunch_job_ref_args *args) {
+  (void)args;
+  return NULL;
+}
+
+static dlaunch_error *list(const dlaunch_list_args *args, const dlaunch_status_sink *out) {
+  (void)args;
+  (void)out;
+  return NULL;
+}
+
+static int32_t error_code(const dlaunch_error *e) {
+  (void)e;
+  return DLAUNCH_ERR_INTERNAL;
+}
+static const char *error_message(const dlaunch_error *e) {
+  (void)e;
+  return "crossing plugin error";
+}
+static void error_destroy(dlaunch_error *e) { free(e); }
+
+static const dlaunch_plugin_api kApi = {
+    DLAUNCH_PLUGIN_API_SIZE_1_0, DLAUNCH_ABI_MAJOR, DLAUNCH_ABI_MINOR, 0, TEST_PLUGIN_ID, "1.0.0",
+    "struct-size crossing test", NULL, init, validate, write_nothing, write_nothing, status, logs, stop, stop, list,
+    error_code, error_message, error_destroy};
+
+DLAUNCH_EXPORT const dlaunch_plugin_api *dlaunch_plugin_entry(uint32_t host_major, uint32_t host_minor) {
+  if (host_major != DLAUNCH_ABI_MAJOR) return NULL;
+  g_host_minor = host_minor;
+  return &kApi;
+}
