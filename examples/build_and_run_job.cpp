@@ -18,16 +18,13 @@ int main() {
   Orchestrator orchestrator;
   ValidationReport report = orchestrator.validate_job(job, "local");
   for (const auto& d : report.diagnostics) std::fprintf(stderr, "%s\n", format_diagnostic(d).c_str());
-  if (report.failure) {
-    std::fprintf(stderr, "error: %s\n", report.failure->message.c_str());
-    return exit_code_for(report.failure->kind);
-  }
-  if (!report.ok()) return exit_code_for(FailureKind::kInvalidSpec);
+  if (report.failure) std::fprintf(stderr, "error: %s\n", report.failure->message.c_str());
+  if (!report.ok()) return 1;
 
   auto submission = orchestrator.submit(*report.prepared);
   if (!submission) {
     std::fprintf(stderr, "error: %s\n", submission.error().message.c_str());
-    return exit_code_for(submission.error().kind);
+    return 1;
   }
   JobHandle handle{submission->platform, submission->native_id};
   auto streamed = orchestrator.logs(handle, /*follow=*/true, [](std::string_view chunk) {
@@ -35,7 +32,7 @@ int main() {
     return true;
   });
   auto final_status = orchestrator.wait(handle);
-  if (!streamed || !final_status) return 70;
+  if (!streamed || !final_status) return 1;
   std::printf("%s: %s\n", handle.text().c_str(), state_name(final_status->state));
-  return final_status->state == DLAUNCH_STATE_SUCCEEDED ? 0 : 1;
+  return final_status->state == JobState::kSucceeded ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 #include "cli.hpp"
 
 #include <dlaunch/core/config.hpp>
-#include <dlaunch/plugin.h>
+#include <dlaunch/core/plugin_host.hpp>
 #include <unistd.h>
 
 #include <boost/algorithm/string/predicate.hpp>
@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "exit_codes.hpp"
 #include "json_writer.hpp"
 
 namespace dlaunch::cli {
@@ -63,14 +64,14 @@ OutputFormat output_format(const po::variables_map& values) {
 }
 
 std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global) {
-  host::set_log_level(global.verbose ? DLAUNCH_LOG_DEBUG : DLAUNCH_LOG_WARNING);
+  set_plugin_log_level(global.verbose ? LogLevel::kDebug : LogLevel::kWarning);
   OrchestratorSettings settings;
   settings.plugin_dirs = global.plugin_dirs;
   bool explicit_file = !global.config_file.empty();
   auto loaded = load_config(explicit_file ? std::filesystem::path(global.config_file) : default_config_file(),
                             explicit_file, settings);
   if (!loaded) {
-    print_diagnostics(loaded.error());
+    print_diagnostics(loaded.error().diagnostics);
     return std::nullopt;
   }
   return Orchestrator(std::move(settings));
@@ -80,19 +81,19 @@ void print_diagnostics(const Diagnostics& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << format_diagnostic(d) << "\n";
 }
 
-int report_failure(const Failure& failure) {
+int report_failure(const Error& failure) {
   std::cerr << "dlaunch: error: " << failure.message << "\n";
-  return exit_code_for(failure.kind);
+  return exit_code_for(failure.code);
 }
 
 bool write_output(std::string_view chunk) {
   return std::fwrite(chunk.data(), 1, chunk.size(), stdout) == chunk.size() && std::fflush(stdout) == 0;
 }
 
-int report_job_failure(const Failure& failure, const JobHandle& handle) {
-  if (failure.kind == FailureKind::kCancelled) {
+int report_job_failure(const Error& failure, const JobHandle& handle) {
+  if (failure.code == ErrorCode::kCancelled) {
     std::cerr << "dlaunch: interrupted; the job goes on: " << handle.text() << "\n";
-    return exit_code_for(failure.kind);
+    return exit_code_for(failure.code);
   }
   return report_failure(failure);
 }
@@ -103,14 +104,14 @@ void print_help(const std::string& usage, const po::options_description& options
 }
 
 int exit_code_of_job(const JobStatus& status) {
-  if (status.state == DLAUNCH_STATE_SUCCEEDED) return 0;
+  if (status.state == JobState::kSucceeded) return 0;
   if (status.exit_code && *status.exit_code != 0) return *status.exit_code;
   return 1;
 }
 
 std::string describe_state(const JobStatus& status) {
   std::string text = state_name(status.state);
-  if (status.state == DLAUNCH_STATE_FAILED && status.exit_code) text += " (exit " + std::to_string(*status.exit_code) + ")";
+  if (status.state == JobState::kFailed && status.exit_code) text += " (exit " + std::to_string(*status.exit_code) + ")";
   if (status.restarts > 0) {
     text += " after " + std::to_string(status.restarts) + (status.restarts == 1 ? " restart" : " restarts");
   }

@@ -1,8 +1,10 @@
 // The dlaunch command line: shared pieces of every command.
-#ifndef DLAUNCH_APPS_CLI_HPP_
-#define DLAUNCH_APPS_CLI_HPP_
+#ifndef APPS_CLI_HPP_
+#define APPS_CLI_HPP_
 
 #include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/error.hpp>
+#include <dlaunch/core/job_status.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 
 #include <boost/program_options.hpp>
@@ -46,12 +48,12 @@ void add_output_option(po::options_description& options);
 OutputFormat output_format(const po::variables_map& values);
 
 // Builds the orchestrator from the global options and the configuration file. On a broken configuration
-// prints its diagnostics and returns nullopt (exit 65).
+// prints its diagnostics and returns nullopt (kInvalidArgument: exit 65).
 std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global);
 
 // Printing. Diagnostics and errors go to stderr, compiler style.
 void print_diagnostics(const Diagnostics& diagnostics);
-int report_failure(const Failure& failure);  // prints "dlaunch: error: ..." and returns its exit code
+int report_failure(const Error& failure);  // prints "dlaunch: error: ..." and returns its exit code
 void print_help(const std::string& usage, const po::options_description& options);
 
 // Writes a chunk of job output to stdout. Returns false when stdout is gone (`dlaunch logs -f | head`), which
@@ -60,7 +62,7 @@ bool write_output(std::string_view chunk);
 
 // Reports a failure of a command on a running job. Ctrl-C (kCancelled) reads the same everywhere: the job
 // goes on, and its handle is named.
-int report_job_failure(const Failure& failure, const JobHandle& handle);
+int report_job_failure(const Error& failure, const JobHandle& handle);
 
 // The exit code of `dlaunch run --wait` / `status --wait` for a finished job.
 int exit_code_of_job(const JobStatus& status);
@@ -85,4 +87,4 @@ int version_command(const std::vector<std::string>& args);
 
 }  // namespace dlaunch::cli
 
-#endif  // DLAUNCH_APPS_CLI_HPP_
+#endif  // APPS_CLI_HPP_

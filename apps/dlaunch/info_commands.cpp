@@ -3,12 +3,13 @@
 #include <dlaunch/core/job_schema.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 #include <dlaunch/core/platform_schema.hpp>
-#include <dlaunch/plugin.h>
+#include <dlaunch/core/version.hpp>
 
 #include <cstdio>
 #include <iostream>
 
 #include "cli.hpp"
+#include "exit_codes.hpp"
 #include "json_writer.hpp"
 
 namespace dlaunch::cli {
@@ -173,7 +174,7 @@ int plugins_command(const std::vector<std::string>& args) {
   }
   OutputFormat format = output_format(parsed.values);
   auto orchestrator = make_orchestrator(parsed.global);
-  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
   if (action == "list") return plugins_list(*orchestrator, format);
   if (action == "info") {
     if (id.empty()) throw UsageError{"plugins info needs a platform id"};
@@ -195,7 +196,7 @@ int schema_command(const std::vector<std::string>& args) {
     return 0;
   }
   auto orchestrator = make_orchestrator(parsed.global);
-  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
   std::cout << schema_with_platform_options(job_json_schema(), orchestrator->catalog().plugins());
   return 0;
 }
@@ -207,8 +208,10 @@ int version_command(const std::vector<std::string>& args) {
     print_help("dlaunch version", options);
     return 0;
   }
-  std::cout << "dlaunch " << DLAUNCH_VERSION << " (plugin ABI " << DLAUNCH_ABI_MAJOR << "." << DLAUNCH_ABI_MINOR
-            << ", job schema " << DLAUNCH_JOB_SCHEMA_VERSION << ")\n";
+  const VersionInfo version = version_info();
+  std::cout << "dlaunch " << version.release << " (plugin ABI "
+            << abi_text(version.plugin_abi_major, version.plugin_abi_minor) << ", job schema "
+            << version.job_schema_version << ")\n";
   return 0;
 }
 

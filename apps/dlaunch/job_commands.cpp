@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "exit_codes.hpp"
 #include "json_writer.hpp"
 
 namespace dlaunch::cli {
@@ -49,7 +50,7 @@ std::optional<int> prepare(const std::vector<std::string>& args, po::options_des
   if (!handle) return report_failure(handle.error());
   out.handle = *handle;
   out.orchestrator = make_orchestrator(out.parsed.global);
-  if (!out.orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  if (!out.orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
   return std::nullopt;
 }
 
@@ -110,7 +111,7 @@ int delete_command(const std::vector<std::string>& args) {
   po::options_description options("Options");
   HandleCommand command;
   if (auto done = prepare(args, options, "dlaunch delete HANDLE", handle_text, command)) return *done;
-  auto deleted = command.orchestrator->remove(command.handle);
+  auto deleted = command.orchestrator->delete_job(command.handle);
   if (!deleted) return report_failure(deleted.error());
   std::cerr << "dlaunch: deleted " << command.handle.text() << "\n";
   return 0;
@@ -129,7 +130,7 @@ int list_command(const std::vector<std::string>& args) {
   }
   OutputFormat format = output_format(parsed.values);
   auto orchestrator = make_orchestrator(parsed.global);
-  if (!orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
 
   if (platform.empty()) {
     auto entries = orchestrator->journal_entries();

@@ -1,9 +1,9 @@
 // Stable machine-readable output (--output json): pretty JSON on stdout.
-#ifndef DLAUNCH_APPS_JSON_WRITER_HPP_
-#define DLAUNCH_APPS_JSON_WRITER_HPP_
+#ifndef APPS_JSON_WRITER_HPP_
+#define APPS_JSON_WRITER_HPP_
 
 #include <dlaunch/core/diagnostic.hpp>
-#include <dlaunch/core/platform.hpp>
+#include <dlaunch/core/job_status.hpp>
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -57,4 +57,4 @@ class JsonOut {
 
 }  // namespace dlaunch::cli
 
-#endif  // DLAUNCH_APPS_JSON_WRITER_HPP_
+#endif  // APPS_JSON_WRITER_HPP_

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <dlaunch/core/platform.hpp>
+#include <dlaunch/core/plugin_host.hpp>
 
 #include "cli.hpp"
+#include "exit_codes.hpp"
 
 namespace {
 
@@ -47,7 +48,7 @@ Exit codes:
 
 void on_interrupt(int) {
   // The first Ctrl-C asks plugins and waits to wind down; a second one ends the process at once.
-  dlaunch::host::request_cancellation();
+  dlaunch::request_cancellation();
   std::signal(SIGINT, SIG_DFL);
 }
 
@@ -83,20 +84,20 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "--version") return version_command({});
     bool asked = !args.empty() && (args[0] == "--help" || args[0] == "-h");
     (asked ? std::cout : std::cerr) << kUsage;
-    return asked ? 0 : 64;
+    return asked ? 0 : exit_code_for(dlaunch::ErrorCode::kInvalidRequest);
   }
   auto it = kCommands.find(command);
   if (it == kCommands.end()) {
     std::cerr << "dlaunch: error: unknown command '" << command << "'\n\n" << kUsage;
-    return 64;
+    return exit_code_for(dlaunch::ErrorCode::kInvalidRequest);
   }
   try {
     return it->second(rest);
   } catch (const UsageError& e) {
     std::cerr << "dlaunch " << command << ": error: " << e.message << "\n(see: dlaunch " << command << " --help)\n";
-    return 64;
+    return exit_code_for(dlaunch::ErrorCode::kInvalidRequest);
   } catch (const std::exception& e) {
     std::cerr << "dlaunch: internal error: " << e.what() << "\n";
-    return 70;
+    return exit_code_for(dlaunch::ErrorCode::kInternal);
   }
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "exit_codes.hpp"
 #include "json_writer.hpp"
 
 namespace dlaunch::cli {
@@ -51,7 +52,7 @@ std::optional<int> check_report(const ValidationReport& report, OutputFormat for
     for (const auto& d : report.diagnostics) errors += d.severity == Severity::kError ? 1 : 0;
     std::cerr << spec << ": " << errors << (errors == 1 ? " error" : " errors") << "; nothing was submitted\n";
   }
-  return exit_code_for(report.failure ? report.failure->kind : FailureKind::kInvalidSpec);
+  return exit_code_for(report.failure ? report.failure->code : ErrorCode::kInvalidArgument);
 }
 
 void print_final(const JobHandle& handle, const JobStatus& status, OutputFormat format) {
@@ -82,7 +83,7 @@ std::optional<int> validate_spec(const std::vector<std::string>& args, const po:
   }
   out.format = output_format(parsed.values);
   out.orchestrator = make_orchestrator(parsed.global);
-  if (!out.orchestrator) return exit_code_for(FailureKind::kInvalidSpec);
+  if (!out.orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
   out.report = out.orchestrator->validate_file(spec.spec, spec.platform, spec.overrides);
   return check_report(out.report, out.format, spec.spec);
 }

@@ -14,17 +14,20 @@ std::filesystem::path default_config_file() {
   return std::filesystem::path(home != nullptr ? home : "/tmp") / ".config" / "dlaunch" / "config.toml";
 }
 
-std::expected<void, Diagnostics> load_config(const std::filesystem::path& file, bool required,
-                                             OrchestratorSettings& settings) {
+Result<void> load_config(const std::filesystem::path& file, bool required, OrchestratorSettings& settings) {
+  const auto invalid = [&file](Diagnostics problems) {
+    return std::unexpected(Error{ErrorCode::kInvalidArgument, "invalid configuration file " + file.string(),
+                                 std::move(problems)});
+  };
   std::error_code ec;
   if (!required && !std::filesystem::exists(file, ec)) return {};
   auto tree = load_spec_file(file.string());
   if (!tree) {
     Diagnostics problems = tree.error().diagnostics;
-    if (tree.error().kind == SpecLoadError::Kind::kUnreadable) {
+    if (tree.error().code == ErrorCode::kUnreadable) {
       for (auto& d : problems) d.message = "configuration file: " + d.message;
     }
-    return std::unexpected(problems);
+    return invalid(std::move(problems));
   }
   Diagnostics problems;
   auto error = [&](const std::string& path, const SourceLocation& where, std::string message, std::string hint = {}) {
@@ -52,7 +55,7 @@ std::expected<void, Diagnostics> load_config(const std::filesystem::path& file, 
             spec::did_you_mean(m.key, {"plugin_dirs", "platform"}));
     }
   }
-  if (!problems.empty()) return std::unexpected(problems);
+  if (!problems.empty()) return invalid(std::move(problems));
   return {};
 }
 

@@ -1,6 +1,6 @@
 #include <dlaunch/core/journal.hpp>
 
-#include <dlaunch/core/paths.hpp>
+#include "support/paths.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -30,6 +30,11 @@ namespace {
 constexpr const char* kLockFileName = "journal.lock";
 constexpr std::string_view kTempFilePrefix = "journal.json.tmp-";
 
+// Every journal failure is kInternal: the journal is dlaunch's own record, not the user's input.
+std::unexpected<Error> failure(std::string message) {
+  return std::unexpected(Error{ErrorCode::kInternal, std::move(message)});
+}
+
 std::string os_error(const std::string& what, const fs::path& path) {
   return "cannot " + what + " " + path.string() + ": " + std::strerror(errno);
 }
@@ -58,31 +63,22 @@ class FileDescriptor {
 
 // flock() on the journal's lock file, held until destroyed (closing the descriptor releases it). The
 // journal itself is never locked: it is replaced by rename, so a lock on it would be a lock on an old file.
-std::expected<FileDescriptor, std::string> lock_journal(const fs::path& directory, int operation) {
+Result<FileDescriptor> lock_journal(const fs::path& directory, int operation) {
   const fs::path path = directory / kLockFileName;
   FileDescriptor lock(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (lock.get() < 0) return std::unexpected(os_error("open the journal lock", path));
+  if (lock.get() < 0) return failure(os_error("open the journal lock", path));
   while (::flock(lock.get(), operation) != 0) {
-    if (errno != EINTR) return std::unexpected(os_error("lock", path));
+    if (errno != EINTR) return failure(os_error("lock", path));
   }
   return lock;
 }
 
-std::expected<void, std::string> create_journal_directory(const fs::path& directory) {
-  try {
-    create_private_directories(directory);
-    return {};
-  } catch (const std::system_error& error) {
-    return std::unexpected(error.what());
-  }
-}
-
-std::expected<void, std::string> write_all(int fd, std::string_view data, const fs::path& path) {
+Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
   while (!data.empty()) {
     const ssize_t written = ::write(fd, data.data(), data.size());
     if (written < 0) {
       if (errno == EINTR) continue;
-      return std::unexpected(os_error("write", path));
+      return failure(os_error("write", path));
     }
     data.remove_prefix(static_cast<std::size_t>(written));
   }
@@ -91,18 +87,18 @@ std::expected<void, std::string> write_all(int fd, std::string_view data, const 
 
 // Replaces `target` with `content` so that a crash at any moment leaves either the old or the new file:
 // write a temporary file, flush it to disk, rename it over the target, then flush the directory entry.
-std::expected<void, std::string> replace_file(const fs::path& target, std::string_view content) {
+Result<void> replace_file(const fs::path& target, std::string_view content) {
   const fs::path temp = target.parent_path() / (std::string(kTempFilePrefix) + std::to_string(::getpid()));
   {
     FileDescriptor file(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (file.get() < 0) return std::unexpected(os_error("create", temp));
+    if (file.get() < 0) return failure(os_error("create", temp));
     if (auto written = write_all(file.get(), content, temp); !written) return written;
-    if (::fsync(file.get()) != 0) return std::unexpected(os_error("flush", temp));
+    if (::fsync(file.get()) != 0) return failure(os_error("flush", temp));
   }
-  if (::rename(temp.c_str(), target.c_str()) != 0) return std::unexpected(os_error("replace", target));
+  if (::rename(temp.c_str(), target.c_str()) != 0) return failure(os_error("replace", target));
   FileDescriptor directory(::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (directory.get() < 0 || ::fsync(directory.get()) != 0) {
-    return std::unexpected(os_error("flush the directory", target.parent_path()));
+    return failure(os_error("flush the directory", target.parent_path()));
   }
   return {};
 }
@@ -129,11 +125,11 @@ std::optional<JournalEntry::State> state_from_string(std::string_view name) {
 
 using JournalWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
-std::expected<void, std::string> encode_entry(const JournalEntry& entry, JournalWriter& out) {
+Result<void> encode_entry(const JournalEntry& entry, JournalWriter& out) {
   rapidjson::Document options;
   options.Parse(entry.options_json.empty() ? "{}" : entry.options_json.c_str());
   if (options.HasParseError() || !options.IsObject()) {
-    return std::unexpected("the platform options of submission " + entry.submission_id + " are not a JSON object");
+    return failure("the platform options of submission " + entry.submission_id + " are not a JSON object");
   }
   auto field = [&out](const char* name, const std::string& value) {
     out.Key(name);
@@ -157,7 +153,7 @@ std::expected<void, std::string> encode_entry(const JournalEntry& entry, Journal
   return {};
 }
 
-std::expected<std::string, std::string> encode_journal(const std::vector<JournalEntry>& entries) {
+Result<std::string> encode_journal(const std::vector<JournalEntry>& entries) {
   rapidjson::StringBuffer buffer;
   JournalWriter out(buffer);
   out.SetIndent(' ', 2);
@@ -170,8 +166,8 @@ std::expected<std::string, std::string> encode_journal(const std::vector<Journal
 }
 
 // Fills `entry` from one array element; the message says what is wrong with it.
-std::expected<JournalEntry, std::string> decode_entry(const rapidjson::Value& object) {
-  if (!object.IsObject()) return std::unexpected("an entry is not an object");
+Result<JournalEntry> decode_entry(const rapidjson::Value& object) {
+  if (!object.IsObject()) return failure("an entry is not an object");
   JournalEntry entry;
   const std::pair<const char*, std::string*> strings[] = {
       {"submission_id", &entry.submission_id}, {"platform", &entry.platform}, {"job_name", &entry.job_name},
@@ -180,16 +176,16 @@ std::expected<JournalEntry, std::string> decode_entry(const rapidjson::Value& ob
   for (const auto& [name, target] : strings) {
     const auto member = object.FindMember(name);
     if (member == object.MemberEnd()) continue;
-    if (!member->value.IsString()) return std::unexpected(std::string("'") + name + "' is not a string");
+    if (!member->value.IsString()) return failure(std::string("'") + name + "' is not a string");
     target->assign(member->value.GetString(), member->value.GetStringLength());
   }
-  if (entry.submission_id.empty()) return std::unexpected("an entry has no submission_id");
+  if (entry.submission_id.empty()) return failure("an entry has no submission_id");
   const auto state = object.FindMember("state");
   if (state == object.MemberEnd() || !state->value.IsString()) {
-    return std::unexpected("entry " + entry.submission_id + " has no state");
+    return failure("entry " + entry.submission_id + " has no state");
   }
   const auto known_state = state_from_string(state->value.GetString());
-  if (!known_state) return std::unexpected("entry " + entry.submission_id + " has an unknown state");
+  if (!known_state) return failure("entry " + entry.submission_id + " has an unknown state");
   entry.state = *known_state;
   entry.options_json = "{}";
   if (const auto options = object.FindMember("options"); options != object.MemberEnd()) {
@@ -203,15 +199,15 @@ std::expected<JournalEntry, std::string> decode_entry(const rapidjson::Value& ob
   for (const auto& [name, target] : times) {
     const auto member = object.FindMember(name);
     if (member == object.MemberEnd()) continue;
-    if (!member->value.IsInt64()) return std::unexpected(std::string("'") + name + "' is not an integer");
+    if (!member->value.IsInt64()) return failure(std::string("'") + name + "' is not an integer");
     *target = member->value.GetInt64();
   }
   return entry;
 }
 
-std::expected<std::vector<JournalEntry>, std::string> decode_journal(const std::string& text, const fs::path& file) {
+Result<std::vector<JournalEntry>> decode_journal(const std::string& text, const fs::path& file) {
   const auto corrupt = [&file](const std::string& why) {
-    return std::unexpected("the journal " + file.string() + " is corrupt (" + why +
+    return failure("the journal " + file.string() + " is corrupt (" + why +
                            "); it was left untouched: move it away to start a new one");
   };
   rapidjson::Document document;
@@ -224,24 +220,24 @@ std::expected<std::vector<JournalEntry>, std::string> decode_journal(const std::
   std::vector<JournalEntry> entries;
   for (const rapidjson::Value& object : document.GetArray()) {
     auto entry = decode_entry(object);
-    if (!entry) return corrupt(entry.error());
+    if (!entry) return corrupt(entry.error().message);
     entries.push_back(std::move(*entry));
   }
   return entries;
 }
 
 // The journal's entries; none when it does not exist yet. The caller holds the lock.
-std::expected<std::vector<JournalEntry>, std::string> read_journal(const fs::path& file) {
+Result<std::vector<JournalEntry>> read_journal(const fs::path& file) {
   std::error_code error;
   if (!fs::exists(file, error)) {
-    if (error) return std::unexpected("cannot read " + file.string() + ": " + error.message());
+    if (error) return failure("cannot read " + file.string() + ": " + error.message());
     return std::vector<JournalEntry>{};
   }
   std::ifstream in(file, std::ios::binary);
-  if (!in) return std::unexpected(os_error("read", file));
+  if (!in) return failure(os_error("read", file));
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) return std::unexpected(os_error("read", file));
+  if (in.bad()) return failure(os_error("read", file));
   return decode_journal(text.str(), file);
 }
 
@@ -253,8 +249,8 @@ Journal::Journal(fs::path directory) : directory_(std::move(directory)) {}
 
 fs::path Journal::default_directory() { return state_root(); }
 
-std::expected<void, std::string> Journal::put(const JournalEntry& entry) {
-  if (auto created = create_journal_directory(directory_); !created) return created;
+Result<void> Journal::put(const JournalEntry& entry) {
+  if (auto created = create_private_directories(directory_); !created) return created;
   auto lock = lock_journal(directory_, LOCK_EX);
   if (!lock) return std::unexpected(lock.error());
   remove_abandoned_temp_files(directory_);
@@ -277,7 +273,7 @@ std::expected<void, std::string> Journal::put(const JournalEntry& entry) {
   return replace_file(file(), *text);
 }
 
-std::expected<std::vector<JournalEntry>, std::string> Journal::entries() const {
+Result<std::vector<JournalEntry>> Journal::entries() const {
   // Reading never creates the directory; when it cannot even be checked, locking says why.
   std::error_code error;
   if (!fs::exists(directory_, error) && !error) return std::vector<JournalEntry>{};
@@ -286,7 +282,7 @@ std::expected<std::vector<JournalEntry>, std::string> Journal::entries() const {
   return read_journal(file());
 }
 
-std::expected<std::optional<JournalEntry>, std::string> Journal::find(const std::string& key) const {
+Result<std::optional<JournalEntry>> Journal::find(const std::string& key) const {
   auto all = entries();
   if (!all) return std::unexpected(all.error());
   const auto match = std::ranges::find_if(

@@ -1,6 +1,5 @@
 #include <dlaunch/core/job_document.hpp>
 #include <dlaunch/core/orchestrator.hpp>
-#include <dlaunch/core/paths.hpp>
 #include <dlaunch/core/spec_loader.hpp>
 #include <dlaunch/core/validation.hpp>
 
@@ -9,34 +8,11 @@
 #include <fstream>
 #include <thread>
 
+#include "plugins/host_state.hpp"
 #include "spec/did_you_mean.hpp"
 
 namespace dlaunch {
 namespace {
-
-FailureKind kind_for(int32_t plugin_code) {
-  switch (plugin_code) {
-    case DLAUNCH_ERR_INVALID_ARGUMENT:
-      return FailureKind::kInvalidSpec;
-    case DLAUNCH_ERR_NOT_FOUND:
-      return FailureKind::kNotFound;
-    case DLAUNCH_ERR_UNAVAILABLE:
-      return FailureKind::kUnavailable;
-    case DLAUNCH_ERR_UNAUTHENTICATED:
-      return FailureKind::kUnauthorized;
-    case DLAUNCH_ERR_TEMPORARY:
-      return FailureKind::kTemporary;
-    case DLAUNCH_ERR_FAILED_PRECONDITION:
-    case DLAUNCH_ERR_UNIMPLEMENTED:
-      return FailureKind::kRefused;
-    case DLAUNCH_ERR_CANCELLED:
-      return FailureKind::kCancelled;
-    default:
-      return FailureKind::kInternal;
-  }
-}
-
-Failure from_plugin(const PluginFailure& f) { return Failure{kind_for(f.code), f.message}; }
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -71,37 +47,12 @@ void apply_platform_defaults(Job& job, const std::string& platform_id, const std
 
 }  // namespace
 
-int exit_code_for(FailureKind kind) {
-  switch (kind) {
-    case FailureKind::kUsage:
-      return 64;
-    case FailureKind::kInvalidSpec:
-      return 65;
-    case FailureKind::kSpecUnreadable:
-      return 66;
-    case FailureKind::kUnavailable:
-      return 69;
-    case FailureKind::kInternal:
-      return 70;
-    case FailureKind::kTemporary:
-      return 75;
-    case FailureKind::kUnauthorized:
-      return 77;
-    case FailureKind::kCancelled:
-      return 130;
-    case FailureKind::kNotFound:
-    case FailureKind::kRefused:
-      return 1;
-  }
-  return 70;
-}
-
 Result<JobHandle> parse_handle(const std::string& text) {
   auto colon = text.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    return std::unexpected(Failure{FailureKind::kUsage, "'" + text +
-                                                            "' is not a job handle; handles look like "
-                                                            "PLATFORM:NATIVE_ID (the last line `dlaunch run` prints)"});
+    return std::unexpected(Error{ErrorCode::kInvalidRequest, "'" + text +
+                                                                 "' is not a job handle; handles look like "
+                                                                 "PLATFORM:NATIVE_ID (the last line `dlaunch run` prints)"});
   }
   return JobHandle{text.substr(0, colon), text.substr(colon + 1)};
 }
@@ -134,10 +85,10 @@ Result<std::shared_ptr<Platform>> Orchestrator::platform(const std::string& id) 
     std::string installed;
     for (const auto& i : ids) installed += (installed.empty() ? "" : ", ") + i;
     message += "; installed: " + (installed.empty() ? std::string("none") : installed);
-    return std::unexpected(Failure{FailureKind::kUsage, message});
+    return std::unexpected(Error{ErrorCode::kInvalidRequest, message});
   }
   auto loaded = Platform::load(*manifest);
-  if (!loaded) return std::unexpected(from_plugin(loaded.error()));
+  if (!loaded) return std::unexpected(loaded.error());
   loaded_[id] = *loaded;
   return *loaded;
 }
@@ -158,7 +109,7 @@ void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& 
   apply_platform_defaults(job, platform_id, settings_.platform_defaults);
   auto loaded = platform(platform_id);
   if (!loaded) {
-    if (loaded.error().kind == FailureKind::kUsage) {
+    if (loaded.error().code == ErrorCode::kInvalidRequest) {
       // An unknown platform is a mistake in the spec (or in -p): report it with the others.
       context.diagnostics.push_back(Diagnostic{Severity::kError, job.platform.empty() ? "" : "platform", {},
                                                loaded.error().message, ""});
@@ -197,7 +148,7 @@ void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& 
   prepared.submission_id = new_submission_id(job);
   auto plugin_findings = target.validate(prepared.document, prepared.submission_id);
   if (!plugin_findings) {
-    report.failure = from_plugin(plugin_findings.error());
+    report.failure = plugin_findings.error();
     return;
   }
   context.diagnostics.insert(context.diagnostics.end(), plugin_findings->begin(), plugin_findings->end());
@@ -220,8 +171,8 @@ ValidationReport Orchestrator::validate_file(const std::string& spec_file, const
   pipeline.run(context);
   if (context.unreadable) {
     // One message says it all; it is the failure, not a diagnostic of the file's content.
-    report.failure = Failure{FailureKind::kSpecUnreadable,
-                             context.diagnostics.empty() ? "cannot read " + spec_file : context.diagnostics.front().message};
+    report.failure = Error{ErrorCode::kUnreadable,
+                           context.diagnostics.empty() ? "cannot read " + spec_file : context.diagnostics.front().message};
     context.diagnostics.clear();
   }
   report.diagnostics = std::move(context.diagnostics);
@@ -243,9 +194,7 @@ ValidationReport Orchestrator::validate_job(const Job& job, const std::string& p
 }
 
 Result<std::string> Orchestrator::dry_run(const PreparedJob& prepared) {
-  auto text = prepared.platform->dry_run(prepared.document, prepared.submission_id);
-  if (!text) return std::unexpected(from_plugin(text.error()));
-  return *text;
+  return prepared.platform->dry_run(prepared.document, prepared.submission_id);
 }
 
 Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
@@ -259,7 +208,7 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
   entry.created_ms = entry.updated_ms = now_ms();
   // The intent is on disk before the platform hears of the job: a crash from here on leaves a record.
   if (auto written = journal().put(entry); !written) {
-    return std::unexpected(Failure{FailureKind::kInternal, "cannot write the journal: " + written.error()});
+    return std::unexpected(Error{ErrorCode::kInternal, "cannot write the journal: " + written.error().message});
   }
   auto native_id = target.submit(prepared.document, prepared.submission_id);
   entry.updated_ms = now_ms();
@@ -267,14 +216,14 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
     entry.state = JournalEntry::State::kFailed;
     entry.error = native_id.error().message;
     (void)journal().put(entry);  // the submit's own error is the one worth reporting
-    return std::unexpected(from_plugin(native_id.error()));
+    return std::unexpected(native_id.error());
   }
   entry.state = JournalEntry::State::kSubmitted;
   entry.native_id = *native_id;
   if (auto written = journal().put(entry); !written) {
-    return std::unexpected(Failure{FailureKind::kInternal, "job " + entry.handle() +
-                                                               " was submitted, but the journal could not record it: " +
-                                                               written.error()});
+    return std::unexpected(Error{ErrorCode::kInternal, "job " + entry.handle() +
+                                                           " was submitted, but the journal could not record it: " +
+                                                           written.error().message});
   }
   return Submission{entry.handle(), entry.platform, entry.native_id, entry.submission_id};
 }
@@ -309,9 +258,7 @@ Result<Orchestrator::Target> Orchestrator::target_of(const JobHandle& handle) {
 Result<JobStatus> Orchestrator::status(const JobHandle& handle) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
-  auto status = target->platform->status(handle.native_id, target->options_json);
-  if (!status) return std::unexpected(from_plugin(status.error()));
-  return *status;
+  return target->platform->status(handle.native_id, target->options_json);
 }
 
 Result<JobStatus> Orchestrator::wait(const JobHandle& handle, const std::function<void(const JobStatus&)>& on_update,
@@ -324,7 +271,7 @@ Result<JobStatus> Orchestrator::wait(const JobHandle& handle, const std::functio
     auto until = std::chrono::steady_clock::now() + interval;
     while (std::chrono::steady_clock::now() < until) {
       if (host::cancellation_requested()) {
-        return std::unexpected(Failure{FailureKind::kCancelled, "interrupted while waiting for " + handle.text()});
+        return std::unexpected(Error{ErrorCode::kCancelled, "interrupted while waiting for " + handle.text()});
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -335,39 +282,33 @@ Result<void> Orchestrator::logs(const JobHandle& handle, bool follow,
                                 const std::function<bool(std::string_view)>& on_output) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
-  auto streamed = target->platform->logs(handle.native_id, target->options_json, follow, on_output);
-  if (!streamed) return std::unexpected(from_plugin(streamed.error()));
-  return {};
+  return target->platform->logs(handle.native_id, target->options_json, follow, on_output);
 }
 
 Result<void> Orchestrator::stop(const JobHandle& handle) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
-  auto stopped = target->platform->stop(handle.native_id, target->options_json);
-  if (!stopped) return std::unexpected(from_plugin(stopped.error()));
-  return {};
+  return target->platform->stop(handle.native_id, target->options_json);
 }
 
-Result<void> Orchestrator::remove(const JobHandle& handle) {
+Result<void> Orchestrator::delete_job(const JobHandle& handle) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
-  auto deleted = target->platform->delete_job(handle.native_id, target->options_json);
-  if (!deleted) return std::unexpected(from_plugin(deleted.error()));
-  return {};
+  return target->platform->delete_job(handle.native_id, target->options_json);
 }
 
 Result<std::vector<JobStatus>> Orchestrator::list(const std::string& platform_id) {
   auto target = target_of(JobHandle{platform_id, ""});
   if (!target) return std::unexpected(target.error());
   auto jobs = target->platform->list(target->options_json);
-  if (!jobs) return std::unexpected(from_plugin(jobs.error()));
+  if (!jobs) return jobs;
   std::stable_partition(jobs->begin(), jobs->end(), [](const JobStatus& s) { return s.submitted_by_dlaunch; });
   return *jobs;
 }
 
 Result<std::vector<JournalEntry>> Orchestrator::journal_entries() {
   auto entries = journal().entries();
-  if (!entries) return std::unexpected(Failure{FailureKind::kInternal, "cannot read the journal: " + entries.error()});
+  if (!entries) return std::unexpected(Error{ErrorCode::kInternal, "cannot read the journal: " + entries.error().message});
   return *entries;
 }
 

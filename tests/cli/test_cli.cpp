@@ -263,6 +263,21 @@ TEST_F(CliTest, DeleteRefusesARunningJobThenForgetsAFinishedOne) {
   EXPECT_EQ(dlaunch({"status", handle}).exit_code, 1);  // not found any more
 }
 
+// The exit code of each error code is the CLI's policy (apps/dlaunch/exit_codes.cpp), shown here with the test
+// plugins' real errors.
+TEST_F(CliTest, EachPluginErrorHasItsDocumentedExitCode) {
+  const std::string plugins = std::string("--plugin-dir=") + DLAUNCH_TEST_PLUGIN_DIR;
+  EXPECT_EQ(dlaunch({"status", "throwing:x", plugins}).exit_code, 69);          // UNAVAILABLE
+  EXPECT_EQ(dlaunch({"stop", "throwing:x", plugins}).exit_code, 70);            // INTERNAL (out of memory)
+  EXPECT_EQ(dlaunch({"status", "good:missing", plugins}).exit_code, 1);         // NOT_FOUND
+  EXPECT_EQ(dlaunch({"delete", "good:x", plugins}).exit_code, 1);               // FAILED_PRECONDITION
+  EXPECT_EQ(dlaunch({"list", "-p", "throwing", plugins}).exit_code, 1);         // UNIMPLEMENTED
+  auto future = dlaunch({"delete", "future-values:x", plugins});                 // a code from a newer minor
+  EXPECT_EQ(future.exit_code, 70) << future.err;
+  EXPECT_NE(future.err.find("the test platform keeps every job"), std::string::npos) << future.err;
+  EXPECT_EQ(dlaunch({"status", "nonesuch:x", plugins}).exit_code, 64);          // no such platform
+}
+
 TEST_F(CliTest, OverridesApplyBeforeValidation) {
   std::string path = spec("o.toml", role("worker", "\"echo world=$WORLD_SIZE\"", 1));
   auto r = dlaunch({"run", path, "--set", "roles.worker.replicas=3", "--follow"});

@@ -63,7 +63,7 @@ class JournalTest : public ::testing::Test {
 
 TEST_F(JournalTest, MissingJournalIsEmptyAndNotCreated) {
   const auto entries = journal_.entries();
-  ASSERT_TRUE(entries.has_value()) << entries.error();
+  ASSERT_TRUE(entries.has_value()) << entries.error().message;
   EXPECT_TRUE(entries->empty());
   const auto found = journal_.find("anything");
   ASSERT_TRUE(found.has_value());
@@ -74,7 +74,7 @@ TEST_F(JournalTest, MissingJournalIsEmptyAndNotCreated) {
 TEST_F(JournalTest, PutThenFindBySubmissionIdAndByHandle) {
   ASSERT_TRUE(journal_.put(intent("sub-1")).has_value());
   auto found = journal_.find("sub-1");
-  ASSERT_TRUE(found.has_value()) << found.error();
+  ASSERT_TRUE(found.has_value()) << found.error().message;
   ASSERT_TRUE(found->has_value());
   const JournalEntry first = **found;
   EXPECT_EQ(first.state, JournalEntry::State::kIntent);
@@ -91,7 +91,7 @@ TEST_F(JournalTest, PutThenFindBySubmissionIdAndByHandle) {
   ASSERT_TRUE(journal_.put(submitted).has_value());
 
   found = journal_.find("local:mnist-ddp-7f3a");
-  ASSERT_TRUE(found.has_value()) << found.error();
+  ASSERT_TRUE(found.has_value()) << found.error().message;
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->submission_id, "sub-1");
   EXPECT_EQ((*found)->state, JournalEntry::State::kSubmitted);
@@ -130,7 +130,7 @@ TEST_F(JournalTest, OptionsMustBeAJsonObject) {
   bad.options_json = "[1";
   const auto written = journal_.put(bad);
   ASSERT_FALSE(written.has_value());
-  EXPECT_EQ(written.error(), "the platform options of submission bad are not a JSON object");
+  EXPECT_EQ(written.error().message, "the platform options of submission bad are not a JSON object");
   EXPECT_EQ(read_text(journal_.file()), before);
 }
 
@@ -141,13 +141,13 @@ TEST_F(JournalTest, CorruptJournalIsReportedAndNeverReplaced) {
 
   const auto written = journal_.put(intent("sub-1"));
   ASSERT_FALSE(written.has_value());
-  EXPECT_NE(written.error().find("is corrupt"), std::string::npos) << written.error();
-  EXPECT_NE(written.error().find(journal_.file().string()), std::string::npos) << written.error();
+  EXPECT_NE(written.error().message.find("is corrupt"), std::string::npos) << written.error().message;
+  EXPECT_NE(written.error().message.find(journal_.file().string()), std::string::npos) << written.error().message;
   EXPECT_EQ(read_text(journal_.file()), garbage);
 
   const auto entries = journal_.entries();
   ASSERT_FALSE(entries.has_value());
-  EXPECT_NE(entries.error().find("is corrupt"), std::string::npos);
+  EXPECT_NE(entries.error().message.find("is corrupt"), std::string::npos);
 }
 
 TEST_F(JournalTest, UnknownStateIsCorruption) {
@@ -155,7 +155,7 @@ TEST_F(JournalTest, UnknownStateIsCorruption) {
   std::ofstream(journal_.file()) << R"([{"submission_id": "x", "state": "exploded"}])";
   const auto entries = journal_.entries();
   ASSERT_FALSE(entries.has_value());
-  EXPECT_NE(entries.error().find("entry x has an unknown state"), std::string::npos) << entries.error();
+  EXPECT_NE(entries.error().message.find("entry x has an unknown state"), std::string::npos) << entries.error().message;
 }
 
 TEST_F(JournalTest, TempFilesOfKilledWritersAreRemovedByTheNextWriter) {
@@ -215,7 +215,7 @@ TEST_F(JournalTest, ParallelWriterProcessesLoseNothing) {
   ASSERT_TRUE(is_valid_journal(journal_.file(), &length));
   EXPECT_EQ(length, std::size_t{kWriters * kEntriesEach});
   const auto entries = journal_.entries();
-  ASSERT_TRUE(entries.has_value()) << entries.error();
+  ASSERT_TRUE(entries.has_value()) << entries.error().message;
   std::set<std::string> ids;
   for (const JournalEntry& entry : *entries) ids.insert(entry.submission_id);
   for (int w = 0; w < kWriters; ++w) {
@@ -254,7 +254,7 @@ TEST_F(JournalTest, WriterKilledMidWriteLosesNoCompletedEntry) {
 
     ASSERT_TRUE(is_valid_journal(journal_.file()));
     const auto entries = journal_.entries();
-    ASSERT_TRUE(entries.has_value()) << entries.error();
+    ASSERT_TRUE(entries.has_value()) << entries.error().message;
     std::set<std::string> ids;
     for (const JournalEntry& entry : *entries) ids.insert(entry.submission_id);
     for (const int i : completed) {

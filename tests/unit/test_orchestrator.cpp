@@ -1,5 +1,5 @@
 // The orchestrator with a real (test) plugin through the C ABI: journaling around submit, options for later
-// commands, secrets, and failures mapped to exit codes.
+// commands, secrets, and plugin failures in the core's error codes.
 #include <dlaunch/core/builder.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 #include <gtest/gtest.h>
@@ -47,7 +47,7 @@ TEST_F(OrchestratorTest, SubmitJournalsTheJobAndLaterCommandsFindIt) {
   // The test plugin echoes the options it is given as the status message.
   auto status = orchestrator.status(JobHandle{"good", submitted->native_id});
   ASSERT_TRUE(status.has_value()) << status.error().message;
-  EXPECT_EQ(status->state, DLAUNCH_STATE_SUCCEEDED);
+  EXPECT_EQ(status->state, JobState::kSucceeded);
   EXPECT_NE(status->message.find("\"flag\":true"), std::string::npos) << status->message;
   // A secret from the spec is not remembered, and "***" is never handed back to the plugin as a value.
   EXPECT_EQ(status->message.find("token"), std::string::npos) << status->message;
@@ -66,25 +66,23 @@ TEST_F(OrchestratorTest, LaterCommandsTakeSecretsFromTheUsersConfiguration) {
   EXPECT_NE(status->message.find("\"token\":\"from-config\""), std::string::npos) << status->message;
 }
 
-TEST_F(OrchestratorTest, PluginErrorsBecomeFailureKinds) {
+TEST_F(OrchestratorTest, PluginErrorsKeepTheirCodes) {
   Orchestrator orchestrator = make();
   auto missing = orchestrator.status(JobHandle{"good", "missing"});
   ASSERT_FALSE(missing.has_value());
-  EXPECT_EQ(missing.error().kind, FailureKind::kNotFound);
-  EXPECT_EQ(exit_code_for(missing.error().kind), 1);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 
-  auto refused = orchestrator.remove(JobHandle{"good", "job-x"});
+  auto refused = orchestrator.delete_job(JobHandle{"good", "job-x"});
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().kind, FailureKind::kRefused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
 
   auto throwing = orchestrator.status(JobHandle{"throwing", "x"});
   ASSERT_FALSE(throwing.has_value());
-  EXPECT_EQ(throwing.error().kind, FailureKind::kUnavailable);
-  EXPECT_EQ(exit_code_for(throwing.error().kind), 69);
+  EXPECT_EQ(throwing.error().code, ErrorCode::kUnavailable);
 
   auto unknown = orchestrator.status(JobHandle{"nonesuch", "x"});
   ASSERT_FALSE(unknown.has_value());
-  EXPECT_EQ(unknown.error().kind, FailureKind::kUsage);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidRequest);
 }
 
 TEST_F(OrchestratorTest, APluginsOwnValidationIsReportedWithItsPath) {
@@ -115,7 +113,7 @@ TEST(JobHandles, AreParsedAndRefusedClearly) {
   for (const char* bad : {"nocolon", ":x", "ray:"}) {
     auto r = parse_handle(bad);
     ASSERT_FALSE(r.has_value()) << bad;
-    EXPECT_EQ(r.error().kind, FailureKind::kUsage);
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidRequest);
   }
 }
 

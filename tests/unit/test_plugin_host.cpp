@@ -3,12 +3,14 @@
 #include <dlaunch/core/conformance.hpp>
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
+#include <dlaunch/core/plugin_host.hpp>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "support/plugin_client.hpp"
 #include "support/process.hpp"
 
 namespace dlaunch {
@@ -71,14 +73,14 @@ TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
 
   auto status = p.status("job-sub-1", "{\"flag\":true}");
   ASSERT_TRUE(status.has_value());
-  EXPECT_EQ(status->state, DLAUNCH_STATE_SUCCEEDED);
+  EXPECT_EQ(status->state, JobState::kSucceeded);
   EXPECT_EQ(status->exit_code, 0);
   EXPECT_EQ(status->native_state, "DONE");
   EXPECT_EQ(status->message, "{\"flag\":true}");  // the options reached the plugin
 
   auto missing = p.status("missing", "{}");
   ASSERT_FALSE(missing.has_value());
-  EXPECT_EQ(missing.error().code, DLAUNCH_ERR_NOT_FOUND);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(missing.error().message, "no job 'missing'");
 
   std::string output;
@@ -96,7 +98,7 @@ TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
 
   auto deleted = p.delete_job("job-sub-1", "{}");
   ASSERT_FALSE(deleted.has_value());
-  EXPECT_EQ(deleted.error().code, DLAUNCH_ERR_FAILED_PRECONDITION);
+  EXPECT_EQ(deleted.error().code, ErrorCode::kFailedPrecondition);
 
   auto listed = p.list("{}");
   ASSERT_TRUE(listed.has_value());
@@ -131,6 +133,72 @@ TEST_F(PluginHostTest, RefusesAPluginNeedingANewerMinorNamingBothVersions) {
   EXPECT_NE(hidden.error().message.find("needs plugin ABI 1.5"), std::string::npos) << hidden.error().message;
 }
 
+TEST_F(PluginHostTest, RefusesATableThatNeedsAHostNewerThanItself) {
+  auto platform = Platform::load(manifest("inconsistent-minor"));
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_NE(platform.error().message.find("inconsistent plugin table: it needs host ABI minor 1 but was built for ABI 1.0"),
+            std::string::npos)
+      << platform.error().message;
+}
+
+TEST_F(PluginHostTest, RefusesOptionTypesAndFlagsOfANewerMinor) {
+  auto type = Platform::load(manifest("future-option"));
+  ASSERT_FALSE(type.has_value());
+  EXPECT_NE(type.error().message.find("declares option 'retries' of type 99, which this dlaunch does not know"),
+            std::string::npos)
+      << type.error().message;
+  auto flag = Platform::load(manifest("future-flag"));
+  ASSERT_FALSE(flag.has_value());
+  EXPECT_NE(flag.error().message.find("declares option 'token' with flags 32, which this dlaunch does not know"),
+            std::string::npos)
+      << flag.error().message;
+}
+
+TEST_F(PluginHostTest, ReadsCodesStatesSeveritiesAndLevelsOfANewerMinorAsPluginHSays) {
+  set_plugin_log_level(LogLevel::kError);
+  testing::internal::CaptureStderr();
+  auto platform = Platform::load(manifest("future-values"));
+  const std::string logged = testing::internal::GetCapturedStderr();
+  set_plugin_log_level(LogLevel::kWarning);
+  ASSERT_TRUE(platform.has_value()) << platform.error().message;
+  // Log level 9 is printed as an error, even when only errors are shown.
+  EXPECT_NE(logged.find("dlaunch: future-values: error: test plugin initialised"), std::string::npos) << logged;
+  const Platform& p = **platform;
+
+  auto deleted = p.delete_job("x", "{}");  // code 42
+  ASSERT_FALSE(deleted.has_value());
+  EXPECT_EQ(deleted.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(deleted.error().message, "the test platform keeps every job");
+
+  auto status = p.status("x", "{}");  // state 17
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->state, JobState::kUnknown);
+  EXPECT_FALSE(status->terminal());
+
+  auto findings = p.validate("{\"platform\":{\"flag\":false}}", "s");  // severity 7
+  ASSERT_TRUE(findings.has_value());
+  ASSERT_EQ(findings->size(), 1u);
+  EXPECT_EQ(findings->front().severity, Severity::kError);
+}
+
+TEST_F(PluginHostTest, AnSdkPluginDeclaresTheOldestHostMinorItRunsOn) {
+  // Built against the test 1.1 header with kMinHostMinor = 1; its manifest does not say so, its table does.
+  auto platform = Platform::load(manifest("sdk-needs-1-1"));
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_NE(platform.error().message.find("needs plugin ABI 1.1 or newer; this dlaunch provides 1.0"),
+            std::string::npos)
+      << platform.error().message;
+}
+
+TEST_F(PluginHostTest, AnSdkPluginReadsTheHostsMinorInInit) {
+  // A host of minor 3: the entry's argument is what init hands the plugin. (Only this test loads sdk-minor:
+  // a second load in the same process would keep the first init, as plugin.h says.)
+  test::PluginClient newer((kPlugins / "sdk-minor").string(), "sdk-minor", state_.path() + "/client", 3);
+  sdk::JobStatus seen;
+  ASSERT_TRUE(newer.status("x", "{}", seen).ok());
+  EXPECT_EQ(seen.message, "host ABI minor 3");
+}
+
 TEST_F(PluginHostTest, AcceptsANewerMinorThatDeclaresItRunsOnThisHost) {
   PluginManifest m = manifest("compatible-minor");
   EXPECT_EQ(m.abi_minor, 5u);
@@ -153,7 +221,7 @@ TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
 TEST_F(PluginHostTest, RefusesAPluginWhoseTableDisagreesWithItsManifest) {
   auto platform = Platform::load(manifest("disagreeing-options"));
   ASSERT_FALSE(platform.has_value());
-  EXPECT_EQ(platform.error().code, DLAUNCH_ERR_INTERNAL);
+  EXPECT_EQ(platform.error().code, ErrorCode::kInternal);
   EXPECT_NE(platform.error().message.find("option 'retries': the manifest says default 3, the table 4"), std::string::npos)
       << platform.error().message;
 
@@ -189,7 +257,7 @@ TEST_F(PluginHostTest, ContainsEveryExceptionAPluginThrows) {
 
   auto dry = p.dry_run("{}", "s");
   ASSERT_FALSE(dry.has_value());
-  EXPECT_EQ(dry.error().code, DLAUNCH_ERR_INTERNAL);
+  EXPECT_EQ(dry.error().code, ErrorCode::kInternal);
   EXPECT_NE(dry.error().message.find("dry_run exploded"), std::string::npos);
 
   auto submitted = p.submit("{}", "s");
@@ -198,7 +266,7 @@ TEST_F(PluginHostTest, ContainsEveryExceptionAPluginThrows) {
 
   auto status = p.status("x", "{}");
   ASSERT_FALSE(status.has_value());
-  EXPECT_EQ(status.error().code, DLAUNCH_ERR_UNAVAILABLE);
+  EXPECT_EQ(status.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(status.error().message, "the platform is down");
 
   auto stopped = p.stop("x", "{}");
@@ -207,7 +275,7 @@ TEST_F(PluginHostTest, ContainsEveryExceptionAPluginThrows) {
 
   auto listed = p.list("{}");  // not overridden: the helper's default
   ASSERT_FALSE(listed.has_value());
-  EXPECT_EQ(listed.error().code, DLAUNCH_ERR_UNIMPLEMENTED);
+  EXPECT_EQ(listed.error().code, ErrorCode::kUnimplemented);
 }
 
 // Copies the good plugin into `root`/good so that permissions can be changed on the copy.

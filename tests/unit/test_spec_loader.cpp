@@ -27,7 +27,7 @@ Diagnostics parse_failure(std::string_view text, SpecFormat format, const std::s
     ADD_FAILURE() << "parsing succeeded, expected an error";
     return {};
   }
-  EXPECT_EQ(parsed.error().kind, SpecLoadError::Kind::kSyntax);
+  EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
   return parsed.error().diagnostics;
 }
 
@@ -230,7 +230,7 @@ TEST(LoadSpecFile, MissingFileIsUnreadableWithTheReason) {
   const std::string path = dir.path() + "/absent.toml";
   const auto loaded = load_spec_file(path);
   ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().kind, SpecLoadError::Kind::kUnreadable);
+  EXPECT_EQ(loaded.error().code, ErrorCode::kUnreadable);
   ASSERT_EQ(loaded.error().diagnostics.size(), 1u);
   EXPECT_EQ(loaded.error().diagnostics[0].message,
             "cannot read '" + path + "': No such file or directory");
@@ -240,7 +240,7 @@ TEST(LoadSpecFile, DirectoryIsUnreadable) {
   const test::TempDir dir;
   const auto loaded = load_spec_file(dir.path());
   ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().kind, SpecLoadError::Kind::kUnreadable);
+  EXPECT_EQ(loaded.error().code, ErrorCode::kUnreadable);
   EXPECT_NE(loaded.error().diagnostics.at(0).message.find("Is a directory"), std::string::npos);
 }
 
@@ -249,7 +249,7 @@ TEST(LoadSpecFile, SyntaxErrorInAFileIsSyntaxNotUnreadable) {
   const std::string path = dir.write("bad.json", "{\"a\": }");
   const auto loaded = load_spec_file(path);
   ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().kind, SpecLoadError::Kind::kSyntax);
+  EXPECT_EQ(loaded.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(location_text(loaded.error().diagnostics.at(0).location), path + ":1:7");
 }
 

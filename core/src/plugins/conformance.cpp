@@ -4,6 +4,8 @@
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/spec_loader.hpp>
 #include <dlaunch/core/validation.hpp>
+#include <dlaunch/core/version.hpp>
+#include <dlaunch/plugin.h>
 
 
 #include <cerrno>
@@ -50,10 +52,9 @@ void check_options(const Platform& p, Report& report) {
                problems.empty() ? std::to_string(p.options().size()) + " options" : problems);
 }
 
-// An error must carry a known code and a message; the host has already destroyed it through the plugin.
-bool well_formed(const PluginFailure& f) {
-  return f.code >= DLAUNCH_ERR_INVALID_ARGUMENT && f.code <= DLAUNCH_ERR_INTERNAL && !f.message.empty();
-}
+// An error must carry a message; the host has already destroyed it through the plugin (and read an unknown
+// code as kInternal).
+bool well_formed(const Error& e) { return !e.message.empty(); }
 
 }  // namespace
 
@@ -79,7 +80,9 @@ std::vector<ConformanceCheck> check_plugin_conformance(const std::filesystem::pa
                exports ? "exports: " + listed : exports.error());
 
   auto loaded = Platform::load(*manifest);
-  if (!report.check("loads, negotiates ABI " + std::to_string(kHostAbiMajor) + "." + std::to_string(kHostAbiMinor) +
+  const VersionInfo host = version_info();
+  if (!report.check("loads, negotiates ABI " + std::to_string(host.plugin_abi_major) + "." +
+                        std::to_string(host.plugin_abi_minor) +
                         " and initialises",
                     loaded.has_value(), loaded ? "" : loaded.error().message)) {
     return report.take();

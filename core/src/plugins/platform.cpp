@@ -1,5 +1,9 @@
-#include <dlaunch/core/paths.hpp>
 #include <dlaunch/core/platform.hpp>
+#include <dlaunch/core/plugin_host.hpp>
+#include <dlaunch/plugin.h>
+
+#include "plugins/host_state.hpp"
+#include "support/paths.hpp"
 
 // boost/dll/library_info.hpp (pulled in by some Boost.DLL headers in 1.74) needs <vector> first.
 #include <vector>
@@ -13,6 +17,14 @@
 #include <mutex>
 
 namespace dlaunch {
+namespace {
+
+// The host's own ABI version.
+constexpr uint32_t kHostAbiMajor = DLAUNCH_ABI_MAJOR;
+constexpr uint32_t kHostAbiMinor = DLAUNCH_ABI_MINOR;
+
+}  // namespace
+
 namespace host {
 namespace {
 
@@ -42,11 +54,28 @@ const char* level_name(int32_t level) {
 
 }  // namespace
 
-void set_log_level(int32_t level) { g_log_level = level; }
-void request_cancellation() { g_cancelled.store(true); }
-bool cancellation_requested() { return g_cancelled.load(); }
+bool cancellation_requested() noexcept { return g_cancelled.load(); }
 
 }  // namespace host
+
+void set_plugin_log_level(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      host::g_log_level = DLAUNCH_LOG_DEBUG;
+      break;
+    case LogLevel::kInfo:
+      host::g_log_level = DLAUNCH_LOG_INFO;
+      break;
+    case LogLevel::kWarning:
+      host::g_log_level = DLAUNCH_LOG_WARNING;
+      break;
+    case LogLevel::kError:
+      host::g_log_level = DLAUNCH_LOG_ERROR;
+      break;
+  }
+}
+
+void request_cancellation() noexcept { host::g_cancelled.store(true); }
 
 namespace {
 
@@ -184,6 +213,58 @@ bool forward_text(void* context, const char* data, size_t size) {
   return callback(std::string_view(data, size));
 }
 
+// A plugin's code in the core's terms. A code from a newer minor is INTERNAL (plugin.h).
+ErrorCode error_code_of(int32_t code) {
+  switch (code) {
+    case DLAUNCH_ERR_INVALID_ARGUMENT:
+      return ErrorCode::kInvalidArgument;
+    case DLAUNCH_ERR_NOT_FOUND:
+      return ErrorCode::kNotFound;
+    case DLAUNCH_ERR_UNAVAILABLE:
+      return ErrorCode::kUnavailable;
+    case DLAUNCH_ERR_UNAUTHENTICATED:
+      return ErrorCode::kUnauthenticated;
+    case DLAUNCH_ERR_TEMPORARY:
+      return ErrorCode::kTemporary;
+    case DLAUNCH_ERR_FAILED_PRECONDITION:
+      return ErrorCode::kFailedPrecondition;
+    case DLAUNCH_ERR_UNIMPLEMENTED:
+      return ErrorCode::kUnimplemented;
+    case DLAUNCH_ERR_CANCELLED:
+      return ErrorCode::kCancelled;
+    default:
+      return ErrorCode::kInternal;
+  }
+}
+
+// A state from a newer minor is UNKNOWN (plugin.h).
+JobState job_state_of(int32_t state) {
+  switch (state) {
+    case DLAUNCH_STATE_PENDING:
+      return JobState::kPending;
+    case DLAUNCH_STATE_RUNNING:
+      return JobState::kRunning;
+    case DLAUNCH_STATE_SUCCEEDED:
+      return JobState::kSucceeded;
+    case DLAUNCH_STATE_FAILED:
+      return JobState::kFailed;
+    case DLAUNCH_STATE_STOPPED:
+      return JobState::kStopped;
+    default:
+      return JobState::kUnknown;
+  }
+}
+
+// Takes the plugin's error object, destroying it through the plugin that made it.
+Error take_error(const dlaunch_plugin_api* api, dlaunch_error* error) {
+  const char* message = api->error_message(error);
+  Error taken(error_code_of(api->error_code(error)), message != nullptr ? message : "(no message)");
+  api->error_destroy(error);
+  return taken;
+}
+
+// A severity from a newer minor counts as an error (plugin.h): a finding the host cannot rank must not let
+// the job through.
 void collect_diagnostic(void* context, int32_t severity, const char* path, const char* message, const char* hint) {
   static_cast<Diagnostics*>(context)->push_back(
       Diagnostic{severity == DLAUNCH_SEVERITY_WARNING ? Severity::kWarning : Severity::kError, path != nullptr ? path : "",
@@ -192,9 +273,22 @@ void collect_diagnostic(void* context, int32_t severity, const char* path, const
 
 
 // A record smaller than ABI 1.0's is malformed; it is dropped, and the caller reports the missing status.
-bool collect_status(void* context, const dlaunch_job_status* status) {
-  if (status == nullptr || status->struct_size < DLAUNCH_JOB_STATUS_SIZE_1_0) return true;
-  static_cast<std::vector<JobStatus>*>(context)->push_back(sdk::from_c(*status));
+// Only the 1.0 fields are read, whatever struct_size says beyond them.
+bool collect_status(void* context, const dlaunch_job_status* c) {
+  if (c == nullptr || c->struct_size < DLAUNCH_JOB_STATUS_SIZE_1_0) return true;
+  auto text = [](const char* p) { return p != nullptr ? std::string(p) : std::string(); };
+  JobStatus status;
+  status.native_id = text(c->native_id);
+  status.name = text(c->name);
+  status.state = job_state_of(c->state);
+  if (c->has_exit_code) status.exit_code = c->exit_code;
+  status.restarts = c->restarts;
+  status.native_state = text(c->native_state);
+  status.message = text(c->message);
+  status.submitted_by_dlaunch = c->submitted_by_dlaunch;
+  status.start_time_ms = c->start_time_ms;
+  status.end_time_ms = c->end_time_ms;
+  static_cast<std::vector<JobStatus>*>(context)->push_back(std::move(status));
   return true;
 }
 
@@ -209,26 +303,9 @@ dlaunch_job_args job_args(std::string_view job_json, const std::string& submissi
 
 }  // namespace
 
-const char* state_name(int32_t state) {
-  switch (state) {
-    case DLAUNCH_STATE_PENDING:
-      return "PENDING";
-    case DLAUNCH_STATE_RUNNING:
-      return "RUNNING";
-    case DLAUNCH_STATE_SUCCEEDED:
-      return "SUCCEEDED";
-    case DLAUNCH_STATE_FAILED:
-      return "FAILED";
-    case DLAUNCH_STATE_STOPPED:
-      return "STOPPED";
-    default:
-      return "UNKNOWN";
-  }
-}
-
-PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& manifest) {
+Result<std::shared_ptr<Platform>> Platform::load(const PluginManifest& manifest) {
   const std::string who = "plugin '" + manifest.id + "'";
-  auto refuse = [](std::string message) { return std::unexpected(PluginFailure{DLAUNCH_ERR_INTERNAL, std::move(message)}); };
+  auto refuse = [](std::string message) { return std::unexpected(Error{ErrorCode::kInternal, std::move(message)}); };
   if (manifest.abi_major != kHostAbiMajor) {
     return refuse(who + " is built for plugin ABI " + abi_string(manifest.abi_major, manifest.abi_minor) +
                            "; this dlaunch provides " + abi_string(kHostAbiMajor, kHostAbiMinor) +
@@ -282,16 +359,14 @@ PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& man
 
   table->plugin_dir = manifest.directory.string();
   table->state_dir = (state_root() / "plugins" / manifest.id).string();
-  try {
-    create_private_directories(table->state_dir);
-  } catch (const std::exception& e) {
-    return refuse(who + ": " + e.what());
+  if (auto created = create_private_directories(table->state_dir); !created) {
+    return refuse(who + ": " + created.error().message);
   }
   dlaunch_init_args init{DLAUNCH_INIT_ARGS_SIZE_1_0, &table->api, table->plugin_dir.c_str(), table->state_dir.c_str()};
 
   std::shared_ptr<Platform> platform(new Platform(manifest, api, std::move(options)));
   if (dlaunch_error* error = api->init(&init)) {
-    PluginFailure failure = platform->take_error(error);
+    Error failure = take_error(api, error);
     failure.message = who + " failed to start: " + failure.message;
     return std::unexpected(failure);
   }
@@ -299,55 +374,49 @@ PluginResult<std::shared_ptr<Platform>> Platform::load(const PluginManifest& man
 }
 
 Platform::Platform(PluginManifest manifest, const dlaunch_plugin_api* api, std::vector<PlatformOption> options)
-    : manifest_(std::move(manifest)), api_(api), options_(std::move(options)) {}
+    : manifest_(std::move(manifest)),
+      api_(api),
+      version_(api->version != nullptr ? api->version : ""),
+      description_(api->description != nullptr ? api->description : ""),
+      abi_major_(api->abi_major),
+      abi_minor_(api->abi_minor),
+      options_(std::move(options)) {}
 
-PluginFailure Platform::take_error(dlaunch_error* error) const {
-  PluginFailure failure;
-  failure.code = api_->error_code(error);
-  const char* message = api_->error_message(error);
-  failure.message = message != nullptr ? message : "(no message)";
-  api_->error_destroy(error);
-  if (failure.code < DLAUNCH_ERR_INVALID_ARGUMENT || failure.code > DLAUNCH_ERR_INTERNAL) {
-    failure.code = DLAUNCH_ERR_INTERNAL;
-  }
-  return failure;
-}
-
-PluginResult<Diagnostics> Platform::validate(std::string_view job_json, std::string_view submission_id) const {
+Result<Diagnostics> Platform::validate(std::string_view job_json, std::string_view submission_id) const {
   Diagnostics found;
   std::string submission(submission_id);
   dlaunch_diagnostic_sink sink{DLAUNCH_DIAGNOSTIC_SINK_SIZE_1_0, &found, &collect_diagnostic};
   auto args = job_args(job_json, submission);
-  if (dlaunch_error* error = api_->validate(&args, &sink)) return std::unexpected(take_error(error));
+  if (dlaunch_error* error = api_->validate(&args, &sink)) return std::unexpected(take_error(api_, error));
   return found;
 }
 
-PluginResult<std::string> Platform::dry_run(std::string_view job_json, std::string_view submission_id) const {
+Result<std::string> Platform::dry_run(std::string_view job_json, std::string_view submission_id) const {
   std::string text;
   std::string submission(submission_id);
   auto sink = text_sink(&append_text, &text);
   auto args = job_args(job_json, submission);
-  if (dlaunch_error* error = api_->dry_run(&args, &sink)) return std::unexpected(take_error(error));
+  if (dlaunch_error* error = api_->dry_run(&args, &sink)) return std::unexpected(take_error(api_, error));
   return text;
 }
 
-PluginResult<std::string> Platform::submit(std::string_view job_json, std::string_view submission_id) const {
+Result<std::string> Platform::submit(std::string_view job_json, std::string_view submission_id) const {
   std::string native_id;
   std::string submission(submission_id);
   auto sink = text_sink(&append_text, &native_id);
   auto args = job_args(job_json, submission);
-  if (dlaunch_error* error = api_->submit(&args, &sink)) return std::unexpected(take_error(error));
-  if (native_id.empty()) return std::unexpected(PluginFailure{DLAUNCH_ERR_INTERNAL, "plugin '" + id() + "' submitted but returned no job id"});
+  if (dlaunch_error* error = api_->submit(&args, &sink)) return std::unexpected(take_error(api_, error));
+  if (native_id.empty()) return std::unexpected(Error{ErrorCode::kInternal, "plugin '" + id() + "' submitted but returned no job id"});
   return native_id;
 }
 
-PluginResult<JobStatus> Platform::status(const std::string& native_id, const std::string& options_json) const {
+Result<JobStatus> Platform::status(const std::string& native_id, const std::string& options_json) const {
   std::vector<JobStatus> found;
   dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &found, &collect_status};
   dlaunch_job_ref_args args{DLAUNCH_JOB_REF_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str()};
-  if (dlaunch_error* error = api_->status(&args, &sink)) return std::unexpected(take_error(error));
+  if (dlaunch_error* error = api_->status(&args, &sink)) return std::unexpected(take_error(api_, error));
   if (found.size() != 1) {
-    return std::unexpected(PluginFailure{DLAUNCH_ERR_INTERNAL, "plugin '" + id() + "' reported " +
+    return std::unexpected(Error{ErrorCode::kInternal, "plugin '" + id() + "' reported " +
                                                                    std::to_string(found.size()) +
                                                                    " statuses for one job"});
   }
@@ -355,31 +424,31 @@ PluginResult<JobStatus> Platform::status(const std::string& native_id, const std
   return found.front();
 }
 
-PluginResult<void> Platform::logs(const std::string& native_id, const std::string& options_json, bool follow,
+Result<void> Platform::logs(const std::string& native_id, const std::string& options_json, bool follow,
                                   const std::function<bool(std::string_view)>& on_output) const {
   auto sink = text_sink(&forward_text, const_cast<std::function<bool(std::string_view)>*>(&on_output));
   dlaunch_logs_args args{DLAUNCH_LOGS_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str(), follow};
-  if (dlaunch_error* error = api_->logs(&args, &sink)) return std::unexpected(take_error(error));
+  if (dlaunch_error* error = api_->logs(&args, &sink)) return std::unexpected(take_error(api_, error));
   return {};
 }
 
-PluginResult<void> Platform::stop(const std::string& native_id, const std::string& options_json) const {
+Result<void> Platform::stop(const std::string& native_id, const std::string& options_json) const {
   dlaunch_job_ref_args args{DLAUNCH_JOB_REF_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str()};
-  if (dlaunch_error* error = api_->stop(&args)) return std::unexpected(take_error(error));
+  if (dlaunch_error* error = api_->stop(&args)) return std::unexpected(take_error(api_, error));
   return {};
 }
 
-PluginResult<void> Platform::delete_job(const std::string& native_id, const std::string& options_json) const {
+Result<void> Platform::delete_job(const std::string& native_id, const std::string& options_json) const {
   dlaunch_job_ref_args args{DLAUNCH_JOB_REF_ARGS_SIZE_1_0, native_id.c_str(), options_json.c_str()};
-  if (dlaunch_error* error = api_->delete_job(&args)) return std::unexpected(take_error(error));
+  if (dlaunch_error* error = api_->delete_job(&args)) return std::unexpected(take_error(api_, error));
   return {};
 }
 
-PluginResult<std::vector<JobStatus>> Platform::list(const std::string& options_json) const {
+Result<std::vector<JobStatus>> Platform::list(const std::string& options_json) const {
   std::vector<JobStatus> found;
   dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &found, &collect_status};
   dlaunch_list_args args{DLAUNCH_LIST_ARGS_SIZE_1_0, options_json.c_str()};
-  if (dlaunch_error* error = api_->list(&args, &sink)) return std::unexpected(take_error(error));
+  if (dlaunch_error* error = api_->list(&args, &sink)) return std::unexpected(take_error(api_, error));
   return found;
 }
 

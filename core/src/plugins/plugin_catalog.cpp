@@ -1,4 +1,4 @@
-#include <dlaunch/core/paths.hpp>
+#include "support/paths.hpp"
 #include <dlaunch/core/plugin_catalog.hpp>
 #include <dlaunch/plugin.h>
 

@@ -50,21 +50,23 @@ SpecFormat spec_format_for(std::string_view path) {
   return ends_with_ignoring_case(path, ".json") ? SpecFormat::kJson : SpecFormat::kToml;
 }
 
-std::expected<Value, SpecLoadError> load_spec_file(const std::string& path) {
+Result<Value> load_spec_file(const std::string& path) {
   auto text = read_file(path);
   if (!text) {
-    return std::unexpected(SpecLoadError{
-        SpecLoadError::Kind::kUnreadable,
-        {spec::spec_error({}, "cannot read '" + path + "': " + text.error())},
-    });
+    std::string message = "cannot read '" + path + "': " + text.error();
+    Diagnostics found{spec::spec_error({}, message)};
+    return std::unexpected(Error{ErrorCode::kUnreadable, std::move(message), std::move(found)});
   }
   return parse_spec(*text, spec_format_for(path), path);
 }
 
-std::expected<Value, SpecLoadError> parse_spec(std::string_view text, SpecFormat format,
-                                               const std::string& file_name) {
+Result<Value> parse_spec(std::string_view text, SpecFormat format, const std::string& file_name) {
   auto root = format == SpecFormat::kJson ? spec::read_json(text, file_name) : spec::read_toml(text, file_name);
-  if (!root) return std::unexpected(SpecLoadError{SpecLoadError::Kind::kSyntax, std::move(root.error())});
+  if (!root) {
+    return std::unexpected(Error{ErrorCode::kInvalidArgument, file_name + " is not valid " +
+                                                                  (format == SpecFormat::kJson ? "JSON" : "TOML"),
+                                 std::move(root.error())});
+  }
   return std::move(*root);
 }
 

@@ -1,11 +1,11 @@
-#include <dlaunch/core/paths.hpp>
+#include "support/paths.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
-#include <system_error>
+#include <cstring>
 
 namespace dlaunch {
 namespace {
@@ -31,12 +31,14 @@ std::filesystem::path executable_directory() {
   return ec ? std::filesystem::current_path() : exe.parent_path();
 }
 
-void create_private_directories(const std::filesystem::path& dir) {
-  if (dir.empty() || std::filesystem::is_directory(dir)) return;
-  create_private_directories(dir.parent_path());
+Result<void> create_private_directories(const std::filesystem::path& dir) {
+  if (dir.empty() || std::filesystem::is_directory(dir)) return {};
+  if (auto parent = create_private_directories(dir.parent_path()); !parent) return parent;
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    throw std::system_error(errno, std::generic_category(), "cannot create directory " + dir.string());
+    return std::unexpected(Error{ErrorCode::kInternal, "cannot create directory " + dir.string() + ": " +
+                                                           std::strerror(errno)});
   }
+  return {};
 }
 
 }  // namespace dlaunch

@@ -1,5 +1,5 @@
 #include <dlaunch/core/spec_loader.hpp>
-#include <dlaunch/core/validation.hpp>
+#include "validation/stages.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -46,7 +46,7 @@ void ValidationPipeline::run(ValidationContext& context) const {
 void parse_stage(ValidationContext& context) {
   auto loaded = load_spec_file(context.spec_file);
   if (!loaded) {
-    context.unreadable = loaded.error().kind == SpecLoadError::Kind::kUnreadable;
+    context.unreadable = loaded.error().code == ErrorCode::kUnreadable;
     auto& found = loaded.error().diagnostics;
     context.diagnostics.insert(context.diagnostics.end(), found.begin(), found.end());
     context.stop = true;

@@ -1,6 +1,6 @@
 // The schema stage: reads the located tree into a Job, reporting wrong types, missing required keys and
 // unknown keys (with did-you-mean). It keeps going after a problem so that every one is reported.
-#include <dlaunch/core/validation.hpp>
+#include "validation/stages.hpp"
 
 #include "spec/did_you_mean.hpp"
 

@@ -1,5 +1,5 @@
 // The semantic stage: rules that look across fields. Reports key paths; the pipeline adds positions.
-#include <dlaunch/core/validation.hpp>
+#include "validation/stages.hpp"
 
 #include "spec/did_you_mean.hpp"
 

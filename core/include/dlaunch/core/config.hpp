@@ -6,12 +6,10 @@
 #ifndef DLAUNCH_CORE_CONFIG_HPP_
 #define DLAUNCH_CORE_CONFIG_HPP_
 
-#include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/error.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 
-#include <expected>
 #include <filesystem>
-#include <string>
 
 namespace dlaunch {
 
@@ -19,9 +17,8 @@ namespace dlaunch {
 std::filesystem::path default_config_file();
 
 // Adds what `file` says to `settings`. A missing default file is fine (pass required = false); a missing
-// explicit one, or any mistake in it, is reported as located diagnostics.
-std::expected<void, Diagnostics> load_config(const std::filesystem::path& file, bool required,
-                                             OrchestratorSettings& settings);
+// explicit one, or any mistake in it, is kInvalidArgument with located diagnostics.
+Result<void> load_config(const std::filesystem::path& file, bool required, OrchestratorSettings& settings);
 
 }  // namespace dlaunch
 

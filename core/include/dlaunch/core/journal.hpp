@@ -8,8 +8,9 @@
 #ifndef DLAUNCH_CORE_JOURNAL_HPP_
 #define DLAUNCH_CORE_JOURNAL_HPP_
 
+#include <dlaunch/core/error.hpp>
+
 #include <cstdint>
-#include <expected>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -48,14 +49,14 @@ class Journal {
   const std::filesystem::path& directory() const { return directory_; }
   std::filesystem::path file() const { return directory_ / "journal.json"; }
 
-  // Inserts or replaces the entry with the same submission_id, under the lock. Errors are messages.
-  std::expected<void, std::string> put(const JournalEntry& entry);
+  // Inserts or replaces the entry with the same submission_id, under the lock. Every error is kInternal.
+  Result<void> put(const JournalEntry& entry);
 
   // Every entry, oldest first. A missing journal is empty; an unreadable one is an error.
-  std::expected<std::vector<JournalEntry>, std::string> entries() const;
+  Result<std::vector<JournalEntry>> entries() const;
 
   // The entry whose handle() or submission_id equals `key`.
-  std::expected<std::optional<JournalEntry>, std::string> find(const std::string& key) const;
+  Result<std::optional<JournalEntry>> find(const std::string& key) const;
 
  private:
   std::filesystem::path directory_;

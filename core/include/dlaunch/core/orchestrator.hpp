@@ -6,13 +6,14 @@
 #define DLAUNCH_CORE_ORCHESTRATOR_HPP_
 
 #include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/error.hpp>
 #include <dlaunch/core/job.hpp>
+#include <dlaunch/core/job_status.hpp>
 #include <dlaunch/core/journal.hpp>
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
 
 #include <chrono>
-#include <expected>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -23,30 +24,6 @@
 #include <vector>
 
 namespace dlaunch {
-
-// Why an operation failed. Each kind has one documented exit code (exit_code_for).
-enum class FailureKind {
-  kUsage,           // 64: the command line is wrong (e.g. a malformed handle)
-  kInvalidSpec,     // 65: validation found errors, or the platform refused the job as invalid
-  kSpecUnreadable,  // 66: the spec file is missing or unreadable
-  kUnavailable,     // 69: the platform cannot be reached
-  kInternal,        // 70: a bug, or a plugin that misbehaved or could not be loaded
-  kTemporary,       // 75: worth retrying
-  kUnauthorized,    // 77: credentials missing or refused
-  kNotFound,        // 1:  no such job
-  kRefused,         // 1:  not possible in the job's state (delete while running) or not offered
-  kCancelled        // 130: the user pressed Ctrl-C while waiting
-};
-
-struct Failure {
-  FailureKind kind = FailureKind::kInternal;
-  std::string message;
-};
-
-int exit_code_for(FailureKind kind);
-
-template <class T>
-using Result = std::expected<T, Failure>;
 
 struct OrchestratorSettings {
   std::vector<std::string> plugin_dirs;    // --plugin-dir, searched first
@@ -67,7 +44,7 @@ struct PreparedJob {
 struct ValidationReport {
   Diagnostics diagnostics;  // errors and warnings, sorted by position
   std::optional<PreparedJob> prepared;  // set when there is no error
-  std::optional<Failure> failure;       // set when validation could not be completed (unreadable, plugin)
+  std::optional<Error> failure;         // set when validation could not be completed (unreadable, plugin)
 
   bool ok() const { return prepared.has_value(); }
 };
@@ -85,7 +62,7 @@ struct JobHandle {
   std::string text() const { return platform + ":" + native_id; }
 };
 
-// Parses "PLATFORM:NATIVE_ID".
+// Parses "PLATFORM:NATIVE_ID"; anything else is kInvalidRequest.
 Result<JobHandle> parse_handle(const std::string& text);
 
 class Orchestrator {
@@ -110,13 +87,15 @@ class Orchestrator {
                          std::chrono::milliseconds interval = std::chrono::milliseconds(500));
   Result<void> logs(const JobHandle& handle, bool follow, const std::function<bool(std::string_view)>& on_output);
   Result<void> stop(const JobHandle& handle);
-  Result<void> remove(const JobHandle& handle);
+  // `dlaunch delete`; spelled delete_job as in the plugin ABI, since `delete` is a C++ keyword.
+  Result<void> delete_job(const JobHandle& handle);
   // The platform's jobs (its own list), dlaunch's first.
   Result<std::vector<JobStatus>> list(const std::string& platform_id);
   // This machine's journal, newest last.
   Result<std::vector<JournalEntry>> journal_entries();
 
   const PluginCatalog& catalog();
+  // The loaded plugin of platform `id`. Not installed: kInvalidRequest, naming what is.
   Result<std::shared_ptr<Platform>> platform(const std::string& id);
   // The options a platform's plugin declares: from its manifest when it declares them (no code is loaded),
   // else from loading the plugin.

@@ -3,9 +3,9 @@
 #define DLAUNCH_CORE_SPEC_LOADER_HPP_
 
 #include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/error.hpp>
 #include <dlaunch/core/value.hpp>
 
-#include <expected>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,24 +14,16 @@ namespace dlaunch {
 
 enum class SpecFormat { kToml, kJson };
 
-struct SpecLoadError {
-  enum class Kind {
-    kUnreadable,  // missing or unreadable file (exit 66); diagnostics hold one message naming the file
-    kSyntax       // parse errors, located (exit 65)
-  };
-  Kind kind;
-  Diagnostics diagnostics;
-};
-
 // Chooses the format from the file name: ".json" is JSON, anything else TOML.
 SpecFormat spec_format_for(std::string_view path);
 
 // Reads and parses `path`. Every Value carries file/line/column; `file` in locations is `path` as given.
-std::expected<Value, SpecLoadError> load_spec_file(const std::string& path);
+// A missing or unreadable file is kUnreadable, its one diagnostic naming the file; syntax errors are
+// kInvalidArgument with every one located in the diagnostics.
+Result<Value> load_spec_file(const std::string& path);
 
-// Parses text already in memory; `file_name` is used in locations.
-std::expected<Value, SpecLoadError> parse_spec(std::string_view text, SpecFormat format,
-                                               const std::string& file_name);
+// Parses text already in memory; `file_name` is used in locations. Syntax errors as for load_spec_file.
+Result<Value> parse_spec(std::string_view text, SpecFormat format, const std::string& file_name);
 
 // Applies "KEY=VALUE" overrides in order. KEY is a dotted path; a path segment that names an element of an
 // array of tables by its "name" key is allowed: "roles.trainer.replicas=4". A numeric segment indexes an

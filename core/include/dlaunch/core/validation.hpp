@@ -17,7 +17,6 @@
 
 #include <functional>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -59,25 +58,11 @@ class ValidationPipeline {
   std::vector<Stage> stages_;
 };
 
-// The individual stages, usable on their own.
-void parse_stage(ValidationContext& context);
-void overrides_stage(ValidationContext& context);
-void schema_stage(ValidationContext& context);
-void semantics_stage(ValidationContext& context);
-
-// The semantic rules on a job (paths only; locate() adds positions). Rules that read a value at one of the
-// `unusable` paths (already reported as wrong by an earlier stage) are skipped.
-Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusable = {});
-
 // True when `value` is of the option type `type`.
 bool option_value_matches(const Value& value, OptionType type);
 // Checks a [platform.<id>] table (nullptr when absent) against the options the plugin declares.
 Diagnostics check_platform_options(const Value* table, const std::string& platform_id,
                                    const std::vector<PlatformOption>& declared);
-
-// Finds the location of a key path ("roles[1].resources.memory") in a tree; unknown when absent. When the
-// exact key is missing, the nearest enclosing value's location is used.
-SourceLocation locate(const Value& tree, const std::string& path);
 
 }  // namespace dlaunch
 

@@ -1,6 +1,8 @@
 // Where dlaunch keeps things on this machine.
-#ifndef DLAUNCH_CORE_PATHS_HPP_
-#define DLAUNCH_CORE_PATHS_HPP_
+#ifndef DLAUNCH_CORE_SRC_SUPPORT_PATHS_HPP_
+#define DLAUNCH_CORE_SRC_SUPPORT_PATHS_HPP_
+
+#include <dlaunch/core/error.hpp>
 
 #include <filesystem>
 
@@ -15,9 +17,10 @@ std::filesystem::path data_root();
 // The directory of the running executable (from /proc/self/exe).
 std::filesystem::path executable_directory();
 
-// Creates `dir` and its parents with mode 0700 for the parts it creates. Throws on failure.
-void create_private_directories(const std::filesystem::path& dir);
+// Creates `dir` and its parents with mode 0700 for the parts it creates. A failure is kInternal, naming the
+// directory and why.
+Result<void> create_private_directories(const std::filesystem::path& dir);
 
 }  // namespace dlaunch
 
-#endif  // DLAUNCH_CORE_PATHS_HPP_
+#endif  // DLAUNCH_CORE_SRC_SUPPORT_PATHS_HPP_
