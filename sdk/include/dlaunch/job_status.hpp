@@ -1,5 +1,6 @@
-// Header-only C++ value type for a job's status (dlaunch_job_status of plugin.h), shared by plugins, which
-// report it, and the host, which receives it, with the conversions both ways.
+// Header-only C++ value type for a job's status (dlaunch_job_status of plugin.h), for plugins, which report
+// it, and for C++ code that calls plugins through the C ABI directly (tests/support), with the conversions
+// both ways. dlaunch's own host converts to the core's JobStatus instead (core/src/plugins/platform.cpp).
 #ifndef DLAUNCH_JOB_STATUS_HPP_
 #define DLAUNCH_JOB_STATUS_HPP_
 
