@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "support/process.hpp"
@@ -45,17 +46,31 @@ std::string role(const std::string& name, const std::string& entrypoint, int rep
          "\n";
 }
 
-// Counts processes whose command line contains `marker`.
-int processes_with(const std::string& marker) {
+// The processes of group `pgid` that still run (zombies, already dead, do not count), read from /proc.
+int running_in_group(pid_t pgid) {
   int count = 0;
   for (const auto& entry : fs::directory_iterator("/proc")) {
     std::string name = entry.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline(std::istreambuf_iterator<char>(in), {});
-    if (cmdline.find(marker) != std::string::npos) ++count;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat(std::istreambuf_iterator<char>(in), {});
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    char state = 0;
+    pid_t ppid = 0, group = 0;
+    if (rest >> state >> ppid >> group && group == pgid && state != 'Z') ++count;
   }
   return count;
+}
+
+// The pid a replica wrote into `file` once started, or 0 while it has not.
+pid_t pid_in(const std::string& file) {
+  std::ifstream in(file);
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
 }
 
 TEST_F(CliTest, UsageErrorsExit64) {
@@ -232,20 +247,27 @@ TEST_F(CliTest, FailoverRestartsAJobThatFailsOnce) {
 }
 
 TEST_F(CliTest, StopLeavesNoProcessBehind) {
-  const std::string marker = "6017";  // sleep 6017: a number no other process on the machine uses
-  const std::string needle = std::string("sleep\0", 6) + marker;  // cmdline separates arguments with NUL
-  std::string path = spec("sleepy.toml", role("t", "\"sleep " + marker + "\"", 2));
+  // Each replica is a shell (its own process group's leader, so $$ is the group id) that records $$ and then
+  // waits on a child: stop must end both, and the test looks at exactly these groups, never at other
+  // processes of the machine.
+  const std::string pids = dir_.path() + "/pid-";
+  std::string path = spec("sleepy.toml", role("t", "\"echo $$ > " + pids + "$RANK.tmp && mv " + pids + "$RANK.tmp " +
+                                                       pids + "$RANK; sleep 600\"", 2));
   auto run = dlaunch({"run", path});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string handle = test::last_line(run.out);
-  // Wait until both replicas are running.
-  for (int i = 0; i < 100 && processes_with(needle) < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_EQ(processes_with(needle), 2);
+  // Wait until both replicas run, each with its shell and its sleep.
+  std::vector<pid_t> groups(2, 0);
+  auto both_running = [&] {
+    for (int rank = 0; rank < 2; ++rank) groups[rank] = pid_in(pids + std::to_string(rank));
+    return running_in_group(groups[0]) == 2 && running_in_group(groups[1]) == 2;
+  };
+  for (int i = 0; i < 100 && !both_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(both_running()) << "groups " << groups[0] << " and " << groups[1];
   auto stop = dlaunch({"stop", handle});
   EXPECT_EQ(stop.exit_code, 0) << stop.err;
-  EXPECT_EQ(processes_with(needle), 0);
+  EXPECT_EQ(running_in_group(groups[0]), 0);
+  EXPECT_EQ(running_in_group(groups[1]), 0);
   auto status = dlaunch({"status", handle});
   EXPECT_NE(status.out.find("STOPPED"), std::string::npos) << status.out;
   auto waited = dlaunch({"status", handle, "--wait"});
