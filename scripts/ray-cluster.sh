@@ -3,12 +3,13 @@
 #
 # Usage: scripts/ray-cluster.sh {install|start|stop|status} [--token] [--skip-if-unavailable]
 #   install   creates build/ray-venv and installs ray[default] into it, only when missing
-#   start     installs if needed, starts one head node and waits until its dashboard answers
+#   start     installs if needed, starts one head node on free ports and waits until its dashboard answers;
+#             the dashboard's URL goes to STATE/address
 #   stop      stops exactly the cluster that `start` started (never other Ray processes)
 #   status    prints the dashboard address and exits 0 when the cluster is up, 3 when it is not
 # Options:
-#   --token                the token-authentication cluster (RAY_AUTH_MODE=token) on its own ports, instead of
-#                          the plain one; its token is in build/ray-cluster-token/auth_token
+#   --token                the token-authentication cluster (RAY_AUTH_MODE=token), instead of the plain one;
+#                          its token is in build/ray-cluster-token/auth_token
 #   --skip-if-unavailable  when Ray cannot be installed or started, print a loud warning and exit 0 so that
 #                          the tests needing it skip themselves. Ignored under CI=true: there it is a failure.
 # Environment: DLAUNCH_RAY_VENV (default build/ray-venv), DLAUNCH_RAY_STATE (default build/ray-cluster[-token]).
@@ -31,17 +32,16 @@ for arg in "$@"; do
 done
 [[ "${CI:-}" == "true" ]] && skip_if_unavailable=false
 
-# Each cluster has its own ports, so the plain and the token cluster can run side by side, and a Ray temp
-# dir under /tmp: Ray's UNIX socket paths must stay under 107 characters.
-if $token_mode; then
-  name=ray-cluster-token dashboard_port=8266 gcs_port=6391 agent_port=52366 client_port=20091 worker_ports=(22000 22999)
-else
-  name=ray-cluster dashboard_port=8265 gcs_port=6390 agent_port=52365 client_port=20090 worker_ports=(21000 21999)
-fi
+# Each cluster has its own state directory and a Ray temp dir under /tmp (Ray's UNIX socket paths must stay
+# under 107 characters), so the plain and the token cluster can run side by side.
+if $token_mode; then name=ray-cluster-token; else name=ray-cluster; fi
 state="${DLAUNCH_RAY_STATE:-$root/build/$name}"
 ray_temp="/tmp/dlaunch-$name-$(id -u)"
-address="http://127.0.0.1:$dashboard_port"
 pid_file="$state/head.pid"
+# `start` picks free ports and records the dashboard's URL here; tests and scripts/bench.sh read it back
+# (`status` prints it).
+address_file="$state/address"
+address="$(cat "$address_file" 2>/dev/null || true)"
 
 log() { echo "ray-cluster: $*" >&2; }
 
@@ -96,6 +96,14 @@ start() {
   install || unavailable "could not install ray[default]==$RAY_VERSION into $venv (see pip's output above)"
   mkdir -p "$state"
   rm -rf "$ray_temp"
+  # Free ports, never Ray's defaults: a user's own Ray or a second checkout's tests may be running. Ray picks
+  # the ports not named here (node and object managers, agents' gRPC, metrics) at random itself.
+  # shellcheck source=lib/free-ports.sh
+  source "$root/scripts/lib/free-ports.sh"
+  local dashboard_port gcs_port agent_port client_port worker_port
+  { read -r dashboard_port; read -r gcs_port; read -r agent_port; read -r client_port; } < <(free_ports 4)
+  worker_port="$(free_ports 1 100)"  # a range of 100 for the workers; the head node has 4 CPUs
+  address="http://127.0.0.1:$dashboard_port"
   local auth_env=(RAY_AUTH_MODE=disabled)  # explicit: a token in ~/.ray would otherwise turn token mode on
   if $token_mode; then
     [[ -s "$state/auth_token" ]] || "$venv/bin/python" -c 'import secrets; print(secrets.token_hex(32))' >"$state/auth_token"
@@ -114,12 +122,12 @@ start() {
       --node-ip-address=127.0.0.1 --port="$gcs_port" \
       --dashboard-host=127.0.0.1 --dashboard-port="$dashboard_port" \
       --dashboard-agent-listen-port="$agent_port" --ray-client-server-port="$client_port" \
-      --min-worker-port="${worker_ports[0]}" --max-worker-port="${worker_ports[1]}" \
+      --min-worker-port="$worker_port" --max-worker-port="$((worker_port + 99))" \
       --num-cpus=4 --object-store-memory=200000000 \
       --temp-dir="$ray_temp" --disable-usage-stats \
       </dev/null >"$state/head.log" 2>&1 &
   echo $! >"$pid_file"
-  echo "$address" >"$state/address"
+  echo "$address" >"$address_file"
 
   local deadline=$((SECONDS + 180))
   until dashboard_answers; do
@@ -149,7 +157,7 @@ stop() {
   while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
   # Whatever is left of the session that `start` created (the pid is its session and group leader).
   kill -KILL -- "-$pid" 2>/dev/null || true
-  rm -f "$pid_file"
+  rm -f "$pid_file" "$address_file"
   rm -rf "$ray_temp"
   log "stopped"
 }
@@ -159,7 +167,7 @@ status() {
     echo "$address"
     return 0
   fi
-  log "not running at $address"
+  log "not running${address:+ at $address}"
   return 3
 }
 
@@ -168,5 +176,5 @@ case "$command" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) sed -n '2,16p' "${BASH_SOURCE[0]}" >&2; exit 64 ;;
+  *) awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" >&2; exit 64 ;;
 esac

@@ -7,8 +7,8 @@
 #include <sstream>
 #include <thread>
 
-#ifndef DLAUNCH_TEST_RAY_ADDRESS
-#error "tests/ray/CMakeLists.txt defines the clusters' addresses"
+#ifndef DLAUNCH_TEST_RAY_STATE
+#error "tests/ray/CMakeLists.txt defines the clusters' state directories"
 #endif
 
 namespace dlaunch::ray_test {
@@ -25,6 +25,15 @@ support::HttpResponse exchange(const Cluster& cluster, const std::string& method
   return support::HttpClient().send(request);
 }
 
+// The dashboard URL that scripts/ray-cluster.sh start wrote into the state directory (it picks free ports),
+// or "" when no cluster was started there.
+std::string recorded_address(const std::string& state) {
+  std::ifstream in(state + "/address");
+  std::string address;
+  in >> address;
+  return address;
+}
+
 }  // namespace
 
 std::string Cluster::token() const {
@@ -34,11 +43,18 @@ std::string Cluster::token() const {
   return token;
 }
 
-Cluster plain_cluster() { return Cluster{DLAUNCH_TEST_RAY_ADDRESS, ""}; }
+Cluster plain_cluster() { return Cluster{recorded_address(DLAUNCH_TEST_RAY_STATE), "", DLAUNCH_TEST_RAY_STATE}; }
 
-Cluster token_cluster() { return Cluster{DLAUNCH_TEST_RAY_TOKEN_ADDRESS, DLAUNCH_TEST_RAY_TOKEN_FILE}; }
+Cluster token_cluster() {
+  return Cluster{recorded_address(DLAUNCH_TEST_RAY_TOKEN_STATE), DLAUNCH_TEST_RAY_TOKEN_STATE "/auth_token",
+                 DLAUNCH_TEST_RAY_TOKEN_STATE};
+}
 
 std::optional<std::string> unavailable_reason(const Cluster& cluster) {
+  if (cluster.address.empty()) {
+    return "no Ray cluster recorded in " + cluster.state + "/address; start it with scripts/ray-cluster.sh start "
+           "(DLAUNCH_RAY_STATE=" + cluster.state + "), or run the tests with ctest -L ray";
+  }
   auto response = exchange(cluster, "GET", "/api/version");
   if (response.ok()) return std::nullopt;
   std::string why = response.transport_failed() ? response.transport_error : "HTTP " + std::to_string(response.status);

@@ -13,8 +13,9 @@
 namespace dlaunch::ray_test {
 
 struct Cluster {
-  std::string address;     // http://127.0.0.1:PORT
+  std::string address;     // http://127.0.0.1:PORT, read from the state directory; empty when none was started
   std::string token_file;  // empty for the cluster without authentication
+  std::string state;       // the state directory of scripts/ray-cluster.sh (DLAUNCH_RAY_STATE)
   std::string token() const;
   int port() const { return std::stoi(address.substr(address.rfind(':') + 1)); }
 };
