@@ -23,7 +23,7 @@ free_ports() {
       (( base + span <= prior || prior + span <= base )) || { ok=0; break; }
     done
     # One ss call for the whole span: any socket whose local port falls inside it.
-    (( ok )) && ss -Htan "( sport >= :$base and sport < :$(( base + span )) )" | grep -q . && ok=0
+    (( ok )) && [[ -n "$(ss -Htan "( sport >= :$base and sport < :$(( base + span )) )")" ]] && ok=0
     (( ok )) && picked+=("$base")
   done
   printf '%s\n' "${picked[@]}"

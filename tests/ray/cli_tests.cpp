@@ -133,7 +133,8 @@ TEST_F(RayCli, DeleteIsRefusedWhileRunningAndWorksAfterTheEnd) {
 
 TEST_F(RayCli, ListShowsTheJobs) {
   std::string handle = run(job("cli-listed", "true"));
-  auto listed = dlaunch({"list", "-p", "ray", "--output", "json"});
+  // No spec names the cluster here: RAY_ADDRESS does (the test cluster is on ports it picked, not the default).
+  auto listed = dlaunch({"list", "-p", "ray", "--output", "json"}, {{"RAY_ADDRESS", cluster_.address}});
   EXPECT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_TRUE(contains(listed.out, native_id(handle))) << listed.out;
 }
