@@ -60,14 +60,9 @@ trap on_error ERR
 id "$JOB_USER" >/dev/null 2>&1 ||
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$JOB_USER"
 
-# A TCP port nobody listens on, so a cluster left over elsewhere on the machine never collides with this one.
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 30000 ))
-    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
-  done
-}
+# Free TCP ports (free_ports), so a cluster left over elsewhere on the machine never collides with this one.
+# shellcheck source=../../scripts/lib/free-ports.sh
+source "$(dirname "$0")/../../scripts/lib/free-ports.sh"
 
 # Written before anything starts, so stop-cluster.sh can clean up after a partial start.
 write_env_file() {
@@ -85,9 +80,7 @@ write_env_file() {
 }
 
 rest_socket=$cluster_dir/rest/slurmrestd.sock
-ctld_port=$(free_port)
-slurmd_port=$(free_port)
-rest_port=$(free_port)
+{ read -r ctld_port; read -r slurmd_port; read -r rest_port; } < <(free_ports 3)
 write_env_file
 
 # --- munge: its own key, socket and pid file, running as the munge user.
