@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages dlaunch builds against (and nothing that is already there).
 # Usage: scripts/install-deps.sh [--with-clusters] [--with-bench]
-#   --with-clusters  also installs what the Ray and Slurm test clusters need.
+#   --with-clusters  also installs what the Ray, Slurm and Kubernetes test clusters need, and builds the
+#                    Kubernetes test plane from source with Go (scripts/k8s-plane.sh build: ~14 min the first
+#                    time, seconds once cached). Without Go that build is skipped with a warning, and the
+#                    Kubernetes tests then skip; under CI=true it is an error.
 #   --with-bench     also installs hyperfine, for scripts/bench.sh.
 set -euo pipefail
 
@@ -13,13 +16,28 @@ packages=(
   googletest libgtest-dev
   python3 python3-venv
 )
+with_clusters=false
 for option in "$@"; do
   case "$option" in
-    --with-clusters) packages+=(slurm-wlm slurmrestd munge slurm-wlm-jwt-plugin) ;;
+    --with-clusters)
+      with_clusters=true
+      packages+=(slurm-wlm slurmrestd munge slurm-wlm-jwt-plugin)
+      packages+=(curl openssl iproute2)  # the Kubernetes plane's start-up: certificates, readiness, free ports
+      ;;
     --with-bench) packages+=(hyperfine) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 64 ;;
   esac
 done
+
+# The Kubernetes test plane is no Debian package (Debian's etcd and kubectl are too old): it is built from
+# source with Go, once, into a per-user cache. Here and not in a test: a cold build outlasts any test timeout.
+# It needs nothing from the package list.
+if $with_clusters; then
+  if ! "$(dirname "$0")/k8s-plane.sh" build; then
+    [[ "${CI:-}" == "true" ]] && { echo "install-deps: error: the Kubernetes test plane did not build" >&2; exit 1; }
+    echo "install-deps: WARNING: the Kubernetes test plane did not build (see above); the kubernetes tests will skip" >&2
+  fi
+fi
 
 missing=()
 for p in "${packages[@]}"; do

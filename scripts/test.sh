@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's second command (and what CI runs): installs what is missing, including the Ray and Slurm
-# test clusters' software, builds everything once, and runs the whole suite. The cluster tests start their
-# clusters themselves (CTest fixtures), once per label. Under CI=true a cluster that cannot start fails.
+# The README's second command (and what CI runs): installs what is missing, including the Ray, Slurm and
+# Kubernetes test clusters' software (the Kubernetes plane is built from source once, then cached), builds
+# everything once, and runs the whole suite. The cluster tests start their clusters themselves (CTest
+# fixtures), once per label. Under CI=true a cluster that cannot start fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-clusters

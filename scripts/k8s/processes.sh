@@ -1,0 +1,15 @@
+# The plane's processes as start.sh records them (sourced, not run; needs $state): STATE/run/NAME.pid.
+# shellcheck shell=bash
+
+# The pid of component NAME if that process still runs for this state directory, else fails. A pid is
+# checked against /proc/PID/cmdline (every component names a file under $state in its arguments): pids get
+# reused, and `kill -0` also succeeds for a process that has exited but is not yet reaped.
+component_pid() {
+  local pid cmdline
+  pid="$(cat "$state/run/$1.pid" 2>/dev/null)" && [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  cmdline="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || return 1
+  [[ "$cmdline" == *"$state/"* ]] || return 1
+  [[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]] || return 1  # a zombie has stopped
+  echo "$pid"
+}
+running() { component_pid "$1" >/dev/null; }
