@@ -59,8 +59,9 @@ case "$command" in
     ;;
   stop) exec "$k8s/stop.sh" "$state" ;;
   env)
-    if [[ -f "$state/k8s.env" ]] && (source "$state/k8s.env" && curl -sf --max-time 2 --cacert "$K8S_CA_FILE" \
-        -H "Authorization: Bearer $(cat "$K8S_TOKEN_FILE")" "$K8S_API_SERVER/readyz" >/dev/null); then
+    recorded() { sed -n "s/^export $1=//p" "$state/k8s.env" 2>/dev/null; }
+    if [[ -f "$state/k8s.env" ]] && curl -sf --max-time 2 --cacert "$(recorded K8S_CA_FILE)" \
+        -H "Authorization: Bearer $(cat "$(recorded K8S_TOKEN_FILE)")" "$(recorded K8S_API_SERVER)/readyz" >/dev/null; then
       cat "$state/k8s.env"
     else
       log "no plane running in $state"
