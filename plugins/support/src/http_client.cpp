@@ -109,6 +109,17 @@ HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
   if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  // libcurl copies blobs (CURL_BLOB_COPY), so the options may go before the handle.
+  auto set_blob = [curl](CURLoption option, const std::string& pem) {
+    curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(curl, option, &blob);
+  };
+  if (!options.ca_pem.empty()) set_blob(CURLOPT_CAINFO_BLOB, options.ca_pem);
+  if (!options.client_cert_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLCERT, options.client_cert_file.c_str());
+  if (!options.client_key_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, options.client_key_file.c_str());
+  if (!options.client_cert_pem.empty()) set_blob(CURLOPT_SSLCERT_BLOB, options.client_cert_pem);
+  if (!options.client_key_pem.empty()) set_blob(CURLOPT_SSLKEY_BLOB, options.client_key_pem);
+  if (!options.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options.proxy.c_str());
 
   if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
     // POSTFIELDS sends the body (also an empty one, as Content-Length: 0) for POST and, with the custom

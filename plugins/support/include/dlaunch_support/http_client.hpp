@@ -1,4 +1,4 @@
-// A small HTTP client over libcurl for the plugins that speak REST (ray, slurm). Not part of the SDK: a
+// A small HTTP client over libcurl for the plugins that speak REST (ray, slurm, kubernetes). Not part of the SDK: a
 // static library linked into each plugin that needs it, so the core never links libcurl.
 #ifndef DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
 #define DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
@@ -13,7 +13,7 @@
 namespace dlaunch::support {
 
 struct HttpRequest {
-  std::string method = "GET";  // GET, POST, PUT, DELETE
+  std::string method = "GET";  // GET, POST, PUT, PATCH, DELETE
   std::string url;             // http(s)://host:port/path; with unix_socket set, the host part is ignored
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
@@ -24,6 +24,10 @@ struct HttpOptions {
   std::string unix_socket;                     // speak HTTP over this UNIX socket instead of TCP
   bool verify_tls = true;                      // only an explicit user option turns it off
   std::string ca_file;                         // extra CA bundle, for self-signed clusters
+  std::string ca_pem;                          // CA certificates as PEM text (a kubeconfig's inline CA)
+  std::string client_cert_file, client_key_file;  // TLS client authentication, from files
+  std::string client_cert_pem, client_key_pem;    // ... or from PEM text
+  std::string proxy;                           // a proxy URL; empty: libcurl's default (the *_proxy variables)
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   std::string user_agent = "dlaunch";

@@ -1,0 +1,284 @@
+#include "kubernetes_plugin.hpp"
+
+#include "job_plan.hpp"
+#include "job_status.hpp"
+#include "json.hpp"
+#include "manifests.hpp"
+#include "pod_logs.hpp"
+#include "yaml_text.hpp"
+
+#include <dlaunch/secrets.hpp>
+
+#include <future>
+#include <map>
+
+namespace dlaunch::kubernetes {
+namespace {
+
+constexpr const char* kMergePatch = "application/merge-patch+json";
+constexpr const char* kDeleteInBackground =
+    R"({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"})";
+
+KubeOptions options_from_json(std::string_view options_json) {
+  return KubeOptions::from(sdk::Options::parse(options_json));
+}
+
+std::string selector_query(const std::string& selector) {
+  std::string out;
+  for (char c : selector) out += c == '/' ? std::string("%2F") : c == '=' ? std::string("%3D") : std::string(1, c);
+  return out;
+}
+
+std::string named_path(const ResourceType& type, const std::string& namespace_, const std::string& name) {
+  return type.collection(namespace_) + "/" + name;
+}
+
+// Environment values whose names look secret, shown as *** (the dry run's promise).
+void mask_secrets(json::Value& value) {
+  if (value.IsArray()) {
+    for (auto& item : value.GetArray()) mask_secrets(item);
+    return;
+  }
+  if (!value.IsObject()) return;
+  auto name = value.FindMember("name");
+  auto text = value.FindMember("value");
+  if (name != value.MemberEnd() && text != value.MemberEnd() && name->value.IsString() && text->value.IsString() &&
+      sdk::looks_secret(name->value.GetString())) {
+    text->value.SetString(rapidjson::StringRef(sdk::kMasked.data(), sdk::kMasked.size()));
+  }
+  for (auto& m : value.GetObject()) mask_secrets(m.value);
+}
+
+// Creates one object; an object of that name that belongs to the same submission is the same job (a
+// retried submit); one of another submission is an error.
+void create(const ApiClient& client, const Manifest& manifest, const std::string& namespace_,
+            const std::string& submission_id, const sdk::Host& host) {
+  auto response = client.call("POST", manifest.type->collection(namespace_), json::write(*manifest.object), {409});
+  if (response.ok()) return;
+  rapidjson::Document existing = client.get(named_path(*manifest.type, namespace_, manifest.name));
+  std::string owner = json::member(json::at(existing, "metadata.labels"), kSubmissionLabel);
+  if (owner != submission_id) {
+    throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION,
+                     std::string("a ") + manifest.type->kind + " named '" + manifest.name + "' already exists in namespace '" +
+                         namespace_ + "'" + (owner.empty() ? " (not made by dlaunch)" : " for submission " + owner) +
+                         "; delete it, or name the job differently");
+  }
+  host.debug(std::string(manifest.type->kind) + " " + manifest.name + " already exists for this submission");
+}
+
+}  // namespace
+
+JobLocation JobLocation::parse(std::string_view native_id) {
+  auto slash = native_id.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == native_id.size()) {
+    throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "'" + std::string(native_id) + "' is not a Kubernetes job id (NAMESPACE/NAME)");
+  }
+  return JobLocation{std::string(native_id.substr(0, slash)), std::string(native_id.substr(slash + 1))};
+}
+
+void KubernetesPlugin::init(const sdk::InitContext& context) { host_ = context.host; }
+
+std::optional<ClusterAccess> KubernetesPlugin::find_access(const KubeOptions& options) const {
+  return load_access(options.kubeconfig, options.context, Environment::process());
+}
+
+std::string KubernetesPlugin::namespace_for(const KubeOptions& options, const std::optional<ClusterAccess>& access) const {
+  if (!options.namespace_.empty()) return options.namespace_;
+  if (access && !access->namespace_.empty()) return access->namespace_;
+  return "default";
+}
+
+ApiClient KubernetesPlugin::connect(const KubeOptions& options) const {
+  std::optional<ClusterAccess> access = find_access(options);
+  if (!access) {
+    throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE,
+                     "no Kubernetes cluster is configured: no kubeconfig (" +
+                         kubeconfig_files("", Environment::process()).origin +
+                         ") and not inside a cluster. Point KUBECONFIG at one, or set [platform.kubernetes] kubeconfig");
+  }
+  return ApiClient(std::move(*access), options.request_timeout, host_);
+}
+
+void KubernetesPlugin::validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) {
+  sdk::Options options = options_of(request.job_json);
+  validate_options(options, out);
+  check_job(request.job_json, request.submission_id, out);
+}
+
+void KubernetesPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out) {
+  KubeOptions options = KubeOptions::from(options_of(request.job_json));
+  // Offline: the kubeconfig only supplies the default namespace, and a missing one is no error here.
+  std::optional<ClusterAccess> access;
+  try {
+    access = find_access(options);
+  } catch (const sdk::Error&) {
+  }
+  std::string namespace_ = namespace_for(options, access);
+  JobPlan plan = plan_job(request.job_json, options, request.submission_id, namespace_);
+  std::string text = "# Kubernetes dry run: nothing is sent. `kubectl apply -f -` accepts these objects.\n";
+  text += access ? "# server " + access->server + " (context '" + access->context + "', " + access->source + "), " +
+                       describe_credentials(*access) + "\n"
+                 : "# no cluster is configured (no kubeconfig, not in a cluster)\n";
+  for (const auto& manifest : build_manifests(plan, options)) {
+    mask_secrets(*manifest.object);
+    text += "---\n" + to_yaml(*manifest.object);
+  }
+  out.write(text);
+}
+
+std::string KubernetesPlugin::submit(const sdk::JobRequest& request) {
+  if (request.submission_id.empty()) {
+    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "the host passed no submission_id; it names the job's objects");
+  }
+  KubeOptions options = KubeOptions::from(options_of(request.job_json));
+  ApiClient client = connect(options);
+  std::string namespace_ = namespace_for(options, client.access());
+  JobPlan plan = plan_job(request.job_json, options, request.submission_id, namespace_);
+  std::vector<Manifest> manifests = build_manifests(plan, options);
+  // The objects do not depend on each other (pods find the Service by name later): create them at once.
+  std::vector<std::future<void>> creates;
+  for (const auto& manifest : manifests) {
+    creates.push_back(std::async(std::launch::async, [&, manifest] {
+      create(client, manifest, namespace_, plan.submission_id, host_);
+    }));
+  }
+  std::exception_ptr first;
+  for (auto& c : creates) {
+    try {
+      c.get();
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  if (first) std::rethrow_exception(first);
+  return JobLocation{namespace_, plan.base}.native_id();
+}
+
+sdk::JobStatus KubernetesPlugin::status_at(const ApiClient& client, const KubeOptions& options,
+                                           const JobLocation& where) const {
+  const std::string selector = selector_query(job_selector(where.base));
+  rapidjson::Document pods = client.get(kPods.collection(where.namespace_) + "?labelSelector=" + selector);
+  const auto& pod_items = json::at(pods, "items");
+  if (options.kind == Kind::kJob) {
+    rapidjson::Document jobs = client.get(kJobs.collection(where.namespace_) + "?labelSelector=" + selector);
+    const auto& items = json::at(jobs, "items");
+    if (!items.IsArray() || items.Empty()) {
+      throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "no Kubernetes Jobs of job " + where.base + " in namespace '" +
+                                                  where.namespace_ + "'");
+    }
+    return status_of_jobs(where.native_id(), items, pod_items);
+  }
+  const ResourceType& type = workload_type(options.kind);
+  rapidjson::Document object = client.get(named_path(type, where.namespace_, where.base));
+  if (options.kind == Kind::kJobSet) return status_of_jobset(where.native_id(), object, pod_items);
+  return status_of_elasticjob(where.native_id(), object, pod_items);
+}
+
+sdk::JobStatus KubernetesPlugin::status(const sdk::JobRef& ref) {
+  KubeOptions options = options_from_json(ref.options_json);
+  JobLocation where = JobLocation::parse(ref.native_id);
+  return status_at(connect(options), options, where);
+}
+
+void KubernetesPlugin::logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& out) {
+  KubeOptions options = options_from_json(ref.options_json);
+  JobLocation where = JobLocation::parse(ref.native_id);
+  ApiClient client = connect(options);
+  const std::string selector = selector_query(job_selector(where.base));
+  if (!follow) {
+    status_at(client, options, where);  // NOT_FOUND for a job that is not there
+    write_logs(client, where.namespace_, selector, out);
+    return;
+  }
+  follow_logs(client, where.namespace_, selector, [&] { return status_at(client, options, where).terminal(); }, host_,
+              out);
+}
+
+void KubernetesPlugin::stop(const sdk::JobRef& ref) {
+  KubeOptions options = options_from_json(ref.options_json);
+  JobLocation where = JobLocation::parse(ref.native_id);
+  ApiClient client = connect(options);
+  const std::string suspend = R"({"spec":{"suspend":true}})";
+  if (options.kind != Kind::kJob) {
+    client.call("PATCH", named_path(workload_type(options.kind), where.namespace_, where.base), suspend, {}, kMergePatch);
+    return;
+  }
+  rapidjson::Document jobs =
+      client.get(kJobs.collection(where.namespace_) + "?labelSelector=" + selector_query(job_selector(where.base)));
+  const auto& items = json::at(jobs, "items");
+  if (!items.IsArray() || items.Empty()) {
+    throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "no Kubernetes Jobs of job " + where.base + " in namespace '" + where.namespace_ + "'");
+  }
+  // A suspended Job's controller deletes its running pods; Jobs that ended stay as they are.
+  for (const auto& job : items.GetArray()) {
+    if (json::text(job, "status.completionTime").size() > 0) continue;
+    bool ended = false;
+    const auto& conditions = json::at(job, "status.conditions");
+    if (conditions.IsArray()) {
+      for (const auto& c : conditions.GetArray()) {
+        std::string type = json::text(c, "type");
+        ended = ended || ((type == "Failed" || type == "Complete") && json::text(c, "status") == "True");
+      }
+    }
+    if (ended) continue;
+    client.call("PATCH", named_path(kJobs, where.namespace_, json::text(job, "metadata.name")), suspend, {404},
+                kMergePatch);
+  }
+}
+
+void KubernetesPlugin::delete_job(const sdk::JobRef& ref) {
+  KubeOptions options = options_from_json(ref.options_json);
+  JobLocation where = JobLocation::parse(ref.native_id);
+  ApiClient client = connect(options);
+  sdk::JobStatus status = status_at(client, options, where);
+  if (!status.terminal()) {
+    throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "job " + where.native_id() + " is still " + status.native_state +
+                                                          "; stop it first: dlaunch stop kubernetes:" + where.native_id());
+  }
+  const std::string selector = selector_query(job_selector(where.base));
+  if (options.kind == Kind::kJob) {
+    rapidjson::Document jobs = client.get(kJobs.collection(where.namespace_) + "?labelSelector=" + selector);
+    for (const auto& job : json::at(jobs, "items").GetArray()) {
+      client.call("DELETE", named_path(kJobs, where.namespace_, json::text(job, "metadata.name")), kDeleteInBackground, {404});
+    }
+    client.call("DELETE", named_path(kServices, where.namespace_, where.base), kDeleteInBackground, {404});
+  } else {
+    client.call("DELETE", named_path(workload_type(options.kind), where.namespace_, where.base), kDeleteInBackground, {404});
+  }
+  // The garbage collector removes the pods in its own time; deleting them now leaves nothing behind.
+  client.call("DELETE", kPods.collection(where.namespace_) + "?labelSelector=" + selector, {}, {404});
+}
+
+void KubernetesPlugin::list(std::string_view options_json, const sdk::StatusOut& out) {
+  KubeOptions options = options_from_json(options_json);
+  ApiClient client = connect(options);
+  std::string namespace_ = namespace_for(options, client.access());
+  const std::string managed = selector_query(std::string(kManagedByLabel) + "=" + kManagedByValue);
+  rapidjson::Document pods = client.get(kPods.collection(namespace_) + "?labelSelector=" + managed);
+  rapidjson::Document objects = client.get(workload_type(options.kind).collection(namespace_) + "?labelSelector=" + managed);
+  // Group pods and objects by job.
+  std::map<std::string, std::pair<rapidjson::Value, rapidjson::Value>> jobs;  // base -> (objects, pods)
+  auto& a = objects.GetAllocator();
+  auto add = [&](const json::Value& items, bool is_pod) {
+    if (!items.IsArray()) return;
+    for (const auto& item : items.GetArray()) {
+      std::string base = json::member(json::at(item, "metadata.labels"), kJobLabel);
+      if (base.empty()) continue;
+      auto [it, inserted] = jobs.try_emplace(base, rapidjson::Value(rapidjson::kArrayType), rapidjson::Value(rapidjson::kArrayType));
+      (is_pod ? it->second.second : it->second.first).PushBack(rapidjson::Value(item, a), a);
+    }
+  };
+  add(json::at(objects, "items"), false);
+  add(json::at(pods, "items"), true);
+  for (auto& [base, parts] : jobs) {
+    auto& [items, job_pods] = parts;
+    if (items.Empty()) continue;  // pods left behind by a deleted job
+    std::string id = JobLocation{namespace_, base}.native_id();
+    sdk::JobStatus status = options.kind == Kind::kJob         ? status_of_jobs(id, items, job_pods)
+                            : options.kind == Kind::kJobSet    ? status_of_jobset(id, items[0], job_pods)
+                                                               : status_of_elasticjob(id, items[0], job_pods);
+    if (!out.report(status)) return;
+  }
+}
+
+}  // namespace dlaunch::kubernetes
