@@ -38,3 +38,36 @@ if ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
 else
   echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
 fi
+
+# dlaunch against kubectl and curl on one Kubernetes API server: the environment file of a running test plane
+# (DLAUNCH_K8S_PLANE_ENV, as the KubernetesPlane fixture writes it) gives the kubeconfig, the server and a token.
+if [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]]; then
+  # shellcheck disable=SC1090
+  source "$DLAUNCH_K8S_PLANE_ENV"
+  kubectl=("$K8S_BIN_DIR/kubectl" --kubeconfig "$KUBECONFIG")
+  spec=examples/kubernetes-ddp.toml
+  ns=dlaunch-bench
+  "${kubectl[@]}" create namespace "$ns" >/dev/null 2>&1 || true
+  # kubectl applies exactly what dlaunch's dry run prints (a Service and an Indexed Job): deleted before each run.
+  "$dlaunch" run "$spec" -p kubernetes --dry-run --set "platform.kubernetes.namespace=$ns" > "$state/manifests.yaml"
+  # curl creates one Job (generateName: a new one each time) with one POST, the least any client can do.
+  cat > "$state/job.json" <<JSON
+{"apiVersion":"batch/v1","kind":"Job","metadata":{"generateName":"bench-curl-"},"spec":{"template":{"spec":
+{"restartPolicy":"Never","containers":[{"name":"main","image":"busybox:1.36","command":["true"]}]}}}}
+JSON
+  curl_post=(curl -sf -o /dev/null --cacert "$K8S_CA_FILE" -H "Authorization: Bearer $(cat "$K8S_TOKEN_FILE")"
+             -H "Content-Type: application/json" --data-binary "@$state/job.json"
+             "$K8S_API_SERVER/apis/batch/v1/namespaces/$ns/jobs")
+  # One --prepare and one --command-name per command, in the commands' order.
+  hyperfine -N --warmup 2 --runs 15 --export-markdown /dev/stdout \
+    --prepare true --prepare "${kubectl[*]} delete --ignore-not-found --wait=false -f $state/manifests.yaml" \
+    --prepare true \
+    --command-name "dlaunch run -p kubernetes" --command-name "kubectl apply -f (the dry run's manifests)" \
+    --command-name "curl POST of one Job" \
+    "$dlaunch run $spec -p kubernetes --set platform.kubernetes.namespace=$ns" \
+    "${kubectl[*]} apply -f $state/manifests.yaml" \
+    "${curl_post[*]}"
+  "${kubectl[@]}" delete namespace "$ns" --wait=false >/dev/null
+else
+  echo "bench: no Kubernetes test plane (DLAUNCH_K8S_PLANE_ENV): skipping dlaunch against kubectl and curl" >&2
+fi

@@ -53,8 +53,20 @@ void mask_secrets(json::Value& value) {
 // retried submit); one of another submission is an error.
 void create(const ApiClient& client, const Manifest& manifest, const std::string& namespace_,
             const std::string& submission_id, const sdk::Host& host) {
-  auto response = client.call("POST", manifest.type->collection(namespace_), json::write(*manifest.object), {409});
+  auto response = client.call("POST", manifest.type->collection(namespace_), json::write(*manifest.object), {404, 409});
   if (response.ok()) return;
+  if (response.status == 404) {
+    // Either the namespace is missing, or the cluster does not serve this kind of object (a CRD not installed).
+    rapidjson::Document answer = json::parse(response.body);
+    if (json::text(answer, "details.kind") == "namespaces") {
+      throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "namespace '" + namespace_ + "' does not exist on " +
+                                                         client.access().server + "; create it, or set "
+                                                         "[platform.kubernetes] namespace");
+    }
+    throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION,
+                     client.access().server + " does not serve " + manifest.type->plural + " of " +
+                         manifest.type->group_version + ": install its CustomResourceDefinition (and controller) first");
+  }
   rapidjson::Document existing = client.get(named_path(*manifest.type, namespace_, manifest.name));
   std::string owner = json::member(json::at(existing, "metadata.labels"), kSubmissionLabel);
   if (owner != submission_id) {

@@ -1,0 +1,124 @@
+#include "kubernetes_plane.hpp"
+
+#include "json.hpp"
+#include "kubeconfig.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+#include <thread>
+
+namespace dlaunch::kubernetes_test {
+namespace {
+
+std::map<std::string, std::string> read_env_file(const std::string& path) {
+  std::map<std::string, std::string> values;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    constexpr std::string_view kExport = "export ";
+    if (!line.starts_with(kExport)) continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    values[line.substr(kExport.size(), eq - kExport.size())] = line.substr(eq + 1);
+  }
+  return values;
+}
+
+bool running_in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
+std::string random_suffix() {
+  static std::mt19937_64 random{std::random_device{}()};
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 6; ++i) out += kHex[random() % 16];
+  return out;
+}
+
+}  // namespace
+
+void PlaneTest::SetUp() {
+  const char* env_file = std::getenv("DLAUNCH_K8S_PLANE_ENV");
+  std::string why;
+  std::map<std::string, std::string> values;
+  if (env_file == nullptr) {
+    why = "DLAUNCH_K8S_PLANE_ENV is not set (run the tests with ctest -L kubernetes)";
+  } else {
+    values = read_env_file(env_file);
+    if (values.empty()) why = std::string("no running plane recorded in ") + env_file;
+  }
+  if (!why.empty()) {
+    if (running_in_ci()) FAIL() << "no Kubernetes control plane: " << why;
+    GTEST_SKIP() << "NO KUBERNETES CONTROL PLANE, test skipped: " << why;
+  }
+  std::string kubectl = values.contains("K8S_KUBECTL") ? values["K8S_KUBECTL"] : values["K8S_BIN_DIR"] + "/kubectl";
+  plane_ = Plane{values["KUBECONFIG"], values["K8S_API_SERVER"], values["K8S_CA_FILE"], values["K8S_TOKEN_FILE"], kubectl};
+  auto access = kubernetes::load_access(plane_.kubeconfig, "", kubernetes::Environment::process());
+  ASSERT_TRUE(access) << "cannot read " << plane_.kubeconfig;
+  admin_ = std::make_unique<kubernetes::ApiClient>(*access, std::chrono::seconds(30), sdk::Host());
+  namespace_ = "t-" + random_suffix();
+  post("/api/v1/namespaces", R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":")" + namespace_ + R"("}})");
+  // Pods can only be created once the namespace's default service account exists.
+  ASSERT_TRUE(eventually([&] {
+    return admin_->call("GET", "/api/v1/namespaces/" + namespace_ + "/serviceaccounts/default", {}, {404}).ok();
+  })) << "no default service account in " << namespace_;
+  scratch_ = std::make_unique<test::TempDir>();
+  plugin_ = std::make_unique<test::PluginClient>(DLAUNCH_TEST_KUBERNETES_PLUGIN_DIR, "kubernetes",
+                                                 scratch_->path() + "/plugin-state");
+}
+
+void PlaneTest::TearDown() {
+  if (admin_ && !namespace_.empty()) admin_->call("DELETE", "/api/v1/namespaces/" + namespace_, {}, {404});
+}
+
+rapidjson::Document PlaneTest::get(const std::string& path) const { return admin_->get(path); }
+
+void PlaneTest::post(const std::string& path, const std::string& body) const { admin_->call("POST", path, body); }
+
+rapidjson::Document PlaneTest::list(const std::string& collection_path, const std::string& selector) const {
+  return admin_->get(collection_path + "?labelSelector=" + selector);
+}
+
+bool PlaneTest::eventually(const std::function<bool()>& condition, int seconds) const {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return condition();
+}
+
+std::string PlaneTest::options_json(const std::string& extra) const {
+  return R"({"image":"busybox:1.36","namespace":")" + namespace_ + R"(","kubeconfig":")" + plane_.kubeconfig +
+         R"(","kind":"job","gpu_resource":"nvidia.com/gpu","master_port":29500)" + (extra.empty() ? "" : "," + extra) + "}";
+}
+
+std::string PlaneTest::job_json(const std::string& name, const std::string& roles_json, const std::string& options) const {
+  return R"({"schema_version":1,"name":")" + name + R"(","spec_file":"","node_num":1,"device_per_node":0,)"
+         R"("device_type":"CPU","working_dir":"/tmp","env":{"SHARED":"1"},"labels":{},"failover":{"max_restarts":0},)"
+         R"("roles":)" + roles_json + R"(,"platform":)" + options + "}";
+}
+
+test::ProcessResult PlaneTest::dlaunch(const std::vector<std::string>& args, const std::string& kubeconfig) const {
+  test::ProcessOptions options;
+  options.env["KUBECONFIG"] = kubeconfig.empty() ? plane_.kubeconfig : kubeconfig;
+  options.env["XDG_STATE_HOME"] = scratch_->path() + "/state";
+  options.env["XDG_CONFIG_HOME"] = scratch_->path() + "/config";
+  options.env["XDG_DATA_HOME"] = scratch_->path() + "/data";
+  options.timeout = std::chrono::seconds(120);
+  return test::run_dlaunch(args, options);
+}
+
+std::string PlaneTest::kubeconfig_with(const std::string& user_yaml, const std::string& cluster_extra_yaml) const {
+  std::string cluster = cluster_extra_yaml.empty() ? "    certificate-authority: " + plane_.ca_file + "\n" : cluster_extra_yaml;
+  return "apiVersion: v1\nkind: Config\ncurrent-context: test\nclusters:\n- name: plane\n  cluster:\n    server: " +
+         plane_.server + "\n" + cluster + "users:\n- name: tester\n  user:\n" + user_yaml +
+         "contexts:\n- name: test\n  context: {cluster: plane, user: tester, namespace: " + namespace_ +
+         "}\n";
+}
+
+}  // namespace dlaunch::kubernetes_test

@@ -1,0 +1,63 @@
+// Test support: the Kubernetes control plane that the KubernetesPlane fixture started (its environment
+// file is named by DLAUNCH_K8S_PLANE_ENV), an admin client to prepare and inspect it, a namespace per test,
+// and the built dlaunch and plugin pointed at it.
+#ifndef DLAUNCH_TESTS_KUBERNETES_KUBERNETES_PLANE_HPP_
+#define DLAUNCH_TESTS_KUBERNETES_KUBERNETES_PLANE_HPP_
+
+#include "api_client.hpp"
+
+#include <support/plugin_client.hpp>
+#include <support/process.hpp>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace dlaunch::kubernetes_test {
+
+struct Plane {
+  std::string kubeconfig;  // a system:masters client certificate, embedded
+  std::string server;
+  std::string ca_file;
+  std::string token_file;  // the admin's static token
+  std::string kubectl;     // the plane's own kubectl (Debian's is too old)
+};
+
+// Each test gets a fresh namespace (deleted at the end), an admin client and a scratch directory.
+class PlaneTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // The admin's requests: fails the test on an error answer.
+  rapidjson::Document get(const std::string& path) const;
+  void post(const std::string& path, const std::string& body) const;
+  // Items of `resource` ("pods", "jobs.batch" path form: /api/v1/... given) labelled `selector`.
+  rapidjson::Document list(const std::string& collection_path, const std::string& selector) const;
+  // Polls `condition` every 200 ms for up to `seconds`; true when it held.
+  bool eventually(const std::function<bool()>& condition, int seconds = 30) const;
+
+  // The plugin's options for this test's namespace, as JSON, with `extra` members ("\"kind\":\"jobset\"").
+  std::string options_json(const std::string& extra = "") const;
+  // A job document for the plugin, of the given roles JSON and options.
+  std::string job_json(const std::string& name, const std::string& roles_json, const std::string& options) const;
+  // The built dlaunch with KUBECONFIG at the plane and a private state directory.
+  test::ProcessResult dlaunch(const std::vector<std::string>& args, const std::string& kubeconfig = {}) const;
+  // A kubeconfig for the plane's server with this user entry (YAML lines under `user:`) and CA lines.
+  std::string kubeconfig_with(const std::string& user_yaml, const std::string& cluster_extra_yaml = {}) const;
+
+  const test::PluginClient& plugin() const { return *plugin_; }
+
+  Plane plane_;
+  std::string namespace_;
+  std::unique_ptr<test::TempDir> scratch_;
+  std::unique_ptr<kubernetes::ApiClient> admin_;
+  std::unique_ptr<test::PluginClient> plugin_;
+};
+
+}  // namespace dlaunch::kubernetes_test
+
+#endif  // DLAUNCH_TESTS_KUBERNETES_KUBERNETES_PLANE_HPP_
