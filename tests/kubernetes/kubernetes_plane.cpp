@@ -67,8 +67,11 @@ void PlaneTest::SetUp() {
     return admin_->call("GET", "/api/v1/namespaces/" + namespace_ + "/serviceaccounts/default", {}, {404}).ok();
   })) << "no default service account in " << namespace_;
   scratch_ = std::make_unique<test::TempDir>();
-  plugin_ = std::make_unique<test::PluginClient>(DLAUNCH_TEST_KUBERNETES_PLUGIN_DIR, "kubernetes",
-                                                 scratch_->path() + "/plugin-state");
+  // One client for the whole program: the plugin is initialised once per process and keeps the host table
+  // of its first client.
+  static test::TempDir plugin_state;
+  static test::PluginClient client(DLAUNCH_TEST_KUBERNETES_PLUGIN_DIR, "kubernetes", plugin_state.path());
+  plugin_ = &client;
 }
 
 void PlaneTest::TearDown() {
@@ -94,7 +97,7 @@ bool PlaneTest::eventually(const std::function<bool()>& condition, int seconds) 
 
 std::string PlaneTest::options_json(const std::string& extra) const {
   return R"({"image":"busybox:1.36","namespace":")" + namespace_ + R"(","kubeconfig":")" + plane_.kubeconfig +
-         R"(","kind":"job","gpu_resource":"nvidia.com/gpu","master_port":29500)" + (extra.empty() ? "" : "," + extra) + "}";
+         R"(","gpu_resource":"nvidia.com/gpu","master_port":29500)" + (extra.empty() ? "" : "," + extra) + "}";
 }
 
 std::string PlaneTest::job_json(const std::string& name, const std::string& roles_json, const std::string& options) const {

@@ -28,18 +28,19 @@ struct Plane {
 
 // Each test gets a fresh namespace (deleted at the end), an admin client and a scratch directory.
 class PlaneTest : public ::testing::Test {
+ public:
+  // Polls `condition` every 200 ms for up to `seconds`; true when it held.
+  bool eventually(const std::function<bool()>& condition, int seconds = 30) const;
+  rapidjson::Document get(const std::string& path) const;
+
  protected:
   void SetUp() override;
   void TearDown() override;
 
-  // The admin's requests: fails the test on an error answer.
-  rapidjson::Document get(const std::string& path) const;
+  // The admin's requests: an error answer throws.
   void post(const std::string& path, const std::string& body) const;
   // Items of `resource` ("pods", "jobs.batch" path form: /api/v1/... given) labelled `selector`.
   rapidjson::Document list(const std::string& collection_path, const std::string& selector) const;
-  // Polls `condition` every 200 ms for up to `seconds`; true when it held.
-  bool eventually(const std::function<bool()>& condition, int seconds = 30) const;
-
   // The plugin's options for this test's namespace, as JSON, with `extra` members ("\"kind\":\"jobset\"").
   std::string options_json(const std::string& extra = "") const;
   // A job document for the plugin, of the given roles JSON and options.
@@ -55,7 +56,7 @@ class PlaneTest : public ::testing::Test {
   std::string namespace_;
   std::unique_ptr<test::TempDir> scratch_;
   std::unique_ptr<kubernetes::ApiClient> admin_;
-  std::unique_ptr<test::PluginClient> plugin_;
+  const test::PluginClient* plugin_ = nullptr;
 };
 
 }  // namespace dlaunch::kubernetes_test

@@ -247,7 +247,8 @@ TEST_F(KubernetesPlane, ExecCredentialPluginAndTokenFileAuthenticate) {
   auto result = dlaunch({"run", spec("exec", ""), "-p", "kubernetes", "--wait"}, exec);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   std::string token_file = scratch_->write("token.kubeconfig", kubeconfig_with("    tokenFile: " + plane_.token_file + "\n"));
-  auto listed = dlaunch({"list", "-p", "kubernetes", "--set", "platform.kubernetes.namespace=" + namespace_}, token_file);
+  // list looks in the context's namespace (this test's).
+  auto listed = dlaunch({"list", "-p", "kubernetes"}, token_file);
   EXPECT_EQ(listed.exit_code, 0) << listed.out << listed.err;
   EXPECT_NE(listed.out.find("SUCCEEDED"), std::string::npos) << listed.out;
 }
@@ -277,9 +278,15 @@ void install_crd(const PlaneTest& test, const Plane& plane, const std::string& f
   auto applied = test::run_process({plane.kubectl, "--kubeconfig", plane.kubeconfig, "apply",
                                     "--server-side", "--force-conflicts", "-f", file});
   ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
-  auto established = test::run_process({plane.kubectl, "--kubeconfig", plane.kubeconfig, "wait",
-                                        "--for=condition=Established", "--timeout=60s", "crd/" + name});
-  ASSERT_EQ(established.exit_code, 0) << established.out << established.err;
+  ASSERT_TRUE(test.eventually([&] {
+    auto crd = test.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + name);
+    const auto& conditions = at(crd, "status.conditions");
+    if (!conditions.IsArray()) return false;
+    for (const auto& c : conditions.GetArray()) {
+      if (text(c, "type") == "Established" && text(c, "status") == "True") return true;
+    }
+    return false;
+  })) << name << " is not established";
 }
 
 TEST_F(KubernetesPlane, JobSetIsAcceptedByJobSetsOwnCrd) {

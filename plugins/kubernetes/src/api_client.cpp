@@ -134,6 +134,10 @@ support::HttpResponse ApiClient::call(const std::string& method, const std::stri
   for (int attempt = 1;; ++attempt) {
     auto started = std::chrono::steady_clock::now();
     response = client_.send(req);
+    // The API server may close the connection right after an error answer (a 401 to a POST, seen with
+    // kube-apiserver 1.37), which libcurl reports as a cut transfer: the status line arrived, and it is the
+    // answer.
+    if (response.transport_failed() && !response.aborted && response.status >= 400) response.transport_error.clear();
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     host_.debug(method + " " + req.url + " -> " +
                 (response.transport_failed() ? response.transport_error : std::to_string(response.status)) + " (" +
