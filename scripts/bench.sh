@@ -44,7 +44,7 @@ fi
 if [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]]; then
   # shellcheck disable=SC1090
   source "$DLAUNCH_K8S_PLANE_ENV"
-  kubectl=("$K8S_BIN_DIR/kubectl" --kubeconfig "$KUBECONFIG")
+  kubectl=("${K8S_KUBECTL:-$K8S_BIN_DIR/kubectl}" --kubeconfig "$KUBECONFIG")
   spec=examples/kubernetes-ddp.toml
   ns=dlaunch-bench
   "${kubectl[@]}" create namespace "$ns" >/dev/null 2>&1 || true
@@ -55,9 +55,10 @@ if [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]]; then
 {"apiVersion":"batch/v1","kind":"Job","metadata":{"generateName":"bench-curl-"},"spec":{"template":{"spec":
 {"restartPolicy":"Never","containers":[{"name":"main","image":"busybox:1.36","command":["true"]}]}}}}
 JSON
-  curl_post=(curl -sf -o /dev/null --cacert "$K8S_CA_FILE" -H "Authorization: Bearer $(cat "$K8S_TOKEN_FILE")"
-             -H "Content-Type: application/json" --data-binary "@$state/job.json"
-             "$K8S_API_SERVER/apis/batch/v1/namespaces/$ns/jobs")
+  # The token goes in a curl config file: hyperfine -N splits a command at spaces.
+  printf 'header = "Authorization: Bearer %s"\n' "$(cat "$K8S_TOKEN_FILE")" > "$state/curl.conf"
+  curl_post=(curl -sf -o /dev/null --cacert "$K8S_CA_FILE" -K "$state/curl.conf" -H Content-Type:application/json
+             --data-binary "@$state/job.json" "$K8S_API_SERVER/apis/batch/v1/namespaces/$ns/jobs")
   # One --prepare and one --command-name per command, in the commands' order.
   hyperfine -N --warmup 2 --runs 15 --export-markdown /dev/stdout \
     --prepare true --prepare "${kubectl[*]} delete --ignore-not-found --wait=false -f $state/manifests.yaml" \
