@@ -201,7 +201,8 @@ TEST(Yaml, ReadsBackAsTheSameStrings) {
   EXPECT_EQ(node["spec"]["completions"].as<int>(), 2);
   json::Value text(rapidjson::kStringType);
   rapidjson::Document doc;
-  for (const char* s : {"yes", "on", "null", "1.5", "-x", "", "a\nb", "plain"}) {
+  for (const char* s : {"yes", "on", "null", "1.5", "-x", "", "a\nb", "plain", "x\n", "a\n\n", " a\nb\n",
+                        "import os\n\nif x:\n    print(\"#: {y}\")\n  - 'z'\n"}) {
     doc.SetString(s, doc.GetAllocator());
     EXPECT_EQ(YAML::Load(to_yaml(doc)).as<std::string>(), s) << s;
   }

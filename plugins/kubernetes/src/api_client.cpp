@@ -4,6 +4,7 @@
 
 #include <dlaunch_support/backoff.hpp>
 
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -61,7 +62,13 @@ std::string server_message(const support::HttpResponse& response) {
   if (!message.empty()) return message;
   std::string body = response.body.substr(0, 300);
   while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
-  return body.empty() ? "HTTP " + std::to_string(response.status) : body;
+  if (!body.empty()) return body;
+  // No body (the server cut the connection after the status line): the status's own words.
+  static const std::map<long, const char*> kPhrases = {{400, "Bad Request"},   {401, "Unauthorized"}, {403, "Forbidden"},
+                                                       {404, "Not Found"},     {409, "Conflict"},     {422, "Unprocessable Entity"},
+                                                       {429, "Too Many Requests"}};
+  auto phrase = kPhrases.find(response.status);
+  return "HTTP " + std::to_string(response.status) + (phrase == kPhrases.end() ? "" : std::string(" ") + phrase->second);
 }
 
 // A 422's field causes, one per line: "  spec.template.spec.containers[0].image: Required value".
@@ -238,9 +245,16 @@ void ApiClient::fail(const std::string& method, const std::string& path, const s
       throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, says);
     case 400:
     case 422:
-      throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, where + " refused " + call.verb + " " + call.resource +
-                                                         (call.name.empty() ? "" : " '" + call.name + "'") + ": " +
-                                                         says + field_causes(response));
+    {
+      // "Job.batch "x" is invalid: <cause>, <cause>": the causes follow one per line instead.
+      std::string causes = field_causes(response);
+      std::string summary = says;
+      if (auto cut = summary.find(" is invalid: "); !causes.empty() && cut != std::string::npos) {
+        summary = summary.substr(0, cut + 11);
+      }
+      throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT,
+                       where + " refused to " + call.verb + " " + call.resource + ": " + summary + causes);
+    }
     case 429:
     case 500:
     case 502:

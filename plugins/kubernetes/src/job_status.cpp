@@ -98,7 +98,7 @@ std::optional<FailedContainer> first_failed_container(const Value& pods) {
 sdk::JobStatus status_of_jobs(const std::string& native_id, const Value& jobs, const Value& pods) {
   static const Value kNone;
   sdk::JobStatus status = base_status(native_id, jobs.IsArray() && !jobs.Empty() ? jobs[0] : kNone);
-  bool failed = false, all_drivers_done = true, all_open_suspended = true;
+  bool failed = false, all_drivers_done = true, all_open_suspended = true, any_ready = false;
   int64_t failures = 0, end = 0;
   std::string states;
   for (const auto& job : jobs.GetArray()) {
@@ -119,9 +119,12 @@ sdk::JobStatus status_of_jobs(const std::string& native_id, const Value& jobs, c
       if (driver) all_drivers_done = false;
       bool suspended = true_condition(job, "Suspended") != nullptr;
       if (!suspended) all_open_suspended = false;
+      int64_t ready = json::integer(job, "status.ready");
+      any_ready = any_ready || ready > 0;
       state = suspended ? "Suspended"
-                        : "Running " + std::to_string(json::integer(job, "status.ready")) + "/" +
-                              std::to_string(json::integer(job, "spec.completions", 1)) + " ready";
+                        : std::to_string(json::integer(job, "status.active")) + " active, " + std::to_string(ready) +
+                              " ready, " + std::to_string(json::integer(job, "status.succeeded")) + "/" +
+                              std::to_string(json::integer(job, "spec.completions", 1)) + " done";
     }
     states += (states.empty() ? "" : ", ") + role + ": " + state;
   }
@@ -132,7 +135,8 @@ sdk::JobStatus status_of_jobs(const std::string& native_id, const Value& jobs, c
   } else if (all_open_suspended) {
     status.state = DLAUNCH_STATE_STOPPED;
   } else {
-    status.state = any_pod_running(pods) ? DLAUNCH_STATE_RUNNING : DLAUNCH_STATE_PENDING;
+    // Running pods, or the Job controller's count of ready ones (the pod list can be a moment behind it).
+    status.state = any_ready || any_pod_running(pods) ? DLAUNCH_STATE_RUNNING : DLAUNCH_STATE_PENDING;
   }
   status.native_state = states;
   status.restarts = static_cast<uint32_t>(std::max<int64_t>(0, failures));

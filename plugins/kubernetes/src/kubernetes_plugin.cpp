@@ -244,8 +244,9 @@ void KubernetesPlugin::delete_job(const sdk::JobRef& ref) {
   ApiClient client = connect(options);
   sdk::JobStatus status = status_at(client, options, where);
   if (!status.terminal()) {
-    throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "job " + where.native_id() + " is still " + status.native_state +
-                                                          "; stop it first: dlaunch stop kubernetes:" + where.native_id());
+    throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "job " + where.native_id() + " has not ended (" +
+                                                          status.native_state + "); stop it first: dlaunch stop kubernetes:" +
+                                                          where.native_id());
   }
   const std::string selector = selector_query(job_selector(where.base));
   if (options.kind == Kind::kJob) {

@@ -23,6 +23,15 @@ bool needs_quotes(std::string_view text) {
   return std::isdigit(static_cast<unsigned char>(first)) || first == '+' || first == '-' || first == '.';
 }
 
+// A literal block ("|") keeps every character of a text of several lines that ends with exactly one newline
+// (its default "clip" chomping), when the first line does not start with a space or a newline (the block's
+// indentation is read from it) and there are no tabs or carriage returns.
+bool reads_back_as_literal_block(std::string_view text) {
+  if (text.size() < 2 || text.back() != '\n' || text[text.size() - 2] == '\n') return false;
+  if (text.find('\n') == text.size() - 1) return false;  // one line: a plain or quoted scalar is clearer
+  return text.find_first_of("\t\r") == std::string_view::npos && text.front() != ' ' && text.front() != '\n';
+}
+
 void emit(YAML::Emitter& out, const rapidjson::Value& value) {
   switch (value.GetType()) {
     case rapidjson::kNullType:
@@ -43,9 +52,13 @@ void emit(YAML::Emitter& out, const rapidjson::Value& value) {
       break;
     case rapidjson::kStringType: {
       std::string text(value.GetString(), value.GetStringLength());
-      bool multiline = text.find('\n') != std::string::npos;
-      if (multiline || needs_quotes(text)) out << YAML::DoubleQuoted;
-      out << text;
+      if (reads_back_as_literal_block(text)) {
+        out << YAML::Literal << text;  // a script stays readable
+      } else if (text.find('\n') != std::string::npos || needs_quotes(text)) {
+        out << YAML::DoubleQuoted << text;
+      } else {
+        out << text;
+      }
       break;
     }
     case rapidjson::kArrayType:
