@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <regex>
 
 namespace dlaunch::kubernetes {
 namespace {
@@ -89,12 +88,6 @@ std::string memory_quantity(int64_t bytes) {
     if (bytes >= unit && bytes % unit == 0) return std::to_string(bytes / unit) + kSuffixes[i];
   }
   return std::to_string(bytes);
-}
-
-bool is_quantity(std::string_view text) {
-  // The grammar of k8s.io/apimachinery/pkg/api/resource: <signedNumber><suffix>.
-  static const std::regex kQuantity(R"([+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?)");
-  return std::regex_match(text.begin(), text.end(), kQuantity);
 }
 
 std::string short_digest(std::string_view text) {

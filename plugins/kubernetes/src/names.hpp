@@ -1,6 +1,6 @@
-// Kubernetes' syntax rules for the names, labels and quantities the plugin writes, checked before anything
-// is sent so that a bad value is a located diagnostic, not a 422 from the server. The rules are the API
-// server's own (k8s.io/apimachinery/pkg/util/validation and api/resource).
+// Kubernetes' syntax rules for the names and labels the plugin writes, checked before anything is sent so
+// that a bad value is a located diagnostic, not a 422 from the server (the rules of the API server's
+// k8s.io/apimachinery/pkg/util/validation), and the quantities it writes, valid by construction.
 #ifndef DLAUNCH_KUBERNETES_NAMES_HPP_
 #define DLAUNCH_KUBERNETES_NAMES_HPP_
 
@@ -33,10 +33,6 @@ std::string cpu_quantity(double cpus);
 
 // A byte count as a quantity: the largest binary suffix that divides it exactly ("512Mi", "3Gi"), else bytes.
 std::string memory_quantity(int64_t bytes);
-
-// Whether `text` is a Kubernetes quantity (a decimal number with an optional suffix: Ki Mi Gi Ti Pi Ei,
-// m k M G T P E, or an exponent e3/E3).
-bool is_quantity(std::string_view text);
 
 // A short, stable lower-case hex digest of `text` (FNV-1a, 32 bits): part of object names derived from the
 // submission id, so a retried submission names the same objects.
