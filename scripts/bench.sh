@@ -39,12 +39,12 @@ else
   echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
 fi
 
-# dlaunch against kubectl and curl on one Kubernetes API server: the environment file of a running test plane
-# (DLAUNCH_K8S_PLANE_ENV, as the KubernetesPlane fixture writes it) gives the kubeconfig, the server and a token.
-if [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]]; then
+# dlaunch against kubectl and curl on one Kubernetes API server: a running test plane (scripts/k8s-plane.sh
+# start, or the environment file DLAUNCH_K8S_PLANE_ENV names) gives the kubeconfig, the server and a token.
+if [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]] || scripts/k8s-plane.sh env >"$state/k8s.env" 2>/dev/null; then
   # shellcheck disable=SC1090
-  source "$DLAUNCH_K8S_PLANE_ENV"
-  kubectl=("${K8S_KUBECTL:-$K8S_BIN_DIR/kubectl}" --kubeconfig "$KUBECONFIG")
+  source "${DLAUNCH_K8S_PLANE_ENV:-$state/k8s.env}"
+  kubectl=("$K8S_KUBECTL" --kubeconfig "$KUBECONFIG")
   spec=examples/kubernetes-ddp.toml
   ns=dlaunch-bench
   "${kubectl[@]}" create namespace "$ns" >/dev/null 2>&1 || true
@@ -70,5 +70,5 @@ JSON
     "${curl_post[*]}"
   "${kubectl[@]}" delete namespace "$ns" --wait=false >/dev/null
 else
-  echo "bench: no Kubernetes test plane (DLAUNCH_K8S_PLANE_ENV): skipping dlaunch against kubectl and curl" >&2
+  echo "bench: no Kubernetes test plane (scripts/k8s-plane.sh start): skipping dlaunch against kubectl and curl" >&2
 fi

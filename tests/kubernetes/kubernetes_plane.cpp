@@ -55,8 +55,8 @@ void PlaneTest::SetUp() {
     if (running_in_ci()) FAIL() << "no Kubernetes control plane: " << why;
     GTEST_SKIP() << "NO KUBERNETES CONTROL PLANE, test skipped: " << why;
   }
-  std::string kubectl = values.contains("K8S_KUBECTL") ? values["K8S_KUBECTL"] : values["K8S_BIN_DIR"] + "/kubectl";
-  plane_ = Plane{values["KUBECONFIG"], values["K8S_API_SERVER"], values["K8S_CA_FILE"], values["K8S_TOKEN_FILE"], kubectl};
+  plane_ = Plane{values["KUBECONFIG"],     values["K8S_API_SERVER"], values["K8S_CA_FILE"],
+                 values["K8S_TOKEN_FILE"], values["K8S_KUBECTL"],    values["K8S_OTHER_CA_FILE"]};
   auto access = kubernetes::load_access(plane_.kubeconfig, "", kubernetes::Environment::process());
   ASSERT_TRUE(access) << "cannot read " << plane_.kubeconfig;
   admin_ = std::make_unique<kubernetes::ApiClient>(*access, std::chrono::seconds(30), sdk::Host());

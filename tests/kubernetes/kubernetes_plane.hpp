@@ -1,5 +1,5 @@
-// Test support: the Kubernetes control plane that the KubernetesPlane fixture started (its environment
-// file is named by DLAUNCH_K8S_PLANE_ENV), an admin client to prepare and inspect it, a namespace per test,
+// Test support: the Kubernetes control plane that the KubernetesPlane fixture started (scripts/k8s-plane.sh;
+// its environment file is named by DLAUNCH_K8S_PLANE_ENV), an admin client to prepare and inspect it, a namespace per test,
 // and the built dlaunch and plugin pointed at it.
 #ifndef DLAUNCH_TESTS_KUBERNETES_KUBERNETES_PLANE_HPP_
 #define DLAUNCH_TESTS_KUBERNETES_KUBERNETES_PLANE_HPP_
@@ -24,6 +24,7 @@ struct Plane {
   std::string ca_file;
   std::string token_file;  // the admin's static token
   std::string kubectl;     // the plane's own kubectl (Debian's is too old)
+  std::string other_ca_file;  // a CA the server's certificate does not chain to
 };
 
 // Each test gets a fresh namespace (deleted at the end), an admin client and a scratch directory.
