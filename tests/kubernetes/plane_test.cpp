@@ -216,13 +216,23 @@ TEST_F(KubernetesPlane, ARestrictedUserGets77NamingWhatWasRefused) {
       << unauthenticated.err;
 }
 
-TEST_F(KubernetesPlane, AServerCertificateFromAnotherCaGets69) {
+TEST_F(KubernetesPlane, AServerCertificateFromAnotherCaOrNoServerGets69) {
   std::string ca = plane_.other_ca_file;
   std::string token_line = "    tokenFile: " + plane_.token_file + "\n";
   std::string wrong = scratch_->write("wrong-ca.kubeconfig", kubeconfig_with(token_line, "    certificate-authority: " + ca + "\n"));
   auto result = dlaunch({"run", spec("wrongca", ""), "-p", "kubernetes"}, wrong);
   EXPECT_EQ(result.exit_code, 69) << result.out << result.err;
   EXPECT_NE(result.err.find("certificate"), std::string::npos) << result.err;
+
+  // Nothing listening: the same exit code, with libcurl's reason.
+  std::string nowhere = scratch_->write("nowhere.kubeconfig", "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+                                        "clusters:\n- name: k\n  cluster: {server: \"https://127.0.0.1:1\"}\n"
+                                        "users:\n- name: u\n  user: {token: t}\n"
+                                        "contexts:\n- name: c\n  context: {cluster: k, user: u}\n");
+  auto unreachable = dlaunch({"run", spec("nowhere", ""), "-p", "kubernetes"}, nowhere);
+  EXPECT_EQ(unreachable.exit_code, 69) << unreachable.out << unreachable.err;
+  EXPECT_NE(unreachable.err.find("cannot reach the Kubernetes API server at https://127.0.0.1:1 (context 'c')"),
+            std::string::npos) << unreachable.err;
 
   // insecure-skip-tls-verify is honoured, with a warning.
   std::string insecure = scratch_->write("insecure.kubeconfig",
