@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <thread>
 
 #include "local/local_platform_test.hpp"
@@ -12,6 +15,21 @@ namespace {
 
 using ControlTest = LocalPlatformTest;
 using std::chrono::steady_clock;
+
+// Whether the local plugin's state file for job `native_id` (its documented layout under the state
+// directory: jobs/<id>/state.json) records `pid` as a replica, waiting up to 10 s for it to.
+bool state_records_pid(const std::string& native_id, pid_t pid) {
+  const std::string state = LocalPluginClient::instance().state_dir() + "/jobs/" + native_id + "/state.json";
+  const std::string needle = "\"pid\":" + std::to_string(pid) + ",";
+  const auto deadline = steady_clock::now() + std::chrono::seconds(10);
+  while (steady_clock::now() < deadline) {
+    std::ifstream in(state);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find(needle) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
 
 // A replica that starts a grandchild in its process group and records both pids.
 TestRole sleeper(const std::string& name, int64_t replicas = 1) {
@@ -88,6 +106,9 @@ TEST_F(ControlTest, JobWhoseSupervisorDiedIsFailedAndStopEndsWhatItLeft) {
   pid_t replica = read_pid_file(path("replica.pid"));
   ASSERT_GT(supervisor, 0);
   ASSERT_GT(replica, 0);
+  // The replica writes its files as soon as it runs, which can be before the supervisor records its pid:
+  // kill the supervisor only once the job's state names the replica, or stop could not know it.
+  ASSERT_TRUE(state_records_pid(id, replica));
   ASSERT_EQ(::kill(supervisor, SIGKILL), 0);
   while (is_running(supervisor)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 
