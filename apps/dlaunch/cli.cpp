@@ -19,6 +19,8 @@ namespace dlaunch::cli {
 
 namespace {
 
+OutputFormat error_output = OutputFormat::kText;
+
 po::options_description global_options(GlobalOptions& into) {
   po::options_description options("Global options");
   options.add_options()
@@ -71,7 +73,16 @@ std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global) {
   auto loaded = load_config(explicit_file ? std::filesystem::path(global.config_file) : default_config_file(),
                             explicit_file, settings);
   if (!loaded) {
-    print_diagnostics(loaded.error().diagnostics);
+    if (error_output == OutputFormat::kJson) {
+      JsonOut json;
+      json.w().StartObject();
+      json.error(Error{loaded.error().code, "the configuration file is invalid"});
+      json.key("diagnostics");
+      json.diagnostics(loaded.error().diagnostics);
+      json.w().EndObject();
+    } else {
+      print_diagnostics(loaded.error().diagnostics);
+    }
     return std::nullopt;
   }
   return Orchestrator(std::move(settings));
@@ -81,17 +92,45 @@ void print_diagnostics(const Diagnostics& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << format_diagnostic(d) << "\n";
 }
 
+void set_error_format(OutputFormat format) { error_output = format; }
+OutputFormat error_format() { return error_output; }
+
 int report_failure(const Error& failure) {
-  std::cerr << "dlaunch: error: " << failure.message << "\n";
+  if (error_output == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartObject();
+    json.error(failure);
+    json.w().EndObject();
+  } else {
+    std::cerr << "dlaunch: error: " << failure.message << "\n";
+  }
   return exit_code_for(failure.code);
 }
 
-bool write_output(std::string_view chunk) {
-  return std::fwrite(chunk.data(), 1, chunk.size(), stdout) == chunk.size() && std::fflush(stdout) == 0;
+int report_usage_error(const std::string& command, const std::string& message) {
+  const std::string help = command.empty() ? "dlaunch --help" : "dlaunch " + command + " --help";
+  if (error_output == OutputFormat::kJson) return report_failure(Error{ErrorCode::kInvalidRequest, message});
+  std::cerr << "dlaunch" << (command.empty() ? "" : " " + command) << ": error: " << message << "\n(see: " << help
+            << ")\n";
+  return exit_code_for(ErrorCode::kInvalidRequest);
+}
+
+bool write_output(std::FILE* stream, std::string_view chunk) {
+  return std::fwrite(chunk.data(), 1, chunk.size(), stream) == chunk.size() && std::fflush(stream) == 0;
 }
 
 int report_job_failure(const Error& failure, const JobHandle& handle) {
-  if (failure.code == ErrorCode::kCancelled) {
+  const bool interrupted = failure.code == ErrorCode::kCancelled;
+  if (error_output == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartObject();
+    json.error(interrupted ? Error{failure.code, "interrupted; the job goes on: " + handle.text()} : failure);
+    json.field("handle", handle.text());
+    json.field("platform", handle.platform);
+    json.w().EndObject();
+    return exit_code_for(failure.code);
+  }
+  if (interrupted) {
     std::cerr << "dlaunch: interrupted; the job goes on: " << handle.text() << "\n";
     return exit_code_for(failure.code);
   }

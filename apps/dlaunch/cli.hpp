@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,17 +52,25 @@ OutputFormat output_format(const po::variables_map& values);
 // prints its diagnostics and returns nullopt (kInvalidArgument: exit 65).
 std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global);
 
-// Printing. Diagnostics and errors go to stderr, compiler style.
+// How errors are reported: a line on stderr, or under -o json a document {"error": {...}} on stdout (so stdout
+// holds exactly one JSON document whatever happens). main sets it before the command parses its options, so
+// usage errors follow it too.
+void set_error_format(OutputFormat format);
+OutputFormat error_format();
+
+// Printing. Diagnostics go to stderr, compiler style; errors as set_error_format says.
 void print_diagnostics(const Diagnostics& diagnostics);
 int report_failure(const Error& failure);  // prints "dlaunch: error: ..." and returns its exit code
+// A usage error of `command` ("" before there is one): "dlaunch COMMAND: error: ..." and where the help is.
+int report_usage_error(const std::string& command, const std::string& message);
 void print_help(const std::string& usage, const po::options_description& options);
 
-// Writes a chunk of job output to stdout. Returns false when stdout is gone (`dlaunch logs -f | head`), which
-// ends the stream.
-bool write_output(std::string_view chunk);
+// Writes a chunk of job output to `stream`. Returns false when the stream is gone (`dlaunch logs -f | head`),
+// which ends the stream.
+bool write_output(std::FILE* stream, std::string_view chunk);
 
 // Reports a failure of a command on a running job. Ctrl-C (kCancelled) reads the same everywhere: the job
-// goes on, and its handle is named.
+// goes on, and its handle is named (in JSON too).
 int report_job_failure(const Error& failure, const JobHandle& handle);
 
 // The exit code of `dlaunch run --wait` / `status --wait` for a finished job.

@@ -28,4 +28,32 @@ int exit_code_for(ErrorCode code) {
   return 70;
 }
 
+const char* error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidRequest:
+      return "invalid_request";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kUnreadable:
+      return "unreadable";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kFailedPrecondition:
+      return "failed_precondition";
+    case ErrorCode::kUnimplemented:
+      return "unimplemented";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kTemporary:
+      return "temporary";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
 }  // namespace dlaunch::cli

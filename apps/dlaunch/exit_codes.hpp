@@ -8,6 +8,9 @@ namespace dlaunch::cli {
 
 int exit_code_for(ErrorCode code);
 
+// The code's name in JSON errors ("not_found"): stable, for scripts.
+const char* error_code_name(ErrorCode code);
+
 }  // namespace dlaunch::cli
 
 #endif  // APPS_EXIT_CODES_HPP_

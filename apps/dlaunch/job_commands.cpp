@@ -72,7 +72,7 @@ int status_command(const std::vector<std::string>& args) {
   if (!status) return report_job_failure(status.error(), command.handle);
   if (format == OutputFormat::kJson) {
     JsonOut json;
-    json.status(*status);
+    json.status(*status, command.handle.platform);
   } else {
     std::cout << command.handle.text() << "  " << describe_state(*status) << "\n";
     if (!status->name.empty()) std::cout << "  name:     " << status->name << "\n";
@@ -90,7 +90,8 @@ int logs_command(const std::vector<std::string>& args) {
   options.add_options()("follow,f", po::bool_switch(&follow), "keep printing new output until the job ends");
   HandleCommand command;
   if (auto done = prepare(args, options, "dlaunch logs HANDLE [-f]", handle_text, command)) return *done;
-  auto streamed = command.orchestrator->logs(command.handle, follow, write_output);
+  auto streamed = command.orchestrator->logs(command.handle, follow,
+                                               [](std::string_view chunk) { return write_output(stdout, chunk); });
   if (!streamed) return report_job_failure(streamed.error(), command.handle);
   return 0;
 }
@@ -167,7 +168,7 @@ int list_command(const std::vector<std::string>& args) {
   if (format == OutputFormat::kJson) {
     JsonOut json;
     json.w().StartArray();
-    for (const auto& s : *jobs) json.status(s);
+    for (const auto& s : *jobs) json.status(s, platform);
     json.w().EndArray();
     return 0;
   }

@@ -1,5 +1,7 @@
 #include "json_writer.hpp"
 
+#include "exit_codes.hpp"
+
 namespace dlaunch::cli {
 
 void JsonOut::diagnostics(const Diagnostics& list) {
@@ -18,8 +20,10 @@ void JsonOut::diagnostics(const Diagnostics& list) {
   writer_.EndArray();
 }
 
-void JsonOut::status(const JobStatus& s) {
+void JsonOut::status(const JobStatus& s, const std::string& platform) {
   writer_.StartObject();
+  field("handle", platform + ":" + s.native_id);
+  field("platform", platform);
   field("native_id", s.native_id);
   field("name", s.name);
   field("state", state_name(s.state));
@@ -31,6 +35,15 @@ void JsonOut::status(const JobStatus& s) {
   field("submitted_by_dlaunch", s.submitted_by_dlaunch);
   field("start_time_ms", s.start_time_ms);
   field("end_time_ms", s.end_time_ms);
+  writer_.EndObject();
+}
+
+void JsonOut::error(const Error& failure) {
+  key("error");
+  writer_.StartObject();
+  field("code", error_code_name(failure.code));
+  field("exit_code", static_cast<int64_t>(exit_code_for(failure.code)));
+  field("message", failure.message);
   writer_.EndObject();
 }
 

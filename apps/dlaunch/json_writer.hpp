@@ -3,6 +3,7 @@
 #define APPS_JSON_WRITER_HPP_
 
 #include <dlaunch/core/diagnostic.hpp>
+#include <dlaunch/core/error.hpp>
 #include <dlaunch/core/job_status.hpp>
 
 #include <rapidjson/prettywriter.h>
@@ -48,7 +49,10 @@ class JsonOut {
   }
 
   void diagnostics(const Diagnostics& list);
-  void status(const JobStatus& s);  // one object
+  // One object: the job's status, with its handle PLATFORM:NATIVE_ID and platform.
+  void status(const JobStatus& s, const std::string& platform);
+  // The member "error": {"code", "exit_code", "message"}, inside an object the caller opened.
+  void error(const Error& failure);
 
  private:
   rapidjson::StringBuffer buffer_;

@@ -52,6 +52,16 @@ void on_interrupt(int) {
   std::signal(SIGINT, SIG_DFL);
 }
 
+// -o json anywhere before `--` (as every command spells it): errors, usage errors included, are then JSON.
+bool asks_for_json(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+    const std::string& a = args[i];
+    if (a == "--output=json" || a == "-ojson" || a == "-o=json") return true;
+    if ((a == "-o" || a == "--output") && i + 1 < args.size() && args[i + 1] == "json") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,6 +77,7 @@ int main(int argc, char** argv) {
 
   // The command is the first word that is neither an option nor the value of a global option.
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (asks_for_json(args)) set_error_format(OutputFormat::kJson);
   std::string command;
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -87,17 +98,12 @@ int main(int argc, char** argv) {
     return asked ? 0 : exit_code_for(dlaunch::ErrorCode::kInvalidRequest);
   }
   auto it = kCommands.find(command);
-  if (it == kCommands.end()) {
-    std::cerr << "dlaunch: error: unknown command '" << command << "'\n\n" << kUsage;
-    return exit_code_for(dlaunch::ErrorCode::kInvalidRequest);
-  }
+  if (it == kCommands.end()) return report_usage_error("", "unknown command '" + command + "'");
   try {
     return it->second(rest);
   } catch (const UsageError& e) {
-    std::cerr << "dlaunch " << command << ": error: " << e.message << "\n(see: dlaunch " << command << " --help)\n";
-    return exit_code_for(dlaunch::ErrorCode::kInvalidRequest);
+    return report_usage_error(command, e.message);
   } catch (const std::exception& e) {
-    std::cerr << "dlaunch: internal error: " << e.what() << "\n";
-    return exit_code_for(dlaunch::ErrorCode::kInternal);
+    return report_failure(dlaunch::Error{dlaunch::ErrorCode::kInternal, std::string("internal error: ") + e.what()});
   }
 }

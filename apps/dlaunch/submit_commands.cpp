@@ -1,8 +1,10 @@
 // dlaunch run / dlaunch validate: the spec through the validation pipeline, then (run) to the platform.
 #include <dlaunch/core/orchestrator.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 
 #include "cli.hpp"
 #include "exit_codes.hpp"
@@ -15,12 +17,13 @@ struct SpecArgs {
   std::string spec;
   std::string platform;
   std::vector<std::string> overrides;
+  std::vector<std::string> driver_args;  // after --
 };
 
 po::options_description spec_options(SpecArgs& into) {
   po::options_description options("Options");
   options.add_options()
-      ("spec", po::value(&into.spec)->required(), "the job spec (TOML, or JSON by its .json name)")
+      ("spec", po::value(&into.spec)->required(), "the job spec (TOML, or JSON by its .json name; - reads stdin)")
       ("platform,p", po::value(&into.platform), "platform to run on (default: the spec's, else local)")
       ("set", po::value(&into.overrides)->composing(), "override a spec value: KEY=VALUE (repeatable)");
   add_output_option(options);
@@ -37,28 +40,32 @@ po::positional_options_description spec_positional() {
 std::optional<int> check_report(const ValidationReport& report, OutputFormat format, const std::string& spec) {
   if (format == OutputFormat::kText) print_diagnostics(report.diagnostics);
   if (report.ok()) return std::nullopt;
+  size_t errors = 0;
+  for (const auto& d : report.diagnostics) errors += d.severity == Severity::kError ? 1 : 0;
+  const Error failure = report.failure ? *report.failure
+                                       : Error{ErrorCode::kInvalidArgument,
+                                               spec + ": " + std::to_string(errors) +
+                                                   (errors == 1 ? " error" : " errors") + "; nothing was submitted"};
   if (format == OutputFormat::kJson) {
     JsonOut json;
     json.w().StartObject();
     json.field("valid", false);
-    if (report.failure) json.field("error", report.failure->message);
+    json.error(failure);
     json.key("diagnostics");
     json.diagnostics(report.diagnostics);
     json.w().EndObject();
   } else if (report.failure) {
-    report_failure(*report.failure);
+    report_failure(failure);
   } else {
-    size_t errors = 0;
-    for (const auto& d : report.diagnostics) errors += d.severity == Severity::kError ? 1 : 0;
-    std::cerr << spec << ": " << errors << (errors == 1 ? " error" : " errors") << "; nothing was submitted\n";
+    std::cerr << failure.message << "\n";
   }
-  return exit_code_for(report.failure ? report.failure->code : ErrorCode::kInvalidArgument);
+  return exit_code_for(failure.code);
 }
 
 void print_final(const JobHandle& handle, const JobStatus& status, OutputFormat format) {
   if (format == OutputFormat::kJson) {
     JsonOut json;
-    json.status(status);
+    json.status(status, handle.platform);
     return;
   }
   std::fprintf(stderr, "dlaunch: %s %s%s%s\n", handle.text().c_str(), describe_state(status).c_str(),
@@ -67,6 +74,7 @@ void print_final(const JobHandle& handle, const JobStatus& status, OutputFormat 
 
 // What validate and run share: the command line, the orchestrator, and a spec that passed validation.
 struct ValidatedSpec {
+  std::string spec_name;  // as diagnostics name it
   OutputFormat format = OutputFormat::kText;
   std::optional<Orchestrator> orchestrator;
   ValidationReport report;
@@ -75,8 +83,11 @@ struct ValidatedSpec {
 // Parses, validates and reports problems. Returns an exit code when the command is already over (help,
 // invalid spec), else fills `out`.
 std::optional<int> validate_spec(const std::vector<std::string>& args, const po::options_description& options,
-                                 const std::string& usage, const SpecArgs& spec, ValidatedSpec& out) {
-  auto parsed = parse(args, options, spec_positional());
+                                 const std::string& usage, SpecArgs& spec, ValidatedSpec& out) {
+  // Words after `--` are the driver's arguments, never dlaunch options.
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  spec.driver_args.assign(dashes == args.end() ? dashes : dashes + 1, args.end());
+  auto parsed = parse(std::vector<std::string>(args.begin(), dashes), options, spec_positional());
   if (parsed.help) {
     print_help(usage, options);
     return 0;
@@ -84,8 +95,15 @@ std::optional<int> validate_spec(const std::vector<std::string>& args, const po:
   out.format = output_format(parsed.values);
   out.orchestrator = make_orchestrator(parsed.global);
   if (!out.orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
-  out.report = out.orchestrator->validate_file(spec.spec, spec.platform, spec.overrides);
-  return check_report(out.report, out.format, spec.spec);
+  SpecRequest request{spec.spec, std::nullopt, spec.platform, spec.overrides, spec.driver_args};
+  if (spec.spec == "-") {
+    // The spec is piped in (a generated spec, a heredoc): diagnostics name it <stdin>.
+    request.spec_file = "<stdin>";
+    request.text = std::string(std::istreambuf_iterator<char>(std::cin), {});
+  }
+  out.spec_name = request.spec_file;
+  out.report = out.orchestrator->validate_spec(request);
+  return check_report(out.report, out.format, request.spec_file);
 }
 
 }  // namespace
@@ -94,7 +112,7 @@ int validate_command(const std::vector<std::string>& args) {
   SpecArgs spec;
   auto options = spec_options(spec);
   ValidatedSpec validated;
-  if (auto done = validate_spec(args, options, "dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json]",
+  if (auto done = validate_spec(args, options, "dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json] [-- ARGS...]",
                                 spec, validated)) {
     return *done;
   }
@@ -108,7 +126,7 @@ int validate_command(const std::vector<std::string>& args) {
     json.diagnostics(report.diagnostics);
     json.w().EndObject();
   } else {
-    std::cout << spec.spec << ": valid for platform '" << report.prepared->platform->id() << "'\n";
+    std::cout << validated.spec_name << ": valid for platform '" << report.prepared->platform->id() << "'\n";
   }
   return 0;
 }
@@ -124,7 +142,8 @@ int run_command(const std::vector<std::string>& args) {
   ValidatedSpec validated;
   if (auto done = validate_spec(
           args, options,
-          "dlaunch run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json]",
+          "dlaunch run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json]\n"
+          "            [-- ARGS...]",
           spec, validated)) {
     return *done;
   }
@@ -166,15 +185,31 @@ int run_command(const std::vector<std::string>& args) {
     return 0;
   }
   std::fprintf(stderr, "dlaunch: submitted %s\n", submission->handle.c_str());
+  // The job's output: on stdout in text, where the handle still comes last; on stderr under -o json, where
+  // stdout holds the one document.
+  std::FILE* job_output = format == OutputFormat::kJson ? stderr : stdout;
+  bool mid_line = false;
+  // From here on, whatever happens, text output ends with the handle alone on the last line of stdout:
+  // H=$(dlaunch run job.toml --wait) holds it, as without --wait.
+  auto ending = [&](int exit_code) {
+    if (format == OutputFormat::kText) {
+      if (mid_line) std::fputc('\n', stdout);
+      std::printf("%s\n", submission->handle.c_str());
+    }
+    return exit_code;
+  };
   if (follow) {
-    auto streamed = orchestrator.logs(handle, true, write_output);
-    if (!streamed) return report_job_failure(streamed.error(), handle);
+    auto streamed = orchestrator.logs(handle, true, [&](std::string_view chunk) {
+      if (!chunk.empty()) mid_line = job_output == stdout && chunk.back() != '\n';
+      return write_output(job_output, chunk);
+    });
+    if (!streamed) return ending(report_job_failure(streamed.error(), handle));
   }
   // After a follow the job is normally over already; waiting covers platforms whose logs end a bit early.
   auto final_status = wait_with_progress(orchestrator, handle);
-  if (!final_status) return report_job_failure(final_status.error(), handle);
+  if (!final_status) return ending(report_job_failure(final_status.error(), handle));
   print_final(handle, *final_status, format);
-  return exit_code_of_job(*final_status);
+  return ending(exit_code_of_job(*final_status));
 }
 
 }  // namespace dlaunch::cli

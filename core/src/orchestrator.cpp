@@ -159,10 +159,18 @@ void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& 
 
 ValidationReport Orchestrator::validate_file(const std::string& spec_file, const std::string& platform_override,
                                              const std::vector<std::string>& overrides) {
+  return validate_spec(SpecRequest{spec_file, std::nullopt, platform_override, overrides, {}});
+}
+
+ValidationReport Orchestrator::validate_spec(const SpecRequest& request) {
+  const std::string& spec_file = request.spec_file;
+  const std::string& platform_override = request.platform_override;
   ValidationReport report;
   ValidationContext context;
   context.spec_file = spec_file;
-  context.overrides = overrides;
+  context.spec_text = request.text;
+  context.overrides = request.overrides;
+  context.driver_args = request.driver_args;
   context.platform_override = platform_override;
   ValidationPipeline pipeline = ValidationPipeline::for_spec_file();
   pipeline.add("platform", [&](ValidationContext& c) {

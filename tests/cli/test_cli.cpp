@@ -10,41 +10,13 @@
 #include <sstream>
 #include <thread>
 
-#include "support/process.hpp"
+#include "cli_test.hpp"
 
 namespace dlaunch {
 namespace {
 
 namespace fs = std::filesystem;
 using test::ProcessResult;
-
-class CliTest : public ::testing::Test {
- protected:
-  ProcessResult dlaunch(const std::vector<std::string>& args) {
-    test::ProcessOptions options;
-    options.env = {{"XDG_STATE_HOME", home_.path() + "/state"},
-                   {"XDG_CONFIG_HOME", home_.path() + "/config"},
-                   {"XDG_DATA_HOME", home_.path() + "/data"},
-                   {"DLAUNCH_PLUGIN_PATH", ""}};
-    options.timeout = std::chrono::seconds(60);
-    return test::run_dlaunch(args, options);
-  }
-
-  std::string spec(const std::string& name, const std::string& text) { return dir_.write(name, text); }
-
-  std::string journal_text() {
-    std::ifstream in(home_.path() + "/state/dlaunch/journal.json");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
-  test::TempDir home_;
-  test::TempDir dir_;
-};
-
-std::string role(const std::string& name, const std::string& entrypoint, int replicas = 1) {
-  return "[[roles]]\nname = \"" + name + "\"\nentrypoint = " + entrypoint + "\nreplicas = " + std::to_string(replicas) +
-         "\n";
-}
 
 // The processes of group `pgid` that still run (zombies, already dead, do not count), read from /proc.
 int running_in_group(pid_t pgid) {

@@ -8,8 +8,11 @@ namespace dlaunch {
 
 ValidationPipeline ValidationPipeline::for_spec_file() {
   ValidationPipeline p;
-  p.add("parse", parse_stage).add("overrides", overrides_stage).add("schema", schema_stage).add("semantics",
-                                                                                                 semantics_stage);
+  p.add("parse", parse_stage)
+      .add("overrides", overrides_stage)
+      .add("schema", schema_stage)
+      .add("arguments", arguments_stage)
+      .add("semantics", semantics_stage);
   return p;
 }
 
@@ -43,8 +46,20 @@ void ValidationPipeline::run(ValidationContext& context) const {
   });
 }
 
+namespace {
+
+// A spec given as text (`run -`) has no file name to tell its format: it is JSON when it starts like a JSON
+// object, which TOML never does.
+SpecFormat spec_format_of_text(const std::string& text) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && text[first] == '{' ? SpecFormat::kJson : SpecFormat::kToml;
+}
+
+}  // namespace
+
 void parse_stage(ValidationContext& context) {
-  auto loaded = load_spec_file(context.spec_file);
+  auto loaded = context.spec_text ? parse_spec(*context.spec_text, spec_format_of_text(*context.spec_text), context.spec_file)
+                                  : load_spec_file(context.spec_file);
   if (!loaded) {
     context.unreadable = loaded.error().code == ErrorCode::kUnreadable;
     auto& found = loaded.error().diagnostics;

@@ -196,7 +196,8 @@ void schema_stage(ValidationContext& context) {
   const Value& root = *context.tree;
   SchemaReader reader(context.diagnostics);
   Job job;
-  job.spec_file = context.spec_file;
+  // A spec from stdin has no file: its working directory is the current one, as for a job built in code.
+  job.spec_file = context.spec_text ? std::string() : context.spec_file;
   if (!reader.expect(root, "", Value::Kind::kTable, "a table")) {
     context.stop = true;
     return;

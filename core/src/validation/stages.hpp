@@ -13,6 +13,7 @@ namespace dlaunch {
 void parse_stage(ValidationContext& context);
 void overrides_stage(ValidationContext& context);
 void schema_stage(ValidationContext& context);
+void arguments_stage(ValidationContext& context);
 void semantics_stage(ValidationContext& context);
 
 // The semantic rules on a job (paths only; locate() adds positions). Rules that read a value at one of the

@@ -49,6 +49,15 @@ struct ValidationReport {
   bool ok() const { return prepared.has_value(); }
 };
 
+// A spec to validate, as the command line names it.
+struct SpecRequest {
+  std::string spec_file;                  // the file; with `text`, only the name in diagnostics ("<stdin>")
+  std::optional<std::string> text;        // the spec itself, when it is not read from a file (`run -`)
+  std::string platform_override;          // -p; "" for the job's own, or local
+  std::vector<std::string> overrides;     // --set KEY=VALUE, in order
+  std::vector<std::string> driver_args;   // `run SPEC -- ARGS...`: appended to the driver role's entrypoint
+};
+
 struct Submission {
   std::string handle;  // PLATFORM:NATIVE_ID
   std::string platform;
@@ -73,6 +82,7 @@ class Orchestrator {
   // (semantics, platform). `platform_override` is -p ("" for the job's own, or local).
   ValidationReport validate_file(const std::string& spec_file, const std::string& platform_override,
                                  const std::vector<std::string>& overrides);
+  ValidationReport validate_spec(const SpecRequest& request);
   ValidationReport validate_job(const Job& job, const std::string& platform_override);
 
   // The platform-native request, as text, with secrets as ***. Sends nothing.

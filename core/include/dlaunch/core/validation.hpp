@@ -3,6 +3,7 @@
 //   parse      the spec file into a located Value tree (spec_loader.hpp)
 //   overrides  --set KEY=VALUE applied to the tree
 //   schema     types, required keys, unknown keys (with did-you-mean); builds the Job
+//   arguments  `dlaunch run SPEC -- ARGS...` appended to the driver role's entrypoint
 //   semantics  rules across fields: names, counts, memory units, GPU arithmetic, env names
 //   platform   the platform's declared options, then the plugin's own check through the ABI
 //
@@ -24,7 +25,9 @@ namespace dlaunch {
 
 // What the stages share.
 struct ValidationContext {
-  std::string spec_file;                // empty for jobs built in code
+  std::string spec_file;                // empty for jobs built in code; the name in locations ("<stdin>")
+  std::optional<std::string> spec_text; // the spec itself when it is not read from spec_file (`run -`)
+  std::vector<std::string> driver_args; // `run SPEC -- ARGS...`, for the driver role's entrypoint
   std::vector<std::string> overrides;   // --set KEY=VALUE, in order
   std::string platform_override;        // -p
   std::optional<Value> tree;            // after parse
@@ -42,7 +45,7 @@ class ValidationPipeline {
     StageFn run;
   };
 
-  // The file pipeline: parse, overrides, schema, semantics. Append the platform stage (orchestrator).
+  // The file pipeline: parse, overrides, schema, arguments, semantics. Append the platform stage (orchestrator).
   static ValidationPipeline for_spec_file();
   // The in-code pipeline: semantics only. Append the platform stage.
   static ValidationPipeline for_built_job();
