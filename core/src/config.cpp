@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 
-#include "spec/did_you_mean.hpp"
+#include <dlaunch/core/did_you_mean.hpp>
 
 namespace dlaunch {
 
@@ -52,7 +52,7 @@ Result<void> load_config(const std::filesystem::path& file, bool required, Orche
       }
     } else {
       error(m.key, m.key_location, "unknown or mistyped key '" + m.key + "' in the dlaunch configuration",
-            spec::did_you_mean(m.key, {"plugin_dirs", "platform"}));
+            did_you_mean(m.key, {"plugin_dirs", "platform"}));
     }
   }
   if (!problems.empty()) return invalid(std::move(problems));

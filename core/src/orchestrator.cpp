@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "plugins/host_state.hpp"
-#include "spec/did_you_mean.hpp"
+#include <dlaunch/core/did_you_mean.hpp>
 
 namespace dlaunch {
 namespace {
@@ -79,7 +79,7 @@ Result<std::shared_ptr<Platform>> Orchestrator::platform(const std::string& id) 
     for (const auto& problem : catalog().problems()) {
       if (problem.path.filename() == id) message += " (" + problem.message + ")";
     }
-    std::string hint = spec::did_you_mean(id, catalog().ids());
+    std::string hint = did_you_mean(id, catalog().ids());
     if (!hint.empty()) message += "; " + hint;
     std::vector<std::string> ids = catalog().ids();
     std::string installed;
@@ -131,7 +131,7 @@ void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& 
     if (catalog().find(other_id) == nullptr) {
       found.push_back(Diagnostic{Severity::kWarning, "platform." + other_id, table.location(),
                                  "options for platform '" + other_id + "', which is not installed, are not checked",
-                                 spec::did_you_mean(other_id, catalog().ids())});
+                                 did_you_mean(other_id, catalog().ids())});
       continue;
     }
     if (auto declared = declared_options(other_id)) {

@@ -1,7 +1,7 @@
 // apply_overrides: "--set KEY=VALUE" edits of a loaded spec, located so later diagnostics point into them.
 #include <dlaunch/core/spec_loader.hpp>
 
-#include "spec/did_you_mean.hpp"
+#include <dlaunch/core/did_you_mean.hpp>
 #include "spec/key_path.hpp"
 #include "spec/spec_error.hpp"
 #include "spec/toml_reader.hpp"
@@ -143,7 +143,7 @@ class Override {
       names.push_back(name->as_string());
     }
     report(path, segment.column, "'" + path + "' has no element named '" + segment.name + "'",
-           names.empty() ? "select an element by its index, from 0" : spec::did_you_mean(segment.name, names));
+           names.empty() ? "select an element by its index, from 0" : did_you_mean(segment.name, names));
     return std::nullopt;
   }
 

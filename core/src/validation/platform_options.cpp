@@ -3,7 +3,7 @@
 #include <dlaunch/core/plugin_option.hpp>
 #include <dlaunch/core/validation.hpp>
 
-#include "spec/did_you_mean.hpp"
+#include <dlaunch/core/did_you_mean.hpp>
 
 namespace dlaunch {
 bool option_value_matches(const Value& v, OptionType type) {
@@ -48,7 +48,7 @@ Diagnostics check_platform_options(const Value* table, const std::string& platfo
       }
       const std::string path = prefix + "." + m.key;
       if (option == nullptr) {
-        std::string hint = spec::did_you_mean(m.key, names);
+        std::string hint = did_you_mean(m.key, names);
         out.push_back(Diagnostic{Severity::kError, path, m.key_location,
                                  "unknown option '" + m.key + "' for platform '" + platform_id + "'",
                                  hint.empty() ? "see: dlaunch plugins info " + platform_id : hint});

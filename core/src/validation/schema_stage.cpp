@@ -2,7 +2,7 @@
 // unknown keys (with did-you-mean). It keeps going after a problem so that every one is reported.
 #include "validation/stages.hpp"
 
-#include "spec/did_you_mean.hpp"
+#include <dlaunch/core/did_you_mean.hpp>
 
 #include <cctype>
 #include <filesystem>
@@ -40,7 +40,7 @@ class SchemaReader {
       for (const auto& k : known) is_known = is_known || k == m.key;
       if (is_known) continue;
       error(join_path(path, m.key), m.key_location.known() ? m.key_location : m.value.location(),
-            "unknown key '" + m.key + "' in " + std::string(what), spec::did_you_mean(m.key, known));
+            "unknown key '" + m.key + "' in " + std::string(what), did_you_mean(m.key, known));
     }
   }
 

@@ -1,7 +1,7 @@
 // The semantic stage: rules that look across fields. Reports key paths; the pipeline adds positions.
 #include "validation/stages.hpp"
 
-#include "spec/did_you_mean.hpp"
+#include <dlaunch/core/did_you_mean.hpp>
 
 #include <filesystem>
 #include <initializer_list>
@@ -92,7 +92,7 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
   for (const auto& t : kDeviceTypes) known_device = known_device || t == job.device_type;
   if (!known_device && rules.usable({"device_type"})) {
     rules.error("device_type", "device_type '" + job.device_type + "' is not one of CPU, GPU, NPU, TPU",
-                spec::did_you_mean(job.device_type, kDeviceTypes));
+                did_you_mean(job.device_type, kDeviceTypes));
   }
   std::error_code ec;
   std::filesystem::path working_dir = base_directory(job) / job.working_dir;

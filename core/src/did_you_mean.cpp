@@ -1,9 +1,9 @@
-#include "spec/did_you_mean.hpp"
+#include <dlaunch/core/did_you_mean.hpp>
 
 #include <algorithm>
 #include <cstddef>
 
-namespace dlaunch::spec {
+namespace dlaunch {
 
 namespace {
 
@@ -48,4 +48,4 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return match ? "did you mean '" + *match + "'?" : std::string();
 }
 
-}  // namespace dlaunch::spec
+}  // namespace dlaunch
