@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <dlaunch/core/config.hpp>
+#include <dlaunch/core/did_you_mean.hpp>
 #include <dlaunch/core/plugin_host.hpp>
 #include <unistd.h>
 
@@ -24,51 +25,121 @@ OutputFormat error_output = OutputFormat::kText;
 po::options_description global_options(GlobalOptions& into) {
   po::options_description options("Global options");
   options.add_options()
-      ("plugin-dir", po::value(&into.plugin_dirs)->composing(), "search DIR for plugins first (repeatable)")
-      ("config", po::value(&into.config_file), "configuration file (default: $XDG_CONFIG_HOME/dlaunch/config.toml)")
+      ("plugin-dir", po::value(&into.plugin_dirs)->composing()->value_name("DIR"),
+       "search DIR for plugins first (repeatable)")
+      ("config", po::value(&into.config_file)->value_name("FILE"),
+       "configuration file (default: $XDG_CONFIG_HOME/dlaunch/config.toml)")
       ("verbose,v", po::bool_switch(&into.verbose), "print what plugins log")
       ("help,h", "show this command's help");
   return options;
 }
 
+// "--wait" for each long option: what a mistyped option is compared with.
+std::vector<std::string> long_option_names(const po::options_description& options) {
+  std::vector<std::string> names;
+  for (const auto& option : options.options()) {
+    if (!option->long_name().empty()) names.push_back("--" + option->long_name());
+  }
+  return names;
+}
+
+// Boost's words for command-line mistakes ("too many positional options have been specified...") are not
+// dlaunch's: each becomes one plain sentence naming the option, and an unknown one gets a did-you-mean.
+UsageError usage_error_of(const po::error& e, const po::options_description& options) {
+  if (const auto* unknown = dynamic_cast<const po::unknown_option*>(&e)) {
+    const std::string name = unknown->get_option_name();
+    std::string message = "unknown option '" + name + "'";
+    if (std::string hint = did_you_mean(name, long_option_names(options)); !hint.empty()) message += "; " + hint;
+    return UsageError{message};
+  }
+  if (const auto* syntax = dynamic_cast<const po::invalid_command_line_syntax*>(&e)) {
+    const std::string name = syntax->get_option_name();
+    switch (syntax->kind()) {
+      case po::invalid_command_line_syntax::missing_parameter:
+        return UsageError{"option '" + name + "' needs a value"};
+      case po::invalid_command_line_syntax::extra_parameter:
+        return UsageError{"option '" + name + "' takes no value"};
+      default:
+        return UsageError{"cannot read option '" + name + "'"};
+    }
+  }
+  if (const auto* repeated = dynamic_cast<const po::multiple_occurrences*>(&e)) {
+    return UsageError{"option '" + repeated->get_option_name() + "' is given more than once"};
+  }
+  if (const auto* named = dynamic_cast<const po::error_with_option_name*>(&e)) {
+    return UsageError{"invalid value for option '" + named->get_option_name() + "'"};
+  }
+  return UsageError{e.what()};
+}
+
 }  // namespace
 
 ParsedArgs parse(const std::vector<std::string>& args, const po::options_description& own,
-                 const po::positional_options_description& positional) {
+                 const std::vector<Positional>& positionals) {
   ParsedArgs parsed;
   po::options_description all;
   all.add(own).add(global_options(parsed.global));
+  // Positional words are collected as they come and named here, so that their names never show in --help and
+  // a word too many is named in the error.
+  po::options_description words;
+  words.add_options()("positional-words", po::value<std::vector<std::string>>());
+  po::options_description parsed_options;
+  parsed_options.add(all).add(words);
+  po::positional_options_description positional;
+  positional.add("positional-words", -1);
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), parsed.values);
+    po::store(po::command_line_parser(args).options(parsed_options).positional(positional).style(style).run(),
+              parsed.values);
     parsed.help = parsed.values.count("help") > 0;
     if (!parsed.help) po::notify(parsed.values);
-  } catch (const po::required_option& e) {
-    // Name the positional argument the way the usage line does ("missing SPEC"), not as an option.
-    std::string name = e.get_option_name();
-    name.erase(0, name.find_first_not_of('-'));
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
-    throw UsageError{"missing " + name};
   } catch (const po::error& e) {
-    throw UsageError{e.what()};
+    throw usage_error_of(e, all);
+  }
+  std::vector<std::string> given;
+  if (parsed.values.count("positional-words") > 0) given = parsed.values["positional-words"].as<std::vector<std::string>>();
+  if (given.size() > positionals.size()) throw UsageError{"unexpected argument '" + given[positionals.size()] + "'"};
+  for (size_t i = 0; i < positionals.size(); ++i) {
+    if (i < given.size()) {
+      parsed.positionals[positionals[i].name] = given[i];
+    } else if (positionals[i].required && !parsed.help) {
+      throw UsageError{"missing " + positionals[i].name};
+    }
   }
   return parsed;
 }
 
+std::string ParsedArgs::positional(const std::string& name) const {
+  auto it = positionals.find(name);
+  return it == positionals.end() ? std::string() : it->second;
+}
+
 void add_output_option(po::options_description& options) {
-  options.add_options()("output,o", po::value<std::string>()->default_value("text"), "text or json");
+  options.add_options()("output,o", po::value<std::string>()->value_name("text|json"), "output format (default text)");
 }
 
 OutputFormat output_format(const po::variables_map& values) {
+  if (values.count("output") == 0) return OutputFormat::kText;
   const std::string format = values["output"].as<std::string>();
   if (format == "json") return OutputFormat::kJson;
   if (format == "text") return OutputFormat::kText;
   throw UsageError{"--output must be text or json, not '" + format + "'"};
 }
 
-std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global) {
+void add_platform_set_option(po::options_description& options) {
+  options.add_options()("set", po::value<std::vector<std::string>>()->composing()->value_name("platform.ID.OPTION=VALUE"),
+                        "a platform option for this command, over the one recorded at submit (repeatable)");
+}
+
+std::vector<std::string> platform_set_values(const po::variables_map& values) {
+  return values.count("set") > 0 ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>();
+}
+
+std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global, std::vector<std::string> option_overrides) {
   set_plugin_log_level(global.verbose ? LogLevel::kDebug : LogLevel::kWarning);
   OrchestratorSettings settings;
   settings.plugin_dirs = global.plugin_dirs;
+  settings.option_overrides = std::move(option_overrides);
   bool explicit_file = !global.config_file.empty();
   auto loaded = load_config(explicit_file ? std::filesystem::path(global.config_file) : default_config_file(),
                             explicit_file, settings);
@@ -88,6 +159,19 @@ std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global) {
   return Orchestrator(std::move(settings));
 }
 
+void warn_about_refused_plugin_dirs(Orchestrator& orchestrator, const GlobalOptions& global) {
+  if (global.plugin_dirs.empty()) return;
+  for (const auto& problem : orchestrator.catalog().problems()) {
+    for (const auto& dir : global.plugin_dirs) {
+      const auto relative = problem.path.lexically_relative(std::filesystem::path(dir));
+      if (!relative.empty() && !relative.string().starts_with("..")) {
+        std::cerr << "dlaunch: warning: " << problem.message << "\n";
+        break;
+      }
+    }
+  }
+}
+
 void print_diagnostics(const Diagnostics& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << format_diagnostic(d) << "\n";
 }
@@ -100,8 +184,13 @@ int report_failure(const Error& failure) {
     JsonOut json;
     json.w().StartObject();
     json.error(failure);
+    if (!failure.diagnostics.empty()) {
+      json.key("diagnostics");
+      json.diagnostics(failure.diagnostics);
+    }
     json.w().EndObject();
   } else {
+    print_diagnostics(failure.diagnostics);
     std::cerr << "dlaunch: error: " << failure.message << "\n";
   }
   return exit_code_for(failure.code);
@@ -137,9 +226,37 @@ int report_job_failure(const Error& failure, const JobHandle& handle) {
   return report_failure(failure);
 }
 
+namespace {
+
+// "  -p, --platform ID     platform to run on": the options as a user types them, one line each.
+void print_options(const std::string& title, const po::options_description& options) {
+  if (options.options().empty()) return;
+  std::vector<std::pair<std::string, std::string>> rows;
+  size_t width = 0;
+  for (const auto& option : options.options()) {
+    std::string names = "--" + option->long_name();
+    if (std::string with_short = option->canonical_display_name(po::command_line_style::allow_dash_for_short);
+        with_short.size() == 2 && with_short[0] == '-') {
+      names = with_short + ", " + names;
+    }
+    if (std::string value = option->format_parameter(); !value.empty()) names += " " + value;
+    width = std::max(width, names.size());
+    rows.emplace_back(names, option->description());
+  }
+  std::cout << title << ":\n";
+  for (const auto& [names, help] : rows) {
+    std::cout << "  " << names << std::string(width - names.size() + 2, ' ') << help << "\n";
+  }
+  std::cout << "\n";
+}
+
+}  // namespace
+
 void print_help(const std::string& usage, const po::options_description& options) {
   GlobalOptions ignored;
-  std::cout << "usage: " << usage << "\n\n" << options << "\n" << global_options(ignored) << "\n";
+  std::cout << "usage: " << usage << "\n\n";
+  print_options("Options", options);
+  print_options("Global options", global_options(ignored));
 }
 
 int exit_code_of_job(const JobStatus& status) {

@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,11 +28,20 @@ struct GlobalOptions {
   bool verbose = false;
 };
 
+// A word of a command that is not an option: SPEC, HANDLE...
+struct Positional {
+  std::string name;  // as the usage line writes it: "missing SPEC"
+  bool required = true;
+};
+
 // A command's parsed command line.
 struct ParsedArgs {
   po::variables_map values;
+  std::map<std::string, std::string> positionals;
   GlobalOptions global;
   bool help = false;
+
+  std::string positional(const std::string& name) const;  // "" when not given
 };
 
 // Thrown for usage errors; main prints it with the command's usage and exits 64.
@@ -39,24 +49,35 @@ struct UsageError {
   std::string message;
 };
 
-// Parses `args` (the words after the command name) against the command's own options and positionals plus
-// the global options. Throws UsageError.
+// Parses `args` (the words after the command name) against the command's own options and positional words
+// plus the global options. Options are never guessed from a prefix. Throws UsageError, in dlaunch's words.
 ParsedArgs parse(const std::vector<std::string>& args, const po::options_description& own,
-                 const po::positional_options_description& positional);
+                 const std::vector<Positional>& positionals);
 
 // Adds --output text|json to `options`; reads it back.
 void add_output_option(po::options_description& options);
 OutputFormat output_format(const po::variables_map& values);
 
-// Builds the orchestrator from the global options and the configuration file. On a broken configuration
-// prints its diagnostics and returns nullopt (kInvalidArgument: exit 65).
-std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global);
+// Adds --set platform.ID.OPTION=VALUE, for commands on submitted jobs; reads it back.
+void add_platform_set_option(po::options_description& options);
+std::vector<std::string> platform_set_values(const po::variables_map& values);
+
+// Builds the orchestrator from the global options and the configuration file, with `option_overrides` (the
+// --set of a command on submitted jobs). On a broken configuration prints its diagnostics and returns nullopt
+// (kInvalidArgument: exit 65).
+std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global,
+                                              std::vector<std::string> option_overrides = {});
 
 // How errors are reported: a line on stderr, or under -o json a document {"error": {...}} on stdout (so stdout
 // holds exactly one JSON document whatever happens). main sets it before the command parses its options, so
 // usage errors follow it too.
 void set_error_format(OutputFormat format);
 OutputFormat error_format();
+
+// Warns on stderr about each plugin, or whole directory, of a --plugin-dir that was refused (writable by others
+// ...), with the reason: the user named the directory, so skipping it silently would hide why a plugin is not
+// found, or why another one with the same id is used.
+void warn_about_refused_plugin_dirs(Orchestrator& orchestrator, const GlobalOptions& global);
 
 // Printing. Diagnostics go to stderr, compiler style; errors as set_error_format says.
 void print_diagnostics(const Diagnostics& diagnostics);

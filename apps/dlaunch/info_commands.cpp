@@ -1,5 +1,6 @@
 // dlaunch plugins list|info, dlaunch schema, dlaunch version: what is installed and what a spec may say.
 #include <dlaunch/core/conformance.hpp>
+#include <dlaunch/core/did_you_mean.hpp>
 #include <dlaunch/core/job_schema.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 #include <dlaunch/core/platform_schema.hpp>
@@ -159,23 +160,20 @@ int plugins_check(const std::string& path, OutputFormat format) {
 }  // namespace
 
 int plugins_command(const std::vector<std::string>& args) {
-  std::string action, id;
   po::options_description options("Options");
-  options.add_options()
-      ("action", po::value(&action)->required(), "list | info")
-      ("id", po::value(&id), "the platform id (info), or a plugin directory (check)");
   add_output_option(options);
-  po::positional_options_description positional;
-  positional.add("action", 1).add("id", 1);
-  auto parsed = parse(args, options, positional);
+  auto parsed = parse(args, options, {{"ACTION"}, {"ID", false}});
   if (parsed.help) {
     print_help("dlaunch plugins list | plugins info ID | plugins check PLUGIN_DIR   [--output text|json]", options);
     return 0;
   }
   OutputFormat format = output_format(parsed.values);
+  const std::string action = parsed.positional("ACTION");
+  const std::string id = parsed.positional("ID");
   auto orchestrator = make_orchestrator(parsed.global);
   if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
-  if (action == "list") return plugins_list(*orchestrator, format);
+  if (action == "list") return plugins_list(*orchestrator, format);  // lists every problem itself
+  warn_about_refused_plugin_dirs(*orchestrator, parsed.global);
   if (action == "info") {
     if (id.empty()) throw UsageError{"plugins info needs a platform id"};
     return plugins_info(*orchestrator, id, format);
@@ -184,7 +182,8 @@ int plugins_command(const std::vector<std::string>& args) {
     if (id.empty()) throw UsageError{"plugins check needs a plugin directory (the one holding plugin.json)"};
     return plugins_check(id, format);
   }
-  throw UsageError{"unknown plugins action '" + action + "' (list, info or check)"};
+  std::string hint = did_you_mean(action, {"list", "info", "check"});
+  throw UsageError{"unknown plugins action '" + action + "' (list, info or check)" + (hint.empty() ? "" : "; " + hint)};
 }
 
 int schema_command(const std::vector<std::string>& args) {

@@ -12,16 +12,6 @@
 namespace dlaunch::cli {
 namespace {
 
-po::positional_options_description handle_positional() {
-  po::positional_options_description positional;
-  positional.add("handle", 1);
-  return positional;
-}
-
-void add_handle_option(po::options_description& options, std::string& handle) {
-  options.add_options()("handle", po::value(&handle)->required(), "the job: PLATFORM:NATIVE_ID");
-}
-
 std::string format_time(int64_t ms) {
   if (ms <= 0) return "-";
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
@@ -39,31 +29,31 @@ struct HandleCommand {
 };
 
 std::optional<int> prepare(const std::vector<std::string>& args, po::options_description& options,
-                           const std::string& usage, std::string& handle_text, HandleCommand& out) {
-  add_handle_option(options, handle_text);
-  out.parsed = parse(args, options, handle_positional());
+                           const std::string& usage, HandleCommand& out) {
+  add_platform_set_option(options);
+  out.parsed = parse(args, options, {{"HANDLE"}});
   if (out.parsed.help) {
     print_help(usage, options);
     return 0;
   }
-  auto handle = parse_handle(handle_text);
+  auto handle = parse_handle(out.parsed.positional("HANDLE"));
   if (!handle) return report_failure(handle.error());
   out.handle = *handle;
-  out.orchestrator = make_orchestrator(out.parsed.global);
+  out.orchestrator = make_orchestrator(out.parsed.global, platform_set_values(out.parsed.values));
   if (!out.orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
+  warn_about_refused_plugin_dirs(*out.orchestrator, out.parsed.global);
   return std::nullopt;
 }
 
 }  // namespace
 
 int status_command(const std::vector<std::string>& args) {
-  std::string handle_text;
   bool wait = false;
   po::options_description options("Options");
   options.add_options()("wait,w", po::bool_switch(&wait), "wait for the job to end; exit with its exit code");
   add_output_option(options);
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch status HANDLE [--wait] [--output text|json]", handle_text, command)) {
+  if (auto done = prepare(args, options, "dlaunch status HANDLE [--wait] [--output text|json] [--set platform.ID.OPTION=VALUE]...", command)) {
     return *done;
   }
   OutputFormat format = output_format(command.parsed.values);
@@ -84,12 +74,11 @@ int status_command(const std::vector<std::string>& args) {
 }
 
 int logs_command(const std::vector<std::string>& args) {
-  std::string handle_text;
   bool follow = false;
   po::options_description options("Options");
   options.add_options()("follow,f", po::bool_switch(&follow), "keep printing new output until the job ends");
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch logs HANDLE [-f]", handle_text, command)) return *done;
+  if (auto done = prepare(args, options, "dlaunch logs HANDLE [-f] [--set platform.ID.OPTION=VALUE]...", command)) return *done;
   auto streamed = command.orchestrator->logs(command.handle, follow,
                                                [](std::string_view chunk) { return write_output(stdout, chunk); });
   if (!streamed) return report_job_failure(streamed.error(), command.handle);
@@ -97,10 +86,9 @@ int logs_command(const std::vector<std::string>& args) {
 }
 
 int stop_command(const std::vector<std::string>& args) {
-  std::string handle_text;
   po::options_description options("Options");
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch stop HANDLE", handle_text, command)) return *done;
+  if (auto done = prepare(args, options, "dlaunch stop HANDLE [--set platform.ID.OPTION=VALUE]...", command)) return *done;
   auto stopped = command.orchestrator->stop(command.handle);
   if (!stopped) return report_failure(stopped.error());
   std::cerr << "dlaunch: stopped " << command.handle.text() << "\n";
@@ -108,10 +96,9 @@ int stop_command(const std::vector<std::string>& args) {
 }
 
 int delete_command(const std::vector<std::string>& args) {
-  std::string handle_text;
   po::options_description options("Options");
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch delete HANDLE", handle_text, command)) return *done;
+  if (auto done = prepare(args, options, "dlaunch delete HANDLE [--set platform.ID.OPTION=VALUE]...", command)) return *done;
   auto deleted = command.orchestrator->delete_job(command.handle);
   if (!deleted) return report_failure(deleted.error());
   std::cerr << "dlaunch: deleted " << command.handle.text() << "\n";
@@ -121,17 +108,23 @@ int delete_command(const std::vector<std::string>& args) {
 int list_command(const std::vector<std::string>& args) {
   std::string platform;
   po::options_description options("Options");
-  options.add_options()("platform,p", po::value(&platform),
+  options.add_options()("platform,p", po::value(&platform)->value_name("ID"),
                         "ask this platform for its jobs (default: the jobs this machine's journal holds)");
   add_output_option(options);
+  add_platform_set_option(options);
   auto parsed = parse(args, options, {});
   if (parsed.help) {
-    print_help("dlaunch list [-p PLATFORM] [--output text|json]", options);
+    print_help("dlaunch list [-p PLATFORM [--set platform.ID.OPTION=VALUE]...] [--output text|json]", options);
     return 0;
   }
   OutputFormat format = output_format(parsed.values);
-  auto orchestrator = make_orchestrator(parsed.global);
+  const auto option_overrides = platform_set_values(parsed.values);
+  if (platform.empty() && !option_overrides.empty()) {
+    throw UsageError{"--set is for the platform that -p names; the journal needs none"};
+  }
+  auto orchestrator = make_orchestrator(parsed.global, option_overrides);
   if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
+  if (!platform.empty()) warn_about_refused_plugin_dirs(*orchestrator, parsed.global);
 
   if (platform.empty()) {
     auto entries = orchestrator->journal_entries();

@@ -1,11 +1,14 @@
 // dlaunch: submit a training job described once to any platform, then follow, stop and list it.
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <dlaunch/core/did_you_mean.hpp>
 #include <dlaunch/core/plugin_host.hpp>
 
 #include "cli.hpp"
@@ -16,15 +19,17 @@ namespace {
 constexpr const char* kUsage = R"(usage: dlaunch COMMAND [ARGS] [--plugin-dir DIR]... [--config FILE] [-v]
 
 Commands:
-  run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json]
-                       validate and submit a job; prints its handle PLATFORM:NATIVE_ID on the last line
-  validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json]
+  run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json] [-- ARGS...]
+                       validate and submit a job (SPEC - reads stdin; ARGS go to the driver's entrypoint);
+                       prints its handle PLATFORM:NATIVE_ID alone on the last line of stdout
+  validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json] [-- ARGS...]
                        report every problem in a spec, compiler style; submit nothing
   status HANDLE [--wait] [--output text|json]
   logs HANDLE [-f]
   stop HANDLE
   delete HANDLE
   list [-p PLATFORM] [--output text|json]
+                       status, logs, stop, delete and list -p also take --set platform.ID.OPTION=VALUE
   plugins list | plugins info ID | plugins check PLUGIN_DIR
                        what is installed; a plugin author's conformance check
   schema               the JSON Schema of job specs, for editors
@@ -78,7 +83,7 @@ int main(int argc, char** argv) {
   // The command is the first word that is neither an option nor the value of a global option.
   std::vector<std::string> args(argv + 1, argv + argc);
   if (asks_for_json(args)) set_error_format(OutputFormat::kJson);
-  std::string command;
+  std::string command, word_before_command;
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -87,18 +92,43 @@ int main(int argc, char** argv) {
       rest.push_back(args[++i]);
     } else if (command.empty() && !a.starts_with("-")) {
       command = a;
+      if (i > 0) word_before_command = args[i - 1];
     } else {
       rest.push_back(a);
     }
   }
+  // A mistyped global option before the command: "unknown option '--plugin-dri'", not "unknown command" for its
+  // value.
+  static const std::vector<std::string> kGlobal = {"--plugin-dir", "--config", "--verbose", "--help", "--version"};
+  auto unknown_global = [&](const std::string& word) -> std::optional<int> {
+    const std::string name = word.substr(0, word.find('='));
+    if (!name.starts_with("--") || std::find(kGlobal.begin(), kGlobal.end(), name) != kGlobal.end()) return std::nullopt;
+    std::string hint = dlaunch::did_you_mean(name, kGlobal);
+    return report_usage_error("", "unknown option '" + name + "'" + (hint.empty() ? "" : "; " + hint));
+  };
   if (command.empty()) {
     if (!args.empty() && args[0] == "--version") return version_command({});
-    bool asked = !args.empty() && (args[0] == "--help" || args[0] == "-h");
-    (asked ? std::cout : std::cerr) << kUsage;
-    return asked ? 0 : exit_code_for(dlaunch::ErrorCode::kInvalidRequest);
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (args.empty()) {
+      std::cerr << kUsage;
+      return exit_code_for(dlaunch::ErrorCode::kInvalidRequest);
+    }
+    for (const auto& a : args) {
+      if (auto reported = unknown_global(a)) return *reported;
+    }
+    return report_usage_error("", "no command given");
   }
   auto it = kCommands.find(command);
-  if (it == kCommands.end()) return report_usage_error("", "unknown command '" + command + "'");
+  if (it == kCommands.end()) {
+    if (auto reported = unknown_global(word_before_command)) return *reported;
+    std::vector<std::string> names;
+    for (const auto& [name, fn] : kCommands) names.push_back(name);
+    std::string hint = dlaunch::did_you_mean(command, names);
+    return report_usage_error("", "unknown command '" + command + "'" + (hint.empty() ? "" : "; " + hint));
+  }
   try {
     return it->second(rest);
   } catch (const UsageError& e) {

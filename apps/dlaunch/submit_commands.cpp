@@ -23,17 +23,10 @@ struct SpecArgs {
 po::options_description spec_options(SpecArgs& into) {
   po::options_description options("Options");
   options.add_options()
-      ("spec", po::value(&into.spec)->required(), "the job spec (TOML, or JSON by its .json name; - reads stdin)")
-      ("platform,p", po::value(&into.platform), "platform to run on (default: the spec's, else local)")
-      ("set", po::value(&into.overrides)->composing(), "override a spec value: KEY=VALUE (repeatable)");
+      ("platform,p", po::value(&into.platform)->value_name("ID"), "platform to run on (default: the spec's, else local)")
+      ("set", po::value(&into.overrides)->composing()->value_name("KEY=VALUE"), "override a spec value (repeatable)");
   add_output_option(options);
   return options;
-}
-
-po::positional_options_description spec_positional() {
-  po::positional_options_description positional;
-  positional.add("spec", 1);
-  return positional;
 }
 
 // Prints the validation outcome; returns the exit code when validation did not pass, else nullopt.
@@ -87,14 +80,16 @@ std::optional<int> validate_spec(const std::vector<std::string>& args, const po:
   // Words after `--` are the driver's arguments, never dlaunch options.
   const auto dashes = std::find(args.begin(), args.end(), "--");
   spec.driver_args.assign(dashes == args.end() ? dashes : dashes + 1, args.end());
-  auto parsed = parse(std::vector<std::string>(args.begin(), dashes), options, spec_positional());
+  auto parsed = parse(std::vector<std::string>(args.begin(), dashes), options, {{"SPEC"}});
   if (parsed.help) {
     print_help(usage, options);
     return 0;
   }
+  spec.spec = parsed.positional("SPEC");
   out.format = output_format(parsed.values);
   out.orchestrator = make_orchestrator(parsed.global);
   if (!out.orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
+  warn_about_refused_plugin_dirs(*out.orchestrator, parsed.global);
   SpecRequest request{spec.spec, std::nullopt, spec.platform, spec.overrides, spec.driver_args};
   if (spec.spec == "-") {
     // The spec is piped in (a generated spec, a heredoc): diagnostics name it <stdin>.

@@ -76,15 +76,19 @@ Result<std::shared_ptr<Platform>> Orchestrator::platform(const std::string& id) 
   const PluginManifest* manifest = catalog().find(id);
   if (manifest == nullptr) {
     std::string message = "no plugin for platform '" + id + "' is installed";
+    // A plugin directory that was refused (writable by others...) may be where the user put it: say why.
     for (const auto& problem : catalog().problems()) {
-      if (problem.path.filename() == id) message += " (" + problem.message + ")";
+      const auto& dirs = catalog().search_path();
+      if (problem.path.filename() == id || std::find(dirs.begin(), dirs.end(), problem.path) != dirs.end()) {
+        message += " (" + problem.message + ")";
+      }
     }
-    std::string hint = did_you_mean(id, catalog().ids());
-    if (!hint.empty()) message += "; " + hint;
     std::vector<std::string> ids = catalog().ids();
     std::string installed;
     for (const auto& i : ids) installed += (installed.empty() ? "" : ", ") + i;
     message += "; installed: " + (installed.empty() ? std::string("none") : installed);
+    std::string hint = did_you_mean(id, catalog().ids());
+    if (!hint.empty()) message += "; " + hint;
     return std::unexpected(Error{ErrorCode::kInvalidRequest, message});
   }
   auto loaded = Platform::load(*manifest);
@@ -236,37 +240,99 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
   return Submission{entry.handle(), entry.platform, entry.native_id, entry.submission_id};
 }
 
-std::string Orchestrator::options_for(const JobHandle& handle, const Platform& platform) {
+Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Platform& platform) {
   Job bare;
+  Value recorded = Value::table();
   if (!handle.native_id.empty()) {
     auto entry = journal().find(handle.text());
     if (entry && *entry) {
-      auto recorded = parse_spec((*entry)->options_json, SpecFormat::kJson, "<journal>");
-      if (recorded && recorded->is_table()) {
+      auto journaled = parse_spec((*entry)->options_json, SpecFormat::kJson, "<journal>");
+      if (journaled && journaled->is_table()) {
         // The journal keeps secrets as "***": drop them, so the plugin falls back to the user's
         // configuration and environment for its credentials.
         for (const auto& option : platform.options()) {
-          if (option.secret) recorded->erase(option.name);
+          if (option.secret) journaled->erase(option.name);
         }
-        bare.platform_options.emplace(handle.platform, std::move(*recorded));
+        recorded = std::move(*journaled);
       }
     }
   }
+  if (!settings_.option_overrides.empty()) {
+    // Only this platform's options can be set here; anything else would be silently ignored.
+    Diagnostics found;
+    const std::string prefix = "platform." + handle.platform + ".";
+    for (size_t i = 0; i < settings_.option_overrides.size(); ++i) {
+      const std::string& text = settings_.option_overrides[i];
+      if (!text.starts_with(prefix)) {
+        found.push_back(Diagnostic{Severity::kError, "", {"<override " + std::to_string(i + 1) + ">", 1, 1},
+                                   "'" + text.substr(0, text.find('=')) + "' cannot be set here",
+                                   "a command on " + (handle.native_id.empty() ? "platform '" + handle.platform + "'"
+                                                                               : "job " + handle.text()) +
+                                       " takes only " + prefix + "OPTION=VALUE"});
+      }
+    }
+    if (found.empty()) {
+      Value root = Value::table();
+      root.set("platform", Value::table()).set(handle.platform, std::move(recorded));
+      found = apply_overrides(root, settings_.option_overrides);
+      recorded = std::move(*root.find("platform")->find(handle.platform));
+      Diagnostics checked = check_platform_options(&recorded, handle.platform, platform.options());
+      found.insert(found.end(), checked.begin(), checked.end());
+    }
+    if (has_errors(found)) {
+      return std::unexpected(Error{ErrorCode::kInvalidArgument, "invalid --set for platform '" + handle.platform + "'",
+                                   std::move(found)});
+    }
+  }
+  if (!recorded.members().empty()) bare.platform_options.emplace(handle.platform, std::move(recorded));
   // Then the user's configured defaults and the declared ones, for whatever the journal does not say.
   apply_platform_defaults(bare, handle.platform, settings_.platform_defaults);
   return platform_options_json(bare, handle.platform, platform.options());
 }
 
+std::optional<Error> Orchestrator::misnamed_platform(const JobHandle& handle) {
+  if (handle.native_id.empty()) return std::nullopt;
+  auto entries = journal().entries();
+  if (!entries) return std::nullopt;  // the journal only helps here; the platform gives the real answer
+  for (const auto& e : *entries) {
+    if (e.handle() == handle.text()) return std::nullopt;
+  }
+  for (const auto& e : *entries) {
+    if (e.native_id == handle.native_id) {
+      return Error{ErrorCode::kNotFound, "job '" + handle.native_id + "' was submitted to platform '" + e.platform +
+                                             "', not '" + handle.platform + "'; did you mean '" + e.handle() + "'?"};
+    }
+  }
+  return std::nullopt;
+}
+
+Error Orchestrator::with_journal_hint(const JobHandle& handle, Error failure) {
+  if (failure.code != ErrorCode::kNotFound) return failure;
+  auto entries = journal().entries();
+  if (!entries) return failure;
+  std::vector<std::string> handles;
+  for (const auto& e : *entries) {
+    if (!e.handle().empty() && e.handle() != handle.text()) handles.push_back(e.handle());
+  }
+  if (std::string hint = did_you_mean(handle.text(), handles); !hint.empty()) failure.message += "; " + hint;
+  return failure;
+}
+
 Result<Orchestrator::Target> Orchestrator::target_of(const JobHandle& handle) {
+  if (auto misnamed = misnamed_platform(handle)) return std::unexpected(*misnamed);
   auto loaded = platform(handle.platform);
   if (!loaded) return std::unexpected(loaded.error());
-  return Target{*loaded, options_for(handle, **loaded)};
+  auto options = options_for(handle, **loaded);
+  if (!options) return std::unexpected(options.error());
+  return Target{*loaded, *options};
 }
 
 Result<JobStatus> Orchestrator::status(const JobHandle& handle) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
-  return target->platform->status(handle.native_id, target->options_json);
+  auto status = target->platform->status(handle.native_id, target->options_json);
+  if (!status) return std::unexpected(with_journal_hint(handle, status.error()));
+  return status;
 }
 
 Result<JobStatus> Orchestrator::wait(const JobHandle& handle, const std::function<void(const JobStatus&)>& on_update,
@@ -290,19 +356,25 @@ Result<void> Orchestrator::logs(const JobHandle& handle, bool follow,
                                 const std::function<bool(std::string_view)>& on_output) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
-  return target->platform->logs(handle.native_id, target->options_json, follow, on_output);
+  auto streamed = target->platform->logs(handle.native_id, target->options_json, follow, on_output);
+  if (!streamed) return std::unexpected(with_journal_hint(handle, streamed.error()));
+  return streamed;
 }
 
 Result<void> Orchestrator::stop(const JobHandle& handle) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
-  return target->platform->stop(handle.native_id, target->options_json);
+  auto stopped = target->platform->stop(handle.native_id, target->options_json);
+  if (!stopped) return std::unexpected(with_journal_hint(handle, stopped.error()));
+  return stopped;
 }
 
 Result<void> Orchestrator::delete_job(const JobHandle& handle) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
-  return target->platform->delete_job(handle.native_id, target->options_json);
+  auto deleted = target->platform->delete_job(handle.native_id, target->options_json);
+  if (!deleted) return std::unexpected(with_journal_hint(handle, deleted.error()));
+  return deleted;
 }
 
 Result<std::vector<JobStatus>> Orchestrator::list(const std::string& platform_id) {

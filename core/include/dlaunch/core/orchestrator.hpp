@@ -30,6 +30,9 @@ struct OrchestratorSettings {
   std::filesystem::path journal_directory;  // empty: the default state directory
   // User defaults for [platform.<id>] options (from --config), under what the spec says.
   std::map<std::string, Value> platform_defaults;
+  // `--set platform.ID.OPTION=VALUE` for commands on submitted jobs (status, logs, stop, delete, list): over
+  // the options the journal recorded, e.g. another address. Checked against the plugin's declared options.
+  std::vector<std::string> option_overrides;
 };
 
 // A job that passed every stage, ready for dry-run or submit.
@@ -119,7 +122,12 @@ class Orchestrator {
     std::string options_json;
   };
   Result<Target> target_of(const JobHandle& handle);
-  std::string options_for(const JobHandle& handle, const Platform& platform);
+  Result<std::string> options_for(const JobHandle& handle, const Platform& platform);
+  // A handle whose native id the journal holds under another platform ("ray:X" for "local:X"): the error that
+  // names the right one, before any platform is asked.
+  std::optional<Error> misnamed_platform(const JobHandle& handle);
+  // kNotFound gets "did you mean 'local:hello-2218be'?" when the journal holds a handle close to it.
+  Error with_journal_hint(const JobHandle& handle, Error failure);
   Journal& journal();
 
   OrchestratorSettings settings_;
