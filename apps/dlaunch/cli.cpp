@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 
 #include "exit_codes.hpp"
@@ -124,6 +126,17 @@ OutputFormat output_format(const po::variables_map& values) {
   if (format == "json") return OutputFormat::kJson;
   if (format == "text") return OutputFormat::kText;
   throw UsageError{"--output must be text or json, not '" + format + "'"};
+}
+
+std::optional<size_t> count_option(const po::variables_map& values, const std::string& name) {
+  if (values.count(name) == 0) return std::nullopt;
+  const std::string text = values[name].as<std::string>();
+  size_t count = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    throw UsageError{"--" + name + " needs a whole number, not '" + text + "'"};
+  }
+  return count;
 }
 
 void add_platform_set_option(po::options_description& options) {
@@ -257,6 +270,32 @@ void print_help(const std::string& usage, const po::options_description& options
   std::cout << "usage: " << usage << "\n\n";
   print_options("Options", options);
   print_options("Global options", global_options(ignored));
+}
+
+std::string format_time(int64_t ms) {
+  if (ms <= 0) return "-";
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", std::localtime(&seconds));
+  return text;
+}
+
+void print_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths(headers.size());
+  for (size_t c = 0; c < headers.size(); ++c) widths[c] = headers[c].size();
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size() && c < widths.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  auto print_row = [&](const std::vector<std::string>& cells) {
+    std::string line;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      line += cells[c];
+      if (c + 1 < cells.size()) line += std::string(widths[c] - cells[c].size() + 2, ' ');
+    }
+    std::printf("%s\n", line.c_str());
+  };
+  print_row(headers);
+  for (const auto& row : rows) print_row(row);
 }
 
 int exit_code_of_job(const JobStatus& status) {

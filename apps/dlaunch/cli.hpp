@@ -58,6 +58,9 @@ ParsedArgs parse(const std::vector<std::string>& args, const po::options_descrip
 void add_output_option(po::options_description& options);
 OutputFormat output_format(const po::variables_map& values);
 
+// The value of a count option (--limit N, --tail N): a whole number, or nullopt when not given. Throws UsageError.
+std::optional<size_t> count_option(const po::variables_map& values, const std::string& name);
+
 // Adds --set platform.ID.OPTION=VALUE, for commands on submitted jobs; reads it back.
 void add_platform_set_option(po::options_description& options);
 std::vector<std::string> platform_set_values(const po::variables_map& values);
@@ -96,6 +99,12 @@ int report_job_failure(const Error& failure, const JobHandle& handle);
 
 // The exit code of `dlaunch run --wait` / `status --wait` for a finished job.
 int exit_code_of_job(const JobStatus& status);
+
+// "2026-11-28 13:41:54" in local time; "-" for 0.
+std::string format_time(int64_t ms);
+
+// Prints rows under headers, each column as wide as its widest cell (the last one is not padded).
+void print_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows);
 
 // "RUNNING", "FAILED (exit 3)", "SUCCEEDED after 1 restart"...
 std::string describe_state(const JobStatus& status);

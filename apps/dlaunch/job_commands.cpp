@@ -1,8 +1,9 @@
-// dlaunch status / logs / stop / delete / list: commands on jobs already submitted, named by handle.
+// dlaunch status / logs / stop / delete: commands on jobs already submitted, named by handle.
 #include <dlaunch/core/orchestrator.hpp>
 
+#include <algorithm>
 #include <cstdio>
-#include <ctime>
+#include <deque>
 #include <iostream>
 
 #include "cli.hpp"
@@ -11,14 +12,6 @@
 
 namespace dlaunch::cli {
 namespace {
-
-std::string format_time(int64_t ms) {
-  if (ms <= 0) return "-";
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", std::localtime(&seconds));
-  return text;
-}
 
 // Runs a handle command's common prologue. Returns an exit code when the command is already done (help or
 // error), else fills `orchestrator` and `parsed_handle`.
@@ -44,6 +37,40 @@ std::optional<int> prepare(const std::vector<std::string>& args, po::options_des
   warn_about_refused_plugin_dirs(*out.orchestrator, out.parsed.global);
   return std::nullopt;
 }
+
+// The last N lines of a stream, kept as it passes (a last line without its newline counts as a line).
+class LastLines {
+ public:
+  explicit LastLines(size_t count) : count_(count) {}
+
+  void add(std::string_view chunk) {
+    bytes_ += chunk.size();
+    for (char c : chunk) {
+      partial_ += c;
+      if (c != '\n') continue;
+      lines_.push_back(std::move(partial_));
+      partial_.clear();
+      if (lines_.size() > count_) lines_.pop_front();
+    }
+  }
+
+  std::string text() const {
+    std::deque<std::string> lines = lines_;
+    if (!partial_.empty()) lines.push_back(partial_);
+    while (lines.size() > count_) lines.pop_front();
+    std::string out;
+    for (const auto& line : lines) out += line;
+    return out;
+  }
+
+  size_t bytes() const { return bytes_; }
+
+ private:
+  size_t count_;
+  size_t bytes_ = 0;
+  std::deque<std::string> lines_;
+  std::string partial_;
+};
 
 }  // namespace
 
@@ -76,11 +103,37 @@ int status_command(const std::vector<std::string>& args) {
 int logs_command(const std::vector<std::string>& args) {
   bool follow = false;
   po::options_description options("Options");
-  options.add_options()("follow,f", po::bool_switch(&follow), "keep printing new output until the job ends");
+  options.add_options()
+      ("follow,f", po::bool_switch(&follow), "keep printing new output until the job ends")
+      ("tail", po::value<std::string>()->value_name("N"), "only the last N lines so far (then, with -f, what follows)");
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch logs HANDLE [-f] [--set platform.ID.OPTION=VALUE]...", command)) return *done;
-  auto streamed = command.orchestrator->logs(command.handle, follow,
-                                               [](std::string_view chunk) { return write_output(stdout, chunk); });
+  if (auto done = prepare(args, options, "dlaunch logs HANDLE [-f] [--tail N] [--set platform.ID.OPTION=VALUE]...",
+                          command)) {
+    return *done;
+  }
+  auto print = [](std::string_view chunk) { return write_output(stdout, chunk); };
+  const std::optional<size_t> tail = count_option(command.parsed.values, "tail");
+  if (!tail) {
+    auto streamed = command.orchestrator->logs(command.handle, follow, print);
+    if (!streamed) return report_job_failure(streamed.error(), command.handle);
+    return 0;
+  }
+  // No platform is asked to cut its log: dlaunch reads it all and keeps the end.
+  LastLines last(*tail);
+  auto read = command.orchestrator->logs(command.handle, false, [&](std::string_view chunk) {
+    last.add(chunk);
+    return true;
+  });
+  if (!read) return report_job_failure(read.error(), command.handle);
+  if (!print(last.text()) || !follow) return 0;
+  // Following reads the log from its start again: what was read already is skipped, as logs only grow.
+  size_t skip = last.bytes();
+  auto streamed = command.orchestrator->logs(command.handle, true, [&](std::string_view chunk) {
+    const size_t skipped = std::min(skip, chunk.size());
+    skip -= skipped;
+    chunk.remove_prefix(skipped);
+    return chunk.empty() || print(chunk);
+  });
   if (!streamed) return report_job_failure(streamed.error(), command.handle);
   return 0;
 }
@@ -102,75 +155,6 @@ int delete_command(const std::vector<std::string>& args) {
   auto deleted = command.orchestrator->delete_job(command.handle);
   if (!deleted) return report_failure(deleted.error());
   std::cerr << "dlaunch: deleted " << command.handle.text() << "\n";
-  return 0;
-}
-
-int list_command(const std::vector<std::string>& args) {
-  std::string platform;
-  po::options_description options("Options");
-  options.add_options()("platform,p", po::value(&platform)->value_name("ID"),
-                        "ask this platform for its jobs (default: the jobs this machine's journal holds)");
-  add_output_option(options);
-  add_platform_set_option(options);
-  auto parsed = parse(args, options, {});
-  if (parsed.help) {
-    print_help("dlaunch list [-p PLATFORM [--set platform.ID.OPTION=VALUE]...] [--output text|json]", options);
-    return 0;
-  }
-  OutputFormat format = output_format(parsed.values);
-  const auto option_overrides = platform_set_values(parsed.values);
-  if (platform.empty() && !option_overrides.empty()) {
-    throw UsageError{"--set is for the platform that -p names; the journal needs none"};
-  }
-  auto orchestrator = make_orchestrator(parsed.global, option_overrides);
-  if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
-  if (!platform.empty()) warn_about_refused_plugin_dirs(*orchestrator, parsed.global);
-
-  if (platform.empty()) {
-    auto entries = orchestrator->journal_entries();
-    if (!entries) return report_failure(entries.error());
-    if (format == OutputFormat::kJson) {
-      JsonOut json;
-      json.w().StartArray();
-      for (const auto& e : *entries) {
-        json.w().StartObject();
-        json.field("handle", e.handle());
-        json.field("submission_id", e.submission_id);
-        json.field("platform", e.platform);
-        json.field("name", e.job_name);
-        json.field("journal_state", to_string(e.state));
-        json.field("spec_file", e.spec_file);
-        json.field("created_ms", e.created_ms);
-        if (!e.error.empty()) json.field("error", e.error);
-        json.w().EndObject();
-      }
-      json.w().EndArray();
-      return 0;
-    }
-    std::printf("%-44s %-20s %-10s %s\n", "HANDLE", "NAME", "JOURNAL", "SUBMITTED");
-    for (const auto& e : *entries) {
-      std::string handle = e.handle().empty() ? "(" + e.submission_id + ")" : e.handle();
-      std::printf("%-44s %-20s %-10s %s\n", handle.c_str(), e.job_name.c_str(), to_string(e.state),
-                  format_time(e.created_ms).c_str());
-    }
-    return 0;
-  }
-
-  auto jobs = orchestrator->list(platform);
-  if (!jobs) return report_failure(jobs.error());
-  if (format == OutputFormat::kJson) {
-    JsonOut json;
-    json.w().StartArray();
-    for (const auto& s : *jobs) json.status(s, platform);
-    json.w().EndArray();
-    return 0;
-  }
-  std::printf("%-44s %-20s %-28s %s\n", "HANDLE", "NAME", "STATE", "DLAUNCH");
-  for (const auto& s : *jobs) {
-    std::string handle = platform + ":" + s.native_id;
-    std::printf("%-44s %-20s %-28s %s\n", handle.c_str(), s.name.c_str(), describe_state(s).c_str(),
-                s.submitted_by_dlaunch ? "yes" : "-");
-  }
   return 0;
 }
 

@@ -25,10 +25,11 @@ Commands:
   validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json] [-- ARGS...]
                        report every problem in a spec, compiler style; submit nothing
   status HANDLE [--wait] [--output text|json]
-  logs HANDLE [-f]
+  logs HANDLE [-f] [--tail N]
   stop HANDLE
   delete HANDLE
-  list [-p PLATFORM] [--output text|json]
+  list [-p PLATFORM] [--state STATE]... [--limit N] [--output text|json]
+                       jobs newest first: the journal's, each with its state, or (-p) the platform's
                        status, logs, stop, delete and list -p also take --set platform.ID.OPTION=VALUE
   plugins list | plugins info ID | plugins check PLUGIN_DIR
                        what is installed; a plugin author's conformance check

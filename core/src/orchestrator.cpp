@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <thread>
 
@@ -382,7 +383,9 @@ Result<std::vector<JobStatus>> Orchestrator::list(const std::string& platform_id
   if (!target) return std::unexpected(target.error());
   auto jobs = target->platform->list(target->options_json);
   if (!jobs) return jobs;
-  std::stable_partition(jobs->begin(), jobs->end(), [](const JobStatus& s) { return s.submitted_by_dlaunch; });
+  // Newest first; a job not started yet (no start time) is newer than any that has.
+  auto started = [](const JobStatus& s) { return s.start_time_ms > 0 ? s.start_time_ms : INT64_MAX; };
+  std::stable_sort(jobs->begin(), jobs->end(), [&](const JobStatus& a, const JobStatus& b) { return started(a) > started(b); });
   return *jobs;
 }
 

@@ -102,7 +102,7 @@ class Orchestrator {
   Result<void> stop(const JobHandle& handle);
   // `dlaunch delete`; spelled delete_job as in the plugin ABI, since `delete` is a C++ keyword.
   Result<void> delete_job(const JobHandle& handle);
-  // The platform's jobs (its own list), dlaunch's first.
+  // The platform's jobs (its own list), newest first.
   Result<std::vector<JobStatus>> list(const std::string& platform_id);
   // This machine's journal, newest last.
   Result<std::vector<JournalEntry>> journal_entries();

@@ -1,0 +1,223 @@
+// dlaunch list: the jobs this machine's journal holds, each with its state from its platform; or (-p) every
+// job a platform shows. Newest first, filtered by --state, at most --limit, in columns as wide as their names.
+#include <dlaunch/core/did_you_mean.hpp>
+#include <dlaunch/core/orchestrator.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cli.hpp"
+#include "exit_codes.hpp"
+#include "json_writer.hpp"
+
+namespace dlaunch::cli {
+namespace {
+
+// Enough to fill a screen with the newest jobs; a script asks for all with -o json or --limit 0.
+constexpr size_t kDefaultTextLimit = 20;
+
+constexpr JobState kStates[] = {JobState::kPending, JobState::kRunning, JobState::kSucceeded,
+                                JobState::kFailed,  JobState::kStopped, JobState::kUnknown};
+
+// --state running,failed: a set of states, any case.
+std::set<JobState> parse_states(const std::vector<std::string>& values) {
+  std::vector<std::string> names;
+  for (JobState s : kStates) names.push_back(state_name(s));
+  std::set<JobState> states;
+  for (const auto& value : values) {
+    std::stringstream list(value);
+    for (std::string word; std::getline(list, word, ',');) {
+      std::string upper = word;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+      auto it = std::find(names.begin(), names.end(), upper);
+      if (it == names.end()) {
+        std::string hint = did_you_mean(upper, names);
+        throw UsageError{"--state '" + word + "' is not a state (" + "PENDING, RUNNING, SUCCEEDED, FAILED, STOPPED, " +
+                         "UNKNOWN)" + (hint.empty() ? "" : "; " + hint)};
+      }
+      states.insert(kStates[it - names.begin()]);
+    }
+  }
+  return states;
+}
+
+std::optional<size_t> parse_limit(const po::variables_map& values, OutputFormat format) {
+  auto limit = count_option(values, "limit");
+  if (!limit) return format == OutputFormat::kText ? std::optional<size_t>(kDefaultTextLimit) : std::nullopt;
+  return *limit == 0 ? std::nullopt : limit;
+}
+
+// Keeps the first `limit` of `rows` and says on stderr how many were left out, so a person knows there is more.
+template <class T>
+void apply_limit(std::vector<T>& rows, std::optional<size_t> limit, OutputFormat format) {
+  if (!limit || rows.size() <= *limit) return;
+  if (format == OutputFormat::kText) {
+    std::fprintf(stderr, "dlaunch: the newest %zu of %zu jobs shown (--limit N shows more, --limit 0 all)\n", *limit,
+                 rows.size());
+  }
+  rows.resize(*limit);
+}
+
+// A journaled job and what its platform says of it (nothing when the platform no longer has it).
+struct JournaledJob {
+  JournalEntry entry;
+  std::optional<JobStatus> status;
+  bool state_unknown = false;  // the platform could not be asked
+};
+
+// Each platform of the journal is asked once, with its own list, not once per job.
+void fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs) {
+  std::map<std::string, std::vector<JournaledJob*>> by_platform;
+  for (auto& job : jobs) {
+    if (!job.entry.native_id.empty()) by_platform[job.entry.platform].push_back(&job);
+  }
+  for (auto& [platform, members] : by_platform) {
+    auto listed = orchestrator.list(platform);
+    if (!listed && listed.error().code == ErrorCode::kUnimplemented) {
+      for (JournaledJob* job : members) {  // a platform that cannot list: each job's own status
+        auto status = orchestrator.status(JobHandle{platform, job->entry.native_id});
+        if (status) job->status = *status;
+        job->state_unknown = !status && status.error().code != ErrorCode::kNotFound;
+      }
+      continue;
+    }
+    if (!listed) {
+      std::fprintf(stderr, "dlaunch: warning: the states of %s jobs are unknown: %s\n", platform.c_str(),
+                   listed.error().message.c_str());
+      for (JournaledJob* job : members) job->state_unknown = true;
+      continue;
+    }
+    std::map<std::string, const JobStatus*> by_id;
+    for (const auto& s : *listed) by_id[s.native_id] = &s;
+    for (JournaledJob* job : members) {
+      if (auto it = by_id.find(job->entry.native_id); it != by_id.end()) job->status = *it->second;
+    }
+  }
+}
+
+std::string state_cell(const JournaledJob& job) {
+  switch (job.entry.state) {
+    case JournalEntry::State::kFailed:
+      return "(submit failed)";
+    case JournalEntry::State::kIntent:
+      return "(submitting)";
+    case JournalEntry::State::kSubmitted:
+      break;
+  }
+  if (job.state_unknown) return "?";
+  return job.status ? describe_state(*job.status) : "(gone)";
+}
+
+int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, std::optional<size_t> limit,
+                 OutputFormat format) {
+  auto entries = orchestrator.journal_entries();
+  if (!entries) return report_failure(entries.error());
+  std::vector<JournaledJob> jobs;
+  for (auto it = entries->rbegin(); it != entries->rend(); ++it) jobs.push_back({*it, std::nullopt});  // newest first
+  if (!states.empty()) {
+    // Only what a filter needs is asked for: states of every job; without one, of the jobs shown.
+    fill_states(orchestrator, jobs);
+    std::erase_if(jobs, [&](const JournaledJob& j) { return !j.status || !states.contains(j.status->state); });
+    apply_limit(jobs, limit, format);
+  } else {
+    apply_limit(jobs, limit, format);
+    fill_states(orchestrator, jobs);
+  }
+  if (format == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartArray();
+    for (const auto& j : jobs) {
+      const JournalEntry& e = j.entry;
+      json.w().StartObject();
+      json.field("handle", e.handle());
+      json.field("submission_id", e.submission_id);
+      json.field("platform", e.platform);
+      json.field("name", e.job_name);
+      json.field("journal_state", to_string(e.state));
+      json.key("state");
+      if (j.status) {
+        json.string(state_name(j.status->state));
+      } else {
+        json.w().Null();
+      }
+      json.field("spec_file", e.spec_file);
+      json.field("created_ms", e.created_ms);
+      if (!e.error.empty()) json.field("error", e.error);
+      json.w().EndObject();
+    }
+    json.w().EndArray();
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& j : jobs) {
+    const JournalEntry& e = j.entry;
+    rows.push_back({e.handle().empty() ? "(" + e.submission_id + ")" : e.handle(), e.job_name, state_cell(j),
+                    format_time(e.created_ms)});
+  }
+  print_table({"HANDLE", "NAME", "STATE", "SUBMITTED"}, rows);
+  return 0;
+}
+
+int list_platform(Orchestrator& orchestrator, const std::string& platform, const std::set<JobState>& states,
+                  std::optional<size_t> limit, OutputFormat format) {
+  auto jobs = orchestrator.list(platform);
+  if (!jobs) return report_failure(jobs.error());
+  if (!states.empty()) std::erase_if(*jobs, [&](const JobStatus& s) { return !states.contains(s.state); });
+  apply_limit(*jobs, limit, format);
+  if (format == OutputFormat::kJson) {
+    JsonOut json;
+    json.w().StartArray();
+    for (const auto& s : *jobs) json.status(s, platform);
+    json.w().EndArray();
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : *jobs) {
+    rows.push_back({platform + ":" + s.native_id, s.name.empty() ? "-" : s.name, describe_state(s),
+                    format_time(s.start_time_ms), s.submitted_by_dlaunch ? "yes" : "-"});
+  }
+  print_table({"HANDLE", "NAME", "STATE", "STARTED", "DLAUNCH"}, rows);
+  return 0;
+}
+
+}  // namespace
+
+int list_command(const std::vector<std::string>& args) {
+  std::string platform;
+  std::vector<std::string> state_values;
+  po::options_description options("Options");
+  options.add_options()
+      ("platform,p", po::value(&platform)->value_name("ID"),
+       "every job this platform shows (default: the jobs this machine's journal holds)")
+      ("state", po::value(&state_values)->composing()->value_name("STATE[,STATE]"),
+       "only jobs in these states: PENDING, RUNNING, SUCCEEDED, FAILED, STOPPED, UNKNOWN (repeatable)")
+      ("limit", po::value<std::string>()->value_name("N"),
+       "at most the N newest jobs; 0 for all (default 20 in text, all in json)");
+  add_output_option(options);
+  add_platform_set_option(options);
+  auto parsed = parse(args, options, {});
+  if (parsed.help) {
+    print_help("dlaunch list [-p PLATFORM [--set platform.ID.OPTION=VALUE]...] [--state STATE]... [--limit N]\n"
+               "                    [--output text|json]",
+               options);
+    return 0;
+  }
+  const OutputFormat format = output_format(parsed.values);
+  const std::set<JobState> states = parse_states(state_values);
+  const std::optional<size_t> limit = parse_limit(parsed.values, format);
+  const auto option_overrides = platform_set_values(parsed.values);
+  if (platform.empty() && !option_overrides.empty()) {
+    throw UsageError{"--set is for the platform that -p names; the journal needs none"};
+  }
+  auto orchestrator = make_orchestrator(parsed.global, option_overrides);
+  if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
+  if (platform.empty()) return list_journal(*orchestrator, states, limit, format);
+  warn_about_refused_plugin_dirs(*orchestrator, parsed.global);
+  return list_platform(*orchestrator, platform, states, limit, format);
+}
+
+}  // namespace dlaunch::cli
