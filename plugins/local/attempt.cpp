@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "processes.hpp"
@@ -26,6 +27,18 @@ constexpr int kCannotStart = 127;
 
 int exit_code_of(int wait_status) {
   return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
+// "exited with code 3", or "was killed by SIGKILL": a signal by its name, not as the 137 a shell would make
+// of it, since the number hides that something else (the OOM killer, a user, a timeout) ended the process.
+std::string how_it_ended(int wait_status) {
+  if (WIFEXITED(wait_status)) return "exited with code " + std::to_string(WEXITSTATUS(wait_status));
+  const int signal = WTERMSIG(wait_status);
+  const char* abbreviation = sigabbrev_np(signal);
+  std::string how = "was killed by " + (abbreviation != nullptr ? "SIG" + std::string(abbreviation)
+                                                                 : "signal " + std::to_string(signal));
+  if (WCOREDUMP(wait_status)) how += " (core dumped)";
+  return how;
 }
 
 }  // namespace
@@ -67,7 +80,7 @@ void Attempt::start(Replica& replica) {
     replica.output_fd = started.output_fd;
   } catch (const std::runtime_error& e) {
     replica.log.note(e.what(), combined_);
-    on_exit(replica, kCannotStart);
+    on_exit(replica, kCannotStart, "exited with code " + std::to_string(kCannotStart));
   }
 }
 
@@ -112,14 +125,14 @@ void Attempt::reap_children() {
   while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
     auto has_pid = [pid](const Replica& r) { return r.record.pid == pid; };
     auto it = std::find_if(replicas_.begin(), replicas_.end(), has_pid);
-    if (it != replicas_.end()) on_exit(*it, exit_code_of(status));
+    if (it != replicas_.end()) on_exit(*it, exit_code_of(status), how_it_ended(status));
   }
 }
 
-void Attempt::on_exit(Replica& replica, int exit_code) {
+void Attempt::on_exit(Replica& replica, int exit_code, const std::string& how) {
   replica.record.exit_code = exit_code;
   if (exit_code != 0 && phase_ == Phase::kRunning && !failure_) {
-    std::string why = replica.launch.label() + " exited with code " + std::to_string(exit_code);
+    std::string why = replica.launch.label() + " " + how;
     combined_.note(why);
     failure_ = AttemptResult{AttemptResult::Kind::kFailed, exit_code, why};
   }

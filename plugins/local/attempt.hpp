@@ -23,7 +23,7 @@ struct AttemptResult {
   enum class Kind { kSucceeded, kFailed, kStopped };
   Kind kind = Kind::kSucceeded;
   int exit_code = 0;    // of the first replica that failed
-  std::string message;  // why it failed, e.g. "trainer/1 exited with code 3"
+  std::string message;  // why it failed, e.g. "trainer/1 exited with code 3", "trainer/0 was killed by SIGKILL"
 };
 
 class Attempt {
@@ -53,7 +53,8 @@ class Attempt {
   void wait_for_events();
   void read_output(Replica& replica);
   void reap_children();
-  void on_exit(Replica& replica, int exit_code);
+  // `how` for the user: "exited with code 3", "was killed by SIGKILL".
+  void on_exit(Replica& replica, int exit_code, const std::string& how);
   void decide();
   void begin_termination(AttemptResult result);
   void signal_groups(int signal) const;

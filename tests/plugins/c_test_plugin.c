@@ -128,9 +128,11 @@ static dlaunch_error *list(const dlaunch_list_args *args, const dlaunch_status_s
   s.struct_size = TEST_JOB_STATUS_SIZE;
   s.native_id = "job-a";
   s.state = DLAUNCH_STATE_RUNNING;
+  s.start_time_ms = 1000;
   out->report(out->context, &s);
   s.native_id = "job-b";
   s.submitted_by_dlaunch = true;
+  s.start_time_ms = 2000;
   out->report(out->context, &s);
   return NULL;
 }

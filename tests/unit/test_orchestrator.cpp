@@ -96,13 +96,13 @@ TEST_F(OrchestratorTest, APluginsOwnValidationIsReportedWithItsPath) {
   EXPECT_TRUE(orchestrator.journal_entries()->empty());  // nothing submitted, nothing journaled
 }
 
-TEST_F(OrchestratorTest, ListPutsDlaunchJobsFirst) {
+TEST_F(OrchestratorTest, ListIsNewestFirst) {
   Orchestrator orchestrator = make();
-  auto jobs = orchestrator.list("good");
+  auto jobs = orchestrator.list("good");  // the plugin lists job-a (started at 1 s) before job-b (at 2 s)
   ASSERT_TRUE(jobs.has_value());
   ASSERT_EQ(jobs->size(), 2u);
   EXPECT_EQ((*jobs)[0].native_id, "job-b");
-  EXPECT_TRUE((*jobs)[0].submitted_by_dlaunch);
+  EXPECT_EQ((*jobs)[1].native_id, "job-a");
 }
 
 TEST(JobHandles, AreParsedAndRefusedClearly) {
