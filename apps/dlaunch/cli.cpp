@@ -219,7 +219,9 @@ int report_usage_error(const std::string& command, const std::string& message) {
 }
 
 bool write_output(std::FILE* stream, std::string_view chunk) {
-  return std::fwrite(chunk.data(), 1, chunk.size(), stream) == chunk.size() && std::fflush(stream) == 0;
+  // ferror too: on a line-buffered stream a failed write (EPIPE) can leave fwrite and fflush reporting success.
+  return std::fwrite(chunk.data(), 1, chunk.size(), stream) == chunk.size() && std::fflush(stream) == 0 &&
+         std::ferror(stream) == 0;
 }
 
 int report_job_failure(const Error& failure, const JobHandle& handle) {

@@ -51,15 +51,18 @@ std::optional<size_t> parse_limit(const po::variables_map& values, OutputFormat 
   return *limit == 0 ? std::nullopt : limit;
 }
 
-// Keeps the first `limit` of `rows` and says on stderr how many were left out, so a person knows there is more.
+// Keeps the first `limit` of `rows`; returns how many there were.
 template <class T>
-void apply_limit(std::vector<T>& rows, std::optional<size_t> limit, OutputFormat format) {
-  if (!limit || rows.size() <= *limit) return;
-  if (format == OutputFormat::kText) {
-    std::fprintf(stderr, "dlaunch: the newest %zu of %zu jobs shown (--limit N shows more, --limit 0 all)\n", *limit,
-                 rows.size());
-  }
-  rows.resize(*limit);
+size_t apply_limit(std::vector<T>& rows, std::optional<size_t> limit) {
+  const size_t total = rows.size();
+  if (limit && rows.size() > *limit) rows.resize(*limit);
+  return total;
+}
+
+// Says on stderr, after the table, how many jobs were left out, so a person knows there is more.
+void note_left_out(size_t shown, size_t total) {
+  if (shown == total) return;
+  std::fprintf(stderr, "dlaunch: the newest %zu of %zu jobs shown (--limit N shows more, --limit 0 all)\n", shown, total);
 }
 
 // A journaled job and what its platform says of it (nothing when the platform no longer has it).
@@ -118,13 +121,14 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
   if (!entries) return report_failure(entries.error());
   std::vector<JournaledJob> jobs;
   for (auto it = entries->rbegin(); it != entries->rend(); ++it) jobs.push_back({*it, std::nullopt});  // newest first
+  size_t total = 0;
   if (!states.empty()) {
     // Only what a filter needs is asked for: states of every job; without one, of the jobs shown.
     fill_states(orchestrator, jobs);
     std::erase_if(jobs, [&](const JournaledJob& j) { return !j.status || !states.contains(j.status->state); });
-    apply_limit(jobs, limit, format);
+    total = apply_limit(jobs, limit);
   } else {
-    apply_limit(jobs, limit, format);
+    total = apply_limit(jobs, limit);
     fill_states(orchestrator, jobs);
   }
   if (format == OutputFormat::kJson) {
@@ -159,6 +163,7 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
                     format_time(e.created_ms)});
   }
   print_table({"HANDLE", "NAME", "STATE", "SUBMITTED"}, rows);
+  note_left_out(jobs.size(), total);
   return 0;
 }
 
@@ -167,7 +172,7 @@ int list_platform(Orchestrator& orchestrator, const std::string& platform, const
   auto jobs = orchestrator.list(platform);
   if (!jobs) return report_failure(jobs.error());
   if (!states.empty()) std::erase_if(*jobs, [&](const JobStatus& s) { return !states.contains(s.state); });
-  apply_limit(*jobs, limit, format);
+  const size_t total = apply_limit(*jobs, limit);
   if (format == OutputFormat::kJson) {
     JsonOut json;
     json.w().StartArray();
@@ -181,6 +186,7 @@ int list_platform(Orchestrator& orchestrator, const std::string& platform, const
                     format_time(s.start_time_ms), s.submitted_by_dlaunch ? "yes" : "-"});
   }
   print_table({"HANDLE", "NAME", "STATE", "STARTED", "DLAUNCH"}, rows);
+  note_left_out(jobs->size(), total);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // dlaunch: submit a training job described once to any platform, then follow, stop and list it.
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -74,6 +75,9 @@ int main(int argc, char** argv) {
   using namespace dlaunch::cli;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGPIPE, SIG_IGN);  // `dlaunch logs ... | head` must not kill us mid-write
+  // Line by line, so results and the notes on stderr keep the order they were written in when both go to one
+  // pipe or file (`dlaunch list 2>&1 | less`), as on a terminal.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
 
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
       {"run", run_command},         {"validate", validate_command}, {"status", status_command},

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Runs the console transcripts of a Markdown file and fails when the output drifted from what it shows.
+
+A transcript is a fenced block whose info string is `console`; other blocks (```, ```text, ```json...) are
+never run, so transcripts that cannot run here (Ctrl-C, a Ray cluster) stay plain ``` blocks. In a transcript,
+`$ COMMAND` lines are run and every other line is the output expected of the command above it, stdout and
+stderr together as a terminal shows them. All transcripts of one file run in order in one environment (the
+jobs of one block are there in the next); `$?` is the exit status of the command before, as in a shell.
+
+The docs are recorded from the repository root /work/main, with the build in /work/main/build-docs and the
+XDG directories under /tmp/dd; the runner works in a fresh directory holding tests/docs/files and a copy of
+examples/, and reads those paths as its own. In expected output:
+  - a job id NAME-XXXXXX (6 hex digits) matches any such id of the same NAME, and is bound to it: the same id
+    later, in commands too, means the actual one;
+  - times (2026-11-28 13:41:54), epoch milliseconds, submission ids, ports after 127.0.0.1: and "N bytes"
+    match any;
+  - a line `...` matches any number of lines;
+  - consecutive lines of replicas (`[role/rank] ...`) match in any order, as replicas run side by side.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+RECORDED_REPO = "/work/main"
+RECORDED_BUILD = "/work/main/build-docs"
+RECORDED_HOME = "/tmp/dd"
+
+ID = re.compile(r"\b([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)-([0-9a-f]{6})\b")
+FLEXIBLE = [
+    (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
+    (re.compile(r"dlaunch-[a-z0-9-]+-[0-9a-f]{12}"), r"dlaunch-[a-z0-9-]+-[0-9a-f]{12}"),
+    (re.compile(r"127\.0\.0\.1:\d+"), r"127\.0\.0\.1:\d+"),
+    (re.compile(r"\b1\d{12}\b"), r"\d{13}"),
+    (re.compile(r"\b\d+ bytes\b"), r"\d+ bytes"),  # sizes of texts that hold paths
+]
+REPLICA_LINE = re.compile(r"^\[[a-z0-9-]+/\d+\] ")
+
+
+def transcripts(markdown):
+    """(line number, [(command, [expected lines])]) for each ```console block."""
+    blocks, lines = [], markdown.split("\n")
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() == "```console":
+            start, steps, i = i + 1, [], i + 1
+            while i < len(lines) and lines[i].strip() != "```":
+                if lines[i].startswith("$ "):
+                    steps.append((lines[i][2:], []))
+                elif steps:
+                    steps[-1][1].append(lines[i])
+                i += 1
+            blocks.append((start, steps))
+        i += 1
+    return blocks
+
+
+class Matcher:
+    def __init__(self, paths):
+        self.paths = paths  # recorded path -> actual path, longest first
+        self.bound = {}     # recorded id -> actual id
+
+    def localize(self, text):
+        for recorded, actual in self.paths:
+            text = text.replace(recorded, actual)
+        return text
+
+    def command(self, text):
+        text = self.localize(text)
+        return ID.sub(lambda m: self.bound.get(m.group(0), m.group(0)), text)
+
+    def pattern(self, expected):
+        """The regex of one expected line, and the recorded ids it binds, in group order."""
+        expected = self.localize(expected)
+        out, ids, pos = [], [], 0
+        tokens = [(m.start(), m.end(), "id", m) for m in ID.finditer(expected)]
+        for regex, replacement in FLEXIBLE:
+            tokens += [(m.start(), m.end(), replacement, m) for m in regex.finditer(expected)]
+        tokens.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+        for start, end, kind, m in tokens:
+            if start < pos:
+                continue
+            out.append(re.escape(expected[pos:start]))
+            if kind != "id":
+                out.append(kind)
+            elif m.group(0) in self.bound:
+                out.append(re.escape(self.bound[m.group(0)]))
+            else:
+                out.append(re.escape(m.group(1)) + "-([0-9a-f]{6})")
+                ids.append(m.group(0))
+            pos = end
+        out.append(re.escape(expected[pos:]))
+        return re.compile("".join(out) + r"\Z"), ids
+
+    def line(self, expected, actual):
+        regex, ids = self.pattern(expected)
+        m = regex.match(actual)
+        if not m:
+            return False
+        for recorded, suffix in zip(ids, m.groups()):
+            self.bound[recorded] = recorded[: -len(suffix)] + suffix
+        return True
+
+    def lines(self, expected, actual):
+        """Matches all of `expected` against all of `actual`; binds ids on success."""
+        if not expected:
+            return not actual
+        if expected[0] == "...":
+            return any(self.lines(expected[1:], actual[j:]) for j in range(len(actual) + 1))
+        run = 1
+        if REPLICA_LINE.match(expected[0]):
+            while run < len(expected) and REPLICA_LINE.match(expected[run]):
+                run += 1
+        if len(actual) < run:
+            return False
+        saved = dict(self.bound)
+        unused = list(range(run))
+        for e in expected[:run]:
+            hit = next((k for k in unused if self.line(e, actual[k])), None)
+            if hit is None:
+                self.bound = saved
+                return False
+            unused.remove(hit)
+        if self.lines(expected[run:], actual[run:]):
+            return True
+        self.bound = saved
+        return False
+
+
+def run_block(steps, matcher, env, cwd):
+    """Runs each command in its own shell, once the ids of the outputs before it are bound; `$?` is the previous
+    command's exit status, as in one interactive shell."""
+    failures, status = [], 0
+    for command, expected in steps:
+        done = subprocess.run(["/bin/sh", "-c", f"(exit {status}); {{ {matcher.command(command)}\n}} 2>&1"], cwd=cwd,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+        status = done.returncode
+        actual = done.stdout.split("\n")
+        if actual and actual[-1] == "":
+            actual.pop()
+        if not matcher.lines(expected, actual):
+            failures.append((command, expected, actual))
+    return failures
+
+
+def stop_every_job(dlaunch, env):
+    """Leaves no job of the transcripts running (a drifted transcript may have left one) before the directory
+    its state lives in goes."""
+    listed = subprocess.run([dlaunch, "list", "--limit", "0", "-o", "json"], env=env, capture_output=True, text=True)
+    for job in json.loads(listed.stdout or "[]"):
+        if job["handle"]:
+            subprocess.run([dlaunch, "stop", job["handle"]], env=env, capture_output=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dlaunch", required=True, help="the built dlaunch binary")
+    parser.add_argument("--source", required=True, help="the repository root")
+    parser.add_argument("markdown", nargs="+")
+    args = parser.parse_args()
+    build = os.path.dirname(os.path.dirname(os.path.abspath(args.dlaunch)))
+    failed = 0
+    for markdown in args.markdown:
+        with tempfile.TemporaryDirectory(prefix="dlaunch-docs-") as work:
+            cwd, home = os.path.join(work, "repo"), os.path.join(work, "home")
+            shutil.copytree(os.path.join(args.source, "tests", "docs", "files"), cwd)
+            shutil.copytree(os.path.join(args.source, "examples"), os.path.join(cwd, "examples"))
+            os.symlink(build, os.path.join(cwd, "build-docs"))
+            os.makedirs(home)
+            env = dict(os.environ, XDG_STATE_HOME=home + "/state", XDG_CONFIG_HOME=home + "/config",
+                       XDG_DATA_HOME=home + "/data", DLAUNCH_PLUGIN_PATH="", LC_ALL="C.UTF-8",
+                       PATH=os.path.dirname(os.path.abspath(args.dlaunch)) + os.pathsep + os.environ["PATH"])
+            env.pop("NO_COLOR", None)
+            matcher = Matcher([(RECORDED_BUILD, build), (RECORDED_REPO, cwd), (RECORDED_HOME, home)])
+            with open(os.path.join(args.source, markdown)) as f:
+                blocks = transcripts(f.read())
+            for line, steps in blocks:
+                for command, expected, actual in run_block(steps, matcher, env, cwd):
+                    failed += 1
+                    print(f"{markdown}:{line}: transcript drifted at: $ {command}\n"
+                          "--- documented\n" + "\n".join(expected) + "\n--- actual\n" + "\n".join(actual) + "\n")
+            print(f"{markdown}: {len(blocks)} transcripts, {sum(len(s) for _, s in blocks)} commands")
+            stop_every_job(args.dlaunch, env)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
