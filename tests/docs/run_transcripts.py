@@ -8,8 +8,9 @@ stderr together as a terminal shows them. All transcripts of one file run in ord
 jobs of one block are there in the next); `$?` is the exit status of the command before, as in a shell.
 
 The docs are recorded from the repository root /work/main, with the build in /work/main/build-docs and the
-XDG directories under /tmp/dd; the runner works in a fresh directory holding tests/docs/files and a copy of
-examples/, and reads those paths as its own. In expected output:
+XDG directories under /tmp/dd; the runner works in a fresh directory holding the files of tests/docs/files,
+those of tests/docs/files/<the document's name> over them, and a copy of examples/, and reads those paths as
+its own. A command may go on over lines that end in `\`. In expected output:
   - a job id NAME-XXXXXX (6 hex digits) matches any such id of the same NAME, and is bound to it: the same id
     later, in commands too, means the actual one;
   - times (2026-11-28 13:41:54), epoch milliseconds, submission ids, ports after 127.0.0.1: and "N bytes"
@@ -50,7 +51,11 @@ def transcripts(markdown):
             start, steps, i = i + 1, [], i + 1
             while i < len(lines) and lines[i].strip() != "```":
                 if lines[i].startswith("$ "):
-                    steps.append((lines[i][2:], []))
+                    command = lines[i][2:]
+                    while command.endswith("\\") and i + 1 < len(lines):  # a command continued on the next line
+                        i += 1
+                        command = command[:-1] + " " + lines[i].strip()
+                    steps.append((command, []))
                 elif steps:
                     steps[-1][1].append(lines[i])
                 i += 1
@@ -167,7 +172,11 @@ def main():
     for markdown in args.markdown:
         with tempfile.TemporaryDirectory(prefix="dlaunch-docs-") as work:
             cwd, home = os.path.join(work, "repo"), os.path.join(work, "home")
-            shutil.copytree(os.path.join(args.source, "tests", "docs", "files"), cwd)
+            files = os.path.join(args.source, "tests", "docs", "files")
+            shutil.copytree(files, cwd, ignore=lambda d, names: [n for n in names if os.path.isdir(os.path.join(d, n))])
+            own = os.path.join(files, os.path.splitext(os.path.basename(markdown))[0])
+            if os.path.isdir(own):
+                shutil.copytree(own, cwd, dirs_exist_ok=True)
             shutil.copytree(os.path.join(args.source, "examples"), os.path.join(cwd, "examples"))
             os.symlink(build, os.path.join(cwd, "build-docs"))
             os.makedirs(home)
