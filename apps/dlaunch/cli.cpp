@@ -100,7 +100,9 @@ ParsedArgs parse(const std::vector<std::string>& args, const po::options_descrip
     throw usage_error_of(e, all);
   }
   std::vector<std::string> given;
-  if (parsed.values.count("positional-words") > 0) given = parsed.values["positional-words"].as<std::vector<std::string>>();
+  if (parsed.values.count("positional-words") > 0) {
+    given = parsed.values["positional-words"].as<std::vector<std::string>>();
+  }
   if (given.size() > positionals.size()) throw UsageError{"unexpected argument '" + given[positionals.size()] + "'"};
   for (size_t i = 0; i < positionals.size(); ++i) {
     if (i < given.size()) {
@@ -141,8 +143,9 @@ std::optional<size_t> count_option(const po::variables_map& values, const std::s
 }
 
 void add_platform_set_option(po::options_description& options) {
-  options.add_options()("set", po::value<std::vector<std::string>>()->composing()->value_name("platform.ID.OPTION=VALUE"),
-                        "a platform option for this command, over the one recorded at submit (repeatable)");
+  options.add_options()(
+      "set", po::value<std::vector<std::string>>()->composing()->value_name("platform.ID.OPTION=VALUE"),
+      "a platform option for this command, over the one recorded at submit (repeatable)");
 }
 
 std::vector<std::string> platform_set_values(const po::variables_map& values) {

@@ -80,7 +80,9 @@ int status_command(const std::vector<std::string>& args) {
   options.add_options()("wait,w", po::bool_switch(&wait), "wait for the job to end; exit with its exit code");
   add_output_option(options);
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch status HANDLE [--wait] [--output text|json] [--set platform.ID.OPTION=VALUE]...", command)) {
+  if (auto done = prepare(args, options,
+                          "dlaunch status HANDLE [--wait] [--output text|json] [--set platform.ID.OPTION=VALUE]...",
+                          command)) {
     return *done;
   }
   OutputFormat format = output_format(command.parsed.values);
@@ -141,7 +143,9 @@ int logs_command(const std::vector<std::string>& args) {
 int stop_command(const std::vector<std::string>& args) {
   po::options_description options("Options");
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch stop HANDLE [--set platform.ID.OPTION=VALUE]...", command)) return *done;
+  if (auto done = prepare(args, options, "dlaunch stop HANDLE [--set platform.ID.OPTION=VALUE]...", command)) {
+    return *done;
+  }
   auto stopped = command.orchestrator->stop(command.handle);
   if (!stopped) return report_failure(stopped.error());
   std::cerr << "dlaunch: stopped " << command.handle.text() << "\n";
@@ -151,7 +155,9 @@ int stop_command(const std::vector<std::string>& args) {
 int delete_command(const std::vector<std::string>& args) {
   po::options_description options("Options");
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch delete HANDLE [--set platform.ID.OPTION=VALUE]...", command)) return *done;
+  if (auto done = prepare(args, options, "dlaunch delete HANDLE [--set platform.ID.OPTION=VALUE]...", command)) {
+    return *done;
+  }
   auto deleted = command.orchestrator->delete_job(command.handle);
   if (!deleted) return report_failure(deleted.error());
   std::cerr << "dlaunch: deleted " << command.handle.text() << "\n";

@@ -62,7 +62,8 @@ size_t apply_limit(std::vector<T>& rows, std::optional<size_t> limit) {
 // Says on stderr, after the table, how many jobs were left out, so a person knows there is more.
 void note_left_out(size_t shown, size_t total) {
   if (shown == total) return;
-  std::fprintf(stderr, "dlaunch: the newest %zu of %zu jobs shown (--limit N shows more, --limit 0 all)\n", shown, total);
+  std::fprintf(stderr, "dlaunch: the newest %zu of %zu jobs shown (--limit N shows more, --limit 0 all)\n", shown,
+               total);
 }
 
 // A journaled job and what its platform says of it (nothing when the platform no longer has it).

@@ -107,7 +107,9 @@ int main(int argc, char** argv) {
   static const std::vector<std::string> kGlobal = {"--plugin-dir", "--config", "--verbose", "--help", "--version"};
   auto unknown_global = [&](const std::string& word) -> std::optional<int> {
     const std::string name = word.substr(0, word.find('='));
-    if (!name.starts_with("--") || std::find(kGlobal.begin(), kGlobal.end(), name) != kGlobal.end()) return std::nullopt;
+    if (!name.starts_with("--") || std::find(kGlobal.begin(), kGlobal.end(), name) != kGlobal.end()) {
+      return std::nullopt;
+    }
     std::string hint = dlaunch::did_you_mean(name, kGlobal);
     return report_usage_error("", "unknown option '" + name + "'" + (hint.empty() ? "" : "; " + hint));
   };

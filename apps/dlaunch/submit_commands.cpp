@@ -23,7 +23,8 @@ struct SpecArgs {
 po::options_description spec_options(SpecArgs& into) {
   po::options_description options("Options");
   options.add_options()
-      ("platform,p", po::value(&into.platform)->value_name("ID"), "platform to run on (default: the spec's, else local)")
+      ("platform,p", po::value(&into.platform)->value_name("ID"),
+       "platform to run on (default: the spec's, else local)")
       ("set", po::value(&into.overrides)->composing()->value_name("KEY=VALUE"), "override a spec value (repeatable)");
   add_output_option(options);
   return options;
@@ -107,8 +108,9 @@ int validate_command(const std::vector<std::string>& args) {
   SpecArgs spec;
   auto options = spec_options(spec);
   ValidatedSpec validated;
-  if (auto done = validate_spec(args, options, "dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json] [-- ARGS...]",
-                                spec, validated)) {
+  if (auto done = validate_spec(
+          args, options, "dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json] [-- ARGS...]", spec,
+          validated)) {
     return *done;
   }
   const ValidationReport& report = validated.report;

@@ -385,7 +385,8 @@ Result<std::vector<JobStatus>> Orchestrator::list(const std::string& platform_id
   if (!jobs) return jobs;
   // Newest first; a job not started yet (no start time) is newer than any that has.
   auto started = [](const JobStatus& s) { return s.start_time_ms > 0 ? s.start_time_ms : INT64_MAX; };
-  std::stable_sort(jobs->begin(), jobs->end(), [&](const JobStatus& a, const JobStatus& b) { return started(a) > started(b); });
+  std::stable_sort(jobs->begin(), jobs->end(),
+                   [&](const JobStatus& a, const JobStatus& b) { return started(a) > started(b); });
   return *jobs;
 }
 

@@ -58,8 +58,9 @@ SpecFormat spec_format_of_text(const std::string& text) {
 }  // namespace
 
 void parse_stage(ValidationContext& context) {
-  auto loaded = context.spec_text ? parse_spec(*context.spec_text, spec_format_of_text(*context.spec_text), context.spec_file)
-                                  : load_spec_file(context.spec_file);
+  auto loaded = context.spec_text
+                    ? parse_spec(*context.spec_text, spec_format_of_text(*context.spec_text), context.spec_file)
+                    : load_spec_file(context.spec_file);
   if (!loaded) {
     context.unreadable = loaded.error().code == ErrorCode::kUnreadable;
     auto& found = loaded.error().diagnostics;
