@@ -70,9 +70,13 @@ class Matcher:
         self.bound = {}     # recorded id -> actual id
 
     def localize(self, text):
-        for recorded, actual in self.paths:
-            text = text.replace(recorded, actual)
-        return text
+        # One pass, longest recorded path first: an actual path may itself start with a recorded one (a build
+        # in /work/main/build), and must not be replaced again.
+        if not self.paths:
+            return text
+        actual = dict(self.paths)
+        alternatives = "|".join(re.escape(recorded) for recorded in sorted(actual, key=len, reverse=True))
+        return re.sub(alternatives, lambda m: actual[m.group(0)], text)
 
     def command(self, text):
         text = self.localize(text)
