@@ -50,6 +50,10 @@ Value& Value::set(std::string key, Value v, SourceLocation key_location) {
     it->value = std::move(v);
     return it->value;
   }
+  return append_member(std::move(key), std::move(v), std::move(key_location));
+}
+
+Value& Value::append_member(std::string key, Value v, SourceLocation key_location) {
   members_.push_back(Member{std::move(key), std::move(key_location), std::move(v)});
   return members_.back().value;
 }

@@ -2,6 +2,7 @@
 // platform running real processes. Every test has its own state, config and data directories.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -97,6 +98,27 @@ TEST_F(CliTest, AMissingSpecExits66) {
   auto r = dlaunch({"validate", dir_.path() + "/nope.toml"});
   EXPECT_EQ(r.exit_code, 66);
   EXPECT_NE(r.err.find("nope.toml"), std::string::npos);
+}
+
+TEST_F(CliTest, AFifoIsRefusedAtOnceWithExit66) {
+  const std::string path = dir_.path() + "/job.toml";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  test::ProcessOptions options;
+  options.env = {{"XDG_STATE_HOME", home_.path() + "/state"}, {"XDG_CONFIG_HOME", home_.path() + "/config"}};
+  options.timeout = std::chrono::seconds(10);  // it used to wait for a writer forever
+  auto r = test::run_dlaunch({"validate", path}, options);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 66);
+  EXPECT_NE(r.err.find("cannot read '" + path + "': not a regular file (a FIFO)"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, DeeplyNestedJsonIsALocatedErrorWithExit65) {
+  // 200,000 '[' crashed the recursive JSON parser (exit 139).
+  const std::string path = spec("deep.json", "{\"a\": " + std::string(200000, '[') + "\n");
+  auto r = dlaunch({"validate", path});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_NE(r.err.find(path + ":1:262: error: arrays and objects nested deeper than 256 levels"), std::string::npos)
+      << r.err;
 }
 
 TEST_F(CliTest, FiveMistakesGiveFiveLocatedDiagnosticsAndExit65) {

@@ -1,6 +1,7 @@
 #include "spec/json_reader.hpp"
 
 #include "spec/key_path.hpp"
+#include "spec/nesting_limit.hpp"
 #include "spec/parser_message.hpp"
 #include "spec/spec_error.hpp"
 #include "spec/text_position.hpp"
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -87,7 +89,8 @@ class TokenStartStream {
 };
 
 // Builds the Value tree from SAX events. Containers being filled wait on a stack and are attached to their
-// parent when they close.
+// parent when they close. Past kMaxNesting levels the parse stops: RapidJSON's parser recurses once per
+// level, and it calls StartObject/StartArray before it descends, so the refusal bounds its recursion too.
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
   TreeBuilder(const TokenStartStream& stream, const LineIndex& lines, const std::string& file_name)
@@ -116,10 +119,12 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     OpenContainer& table = open_.back();
     table.key.assign(s, length);
     table.key_location = here();
-    if (const Value::Member* first = table.value.find_member(table.key)) {
-      report(path_of_next_value(), "duplicate key '" + table.key + "' (first at line " +
-                                       std::to_string(first->key_location.line) + ", column " +
-                                       std::to_string(first->key_location.column) + ")");
+    table.duplicate_of.reset();
+    if (const auto first = table.key_index.find(table.key); first != table.key_index.end()) {
+      table.duplicate_of = first->second;
+      const SourceLocation& at = table.value.members()[first->second].key_location;
+      report(path_of_next_value(), "duplicate key '" + table.key + "' (first at line " + std::to_string(at.line) +
+                                       ", column " + std::to_string(at.column) + ")");
     }
     return true;
   }
@@ -129,6 +134,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   std::optional<Value>& root() { return root_; }
   Diagnostics& diagnostics() { return diagnostics_; }
+  // Where the parse was stopped for nesting too deep, if it was.
+  const std::optional<SourceLocation>& too_deep() const { return too_deep_; }
 
  private:
   struct OpenContainer {
@@ -136,6 +143,9 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     std::string path;
     std::string key;  // tables: the key whose value comes next
     SourceLocation key_location;
+    // Tables: each key's index in members(), so duplicates are found without searching every key.
+    std::unordered_map<std::string, std::size_t> key_index;
+    std::optional<std::size_t> duplicate_of;  // the index `key` already has, when it is a duplicate
   };
 
   SourceLocation here() const { return lines_.locate(stream_.token_start(), file_name_); }
@@ -149,8 +159,12 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   }
 
   bool open(Value container) {
+    if (open_.size() == kMaxNesting) {
+      too_deep_ = here();
+      return false;  // stops the parse
+    }
     std::string path = path_of_next_value();
-    open_.push_back(OpenContainer{std::move(container), std::move(path), {}, {}});
+    open_.push_back(OpenContainer{std::move(container), std::move(path), {}, {}, {}, {}});
     return true;
   }
 
@@ -165,8 +179,12 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       root_ = std::move(v);
     } else if (OpenContainer& parent = open_.back(); parent.value.is_array()) {
       parent.value.push_back(std::move(v));
+    } else if (parent.duplicate_of) {
+      // The later value wins; the key keeps its first location.
+      parent.value.members()[*parent.duplicate_of].value = std::move(v);
     } else {
-      parent.value.set(std::move(parent.key), std::move(v), std::move(parent.key_location));
+      parent.key_index.emplace(parent.key, parent.value.members().size());
+      parent.value.append_member(std::move(parent.key), std::move(v), std::move(parent.key_location));
     }
     return true;
   }
@@ -180,6 +198,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   const std::string& file_name_;
   std::vector<OpenContainer> open_;
   std::optional<Value> root_;
+  std::optional<SourceLocation> too_deep_;
   Diagnostics diagnostics_;
 };
 
@@ -193,7 +212,9 @@ std::expected<Value, Diagnostics> read_json(std::string_view text, const std::st
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
   const rapidjson::ParseResult parsed = reader.Parse<kFlags>(stream, builder);
   Diagnostics& diagnostics = builder.diagnostics();
-  if (parsed.IsError()) {
+  if (builder.too_deep()) {
+    diagnostics.push_back(spec_error(*builder.too_deep(), nested_too_deep("objects")));
+  } else if (parsed.IsError()) {
     diagnostics.push_back(spec_error(lines.locate(parsed.Offset(), file_name),
                                      parser_message(rapidjson::GetParseError_En(parsed.Code()))));
   } else if (!builder.root()->is_table()) {

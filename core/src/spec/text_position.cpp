@@ -21,9 +21,17 @@ SourceLocation LineIndex::locate(std::size_t offset, const std::string& file_nam
   offset = std::min(offset, text_.size());
   const auto next_line = std::ranges::upper_bound(line_starts_, offset);
   const std::size_t line = static_cast<std::size_t>(next_line - line_starts_.begin());
-  const std::string_view before = text_.substr(*(next_line - 1), offset - *(next_line - 1));
-  const auto characters = std::ranges::count_if(before, starts_character);
-  return SourceLocation{file_name, static_cast<uint32_t>(line), static_cast<uint32_t>(characters + 1)};
+  const std::size_t line_start = *(next_line - 1);
+  // Columns are counted on from the previous answer when it was earlier on the same line.
+  const bool from_previous = previous_line_start_ == line_start && previous_offset_ <= offset;
+  const std::size_t counted_from = from_previous ? previous_offset_ : line_start;
+  const std::string_view between = text_.substr(counted_from, offset - counted_from);
+  const auto characters = static_cast<std::size_t>(std::ranges::count_if(between, starts_character));
+  const std::size_t column = (from_previous ? previous_column_ : 1) + characters;
+  previous_line_start_ = line_start;
+  previous_offset_ = offset;
+  previous_column_ = column;
+  return SourceLocation{file_name, static_cast<uint32_t>(line), static_cast<uint32_t>(column)};
 }
 
 }  // namespace dlaunch::spec

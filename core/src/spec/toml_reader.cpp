@@ -1,8 +1,11 @@
 #include "spec/toml_reader.hpp"
 
 #include "spec/key_path.hpp"
+#include "spec/nesting_limit.hpp"
 #include "spec/parser_message.hpp"
 #include "spec/spec_error.hpp"
+#include "spec/text_position.hpp"
+#include "spec/toml_depth.hpp"
 
 #include <toml++/toml.h>
 
@@ -47,6 +50,7 @@ class TomlConverter {
 
  private:
   // toml::table is ordered by key name; members are sorted back into file order by where their keys start.
+  // Its keys are unique, so they are appended without a search.
   Value convert_table(const toml::table& table, const std::string& path) {
     std::vector<std::pair<const toml::key*, const toml::node*>> members;
     for (auto&& [key, node] : table) members.emplace_back(&key, &node);
@@ -55,8 +59,9 @@ class TomlConverter {
       return std::tuple(begin.line, begin.column);
     });
     Value result = Value::table(locate(table.source()));
+    result.members().reserve(members.size());
     for (const auto& [key, node] : members) {
-      result.set(std::string(key->str()), convert(*node, key_path_member(path, key->str())),
+      result.append_member(std::string(key->str()), convert(*node, key_path_member(path, key->str())),
                  locate(key->source()));
     }
     return result;
@@ -73,6 +78,10 @@ class TomlConverter {
 }  // namespace
 
 std::expected<Value, Diagnostics> read_toml(std::string_view text, const std::string& file_name) {
+  if (const auto too_deep = find_too_deep(text, kMaxNesting)) {
+    return std::unexpected(
+        Diagnostics{spec_error(LineIndex(text).locate(*too_deep, file_name), nested_too_deep("tables"))});
+  }
   toml::table document;
   try {
     document = toml::parse(text, std::string_view(file_name));

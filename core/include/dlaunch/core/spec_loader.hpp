@@ -18,8 +18,10 @@ enum class SpecFormat { kToml, kJson };
 SpecFormat spec_format_for(std::string_view path);
 
 // Reads and parses `path`. Every Value carries file/line/column; `file` in locations is `path` as given.
-// A missing or unreadable file is kUnreadable, its one diagnostic naming the file; syntax errors are
-// kInvalidArgument with every one located in the diagnostics.
+// A missing or unreadable file, or one that is not a regular file (a FIFO, a device, a directory), is
+// kUnreadable, its one diagnostic naming the file; so is a file larger than 16 MiB, but as kInvalidArgument.
+// Syntax errors are kInvalidArgument with every one located in the diagnostics; JSON and TOML both stop at
+// arrays and tables nested deeper than 256 levels. Time and memory are linear in the file's size.
 Result<Value> load_spec_file(const std::string& path);
 
 // Parses text already in memory; `file_name` is used in locations. Syntax errors as for load_spec_file.

@@ -58,6 +58,9 @@ class Value {
   const Member* find_member(std::string_view key) const;
   // Sets key to v (replacing an existing value, keeping its key location). Returns the stored value.
   Value& set(std::string key, Value v, SourceLocation key_location = {});
+  // Adds a key the caller knows is not there yet, in constant time: for readers that already keep keys unique
+  // (set() searches every key, which makes building a table of n keys quadratic).
+  Value& append_member(std::string key, Value v, SourceLocation key_location = {});
   bool erase(std::string_view key);
 
   // "string", "integer", "float", "boolean", "array", "table", "null": for messages.
