@@ -24,6 +24,15 @@ hyperfine -N --warmup 5 --export-markdown /dev/stdout \
   "$dlaunch run examples/hello.toml --dry-run" \
   "$dlaunch plugins list"
 
+# Spec loading is linear in the file: ten times the env keys should take about ten times as long (300,000
+# keys took 242 s when building a table searched every key per key).
+for n in 30000 300000; do
+  { printf 'name = "many-keys"\n[env]\n'; seq -f 'KEY_%.0f = "value"' "$n"
+    printf '[[roles]]\nname = "w"\nentrypoint = ["/bin/true"]\n'; } >"$state/env-$n.toml"
+done
+hyperfine -N --warmup 1 --runs 5 --export-markdown /dev/stdout \
+  "$dlaunch validate $state/env-30000.toml" "$dlaunch validate $state/env-300000.toml"
+
 # The cluster listens on ports it picked at start; `status` prints its address. Both dlaunch (the ray
 # plugin's default address) and Ray's CLI take it from RAY_ADDRESS.
 if ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
