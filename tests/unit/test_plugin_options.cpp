@@ -115,6 +115,12 @@ TEST_F(ManifestOptionsTest, AVersion1ManifestDeclaresNoOptions) {
   EXPECT_TRUE(m->options.empty());
 }
 
+TEST_F(ManifestOptionsTest, ADeeplyNestedManifestIsRefusedWithoutRecursing) {
+  // A million '[' overflowed the stack of RapidJSON's recursive parser.
+  const std::string e = error(std::string(1000000, '[') + std::string(1000000, ']'));
+  EXPECT_NE(e.find("options[0]"), std::string::npos) << e.substr(0, 200);
+}
+
 TEST_F(ManifestOptionsTest, RefusesMalformedOptionsNamingTheOption) {
   EXPECT_NE(error("").find("manifest_version 2 needs an \"options\" array"), std::string::npos) << error("");
   std::string e = error(R"([{"name": "a", "type": "str", "help": "x"}])");

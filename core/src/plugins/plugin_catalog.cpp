@@ -99,7 +99,9 @@ std::expected<PluginManifest, std::string> read_manifest(const std::filesystem::
   std::stringstream text;
   text << in.rdbuf();
   rapidjson::Document doc;
-  doc.Parse(text.str().c_str());
+  // Iterative: however deeply a manifest nests, nothing recurses (the document's pool allocator frees
+  // without walking the tree either).
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.str().c_str());
   if (doc.HasParseError()) {
     return fail(std::string("not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
                 std::to_string(doc.GetErrorOffset()));

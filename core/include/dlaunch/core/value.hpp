@@ -19,13 +19,15 @@ class Value {
   struct Member;  // a key of a table, with its own location, and its value
 
   Value() = default;
-  static Value null(SourceLocation where = {}) { return Value(Kind::kNull, std::move(where)); }
+  // Functions that build or move a Value are defined after Member: clang instantiates what they use at
+  // once, and needs Member complete for that.
+  static Value null(SourceLocation where = {});
   static Value boolean(bool b, SourceLocation where = {});
   static Value integer(int64_t i, SourceLocation where = {});
   static Value floating(double d, SourceLocation where = {});
   static Value string(std::string s, SourceLocation where = {});
-  static Value array(SourceLocation where = {}) { return Value(Kind::kArray, std::move(where)); }
-  static Value table(SourceLocation where = {}) { return Value(Kind::kTable, std::move(where)); }
+  static Value array(SourceLocation where = {});
+  static Value table(SourceLocation where = {});
 
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::kNull; }
@@ -48,7 +50,7 @@ class Value {
   // Arrays.
   const std::vector<Value>& items() const { return items_; }
   std::vector<Value>& items() { return items_; }
-  void push_back(Value v) { items_.push_back(std::move(v)); }
+  void push_back(Value v);
 
   // Tables keep their keys in file order.
   const std::vector<Member>& members() const { return members_; }
@@ -85,6 +87,11 @@ struct Value::Member {
   SourceLocation key_location;
   Value value;
 };
+
+inline Value Value::null(SourceLocation where) { return Value(Kind::kNull, std::move(where)); }
+inline Value Value::array(SourceLocation where) { return Value(Kind::kArray, std::move(where)); }
+inline Value Value::table(SourceLocation where) { return Value(Kind::kTable, std::move(where)); }
+inline void Value::push_back(Value v) { items_.push_back(std::move(v)); }
 
 }  // namespace dlaunch
 
