@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The README's second command (and what CI runs): installs what is missing, including the Ray, Slurm and
 # Kubernetes test clusters' software (the Kubernetes plane is built from source once, then cached), builds
-# everything once, and runs the whole suite. The cluster tests start their clusters themselves (CTest
-# fixtures), once per label. Under CI=true a cluster that cannot start fails.
+# everything once, and runs the whole suite, then every fuzzer for a bounded time (scripts/fuzz.sh). The
+# cluster tests start their clusters themselves (CTest fixtures), once per label. Under CI=true a cluster
+# that cannot start fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-clusters
 scripts/build.sh
-cd build
-exec ctest --output-on-failure --timeout 600 "$@"
+(cd build && ctest --output-on-failure --timeout 600 "$@")
+scripts/fuzz.sh  # each parser for DLAUNCH_FUZZ_SECONDS (30; 0 skips) under ASan and UBSan; a finding fails

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (tests/fuzz/fuzz_*.cpp) in build-fuzz/ with clang, AddressSanitizer and
+# UndefinedBehaviorSanitizer, and runs each for DLAUNCH_FUZZ_SECONDS (default 30) from its seed corpus
+# (tests/fuzz/corpus/<name>/, plus what earlier runs here added in build-fuzz/corpus/<name>/). Prints the
+# executions each reached; a crash, a leak, a hang (10 s on one input) or undefined behaviour fails the run,
+# with the input that caused it left in build-fuzz/findings/<name>/. Arguments name fuzzers to run (default:
+# all). DLAUNCH_FUZZ_SECONDS=0 skips fuzzing. Everything stays in build-fuzz/, which the ordinary build
+# never reads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${DLAUNCH_FUZZ_SECONDS:-30}
+if [[ "$seconds" == 0 ]]; then
+  echo "fuzz: DLAUNCH_FUZZ_SECONDS=0: not fuzzing" >&2
+  exit 0
+fi
+# Clang 16: Debian 12's clang 14 cannot compile C++23's std::expected from libstdc++ 12.
+clang=clang-16
+command -v "$clang" >/dev/null || scripts/install-deps.sh --with-fuzz
+# No ccache: it does not hash tests/fuzz/ubsan-ignorelist.txt, and would serve objects built with an older one.
+if [[ ! -f build-fuzz/build.ninja ]]; then
+  CC=$clang CXX=${clang/clang/clang++} cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DDLAUNCH_FUZZ=ON -DDLAUNCH_BUILD_TESTS=OFF >/dev/null
+fi
+cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
+
+names=("$@")
+if (( ${#names[@]} == 0 )); then
+  for harness in tests/fuzz/fuzz_*.cpp; do names+=("$(basename "$harness" .cpp | sed 's/^fuzz_//')"); done
+fi
+status=0
+for name in "${names[@]}"; do
+  corpus=build-fuzz/corpus/$name findings=build-fuzz/findings/$name log=build-fuzz/fuzz_$name.log
+  mkdir -p "$corpus" "$findings"
+  if build-fuzz/bin/fuzz_"$name" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+      -artifact_prefix="$findings/" "$corpus" "tests/fuzz/corpus/$name" >"$log" 2>&1; then
+    executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    printf 'fuzz: %-16s %12s executions in %s s, no finding\n' "$name" "${executions:-?}" "$seconds"
+  else
+    status=1
+    echo "fuzz: $name FAILED; its output ($log) ends with:" >&2
+    tail -n 40 "$log" >&2
+  fi
+done
+exit $status
