@@ -123,6 +123,16 @@ TEST(SpecFuzzFindings, NonAsciiLettersWhereTomlExpectsASpaceAreSyntaxErrors) {
   expect_parses("name = \"\u00cc\u0416 \u3057\ufb26\"\n", SpecFormat::kToml);
 }
 
+TEST(SpecFuzzFindings, JsonZerosWithLargeExponentsAreZero) {
+  // RapidJSON's full-precision number parsing read 0e90 as -6.6e270 and 0.0e100 as 6.5e302.
+  const auto parsed = parse_spec(R"({"a": 0e90, "b": 0.0e100, "c": -0e30, "d": 0.000e-400, "e": 2.5e3, "f": 0.1})",
+                                 SpecFormat::kJson, "job");
+  ASSERT_TRUE(parsed.has_value());
+  for (const char* key : {"a", "b", "c", "d"}) EXPECT_EQ(parsed->find(key)->as_number(), 0.0) << key;
+  EXPECT_EQ(parsed->find("e")->as_number(), 2500.0);
+  EXPECT_EQ(parsed->find("f")->as_number(), 0.1);
+}
+
 // ---- Files ------------------------------------------------------------------------------------------------
 
 TEST(SpecFiles, ADeviceIsNotARegularFile) {
