@@ -35,20 +35,34 @@ struct Exchange {
   const std::function<bool(std::string_view)>* on_data = nullptr;  // streaming; else the body is collected
   const std::function<bool()>* should_abort = nullptr;
   bool stopped_by_reader = false;
+  std::size_t max_body_bytes = 0;
+  bool body_too_large = false;
 };
+
+// Keeps a piece of the body, unless the body would grow past the limit; false makes libcurl stop.
+bool collect(Exchange& exchange, const char* data, size_t bytes) {
+  if (exchange.response.body.size() + bytes > exchange.max_body_bytes) {
+    exchange.body_too_large = true;
+    return false;
+  }
+  exchange.response.body.append(data, bytes);
+  return true;
+}
+
+// "scheme://host:port" of a URL, to name the server in messages (never a path or a query, which may hold
+// names or tokens).
+std::string server_of(const std::string& url) {
+  const auto authority = url.find("://");
+  const auto path = url.find_first_of("/?#", authority == std::string::npos ? 0 : authority + 3);
+  return url.substr(0, path);
+}
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   size_t bytes = size * count;
-  if (exchange->on_data == nullptr) {
-    exchange->response.body.append(data, bytes);
-    return bytes;
-  }
   // Error answers are collected whole, so the caller gets the server's message rather than a stream.
-  long status = exchange->response.status;
-  if (status >= 300) {
-    exchange->response.body.append(data, bytes);
-    return bytes;
+  if (exchange->on_data == nullptr || exchange->response.status >= 300) {
+    return collect(*exchange, data, bytes) ? bytes : 0;
   }
   if (!(*exchange->on_data)(std::string_view(data, bytes))) {
     exchange->stopped_by_reader = true;
@@ -92,6 +106,7 @@ HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
   global_init_once();
   Exchange exchange;
   exchange.on_data = on_data;
+  exchange.max_body_bytes = options.max_body_bytes;
   std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
   if (!handle) {
     exchange.response.transport_error = "could not create a libcurl handle";
@@ -156,6 +171,12 @@ HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
   CURLcode code = curl_easy_perform(curl);
   HttpResponse& response = exchange.response;
   if (code == CURLE_WRITE_ERROR && exchange.stopped_by_reader) return response;  // the reader had enough
+  if (code == CURLE_WRITE_ERROR && exchange.body_too_large) {
+    response.body.clear();
+    response.transport_error = "the answer from " + server_of(request.url) + " is larger than " +
+                               std::to_string(options.max_body_bytes) + " bytes, the most dlaunch reads";
+    return response;
+  }
   if (code != CURLE_OK) {
     response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
     response.aborted = code == CURLE_ABORTED_BY_CALLBACK;

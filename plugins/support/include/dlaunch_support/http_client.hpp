@@ -4,6 +4,7 @@
 #define DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ struct HttpOptions {
   std::string proxy;                           // a proxy URL; empty: libcurl's default (the *_proxy variables)
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
+  // The most of an answer's body that send() keeps (and of an error answer's, stream()): a longer one ends
+  // the exchange as a transport error naming the server, so a broken or hostile server cannot fill memory.
+  std::size_t max_body_bytes = 64 * 1024 * 1024;
   std::string user_agent = "dlaunch";
   // Polled while a request is in flight (about every 100 ms); returning true aborts it. For Ctrl-C.
   std::function<bool()> should_abort;
