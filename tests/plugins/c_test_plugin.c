@@ -12,7 +12,8 @@
  *   TEST_OPTIONS_DISAGREE    declare options other than its manifest's (options.json, via the generated
  *                            dlaunch_plugin_options.h)
  * Its operations are real enough to round-trip through the host: submit answers "job-" + the submission id,
- * status reports SUCCEEDED with exit code 0, logs writes two chunks, validate flags option "flag" = false. */
+ * status reports SUCCEEDED with exit code 0, logs writes two chunks, validate flags option "flag" = false
+ * and warns at the key path that a job's label report_path names (well-formed or not). */
 #include <dlaunch/plugin.h>
 #include <dlaunch_plugin_options.h>
 
@@ -71,6 +72,18 @@ static dlaunch_error *validate(const dlaunch_job_args *args, const dlaunch_diagn
   if (strstr(args->job_json, "\"flag\":false") != NULL) {
     out->report(out->context, TEST_SEVERITY, "platform." TEST_PLUGIN_ID ".flag", "flag must be true here",
                 "set flag = true");
+  }
+  /* A job labelled report_path = "P" gets a warning at the key path P, well-formed or not. */
+  static const char label[] = "\"report_path\":\"";
+  const char *start = strstr(args->job_json, label);
+  if (start != NULL) {
+    char path[128];
+    start += sizeof label - 1;
+    const char *end = strchr(start, '"');
+    size_t length = end != NULL && (size_t)(end - start) < sizeof path ? (size_t)(end - start) : 0;
+    memcpy(path, start, length);
+    path[length] = '\0';
+    out->report(out->context, DLAUNCH_SEVERITY_WARNING, path, "reported where the label says", NULL);
   }
   return NULL;
 }

@@ -96,6 +96,35 @@ TEST_F(OrchestratorTest, APluginsOwnValidationIsReportedWithItsPath) {
   EXPECT_TRUE(orchestrator.journal_entries()->empty());  // nothing submitted, nothing journaled
 }
 
+// The test plugin warns at the key path its label report_path names.
+std::string spec_reporting_at(const std::string& path) {
+  return "labels = { report_path = \"" + path + "\" }\n\n[[roles]]\nname = \"main\"\nentrypoint = [\"true\"]\n";
+}
+
+TEST_F(OrchestratorTest, APluginsKeyPathIsLocatedInTheSpec) {
+  Orchestrator orchestrator = make();
+  const std::string spec = home_.write("job.toml", spec_reporting_at("roles[0].entrypoint"));
+  auto report = orchestrator.validate_file(spec, "good", {});
+  ASSERT_FALSE(report.failure) << report.failure->message;
+  ASSERT_EQ(report.diagnostics.size(), 1u);
+  EXPECT_EQ(report.diagnostics[0].path, "roles[0].entrypoint");
+  EXPECT_EQ(report.diagnostics[0].location.line, 5u);
+  EXPECT_EQ(report.diagnostics[0].location.column, 14u);
+}
+
+TEST_F(OrchestratorTest, AMalformedKeyPathFromAPluginIsThePluginsErrorNamingIt) {
+  Orchestrator orchestrator = make();
+  for (const std::string bad : {"roles[]", "roles[x]", "roles[99999999999999999999999]", "a..b"}) {
+    const std::string spec = home_.write("job.toml", spec_reporting_at(bad));
+    auto report = orchestrator.validate_file(spec, "good", {});
+    ASSERT_TRUE(report.failure) << bad;
+    EXPECT_EQ(report.failure->code, ErrorCode::kInternal);  // exit 70, like any plugin that misbehaves
+    EXPECT_EQ(report.failure->message, "plugin 'good' reported a finding at a malformed key path '" + bad +
+                                           "' (reported where the label says)");
+    EXPECT_FALSE(report.prepared);
+  }
+}
+
 TEST_F(OrchestratorTest, ListIsNewestFirst) {
   Orchestrator orchestrator = make();
   auto jobs = orchestrator.list("good");  // the plugin lists job-a (started at 1 s) before job-b (at 2 s)

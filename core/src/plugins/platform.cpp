@@ -1,5 +1,6 @@
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/plugin_host.hpp>
+#include <dlaunch/key_path.hpp>
 #include <dlaunch/plugin.h>
 
 #include "plugins/host_state.hpp"
@@ -388,6 +389,14 @@ Result<Diagnostics> Platform::validate(std::string_view job_json, std::string_vi
   dlaunch_diagnostic_sink sink{DLAUNCH_DIAGNOSTIC_SINK_SIZE_1_0, &found, &collect_diagnostic};
   auto args = job_args(job_json, submission);
   if (dlaunch_error* error = api_->validate(&args, &sink)) return std::unexpected(take_error(api_, error));
+  for (const Diagnostic& d : found) {
+    // The host locates findings by their key path; a path it cannot parse is the plugin's bug.
+    if (!sdk::KeyPath::parse(d.path)) {
+      return std::unexpected(Error{
+          ErrorCode::kInternal,
+          "plugin '" + id() + "' reported a finding at a malformed key path '" + d.path + "' (" + d.message + ")"});
+    }
+  }
   return found;
 }
 

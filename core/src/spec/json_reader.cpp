@@ -1,6 +1,7 @@
 #include "spec/json_reader.hpp"
 
-#include "spec/key_path.hpp"
+#include <dlaunch/key_path.hpp>
+
 #include "spec/nesting_limit.hpp"
 #include "spec/parser_message.hpp"
 #include "spec/spec_error.hpp"
@@ -140,7 +141,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
  private:
   struct OpenContainer {
     Value value;
-    std::string path;
+    sdk::KeyPath path;
     std::string key;  // tables: the key whose value comes next
     SourceLocation key_location;
     // Tables: each key's index in members(), so duplicates are found without searching every key.
@@ -151,11 +152,10 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   SourceLocation here() const { return lines_.locate(stream_.token_start(), file_name_); }
 
   // The key path the next value will have.
-  std::string path_of_next_value() const {
+  sdk::KeyPath path_of_next_value() const {
     if (open_.empty()) return {};
     const OpenContainer& parent = open_.back();
-    return parent.value.is_array() ? key_path_element(parent.path, parent.value.items().size())
-                                   : key_path_member(parent.path, parent.key);
+    return parent.value.is_array() ? parent.path.element(parent.value.items().size()) : parent.path.member(parent.key);
   }
 
   bool open(Value container) {
@@ -163,7 +163,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       too_deep_ = here();
       return false;  // stops the parse
     }
-    std::string path = path_of_next_value();
+    sdk::KeyPath path = path_of_next_value();
     open_.push_back(OpenContainer{std::move(container), std::move(path), {}, {}, {}, {}});
     return true;
   }

@@ -2,7 +2,8 @@
 #include <dlaunch/core/spec_loader.hpp>
 
 #include <dlaunch/core/did_you_mean.hpp>
-#include "spec/key_path.hpp"
+#include <dlaunch/key_path.hpp>
+
 #include "spec/spec_error.hpp"
 #include "spec/toml_reader.hpp"
 
@@ -61,7 +62,7 @@ class Override {
   void apply(Value& root) {
     if (!split()) return;
     Value* node = &root;
-    std::string path;
+    sdk::KeyPath path;
     for (const KeySegment& segment : segments_) {
       node = child(*node, segment, path);
       if (node == nullptr) return;
@@ -108,30 +109,30 @@ class Override {
 
   // The member or element `segment` names below `node` (whose path is `path`, updated to the child's).
   // A missing table member is created as an empty table. Null (reported) when it cannot be followed.
-  Value* child(Value& node, const KeySegment& segment, std::string& path) {
+  Value* child(Value& node, const KeySegment& segment, sdk::KeyPath& path) {
     if (node.is_table()) {
-      path = spec::key_path_member(path, segment.name);
+      path = path.member(segment.name);
       if (Value* existing = node.find(segment.name)) return existing;
       return &node.set(segment.name, Value::table(at(segment.column)), at(segment.column));
     }
     if (node.is_array()) {
       const auto index = element_index(node, segment, path);
       if (!index) return nullptr;
-      path = spec::key_path_element(path, *index);
+      path = path.element(*index);
       return &node.items()[*index];
     }
     report(path, segment.column,
-           "cannot set '" + std::string(key_) + "': '" + path + "' is " + article(node) + ", not a table");
+           "cannot set '" + std::string(key_) + "': '" + path.str() + "' is " + article(node) + ", not a table");
     return nullptr;
   }
 
   // A numeric segment indexes the array; any other names the element whose "name" is that segment.
-  std::optional<std::size_t> element_index(const Value& array, const KeySegment& segment, const std::string& path) {
+  std::optional<std::size_t> element_index(const Value& array, const KeySegment& segment, const sdk::KeyPath& path) {
     const std::vector<Value>& items = array.items();
     if (const auto index = parse_index(segment.name)) {
       if (*index < items.size()) return index;
       report(path, segment.column,
-             "index " + segment.name + " is out of range: '" + path + "' has " + std::to_string(items.size()) +
+             "index " + segment.name + " is out of range: '" + path.str() + "' has " + std::to_string(items.size()) +
                  (items.size() == 1 ? " element" : " elements"));
       return std::nullopt;
     }
@@ -142,7 +143,7 @@ class Override {
       if (name->as_string() == segment.name) return i;
       names.push_back(name->as_string());
     }
-    report(path, segment.column, "'" + path + "' has no element named '" + segment.name + "'",
+    report(path, segment.column, "'" + path.str() + "' has no element named '" + segment.name + "'",
            names.empty() ? "select an element by its index, from 0" : did_you_mean(segment.name, names));
     return std::nullopt;
   }

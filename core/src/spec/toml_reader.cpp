@@ -1,6 +1,7 @@
 #include "spec/toml_reader.hpp"
 
-#include "spec/key_path.hpp"
+#include <dlaunch/key_path.hpp>
+
 #include "spec/nesting_limit.hpp"
 #include "spec/parser_message.hpp"
 #include "spec/spec_error.hpp"
@@ -22,14 +23,14 @@ class TomlConverter {
  public:
   explicit TomlConverter(const std::string& file_name) : file_name_(file_name) {}
 
-  Value convert(const toml::node& node, const std::string& path) {
+  Value convert(const toml::node& node, const sdk::KeyPath& path) {
     const SourceLocation at = locate(node.source());
     switch (node.type()) {
       case toml::node_type::table: return convert_table(*node.as_table(), path);
       case toml::node_type::array: {
         Value array = Value::array(at);
         const toml::array& items = *node.as_array();
-        for (std::size_t i = 0; i < items.size(); ++i) array.push_back(convert(items[i], key_path_element(path, i)));
+        for (std::size_t i = 0; i < items.size(); ++i) array.push_back(convert(items[i], path.element(i)));
         return array;
       }
       case toml::node_type::string: return Value::string(std::string(node.as_string()->get()), at);
@@ -51,7 +52,7 @@ class TomlConverter {
  private:
   // toml::table is ordered by key name; members are sorted back into file order by where their keys start.
   // Its keys are unique, so they are appended without a search.
-  Value convert_table(const toml::table& table, const std::string& path) {
+  Value convert_table(const toml::table& table, const sdk::KeyPath& path) {
     std::vector<std::pair<const toml::key*, const toml::node*>> members;
     for (auto&& [key, node] : table) members.emplace_back(&key, &node);
     std::ranges::sort(members, {}, [](const auto& member) {
@@ -61,7 +62,7 @@ class TomlConverter {
     Value result = Value::table(locate(table.source()));
     result.members().reserve(members.size());
     for (const auto& [key, node] : members) {
-      result.append_member(std::string(key->str()), convert(*node, key_path_member(path, key->str())),
+      result.append_member(std::string(key->str()), convert(*node, path.member(key->str())),
                  locate(key->source()));
     }
     return result;
@@ -91,7 +92,7 @@ std::expected<Value, Diagnostics> read_toml(std::string_view text, const std::st
         Diagnostics{spec_error(SourceLocation{file_name, at.line, at.column}, parser_message(error.description()))});
   }
   TomlConverter converter(file_name);
-  Value root = converter.convert(document, "");
+  Value root = converter.convert(document, sdk::KeyPath());
   // The root table has no header of its own; it starts where the file does.
   root.set_location(SourceLocation{file_name, 1, 1});
   Diagnostics diagnostics = converter.take_diagnostics();

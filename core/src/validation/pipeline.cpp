@@ -1,4 +1,6 @@
 #include <dlaunch/core/spec_loader.hpp>
+#include <dlaunch/key_path.hpp>
+
 #include "validation/stages.hpp"
 
 #include <algorithm>
@@ -78,30 +80,20 @@ void overrides_stage(ValidationContext& context) {
 }
 
 SourceLocation locate(const Value& tree, const std::string& path) {
-  const Value* current = &tree;
   SourceLocation best = tree.location();
-  size_t pos = 0;
-  while (pos < path.size() && current != nullptr) {
-    size_t end = path.find_first_of(".[", pos);
-    std::string key = path.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (!key.empty()) {
-      const Value::Member* member = current->is_table() ? current->find_member(key) : nullptr;
+  const auto steps = sdk::KeyPath::parse(path);
+  if (!steps) return best;
+  const Value* current = &tree;
+  for (const auto& step : *steps) {
+    if (step.is_element()) {
+      if (!current->is_array() || step.index >= current->items().size()) return best;
+      current = &current->items()[step.index];
+      if (current->location().known()) best = current->location();
+    } else {
+      const Value::Member* member = current->is_table() ? current->find_member(step.key) : nullptr;
       if (member == nullptr) return best;
       current = &member->value;
       best = current->location().known() ? current->location() : member->key_location;
-    }
-    if (end == std::string::npos) break;
-    if (path[end] == '[') {
-      size_t close = path.find(']', end);
-      if (close == std::string::npos) return best;
-      size_t index = std::stoul(path.substr(end + 1, close - end - 1));
-      if (!current->is_array() || index >= current->items().size()) return best;
-      current = &current->items()[index];
-      if (current->location().known()) best = current->location();
-      pos = close + 1;
-      if (pos < path.size() && path[pos] == '.') ++pos;
-    } else {
-      pos = end + 1;
     }
   }
   return best;
