@@ -12,7 +12,7 @@ int main() {
                 .command("echo \"hello from rank $RANK of $WORLD_SIZE\"")
                 .replicas(2)
                 .per_node(2)
-                .resources({.cpu = 1, .gpu = 0, .memory = "64Mi"})
+                .resources({.cpu = 1, .gpu = 0, .memory_bytes = 64 << 20})
                 .build();
 
   Orchestrator orchestrator;

@@ -63,7 +63,7 @@ void Supervisor::take_over() {
 }
 
 int Supervisor::run() {
-  const auto max_restarts = static_cast<uint32_t>(std::max<int64_t>(job_.max_restarts, 0));
+  const auto max_restarts = static_cast<uint32_t>(std::max<int64_t>(job_.failover.max_restarts, 0));
   for (state_.restarts = 0;; ++state_.restarts) {
     AttemptResult result = run_attempt();
     if (result.kind == AttemptResult::Kind::kSucceeded) {

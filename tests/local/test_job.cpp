@@ -1,94 +1,31 @@
 #include "test_job.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <dlaunch/job_document.hpp>
 
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 namespace dlaunch::test {
-namespace {
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_map(Writer& out, const std::map<std::string, std::string>& values) {
-  out.StartObject();
-  for (const auto& [key, value] : values) {
-    out.Key(key.c_str());
-    out.String(value.c_str());
-  }
-  out.EndObject();
-}
-
-void write_role(Writer& out, const TestRole& role) {
-  out.StartObject();
-  out.Key("name");
-  out.String(role.name.c_str());
-  out.Key("entrypoint");
-  out.StartArray();
-  for (const auto& arg : role.entrypoint) out.String(arg.c_str());
-  out.EndArray();
-  out.Key("replicas");
-  out.Int64(role.replicas);
-  out.Key("per_node");
-  out.Int64(role.replicas);
-  out.Key("resources");
-  out.StartObject();
-  out.Key("cpu");
-  out.Double(1.0);
-  out.Key("gpu");
-  out.Int64(role.gpu);
-  out.Key("memory_bytes");
-  out.Int64(0);
-  out.EndObject();
-  out.Key("env");
-  write_map(out, role.env);
-  out.Key("driver");
-  out.Bool(role.driver);
-  out.EndObject();
-}
-
-}  // namespace
-
 std::string TestJob::json() const {
-  rapidjson::StringBuffer buffer;
-  Writer out(buffer);
-  out.StartObject();
-  out.Key("schema_version");
-  out.Int(1);
-  out.Key("name");
-  out.String(name.c_str());
-  out.Key("spec_file");
-  out.String("");
-  out.Key("node_num");
-  out.Int64(node_num);
-  out.Key("device_per_node");
-  out.Int64(0);
-  out.Key("device_type");
-  out.String("CPU");
-  out.Key("working_dir");
-  out.String(working_dir.c_str());
-  out.Key("env");
-  write_map(out, env);
-  out.Key("labels");
-  write_map(out, {});
-  out.Key("failover");
-  out.StartObject();
-  out.Key("max_restarts");
-  out.Int64(max_restarts);
-  out.EndObject();
-  out.Key("roles");
-  out.StartArray();
-  for (const auto& role : roles) write_role(out, role);
-  out.EndArray();
-  out.Key("platform");
-  out.StartObject();
-  out.Key("stop_grace_seconds");
-  out.Int64(stop_grace_seconds);
-  out.EndObject();
-  out.EndObject();
-  return buffer.GetString();
+  sdk::Job job;
+  job.name = name;
+  job.working_dir = working_dir;
+  job.node_num = node_num;
+  job.env = env;
+  job.failover.max_restarts = max_restarts;
+  for (const TestRole& r : roles) {
+    sdk::Role& role = job.roles.emplace_back();
+    role.name = r.name;
+    role.entrypoint = r.entrypoint;
+    role.replicas = r.replicas;
+    role.per_node = r.replicas;
+    role.resources.gpu = r.gpu;
+    role.env = r.env;
+    role.driver = r.driver;
+  }
+  job.platform = sdk::Options::parse("{\"stop_grace_seconds\":" + std::to_string(stop_grace_seconds) + "}");
+  return sdk::write_job(job);
 }
 
 TestRole shell_role(const std::string& name, const std::string& script, int64_t replicas) {

@@ -1,5 +1,7 @@
 #include "job_spec.hpp"
 
+#include <dlaunch/job_document.hpp>
+
 #include <cstdio>
 
 namespace dlaunch::ray_test {
@@ -46,20 +48,24 @@ std::string JobSpec::platform_json() const {
 }
 
 std::string JobSpec::document() const {
-  std::string roles_json;
-  for (const auto& role : roles) {
-    if (!roles_json.empty()) roles_json += ", ";
-    roles_json += "{\"name\": " + string_literal(role.name) + ", \"entrypoint\": [\"/bin/sh\", \"-c\", " + string_literal(role.command) +
-                  "], \"replicas\": " + std::to_string(role.replicas) + ", \"per_node\": " +
-                  std::to_string(role.per_node) + ", \"resources\": {\"cpu\": " + number(role.cpu) +
-                  ", \"gpu\": 0, \"memory_bytes\": 0}, \"env\": " + string_table(role.env, ": ") +
-                  ", \"driver\": " + (role.driver ? "true" : "false") + "}";
+  sdk::Job job;
+  job.name = name;
+  job.working_dir = working_dir;
+  job.env = env;
+  job.labels = {{"suite", "ray-tests"}};
+  job.failover.max_restarts = max_restarts;
+  for (const auto& spec : roles) {
+    sdk::Role& role = job.roles.emplace_back();
+    role.name = spec.name;
+    role.entrypoint = {"/bin/sh", "-c", spec.command};
+    role.replicas = spec.replicas;
+    role.per_node = spec.per_node;
+    role.resources.cpu = spec.cpu;
+    role.env = spec.env;
+    role.driver = spec.driver;
   }
-  return "{\"schema_version\": 1, \"name\": " + string_literal(name) + ", \"spec_file\": \"\", \"node_num\": 1, " +
-         "\"device_per_node\": 0, \"device_type\": \"CPU\", \"working_dir\": " + string_literal(working_dir) +
-         ", \"env\": " + string_table(env, ": ") + ", \"labels\": {\"suite\": \"ray-tests\"}, " +
-         "\"failover\": {\"max_restarts\": " + std::to_string(max_restarts) + "}, \"roles\": [" + roles_json +
-         "], \"platform\": " + platform_json() + "}";
+  job.platform = sdk::Options::parse(platform_json());
+  return sdk::write_job(job);
 }
 
 std::string JobSpec::toml() const {

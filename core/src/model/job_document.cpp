@@ -1,4 +1,6 @@
 #include <dlaunch/core/job_document.hpp>
+#include <dlaunch/job_document.hpp>
+#include <dlaunch/job_fields.hpp>
 #include <dlaunch/plugin.h>
 
 #include <rapidjson/document.h>
@@ -49,15 +51,6 @@ void write_string(JsonWriter& w, const std::string& s) {
   w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-void write_map(JsonWriter& w, const EnvMap& map) {
-  w.StartObject();
-  for (const auto& [k, v] : map) {
-    write_string(w, k);
-    write_string(w, v);
-  }
-  w.EndObject();
-}
-
 std::string absolute_working_dir(const Job& job) {
   std::filesystem::path base = job.spec_file.empty() ? std::filesystem::current_path()
                                                       : std::filesystem::absolute(job.spec_file).parent_path();
@@ -65,6 +58,68 @@ std::string absolute_working_dir(const Job& job) {
   if (dir.size() > 1 && dir.back() == '/') dir.pop_back();  // "spec_dir/." normalizes to "spec_dir/"
   return dir;
 }
+
+// The job as the document states it (job_fields.hpp's kinds): defaults are already in the Job; paths become
+// absolute, unset values explicit, and "platform" the receiving plugin's options.
+struct DocumentContext {
+  const Job& job;
+  std::string_view options_json;
+  bool any_driver;  // some role says driver = true
+};
+
+using job_fields::Kind;
+using job_fields::KindTag;
+
+template <Kind K, class T>
+T to_document(const DocumentContext&, KindTag<K>, const T& value) {
+  return value;  // the same in the spec and the document
+}
+std::string to_document(const DocumentContext& c, KindTag<Kind::kDirectory>, const std::string&) {
+  return absolute_working_dir(c.job);
+}
+std::string to_document(const DocumentContext&, KindTag<Kind::kSpecFile>, const std::string& spec_file) {
+  return spec_file.empty() ? std::string() : std::filesystem::absolute(spec_file).string();
+}
+int64_t to_document(const DocumentContext&, KindTag<Kind::kOptionalInteger>, const std::optional<int64_t>& n) {
+  return n.value_or(0);
+}
+// With no role marked, every role is a driver: the job ends when all have ended.
+bool to_document(const DocumentContext& c, KindTag<Kind::kDriver>, const std::optional<bool>& driver) {
+  return c.any_driver ? driver.value_or(false) : true;
+}
+sdk::Options to_document(const DocumentContext& c, KindTag<Kind::kPlatform>, const std::string&) {
+  return sdk::Options::parse(c.options_json);
+}
+void to_document(const DocumentContext& c, const Failover& in, sdk::Failover& out);
+void to_document(const DocumentContext& c, const Resources& in, sdk::Resources& out);
+void to_document(const DocumentContext& c, const Role& in, sdk::Role& out);
+sdk::Failover to_document(const DocumentContext& c, KindTag<Kind::kFailover>, const Failover& in) {
+  sdk::Failover out;
+  to_document(c, in, out);
+  return out;
+}
+sdk::Resources to_document(const DocumentContext& c, KindTag<Kind::kResources>, const Resources& in) {
+  sdk::Resources out;
+  to_document(c, in, out);
+  return out;
+}
+std::vector<sdk::Role> to_document(const DocumentContext& c, KindTag<Kind::kRoles>, const std::vector<Role>& in) {
+  std::vector<sdk::Role> out(in.size());
+  for (size_t i = 0; i < in.size(); ++i) to_document(c, in[i], out[i]);
+  return out;
+}
+
+#define DLAUNCH_TO_DOCUMENT(field, key, kind, def, constraint, doc) \
+  out.field = to_document(c, KindTag<Kind::kind>{}, in.field);
+void to_document(const DocumentContext& c, const Failover& in, sdk::Failover& out) {
+  DLAUNCH_FAILOVER_FIELDS(DLAUNCH_TO_DOCUMENT)
+}
+void to_document(const DocumentContext& c, const Resources& in, sdk::Resources& out) {
+  DLAUNCH_RESOURCES_FIELDS(DLAUNCH_TO_DOCUMENT)
+}
+void to_document(const DocumentContext& c, const Role& in, sdk::Role& out) { DLAUNCH_ROLE_FIELDS(DLAUNCH_TO_DOCUMENT) }
+void to_document(const DocumentContext& c, const Job& in, sdk::Job& out) { DLAUNCH_JOB_FIELDS(DLAUNCH_TO_DOCUMENT) }
+#undef DLAUNCH_TO_DOCUMENT
 
 }  // namespace
 
@@ -113,70 +168,11 @@ std::string redacted_options_json(const std::string& options_json, const std::ve
 }
 
 std::string job_document(const Job& job, const std::string& options_json) {
-  bool any_driver = false;
-  for (const auto& role : job.roles) any_driver = any_driver || role.driver.value_or(false);
-
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("schema_version");
-  w.Int(DLAUNCH_JOB_SCHEMA_VERSION);
-  w.Key("name");
-  write_string(w, job.name);
-  w.Key("spec_file");
-  write_string(w, job.spec_file.empty() ? std::string() : std::filesystem::absolute(job.spec_file).string());
-  w.Key("node_num");
-  w.Int64(job.node_num);
-  w.Key("device_per_node");
-  w.Int64(job.device_per_node.value_or(0));
-  w.Key("device_type");
-  write_string(w, job.device_type);
-  w.Key("working_dir");
-  write_string(w, absolute_working_dir(job));
-  w.Key("env");
-  write_map(w, job.env);
-  w.Key("labels");
-  write_map(w, job.labels);
-  w.Key("failover");
-  w.StartObject();
-  w.Key("max_restarts");
-  w.Int64(job.failover.max_restarts);
-  w.EndObject();
-  w.Key("roles");
-  w.StartArray();
-  for (const auto& role : job.roles) {
-    w.StartObject();
-    w.Key("name");
-    write_string(w, role.name);
-    w.Key("entrypoint");
-    w.StartArray();
-    for (const auto& arg : role.entrypoint) write_string(w, arg);
-    w.EndArray();
-    w.Key("replicas");
-    w.Int64(role.replicas);
-    w.Key("per_node");
-    w.Int64(role.per_node);
-    w.Key("resources");
-    w.StartObject();
-    w.Key("cpu");
-    w.Double(role.resources.cpu);
-    w.Key("gpu");
-    w.Int64(role.resources.gpu);
-    w.Key("memory_bytes");
-    w.Int64(role.resources.memory.empty() ? 0 : parse_memory_bytes(role.resources.memory).value_or(0));
-    w.EndObject();
-    w.Key("env");
-    write_map(w, role.env);
-    w.Key("driver");
-    // With no role marked, every role is a driver: the job ends when all have ended.
-    w.Bool(any_driver ? role.driver.value_or(false) : true);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("platform");
-  w.RawValue(options_json.c_str(), options_json.size(), rapidjson::kObjectType);
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  DocumentContext context{job, options_json, false};
+  for (const auto& role : job.roles) context.any_driver = context.any_driver || role.driver.value_or(false);
+  sdk::Job document;
+  to_document(context, job, document);
+  return sdk::write_job(document);
 }
 
 }  // namespace dlaunch

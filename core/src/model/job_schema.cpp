@@ -1,68 +1,210 @@
+// `dlaunch schema`: the JSON Schema of job specs, generated from the field table (job_fields.hpp).
 #include <dlaunch/core/job_schema.hpp>
+#include <dlaunch/job_fields.hpp>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "model/field_defaults.hpp"
 
 namespace dlaunch {
+namespace {
 
-std::string_view job_json_schema() {
-  return R"JSON({
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "title": "dlaunch job spec",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["roles"],
-  "properties": {
-    "name": {"type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
-             "description": "Job name (DNS label). Default: the spec file's stem."},
-    "platform": {
-      "description": "The platform id (default \"local\"; the CLI's -p wins), or a table of [platform.<id>] option tables.",
-      "oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": {"type": "object"}}]
-    },
-    "node_num": {"type": "integer", "minimum": 1, "default": 1},
-    "device_per_node": {"type": "integer", "minimum": 0},
-    "device_type": {"enum": ["CPU", "GPU", "NPU", "TPU"], "default": "CPU"},
-    "working_dir": {"type": "string", "default": ".", "description": "Relative to the spec file."},
-    "env": {"$ref": "#/$defs/env"},
-    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-    "failover": {
-      "type": "object", "additionalProperties": false,
-      "properties": {"max_restarts": {"type": "integer", "minimum": 0, "default": 0}}
-    },
-    "roles": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/role"}}
-  },
-  "$defs": {
-    "env": {
-      "type": "object",
-      "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
-      "additionalProperties": {"type": "string"}
-    },
-    "role": {
-      "type": "object", "additionalProperties": false,
-      "required": ["name", "entrypoint"],
-      "properties": {
-        "name": {"type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},
-        "entrypoint": {
-          "description": "argv array, or a string run as /bin/sh -c STRING",
-          "oneOf": [{"type": "string", "minLength": 1},
-                    {"type": "array", "minItems": 1, "items": {"type": "string"}}]
-        },
-        "replicas": {"type": "integer", "minimum": 1, "default": 1},
-        "per_node": {"type": "integer", "minimum": 1, "default": 1,
-                     "description": "Replicas placed together on one node; replicas must be a multiple."},
-        "resources": {
-          "type": "object", "additionalProperties": false,
-          "properties": {
-            "cpu": {"type": "number", "exclusiveMinimum": 0, "default": 1},
-            "gpu": {"type": "integer", "minimum": 0, "default": 0},
-            "memory": {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)$"}
-          }
-        },
-        "env": {"$ref": "#/$defs/env"},
-        "driver": {"type": "boolean",
-                   "description": "The job ends when every driver role has ended. No role marked: all are drivers."}
-      }
+using job_fields::Constraint;
+using job_fields::Field;
+using job_fields::Kind;
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+constexpr std::string_view kDnsLabel = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+constexpr std::string_view kEnvName = "^[A-Za-z_][A-Za-z0-9_]*$";
+constexpr std::string_view kMemory = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)$";
+
+void key(Writer& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+void text(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void string_type(Writer& w) {
+  key(w, "type");
+  text(w, "string");
+}
+void object_of_strings(Writer& w) {
+  key(w, "type");
+  text(w, "object");
+  key(w, "additionalProperties");
+  w.StartObject();
+  string_type(w);
+  w.EndObject();
+}
+
+void properties(Writer& w, std::span<const Field> table);
+
+// The members of a table kind's schema: its properties, which of them are required, no others.
+void table_body(Writer& w, std::span<const Field> table) {
+  key(w, "type");
+  text(w, "object");
+  key(w, "additionalProperties");
+  w.Bool(false);
+  bool any_required = false;
+  for (const Field& f : table) any_required = any_required || f.constraint.type == Constraint::Type::kRequired;
+  if (any_required) {
+    key(w, "required");
+    w.StartArray();
+    for (const Field& f : table) {
+      if (f.constraint.type == Constraint::Type::kRequired) text(w, f.key);
     }
+    w.EndArray();
+  }
+  properties(w, table);
+}
+
+void kind_schema(Writer& w, const Field& f) {
+  switch (f.kind) {
+    case Kind::kString:
+    case Kind::kDirectory:
+    case Kind::kSpecFile:
+      string_type(w);
+      break;
+    case Kind::kName:
+      string_type(w);
+      key(w, "pattern");
+      text(w, kDnsLabel);
+      break;
+    case Kind::kInteger:
+    case Kind::kOptionalInteger:
+      key(w, "type");
+      text(w, "integer");
+      break;
+    case Kind::kNumber:
+      key(w, "type");
+      text(w, "number");
+      break;
+    case Kind::kChoice:
+      key(w, "enum");
+      w.StartArray();
+      job_fields::for_each_choice(f.constraint.choices, [&](std::string_view choice) { text(w, choice); });
+      w.EndArray();
+      break;
+    case Kind::kEnv:
+      object_of_strings(w);
+      key(w, "propertyNames");
+      w.StartObject();
+      key(w, "pattern");
+      text(w, kEnvName);
+      w.EndObject();
+      break;
+    case Kind::kStringMap:
+      object_of_strings(w);
+      break;
+    case Kind::kArgv:
+      key(w, "oneOf");
+      w.StartArray();
+      w.StartObject();
+      string_type(w);
+      key(w, "minLength");
+      w.Int(1);
+      w.EndObject();
+      w.StartObject();
+      key(w, "type");
+      text(w, "array");
+      key(w, "minItems");
+      w.Int(1);
+      key(w, "items");
+      w.StartObject();
+      string_type(w);
+      w.EndObject();
+      w.EndObject();
+      w.EndArray();
+      break;
+    case Kind::kMemory:
+      string_type(w);
+      key(w, "pattern");
+      text(w, kMemory);
+      break;
+    case Kind::kDriver:
+      key(w, "type");
+      text(w, "boolean");
+      break;
+    case Kind::kPlatform:
+      key(w, "oneOf");
+      w.StartArray();
+      w.StartObject();
+      string_type(w);
+      w.EndObject();
+      w.StartObject();
+      key(w, "type");
+      text(w, "object");
+      key(w, "additionalProperties");
+      w.StartObject();
+      key(w, "type");
+      text(w, "object");
+      w.EndObject();
+      w.EndObject();
+      w.EndArray();
+      break;
+    case Kind::kFailover:
+    case Kind::kResources:
+      table_body(w, job_fields::fields_of(f.kind));
+      break;
+    case Kind::kRoles:
+      key(w, "type");
+      text(w, "array");
+      key(w, "minItems");
+      w.Int(1);
+      key(w, "items");
+      w.StartObject();
+      table_body(w, job_fields::kRoleFields);
+      w.EndObject();
+      break;
   }
 }
-)JSON";
+
+void constraint_schema(Writer& w, const Constraint& c) {
+  if (c.type == Constraint::Type::kAtLeast) {
+    key(w, "minimum");
+    w.Int64(c.bound);
+  } else if (c.type == Constraint::Type::kAbove) {
+    key(w, "exclusiveMinimum");
+    w.Int64(c.bound);
+  }
+}
+
+void properties(Writer& w, std::span<const Field> table) {
+  key(w, "properties");
+  w.StartObject();
+  for (const Field& f : table) {
+    if (f.key.empty()) continue;  // document-only
+    key(w, f.key);
+    w.StartObject();
+    key(w, "description");
+    text(w, f.doc);
+    kind_schema(w, f);
+    constraint_schema(w, f.constraint);
+    const std::string def = f.kind == Kind::kMemory ? std::string() : default_json(table, f);
+    if (!def.empty()) {
+      key(w, "default");
+      w.RawValue(def.c_str(), def.size(), rapidjson::kNullType);
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string job_json_schema() {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  key(w, "$schema");
+  text(w, "https://json-schema.org/draft/2020-12/schema");
+  key(w, "title");
+  text(w, "dlaunch job spec");
+  table_body(w, job_fields::kJobFields);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
 }  // namespace dlaunch

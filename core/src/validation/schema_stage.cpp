@@ -1,45 +1,48 @@
-// The schema stage: reads the located tree into a Job, reporting wrong types, missing required keys and
-// unknown keys (with did-you-mean). It keeps going after a problem so that every one is reported.
+// The schema stage: reads the located tree into a Job, field by field as job_fields.hpp lists them, reporting
+// wrong types and unknown keys (with did-you-mean). It keeps going after a problem so that every one is reported.
 #include "validation/stages.hpp"
 
 #include <dlaunch/core/did_you_mean.hpp>
+#include <dlaunch/job_fields.hpp>
+#include <dlaunch/key_path.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
 namespace dlaunch {
 namespace {
 
-const std::vector<std::string> kJobKeys = {"name",  "platform", "node_num", "device_per_node", "device_type",
-                                           "working_dir", "env", "labels", "failover", "roles"};
-const std::vector<std::string> kFailoverKeys = {"max_restarts"};
-const std::vector<std::string> kRoleKeys = {"name", "entrypoint", "replicas", "per_node",
-                                            "resources", "env", "driver"};
-const std::vector<std::string> kResourceKeys = {"cpu", "gpu", "memory"};
-
-std::string join_path(const std::string& parent, const std::string& key) {
-  return parent.empty() ? key : parent + "." + key;
-}
+using job_fields::Field;
+using job_fields::Kind;
+using job_fields::KindTag;
+using sdk::KeyPath;
 
 // Reads typed fields out of tables, recording a diagnostic for every mismatch.
 class SchemaReader {
  public:
-  explicit SchemaReader(Diagnostics& out) : out_(out) {}
+  SchemaReader(Diagnostics& out, Job& job) : out_(out), job_(job) {}
+
+  // The job being read, for the fields that fill more than their own member (platform).
+  Job& job() { return job_; }
 
   void error(const std::string& path, const SourceLocation& where, std::string message, std::string hint = {}) {
     out_.push_back(Diagnostic{Severity::kError, path, where, std::move(message), std::move(hint)});
   }
 
-  void unknown_keys(const Value& table, const std::string& path, const std::vector<std::string>& known,
-                    std::string_view what) {
+  // Reports every key of `table` that is no field of `fields`, with the nearest field's key as a hint.
+  void unknown_keys(const Value& table, const KeyPath& path, std::span<const Field> fields, std::string_view what) {
+    std::vector<std::string> known;
+    for (const Field& f : fields) {
+      if (!f.key.empty()) known.emplace_back(f.key);
+    }
     for (const auto& m : table.members()) {
-      bool is_known = false;
-      for (const auto& k : known) is_known = is_known || k == m.key;
-      if (is_known) continue;
-      error(join_path(path, m.key), m.key_location.known() ? m.key_location : m.value.location(),
+      if (std::find(known.begin(), known.end(), m.key) != known.end()) continue;
+      error(path.member(m.key), m.key_location.known() ? m.key_location : m.value.location(),
             "unknown key '" + m.key + "' in " + std::string(what), did_you_mean(m.key, known));
     }
   }
@@ -50,32 +53,30 @@ class SchemaReader {
     return false;
   }
 
-  void read_string(const Value* v, const std::string& path, std::string& out) {
-    if (v != nullptr && expect(*v, path, Value::Kind::kString, "a string")) out = v->as_string();
+  void read_string(const Value& v, const std::string& path, std::string& out) {
+    if (expect(v, path, Value::Kind::kString, "a string")) out = v.as_string();
   }
 
-  void read_integer(const Value* v, const std::string& path, int64_t& out) {
-    if (v == nullptr) return;
-    if (v->is_integer()) {
-      out = v->as_integer();
+  void read_integer(const Value& v, const std::string& path, int64_t& out) {
+    if (v.is_integer()) {
+      out = v.as_integer();
       return;
     }
-    error(path, v->location(), path + " must be an integer, got " + describe(*v));
+    error(path, v.location(), path + " must be an integer, got " + describe(v));
   }
 
-  void read_number(const Value* v, const std::string& path, double& out) {
-    if (v == nullptr) return;
-    if (v->is_number()) {
-      out = v->as_number();
+  void read_number(const Value& v, const std::string& path, double& out) {
+    if (v.is_number()) {
+      out = v.as_number();
       return;
     }
-    error(path, v->location(), path + " must be a number, got " + describe(*v));
+    error(path, v.location(), path + " must be a number, got " + describe(v));
   }
 
-  void read_string_map(const Value* v, const std::string& path, EnvMap& out) {
-    if (v == nullptr || !expect(*v, path, Value::Kind::kTable, "a table of strings")) return;
-    for (const auto& m : v->members()) {
-      std::string item_path = join_path(path, m.key);
+  void read_string_map(const Value& v, const KeyPath& path, EnvMap& out) {
+    if (!expect(v, path, Value::Kind::kTable, "a table of strings")) return;
+    for (const auto& m : v.members()) {
+      std::string item_path = path.member(m.key);
       if (m.value.is_string()) {
         out[m.key] = m.value.as_string();
       } else {
@@ -113,63 +114,159 @@ class SchemaReader {
 
  private:
   Diagnostics& out_;
+  Job& job_;
 };
 
-std::vector<std::string> read_entrypoint(SchemaReader& reader, const Value& v, const std::string& path) {
-  if (v.is_string()) return shell_entrypoint(v.as_string());
-  if (!v.is_array()) {
-    reader.error(path, v.location(),
-                 path + " must be an argv array or a shell command string, got " + SchemaReader::describe(v));
-    return {};
-  }
-  std::vector<std::string> argv;
-  for (size_t i = 0; i < v.items().size(); ++i) {
-    const Value& item = v.items()[i];
-    std::string item_path = path + "[" + std::to_string(i) + "]";
-    if (item.is_string()) {
-      argv.push_back(item.as_string());
-    } else {
-      reader.error(item_path, item.location(), item_path + " must be a string, got " + SchemaReader::describe(item),
-                   "quote every argument: [\"python3\", \"train.py\", \"--epochs\", \"1\"]");
-      argv.push_back(SchemaReader::literal(item));
-    }
-  }
-  return argv;
+// One reader per kind (job_fields.hpp): the value at `path` is present; a wrong one is reported and leaves
+// `out` at its default.
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kString>, std::string& out) {
+  r.read_string(v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kName>, std::string& out) {
+  r.read_string(v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kChoice>, std::string& out) {
+  r.read_string(v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kDirectory>, std::string& out) {
+  r.read_string(v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kInteger>, int64_t& out) {
+  r.read_integer(v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kOptionalInteger>,
+          std::optional<int64_t>& out) {
+  int64_t n = 0;
+  r.read_integer(v, path, n);
+  if (v.is_integer()) out = n;
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kNumber>, double& out) {
+  r.read_number(v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kEnv>, EnvMap& out) {
+  r.read_string_map(v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kStringMap>, EnvMap& out) {
+  r.read_string_map(v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kDriver>, std::optional<bool>& out) {
+  if (r.expect(v, path, Value::Kind::kBool, "true or false")) out = v.as_bool();
 }
 
-Role read_role(SchemaReader& reader, const Value& table, const std::string& path) {
-  Role role;
-  reader.unknown_keys(table, path, kRoleKeys, "a role");
-  // A missing name or entrypoint is a semantic rule (jobs built in code need them too).
-  reader.read_string(table.find("name"), path + ".name", role.name);
-  if (const Value* entrypoint = table.find("entrypoint")) {
-    role.entrypoint = read_entrypoint(reader, *entrypoint, path + ".entrypoint");
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kArgv>, std::vector<std::string>& out) {
+  if (v.is_string()) {
+    out = shell_entrypoint(v.as_string());
+    return;
   }
-  reader.read_integer(table.find("replicas"), path + ".replicas", role.replicas);
-  reader.read_integer(table.find("per_node"), path + ".per_node", role.per_node);
-  if (const Value* resources = table.find("resources")) {
-    std::string rpath = path + ".resources";
-    if (reader.expect(*resources, rpath, Value::Kind::kTable, "a table")) {
-      reader.unknown_keys(*resources, rpath, kResourceKeys, "resources");
-      reader.read_number(resources->find("cpu"), rpath + ".cpu", role.resources.cpu);
-      reader.read_integer(resources->find("gpu"), rpath + ".gpu", role.resources.gpu);
-      if (const Value* memory = resources->find("memory")) {
-        if (memory->is_string()) {
-          role.resources.memory = memory->as_string();
-        } else {
-          reader.error(rpath + ".memory", memory->location(),
-                       "memory must be a string with a unit, got " + SchemaReader::describe(*memory),
-                       "write it with a unit, e.g. memory = \"512Mi\" (units: Ki Mi Gi Ti, or K M G T)");
-        }
-      }
+  if (!v.is_array()) {
+    r.error(path, v.location(),
+            path.str() + " must be an argv array or a shell command string, got " + SchemaReader::describe(v));
+    return;
+  }
+  for (size_t i = 0; i < v.items().size(); ++i) {
+    const Value& item = v.items()[i];
+    const KeyPath item_path = path.element(i);
+    if (item.is_string()) {
+      out.push_back(item.as_string());
+    } else {
+      r.error(item_path, item.location(), item_path.str() + " must be a string, got " + SchemaReader::describe(item),
+              "quote every argument: [\"python3\", \"train.py\", \"--epochs\", \"1\"]");
+      out.push_back(SchemaReader::literal(item));
     }
   }
-  reader.read_string_map(table.find("env"), path + ".env", role.env);
-  if (const Value* driver = table.find("driver")) {
-    if (reader.expect(*driver, path + ".driver", Value::Kind::kBool, "true or false")) role.driver = driver->as_bool();
-  }
-  return role;
 }
+
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kMemory>, int64_t& out) {
+  if (!v.is_string()) {
+    r.error(path, v.location(), "memory must be a string with a unit, got " + SchemaReader::describe(v),
+            "write it with a unit, e.g. memory = \"512Mi\" (units: Ki Mi Gi Ti, or K M G T)");
+    return;
+  }
+  if (auto bytes = parse_memory_bytes(v.as_string())) {
+    out = *bytes;
+    return;
+  }
+  r.error(path, v.location(), "memory '" + v.as_string() + "' needs a positive amount and a unit",
+          "units: Ki Mi Gi Ti (powers of 1024) or K M G T (powers of 1000), e.g. \"512Mi\"");
+}
+
+// "platform" is the platform id (platform = "ray"), or a table of option tables ([platform.ray]) that may
+// name the id too (platform.name = "ray"): TOML cannot give one key both a string and tables.
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kPlatform>, std::string& out) {
+  if (v.is_string()) {
+    out = v.as_string();
+    return;
+  }
+  if (!v.is_table()) {
+    r.error(path, v.location(),
+            "platform must be a platform id or a table of [platform.<id>] options, got " + SchemaReader::describe(v));
+    return;
+  }
+  for (const auto& m : v.members()) {
+    const KeyPath member_path = path.member(m.key);
+    if (m.key == "name") {
+      r.read_string(m.value, member_path, out);
+    } else if (m.value.is_table()) {
+      r.job().platform_options.emplace(m.key, m.value);
+    } else {
+      r.error(member_path, m.value.location(),
+              member_path.str() + " must be a table of options for platform '" + m.key + "', got " +
+                  SchemaReader::describe(m.value),
+              "to choose the platform inside [platform], write: name = \"" + m.key + "\"");
+    }
+  }
+}
+
+void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Failover& out);
+void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Resources& out);
+void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Role& out);
+
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kFailover>, Failover& out) {
+  if (r.expect(v, path, Value::Kind::kTable, "a table")) read_table(r, v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kResources>, Resources& out) {
+  if (r.expect(v, path, Value::Kind::kTable, "a table")) read_table(r, v, path, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kRoles>, std::vector<Role>& out) {
+  if (!r.expect(v, path, Value::Kind::kArray, "an array of [[roles]] tables")) return;
+  for (size_t i = 0; i < v.items().size(); ++i) {
+    const Value& item = v.items()[i];
+    const KeyPath item_path = path.element(i);
+    // A missing name or entrypoint is a semantic rule (jobs built in code need them too).
+    if (r.expect(item, item_path, Value::Kind::kTable, "a table")) read_table(r, item, item_path, out.emplace_back());
+  }
+}
+
+// A row of a table, read when the table has it.
+template <Kind K, class T>
+void read_field(SchemaReader& r, const Value& table, const KeyPath& path, const char* key, T& out) {
+  if constexpr (K == Kind::kSpecFile) {
+    return;  // never in a spec: the loader knows it
+  } else if (const Value* v = table.find(key)) {
+    read(r, *v, path.member(key), KindTag<K>{}, out);
+  }
+}
+
+#define DLAUNCH_READ_FIELD(field, key, kind, def, constraint, doc) \
+  read_field<Kind::kind>(r, table, path, key, out.field);
+
+void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Failover& out) {
+  r.unknown_keys(table, path, job_fields::kFailoverFields, "[failover]");
+  DLAUNCH_FAILOVER_FIELDS(DLAUNCH_READ_FIELD)
+}
+void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Resources& out) {
+  r.unknown_keys(table, path, job_fields::kResourcesFields, "resources");
+  DLAUNCH_RESOURCES_FIELDS(DLAUNCH_READ_FIELD)
+}
+void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Role& out) {
+  r.unknown_keys(table, path, job_fields::kRoleFields, "a role");
+  DLAUNCH_ROLE_FIELDS(DLAUNCH_READ_FIELD)
+}
+void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Job& out) {
+  r.unknown_keys(table, path, job_fields::kJobFields, "the job");
+  DLAUNCH_JOB_FIELDS(DLAUNCH_READ_FIELD)
+}
+#undef DLAUNCH_READ_FIELD
 
 // A default job name from the file's stem, made DNS-label safe ("MNIST_ddp.toml" -> "mnist-ddp").
 std::string name_from_file(const std::string& spec_file) {
@@ -194,71 +291,16 @@ std::string name_from_file(const std::string& spec_file) {
 void schema_stage(ValidationContext& context) {
   if (!context.tree) return;
   const Value& root = *context.tree;
-  SchemaReader reader(context.diagnostics);
   Job job;
-  // A spec from stdin has no file: its working directory is the current one, as for a job built in code.
-  job.spec_file = context.spec_text ? std::string() : context.spec_file;
+  SchemaReader reader(context.diagnostics, job);
   if (!reader.expect(root, "", Value::Kind::kTable, "a table")) {
     context.stop = true;
     return;
   }
-  reader.unknown_keys(root, "", kJobKeys, "the job");
-
-  if (const Value* name = root.find("name")) {
-    reader.read_string(name, "name", job.name);
-  } else {
-    job.name = name_from_file(context.spec_file);
-  }
-  // "platform" is the platform id (platform = "ray"), or a table of option tables ([platform.ray]) that may
-  // name the id too (platform.name = "ray"): TOML cannot give one key both a string and tables.
-  if (const Value* platform = root.find("platform")) {
-    if (platform->is_string()) {
-      job.platform = platform->as_string();
-    } else if (platform->is_table()) {
-      for (const auto& m : platform->members()) {
-        std::string path = "platform." + m.key;
-        if (m.key == "name") {
-          reader.read_string(&m.value, path, job.platform);
-        } else if (m.value.is_table()) {
-          job.platform_options.emplace(m.key, m.value);
-        } else {
-          reader.error(path, m.value.location(),
-                       path + " must be a table of options for platform '" + m.key + "', got " +
-                           SchemaReader::describe(m.value),
-                       "to choose the platform inside [platform], write: name = \"" + m.key + "\"");
-        }
-      }
-    } else {
-      reader.error("platform", platform->location(),
-                   "platform must be a platform id or a table of [platform.<id>] options, got " +
-                       SchemaReader::describe(*platform));
-    }
-  }
-  reader.read_integer(root.find("node_num"), "node_num", job.node_num);
-  if (const Value* devices = root.find("device_per_node")) {
-    int64_t n = 0;
-    reader.read_integer(devices, "device_per_node", n);
-    if (devices->is_integer()) job.device_per_node = n;
-  }
-  reader.read_string(root.find("device_type"), "device_type", job.device_type);
-  reader.read_string(root.find("working_dir"), "working_dir", job.working_dir);
-  reader.read_string_map(root.find("env"), "env", job.env);
-  reader.read_string_map(root.find("labels"), "labels", job.labels);
-  if (const Value* failover = root.find("failover")) {
-    if (reader.expect(*failover, "failover", Value::Kind::kTable, "a table")) {
-      reader.unknown_keys(*failover, "failover", kFailoverKeys, "[failover]");
-      reader.read_integer(failover->find("max_restarts"), "failover.max_restarts", job.failover.max_restarts);
-    }
-  }
-  if (const Value* roles = root.find("roles")) {
-    if (reader.expect(*roles, "roles", Value::Kind::kArray, "an array of [[roles]] tables")) {
-      for (size_t i = 0; i < roles->items().size(); ++i) {
-        const Value& item = roles->items()[i];
-        std::string path = "roles[" + std::to_string(i) + "]";
-        if (reader.expect(item, path, Value::Kind::kTable, "a table")) job.roles.push_back(read_role(reader, item, path));
-      }
-    }
-  }
+  read_table(reader, root, KeyPath(), job);
+  // A spec from stdin has no file: its working directory is the current one, as for a job built in code.
+  job.spec_file = context.spec_text ? std::string() : context.spec_file;
+  if (root.find("name") == nullptr) job.name = name_from_file(context.spec_file);
   // "at least one role" is a semantic rule, so that jobs built in code get it too.
   job.source = context.tree;
   context.job = std::move(job);

@@ -1,8 +1,12 @@
-// The semantic stage: rules that look across fields. Reports key paths; the pipeline adds positions.
+// The semantic stage: each field's constraint and kind rules (from job_fields.hpp), then the rules that look
+// across fields. Reports key paths; the pipeline adds positions.
 #include "validation/stages.hpp"
 
 #include <dlaunch/core/did_you_mean.hpp>
+#include <dlaunch/job_fields.hpp>
+#include <dlaunch/key_path.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <initializer_list>
 #include <map>
@@ -12,7 +16,9 @@
 namespace dlaunch {
 namespace {
 
-const std::vector<std::string> kDeviceTypes = {"CPU", "GPU", "NPU", "TPU"};
+using job_fields::Constraint;
+using job_fields::Kind;
+using sdk::KeyPath;
 
 bool is_dns_label(const std::string& s) {
   if (s.empty() || s.size() > 63) return false;
@@ -55,15 +61,11 @@ class Rules {
           "use 1 to 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit");
   }
 
-  void at_least(const std::string& path, int64_t value, int64_t minimum) {
-    if (usable({path}) && value < minimum) error(path, path.substr(path.rfind('.') + 1) + " must be at least " + std::to_string(minimum) +
-                                         ", got " + std::to_string(value));
-  }
 
-  void env_names(const std::string& path, const EnvMap& env) {
+  void env_names(const KeyPath& path, const EnvMap& env) {
     for (const auto& [name, value] : env) {
       if (!is_identifier(name)) {
-        error(path + "." + name, "environment variable name '" + name + "' is not a valid identifier",
+        error(path.member(name), "environment variable name '" + name + "' is not a valid identifier",
               "use letters, digits and '_', not starting with a digit");
       }
     }
@@ -73,6 +75,88 @@ class Rules {
   Diagnostics& out_;
   const std::set<std::string>& unusable_;
 };
+
+// The checks every row gets from its kind and its constraint (job_fields.hpp). `what` names the table the
+// row is in ("job", "role") for messages.
+struct FieldCheck {
+  Rules& rules;
+  std::string_view what;
+
+  void number(const std::string& path, std::string_view key, const Constraint& c, double value, std::string text) {
+    if (!rules.usable({path})) return;
+    if (c.type == Constraint::Type::kAtLeast && value < static_cast<double>(c.bound)) {
+      rules.error(path, std::string(key) + " must be at least " + std::to_string(c.bound) + ", got " + text);
+    } else if (c.type == Constraint::Type::kAbove && !(value > static_cast<double>(c.bound))) {
+      rules.error(path, std::string(key) + " must be greater than " + std::to_string(c.bound));
+    }
+  }
+  void operator()(const KeyPath& path, std::string_view key, Kind, const Constraint& c, int64_t value) {
+    number(path, key, c, static_cast<double>(value), std::to_string(value));
+  }
+  void operator()(const KeyPath& path, std::string_view key, Kind kind, const Constraint& c,
+                  const std::optional<int64_t>& value) {
+    if (value) (*this)(path, key, kind, c, *value);
+  }
+  void operator()(const KeyPath& path, std::string_view key, Kind, const Constraint& c, double value) {
+    number(path, key, c, value, std::to_string(value));
+  }
+  void operator()(const KeyPath& path, std::string_view key, Kind kind, const Constraint& c, const std::string& value) {
+    // A required name that is missing has its own rule below.
+    const bool missing = value.empty() && c.type == Constraint::Type::kRequired;
+    if (kind == Kind::kName && !missing) rules.dns_label(path, std::string(what) + " " + std::string(key), value);
+    if (c.type != Constraint::Type::kOneOf || !rules.usable({path})) return;
+    std::vector<std::string> choices;
+    job_fields::for_each_choice(c.choices, [&](std::string_view choice) { choices.emplace_back(choice); });
+    if (std::find(choices.begin(), choices.end(), value) != choices.end()) return;
+    std::string listed;
+    for (const auto& choice : choices) listed += (listed.empty() ? "" : ", ") + choice;
+    rules.error(path, std::string(key) + " '" + value + "' is not one of " + listed, did_you_mean(value, choices));
+  }
+  void operator()(const KeyPath& path, std::string_view, Kind kind, const Constraint&, const EnvMap& value) {
+    if (kind == Kind::kEnv) rules.env_names(path, value);
+  }
+  void operator()(const KeyPath&, std::string_view, Kind, const Constraint&, const Failover& value);
+  void operator()(const KeyPath&, std::string_view, Kind, const Constraint&, const Resources& value);
+  void operator()(const KeyPath&, std::string_view, Kind, const Constraint&, const std::vector<Role>& value);
+  // Kinds whose rules need more than their own value (argv, driver) are the cross-field rules below.
+  template <class T>
+  void operator()(const KeyPath&, std::string_view, Kind, const Constraint&, const T&) {}
+};
+
+// Expands a table's rows into calls check(path of the row, its key, its kind, its constraint, its value).
+#define DLAUNCH_CHECK_FIELD(field, key, kind, def, constraint, doc)                                            \
+  if (!std::string_view(key).empty()) {                                                                       \
+    check(path.member(key), key, Kind::kind, constraint, in.field);                                           \
+  }
+
+void check_fields(FieldCheck check, const KeyPath& path, const Failover& in) {
+  using namespace job_fields::constraints;
+  DLAUNCH_FAILOVER_FIELDS(DLAUNCH_CHECK_FIELD)
+}
+void check_fields(FieldCheck check, const KeyPath& path, const Resources& in) {
+  using namespace job_fields::constraints;
+  DLAUNCH_RESOURCES_FIELDS(DLAUNCH_CHECK_FIELD)
+}
+void check_fields(FieldCheck check, const KeyPath& path, const Role& in) {
+  using namespace job_fields::constraints;
+  DLAUNCH_ROLE_FIELDS(DLAUNCH_CHECK_FIELD)
+}
+void check_fields(FieldCheck check, const KeyPath& path, const Job& in) {
+  using namespace job_fields::constraints;
+  DLAUNCH_JOB_FIELDS(DLAUNCH_CHECK_FIELD)
+}
+#undef DLAUNCH_CHECK_FIELD
+
+void FieldCheck::operator()(const KeyPath& path, std::string_view, Kind, const Constraint&, const Failover& value) {
+  check_fields(*this, path, value);
+}
+void FieldCheck::operator()(const KeyPath& path, std::string_view, Kind, const Constraint&, const Resources& value) {
+  check_fields(*this, path, value);
+}
+void FieldCheck::operator()(const KeyPath& path, std::string_view, Kind, const Constraint&,
+                            const std::vector<Role>& roles) {
+  for (size_t i = 0; i < roles.size(); ++i) check_fields(FieldCheck{rules, "role"}, path.element(i), roles[i]);
+}
 
 std::filesystem::path base_directory(const Job& job) {
   if (job.spec_file.empty()) return std::filesystem::current_path();
@@ -84,16 +168,7 @@ std::filesystem::path base_directory(const Job& job) {
 Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusable) {
   Diagnostics out;
   Rules rules(out, unusable);
-  rules.dns_label("name", "job name", job.name);
-  rules.at_least("node_num", job.node_num, 1);
-  if (job.device_per_node) rules.at_least("device_per_node", *job.device_per_node, 0);
-  rules.at_least("failover.max_restarts", job.failover.max_restarts, 0);
-  bool known_device = false;
-  for (const auto& t : kDeviceTypes) known_device = known_device || t == job.device_type;
-  if (!known_device && rules.usable({"device_type"})) {
-    rules.error("device_type", "device_type '" + job.device_type + "' is not one of CPU, GPU, NPU, TPU",
-                did_you_mean(job.device_type, kDeviceTypes));
-  }
+  check_fields(FieldCheck{rules, "job"}, KeyPath(), job);
   std::error_code ec;
   std::filesystem::path working_dir = base_directory(job) / job.working_dir;
   if (rules.usable({"working_dir"}) && !std::filesystem::is_directory(working_dir, ec)) {
@@ -101,7 +176,6 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
                                    working_dir.lexically_normal().string() + ")",
                 "working_dir is relative to the spec file");
   }
-  rules.env_names("env", job.env);
 
   if (job.roles.empty()) {
     rules.error("roles", "a job needs at least one role", "add a [[roles]] table with a name and an entrypoint");
@@ -111,57 +185,45 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
   bool gpu_inputs_usable = rules.usable({"node_num", "device_per_node"});
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const Role& role = job.roles[i];
-    const std::string path = "roles[" + std::to_string(i) + "]";
-    const std::string who = role.name.empty() ? path : "role '" + role.name + "'";
+    const KeyPath path = KeyPath("roles").element(i);
+    const KeyPath gpu_path = path.member("resources").member("gpu");
+    const std::string who = role.name.empty() ? path.str() : "role '" + role.name + "'";
     if (role.name.empty()) {
-      rules.error(path + ".name", "a role needs a name", "add: name = \"trainer\"");
+      rules.error(path.member("name"), "a role needs a name", "add: name = \"trainer\"");
     } else {
-      rules.dns_label(path + ".name", "role name", role.name);
       auto [it, inserted] = first_index_of.emplace(role.name, i);
       if (!inserted) {
-        rules.error(path + ".name", "role name '" + role.name + "' is already used by roles[" +
+        rules.error(path.member("name"), "role name '" + role.name + "' is already used by roles[" +
                                         std::to_string(it->second) + "]",
                     "role names must be unique within a job");
       }
     }
     if (role.entrypoint.empty() || role.entrypoint.front().empty()) {
-      rules.error(path + ".entrypoint", who + " has no entrypoint",
+      rules.error(path.member("entrypoint"), who + " has no entrypoint",
                   "give the program and its arguments: entrypoint = [\"python3\", \"train.py\"]");
     } else if (role.entrypoint.size() == 3 && role.entrypoint[0] == "/bin/sh" && role.entrypoint[1] == "-c" &&
                role.entrypoint[2].find_first_not_of(" \t\n") == std::string::npos) {
-      rules.error(path + ".entrypoint", "the entrypoint of " + who + " is an empty command");
+      rules.error(path.member("entrypoint"), "the entrypoint of " + who + " is an empty command");
     }
-    rules.at_least(path + ".replicas", role.replicas, 1);
-    rules.at_least(path + ".per_node", role.per_node, 1);
-    const bool counts_usable = rules.usable({path + ".replicas", path + ".per_node"});
+    const bool counts_usable = rules.usable({path.member("replicas"), path.member("per_node")});
     if (counts_usable && role.replicas >= 1 && role.per_node >= 1 && role.replicas % role.per_node != 0) {
-      rules.error(path + ".per_node",
+      rules.error(path.member("per_node"),
                   "replicas (" + std::to_string(role.replicas) + ") must be a multiple of per_node (" +
                       std::to_string(role.per_node) + ")",
                   "every node hosts exactly per_node replicas of a role");
     }
-    if (rules.usable({path + ".resources.cpu"}) && !(role.resources.cpu > 0)) {
-      rules.error(path + ".resources.cpu", "cpu must be greater than 0");
-    }
-    rules.at_least(path + ".resources.gpu", role.resources.gpu, 0);
-    if (!role.resources.memory.empty() && !parse_memory_bytes(role.resources.memory)) {
-      rules.error(path + ".resources.memory",
-                  "memory '" + role.resources.memory + "' needs a positive amount and a unit",
-                  "units: Ki Mi Gi Ti (powers of 1024) or K M G T (powers of 1000), e.g. \"512Mi\"");
-    }
-    const bool gpu_usable = counts_usable && rules.usable({path + ".resources.gpu"});
+    const bool gpu_usable = counts_usable && rules.usable({gpu_path});
     gpu_inputs_usable = gpu_inputs_usable && gpu_usable;
     if (gpu_usable && rules.usable({"device_per_node"}) && job.device_per_node && role.resources.gpu > 0 &&
         role.per_node >= 1 &&
         role.per_node * role.resources.gpu > *job.device_per_node) {
-      rules.error(path + ".resources.gpu",
+      rules.error(gpu_path,
                   who + " places " + std::to_string(role.per_node) + " replicas × " +
                       std::to_string(role.resources.gpu) + " GPUs = " +
                       std::to_string(role.per_node * role.resources.gpu) + " GPUs on one node, but device_per_node is " +
                       std::to_string(*job.device_per_node));
     }
     if (role.replicas > 0 && role.resources.gpu > 0) total_gpus += role.replicas * role.resources.gpu;
-    rules.env_names(path + ".env", role.env);
   }
   if (gpu_inputs_usable && job.device_per_node && job.node_num >= 1 &&
       total_gpus > job.node_num * *job.device_per_node) {

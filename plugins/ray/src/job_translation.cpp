@@ -55,7 +55,7 @@ std::string gang_plan(const sdk::Job& job, const RayOptions& options) {
   rapidjson::Document plan(rapidjson::kObjectType);
   auto& a = plan.GetAllocator();
   plan.AddMember("job", text(job.name, a), a);
-  plan.AddMember("max_restarts", Value(static_cast<int64_t>(job.max_restarts)), a);
+  plan.AddMember("max_restarts", Value(static_cast<int64_t>(job.failover.max_restarts)), a);
   plan.AddMember("placement_strategy", text(options.placement_strategy, a), a);
   plan.AddMember("accelerator", text(uses_gpu_resource(job) ? "GPU" : job.device_type, a), a);
   Value roles(rapidjson::kArrayType);
@@ -163,7 +163,7 @@ void add_entrypoint_resources(const SubmitInputs& in, bool gang, Value& body, Su
 
 bool needs_gang_driver(const sdk::Job& job) {
   // Ray itself never restarts a job, so failover needs the driver too.
-  return job.roles.size() != 1 || job.roles.front().replicas != 1 || job.max_restarts > 0;
+  return job.roles.size() != 1 || job.roles.front().replicas != 1 || job.failover.max_restarts > 0;
 }
 
 std::string ray_submission_id(std::string_view host_submission_id) {

@@ -52,7 +52,7 @@ void write_job(JsonWriter& w, const Submission& in) {
   // Append: a requeued attempt adds to the same file instead of replacing the earlier attempts' output.
   string("open_mode", "append");
   w.Key("requeue");
-  w.Bool(job.max_restarts > 0);
+  w.Bool(job.failover.max_restarts > 0);
   w.Key("nodes");
   w.StartArray();
   w.Int64(allocation.nodes);

@@ -1,11 +1,14 @@
-// Header-only reader of the normalized job document (DLAUNCH_JOB_SCHEMA_VERSION 1) for C++ plugins.
+// Header-only reader and writer of the normalized job document (DLAUNCH_JOB_SCHEMA_VERSION 1) for C++.
 //
 // The host hands every plugin the job as JSON (docs/job-document.md) so new job fields never change the ABI.
-// This turns it into plain structs, and gives typed access to the plugin's own options. Needs RapidJSON
-// (header-only). Throws dlaunch::sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT) on a document it cannot read.
+// This turns it into plain structs whose members are the rows of job_fields.hpp, named as the document
+// names them (job.failover.max_restarts, role.resources.memory_bytes), and gives typed access to the
+// plugin's own options. The host writes its documents with write_job(). Needs RapidJSON (header-only).
+// parse_job throws dlaunch::sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT) on a document it cannot read.
 #ifndef DLAUNCH_JOB_DOCUMENT_HPP_
 #define DLAUNCH_JOB_DOCUMENT_HPP_
 
+#include <dlaunch/job_fields.hpp>
 #include <dlaunch/plugin.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -97,111 +100,210 @@ class Options {
   std::shared_ptr<rapidjson::Document> doc_ = std::make_shared<rapidjson::Document>();
 };
 
-struct Resources {
-  double cpu = 1;             // CPUs per replica
-  int64_t gpu = 0;            // GPUs per replica
-  int64_t memory_bytes = 0;   // memory per replica; 0 when not given
-};
-
-struct Role {
-  std::string name;
-  std::vector<std::string> entrypoint;  // argv; a spec's plain string arrives as {"/bin/sh", "-c", STRING}
-  int64_t replicas = 1;
-  int64_t per_node = 1;
-  Resources resources;
-  StringMap env;
-  bool driver = true;
-};
-
-struct Job {
-  int schema_version = 0;
-  std::string name;
-  std::string spec_file;  // absolute path, empty for jobs built in code
-  int64_t node_num = 1;
-  int64_t device_per_node = 0;
-  std::string device_type = "CPU";
-  std::string working_dir;  // absolute
-  StringMap env;
-  StringMap labels;
-  int64_t max_restarts = 0;
-  std::vector<Role> roles;
-  Options platform;  // this plugin's options
-};
-
 namespace detail {
 
-inline const rapidjson::Value& member(const rapidjson::Value& object, const char* name) {
-  static const rapidjson::Value null_value;
-  if (!object.IsObject()) return null_value;
-  auto it = object.FindMember(name);
-  return it == object.MemberEnd() ? null_value : it->value;
-}
+using job_fields::Kind;
 
-inline std::string string_of(const rapidjson::Value& v, const std::string& fallback = {}) {
-  return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : fallback;
-}
-
-inline StringMap map_of(const rapidjson::Value& v) {
-  StringMap out;
-  if (v.IsObject()) {
-    for (const auto& m : v.GetObject()) out[m.name.GetString()] = string_of(m.value);
-  }
-  return out;
-}
+// The C++ type of a field of each kind in the document model, and how a row's default becomes its value.
+template <class T>
+struct Plain {
+  using type = T;
+  static T initial(T value) { return value; }
+};
+template <Kind K>
+struct Member;
+template <> struct Member<Kind::kString> : Plain<std::string> {};
+template <> struct Member<Kind::kName> : Plain<std::string> {};
+template <> struct Member<Kind::kChoice> : Plain<std::string> {};
+template <> struct Member<Kind::kDirectory> : Plain<std::string> {};
+template <> struct Member<Kind::kSpecFile> : Plain<std::string> {};
+template <> struct Member<Kind::kInteger> : Plain<int64_t> {};
+template <> struct Member<Kind::kMemory> : Plain<int64_t> {};
+template <> struct Member<Kind::kNumber> : Plain<double> {};
+template <> struct Member<Kind::kEnv> : Plain<StringMap> {};
+template <> struct Member<Kind::kStringMap> : Plain<StringMap> {};
+template <> struct Member<Kind::kArgv> : Plain<std::vector<std::string>> {};
+template <> struct Member<Kind::kPlatform> : Plain<Options> {};
+// The document always holds these; an unset spec value arrives as 0, and unmarked roles as drivers.
+template <>
+struct Member<Kind::kOptionalInteger> {
+  using type = int64_t;
+  static int64_t initial(std::optional<int64_t> value) { return value.value_or(0); }
+};
+template <>
+struct Member<Kind::kDriver> {
+  using type = bool;
+  static bool initial(std::optional<bool> value) { return value.value_or(true); }
+};
 
 }  // namespace detail
 
+// The document's structs, one member per row of job_fields.hpp, named as the document names them.
+#define DLAUNCH_SDK_JOB_MEMBER(member, key, kind, def, constraint, doc)                 \
+  detail::Member<job_fields::Kind::kind>::type member =                                 \
+      detail::Member<job_fields::Kind::kind>::initial(def);
+
+struct Failover {
+  DLAUNCH_FAILOVER_FIELDS(DLAUNCH_SDK_JOB_MEMBER)
+};
+template <> struct detail::Member<job_fields::Kind::kFailover> : detail::Plain<Failover> {};
+
+struct Resources {
+  DLAUNCH_RESOURCES_FIELDS(DLAUNCH_SDK_JOB_MEMBER)
+};
+template <> struct detail::Member<job_fields::Kind::kResources> : detail::Plain<Resources> {};
+
+struct Role {
+  DLAUNCH_ROLE_FIELDS(DLAUNCH_SDK_JOB_MEMBER)
+};
+template <> struct detail::Member<job_fields::Kind::kRoles> : detail::Plain<std::vector<Role>> {};
+
+struct Job {
+  int schema_version = DLAUNCH_JOB_SCHEMA_VERSION;
+  DLAUNCH_JOB_FIELDS(DLAUNCH_SDK_JOB_MEMBER)
+};
+
+#undef DLAUNCH_SDK_JOB_MEMBER
+
+namespace detail {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+inline const rapidjson::Value& member(const rapidjson::Value& object, std::string_view name) {
+  static const rapidjson::Value null_value;
+  if (!object.IsObject()) return null_value;
+  auto it = object.FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), name.size())));
+  return it == object.MemberEnd() ? null_value : it->value;
+}
+
+// Reading: a value of the wrong type (or absent) leaves the member at its default.
+inline void read(const rapidjson::Value& v, std::string& out) {
+  if (v.IsString()) out.assign(v.GetString(), v.GetStringLength());
+}
+inline void read(const rapidjson::Value& v, int64_t& out) {
+  if (v.IsInt64()) out = v.GetInt64();
+}
+inline void read(const rapidjson::Value& v, double& out) {
+  if (v.IsNumber()) out = v.GetDouble();
+}
+inline void read(const rapidjson::Value& v, bool& out) {
+  if (v.IsBool()) out = v.GetBool();
+}
+inline void read(const rapidjson::Value& v, StringMap& out) {
+  if (!v.IsObject()) return;
+  for (const auto& m : v.GetObject()) {
+    if (m.value.IsString()) out[m.name.GetString()] = std::string(m.value.GetString(), m.value.GetStringLength());
+  }
+}
+inline void read(const rapidjson::Value& v, std::vector<std::string>& out) {
+  if (!v.IsArray()) return;
+  for (const auto& item : v.GetArray()) {
+    if (item.IsString()) out.emplace_back(item.GetString(), item.GetStringLength());
+  }
+}
+inline void read(const rapidjson::Value& v, Options& out) { out = Options::from(v); }
+inline void read(const rapidjson::Value& v, Failover& out);
+inline void read(const rapidjson::Value& v, Resources& out);
+inline void read(const rapidjson::Value& v, Role& out);
+inline void read(const rapidjson::Value& v, std::vector<Role>& out) {
+  if (!v.IsArray()) return;
+  for (const auto& item : v.GetArray()) read(item, out.emplace_back());
+}
+
+#define DLAUNCH_SDK_JOB_READ(member_name, key, kind, def, constraint, doc) read(member(v, #member_name), out.member_name);
+inline void read(const rapidjson::Value& v, Failover& out) { DLAUNCH_FAILOVER_FIELDS(DLAUNCH_SDK_JOB_READ) }
+inline void read(const rapidjson::Value& v, Resources& out) { DLAUNCH_RESOURCES_FIELDS(DLAUNCH_SDK_JOB_READ) }
+inline void read(const rapidjson::Value& v, Role& out) { DLAUNCH_ROLE_FIELDS(DLAUNCH_SDK_JOB_READ) }
+inline void read(const rapidjson::Value& v, Job& out) { DLAUNCH_JOB_FIELDS(DLAUNCH_SDK_JOB_READ) }
+#undef DLAUNCH_SDK_JOB_READ
+
+// Writing, in the compact form the host sends.
+inline void write(Writer& w, const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); }
+inline void write(Writer& w, int64_t n) { w.Int64(n); }
+inline void write(Writer& w, double n) { w.Double(n); }
+inline void write(Writer& w, bool b) { w.Bool(b); }
+inline void write(Writer& w, const StringMap& map) {
+  w.StartObject();
+  for (const auto& [k, v] : map) {
+    write(w, k);
+    write(w, v);
+  }
+  w.EndObject();
+}
+inline void write(Writer& w, const std::vector<std::string>& argv) {
+  w.StartArray();
+  for (const auto& arg : argv) write(w, arg);
+  w.EndArray();
+}
+inline void write(Writer& w, const Options& options) {
+  const std::string json = options.json();
+  w.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+}
+inline void write(Writer& w, const Failover& in);
+inline void write(Writer& w, const Resources& in);
+inline void write(Writer& w, const Role& in);
+inline void write(Writer& w, const std::vector<Role>& roles) {
+  w.StartArray();
+  for (const auto& role : roles) write(w, role);
+  w.EndArray();
+}
+
+#define DLAUNCH_SDK_JOB_WRITE(member_name, key, kind, def, constraint, doc) \
+  w.Key(#member_name);                                                     \
+  write(w, in.member_name);
+inline void write(Writer& w, const Failover& in) {
+  w.StartObject();
+  DLAUNCH_FAILOVER_FIELDS(DLAUNCH_SDK_JOB_WRITE)
+  w.EndObject();
+}
+inline void write(Writer& w, const Resources& in) {
+  w.StartObject();
+  DLAUNCH_RESOURCES_FIELDS(DLAUNCH_SDK_JOB_WRITE)
+  w.EndObject();
+}
+inline void write(Writer& w, const Role& in) {
+  w.StartObject();
+  DLAUNCH_ROLE_FIELDS(DLAUNCH_SDK_JOB_WRITE)
+  w.EndObject();
+}
+inline void write(Writer& w, const Job& in) {
+  w.StartObject();
+  w.Key("schema_version");
+  w.Int(in.schema_version);
+  DLAUNCH_JOB_FIELDS(DLAUNCH_SDK_JOB_WRITE)
+  w.EndObject();
+}
+#undef DLAUNCH_SDK_JOB_WRITE
+
+}  // namespace detail
+
+// Reads a job document. Fields it does not know are ignored; fields it knows but cannot find keep their
+// defaults (job_fields.hpp).
 inline Job parse_job(std::string_view json) {
-  using detail::map_of;
-  using detail::member;
-  using detail::string_of;
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "the job document is not a JSON object");
   }
   Job job;
-  const auto& version = member(doc, "schema_version");
+  const auto& version = detail::member(doc, "schema_version");
   job.schema_version = version.IsInt() ? version.GetInt() : 0;
   if (job.schema_version != DLAUNCH_JOB_SCHEMA_VERSION) {
     throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "job document schema_version " + std::to_string(job.schema_version) +
                                                   " is not the supported version " +
                                                   std::to_string(DLAUNCH_JOB_SCHEMA_VERSION));
   }
-  auto integer = [](const rapidjson::Value& v, int64_t fallback) { return v.IsInt64() ? v.GetInt64() : fallback; };
-  job.name = string_of(member(doc, "name"));
-  job.spec_file = string_of(member(doc, "spec_file"));
-  job.node_num = integer(member(doc, "node_num"), 1);
-  job.device_per_node = integer(member(doc, "device_per_node"), 0);
-  job.device_type = string_of(member(doc, "device_type"), "CPU");
-  job.working_dir = string_of(member(doc, "working_dir"));
-  job.env = map_of(member(doc, "env"));
-  job.labels = map_of(member(doc, "labels"));
-  job.max_restarts = integer(member(member(doc, "failover"), "max_restarts"), 0);
-  const auto& roles = member(doc, "roles");
-  if (roles.IsArray()) {
-    for (const auto& r : roles.GetArray()) {
-      Role role;
-      role.name = string_of(member(r, "name"));
-      const auto& entrypoint = member(r, "entrypoint");
-      if (entrypoint.IsArray()) {
-        for (const auto& arg : entrypoint.GetArray()) role.entrypoint.push_back(string_of(arg));
-      }
-      role.replicas = integer(member(r, "replicas"), 1);
-      role.per_node = integer(member(r, "per_node"), 1);
-      const auto& res = member(r, "resources");
-      const auto& cpu = member(res, "cpu");
-      role.resources.cpu = cpu.IsNumber() ? cpu.GetDouble() : 1;
-      role.resources.gpu = integer(member(res, "gpu"), 0);
-      role.resources.memory_bytes = integer(member(res, "memory_bytes"), 0);
-      role.env = map_of(member(r, "env"));
-      const auto& driver = member(r, "driver");
-      role.driver = driver.IsBool() ? driver.GetBool() : true;
-      job.roles.push_back(std::move(role));
-    }
-  }
-  job.platform = Options::from(member(doc, "platform"));
+  detail::read(doc, job);
   return job;
+}
+
+// Writes a job document: what the host sends (it builds its documents with this), and what a plugin's tests
+// build instead of writing JSON by hand.
+inline std::string write_job(const Job& job) {
+  rapidjson::StringBuffer buffer;
+  detail::Writer writer(buffer);
+  detail::write(writer, job);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace dlaunch::sdk

@@ -3,7 +3,7 @@
 //   Job job = JobBuilder("mnist")
 //                 .node_num(1)
 //                 .role("trainer").entrypoint({"python3", "train.py"}).replicas(4)
-//                 .resources({.cpu = 4, .gpu = 1, .memory = "16Gi"})
+//                 .resources({.cpu = 4, .gpu = 1, .memory_bytes = 16LL << 30})
 //                 .build();
 //
 // The builder only assembles; validate the result with validate_job() (validation.hpp), which reports key

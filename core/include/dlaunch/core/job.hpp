@@ -1,9 +1,11 @@
 // The job model: what a user describes once and dlaunch submits anywhere. Loaded from a spec file
-// (spec_loader.hpp + validation.hpp) or built in code (builder.hpp).
+// (spec_loader.hpp + validation.hpp) or built in code (builder.hpp). Its fields are declared once, in the
+// SDK's job_fields.hpp (which the job document and its readers share); this gives them their C++ types.
 #ifndef DLAUNCH_CORE_JOB_HPP_
 #define DLAUNCH_CORE_JOB_HPP_
 
 #include <dlaunch/core/value.hpp>
+#include <dlaunch/job_fields.hpp>
 
 #include <cstdint>
 #include <map>
@@ -15,46 +17,66 @@ namespace dlaunch {
 
 using EnvMap = std::map<std::string, std::string>;
 
-struct Resources {
-  double cpu = 1;      // CPUs per replica (fractions allowed)
-  int64_t gpu = 0;     // GPUs per replica
-  std::string memory;  // per replica, with a unit: "512Mi", "16Gi", "1G"; empty when not given
+namespace job_model {
+
+using job_fields::Kind;
+
+// The C++ type of a field of each kind in the core's model (what a spec says, before the job document
+// resolves it), and how a row's default becomes its value.
+template <class T>
+struct Plain {
+  using type = T;
+  static T initial(T value) { return value; }
 };
+template <Kind K>
+struct Member;
+template <> struct Member<Kind::kString> : Plain<std::string> {};
+template <> struct Member<Kind::kName> : Plain<std::string> {};
+template <> struct Member<Kind::kChoice> : Plain<std::string> {};
+template <> struct Member<Kind::kDirectory> : Plain<std::string> {};  // relative to the spec file
+template <> struct Member<Kind::kSpecFile> : Plain<std::string> {};
+template <> struct Member<Kind::kInteger> : Plain<int64_t> {};
+template <> struct Member<Kind::kMemory> : Plain<int64_t> {};         // bytes, read from "512Mi"
+template <> struct Member<Kind::kNumber> : Plain<double> {};
+template <> struct Member<Kind::kEnv> : Plain<EnvMap> {};
+template <> struct Member<Kind::kStringMap> : Plain<EnvMap> {};
+// argv. A spec's plain string becomes {"/bin/sh", "-c", STRING} (see shell_entrypoint()).
+template <> struct Member<Kind::kArgv> : Plain<std::vector<std::string>> {};
+template <> struct Member<Kind::kOptionalInteger> : Plain<std::optional<int64_t>> {};  // unset: not checked
+template <> struct Member<Kind::kDriver> : Plain<std::optional<bool>> {};  // unset: see the row's doc
+template <> struct Member<Kind::kPlatform> : Plain<std::string> {};  // the id; empty: "local" (-p wins)
+
+}  // namespace job_model
+
+#define DLAUNCH_CORE_JOB_MEMBER(member, key, kind, def, constraint, doc) \
+  job_model::Member<job_fields::Kind::kind>::type member = job_model::Member<job_fields::Kind::kind>::initial(def);
+
+// The members are the rows of sdk/include/dlaunch/job_fields.hpp.
+struct Failover {
+  DLAUNCH_FAILOVER_FIELDS(DLAUNCH_CORE_JOB_MEMBER)
+};
+template <> struct job_model::Member<job_fields::Kind::kFailover> : job_model::Plain<Failover> {};
+
+struct Resources {
+  DLAUNCH_RESOURCES_FIELDS(DLAUNCH_CORE_JOB_MEMBER)
+};
+template <> struct job_model::Member<job_fields::Kind::kResources> : job_model::Plain<Resources> {};
 
 struct Role {
-  std::string name;
-  // argv. A spec's plain string becomes {"/bin/sh", "-c", STRING} (see shell_entrypoint()).
-  std::vector<std::string> entrypoint;
-  int64_t replicas = 1;
-  int64_t per_node = 1;  // replicas placed together on one node; replicas % per_node == 0
-  Resources resources;
-  EnvMap env;
-  std::optional<bool> driver;  // unset: a driver when no role of the job says driver = true
+  DLAUNCH_ROLE_FIELDS(DLAUNCH_CORE_JOB_MEMBER)
 };
-
-struct Failover {
-  int64_t max_restarts = 0;
-};
+template <> struct job_model::Member<job_fields::Kind::kRoles> : job_model::Plain<std::vector<Role>> {};
 
 struct Job {
-  std::string name;      // DNS label; a spec file's default is its stem
-  std::string platform;  // empty: "local" (the CLI's -p wins)
-  int64_t node_num = 1;
-  std::optional<int64_t> device_per_node;  // unset: not checked against GPUs asked for
-  std::string device_type = "CPU";         // CPU | GPU | NPU | TPU
-  std::string working_dir = ".";           // relative to the spec file (or the current directory)
-  EnvMap env;
-  EnvMap labels;
-  Failover failover;
-  std::vector<Role> roles;
+  DLAUNCH_JOB_FIELDS(DLAUNCH_CORE_JOB_MEMBER)
   // [platform.<id>] tables, each validated by that platform's plugin.
   std::map<std::string, Value> platform_options;
-
-  // Where the job came from: the spec file (empty for jobs built in code) and its located tree, which lets
-  // later stages point diagnostics at lines and columns.
-  std::string spec_file;
+  // Where the job came from: its located tree (for spec files), which lets later stages point diagnostics
+  // at lines and columns.
   std::optional<Value> source;
 };
+
+#undef DLAUNCH_CORE_JOB_MEMBER
 
 std::vector<std::string> shell_entrypoint(const std::string& command);
 
