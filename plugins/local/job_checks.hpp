@@ -7,8 +7,8 @@
 
 namespace dlaunch::local {
 
-// Errors: a working directory that does not exist, a negative stop grace period. Warnings: GPUs asked for
-// (nothing isolates devices here), more than one node (everything runs on this one), a program not found.
+// Errors: a negative stop grace period. Warnings: GPUs asked for (nothing isolates devices here), more than
+// one node (everything runs on this one), a program not found.
 void check_job(const sdk::Job& job, const sdk::DiagnosticsOut& out);
 
 }  // namespace dlaunch::local

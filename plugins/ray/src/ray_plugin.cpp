@@ -51,11 +51,6 @@ void RayPlugin::validate(const sdk::JobRequest& request, const sdk::DiagnosticsO
   sdk::Job job = sdk::parse_job(request.job_json);
   validate_options(job.platform, out);
   RayOptions options = RayOptions::from(job.platform);
-  std::error_code ec;
-  if (!has_remote_working_dir(options) && !job.working_dir.empty() &&
-      !std::filesystem::is_directory(job.working_dir, ec)) {
-    out.error("working_dir", "the working_dir '" + job.working_dir + "' is not a directory");
-  }
   if (needs_gang_driver(job) && options.python.empty()) {
     out.error("platform.ray.python", "a Python interpreter is needed to run a job with several replicas or roles");
   }

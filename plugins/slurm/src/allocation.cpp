@@ -1,5 +1,7 @@
 #include "allocation.hpp"
 
+#include <dlaunch/key_path.hpp>
+
 #include <cmath>
 
 namespace dlaunch::slurm {
@@ -7,7 +9,7 @@ namespace {
 
 constexpr int64_t kMiB = 1024 * 1024;
 
-std::string role_path(size_t index) { return "roles[" + std::to_string(index) + "]"; }
+sdk::KeyPath role_path(size_t index) { return sdk::KeyPath("roles").element(index); }
 
 int64_t whole_cpus(double cpu) { return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(cpu))); }
 
@@ -15,16 +17,12 @@ int64_t whole_cpus(double cpu) { return std::max<int64_t>(1, static_cast<int64_t
 
 std::vector<std::pair<std::string, std::string>> allocation_problems(const sdk::Job& job) {
   std::vector<std::pair<std::string, std::string>> problems;
-  if (job.roles.empty()) problems.emplace_back("roles", "the job has no role to run");
+  // The host guarantees replicas is a multiple of per_node (plugin.h); the node count is Slurm's own fact.
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const auto& role = job.roles[i];
-    if (role.per_node < 1 || role.replicas % role.per_node != 0) {
-      problems.emplace_back(role_path(i) + ".per_node", "replicas must be a multiple of per_node");
-      continue;
-    }
     int64_t nodes = role.replicas / role.per_node;
     if (nodes > job.node_num) {
-      problems.emplace_back(role_path(i) + ".replicas",
+      problems.emplace_back(role_path(i).member("replicas"),
                             "role '" + role.name + "' needs " + std::to_string(nodes) + " nodes (" +
                                 std::to_string(role.replicas) + " replicas, " + std::to_string(role.per_node) +
                                 " per node) but the job has node_num = " + std::to_string(job.node_num));
@@ -38,7 +36,7 @@ std::vector<std::pair<std::string, std::string>> fractional_cpu_notes(const sdk:
   for (size_t i = 0; i < job.roles.size(); ++i) {
     double cpu = job.roles[i].resources.cpu;
     if (cpu != std::floor(cpu) || cpu < 1) {
-      notes.emplace_back(role_path(i) + ".resources.cpu",
+      notes.emplace_back(role_path(i).member("resources").member("cpu"),
                          "Slurm allocates whole CPUs: each replica gets " + std::to_string(whole_cpus(cpu)));
     }
   }

@@ -11,21 +11,8 @@ namespace {
 
 using sdk::shell_quote;
 
-// Environment variable names are written unquoted (export NAME=...): only identifiers may.
-bool is_env_name(std::string_view name) {
-  auto is_alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
-  if (name.empty() || !is_alpha(name.front())) return false;
-  return std::all_of(name.begin(), name.end(), [&](char c) { return is_alpha(c) || (c >= '0' && c <= '9'); });
-}
-
-// Role names appear in function comments and in a sed expression: only DNS labels may.
-bool is_dns_label(const std::string& name) {
-  if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
-  for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
+// Role names appear in function comments and in a sed expression, and environment variable names are written
+// unquoted (export NAME=...): the host guarantees DNS labels and identifiers (plugin.h, validate).
 
 // Runs one task: the per-task variables from Slurm's, then the role's entrypoint, given as "$@".
 // The role's rank 0 runs on the first node of its step (srun's default block distribution).
@@ -56,9 +43,6 @@ done
 )";
 
 void write_role_function(std::ostringstream& out, const sdk::Role& role, const RoleStep& step) {
-  if (!is_dns_label(role.name)) {
-    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "role name '" + role.name + "' is not a DNS label");
-  }
   out << "\n# Role " << role.name << (step.driver ? " (driver)" : "") << ": " << step.tasks << " task(s), "
       << step.tasks_per_node << " per node on " << step.nodes << " node(s), " << step.cpus_per_task
       << " CPU(s) each.\n";
@@ -67,10 +51,6 @@ void write_role_function(std::ostringstream& out, const sdk::Role& role, const R
       << " LOCAL_WORLD_SIZE=" << step.tasks_per_node << "\n";
   out << "  export MASTER_PORT=$(( 20000 + (SLURM_JOB_ID * 16 + " << step.index << ") % 40000 ))\n";
   for (const auto& [name, value] : role.env) {
-    if (!is_env_name(name)) {
-      throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT,
-                       "roles[" + std::to_string(step.index) + "].env: '" + name + "' is not a variable name");
-    }
     out << "  export " << name << "=" << shell_quote(value) << "\n";
   }
   out << "  srun --quiet --label --exact --kill-on-bad-exit=1 --nodes=" << step.nodes << " --ntasks=" << step.tasks
@@ -118,7 +98,7 @@ std::string batch_script(const sdk::Job& job, const Allocation& allocation) {
         << "dlaunch_running[$!]=" << (step.driver ? "driver" : "worker") << "\n";
   }
   out << "dlaunch_drivers=" << drivers << "\n" << kSupervisor;
-  if (job.max_restarts > 0) write_failover(out, job.max_restarts);
+  if (job.failover.max_restarts > 0) write_failover(out, job.failover.max_restarts);
   out << "exit \"$dlaunch_exit\"\n";
   return out.str();
 }

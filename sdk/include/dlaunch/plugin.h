@@ -207,9 +207,10 @@ typedef struct dlaunch_status_sink {
 /* A whole job, for validate, dry_run and submit. */
 typedef struct dlaunch_job_args {
   size_t struct_size;
-  /* The normalized job document: JSON, version DLAUNCH_JOB_SCHEMA_VERSION, defaults filled in, paths
-   * absolute, entrypoints always argv arrays, and under "platform" this plugin's own options (declared
-   * defaults filled in). NUL-terminated; job_json_size excludes the NUL. */
+  /* The normalized job document (docs/job-document.md): JSON, version DLAUNCH_JOB_SCHEMA_VERSION, every
+   * field present with its default filled in, paths absolute, entrypoints always argv arrays, and under
+   * "platform" this plugin's own options (declared defaults filled in). Its values already hold every
+   * invariant listed at `validate` below. NUL-terminated; job_json_size excludes the NUL. */
   const char *job_json;
   size_t job_json_size;
   /* A host-generated id, unique per submission and the same across retries of one submission. Platforms
@@ -273,8 +274,30 @@ typedef struct dlaunch_plugin_api {
    * returns NULL and keeps what the first one set up. [load-serialized] */
   dlaunch_error *(*init)(const dlaunch_init_args *args);
 
-  /* Platform-specific checks of a job that already passed the host's own checks (including the option types
-   * declared above). Reports findings; returns an error only when it could not check. */
+  /* Platform-specific checks of a job that already passed the host's own checks. Reports findings; returns
+   * an error only when it could not check. The host calls validate, dry_run and submit only with a document
+   * that holds all of the following, so a plugin does not check them again (it checks only its platform's
+   * own facts, such as more nodes asked for than a partition has):
+   *   - schema_version is DLAUNCH_JOB_SCHEMA_VERSION; every field of docs/job-document.md is present and
+   *     of its type.
+   *   - name and every role's name are DNS labels (1-63 of a-z, 0-9 and '-', starting and ending with a
+   *     letter or digit); role names are unique within the job.
+   *   - node_num >= 1; device_per_node >= 0; failover.max_restarts >= 0; device_type is one of "CPU",
+   *     "GPU", "NPU", "TPU".
+   *   - working_dir is absolute, normalized, and was a directory on this machine when the host checked.
+   *   - env names (the job's and every role's) match [A-Za-z_][A-Za-z0-9_]*, so they may be written
+   *     unquoted in shell scripts; values are arbitrary strings.
+   *   - roles has at least one role; each has replicas >= 1, per_node >= 1, replicas a multiple of
+   *     per_node, an entrypoint of at least one argument whose first is not empty, resources.cpu > 0,
+   *     resources.gpu >= 0 and resources.memory_bytes >= 0.
+   *   - when device_per_node > 0: per_node x gpu <= device_per_node for each role, and the sum of
+   *     replicas x gpu over the roles <= node_num x device_per_node.
+   *   - at least one role is a driver (every role is one when the spec marks none).
+   *   - platform holds only options this plugin declares, each of its declared type; required options
+   *     are present.
+   * Paths reported to `out` are key paths ("roles[1].entrypoint", "platform.<id>.<option>"): keys joined
+   * by '.', array indexes in [] (sdk/include/dlaunch/key_path.hpp). The host refuses a malformed path as
+   * an error of the plugin. */
   dlaunch_error *(*validate)(const dlaunch_job_args *args, const dlaunch_diagnostic_sink *out);
 
   /* Writes the exact platform-native request(s) as text, secrets as "***". Sends nothing; works offline. */

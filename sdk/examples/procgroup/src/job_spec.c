@@ -27,7 +27,7 @@ static dlaunch_error *parse_role(json_t *value, size_t index, pg_role *role) {
   if (role->name == NULL) return wrong(field, "a string");
   json_t *replicas = json_object_get(value, "replicas");
   snprintf(field, sizeof field, "roles[%zu].replicas", index);
-  if (!json_is_integer(replicas) || json_integer_value(replicas) < 1) return wrong(field, "a positive integer");
+  if (!json_is_integer(replicas)) return wrong(field, "an integer");
   role->replicas = json_integer_value(replicas);
   role->env = json_object_get(value, "env");
   snprintf(field, sizeof field, "roles[%zu].env", index);
@@ -35,7 +35,7 @@ static dlaunch_error *parse_role(json_t *value, size_t index, pg_role *role) {
 
   json_t *entrypoint = json_object_get(value, "entrypoint");
   snprintf(field, sizeof field, "roles[%zu].entrypoint", index);
-  if (!json_is_array(entrypoint) || json_array_size(entrypoint) == 0) return wrong(field, "a non-empty array");
+  if (!json_is_array(entrypoint)) return wrong(field, "an array");
   size_t argc = json_array_size(entrypoint);
   role->argv = calloc(argc + 1, sizeof *role->argv);
   if (role->argv == NULL) return pg_error(DLAUNCH_ERR_INTERNAL, "out of memory");
@@ -69,7 +69,7 @@ static dlaunch_error *parse_document(pg_job *job) {
   if (!json_is_object(job->options)) return wrong("platform", "a table");
 
   json_t *roles = json_object_get(doc, "roles");
-  if (!json_is_array(roles) || json_array_size(roles) == 0) return wrong("roles", "a non-empty array");
+  if (!json_is_array(roles)) return wrong("roles", "an array");
   job->role_count = json_array_size(roles);
   job->roles = calloc(job->role_count, sizeof *job->roles);
   if (job->roles == NULL) return pg_error(DLAUNCH_ERR_INTERNAL, "out of memory");

@@ -26,7 +26,8 @@ typedef struct pg_job {
 } pg_job;
 
 /* Parses `json`; on success the caller frees `job` with pg_job_free. A document of another shape is a
- * DLAUNCH_ERR_INVALID_ARGUMENT error naming the first field that is wrong. */
+ * DLAUNCH_ERR_INVALID_ARGUMENT error naming the first field that is wrong. Values are not checked again:
+ * the host guarantees them (plugin.h, validate), e.g. replicas >= 1, at least one role, a non-empty argv. */
 dlaunch_error *pg_job_parse(const char *json, size_t size, pg_job *job);
 void pg_job_free(pg_job *job);
 
