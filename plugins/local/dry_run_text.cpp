@@ -16,6 +16,7 @@ constexpr const char* kPortPlaceholder = "<a free port, chosen when the job star
 std::string summary(const sdk::Job& job, size_t processes) {
   std::string text = "local: job " + job.name + ": " + std::to_string(processes) + " process" +
                      (processes == 1 ? "" : "es") + " on this machine, each in its own process group\n";
+  if (!job.description.empty()) text += "  description: " + job.description + "\n";
   const int64_t restarts = job.failover.max_restarts;
   if (restarts > 0) {
     text += "  failover: on a non-zero exit the whole job restarts, at most " + std::to_string(restarts) + " time" +

@@ -187,6 +187,19 @@ TEST_F(CliTest, DryRunShowsEveryReplicaAndSubmitsNothing) {
   EXPECT_EQ(journal_text(), "");
 }
 
+// A field added through the table alone (description) reaches the plugin, and its one rule is located.
+TEST_F(CliTest, TheJobsDescriptionReachesTheDryRunAndIsOneLine) {
+  auto r = dlaunch({"run", spec("d.toml", "description = \"nightly MNIST check\"\n" + role("t", "[\"true\"]")),
+                    "--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  description: nightly MNIST check\n"), std::string::npos) << r.out;
+  auto bad = dlaunch({"validate", spec("e.toml", "description = \"two\\nlines\"\n" + role("t", "[\"true\"]"))});
+  EXPECT_EQ(bad.exit_code, 65) << bad.err;
+  EXPECT_NE(bad.err.find("e.toml:1:15: error: description must be one line"), std::string::npos) << bad.err;
+  auto typed = dlaunch({"validate", spec("f.toml", "descripton = \"x\"\n" + role("t", "[\"true\"]"))});
+  EXPECT_NE(typed.err.find("did you mean 'description'?"), std::string::npos) << typed.err;
+}
+
 TEST_F(CliTest, ATwoReplicaJobRunsAndItsLogsShowBothRanks) {
   std::string path = spec("hello.toml", role("worker", "\"echo rank=$RANK world=$WORLD_SIZE role=$DLAUNCH_ROLE\"", 2));
   auto run = dlaunch({"run", path});

@@ -169,6 +169,9 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
   Diagnostics out;
   Rules rules(out, unusable);
   check_fields(FieldCheck{rules, "job"}, KeyPath(), job);
+  if (job.description.find_first_of("\r\n") != std::string::npos) {
+    rules.error("description", "description must be one line", "put longer notes in a comment or in labels");
+  }
   std::error_code ec;
   std::filesystem::path working_dir = base_directory(job) / job.working_dir;
   if (rules.usable({"working_dir"}) && !std::filesystem::is_directory(working_dir, ec)) {

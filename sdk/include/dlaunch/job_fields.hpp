@@ -97,6 +97,7 @@ constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type
 
 #define DLAUNCH_JOB_FIELDS(X)                                                                                 \
   X(name, "name", kName, {}, none(), "the job's name; a spec's default is its file's stem")                  \
+  X(description, "description", kString, {}, none(), "one line saying what the job is for")                 \
   X(spec_file, "", kSpecFile, {}, none(), "the spec's absolute path; empty for a job built in code")         \
   X(node_num, "node_num", kInteger, 1, at_least(1), "nodes the job asks for")                                 \
   X(device_per_node, "device_per_node", kOptionalInteger, {}, at_least(0),                                    \
