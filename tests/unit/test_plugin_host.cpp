@@ -1,6 +1,8 @@
 // The plugin host: manifest discovery, trust checks, ABI negotiation, containment of misbehaving plugins,
 // and a round trip of every operation through the C ABI. The plugins come from tests/plugins/.
+#include <dlaunch/core/builder.hpp>
 #include <dlaunch/core/conformance.hpp>
+#include <dlaunch/core/job_document.hpp>
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
 #include <dlaunch/core/plugin_host.hpp>
@@ -15,6 +17,11 @@
 
 namespace dlaunch {
 namespace {
+
+// A job document as the host writes it, with `options_json` as the plugin's own options.
+std::string document(const std::string& options_json = "{}") {
+  return job_document(JobBuilder("host-test").role("main").entrypoint({"true"}).build(), options_json);
+}
 
 namespace fs = std::filesystem;
 
@@ -67,7 +74,7 @@ TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
   EXPECT_EQ(p.options()[3].help, "Help with \"quotes\", a back\\slash, a; semicolon, ?\?= (no trigraph) and [brackets].");
   EXPECT_EQ(p.options()[3].default_json, "{\"a\":[1,2.5,null,true],\"b\":\"say \\\"hi\\\"; C:\\\\dir?\?/\"}");
 
-  auto submitted = p.submit("{\"schema_version\":1}", "sub-1");
+  auto submitted = p.submit(document(), "sub-1");
   ASSERT_TRUE(submitted.has_value());
   EXPECT_EQ(*submitted, "job-sub-1");
 
@@ -90,7 +97,7 @@ TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
                }).has_value());
   EXPECT_EQ(output, "line 1\nline 2\n");
 
-  auto findings = p.validate("{\"platform\":{\"flag\":false}}", "sub-2");
+  auto findings = p.validate(document("{\"flag\":false}"), "sub-2");
   ASSERT_TRUE(findings.has_value());
   ASSERT_EQ(findings->size(), 1u);
   EXPECT_EQ(findings->front().path, "platform.good.flag");
@@ -212,7 +219,7 @@ TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
   ASSERT_TRUE(platform.has_value()) << platform.error().message;
   EXPECT_EQ((*platform)->abi_major(), 1u);
   EXPECT_EQ((*platform)->abi_minor(), 0u);
-  auto submitted = (*platform)->submit("{}", "frozen");
+  auto submitted = (*platform)->submit(document(), "frozen");
   ASSERT_TRUE(submitted.has_value());
   EXPECT_EQ(*submitted, "job-frozen");
   EXPECT_EQ((*platform)->options().size(), 4u);
@@ -255,12 +262,12 @@ TEST_F(PluginHostTest, ContainsEveryExceptionAPluginThrows) {
   ASSERT_TRUE(platform.has_value()) << platform.error().message;
   const Platform& p = **platform;
 
-  auto dry = p.dry_run("{}", "s");
+  auto dry = p.dry_run(document(), "s");
   ASSERT_FALSE(dry.has_value());
   EXPECT_EQ(dry.error().code, ErrorCode::kInternal);
   EXPECT_NE(dry.error().message.find("dry_run exploded"), std::string::npos);
 
-  auto submitted = p.submit("{}", "s");
+  auto submitted = p.submit(document(), "s");
   ASSERT_FALSE(submitted.has_value());
   EXPECT_NE(submitted.error().message.find("unknown exception"), std::string::npos);
 
