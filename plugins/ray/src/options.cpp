@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include <dlaunch/key_path.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -17,7 +19,7 @@ std::chrono::milliseconds seconds_option(const sdk::Options& options, const char
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
 }
 
-std::string path(const char* option) { return std::string("platform.ray.") + option; }
+sdk::KeyPath path(std::string_view option) { return sdk::KeyPath("platform").member("ray").member(option); }
 
 }  // namespace
 
@@ -78,7 +80,7 @@ void validate_options(const sdk::Options& options, const sdk::DiagnosticsOut& ou
     } else {
       for (const auto& m : resources->GetObject()) {
         if (!m.value.IsNumber() || m.value.GetDouble() < 0) {
-          out.error(path("entrypoint_resources.") + m.name.GetString(), "a resource amount must be a number >= 0");
+          out.error(path("entrypoint_resources").member(m.name.GetString()), "a resource amount must be a number >= 0");
         }
       }
     }
@@ -90,18 +92,19 @@ void validate_options(const sdk::Options& options, const sdk::DiagnosticsOut& ou
     return;
   }
   if (runtime_env->HasMember("env_vars")) {
-    out.error(path("runtime_env.env_vars"), "environment variables come from the job",
+    out.error(path("runtime_env").member("env_vars"), "environment variables come from the job",
               "set them in the job's env or the role's env");
   }
   if (auto it = runtime_env->FindMember("working_dir"); it != runtime_env->MemberEnd()) {
     std::string uri = it->value.IsString() ? it->value.GetString() : "";
     if (uri.find("://") == std::string::npos) {
-      out.error(path("runtime_env.working_dir"), "only a remote .zip URI (s3://, gs://, https://...) may be set here",
+      out.error(path("runtime_env").member("working_dir"),
+                "only a remote .zip URI (s3://, gs://, https://...) may be set here",
                 "a local directory is the job's working_dir");
     }
   }
   if (auto it = runtime_env->FindMember("py_modules"); it != runtime_env->MemberEnd() && !it->value.IsArray()) {
-    out.error(path("runtime_env.py_modules"), "must be an array of module URIs");
+    out.error(path("runtime_env").member("py_modules"), "must be an array of module URIs");
   }
   if (runtime_env->HasMember("pip") && !options.strings("pip").empty()) {
     out.error(path("pip"), "pip is given twice, here and in runtime_env.pip", "keep one of them");

@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include <dlaunch/key_path.hpp>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -61,7 +63,7 @@ std::vector<std::pair<std::string, std::string>> extra_problems(const sdk::Optio
     if (managed == kManagedProperties.end()) continue;
     std::string message = "the job property '" + std::string(key) + "' is set by dlaunch";
     if (!managed->second.empty()) message += "; use " + std::string(managed->second) + " instead";
-    problems.emplace_back("platform.slurm.extra." + std::string(key), message);
+    problems.emplace_back(sdk::KeyPath("platform").member("slurm").member("extra").member(key), message);
   }
   return problems;
 }
