@@ -275,9 +275,9 @@ typedef struct dlaunch_plugin_api {
   dlaunch_error *(*init)(const dlaunch_init_args *args);
 
   /* Platform-specific checks of a job that already passed the host's own checks. Reports findings; returns
-   * an error only when it could not check. The host calls validate, dry_run and submit only with a document
-   * that holds all of the following, so a plugin does not check them again (it checks only its platform's
-   * own facts, such as more nodes asked for than a partition has):
+   * an error only when it could not check. dlaunch calls validate, dry_run and submit with a document that
+   * holds all of the following (only `plugins check` also sends broken ones), so a plugin does not check
+   * them again; it checks its platform's own facts (more nodes asked for than a partition has):
    *   - schema_version is DLAUNCH_JOB_SCHEMA_VERSION; every field of docs/job-document.md is present and
    *     of its type.
    *   - name and every role's name are DNS labels (1-63 of a-z, 0-9 and '-', starting and ending with a
