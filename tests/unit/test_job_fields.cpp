@@ -127,9 +127,22 @@ TEST(KeyPath, BuildsAndParsesPaths) {
   EXPECT_TRUE(sdk::KeyPath::parse("platform.ray.runtime_env.working_dir"));
 }
 
+TEST(KeyPath, QuotesKeysThatWouldBeAmbiguousAndParsesThemBack) {
+  const sdk::KeyPath path = sdk::KeyPath("labels").member("app.k8s.io/name");
+  EXPECT_EQ(path.str(), "labels.\"app.k8s.io/name\"");
+  for (const std::string key : {"app.k8s.io/name", "a[0]", "", "say \"hi\" \\o/"}) {
+    auto steps = sdk::KeyPath::parse(sdk::KeyPath("labels").member(key).str());
+    ASSERT_TRUE(steps) << key;
+    ASSERT_EQ(steps->size(), 2u) << key;
+    EXPECT_EQ((*steps)[1].key, key);
+    EXPECT_FALSE((*steps)[1].is_element());
+  }
+  EXPECT_EQ(sdk::KeyPath("labels").member("team").str(), "labels.team");  // plain keys stay plain
+}
+
 TEST(KeyPath, RefusesMalformedPaths) {
   for (const char* bad : {"roles[]", "roles[x]", "roles[-1]", "roles[99999999999999999999999]", "roles[1",
-                          "roles]", "a..b", ".a", "a.", "[0]", "roles[0]x"}) {
+                          "roles]", "a..b", ".a", "a.", "[0]", "roles[0]x", "labels.\"open", "a\"b"}) {
     EXPECT_FALSE(sdk::KeyPath::parse(bad)) << bad;
   }
 }

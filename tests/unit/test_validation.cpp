@@ -142,6 +142,14 @@ TEST_F(ValidationTest, ReplicasMustBeAMultipleOfPerNode) {
   EXPECT_EQ(d.location.line, 5u);
 }
 
+// A key with a dot is quoted in its path, and the diagnostic still finds its line and column.
+TEST_F(ValidationTest, KeysWithDotsAreQuotedInPathsAndLocated) {
+  auto c = validate(std::string("labels = { \"app.k8s.io/name\" = 1 }\n") + kGoodRole);
+  const Diagnostic& d = only_error(c, "labels.\"app.k8s.io/name\"");
+  EXPECT_EQ(d.location.line, 1u);
+  EXPECT_EQ(d.location.column, 32u);
+}
+
 TEST_F(ValidationTest, MemoryNeedsAUnit) {
   auto no_unit = validate("[[roles]]\nname = \"t\"\nentrypoint = [\"x\"]\nresources = { memory = \"512\" }\n");
   const Diagnostic& d = only_error(no_unit, "roles[0].resources.memory");
