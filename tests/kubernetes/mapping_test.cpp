@@ -7,6 +7,7 @@
 #include "names.hpp"
 #include "yaml_text.hpp"
 
+#include <dlaunch/job_document.hpp>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -15,14 +16,25 @@ namespace {
 
 // A two-role job: 2 trainers (2 GPUs, 1.5 CPUs, 3 GiB) and one non-driver evaluator.
 std::string two_role_job(const std::string& platform = R"({"image":"busybox:1.36","kind":"job","master_port":29500})") {
-  return R"({"schema_version":1,"name":"ddp","spec_file":"/s/ddp.toml","node_num":1,"device_per_node":0,)"
-         R"("device_type":"CPU","working_dir":"/s","env":{"SHARED":"job","HF_TOKEN":"hf_secret"},)"
-         R"("labels":{"team":"nlp"},"failover":{"max_restarts":2},"roles":[)"
-         R"({"name":"trainer","entrypoint":["python3","train.py"],"replicas":2,"per_node":1,)"
-         R"("resources":{"cpu":1.5,"gpu":2,"memory_bytes":3221225472},"env":{"SHARED":"role"},"driver":true},)"
-         R"({"name":"evaluator","entrypoint":["/bin/sh","-c","echo 1"],"replicas":1,"per_node":1,)"
-         R"("resources":{"cpu":1,"gpu":0,"memory_bytes":0},"env":{},"driver":false}],"platform":)" +
-         platform + "}";
+  sdk::Job job;
+  job.name = "ddp";
+  job.spec_file = "/s/ddp.toml";
+  job.working_dir = "/s";
+  job.env = {{"SHARED", "job"}, {"HF_TOKEN", "hf_secret"}};
+  job.labels = {{"team", "nlp"}};
+  job.failover.max_restarts = 2;
+  sdk::Role& trainer = job.roles.emplace_back();
+  trainer.name = "trainer";
+  trainer.entrypoint = {"python3", "train.py"};
+  trainer.replicas = 2;
+  trainer.resources = {.cpu = 1.5, .gpu = 2, .memory_bytes = 3221225472};
+  trainer.env = {{"SHARED", "role"}};
+  sdk::Role& evaluator = job.roles.emplace_back();
+  evaluator.name = "evaluator";
+  evaluator.entrypoint = {"/bin/sh", "-c", "echo 1"};
+  evaluator.driver = false;
+  job.platform = sdk::Options::parse(platform);
+  return sdk::write_job(job);
 }
 
 JobPlan plan_of(const std::string& job_json) {
@@ -170,8 +182,12 @@ TEST(Manifests, JobSetRestartsTheWholeJobMaxRestartsTimes) {
 }
 
 TEST(Manifests, ElasticJobHasAReplicaSpecPerRole) {
-  std::string job = R"({"schema_version":1,"name":"el","roles":[{"name":"worker","entrypoint":["dlrover-run","t.py"],)"
-                    R"("replicas":3}],"failover":{"max_restarts":3},"platform":{"image":"img","kind":"elasticjob"}})";
+  sdk::Job elastic_job;
+  elastic_job.name = "el";
+  elastic_job.failover.max_restarts = 3;
+  elastic_job.roles.push_back({.name = "worker", .entrypoint = {"dlrover-run", "t.py"}, .replicas = 3});
+  elastic_job.platform = sdk::Options::parse(R"({"image":"img","kind":"elasticjob"})");
+  const std::string job = sdk::write_job(elastic_job);
   JobPlan plan = plan_of(job);
   auto manifests = build_manifests(plan, KubeOptions::from(options_of(job)));
   ASSERT_EQ(manifests.size(), 1u);
@@ -217,8 +233,12 @@ TEST(Checks, NamesThatGrowTooLongAreLocated) {
     (severity == DLAUNCH_SEVERITY_ERROR ? f->errors : f->warnings).emplace_back(path, message);
   };
   std::string long_name(50, 'a');
-  std::string job = R"({"schema_version":1,"name":")" + long_name + R"(","labels":{"bad key":"v"},"roles":[)"
-                    R"({"name":"trainer","entrypoint":["x"],"replicas":10,"per_node":2}],"platform":{"image":"i"}})";
+  sdk::Job long_job;
+  long_job.name = long_name;
+  long_job.labels = {{"bad key", "v"}};
+  long_job.roles.push_back({.name = "trainer", .entrypoint = {"x"}, .replicas = 10, .per_node = 2});
+  long_job.platform = sdk::Options::parse(R"({"image":"i"})");
+  const std::string job = sdk::write_job(long_job);
   check_job(job, "dlaunch-x-0123456789ab", sdk::DiagnosticsOut(&sink));
   ASSERT_EQ(found.errors.size(), 2u);
   EXPECT_EQ(found.errors[0].first, "roles[0].name");

@@ -3,11 +3,12 @@
 #include "names.hpp"
 
 #include <dlaunch/job_document.hpp>
+#include <dlaunch/key_path.hpp>
 
 namespace dlaunch::kubernetes {
 namespace {
 
-std::string role_path(size_t index) { return "roles[" + std::to_string(index) + "]"; }
+sdk::KeyPath role_path(size_t index) { return sdk::KeyPath("roles").element(index); }
 
 // The longest DNS label the plugin derives from a role: the hostname of its last pod.
 std::string last_hostname(const std::string& base, const sdk::Role& role, Kind kind) {
@@ -64,7 +65,7 @@ JobPlan plan_job(std::string_view job_json, const KubeOptions& options, std::str
   plan.base = base_name(job.name, submission_id);
   plan.namespace_ = namespace_;
   plan.labels = job.labels;
-  plan.max_restarts = job.max_restarts;
+  plan.max_restarts = job.failover.max_restarts;
   for (const auto& role : job.roles) {
     RolePlan r;
     r.name = role.name;
@@ -90,41 +91,33 @@ void check_job(std::string_view job_json, std::string_view submission_id, const 
               "e.g. 'job-" + job.name + "'");
   }
   for (size_t i = 0; i < job.roles.size(); ++i) {
-    const auto& role = job.roles[i];
-    if (auto problem = dns_label_problem(role.name)) {
-      out.error(role_path(i) + ".name", "on Kubernetes a role name must be a DNS label: " + *problem);
-      continue;
-    }
+    const auto& role = job.roles[i];  // its name is a DNS label and its env names identifiers (plugin.h)
     std::string longest = last_hostname(base, role, options.kind);
     if (longest.size() > kMaxLabelLength) {
-      out.error(role_path(i) + ".name",
+      out.error(role_path(i).member("name"),
                 "the pod hostnames of role '" + role.name + "' reach " + std::to_string(longest.size()) +
                     " characters ('" + longest + "'); Kubernetes allows 63",
                 "shorten the job name or the role name by " + std::to_string(longest.size() - kMaxLabelLength) +
                     " characters");
     }
     if (role.per_node > 1 && options.kind != Kind::kElasticJob) {
-      out.warning(role_path(i) + ".per_node",
+      out.warning(role_path(i).member("per_node"),
                   "on Kubernetes every replica is a pod of its own, placed by the scheduler: per_node = " +
                       std::to_string(role.per_node) + " is not enforced, and each pod has LOCAL_RANK=0 and "
                       "LOCAL_WORLD_SIZE=1");
     }
-    for (const auto& [name, value] : role.env) {
-      (void)value;
-      if (name.empty() || name.find('=') != std::string::npos) {
-        out.error(role_path(i) + ".env." + name, "'" + name + "' is not an environment variable name");
-      }
-    }
   }
   for (const auto& [key, value] : job.labels) {
-    if (auto problem = qualified_name_problem(key)) out.error("labels." + key, "as a Kubernetes label: " + *problem);
-    if (auto problem = label_value_problem(value)) out.error("labels." + key, "as a Kubernetes label: " + *problem);
+    const sdk::KeyPath path = sdk::KeyPath("labels").member(key);
+    if (auto problem = qualified_name_problem(key)) out.error(path, "as a Kubernetes label: " + *problem);
+    if (auto problem = label_value_problem(value)) out.error(path, "as a Kubernetes label: " + *problem);
   }
   if (options.kind == Kind::kElasticJob) {
     for (size_t i = 0; i < job.roles.size(); ++i) {
       const std::string& name = job.roles[i].name;
       if (name != "worker" && name != "ps" && name != "chief" && name != "evaluator") {
-        out.error(role_path(i) + ".name", "an ElasticJob's roles are DLRover's replica types; '" + name + "' is not one",
+        out.error(role_path(i).member("name"),
+                  "an ElasticJob's roles are DLRover's replica types; '" + name + "' is not one",
                   "name the role worker, ps, chief or evaluator");
       }
     }
