@@ -1,5 +1,5 @@
 /* A tiny plugin in plain C11, built several times with different claims to test how the host negotiates
- * and refuses (tests/unit/test_plugin_host.cpp). Behaviour is chosen at compile time:
+ * and refuses (tests/unit/plugin_host_test.cpp). Behaviour is chosen at compile time:
  *   TEST_PLUGIN_ID           the id in its table
  *   TEST_TABLE_ABI_MAJOR     the major its table claims (default DLAUNCH_ABI_MAJOR)
  *   TEST_TABLE_ABI_MINOR     the minor its table claims (default DLAUNCH_ABI_MINOR)

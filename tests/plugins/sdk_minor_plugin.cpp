@@ -1,6 +1,6 @@
 // A C++ SDK plugin that declares the oldest host minor it runs on (kMinHostMinor, from TEST_MIN_HOST_MINOR)
 // and reports the host's minor it was given in init, as its status message: "host ABI minor N"
-// (tests/unit/test_plugin_host.cpp). Built against the real header and against the test 1.1 one.
+// (tests/unit/plugin_host_test.cpp). Built against the real header and against the test 1.1 one.
 #include <dlaunch/plugin.hpp>
 
 #include <string>

@@ -1,5 +1,5 @@
 // A C++ plugin whose every operation throws, to show the SDK helper contains it: the host gets error objects
-// and goes on (tests/unit/test_plugin_host.cpp).
+// and goes on (tests/unit/plugin_host_test.cpp).
 #include <dlaunch/plugin.hpp>
 
 #include <stdexcept>

@@ -3,7 +3,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cli_test.hpp"
+#include "cli_fixture.hpp"
 
 namespace dlaunch {
 namespace {

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cli_test.hpp"
+#include "cli_fixture.hpp"
 
 namespace dlaunch {
 namespace {

@@ -3,7 +3,7 @@
 // dlaunch: through /bin/sh, with python3 reading the JSON.
 #include <regex>
 
-#include "cli_test.hpp"
+#include "cli_fixture.hpp"
 
 namespace dlaunch {
 namespace {

@@ -1,6 +1,6 @@
 // "Why, always" on the local platform: a replica killed by a signal is reported by the signal's name; escape
 // codes only on a terminal that takes them.
-#include "cli_test.hpp"
+#include "cli_fixture.hpp"
 
 namespace dlaunch {
 namespace {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "cli_test.hpp"
+#include "cli_fixture.hpp"
 
 namespace dlaunch {
 namespace {

@@ -1,7 +1,7 @@
 // What every CLI test shares: the built dlaunch run with its own state, config and data directories, and
 // spec files written for the test.
-#ifndef DLAUNCH_TESTS_CLI_CLI_TEST_HPP_
-#define DLAUNCH_TESTS_CLI_CLI_TEST_HPP_
+#ifndef DLAUNCH_TESTS_CLI_CLI_FIXTURE_HPP_
+#define DLAUNCH_TESTS_CLI_CLI_FIXTURE_HPP_
 
 #include <gtest/gtest.h>
 
@@ -62,4 +62,4 @@ inline std::string role(const std::string& name, const std::string& entrypoint, 
 
 }  // namespace dlaunch
 
-#endif  // DLAUNCH_TESTS_CLI_CLI_TEST_HPP_
+#endif  // DLAUNCH_TESTS_CLI_CLI_FIXTURE_HPP_
