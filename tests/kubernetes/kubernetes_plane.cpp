@@ -2,6 +2,7 @@
 
 #include "json.hpp"
 #include "kubeconfig.hpp"
+#include "support/cluster_env.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -13,23 +14,8 @@
 namespace dlaunch::kubernetes_test {
 namespace {
 
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> values;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    constexpr std::string_view kExport = "export ";
-    if (!line.starts_with(kExport)) continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    values[line.substr(kExport.size(), eq - kExport.size())] = line.substr(eq + 1);
-  }
-  return values;
-}
-
-bool running_in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
+using test::read_env_file;
+using test::running_in_ci;
 
 std::string random_suffix() {
   static std::mt19937_64 random{std::random_device{}()};

@@ -62,11 +62,6 @@ std::optional<std::string> unavailable_reason(const Cluster& cluster) {
          "); start it with scripts/ray-cluster.sh start, or run the tests with ctest -L ray";
 }
 
-bool running_in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
-
 rapidjson::Document RayRest::get(const std::string& path) const {
   auto response = exchange(cluster_, "GET", path);
   rapidjson::Document doc;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <support/cluster_env.hpp>
 
 #include <chrono>
 #include <optional>
@@ -26,7 +27,7 @@ Cluster token_cluster();
 // Why the cluster cannot be used, or nothing when its dashboard answers.
 std::optional<std::string> unavailable_reason(const Cluster& cluster);
 
-bool running_in_ci();
+using test::running_in_ci;
 
 // Ray's own answers, read without the plugin.
 class RayRest {

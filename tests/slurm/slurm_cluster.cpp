@@ -1,5 +1,7 @@
 #include "slurm_cluster.hpp"
 
+#include "support/cluster_env.hpp"
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -11,25 +13,6 @@
 #include <thread>
 
 namespace dlaunch::slurm_test {
-namespace {
-
-// Reads `export NAME=VALUE` lines; values are as bash's printf %q writes them, which for these (paths,
-// a URL, a base64url token, a user name) is the value itself.
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> values;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    constexpr std::string_view kExport = "export ";
-    if (!line.starts_with(kExport)) continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    values[line.substr(kExport.size(), eq - kExport.size())] = line.substr(eq + 1);
-  }
-  return values;
-}
-
-}  // namespace
 
 std::string submitted_handle(const test::ProcessResult& result) {
   std::smatch match;
@@ -37,15 +20,10 @@ std::string submitted_handle(const test::ProcessResult& result) {
   return std::regex_search(result.err, match, submitted) ? match[1].str() : std::string();
 }
 
-bool running_in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
-
 ClusterOrReason running_cluster() {
   const char* env_file = std::getenv("DLAUNCH_SLURM_CLUSTER_ENV");
   if (env_file == nullptr) return {std::nullopt, "DLAUNCH_SLURM_CLUSTER_ENV is not set (run the tests with ctest)"};
-  auto values = read_env_file(env_file);
+  auto values = test::read_env_file(env_file);
   if (values.empty()) {
     return {std::nullopt, std::string("no cluster recorded in ") + env_file + " (did slurm_cluster_start run?)"};
   }

@@ -5,6 +5,7 @@
 #define DLAUNCH_TESTS_SLURM_SLURM_CLUSTER_HPP_
 
 #include <gtest/gtest.h>
+#include <support/cluster_env.hpp>
 #include <support/process.hpp>
 
 #include <chrono>
@@ -31,7 +32,7 @@ struct ClusterOrReason {
 };
 ClusterOrReason running_cluster();
 
-bool running_in_ci();
+using test::running_in_ci;
 
 // One role of a test job.
 struct RoleSpec {
