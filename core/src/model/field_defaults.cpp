@@ -27,7 +27,7 @@ std::string json_of(const T&) {
   return {};  // tables, lists, unset values: nothing to show
 }
 
-#define DLAUNCH_DEFAULT_OF(field, key, kind, def, constraint, doc) \
+#define DLAUNCH_DEFAULT_OF(field, key, kind, def, constraint, since, doc) \
   if (member == #field) return json_of(defaults.field);
 
 std::string default_of(const Failover& defaults, std::string_view member) {

@@ -90,6 +90,17 @@ bool to_document(const DocumentContext& c, KindTag<Kind::kDriver>, const std::op
 sdk::Options to_document(const DocumentContext& c, KindTag<Kind::kPlatform>, const std::string&) {
   return sdk::Options::parse(c.options_json);
 }
+std::string to_json_text(const Value& value);
+sdk::Options to_document(const DocumentContext&, KindTag<Kind::kConfig>, const Value& config) {
+  return config.is_table() ? sdk::Options::parse(to_json_text(config)) : sdk::Options();
+}
+// Unset, they inherit; write_job writes the inherited value.
+int64_t to_document(const DocumentContext&, KindTag<Kind::kMinReplicas>, const std::optional<int64_t>& n) {
+  return n.value_or(sdk::detail::kAllReplicas);
+}
+int64_t to_document(const DocumentContext&, KindTag<Kind::kRoleRestarts>, const std::optional<int64_t>& n) {
+  return n.value_or(sdk::detail::kJobRestarts);
+}
 void to_document(const DocumentContext& c, const Failover& in, sdk::Failover& out);
 void to_document(const DocumentContext& c, const Resources& in, sdk::Resources& out);
 void to_document(const DocumentContext& c, const Role& in, sdk::Role& out);
@@ -109,7 +120,7 @@ std::vector<sdk::Role> to_document(const DocumentContext& c, KindTag<Kind::kRole
   return out;
 }
 
-#define DLAUNCH_TO_DOCUMENT(field, key, kind, def, constraint, doc) \
+#define DLAUNCH_TO_DOCUMENT(field, key, kind, def, constraint, since, doc) \
   out.field = to_document(c, KindTag<Kind::kind>{}, in.field);
 void to_document(const DocumentContext& c, const Failover& in, sdk::Failover& out) {
   DLAUNCH_FAILOVER_FIELDS(DLAUNCH_TO_DOCUMENT)
@@ -121,14 +132,16 @@ void to_document(const DocumentContext& c, const Role& in, sdk::Role& out) { DLA
 void to_document(const DocumentContext& c, const Job& in, sdk::Job& out) { DLAUNCH_JOB_FIELDS(DLAUNCH_TO_DOCUMENT) }
 #undef DLAUNCH_TO_DOCUMENT
 
-}  // namespace
-
-std::string to_json(const Value& value) {
+std::string to_json_text(const Value& value) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   write_value(w, value);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
+
+}  // namespace
+
+std::string to_json(const Value& value) { return to_json_text(value); }
 
 std::string platform_options_json(const Job& job, const std::string& platform_id,
                                   const std::vector<PlatformOption>& declared) {

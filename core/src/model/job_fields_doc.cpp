@@ -55,6 +55,14 @@ std::string document_type(const Field& f) {
       return "integer ≥ 0, bytes (`\"512Mi\"` → 536870912, `\"1G\"` → 1000000000); `0` when not given";
     case Kind::kDriver:
       return "boolean, always explicit";
+    case Kind::kDuration:
+      return "integer" + bound(f.constraint) + ", seconds (`\"1h30m\"` → 5400); `0` when not given";
+    case Kind::kConfig:
+      return "object, any JSON values; `{}` when not given";
+    case Kind::kMinReplicas:
+      return "integer" + bound(f.constraint) + ", ≤ `replicas`; `replicas` when a spec leaves it out";
+    case Kind::kRoleRestarts:
+      return "integer" + bound(f.constraint) + "; `failover.max_restarts` when a spec leaves it out";
     case Kind::kPlatform:
       return "object: **this plugin's** options (below)";
     case Kind::kFailover:
@@ -77,8 +85,9 @@ std::string spec_side(std::span<const Field> table, const Field& f) {
 void rows(std::string& out, std::span<const Field> table, const std::string& prefix) {
   for (const Field& f : table) {
     const std::string name = prefix + std::string(f.member);
-    out += "| " + code(name) + " | " + document_type(f) + " | " + spec_side(table, f) + " | " + std::string(f.doc) +
-           " |\n";
+    const std::string since = f.since > 1 ? " (version " + std::to_string(f.since) + ")" : std::string();
+    out += "| " + code(name) + since + " | " + document_type(f) + " | " + spec_side(table, f) + " | " +
+           std::string(f.doc) + " |\n";
     if (f.kind == Kind::kFailover || f.kind == Kind::kResources) rows(out, job_fields::fields_of(f.kind), name + ".");
   }
 }
@@ -90,8 +99,8 @@ constexpr std::string_view kHeader = "| field | JSON type | in a spec | meaning 
 std::string job_fields_markdown() {
   std::string out = "### The job\n\n";
   out += kHeader;
-  out += "| `schema_version` | integer | (not in a spec) | `1`. Check it first; refuse a version you do not know "
-         "(the C++ reader does) |\n";
+  out += "| `schema_version` | integer | (not in a spec) | `1`, or `2` when the job uses a field of version 2. Check "
+         "it first; refuse a version you do not know (the C++ reader does) |\n";
   rows(out, job_fields::kJobFields, "");
   out += "\n### A role\n\n";
   out += kHeader;

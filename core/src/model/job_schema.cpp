@@ -22,6 +22,7 @@ using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 constexpr std::string_view kDnsLabel = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 constexpr std::string_view kEnvName = "^[A-Za-z_][A-Za-z0-9_]*$";
 constexpr std::string_view kMemory = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)$";
+constexpr std::string_view kDuration = "^([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
 
 void key(Writer& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
 void text(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
@@ -39,6 +40,44 @@ void object_of_strings(Writer& w) {
 }
 
 void properties(Writer& w, std::span<const Field> table);
+
+// entrypoint = { module = "pkg.train", args = [...], python = "python3" }
+void module_entrypoint_schema(Writer& w) {
+  w.StartObject();
+  key(w, "type");
+  text(w, "object");
+  key(w, "additionalProperties");
+  w.Bool(false);
+  key(w, "required");
+  w.StartArray();
+  text(w, "module");
+  w.EndArray();
+  key(w, "properties");
+  w.StartObject();
+  key(w, "module");
+  w.StartObject();
+  string_type(w);
+  key(w, "pattern");
+  text(w, "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$");
+  w.EndObject();
+  key(w, "args");
+  w.StartObject();
+  key(w, "type");
+  text(w, "array");
+  key(w, "items");
+  w.StartObject();
+  string_type(w);
+  w.EndObject();
+  w.EndObject();
+  key(w, "python");
+  w.StartObject();
+  string_type(w);
+  key(w, "default");
+  text(w, "python3");
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+}
 
 // The members of a table kind's schema: its properties, which of them are required, no others.
 void table_body(Writer& w, std::span<const Field> table) {
@@ -73,8 +112,28 @@ void kind_schema(Writer& w, const Field& f) {
       break;
     case Kind::kInteger:
     case Kind::kOptionalInteger:
+    case Kind::kMinReplicas:
+    case Kind::kRoleRestarts:
       key(w, "type");
       text(w, "integer");
+      break;
+    case Kind::kDuration:
+      key(w, "oneOf");
+      w.StartArray();
+      w.StartObject();
+      string_type(w);
+      key(w, "pattern");
+      text(w, kDuration);
+      w.EndObject();
+      w.StartObject();
+      key(w, "type");
+      text(w, "integer");
+      w.EndObject();
+      w.EndArray();
+      break;
+    case Kind::kConfig:
+      key(w, "type");
+      text(w, "object");
       break;
     case Kind::kNumber:
       key(w, "type");
@@ -100,6 +159,7 @@ void kind_schema(Writer& w, const Field& f) {
     case Kind::kArgv:
       key(w, "oneOf");
       w.StartArray();
+      module_entrypoint_schema(w);
       w.StartObject();
       string_type(w);
       key(w, "minLength");

@@ -140,6 +140,31 @@ void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kO
   r.read_integer(v, path, n);
   if (v.is_integer()) out = n;
 }
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kMinReplicas>,
+          std::optional<int64_t>& out) {
+  read(r, v, path, KindTag<Kind::kOptionalInteger>{}, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kRoleRestarts>,
+          std::optional<int64_t>& out) {
+  read(r, v, path, KindTag<Kind::kOptionalInteger>{}, out);
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kDuration>, int64_t& out) {
+  if (v.is_integer()) {
+    out = v.as_integer();  // whole seconds; a negative one is the constraint's to report
+    return;
+  }
+  const std::string hint = "write a duration such as \"90s\", \"10m\" or \"1h30m\" (units s m h d), or whole seconds";
+  if (!v.is_string()) {
+    r.error(path, v.location(), path.str() + " must be a duration, got " + SchemaReader::describe(v), hint);
+  } else if (auto seconds = parse_duration_seconds(v.as_string())) {
+    out = *seconds;
+  } else {
+    r.error(path, v.location(), path.str() + " '" + v.as_string() + "' is not a duration", hint);
+  }
+}
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kConfig>, Value& out) {
+  if (r.expect(v, path, Value::Kind::kTable, "a table")) out = v;
+}
 void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kNumber>, double& out) {
   r.read_number(v, path, out);
 }
@@ -153,16 +178,7 @@ void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kD
   if (r.expect(v, path, Value::Kind::kBool, "true or false")) out = v.as_bool();
 }
 
-void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kArgv>, std::vector<std::string>& out) {
-  if (v.is_string()) {
-    out = shell_entrypoint(v.as_string());
-    return;
-  }
-  if (!v.is_array()) {
-    r.error(path, v.location(),
-            path.str() + " must be an argv array or a shell command string, got " + SchemaReader::describe(v));
-    return;
-  }
+void read_strings(SchemaReader& r, const Value& v, const KeyPath& path, std::vector<std::string>& out) {
   for (size_t i = 0; i < v.items().size(); ++i) {
     const Value& item = v.items()[i];
     const KeyPath item_path = path.element(i);
@@ -173,6 +189,78 @@ void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kA
               "quote every argument: [\"python3\", \"train.py\", \"--epochs\", \"1\"]");
       out.push_back(SchemaReader::literal(item));
     }
+  }
+}
+
+// A dotted Python module name: identifiers of ASCII letters, digits and '_' joined by '.'.
+bool is_module_name(const std::string& s) {
+  bool at_start = true;
+  for (char c : s) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    if (c == '.' && !at_start) {
+      at_start = true;
+    } else if (letter || (!at_start && c >= '0' && c <= '9')) {
+      at_start = false;
+    } else {
+      return false;
+    }
+  }
+  return !at_start;
+}
+
+// entrypoint = { module = "pkg.train", args = [...], python = "python3" }: python -m, as DLRover's
+// "module.func" entrypoints and TorchX's -m run a package's module.
+void read_module_entrypoint(SchemaReader& r, const Value& v, const KeyPath& path, std::vector<std::string>& out) {
+  static constexpr std::string_view kKeys[] = {"module", "args", "python"};
+  std::vector<std::string> known(std::begin(kKeys), std::end(kKeys));
+  for (const auto& m : v.members()) {
+    if (std::find(known.begin(), known.end(), m.key) != known.end()) continue;
+    r.error(path.member(m.key), m.key_location.known() ? m.key_location : m.value.location(),
+            "unknown key '" + m.key + "' in a module entrypoint", did_you_mean(m.key, known));
+  }
+  std::string module;
+  std::string python = "python3";
+  std::vector<std::string> args;
+  // Every problem with the module is reported at the entrypoint itself: the entrypoint is then unusable, and
+  // the semantic rule "has no entrypoint" does not pile up on it.
+  const Value* module_value = v.find("module");
+  if (module_value == nullptr) {
+    r.error(path, v.location(), "a module entrypoint needs a module",
+            "entrypoint = { module = \"pkg.train\", args = [\"--epochs\", \"1\"] }");
+  } else if (!module_value->is_string()) {
+    r.error(path, module_value->location(),
+            path.member("module").str() + " must be a string, got " + SchemaReader::describe(*module_value));
+  } else if (!is_module_name(module_value->as_string())) {
+    r.error(path, module_value->location(), "'" + module_value->as_string() + "' is not a Python module name",
+            "dotted identifiers, as python -m takes them: pkg.train");
+  } else {
+    module = module_value->as_string();
+  }
+  if (const Value* p = v.find("python")) {
+    r.read_string(*p, path.member("python"), python);
+    if (p->is_string() && python.empty()) {
+      r.error(path.member("python"), p->location(), "python must name an interpreter", "python = \"python3\"");
+    }
+  }
+  if (const Value* a = v.find("args")) {
+    if (r.expect(*a, path.member("args"), Value::Kind::kArray, "an array of strings")) {
+      read_strings(r, *a, path.member("args"), args);
+    }
+  }
+  if (!module.empty()) out = module_entrypoint(python, module, args);
+}
+
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kArgv>, std::vector<std::string>& out) {
+  if (v.is_string()) {
+    out = shell_entrypoint(v.as_string());
+  } else if (v.is_array()) {
+    read_strings(r, v, path, out);
+  } else if (v.is_table()) {
+    read_module_entrypoint(r, v, path, out);
+  } else {
+    r.error(path, v.location(),
+            path.str() + " must be an argv array, a shell command string or a { module = ... } table, got " +
+                SchemaReader::describe(v));
   }
 }
 
@@ -247,7 +335,7 @@ void read_field(SchemaReader& r, const Value& table, const KeyPath& path, const 
   }
 }
 
-#define DLAUNCH_READ_FIELD(field, key, kind, def, constraint, doc) \
+#define DLAUNCH_READ_FIELD(field, key, kind, def, constraint, since, doc) \
   read_field<Kind::kind>(r, table, path, key, out.field);
 
 void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Failover& out) {

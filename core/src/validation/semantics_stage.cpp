@@ -124,7 +124,7 @@ struct FieldCheck {
 };
 
 // Expands a table's rows into calls check(path of the row, its key, its kind, its constraint, its value).
-#define DLAUNCH_CHECK_FIELD(field, key, kind, def, constraint, doc)                                            \
+#define DLAUNCH_CHECK_FIELD(field, key, kind, def, constraint, since, doc)                                            \
   if (!std::string_view(key).empty()) {                                                                       \
     check(path.member(key), key, Kind::kind, constraint, in.field);                                           \
   }
@@ -161,6 +161,60 @@ void FieldCheck::operator()(const KeyPath& path, std::string_view, Kind, const C
 std::filesystem::path base_directory(const Job& job) {
   if (job.spec_file.empty()) return std::filesystem::current_path();
   return std::filesystem::absolute(job.spec_file).parent_path();
+}
+
+// min_replicas: within replicas, and whole nodes, so that the range of nodes (DLAUNCH_NNODES) is whole too.
+void check_elastic_range(Rules& rules, const Role& role, const KeyPath& path, bool counts_usable) {
+  const KeyPath min_path = path.member("min_replicas");
+  if (!role.min_replicas || !counts_usable || !rules.usable({min_path}) || *role.min_replicas < 1) return;
+  const int64_t min = *role.min_replicas;
+  if (min > role.replicas) {
+    rules.error(min_path,
+                "min_replicas (" + std::to_string(min) + ") must not exceed replicas (" +
+                    std::to_string(role.replicas) + ")",
+                "replicas is the most the role runs with, min_replicas the fewest it goes on with");
+  } else if (role.per_node >= 1 && min % role.per_node != 0) {
+    rules.error(min_path,
+                "min_replicas (" + std::to_string(min) + ") must be a multiple of per_node (" +
+                    std::to_string(role.per_node) + ")",
+                "the role grows and shrinks by whole nodes of per_node replicas");
+  }
+}
+
+// The torchrun settings belong to launcher = "torchrun"; torchrun's own rules on them.
+void check_launcher(Rules& rules, const Role& role, const KeyPath& path) {
+  const KeyPath port_path = path.member("rdzv_port");
+  if (rules.usable({port_path}) && role.rdzv_port > 65535) {
+    rules.error(port_path, "rdzv_port (" + std::to_string(role.rdzv_port) + ") is not a port (0 to 65535)");
+  }
+  if (!rules.usable({path.member("launcher")})) return;
+  if (role.launcher != "torchrun") {
+    const std::string hint = "set launcher = \"torchrun\" in this role, or remove it";
+    if (role.nproc_per_node != 1 && rules.usable({path.member("nproc_per_node")})) {
+      rules.error(path.member("nproc_per_node"), "nproc_per_node is a setting of launcher = \"torchrun\"", hint);
+    }
+    if (role.rdzv_backend != "c10d" && rules.usable({path.member("rdzv_backend")})) {
+      rules.error(path.member("rdzv_backend"), "rdzv_backend is a setting of launcher = \"torchrun\"", hint);
+    }
+    if (role.rdzv_port != 0 && rules.usable({port_path})) {
+      rules.error(port_path, "rdzv_port is a setting of launcher = \"torchrun\"", hint);
+    }
+    return;
+  }
+  if (role.per_node != 1 && rules.usable({path.member("per_node")})) {
+    rules.error(path.member("per_node"),
+                "with launcher = \"torchrun\" each replica is one torchrun node, so per_node must be 1, got " +
+                    std::to_string(role.per_node),
+                "start several processes per node with nproc_per_node = " + std::to_string(role.per_node));
+  }
+  if (role.rdzv_backend == "static" && role.min_replicas && *role.min_replicas != role.replicas &&
+      rules.usable({path.member("rdzv_backend"), path.member("min_replicas")})) {
+    rules.error(path.member("min_replicas"),
+                "a static rendezvous has a fixed number of nodes, so min_replicas (" +
+                    std::to_string(*role.min_replicas) + ") must equal replicas (" + std::to_string(role.replicas) +
+                    ")",
+                "use rdzv_backend = \"c10d\" for an elastic range");
+  }
 }
 
 }  // namespace
@@ -201,7 +255,9 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
                     "role names must be unique within a job");
       }
     }
-    if (role.entrypoint.empty() || role.entrypoint.front().empty()) {
+    if (!rules.usable({path.member("entrypoint")})) {
+      // Already reported (a module entrypoint without a usable module): no second error about it.
+    } else if (role.entrypoint.empty() || role.entrypoint.front().empty()) {
       rules.error(path.member("entrypoint"), who + " has no entrypoint",
                   "give the program and its arguments: entrypoint = [\"python3\", \"train.py\"]");
     } else if (role.entrypoint.size() == 3 && role.entrypoint[0] == "/bin/sh" && role.entrypoint[1] == "-c" &&
@@ -215,6 +271,8 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
                       std::to_string(role.per_node) + ")",
                   "every node hosts exactly per_node replicas of a role");
     }
+    check_elastic_range(rules, role, path, counts_usable);
+    check_launcher(rules, role, path);
     const bool gpu_usable = counts_usable && rules.usable({gpu_path});
     gpu_inputs_usable = gpu_inputs_usable && gpu_usable;
     if (gpu_usable && rules.usable({"device_per_node"}) && job.device_per_node && role.resources.gpu > 0 &&

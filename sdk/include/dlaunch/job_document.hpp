@@ -1,4 +1,5 @@
-// Header-only reader and writer of the normalized job document (DLAUNCH_JOB_SCHEMA_VERSION 1) for C++.
+// Header-only reader and writer of the normalized job document (schema versions 1 to
+// DLAUNCH_JOB_SCHEMA_VERSION) for C++.
 //
 // The host hands every plugin the job as JSON (docs/job-document.md) so new job fields never change the ABI.
 // This turns it into plain structs whose members are the rows of job_fields.hpp, named as the document
@@ -9,12 +10,15 @@
 #define DLAUNCH_JOB_DOCUMENT_HPP_
 
 #include <dlaunch/job_fields.hpp>
+#include <dlaunch/key_path.hpp>
 #include <dlaunch/plugin.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -103,6 +107,7 @@ class Options {
 namespace detail {
 
 using job_fields::Kind;
+using job_fields::KindTag;
 
 // The C++ type of a field of each kind in the document model, and how a row's default becomes its value.
 template <class T>
@@ -124,6 +129,23 @@ template <> struct Member<Kind::kEnv> : Plain<StringMap> {};
 template <> struct Member<Kind::kStringMap> : Plain<StringMap> {};
 template <> struct Member<Kind::kArgv> : Plain<std::vector<std::string>> {};
 template <> struct Member<Kind::kPlatform> : Plain<Options> {};
+template <> struct Member<Kind::kConfig> : Plain<Options> {};  // any JSON object
+template <> struct Member<Kind::kDuration> : Plain<int64_t> {};
+// Members that inherit another field's value when a spec leaves them out. The host always writes the
+// inherited value; these markers stand for it in a struct a test fills by hand and in a version 1 document
+// (which has no such field), and parse_job and write_job replace them (resolve_inherited below).
+inline constexpr int64_t kAllReplicas = 0;    // min_replicas: the role's replicas
+inline constexpr int64_t kJobRestarts = -1;   // a role's max_restarts: failover.max_restarts
+template <>
+struct Member<Kind::kMinReplicas> {
+  using type = int64_t;
+  static int64_t initial(std::optional<int64_t> value) { return value.value_or(kAllReplicas); }
+};
+template <>
+struct Member<Kind::kRoleRestarts> {
+  using type = int64_t;
+  static int64_t initial(std::optional<int64_t> value) { return value.value_or(kJobRestarts); }
+};
 // The document always holds these; an unset spec value arrives as 0, and unmarked roles as drivers.
 template <>
 struct Member<Kind::kOptionalInteger> {
@@ -139,7 +161,7 @@ struct Member<Kind::kDriver> {
 }  // namespace detail
 
 // The document's structs, one member per row of job_fields.hpp, named as the document names them.
-#define DLAUNCH_SDK_JOB_MEMBER(member, key, kind, def, constraint, doc)                 \
+#define DLAUNCH_SDK_JOB_MEMBER(member, key, kind, def, constraint, since, doc)                 \
   detail::Member<job_fields::Kind::kind>::type member =                                 \
       detail::Member<job_fields::Kind::kind>::initial(def);
 
@@ -159,6 +181,7 @@ struct Role {
 template <> struct detail::Member<job_fields::Kind::kRoles> : detail::Plain<std::vector<Role>> {};
 
 struct Job {
+  // As read; write_job writes the lowest version that expresses the job (document_version()).
   int schema_version = DLAUNCH_JOB_SCHEMA_VERSION;
   DLAUNCH_JOB_FIELDS(DLAUNCH_SDK_JOB_MEMBER)
 };
@@ -210,7 +233,7 @@ inline void read(const rapidjson::Value& v, std::vector<Role>& out) {
   for (const auto& item : v.GetArray()) read(item, out.emplace_back());
 }
 
-#define DLAUNCH_SDK_JOB_READ(member_name, key, kind, def, constraint, doc) read(member(v, #member_name), out.member_name);
+#define DLAUNCH_SDK_JOB_READ(member_name, key, kind, def, constraint, since, doc) read(member(v, #member_name), out.member_name);
 inline void read(const rapidjson::Value& v, Failover& out) { DLAUNCH_FAILOVER_FIELDS(DLAUNCH_SDK_JOB_READ) }
 inline void read(const rapidjson::Value& v, Resources& out) { DLAUNCH_RESOURCES_FIELDS(DLAUNCH_SDK_JOB_READ) }
 inline void read(const rapidjson::Value& v, Role& out) { DLAUNCH_ROLE_FIELDS(DLAUNCH_SDK_JOB_READ) }
@@ -248,7 +271,7 @@ inline void write(Writer& w, const std::vector<Role>& roles) {
   w.EndArray();
 }
 
-#define DLAUNCH_SDK_JOB_WRITE(member_name, key, kind, def, constraint, doc) \
+#define DLAUNCH_SDK_JOB_WRITE(member_name, key, kind, def, constraint, since, doc) \
   w.Key(#member_name);                                                     \
   write(w, in.member_name);
 inline void write(Writer& w, const Failover& in) {
@@ -266,15 +289,134 @@ inline void write(Writer& w, const Role& in) {
   DLAUNCH_ROLE_FIELDS(DLAUNCH_SDK_JOB_WRITE)
   w.EndObject();
 }
+inline int document_version(const Job& job);
 inline void write(Writer& w, const Job& in) {
   w.StartObject();
   w.Key("schema_version");
-  w.Int(in.schema_version);
+  w.Int(document_version(in));
   DLAUNCH_JOB_FIELDS(DLAUNCH_SDK_JOB_WRITE)
   w.EndObject();
 }
 #undef DLAUNCH_SDK_JOB_WRITE
 
+// Replaces the markers of inherited members with the values they stand for.
+inline void resolve_inherited(Job& job) {
+  for (auto& role : job.roles) {
+    if (role.min_replicas == kAllReplicas) role.min_replicas = role.replicas;
+    if (role.max_restarts == kJobRestarts) role.max_restarts = job.failover.max_restarts;
+  }
+}
+
+// Whether a field of a version above 1 holds other than what a version 1 document means.
+struct InUse {
+  const Job& job;
+  const Role* role = nullptr;
+
+  template <Kind K, class T>
+  bool operator()(KindTag<K>, const T& value, const T& initial) const {
+    return !(value == initial);
+  }
+  bool operator()(KindTag<Kind::kConfig>, const Options& value, const Options&) const {
+    return value.json() != "{}";
+  }
+  bool operator()(KindTag<Kind::kMinReplicas>, int64_t value, int64_t) const {
+    return value != kAllReplicas && value != role->replicas;
+  }
+  bool operator()(KindTag<Kind::kRoleRestarts>, int64_t value, int64_t) const {
+    return value != kJobRestarts && value != job.failover.max_restarts;
+  }
+};
+
+// Whether a row of version `Since` is in use; rows of version 1 always mean what they meant (and their
+// values, tables among them, need no comparison).
+template <int Since, Kind K, class Check, class T, class Initial>
+bool used_above_1(const Check& check, const T& value, Initial initial) {
+  if constexpr (Since > 1) {
+    return check(job_fields::KindTag<K>{}, value, T(initial()));
+  } else {
+    return false;
+  }
+}
+
+}  // namespace detail
+
+// A field of a schema version above 1 that a job uses: its key path ("roles[1].min_replicas") and its row's
+// place in the table without indexes ("roles.min_replicas", "failover.scope", "start_timeout").
+struct FieldInUse {
+  std::string path;
+  std::string field;
+};
+
+// The fields above version 1 the job uses, in document order: what the host raises schema_version for, and
+// what a plugin checks against what its platform can honour.
+inline std::vector<FieldInUse> fields_in_use(const Job& job) {
+  std::vector<FieldInUse> found;
+  const detail::InUse in_use{job};
+  using job_fields::Kind;
+  using job_fields::KindTag;
+#define DLAUNCH_SDK_IN_USE(table, prefix, in, check, member_name, kind, def, since)                       \
+  if (detail::used_above_1<since, Kind::kind>(check, in.member_name, [] {                                \
+        return detail::Member<Kind::kind>::initial(def);                                                 \
+      })) {                                                                                              \
+    found.push_back({prefix.member(#member_name).str(), std::string(table) + #member_name});             \
+  }
+#define DLAUNCH_SDK_JOB_IN_USE(member_name, key, kind, def, constraint, since, doc) \
+  DLAUNCH_SDK_IN_USE("", KeyPath(), job, in_use, member_name, kind, def, since)
+#define DLAUNCH_SDK_FAILOVER_IN_USE(member_name, key, kind, def, constraint, since, doc) \
+  DLAUNCH_SDK_IN_USE("failover.", KeyPath("failover"), job.failover, in_use, member_name, kind, def, since)
+#define DLAUNCH_SDK_ROLE_IN_USE(member_name, key, kind, def, constraint, since, doc) \
+  DLAUNCH_SDK_IN_USE("roles.", KeyPath("roles").element(i), role, role_in_use, member_name, kind, def, since)
+#define DLAUNCH_SDK_RESOURCES_IN_USE(member_name, key, kind, def, constraint, since, doc)                   \
+  DLAUNCH_SDK_IN_USE("roles.resources.", KeyPath("roles").element(i).member("resources"), role.resources, \
+                     role_in_use, member_name, kind, def, since)
+  {
+    using namespace job_fields::constraints;
+    DLAUNCH_JOB_FIELDS(DLAUNCH_SDK_JOB_IN_USE)
+    DLAUNCH_FAILOVER_FIELDS(DLAUNCH_SDK_FAILOVER_IN_USE)
+    for (size_t i = 0; i < job.roles.size(); ++i) {
+      const Role& role = job.roles[i];
+      const detail::InUse role_in_use{job, &role};
+      DLAUNCH_ROLE_FIELDS(DLAUNCH_SDK_ROLE_IN_USE)
+      DLAUNCH_RESOURCES_FIELDS(DLAUNCH_SDK_RESOURCES_IN_USE)
+    }
+  }
+#undef DLAUNCH_SDK_RESOURCES_IN_USE
+#undef DLAUNCH_SDK_ROLE_IN_USE
+#undef DLAUNCH_SDK_FAILOVER_IN_USE
+#undef DLAUNCH_SDK_JOB_IN_USE
+#undef DLAUNCH_SDK_IN_USE
+  return found;
+}
+
+// Why a platform cannot honour a field above version 1: `field` as fields_in_use() names it
+// ("roles.min_replicas"), `reason` the platform fact ("a Ray placement group is placed whole").
+struct NotHonoured {
+  std::string_view field;
+  std::string_view reason;
+};
+
+// Reports an error at every field above version 1 that the job uses and `platform` cannot honour: those
+// `not_honoured` names, and every field not in `honoured` (a field newer than the plugin's code, which it
+// must not silently ignore). Call it from validate.
+inline void refuse_fields_not_honoured(const Job& job, std::string_view platform,
+                                       std::initializer_list<std::string_view> honoured,
+                                       std::initializer_list<NotHonoured> not_honoured, const DiagnosticsOut& out) {
+  for (const FieldInUse& used : fields_in_use(job)) {
+    if (std::find(honoured.begin(), honoured.end(), used.field) != honoured.end()) continue;
+    std::string reason = "the " + std::string(platform) + " plugin does not implement it yet";
+    for (const auto& n : not_honoured) {
+      if (n.field == used.field) reason = std::string(n.reason);
+    }
+    const std::string name = used.field.substr(used.field.rfind('.') + 1);
+    out.error(used.path, "the " + std::string(platform) + " platform cannot honour " + name + ": " + reason,
+              "leave " + name + " out for this platform, or choose a platform that honours it (docs/job-spec.md)");
+  }
+}
+
+namespace detail {
+// 1 when the job uses no field above version 1, so plugins that know only version 1 keep reading the jobs
+// whose meaning they know; else DLAUNCH_JOB_SCHEMA_VERSION.
+inline int document_version(const Job& job) { return fields_in_use(job).empty() ? 1 : DLAUNCH_JOB_SCHEMA_VERSION; }
 }  // namespace detail
 
 // Reads a job document. Fields it does not know are ignored; fields it knows but cannot find keep their
@@ -288,21 +430,24 @@ inline Job parse_job(std::string_view json) {
   Job job;
   const auto& version = detail::member(doc, "schema_version");
   job.schema_version = version.IsInt() ? version.GetInt() : 0;
-  if (job.schema_version != DLAUNCH_JOB_SCHEMA_VERSION) {
+  if (job.schema_version < 1 || job.schema_version > DLAUNCH_JOB_SCHEMA_VERSION) {
     throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "job document schema_version " + std::to_string(job.schema_version) +
-                                                  " is not the supported version " +
+                                                  " is not one of the supported versions 1 to " +
                                                   std::to_string(DLAUNCH_JOB_SCHEMA_VERSION));
   }
   detail::read(doc, job);
+  detail::resolve_inherited(job);
   return job;
 }
 
 // Writes a job document: what the host sends (it builds its documents with this), and what a plugin's tests
 // build instead of writing JSON by hand.
 inline std::string write_job(const Job& job) {
+  Job resolved = job;
+  detail::resolve_inherited(resolved);
   rapidjson::StringBuffer buffer;
   detail::Writer writer(buffer);
-  detail::write(writer, job);
+  detail::write(writer, resolved);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 

@@ -37,6 +37,10 @@ enum class Kind {
   kStringMap,        // a table of strings
   kArgv,             // spec: an argv array, or a string run as /bin/sh -c STRING; document: always argv
   kMemory,           // spec: a quantity with a unit ("512Mi", "1G"); document: bytes, 0 when not given
+  kDuration,         // spec: "90s", "10m", "1h30m" (s m h d) or whole seconds; document: seconds, 0 when not given
+  kConfig,           // spec: a table of any values; document: the same values as a JSON object, {} when not given
+  kMinReplicas,      // an integer a spec may leave out; the document writes the role's replicas then
+  kRoleRestarts,     // an integer a spec may leave out; the document writes failover.max_restarts then
   kDriver,           // spec: true/false or absent; document: explicit (no role marked: every role is one)
   kPlatform,         // spec: the platform id, or a table of [platform.<id>] tables; document: this plugin's options
   kFailover,         // the [failover] table (DLAUNCH_FAILOVER_FIELDS)
@@ -64,52 +68,78 @@ constexpr Constraint above(int64_t n) { return {Constraint::Type::kAbove, n, {}}
 constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type::kOneOf, 0, choices}; }
 }  // namespace constraints
 
-// The rows: X(member, key, kind, default, constraint, doc)
+// The rows: X(member, key, kind, default, constraint, since, doc)
 //   member      the member of the C++ structs and the job document's key
 //   key         the spec's key; it differs only where the document holds a converted value (memory ->
 //               memory_bytes); "" for a document-only field
 //   kind        a Kind, without "Kind::"
 //   default     the C++ initializer: the value a spec that leaves the key out gets ({} is empty or unset)
 //   constraint  from job_fields::constraints
+//   since       the document schema_version that introduced the field (1 or 2). A document is written with
+//               the lowest version whose fields express the job: 2 only when a field of version 2 holds
+//               other than its default, so a plugin that knows only version 1 refuses exactly the jobs
+//               whose meaning it would miss (fields_in_use() in job_document.hpp)
 //   doc         one line, for `dlaunch schema` and docs/job-document.md
 // Tables are in document order.
 
-#define DLAUNCH_FAILOVER_FIELDS(X) \
-  X(max_restarts, "max_restarts", kInteger, 0, at_least(0), "restarts of the whole job allowed after a failure")
+#define DLAUNCH_FAILOVER_FIELDS(X)                                                                            \
+  X(max_restarts, "max_restarts", kInteger, 0, at_least(0), 1,                                                \
+    "restarts allowed after a failure: of the whole job, and each role's default")                           \
+  X(scope, "scope", kChoice, "job", one_of("job|role|replica"), 2,                                            \
+    "what a failure restarts: every replica of the job, every replica of the failed one's role, or that replica")
 
 #define DLAUNCH_RESOURCES_FIELDS(X)                                                                      \
-  X(cpu, "cpu", kNumber, 1.0, above(0), "CPUs per replica; fractions allowed")                           \
-  X(gpu, "gpu", kInteger, 0, at_least(0), "GPUs (accelerators of device_type) per replica")              \
-  X(memory_bytes, "memory", kMemory, 0, none(),                                                          \
+  X(cpu, "cpu", kNumber, 1.0, above(0), 1, "CPUs per replica; fractions allowed")                        \
+  X(gpu, "gpu", kInteger, 0, at_least(0), 1, "GPUs (accelerators of device_type) per replica")           \
+  X(memory_bytes, "memory", kMemory, 0, none(), 1,                                                       \
     "memory per replica in bytes; a spec writes `memory` with a unit: Ki Mi Gi Ti (powers of 1024) or K M G T")
 
 #define DLAUNCH_ROLE_FIELDS(X)                                                                                \
-  X(name, "name", kName, {}, required(), "the role's name, unique within the job")                            \
-  X(entrypoint, "entrypoint", kArgv, {}, required(),                                                          \
-    "the program and its arguments; a spec's string S arrives as [\"/bin/sh\", \"-c\", S]")                   \
-  X(replicas, "replicas", kInteger, 1, at_least(1), "processes of this role")                                 \
-  X(per_node, "per_node", kInteger, 1, at_least(1),                                                           \
-    "replicas placed together on one node; replicas is a multiple of it")                                     \
-  X(resources, "resources", kResources, {}, none(), "what each replica needs")                                \
-  X(env, "env", kEnv, {}, none(), "the role's environment variables, over the job's")                        \
-  X(driver, "driver", kDriver, {}, none(),                                                                    \
-    "the job ends when every driver role has ended; with no role marked, every role is a driver")
+  X(name, "name", kName, {}, required(), 1, "the role's name, unique within the job")                         \
+  X(entrypoint, "entrypoint", kArgv, {}, required(), 1,                                                       \
+    "the program and its arguments; a spec's string S arrives as [\"/bin/sh\", \"-c\", S], its "              \
+    "{ module = M, args = A } as [\"python3\", \"-m\", M, A...]")                                            \
+  X(replicas, "replicas", kInteger, 1, at_least(1), 1, "processes of this role")                              \
+  X(min_replicas, "min_replicas", kMinReplicas, {}, at_least(1), 2,                                           \
+    "the fewest replicas the role runs with: the job goes on while at least this many are alive")             \
+  X(per_node, "per_node", kInteger, 1, at_least(1), 1,                                                        \
+    "replicas placed together on one node; replicas (and min_replicas) are multiples of it")                  \
+  X(resources, "resources", kResources, {}, none(), 1, "what each replica needs")                             \
+  X(env, "env", kEnv, {}, none(), 1, "the role's environment variables, over the job's")                     \
+  X(driver, "driver", kDriver, {}, none(), 1,                                                                 \
+    "the job ends when every driver role has ended; with no role marked, every role is a driver")             \
+  X(max_restarts, "max_restarts", kRoleRestarts, {}, at_least(0), 2,                                          \
+    "restarts a failure of this role may cause (see failover.scope)")                                         \
+  X(launcher, "launcher", kChoice, "direct", one_of("direct|torchrun"), 2,                                    \
+    "how a replica runs the entrypoint: directly, or as one node of torchrun (torch.distributed.run)")        \
+  X(nproc_per_node, "nproc_per_node", kInteger, 1, at_least(1), 2,                                            \
+    "launcher = \"torchrun\": the worker processes torchrun starts in each replica")                          \
+  X(rdzv_backend, "rdzv_backend", kChoice, "c10d", one_of("c10d|static"), 2,                                  \
+    "launcher = \"torchrun\": c10d (elastic, at the role's master) or static (fixed nodes)")                  \
+  X(rdzv_port, "rdzv_port", kInteger, 0, at_least(0), 2,                                                      \
+    "launcher = \"torchrun\": the rendezvous port on the role's master; 0: its MASTER_PORT")
 
 #define DLAUNCH_JOB_FIELDS(X)                                                                                 \
-  X(name, "name", kName, {}, none(), "the job's name; a spec's default is its file's stem")                  \
-  X(description, "description", kString, {}, none(), "one line saying what the job is for")                 \
-  X(spec_file, "", kSpecFile, {}, none(), "the spec's absolute path; empty for a job built in code")         \
-  X(node_num, "node_num", kInteger, 1, at_least(1), "nodes the job asks for")                                 \
-  X(device_per_node, "device_per_node", kOptionalInteger, {}, at_least(0),                                    \
+  X(name, "name", kName, {}, none(), 1, "the job's name; a spec's default is its file's stem")               \
+  X(description, "description", kString, {}, none(), 1, "one line saying what the job is for")              \
+  X(spec_file, "", kSpecFile, {}, none(), 1, "the spec's absolute path; empty for a job built in code")      \
+  X(node_num, "node_num", kInteger, 1, at_least(1), 1, "nodes the job asks for")                              \
+  X(device_per_node, "device_per_node", kOptionalInteger, {}, at_least(0), 1,                                 \
     "accelerators per node; when given, the GPUs the roles ask for are checked against it")                   \
-  X(device_type, "device_type", kChoice, "CPU", one_of("CPU|GPU|NPU|TPU"), "the kind of accelerator")       \
-  X(working_dir, "working_dir", kDirectory, ".", none(),                                                      \
+  X(device_type, "device_type", kChoice, "CPU", one_of("CPU|GPU|NPU|TPU"), 1, "the kind of accelerator")    \
+  X(working_dir, "working_dir", kDirectory, ".", none(), 1,                                                   \
     "the directory the job runs in, relative to the spec file; it exists on the submitting machine")         \
-  X(env, "env", kEnv, {}, none(), "environment variables of every process")                                   \
-  X(labels, "labels", kStringMap, {}, none(), "free-form labels")                                             \
-  X(failover, "failover", kFailover, {}, none(), "what happens after a failure")                              \
-  X(roles, "roles", kRoles, {}, required(), "the job's roles, in the spec's order")                           \
-  X(platform, "platform", kPlatform, {}, none(),                                                              \
+  X(env, "env", kEnv, {}, none(), 1, "environment variables of every process")                                \
+  X(labels, "labels", kStringMap, {}, none(), 1, "free-form labels")                                          \
+  X(failover, "failover", kFailover, {}, none(), 1, "what happens after a failure")                           \
+  X(start_timeout, "start_timeout", kDuration, 0, at_least(0), 2,                                             \
+    "seconds the job may take to start (every replica placed and started) before it fails; 0: no limit")     \
+  X(priority, "priority", kChoice, "normal", one_of("low|normal|high"), 2,                                    \
+    "the job's priority among the platform's jobs, mapped to the platform's own notion")                      \
+  X(config, "config", kConfig, {}, none(), 2,                                                                 \
+    "the user's configuration, handed to every process as a JSON file (DLAUNCH_CONFIG_FILE)")                 \
+  X(roles, "roles", kRoles, {}, required(), 1, "the job's roles, in the spec's order")                        \
+  X(platform, "platform", kPlatform, {}, none(), 1,                                                           \
     "a spec: the platform id or [platform.<id>] option tables; the document: the receiving plugin's options")
 
 // The rows as data, for code that needs names and properties but no values.
@@ -118,13 +148,14 @@ struct Field {
   std::string_view key;
   Kind kind;
   Constraint constraint;
+  int since;  // the document schema_version that introduced it
   std::string_view doc;
 };
 
 namespace detail {
 using namespace constraints;
-#define DLAUNCH_JOB_FIELD_DESCRIPTOR(member, key, kind, def, constraint, doc) \
-  Field{#member, key, Kind::kind, constraint, doc},
+#define DLAUNCH_JOB_FIELD_DESCRIPTOR(member, key, kind, def, constraint, since, doc) \
+  Field{#member, key, Kind::kind, constraint, since, doc},
 inline constexpr Field kFailover[] = {DLAUNCH_FAILOVER_FIELDS(DLAUNCH_JOB_FIELD_DESCRIPTOR)};
 inline constexpr Field kResources[] = {DLAUNCH_RESOURCES_FIELDS(DLAUNCH_JOB_FIELD_DESCRIPTOR)};
 inline constexpr Field kRole[] = {DLAUNCH_ROLE_FIELDS(DLAUNCH_JOB_FIELD_DESCRIPTOR)};

@@ -44,8 +44,11 @@ extern "C" {
 #define DLAUNCH_ABI_MAJOR 1
 #define DLAUNCH_ABI_MINOR 0
 
-/* The version of the normalized job document (see docs/job-document.md) handed to plugins. */
-#define DLAUNCH_JOB_SCHEMA_VERSION 1
+/* The newest version of the normalized job document (see docs/job-document.md) handed to plugins. The host
+ * writes the lowest version that expresses the job: 1 unless the job uses a field of version 2 (an elastic
+ * range, a per-role restart limit, a failover scope, torchrun, a start timeout, a priority, a config table),
+ * so a plugin that knows only version 1 still reads every job it can run, and refuses the others. */
+#define DLAUNCH_JOB_SCHEMA_VERSION 2
 
 /* The one symbol a plugin exports. */
 #define DLAUNCH_ENTRY_SYMBOL "dlaunch_plugin_entry"
@@ -207,7 +210,7 @@ typedef struct dlaunch_status_sink {
 /* A whole job, for validate, dry_run and submit. */
 typedef struct dlaunch_job_args {
   size_t struct_size;
-  /* The normalized job document (docs/job-document.md): JSON, version DLAUNCH_JOB_SCHEMA_VERSION, every
+  /* The normalized job document (docs/job-document.md): JSON, version 1 to DLAUNCH_JOB_SCHEMA_VERSION, every
    * field present with its default filled in, paths absolute, entrypoints always argv arrays, and under
    * "platform" this plugin's own options (declared defaults filled in). Its values already hold every
    * invariant listed at `validate` below. NUL-terminated; job_json_size excludes the NUL. */
@@ -278,8 +281,8 @@ typedef struct dlaunch_plugin_api {
    * an error only when it could not check. dlaunch calls validate, dry_run and submit with a document that
    * holds all of the following (only `plugins check` also sends broken ones), so a plugin does not check
    * them again; it checks its platform's own facts (more nodes asked for than a partition has):
-   *   - schema_version is DLAUNCH_JOB_SCHEMA_VERSION; every field of docs/job-document.md is present and
-   *     of its type.
+   *   - schema_version is 1 or DLAUNCH_JOB_SCHEMA_VERSION (the lowest that expresses the job); every field
+   *     of docs/job-document.md of that version is present and of its type.
    *   - name and every role's name are DNS labels (1-63 of a-z, 0-9 and '-', starting and ending with a
    *     letter or digit); role names are unique within the job.
    *   - node_num >= 1; device_per_node >= 0; failover.max_restarts >= 0; device_type is one of "CPU",
@@ -293,6 +296,12 @@ typedef struct dlaunch_plugin_api {
    *   - when device_per_node > 0: per_node x gpu <= device_per_node for each role, and the sum of
    *     replicas x gpu over the roles <= node_num x device_per_node.
    *   - at least one role is a driver (every role is one when the spec marks none).
+   *   - version 2 fields: failover.scope is "job", "role" or "replica"; start_timeout >= 0; priority is
+   *     "low", "normal" or "high"; config is an object; each role has 1 <= min_replicas <= replicas,
+   *     min_replicas a multiple of per_node, max_restarts >= 0, launcher "direct" or "torchrun",
+   *     nproc_per_node >= 1, rdzv_backend "c10d" or "static", 0 <= rdzv_port <= 65535; with launcher
+   *     "direct" nproc_per_node is 1, rdzv_backend "c10d" and rdzv_port 0; with "torchrun" per_node is 1,
+   *     and with "static" min_replicas equals replicas.
    *   - platform holds only options this plugin declares, each of its declared type; required options
    *     are present.
    * Paths reported to `out` are key paths ("roles[1].entrypoint", "platform.<id>.<option>"): keys joined

@@ -45,10 +45,15 @@ template <> struct Member<Kind::kArgv> : Plain<std::vector<std::string>> {};
 template <> struct Member<Kind::kOptionalInteger> : Plain<std::optional<int64_t>> {};  // unset: not checked
 template <> struct Member<Kind::kDriver> : Plain<std::optional<bool>> {};  // unset: see the row's doc
 template <> struct Member<Kind::kPlatform> : Plain<std::string> {};  // the id; empty: "local" (-p wins)
+template <> struct Member<Kind::kDuration> : Plain<int64_t> {};      // seconds, read from "10m"
+template <> struct Member<Kind::kConfig> : Plain<Value> {};          // a table, or null when not given
+// Unset: the document writes what they inherit (the role's replicas, failover.max_restarts).
+template <> struct Member<Kind::kMinReplicas> : Plain<std::optional<int64_t>> {};
+template <> struct Member<Kind::kRoleRestarts> : Plain<std::optional<int64_t>> {};
 
 }  // namespace job_model
 
-#define DLAUNCH_CORE_JOB_MEMBER(member, key, kind, def, constraint, doc) \
+#define DLAUNCH_CORE_JOB_MEMBER(member, key, kind, def, constraint, since, doc) \
   job_model::Member<job_fields::Kind::kind>::type member = job_model::Member<job_fields::Kind::kind>::initial(def);
 
 // The members are the rows of sdk/include/dlaunch/job_fields.hpp.
@@ -85,6 +90,14 @@ std::string effective_platform(const Job& job, const std::string& platform_overr
 
 // Bytes of a memory quantity such as "512Mi" or "1.5G"; nullopt when it has no valid unit.
 std::optional<int64_t> parse_memory_bytes(const std::string& quantity);
+
+// Seconds of a duration such as "90s", "10m", "1h30m" or "2d" (units s m h d, each at most once, largest
+// first); nullopt when it is not one.
+std::optional<int64_t> parse_duration_seconds(const std::string& text);
+
+// The argv of a Python module entrypoint: {python, "-m", module, args...}.
+std::vector<std::string> module_entrypoint(const std::string& python, const std::string& module,
+                                           const std::vector<std::string>& args);
 
 }  // namespace dlaunch
 

@@ -49,9 +49,11 @@ static dlaunch_error *parse_role(json_t *value, size_t index, pg_role *role) {
 static dlaunch_error *parse_document(pg_job *job) {
   json_t *doc = job->document;
   json_t *version = json_object_get(doc, "schema_version");
-  if (!json_is_integer(version) || json_integer_value(version) != DLAUNCH_JOB_SCHEMA_VERSION) {
-    return pg_error(DLAUNCH_ERR_INVALID_ARGUMENT, "job document: schema_version must be %d (this plugin is older)",
-                    DLAUNCH_JOB_SCHEMA_VERSION);
+  /* This plugin reads the fields of version 1 only; a job that needs a later version's (an elastic range,
+   * torchrun...) is refused rather than run without them. */
+  if (!json_is_integer(version) || json_integer_value(version) != 1) {
+    return pg_error(DLAUNCH_ERR_INVALID_ARGUMENT,
+                    "job document: schema_version must be 1 (this plugin honours no field of a later version)");
   }
   job->name = json_string_value(json_object_get(doc, "name"));
   if (job->name == NULL) return wrong("name", "a string");
