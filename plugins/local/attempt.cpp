@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <stdexcept>
 
 #include "processes.hpp"
@@ -44,8 +45,14 @@ std::string how_it_ended(int wait_status) {
 }  // namespace
 
 Attempt::Attempt(const JobPaths& paths, std::vector<ReplicaLaunch> launches, std::chrono::seconds stop_grace,
-                 SignalWatch& signals, const CombinedLog& combined, ReplicasChanged on_change)
-    : stop_grace_(stop_grace), signals_(signals), combined_(combined), on_change_(std::move(on_change)) {
+                 SignalWatch& signals, const CombinedLog& combined, FailoverPolicy& policy,
+                 std::map<std::string, uint32_t>& starts, ReplicasChanged on_change)
+    : stop_grace_(stop_grace),
+      signals_(signals),
+      combined_(combined),
+      policy_(policy),
+      starts_(starts),
+      on_change_(std::move(on_change)) {
   replicas_.reserve(launches.size());
   for (auto& launch : launches) {
     ReplicaLog log(paths.replica_log(launch.role, launch.rank), launch.label());
@@ -73,6 +80,10 @@ AttemptResult Attempt::run() {
 }
 
 void Attempt::start(Replica& replica) {
+  replica.record = ReplicaRecord{replica.launch.role, replica.launch.rank, 0, 0, std::nullopt};
+  replica.restarting = false;
+  uint32_t& starts = starts_[replica.launch.label()];
+  set_env(replica.launch.env, kRestartCountVariable, std::to_string(starts++));
   try {
     StartedReplica started = start_replica(replica.launch);
     replica.record.pid = started.pid;
@@ -131,19 +142,87 @@ void Attempt::reap_children() {
 
 void Attempt::on_exit(Replica& replica, int exit_code, const std::string& how) {
   replica.record.exit_code = exit_code;
-  if (exit_code != 0 && phase_ == Phase::kRunning && !failure_) {
-    std::string why = replica.launch.label() + " " + how;
-    combined_.note(why);
-    failure_ = AttemptResult{AttemptResult::Kind::kFailed, exit_code, why};
+  // A replica stopped for its role's restart did not fail on its own.
+  if (exit_code != 0 && phase_ == Phase::kRunning && !failure_ && !replica.restarting) {
+    recover(replica, exit_code, replica.launch.label() + " " + how);
   }
   report_change();
+}
+
+void Attempt::recover(Replica& failed, int exit_code, const std::string& why) {
+  combined_.note(why);
+  const std::string& role = failed.launch.role;
+  int64_t others_healthy = 0;
+  for (const auto& r : replicas_) {
+    const bool healthy = !r.left_behind && !r.restarting && (!r.record.exit_code || *r.record.exit_code == 0);
+    if (&r != &failed && r.launch.role == role && healthy) ++others_healthy;
+  }
+  const Recovery recovery = policy_.on_failure(role, others_healthy);
+  switch (recovery) {
+    case Recovery::kRestartReplica:
+      combined_.note("restarting " + failed.launch.label() + " (" + policy_.last_restart_text(role, recovery) + ")");
+      restart_when_gone(failed);
+      break;
+    case Recovery::kRestartRole:
+      combined_.note("restarting role '" + role + "' (" + policy_.last_restart_text(role, recovery) + ")");
+      for (auto& r : replicas_) {
+        if (r.launch.role == role && !r.left_behind) restart_when_gone(r);
+      }
+      break;
+    case Recovery::kGoOnWithout:
+      failed.left_behind = true;
+      combined_.note("going on without " + failed.launch.label() + ": " + std::to_string(others_healthy) +
+                     " replicas of role '" + role + "' remain (min_replicas " +
+                     std::to_string(policy_.min_replicas(role)) + ")");
+      break;
+    case Recovery::kRestartJob:
+    case Recovery::kFail:
+      failure_ = AttemptResult{AttemptResult::Kind::kFailed, exit_code, why, recovery == Recovery::kRestartJob};
+      break;
+  }
+}
+
+// What is left of the replica (all of it, for a running one; stray children, for one that exited) gets
+// SIGTERM now and SIGKILL after the grace period; it starts again once its process group is empty.
+void Attempt::restart_when_gone(Replica& replica) {
+  replica.restarting = true;
+  if (replica.record.pid > 0) ::kill(-replica.record.pid, SIGTERM);
+  restart_kill_at_ = std::min(restart_kill_at_, std::chrono::steady_clock::now() + stop_grace_);
+}
+
+void Attempt::restart_pending(std::chrono::steady_clock::time_point now) {
+  bool any_waiting = false;
+  for (auto& replica : replicas_) {
+    if (!replica.restarting) continue;
+    const bool gone = (replica.record.exit_code.has_value() || replica.record.pid <= 0) &&
+                      (replica.record.pid <= 0 || !is_group_alive(replica.record.pid));
+    if (!gone) {
+      any_waiting = true;
+      if (now >= restart_kill_at_ && replica.record.pid > 0) ::kill(-replica.record.pid, SIGKILL);
+      continue;
+    }
+    if (replica.output_fd >= 0) {  // its last output, before the new process writes to the same log
+      read_output(replica);
+      if (replica.output_fd >= 0) {
+        replica.log.finish(combined_);
+        ::close(replica.output_fd);
+        replica.output_fd = -1;
+      }
+    }
+    start(replica);
+    report_change();
+  }
+  if (!any_waiting) restart_kill_at_ = std::chrono::steady_clock::time_point::max();
 }
 
 void Attempt::decide() {
   auto now = std::chrono::steady_clock::now();
   switch (phase_) {
     case Phase::kRunning: {
-      auto driver_done = [](const Replica& r) { return !r.launch.driver || r.record.exit_code.has_value(); };
+      auto driver_done = [](const Replica& r) {
+        return !r.launch.driver || (r.record.exit_code.has_value() && !r.restarting);
+      };
+      if (!failure_ && !signals_.stop_requested()) restart_pending(now);
       if (signals_.stop_requested()) {
         begin_termination({AttemptResult::Kind::kStopped, 0, "stopped on request"});
       } else if (failure_) {

@@ -9,7 +9,8 @@
 namespace dlaunch::local {
 
 // For each replica: its command (shell-quoted), working directory and the variables dlaunch sets for it.
-std::string dry_run_text(const sdk::Job& job);
+// What the job would start, with `submission_id` as its DLAUNCH_SUBMISSION_ID.
+std::string dry_run_text(const sdk::Job& job, const std::string& submission_id);
 
 }  // namespace dlaunch::local
 

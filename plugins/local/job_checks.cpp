@@ -2,6 +2,8 @@
 
 #include <dlaunch/key_path.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <string>
 
@@ -13,7 +15,7 @@ namespace {
 
 // A missing program is only a warning: an earlier step of the user's may still create it.
 void check_programs(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
-  auto launches = plan_launches(job, {}, 0);
+  auto launches = plan_launches(job, {});
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const auto& role = job.roles[i];
     auto first = std::find_if(launches.begin(), launches.end(), [&](const auto& l) { return l.role == role.name; });
@@ -36,6 +38,13 @@ void check_job(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
   if (job.node_num > 1) {
     out.warning("node_num", "the local platform runs every replica on this machine; node_num " +
                                 std::to_string(job.node_num) + " only affects the checks");
+  }
+  // Raising a process's priority needs CAP_SYS_NICE; root has it, and a user without it would see the job
+  // start at normal priority (the supervisor could only note that it failed).
+  if (job.priority == "high" && ::geteuid() != 0) {
+    out.error("priority", "the local platform cannot raise the job's priority: a negative nice value needs "
+                          "CAP_SYS_NICE, which user " + std::to_string(::geteuid()) + " lacks",
+              "use priority = \"normal\" or \"low\" on this machine");
   }
   for (size_t i = 0; i < job.roles.size(); ++i) {
     if (job.roles[i].resources.gpu > 0) {

@@ -3,6 +3,7 @@
 //   job.json         the normalized job document, as submitted
 //   submission-id    the host's submission id (makes submit idempotent)
 //   state.json       the job's state (JobState), replaced atomically
+//   config.json      the job's [config] table, for its processes (DLAUNCH_CONFIG_FILE)
 //   logs/<role>-<rank>.log   one replica's output, as written
 //   logs/combined.log        every replica's lines, prefixed "[role/rank] ", interleaved in arrival order
 #ifndef DLAUNCH_LOCAL_JOB_PATHS_HPP_
@@ -28,6 +29,7 @@ class JobPaths {
   std::filesystem::path job_document() const { return dir_ / "job.json"; }
   std::filesystem::path submission_id() const { return dir_ / "submission-id"; }
   std::filesystem::path state() const { return dir_ / "state.json"; }
+  std::filesystem::path config_file() const { return dir_ / "config.json"; }
   std::filesystem::path logs_dir() const { return dir_ / "logs"; }
   std::filesystem::path combined_log() const { return logs_dir() / "combined.log"; }
   std::filesystem::path replica_log(const std::string& role, int64_t rank) const {

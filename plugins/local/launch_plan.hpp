@@ -16,6 +16,9 @@ namespace dlaunch::local {
 
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 
+// The name of the variable that counts a replica's restarts, the same on every platform (docs/job-spec.md).
+inline constexpr const char* kRestartCountVariable = "DLAUNCH_RESTART_COUNT";
+
 struct ReplicaLaunch {
   std::string role;
   int64_t rank = 0;
@@ -29,10 +32,21 @@ struct ReplicaLaunch {
   std::string label() const { return role + "/" + std::to_string(rank); }  // "trainer/0"
 };
 
-// `master_ports` maps each role to the MASTER_PORT its replicas get (a number, or a placeholder in dry-run).
-// `restart_count` is exported as DLAUNCH_RESTART_COUNT so a program can tell a restart from a first run.
-std::vector<ReplicaLaunch> plan_launches(const sdk::Job& job, const std::map<std::string, std::string>& master_ports,
-                                         uint32_t restart_count);
+// What an attempt's launches depend on besides the job (placeholders in a dry run).
+struct LaunchContext {
+  std::map<std::string, std::string> master_ports;  // each role's MASTER_PORT
+  std::string submission_id;                        // DLAUNCH_SUBMISSION_ID, torchrun's --rdzv_id
+  std::string config_file;                          // DLAUNCH_CONFIG_FILE: the job's config as JSON
+};
+
+// Every replica's launch, DLAUNCH_RESTART_COUNT at 0 (set_env changes it for a restart).
+std::vector<ReplicaLaunch> plan_launches(const sdk::Job& job, const LaunchContext& context);
+
+// Sets `name` in `env`, in place when it is there already.
+void set_env(EnvList& env, const std::string& name, const std::string& value);
+
+// "actor-rollout" -> "DLAUNCH_ACTOR_ROLLOUT_": the prefix of a role's variables in every process.
+std::string role_variable_prefix(const std::string& role);
 
 // The PATH the replica's program is looked up in: its own env's, so a job that sets PATH (a virtualenv, say)
 // gets its programs; else the supervisor's; else a default.

@@ -41,7 +41,7 @@ void LocalPlatform::validate(const sdk::JobRequest& job, const sdk::DiagnosticsO
 }
 
 void LocalPlatform::dry_run(const sdk::JobRequest& job, const sdk::TextOut& out) {
-  out.write(dry_run_text(sdk::parse_job(job.job_json)));
+  out.write(dry_run_text(sdk::parse_job(job.job_json), std::string(job.submission_id)));
 }
 
 std::string LocalPlatform::submit(const sdk::JobRequest& request) {

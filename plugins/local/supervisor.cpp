@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,6 +40,16 @@ std::string free_port() {
   return std::to_string(ntohs(address.sin_port));
 }
 
+// priority: "low" runs the job's processes at nice 10, "high" at nice -5 (which needs CAP_SYS_NICE: the
+// plugin's validate refuses it without); set on the supervisor, whose replicas inherit it.
+void apply_priority(const std::string& priority, const CombinedLog& combined) {
+  const int nice = priority == "low" ? 10 : priority == "high" ? -5 : 0;
+  if (nice == 0) return;
+  if (::setpriority(PRIO_PROCESS, 0, nice) != 0) {
+    combined.note("cannot set priority " + priority + " (nice " + std::to_string(nice) + "): " + std::strerror(errno));
+  }
+}
+
 std::map<std::string, std::string> master_ports(const sdk::Job& job) {
   std::map<std::string, std::string> ports;
   for (const auto& role : job.roles) ports[role.name] = free_port();
@@ -51,10 +62,14 @@ Supervisor::Supervisor(JobPaths paths, SignalWatch& signals)
     : paths_(std::move(paths)),
       signals_(signals),
       job_(load_job(paths_)),
+      submission_id_(read_file(paths_.submission_id()).value_or("")),
       state_(load_state(paths_.state())),
-      combined_(paths_.combined_log()) {}
+      combined_(paths_.combined_log()),
+      policy_(job_) {}
 
 void Supervisor::take_over() {
+  write_file_atomically(paths_.config_file(), job_.config.json());
+  apply_priority(job_.priority, combined_);
   state_.supervisor_pid = ::getpid();
   state_.supervisor_start_ticks = process_start_ticks(state_.supervisor_pid).value_or(0);
   state_.state = RunState::kRunning;
@@ -63,9 +78,10 @@ void Supervisor::take_over() {
 }
 
 int Supervisor::run() {
-  const auto max_restarts = static_cast<uint32_t>(std::max<int64_t>(job_.failover.max_restarts, 0));
-  for (state_.restarts = 0;; ++state_.restarts) {
+  state_.restarts = 0;
+  while (true) {
     AttemptResult result = run_attempt();
+    state_.restarts = policy_.restarts();
     if (result.kind == AttemptResult::Kind::kSucceeded) {
       finish(RunState::kSucceeded, 0, "");
       break;
@@ -74,23 +90,27 @@ int Supervisor::run() {
       finish(RunState::kStopped, std::nullopt, "stopped on request");
       break;
     }
-    if (state_.restarts >= max_restarts) {
+    if (!result.restart_job) {
       finish(RunState::kFailed, result.exit_code, result.message);
       break;
     }
-    combined_.note("restarting the job (restart " + std::to_string(state_.restarts + 1) + " of " +
-                   std::to_string(max_restarts) + ")");
+    combined_.note("restarting the job (" + policy_.last_restart_text({}, Recovery::kRestartJob) + ")");
   }
   return 0;
+}
+
+LaunchContext Supervisor::launch_context() const {
+  return LaunchContext{master_ports(job_), submission_id_, paths_.config_file().string()};
 }
 
 AttemptResult Supervisor::run_attempt() {
   state_.replicas.clear();
   save();
-  auto launches = plan_launches(job_, master_ports(job_), state_.restarts);
-  Attempt attempt(paths_, std::move(launches), stop_grace(job_.platform), signals_, combined_,
+  auto launches = plan_launches(job_, launch_context());
+  Attempt attempt(paths_, std::move(launches), stop_grace(job_.platform), signals_, combined_, policy_, starts_,
                   [this](const std::vector<ReplicaRecord>& replicas) {
                     state_.replicas = replicas;
+                    state_.restarts = policy_.restarts();
                     save();
                   });
   return attempt.run();

@@ -14,15 +14,24 @@ std::string TestJob::json() const {
   job.node_num = node_num;
   job.env = env;
   job.failover.max_restarts = max_restarts;
+  job.failover.scope = scope;
+  job.start_timeout = start_timeout;
+  job.priority = priority;
+  job.config = sdk::Options::parse(config_json);
   for (const TestRole& r : roles) {
     sdk::Role& role = job.roles.emplace_back();
     role.name = r.name;
     role.entrypoint = r.entrypoint;
     role.replicas = r.replicas;
-    role.per_node = r.replicas;
+    role.per_node = r.per_node > 0 ? r.per_node : r.replicas;
     role.resources.gpu = r.gpu;
     role.env = r.env;
     role.driver = r.driver;
+    role.min_replicas = r.min_replicas;
+    role.max_restarts = r.max_restarts;
+    role.launcher = r.launcher;
+    role.nproc_per_node = r.nproc_per_node;
+    role.rdzv_backend = r.rdzv_backend;
   }
   job.platform = sdk::Options::parse("{\"stop_grace_seconds\":" + std::to_string(stop_grace_seconds) + "}");
   return sdk::write_job(job);

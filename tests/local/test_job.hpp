@@ -19,6 +19,12 @@ struct TestRole {
   bool driver = true;
   int64_t gpu = 0;
   std::map<std::string, std::string> env;
+  int64_t per_node = 0;       // 0: replicas (the whole role on one node)
+  int64_t min_replicas = 0;   // 0: replicas
+  int64_t max_restarts = -1;  // -1: the job's failover.max_restarts
+  std::string launcher = "direct";
+  int64_t nproc_per_node = 1;
+  std::string rdzv_backend = "c10d";
 };
 
 struct TestJob {
@@ -26,11 +32,15 @@ struct TestJob {
   std::string working_dir = "/tmp";
   int64_t node_num = 1;
   int64_t max_restarts = 0;
+  std::string scope = "job";
+  int64_t start_timeout = 0;
+  std::string priority = "normal";
+  std::string config_json = "{}";
   int64_t stop_grace_seconds = 10;
   std::map<std::string, std::string> env;
   std::vector<TestRole> roles;
 
-  // The normalized job document (schema version 1) the host would pass.
+  // The normalized job document the host would pass.
   std::string json() const;
 };
 

@@ -1,0 +1,95 @@
+// The process contract on the local platform (docs/job-spec.md): the variables every process gets beyond
+// torchrun's, the config file, the torchrun launcher's command, and priority.
+#include <fstream>
+#include <sstream>
+
+#include "local/local_platform_test.hpp"
+
+namespace dlaunch::test {
+namespace {
+
+using ContractTest = LocalPlatformTest;
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(ContractTest, EveryProcessGetsTheSubmissionTheRolesAndTheConfigFile) {
+  TestRole trainer = shell_role("trainer",
+                                "echo \"$DLAUNCH_SUBMISSION_ID|$DLAUNCH_NNODES|$DLAUNCH_TRAINER_MASTER_ADDR|"
+                                "$DLAUNCH_TRAINER_HOSTS|$DLAUNCH_PARAM_SERVER_MASTER_ADDR|"
+                                "$DLAUNCH_PARAM_SERVER_HOSTS|$DLAUNCH_RESTART_COUNT\" > env-$RANK; "
+                                "echo \"$MASTER_PORT|$DLAUNCH_TRAINER_MASTER_PORT|$DLAUNCH_PARAM_SERVER_MASTER_PORT\" "
+                                "> ports-$RANK; cat \"$DLAUNCH_CONFIG_FILE\" > config-$RANK",
+                                2);
+  trainer.per_node = 1;
+  TestRole server = shell_role("param-server", "echo $MASTER_PORT > server-port");
+  TestJob job = job_with({trainer, server});
+  job.config_json = R"({"lr":0.01,"model":{"layers":[1,2]}})";
+  const std::string submission_id = new_submission_id();
+  std::string id;
+  CallResult result = client().submit(job.json(), submission_id, id);
+  ASSERT_TRUE(result.ok()) << result.message;
+  ASSERT_EQ(client().wait_until_terminal(id).state, DLAUNCH_STATE_SUCCEEDED) << logs_of(id);
+
+  EXPECT_EQ(file_text(path("env-1")), submission_id + "|2:2|127.0.0.1|127.0.0.1|127.0.0.1|127.0.0.1|0\n");
+  EXPECT_EQ(file_text(path("config-0")), R"({"lr":0.01,"model":{"layers":[1,2]}})");
+  // Each role's master port, as its own replicas and the other roles see it.
+  const std::string server_port = file_text(path("server-port"));
+  std::string ports = file_text(path("ports-0"));
+  const std::string trainer_port = ports.substr(0, ports.find('|'));
+  EXPECT_EQ(ports, trainer_port + "|" + trainer_port + "|" + server_port.substr(0, server_port.size() - 1) + "\n");
+}
+
+TEST_F(ContractTest, TheConfigFileIsAnEmptyObjectWithoutConfig) {
+  std::string id = submit(job_with({shell_role("trainer", "cat \"$DLAUNCH_CONFIG_FILE\" > config")}));
+  ASSERT_EQ(client().wait_until_terminal(id).state, DLAUNCH_STATE_SUCCEEDED);
+  EXPECT_EQ(file_text(path("config")), "{}");
+}
+
+TEST_F(ContractTest, LowPriorityRunsTheProcessesNiceTen) {
+  TestJob job = job_with({shell_role("trainer", "ps -o ni= -p $$ | tr -d ' ' > nice")});
+  job.priority = "low";
+  std::string id = submit(job);
+  ASSERT_EQ(client().wait_until_terminal(id).state, DLAUNCH_STATE_SUCCEEDED);
+  EXPECT_EQ(file_text(path("nice")), "10\n");
+}
+
+TEST_F(ContractTest, TheTorchrunLauncherBuildsTheTorchrunCommand) {
+  TestRole trainer;
+  trainer.name = "trainer";
+  trainer.entrypoint = {"python3", "-m", "pkg.train", "--epochs", "1"};
+  trainer.replicas = 3;
+  trainer.min_replicas = 2;
+  trainer.max_restarts = 4;
+  trainer.launcher = "torchrun";
+  trainer.nproc_per_node = 2;
+  TestJob job = job_with({trainer});
+  job.start_timeout = 120;
+  std::string text;
+  CallResult result = client().dry_run(job.json(), "dlaunch-test-0123", text);
+  ASSERT_TRUE(result.ok()) << result.message;
+  EXPECT_NE(text.find("trainer/1 (driver)\n  command: torchrun --nproc_per_node=2 --max_restarts=4 --nnodes=2:3 "
+                      "--rdzv_backend=c10d '--rdzv_endpoint=127.0.0.1:<a free port, chosen when the job starts>' "
+                      "--rdzv_id=dlaunch-test-0123 --rdzv_conf=join_timeout=120 --no-python python3 -m pkg.train "
+                      "--epochs 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("    trainer: torchrun restarts its workers at most 4 times; goes on with 2 of 3 replicas\n"),
+            std::string::npos)
+      << text;
+
+  trainer.rdzv_backend = "static";
+  trainer.min_replicas = 3;
+  ASSERT_TRUE(client().dry_run(job_with({trainer}).json(), "dlaunch-test-0123", text).ok());
+  EXPECT_NE(text.find("command: torchrun --nproc_per_node=2 --max_restarts=4 --nnodes=3 --node_rank=2 "
+                      "--rdzv_backend=static --master_addr=127.0.0.1 "),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace dlaunch::test
