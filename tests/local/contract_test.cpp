@@ -1,5 +1,8 @@
 // The process contract on the local platform (docs/job-spec.md): the variables every process gets beyond
 // torchrun's, the config file, the torchrun launcher's command, and priority.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -89,6 +92,51 @@ TEST_F(ContractTest, TheTorchrunLauncherBuildsTheTorchrunCommand) {
                       "--rdzv_backend=static --master_addr=127.0.0.1 "),
             std::string::npos)
       << text;
+}
+
+}  // namespace
+}  // namespace dlaunch::test
+
+namespace dlaunch::test {
+namespace {
+
+// The executable `program` in PATH, or "".
+std::string find_in_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path != nullptr ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+// A two-node-shaped torchrun run with torch.distributed's gloo backend: the replicas meet at the c10d
+// rendezvous dlaunch configured and all-reduce their ranks. Needs PyTorch (torchrun in PATH); skipped without.
+TEST_F(ContractTest, TorchrunReplicasMeetAtTheRendezvousAndAllReduce) {
+  if (find_in_path("torchrun").empty()) GTEST_SKIP() << "torchrun is not installed (PyTorch's CPU wheel has it)";
+  {
+    std::ofstream script(path("all_reduce.py"));
+    script << "import os, torch, torch.distributed as dist\n"
+              "dist.init_process_group('gloo')\n"
+              "t = torch.tensor([dist.get_rank()])\n"
+              "dist.all_reduce(t)\n"
+              "open('sum-%s' % os.environ['RANK'], 'w').write('%d of %d\\n' % (t.item(), dist.get_world_size()))\n"
+              "dist.destroy_process_group()\n";
+  }
+  TestRole trainer;
+  trainer.name = "trainer";
+  trainer.entrypoint = {"python3", "all_reduce.py"};
+  trainer.replicas = 2;
+  trainer.per_node = 1;
+  trainer.launcher = "torchrun";
+  trainer.nproc_per_node = 2;
+  std::string id = submit(job_with({trainer}));
+  JobStatusCopy status = client().wait_until_terminal(id, std::chrono::seconds(120));
+  ASSERT_EQ(status.state, DLAUNCH_STATE_SUCCEEDED) << status.message << logs_of(id);
+  for (int rank = 0; rank < 4; ++rank) {
+    EXPECT_EQ(file_text(path("sum-" + std::to_string(rank))), "6 of 4\n") << rank;  // 0 + 1 + 2 + 3
+  }
 }
 
 }  // namespace
