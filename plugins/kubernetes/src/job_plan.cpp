@@ -84,6 +84,7 @@ JobPlan plan_job(std::string_view job_json, const KubeOptions& options, std::str
 
 void check_job(std::string_view job_json, std::string_view submission_id, const sdk::DiagnosticsOut& out) {
   sdk::Job job = sdk::parse_job(job_json);
+  sdk::refuse_fields_not_honoured(job, "kubernetes", {}, {}, out);
   KubeOptions options = KubeOptions::from(job.platform);
   std::string base = base_name(job.name, submission_id);
   if (!job.name.empty() && !(job.name.front() >= 'a' && job.name.front() <= 'z')) {

@@ -50,6 +50,13 @@ RayClient RayPlugin::connect(std::string_view options_json) const {
 void RayPlugin::validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) {
   sdk::Job job = sdk::parse_job(request.job_json);
   validate_options(job.platform, out);
+  sdk::refuse_fields_not_honoured(
+      job, "ray", {},
+      {{"roles.min_replicas", "its gang driver starts the job once every replica is placed, and a failed replica "
+                              "fails the whole attempt"},
+       {"failover.scope", "its gang driver restarts every replica of the job after a failure"},
+       {"priority", "Ray has no notion of a job's priority"}},
+      out);
   RayOptions options = RayOptions::from(job.platform);
   if (needs_gang_driver(job) && options.python.empty()) {
     out.error("platform.ray.python", "a Python interpreter is needed to run a job with several replicas or roles");

@@ -32,6 +32,12 @@ class SlurmPlugin : public sdk::Plugin {
   void validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) override {
     sdk::Job job = sdk::parse_job(request.job_json);
     check_options(job.platform, out);
+    sdk::refuse_fields_not_honoured(
+        job, "slurm", {},
+        {{"roles.min_replicas", "the batch job asks for a fixed number of nodes, and srun ends the step when a "
+                                "task fails"},
+         {"failover.scope", "Slurm requeues a failed batch job whole"}},
+        out);
     for (const auto& [path, message] : allocation_problems(job)) out.error(path, message);
     for (const auto& [path, message] : fractional_cpu_notes(job)) out.warning(path, message);
   }

@@ -73,6 +73,8 @@ class Attempt:
                 env = {
                     "DLAUNCH_JOB": self.plan.job,
                     "DLAUNCH_ROLE": role.name,
+                    "DLAUNCH_RESTART_COUNT": str(self.number),
+                    # The name before dlaunch 1.1; deprecated, removed in the release after it.
                     "DLAUNCH_RESTART": str(self.number),
                     "RANK": str(rank),
                     "WORLD_SIZE": str(role.replicas),
