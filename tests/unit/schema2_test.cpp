@@ -202,6 +202,15 @@ TEST_F(Schema2Test, ConfigIsATable) {
   EXPECT_EQ(only_error(c, "config", 1).message, "config must be a table, got string \"lr=0.1\"");
 }
 
+TEST_F(Schema2Test, ConfigHoldsOnlyWhatJsonCan) {
+  auto c = validate_role("", "[config]\nlr = 0.1\nbounds = [1.0, inf]\n");
+  auto d = only_error(c, "config.bounds[1]", 3);
+  EXPECT_EQ(d.message, "config.bounds[1] is infinite, which the config file (JSON) cannot hold");
+  auto nan = validate_role("", "config = { model = { x = nan } }\n");
+  EXPECT_EQ(only_error(nan, "config.model.x", 1).message,
+            "config.model.x is nan, which the config file (JSON) cannot hold");
+}
+
 TEST_F(Schema2Test, ModuleEntrypointRulesAreLocated) {
   auto missing = validate("[[roles]]\nname = \"t\"\nentrypoint = { args = [\"x\"] }\n");
   EXPECT_EQ(only_error(missing, "roles[0].entrypoint", 3).message, "a module entrypoint needs a module");

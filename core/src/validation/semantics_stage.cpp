@@ -7,6 +7,7 @@
 #include <dlaunch/key_path.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <initializer_list>
 #include <map>
@@ -163,6 +164,19 @@ std::filesystem::path base_directory(const Job& job) {
   return std::filesystem::absolute(job.spec_file).parent_path();
 }
 
+// [config] reaches the processes as JSON, which has no NaN and no infinity (TOML has both).
+void check_config_values(Rules& rules, const Value& value, const KeyPath& path) {
+  if (value.is_float() && !std::isfinite(value.as_number())) {
+    rules.error(path, path.str() + " is " + (std::isnan(value.as_number()) ? "nan" : "infinite") +
+                          ", which the config file (JSON) cannot hold",
+                "write a finite number, or a string such as \"inf\"");
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.items().size(); ++i) check_config_values(rules, value.items()[i], path.element(i));
+  } else if (value.is_table()) {
+    for (const auto& m : value.members()) check_config_values(rules, m.value, path.member(m.key));
+  }
+}
+
 // min_replicas: within replicas, and whole nodes, so that the range of nodes (DLAUNCH_NNODES) is whole too.
 void check_elastic_range(Rules& rules, const Role& role, const KeyPath& path, bool counts_usable) {
   const KeyPath min_path = path.member("min_replicas");
@@ -226,6 +240,7 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
   if (job.description.find_first_of("\r\n") != std::string::npos) {
     rules.error("description", "description must be one line", "put longer notes in a comment or in labels");
   }
+  check_config_values(rules, job.config, KeyPath("config"));
   std::error_code ec;
   std::filesystem::path working_dir = base_directory(job) / job.working_dir;
   if (rules.usable({"working_dir"}) && !std::filesystem::is_directory(working_dir, ec)) {
