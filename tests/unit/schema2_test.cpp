@@ -1,6 +1,7 @@
 // The fields of job document version 2 (elastic ranges, per-role restart limits, failover scope, torchrun,
 // start timeout, priority, config, module entrypoints): how a spec writes them, every rule with its located
 // diagnostic, and the document version the host writes.
+#include <dlaunch/core/builder.hpp>
 #include <dlaunch/core/job_document.hpp>
 #include <dlaunch/core/validation.hpp>
 #include <dlaunch/job_document.hpp>
@@ -261,6 +262,67 @@ TEST_F(Schema2Test, AStaticRendezvousIsNotElastic) {
 TEST_F(Schema2Test, RdzvPortIsAPort) {
   auto c = validate_role("launcher = \"torchrun\"\nrdzv_port = 70000");
   EXPECT_EQ(only_error(c, "roles[0].rdzv_port", 6).message, "rdzv_port (70000) is not a port (0 to 65535)");
+}
+
+TEST_F(Schema2Test, JobsBuiltInCodeGetTheSameRulesAndDocument) {
+  Value config = Value::table();
+  config.set("lr", Value::floating(0.5));
+  Job job = JobBuilder("built")
+                .working_dir("/tmp")
+                .failover_scope("replica")
+                .start_timeout_seconds(60)
+                .priority("low")
+                .config(config)
+                .role("trainer")
+                .entrypoint({"python3", "train.py"})
+                .replicas(4)
+                .min_replicas(5)
+                .role_max_restarts(2)
+                .torchrun(8)
+                .build();
+  auto validate_built = [](const Job& built) {
+    ValidationContext c;
+    c.job = built;
+    ValidationPipeline::for_built_job().run(c);
+    return c.diagnostics;
+  };
+  Diagnostics found = validate_built(job);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].path, "roles[0].min_replicas");
+  job.roles[0].min_replicas = 2;
+  ASSERT_TRUE(validate_built(job).empty());
+  sdk::Job document = sdk::parse_job(job_document(job, "{}"));
+  EXPECT_EQ(document.schema_version, DLAUNCH_JOB_SCHEMA_VERSION);
+  EXPECT_EQ(document.failover.scope, "replica");
+  EXPECT_EQ(document.start_timeout, 60);
+  EXPECT_EQ(document.config.json(), R"({"lr":0.5})");
+  EXPECT_EQ(document.roles[0].launcher, "torchrun");
+  EXPECT_EQ(document.roles[0].nproc_per_node, 8);
+  EXPECT_EQ(document.roles[0].min_replicas, 2);
+  EXPECT_EQ(document.roles[0].max_restarts, 2);
+}
+
+// What a plugin's validate reports for the version 2 fields it does not honour.
+TEST_F(Schema2Test, APluginRefusesTheFieldsItDoesNotHonourAtTheirPaths) {
+  sdk::Job job;
+  job.failover.scope = "role";
+  job.priority = "high";
+  job.roles.emplace_back().name = "trainer";
+  job.roles[0].replicas = 2;
+  job.roles[0].min_replicas = 1;
+  std::vector<std::string> reports;
+  dlaunch_diagnostic_sink sink{DLAUNCH_DIAGNOSTIC_SINK_SIZE_1_0, &reports,
+                               [](void* context, int32_t, const char* path, const char* message, const char*) {
+                                 static_cast<std::vector<std::string>*>(context)->push_back(std::string(path) + ": " +
+                                                                                            message);
+                               }};
+  sdk::refuse_fields_not_honoured(job, "example", {"priority"},
+                                  {{"roles.min_replicas", "its jobs have a fixed size"}}, sdk::DiagnosticsOut(&sink));
+  EXPECT_EQ(reports, (std::vector<std::string>{
+                         "failover.scope: the example platform cannot honour scope: the example plugin does not "
+                         "implement it yet",
+                         "roles[0].min_replicas: the example platform cannot honour min_replicas: its jobs have a "
+                         "fixed size"}));
 }
 
 TEST_F(Schema2Test, LauncherIsAChoice) {

@@ -39,6 +39,22 @@ JobBuilder& JobBuilder::max_restarts(int64_t n) {
   job_.failover.max_restarts = n;
   return *this;
 }
+JobBuilder& JobBuilder::failover_scope(std::string scope) {
+  job_.failover.scope = std::move(scope);
+  return *this;
+}
+JobBuilder& JobBuilder::start_timeout_seconds(int64_t seconds) {
+  job_.start_timeout = seconds;
+  return *this;
+}
+JobBuilder& JobBuilder::priority(std::string priority) {
+  job_.priority = std::move(priority);
+  return *this;
+}
+JobBuilder& JobBuilder::config(Value table) {
+  job_.config = std::move(table);
+  return *this;
+}
 JobBuilder& JobBuilder::platform_option(const std::string& platform_id, std::string name, Value value) {
   auto [it, inserted] = job_.platform_options.try_emplace(platform_id, Value::table());
   it->second.set(std::move(name), std::move(value));
@@ -77,6 +93,20 @@ JobBuilder& JobBuilder::role_env(std::string name, std::string value) {
 }
 JobBuilder& JobBuilder::driver(bool is_driver) {
   current_role().driver = is_driver;
+  return *this;
+}
+
+JobBuilder& JobBuilder::min_replicas(int64_t n) {
+  current_role().min_replicas = n;
+  return *this;
+}
+JobBuilder& JobBuilder::role_max_restarts(int64_t n) {
+  current_role().max_restarts = n;
+  return *this;
+}
+JobBuilder& JobBuilder::torchrun(int64_t nproc_per_node) {
+  current_role().launcher = "torchrun";
+  current_role().nproc_per_node = nproc_per_node;
   return *this;
 }
 

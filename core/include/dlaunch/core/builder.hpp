@@ -30,6 +30,11 @@ class JobBuilder {
   JobBuilder& env(std::string name, std::string value);
   JobBuilder& label(std::string name, std::string value);
   JobBuilder& max_restarts(int64_t n);
+  JobBuilder& failover_scope(std::string scope);  // "job", "role" or "replica"
+  JobBuilder& start_timeout_seconds(int64_t seconds);
+  JobBuilder& priority(std::string priority);     // "low", "normal" or "high"
+  // The [config] table: a Value table (Value::table(), then set()).
+  JobBuilder& config(Value table);
   // Sets one option of [platform.<id>]; value is a JSON-like Value.
   JobBuilder& platform_option(const std::string& platform_id, std::string name, Value value);
 
@@ -42,6 +47,10 @@ class JobBuilder {
   JobBuilder& resources(Resources r);
   JobBuilder& role_env(std::string name, std::string value);
   JobBuilder& driver(bool is_driver = true);
+  JobBuilder& min_replicas(int64_t n);
+  JobBuilder& role_max_restarts(int64_t n);  // the role's own limit (default: max_restarts)
+  // launcher = "torchrun" with its workers per replica.
+  JobBuilder& torchrun(int64_t nproc_per_node);
 
   Job build() const { return job_; }
 
