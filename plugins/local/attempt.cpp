@@ -186,19 +186,17 @@ void Attempt::recover(Replica& failed, int exit_code, const std::string& why) {
 // SIGTERM now and SIGKILL after the grace period; it starts again once its process group is empty.
 void Attempt::restart_when_gone(Replica& replica) {
   replica.restarting = true;
+  replica.kill_at = std::chrono::steady_clock::now() + stop_grace_;
   if (replica.record.pid > 0) ::kill(-replica.record.pid, SIGTERM);
-  restart_kill_at_ = std::min(restart_kill_at_, std::chrono::steady_clock::now() + stop_grace_);
 }
 
 void Attempt::restart_pending(std::chrono::steady_clock::time_point now) {
-  bool any_waiting = false;
   for (auto& replica : replicas_) {
     if (!replica.restarting) continue;
     const bool gone = (replica.record.exit_code.has_value() || replica.record.pid <= 0) &&
                       (replica.record.pid <= 0 || !is_group_alive(replica.record.pid));
     if (!gone) {
-      any_waiting = true;
-      if (now >= restart_kill_at_ && replica.record.pid > 0) ::kill(-replica.record.pid, SIGKILL);
+      if (now >= replica.kill_at && replica.record.pid > 0) ::kill(-replica.record.pid, SIGKILL);
       continue;
     }
     if (replica.output_fd >= 0) {  // its last output, before the new process writes to the same log
@@ -212,7 +210,6 @@ void Attempt::restart_pending(std::chrono::steady_clock::time_point now) {
     start(replica);
     report_change();
   }
-  if (!any_waiting) restart_kill_at_ = std::chrono::steady_clock::time_point::max();
 }
 
 void Attempt::decide() {

@@ -55,6 +55,8 @@ class Attempt {
     int output_fd = -1;  // -1 when never started or at end of output
     bool left_behind = false;  // failed, and the attempt went on without it
     bool restarting = false;   // to be started again once its process group is empty
+    // While restarting: SIGKILL for what is left of it at this time (SIGTERM came first).
+    std::chrono::steady_clock::time_point kill_at{};
   };
   // kAbandoned: processes survived SIGKILL (stuck in the kernel); the attempt ends without them.
   enum class Phase { kRunning, kTerminating, kKilling, kAbandoned };
@@ -82,8 +84,6 @@ class Attempt {
   FailoverPolicy& policy_;
   std::map<std::string, uint32_t>& starts_;
   ReplicasChanged on_change_;
-  // Replicas being restarted get SIGTERM, then SIGKILL at this time if their groups still run.
-  std::chrono::steady_clock::time_point restart_kill_at_ = std::chrono::steady_clock::time_point::max();
 
   Phase phase_ = Phase::kRunning;
   std::optional<AttemptResult> failure_;  // the first replica that failed
