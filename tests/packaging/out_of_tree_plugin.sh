@@ -60,6 +60,20 @@ followed=$("${dlaunch[@]}" run "$work/failing.toml" -p procgroup --follow) || co
 expect_contains "$followed" '^\[worker/0\] rank 0 ends$' "run --follow"
 expect_contains "$followed" '^\[worker/1\] rank 1 ends$' "run --follow"
 
+echo "== a plugin that reads job document version 1 only refuses a job that needs version 2"
+cat >"$work/elastic.toml" <<'SPEC'
+name = "elastic"
+[[roles]]
+name = "worker"
+entrypoint = "true"
+replicas = 2
+min_replicas = 1
+SPEC
+code=0
+refused=$("${dlaunch[@]}" validate "$work/elastic.toml" -p procgroup 2>&1) || code=$?
+(( code != 0 )) || fail "the version 1 plugin accepted a job with min_replicas"
+expect_contains "$refused" "schema_version must be 1" "validate of a version 2 job"
+
 echo "== a job that would sleep for an hour: stop leaves no process behind"
 # Every process of this job carries the marker in its environment, which is how the test finds them.
 marker=procgroup-test-$$-$RANDOM
