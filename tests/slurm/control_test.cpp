@@ -1,5 +1,5 @@
 // Watching and steering jobs on the real Slurm cluster through the built dlaunch: stop, logs -f, list,
-// delete, failover by requeue.
+// delete (and the job gone after it), failover by requeue.
 #include "slurm_cluster.hpp"
 
 #include <atomic>
@@ -79,6 +79,17 @@ TEST_F(ControlTest, DeleteRefusesARunningJobAndForgetsAnEndedOne) {
   dlaunch({"status", handle, "--wait"});
   test::ProcessResult deleted = dlaunch({"delete", handle});
   EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+
+  // Slurm still holds the record (for MinJobAge) but dlaunch answers as once Slurm has forgotten it.
+  const std::string id = handle.substr(handle.find(':') + 1);
+  for (const char* command : {"status", "logs", "stop", "delete"}) {
+    test::ProcessResult gone = dlaunch({command, handle});
+    EXPECT_EQ(gone.exit_code, 1) << command << ": " << gone.out << gone.err;
+    EXPECT_TRUE(contains(gone.err, "there is no Slurm job " + id + ": it was deleted (dlaunch delete)"))
+        << command << ": " << gone.err;
+  }
+  EXPECT_FALSE(contains(dlaunch({"list", "-p", "slurm"}).out, handle + " "));
+  EXPECT_TRUE(contains(dlaunch({"list"}).out, "(gone)"));
 }
 
 TEST_F(ControlTest, FailoverRequeuesAFailedAttemptUnderTheSameHandle) {

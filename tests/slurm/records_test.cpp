@@ -69,6 +69,60 @@ TEST(JobRecord, JobsEndedWithoutAnExitCodeOfTheirOwnHaveNone) {
   EXPECT_EQ(job_status(json(R"({"job_id":1,"job_state":"COMPLETED","exit_code":0})")).exit_code, 0);
 }
 
+// The records below are what slurmrestd 22.05 answered on the test cluster for such jobs.
+TEST(JobRecord, ATaskKilledByASignalIsNamedFromTheStepsWaitStatus) {
+  auto record = json(R"({"job_id":2,"job_state":"FAILED","state_reason":"NonZeroExitCode","state_description":"",
+      "exit_code":35072,"derived_exit_code":9,"batch_host":"vm"})");
+  sdk::JobStatus status = job_status(record);
+  EXPECT_EQ(status.exit_code, 137);  // the batch script's, as srun reports a killed task
+  EXPECT_EQ(status.message, "NonZeroExitCode: a task was killed by SIGKILL");
+  auto exited = json(R"({"job_id":3,"job_state":"FAILED","state_reason":"NonZeroExitCode",
+      "exit_code":32512,"derived_exit_code":32512,"batch_host":"vm"})");
+  EXPECT_EQ(job_status(exited).message, "NonZeroExitCode");
+  EXPECT_EQ(job_status(exited).exit_code, 127);
+}
+
+TEST(JobRecord, AJobCancelledWhilePendingSaysSoWithTheReasonItWaitedFor) {
+  auto record = json(R"({"job_id":5,"job_state":"CANCELLED","state_reason":"PartitionConfig","exit_code":0,
+      "start_time":1796147471,"end_time":1796147471,"batch_host":"","standard_output":"/w/greedy-%j.out"})");
+  sdk::JobStatus status = job_status(record);
+  EXPECT_EQ(status.state, DLAUNCH_STATE_STOPPED);
+  EXPECT_EQ(status.message, "cancelled while pending (PartitionConfig)");
+  EXPECT_FALSE(script_started(record));
+  auto ran = json(R"({"job_id":4,"job_state":"CANCELLED","state_reason":"None","exit_code":15,
+      "derived_exit_code":15,"batch_host":"vm"})");
+  EXPECT_EQ(job_status(ran).message, "") << "a cancel is no task's failure";
+  EXPECT_TRUE(script_started(ran));
+}
+
+TEST(JobRecord, ALaunchFailureSaysWhereAndWhatToLookAt) {
+  auto record = json(R"({"job_id":4,"job_state":"FAILED","state_reason":"JobLaunchFailure","exit_code":4021,
+      "derived_exit_code":0,"batch_host":"vm","standard_output":"/root/nope/baddir-%j.out"})");
+  sdk::JobStatus status = job_status(record);
+  EXPECT_FALSE(status.exit_code.has_value());
+  EXPECT_EQ(status.message,
+            "JobLaunchFailure: the batch script could not start on vm (slurmd's log there says why; often a "
+            "working_dir or output_dir the job's user cannot use)");
+  EXPECT_FALSE(script_started(record)) << "its output file was never created";
+}
+
+TEST(JobRecord, SignalsHaveTheirNames) {
+  EXPECT_EQ(signal_of(9), 9);
+  EXPECT_EQ(signal_of(3 << 8), std::nullopt);
+  EXPECT_EQ(signal_name(9), "SIGKILL");
+  EXPECT_EQ(signal_name(11), "SIGSEGV");
+  EXPECT_EQ(signal_name(127), "signal 127");
+}
+
+TEST(JobRecord, TheInstanceKeyTellsAReusedIdApart) {
+  auto first = json(R"({"job_id":1,"cluster":"c","submit_time":100})");
+  auto again = json(R"({"job_id":1,"cluster":"c","submit_time":200})");
+  auto elsewhere = json(R"({"job_id":1,"cluster":"d","submit_time":100})");
+  EXPECT_NE(instance_key(first), instance_key(again));
+  EXPECT_NE(instance_key(first), instance_key(elsewhere));
+  EXPECT_EQ(instance_key(first), instance_key(json(R"({"job_id":1,"cluster":"c","submit_time":100})")));
+}
+
 TEST(JobRecord, OutputPathExpandsSlurmsPatterns) {
   auto record = json(R"({"job_id":12,"name":"n","user_name":"u","standard_output":"/out/%x-%j.%u.100%%.%N"})");
   EXPECT_EQ(output_path(record), "/out/n-12.u.100%.%N");

@@ -155,7 +155,7 @@ TEST(Submission, TheBodyCarriesTheScriptAndTheJobsProperties) {
   EXPECT_EQ(props["cpus_per_task"].GetInt(), 2);
   EXPECT_STREQ(props["partition"].GetString(), "debug");
   EXPECT_EQ(props["time_limit"].GetInt(), 30);
-  EXPECT_STREQ(props["exclusive"].GetString(), "true");
+  EXPECT_STREQ(props["exclusive"].GetString(), "exclusive");
   EXPECT_EQ(props["nice"].GetInt(), 10);
   EXPECT_STREQ(props["mail_type"].GetString(), "END");
   EXPECT_FALSE(props.HasMember("memory_per_node"));

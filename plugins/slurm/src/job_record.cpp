@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <array>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -22,12 +23,39 @@ int64_t integer_field(const rapidjson::Value& record, const char* name) {
   return found != record.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
 }
 
-// Slurm's reasons are CamelCase words; "None" means there is none.
+// Slurm's reason code (a CamelCase word; "None" means there is none), with its description if any.
 std::string reason_of(const rapidjson::Value& record) {
   std::string reason = string_field(record, "state_reason");
   if (reason == "None") reason.clear();
   std::string description = string_field(record, "state_description");
   if (!description.empty()) reason += (reason.empty() ? "" : ": ") + description;
+  return reason;
+}
+
+std::string joined(const std::string& first, const std::string& second) {
+  return first.empty() ? second : first + ": " + second;
+}
+
+// Why the job is where it is, in Slurm's words, with what its codes alone leave unsaid: that a cancelled job
+// never started, where a launch failed, which signal killed a task (Slurm's wait status has it; the batch
+// script's exit code only says 128 + its number).
+std::string message_of(const rapidjson::Value& record, int32_t state, const std::string& native_state) {
+  std::string reason = reason_of(record);
+  std::string word = native_state.substr(0, native_state.find_first_of(" +,"));
+  std::string host = string_field(record, "batch_host");
+  if (state == DLAUNCH_STATE_STOPPED && host.empty()) {
+    return "cancelled while pending" + (reason.empty() ? "" : " (" + reason + ")");
+  }
+  if (word == "FAILED" && string_field(record, "state_reason") == "JobLaunchFailure") {
+    return joined(reason, "the batch script could not start on " + (host.empty() ? "its node" : host) +
+                              " (slurmd's log there says why; often a working_dir or output_dir the job's "
+                              "user cannot use)");
+  }
+  if (word == "FAILED") {
+    if (auto signal = signal_of(integer_field(record, "derived_exit_code"))) {
+      return joined(reason, "a task was killed by " + signal_name(*signal));
+    }
+  }
   return reason;
 }
 
@@ -80,8 +108,27 @@ bool is_terminal(int32_t state) {
 }
 
 std::optional<int32_t> exit_code_of(int64_t wait_status) {
-  if ((wait_status & 0x7f) != 0) return std::nullopt;
+  if (signal_of(wait_status)) return std::nullopt;
   return static_cast<int32_t>((wait_status >> 8) & 0xff);
+}
+
+std::optional<int32_t> signal_of(int64_t wait_status) {
+  if ((wait_status & 0x7f) == 0) return std::nullopt;
+  return static_cast<int32_t>(wait_status & 0x7f);
+}
+
+std::string signal_name(int32_t signal) {
+  const char* abbreviation = sigabbrev_np(signal);
+  return abbreviation != nullptr ? "SIG" + std::string(abbreviation) : "signal " + std::to_string(signal);
+}
+
+bool script_started(const rapidjson::Value& record) {
+  return !string_field(record, "batch_host").empty() && string_field(record, "state_reason") != "JobLaunchFailure";
+}
+
+std::string instance_key(const rapidjson::Value& record) {
+  return string_field(record, "cluster") + "." + std::to_string(integer_field(record, "job_id")) + "." +
+         std::to_string(integer_field(record, "submit_time"));
 }
 
 sdk::JobStatus job_status(const rapidjson::Value& record) {
@@ -90,7 +137,7 @@ sdk::JobStatus job_status(const rapidjson::Value& record) {
   status.name = string_field(record, "name");
   status.native_state = string_field(record, "job_state");
   status.state = state_of(status.native_state);
-  status.message = reason_of(record);
+  status.message = message_of(record, status.state, status.native_state);
   status.restarts = static_cast<uint32_t>(integer_field(record, "restart_cnt"));
   status.submitted_by_dlaunch = is_dlaunch_comment(string_field(record, "comment"));
   if (status.state != DLAUNCH_STATE_PENDING) status.start_time_ms = integer_field(record, "start_time") * 1000;

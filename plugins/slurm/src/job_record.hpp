@@ -25,8 +25,22 @@ bool is_terminal(int32_t state);
 
 // The exit code in a wait status as Slurm reports it (code << 8 | signal); none when a signal ended it.
 std::optional<int32_t> exit_code_of(int64_t wait_status);
+// The signal that ended a process in such a wait status; none when it exited.
+std::optional<int32_t> signal_of(int64_t wait_status);
+// "SIGKILL" for 9; "signal N" for a number without a name.
+std::string signal_name(int32_t signal);
 
-// The status of one job record.
+// Whether the job's batch script started, so that it has an output file: a node took it (batch_host) and
+// launching it did not fail (JobLaunchFailure: e.g. an output file the job's user cannot create). A job
+// cancelled while pending never started.
+bool script_started(const rapidjson::Value& record);
+
+// What tells one Slurm job from any other this user may reach: its cluster, id and submission time (ids are
+// reused by another cluster, or by the same one started afresh).
+std::string instance_key(const rapidjson::Value& record);
+
+// The status of one job record. Its message is Slurm's reason code, with what the code alone leaves unsaid:
+// "cancelled while pending (Priority)", where a launch failed, "a task was killed by SIGKILL".
 sdk::JobStatus job_status(const rapidjson::Value& record);
 
 // The job's output file, with Slurm's file name patterns (%j, %x, %u, %%) expanded; "" when it has none.

@@ -63,26 +63,42 @@ class GrowingFile {
 
 }  // namespace
 
+std::string ending_line(const sdk::JobStatus& status) {
+  if (status.state != DLAUNCH_STATE_FAILED && status.state != DLAUNCH_STATE_STOPPED) return "";
+  std::string line = "[dlaunch] Slurm job " + status.native_id + " ended " + status.native_state;
+  if (status.exit_code) line += " with exit code " + std::to_string(*status.exit_code);
+  return line + (status.message.empty() ? "" : ": " + status.message) + "\n";
+}
+
 void copy_job_output(const std::function<JobSnapshot()>& snapshot, bool follow, const sdk::TextOut& out,
                      const sdk::Host& host) {
   JobSnapshot job = snapshot();
-  if (job.output_path.empty()) return;  // never started and has no output file yet
   GrowingFile file(job.output_path);
+  bool pending_said = false;
   for (;;) {
-    bool terminal = is_terminal(job.state);  // taken before the read below, so that read gets the last lines
-    if (!file.copy_new(out)) return;
+    const bool terminal = job.status.terminal();  // taken before the read below, so that read gets the last lines
+    if (!job.output_path.empty() && !file.copy_new(out)) return;
+    if (!terminal && !job.script_started && !pending_said) {
+      // Said on stderr: what `logs` writes to `out` is the job's output, which --tail counts in bytes.
+      host.warn("Slurm job " + job.status.native_id + " is " + job.status.native_state +
+                (job.status.message.empty() ? "" : " (" + job.status.message + ")") + ": no output yet");
+      pending_said = true;
+    }
     if (!follow || terminal) {
-      if (job.started && terminal && !file.exists()) {
-        throw sdk::Error(DLAUNCH_ERR_NOT_FOUND,
-                         "the job's output file " + job.output_path + " does not exist here; " + kSharedFilesystemNote);
+      if (terminal && job.script_started && !job.output_path.empty() && !file.exists()) {
+        throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, "Slurm job " + job.status.native_id + " ran and ended " +
+                                                      job.status.native_state + ", but its output file " +
+                                                      job.output_path + " does not exist here; " +
+                                                      kSharedFilesystemNote);
       }
+      if (terminal) out.write(ending_line(job.status));
       return;
     }
     for (int i = 0; i < kPollsPerSnapshot; ++i) {
       if (!support::sleep_unless_cancelled(kPollInterval, [&] { return host.cancelled(); })) {
         throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
       }
-      if (!file.copy_new(out)) return;
+      if (!job.output_path.empty() && !file.copy_new(out)) return;
     }
     job = snapshot();
   }

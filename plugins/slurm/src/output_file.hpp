@@ -4,6 +4,7 @@
 #ifndef DLAUNCH_SLURM_OUTPUT_FILE_HPP_
 #define DLAUNCH_SLURM_OUTPUT_FILE_HPP_
 
+#include <dlaunch/job_status.hpp>
 #include <dlaunch/plugin.hpp>
 
 #include <cstdint>
@@ -14,16 +15,22 @@ namespace dlaunch::slurm {
 
 // What the log reader needs to know of the job, fetched again while following.
 struct JobSnapshot {
-  int32_t state = DLAUNCH_STATE_UNKNOWN;
-  bool started = false;     // it ran (or runs): its output file should exist
-  std::string output_path;  // absolute, patterns expanded
+  sdk::JobStatus status;
+  bool script_started = false;  // its batch script ran (or runs): its output file should exist
+  std::string output_path;      // absolute, patterns expanded
 };
 
 // Writes the file's content to `out` from the start; with `follow`, keeps writing what is added until a
-// snapshot (taken about every second) says the job is terminal, then writes the rest and returns. Throws
-// sdk::Error when the file cannot be read, or does not exist although the job ran; CANCELLED on Ctrl-C.
+// snapshot (taken about every second) says the job is terminal, then writes the rest. A job that ended
+// FAILED or STOPPED gets a last line saying so and why, in Slurm's words ("[dlaunch] Slurm job 42 ended
+// FAILED: NonZeroExitCode: ..."); one that never started has that line alone. A pending job gets a warning
+// (once) that it has no output yet and why. Throws sdk::Error when the file cannot be read, or does not exist
+// although the job's script ran; CANCELLED on Ctrl-C.
 void copy_job_output(const std::function<JobSnapshot()>& snapshot, bool follow, const sdk::TextOut& out,
                      const sdk::Host& host);
+
+// The line about a job that ended FAILED or STOPPED; "" for any other job.
+std::string ending_line(const sdk::JobStatus& status);
 
 }  // namespace dlaunch::slurm
 

@@ -2,6 +2,7 @@
 // See docs/slurm.md for the mapping and the choices behind it.
 #include "allocation.hpp"
 #include "connection.hpp"
+#include "deleted_jobs.hpp"
 #include "job_record.hpp"
 #include "options.hpp"
 #include "output_file.hpp"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace dlaunch::slurm {
 namespace {
@@ -27,7 +29,10 @@ std::string checked_job_id(std::string_view native_id) {
 
 class SlurmPlugin : public sdk::Plugin {
  public:
-  void init(const sdk::InitContext& context) override { host_ = context.host; }
+  void init(const sdk::InitContext& context) override {
+    host_ = context.host;
+    deleted_.emplace(context.state_dir);
+  }
 
   void validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) override {
     sdk::Job job = sdk::parse_job(request.job_json);
@@ -77,7 +82,8 @@ class SlurmPlugin : public sdk::Plugin {
   sdk::JobStatus status(const sdk::JobRef& ref) override {
     std::string id = checked_job_id(ref.native_id);
     RestApi api = connect(sdk::Options::parse(ref.options_json));
-    return job_status(single_record(api.get("job/" + id), id));
+    rapidjson::Document answer = api.get("job/" + id);
+    return job_status(undeleted_record(answer, id));
   }
 
   void logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& out) override {
@@ -85,35 +91,34 @@ class SlurmPlugin : public sdk::Plugin {
     RestApi api = connect(sdk::Options::parse(ref.options_json));
     auto snapshot = [&] {
       rapidjson::Document answer = api.get("job/" + id);
-      const rapidjson::Value& record = single_record(answer, id);
-      sdk::JobStatus status = job_status(record);
-      return JobSnapshot{status.state, status.start_time_ms > 0, output_path(record)};
+      const rapidjson::Value& record = undeleted_record(answer, id);
+      return JobSnapshot{job_status(record), script_started(record), output_path(record)};
     };
     copy_job_output(snapshot, follow, out, host_);
   }
 
   void stop(const sdk::JobRef& ref) override {
     std::string id = checked_job_id(ref.native_id);
+    RestApi api = connect(sdk::Options::parse(ref.options_json));
+    rapidjson::Document answer = api.get("job/" + id);
+    undeleted_record(answer, id);
     // Cancelling a job that already ended is accepted by Slurm and changes nothing.
-    connect(sdk::Options::parse(ref.options_json)).remove("job/" + id);
+    api.remove("job/" + id);
   }
 
-  // Slurm keeps no record a user can delete (without accounting, slurmctld forgets a finished job by itself
-  // after MinJobAge): deleting forgets nothing on the cluster, it only refuses while the job still runs.
+  // Slurm keeps a finished job's record for MinJobAge and lets nobody change or remove it: deleting refuses
+  // while the job runs, else marks it deleted here (deleted_jobs.hpp). A job Slurm forgot already is gone.
   void delete_job(const sdk::JobRef& ref) override {
     std::string id = checked_job_id(ref.native_id);
     RestApi api = connect(sdk::Options::parse(ref.options_json));
-    sdk::JobStatus status;
-    try {
-      status = job_status(single_record(api.get("job/" + id), id));
-    } catch (const sdk::Error& e) {
-      if (e.code() == DLAUNCH_ERR_NOT_FOUND) return;  // already forgotten by Slurm
-      throw;
-    }
+    rapidjson::Document answer = api.get("job/" + id);
+    const rapidjson::Value& record = undeleted_record(answer, id);
+    sdk::JobStatus status = job_status(record);
     if (!is_terminal(status.state)) {
       throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION,
                        "Slurm job " + id + " is " + status.native_state + "; stop it first");
     }
+    deleted_->add(instance_key(record));
   }
 
   void list(std::string_view options_json, const sdk::StatusOut& out) override {
@@ -126,16 +131,28 @@ class SlurmPlugin : public sdk::Plugin {
       if (user == record.MemberEnd() || !user->value.IsString() || api.connection().user != user->value.GetString()) {
         continue;
       }
+      if (deleted_->contains(instance_key(record))) continue;
       if (!out.report(job_status(record))) return;
     }
   }
 
  private:
+  // The one record of GET /job/{id}, unless `dlaunch delete` forgot that job: then, as when Slurm has no
+  // record, NOT_FOUND.
+  const rapidjson::Value& undeleted_record(const rapidjson::Document& answer, const std::string& id) const {
+    const rapidjson::Value& record = single_record(answer, id);
+    if (deleted_->contains(instance_key(record))) {
+      throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "there is no Slurm job " + id + ": it was deleted (dlaunch delete)");
+    }
+    return record;
+  }
+
   RestApi connect(const sdk::Options& options) const {
     return RestApi(resolve_connection(options), [host = host_] { return host.cancelled(); });
   }
 
   sdk::Host host_;
+  std::optional<DeletedJobs> deleted_;  // set by init
 };
 
 }  // namespace

@@ -70,7 +70,8 @@ void write_job(JsonWriter& w, const Submission& in) {
   optional_string("reservation", options.reservation);
   optional_string("constraints", options.constraint);
   if (options.time_limit_minutes) integer("time_limit", *options.time_limit_minutes);
-  if (options.exclusive) string("exclusive", "true");
+  // v0.0.38 takes the words of sbatch's --exclusive[=user|mcs] here and refuses a boolean, or "true".
+  if (options.exclusive) string("exclusive", "exclusive");
   rapidjson::Document extra;
   extra.Parse(options.extra_json.c_str());
   for (const auto& member : extra.GetObject()) {
