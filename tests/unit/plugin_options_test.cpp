@@ -162,6 +162,8 @@ TEST(PlatformSchema, AddsTheOptionTablesOfPluginsThatDeclareThem) {
   ASSERT_NE(tables, nullptr);
   ASSERT_TRUE(tables->HasMember("properties"));
   EXPECT_FALSE((*tables)["properties"].HasMember("old"));
+  // docs/job-spec.md's `[platform] name = "ray"` beside `[platform.ray]`, as validate takes it.
+  EXPECT_EQ((*tables)["properties"]["name"]["type"], "string");
   const auto& remote = (*tables)["properties"]["remote"];
   EXPECT_FALSE(remote["additionalProperties"].GetBool());
   EXPECT_EQ(remote["properties"]["address"]["default"], "http://127.0.0.1:8265");

@@ -195,6 +195,16 @@ void kind_schema(Writer& w, const Field& f) {
       w.StartObject();
       key(w, "type");
       text(w, "object");
+      // [platform] name = "ray" beside [platform.ray]: TOML cannot give `platform` a string and tables at once.
+      key(w, "properties");
+      w.StartObject();
+      key(w, "name");
+      w.StartObject();
+      string_type(w);
+      key(w, "description");
+      text(w, "the platform id, where the platform table also holds option tables");
+      w.EndObject();
+      w.EndObject();
       key(w, "additionalProperties");
       w.StartObject();
       key(w, "type");
