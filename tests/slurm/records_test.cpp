@@ -38,7 +38,7 @@ TEST(JobState, ExitCodesComeFromTheWaitStatus) {
 TEST(JobRecord, AFailedJobHasItsExitCodeReasonRestartsAndTimes) {
   auto record = json(R"({"job_id":42,"name":"train","job_state":"FAILED","exit_code":1024,"restart_cnt":1,
       "state_reason":"NonZeroExitCode","state_description":"","comment":"dlaunch {\"submission\":\"s\"}",
-      "start_time":100,"end_time":160})");
+      "start_time":100,"end_time":160,"batch_host":"node1"})");
   sdk::JobStatus status = job_status(record);
   EXPECT_EQ(status.native_id, "42");
   EXPECT_EQ(status.name, "train");
@@ -88,6 +88,8 @@ TEST(JobRecord, AJobCancelledWhilePendingSaysSoWithTheReasonItWaitedFor) {
   sdk::JobStatus status = job_status(record);
   EXPECT_EQ(status.state, DLAUNCH_STATE_STOPPED);
   EXPECT_EQ(status.message, "cancelled while pending (PartitionConfig)");
+  EXPECT_EQ(status.start_time_ms, 0) << "it never started";
+  EXPECT_EQ(status.end_time_ms, 1796147471000);
   EXPECT_FALSE(script_started(record));
   auto ran = json(R"({"job_id":4,"job_state":"CANCELLED","state_reason":"None","exit_code":15,
       "derived_exit_code":15,"batch_host":"vm"})");

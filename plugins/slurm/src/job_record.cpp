@@ -140,7 +140,11 @@ sdk::JobStatus job_status(const rapidjson::Value& record) {
   status.message = message_of(record, status.state, status.native_state);
   status.restarts = static_cast<uint32_t>(integer_field(record, "restart_cnt"));
   status.submitted_by_dlaunch = is_dlaunch_comment(string_field(record, "comment"));
-  if (status.state != DLAUNCH_STATE_PENDING) status.start_time_ms = integer_field(record, "start_time") * 1000;
+  // A pending job's start_time is Slurm's estimate, and one cancelled while pending gets the time it was
+  // cancelled: only a job a node took has started.
+  if (status.state != DLAUNCH_STATE_PENDING && !string_field(record, "batch_host").empty()) {
+    status.start_time_ms = integer_field(record, "start_time") * 1000;
+  }
   if (is_terminal(status.state)) {
     status.end_time_ms = integer_field(record, "end_time") * 1000;
     auto code = exit_code_of(integer_field(record, "exit_code"));
