@@ -12,11 +12,19 @@ XDG directories under /tmp/dd; the runner works in a fresh directory holding the
 those of tests/docs/files/<the document's name> over them, and a copy of examples/, and reads those paths as
 its own. A command may go on over lines that end in `\`. In expected output:
   - a job id NAME-XXXXXX (6 hex digits) matches any such id of the same NAME, and is bound to it: the same id
-    later, in commands too, means the actual one;
+    later, in commands too, means the actual one; so is a Slurm job id, in `slurm:N`, `Slurm job N` and
+    `Slurm queued job N`
+    (except in a did-you-mean, which names any of the journal's jobs);
   - times (2026-11-28 13:41:54), epoch milliseconds, submission ids, ports after 127.0.0.1: and "N bytes"
     match any;
   - a line `...` matches any number of lines;
   - consecutive lines of replicas (`[role/rank] ...`) match in any order, as replicas run side by side.
+
+A document about a platform with a test cluster runs with `--env-file FILE`, the environment its fixture's start
+script wrote (`export NAME=VALUE` lines); without that file the runner skips (exit 77), or fails under CI=true.
+The commands get the variables of that file named by `--env-var NAME` (repeatable: a file may describe several
+ways in, of which a user sets one). `--work-user-var NAME` names the variable holding the user the cluster runs
+jobs as, who then owns the work directory: the jobs' working directory and output are there.
 """
 import argparse
 import json
@@ -40,6 +48,10 @@ FLEXIBLE = [
     (re.compile(r"\b\d+ bytes\b"), r"\d+ bytes"),  # sizes of texts that hold paths
 ]
 REPLICA_LINE = re.compile(r"^\[[a-z0-9-]+/\d+\] ")
+# Platforms whose job ids are numbers the cluster hands out: bound like NAME-XXXXXX ids, by the number.
+NUMBERED_ID = re.compile(r"\b(slurm:|Slurm job |Slurm queued job )(\d+)\b")
+ANY_SUGGESTED_JOB = (re.compile(r"did you mean 'slurm:\d+'\?"), r"did you mean 'slurm:\d+'\?")
+SKIPPED = 77
 
 
 def transcripts(markdown):
@@ -80,6 +92,7 @@ class Matcher:
 
     def command(self, text):
         text = self.localize(text)
+        text = NUMBERED_ID.sub(lambda m: m.group(1) + self.bound.get("#" + m.group(2), m.group(2)), text)
         return ID.sub(lambda m: self.bound.get(m.group(0), m.group(0)), text)
 
     def pattern(self, expected):
@@ -87,14 +100,22 @@ class Matcher:
         expected = self.localize(expected)
         out, ids, pos = [], [], 0
         tokens = [(m.start(), m.end(), "id", m) for m in ID.finditer(expected)]
-        for regex, replacement in FLEXIBLE:
+        tokens += [(m.start(), m.end(), "number", m) for m in NUMBERED_ID.finditer(expected)]
+        for regex, replacement in FLEXIBLE + [ANY_SUGGESTED_JOB]:
             tokens += [(m.start(), m.end(), replacement, m) for m in regex.finditer(expected)]
         tokens.sort(key=lambda t: (t[0], -(t[1] - t[0])))
         for start, end, kind, m in tokens:
             if start < pos:
                 continue
             out.append(re.escape(expected[pos:start]))
-            if kind != "id":
+            if kind == "number":
+                key = "#" + m.group(2)
+                if key in self.bound:
+                    out.append(re.escape(m.group(1) + self.bound[key]))
+                else:
+                    out.append(re.escape(m.group(1)) + r"(\d+)")
+                    ids.append(key)
+            elif kind != "id":
                 out.append(kind)
             elif m.group(0) in self.bound:
                 out.append(re.escape(self.bound[m.group(0)]))
@@ -111,7 +132,7 @@ class Matcher:
         if not m:
             return False
         for recorded, suffix in zip(ids, m.groups()):
-            self.bound[recorded] = recorded[: -len(suffix)] + suffix
+            self.bound[recorded] = suffix if recorded.startswith("#") else recorded[: -len(suffix)] + suffix
         return True
 
     def lines(self, expected, actual):
@@ -165,12 +186,43 @@ def stop_every_job(dlaunch, env):
             subprocess.run([dlaunch, "stop", job["handle"]], env=env, capture_output=True)
 
 
+def read_env_file(path):
+    """The `export NAME=VALUE` lines a fixture's start script wrote (tests/support/cluster_env.hpp's format)."""
+    env = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("export ") and "=" in line:
+                name, value = line[len("export "):].split("=", 1)
+                env[name] = value
+    return env
+
+
+def hand_to(user, root, work):
+    """Lets `user` (who runs the cluster's jobs) enter `root` and own `work`."""
+    import pwd
+    entry = pwd.getpwnam(user)
+    os.chmod(root, 0o755)
+    for directory, dirs, files in os.walk(work):
+        for name in [directory] + [os.path.join(directory, n) for n in dirs + files]:
+            os.lchown(name, entry.pw_uid, entry.pw_gid)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dlaunch", required=True, help="the built dlaunch binary")
     parser.add_argument("--source", required=True, help="the repository root")
+    parser.add_argument("--env-file", help="the environment a cluster fixture wrote; skip when it is missing")
+    parser.add_argument("--env-var", action="append", default=[], help="a variable of --env-file the commands get")
+    parser.add_argument("--work-user-var", help="the variable of --env-file naming who runs the cluster's jobs")
     parser.add_argument("markdown", nargs="+")
     args = parser.parse_args()
+    cluster = {}
+    if args.env_file:
+        if not os.path.exists(args.env_file):
+            print(f"SKIPPING {' '.join(args.markdown)}: no cluster ({args.env_file} is missing)")
+            sys.exit(1 if os.environ.get("CI") == "true" else SKIPPED)
+        cluster = read_env_file(args.env_file)
     build = os.path.dirname(os.path.dirname(os.path.abspath(args.dlaunch)))
     failed = 0
     for markdown in args.markdown:
@@ -184,7 +236,9 @@ def main():
             shutil.copytree(os.path.join(args.source, "examples"), os.path.join(cwd, "examples"))
             os.symlink(build, os.path.join(cwd, "build-docs"))
             os.makedirs(home)
-            env = dict(os.environ, XDG_STATE_HOME=home + "/state", XDG_CONFIG_HOME=home + "/config",
+            if args.work_user_var:
+                hand_to(cluster[args.work_user_var], work, cwd)
+            env = dict(os.environ, **{name: cluster[name] for name in args.env_var}, XDG_STATE_HOME=home + "/state", XDG_CONFIG_HOME=home + "/config",
                        XDG_DATA_HOME=home + "/data", DLAUNCH_PLUGIN_PATH="", LC_ALL="C.UTF-8",
                        PATH=os.path.dirname(os.path.abspath(args.dlaunch)) + os.pathsep + os.environ["PATH"])
             env.pop("NO_COLOR", None)

@@ -78,7 +78,8 @@ void copy_job_output(const std::function<JobSnapshot()>& snapshot, bool follow, 
   for (;;) {
     const bool terminal = job.status.terminal();  // taken before the read below, so that read gets the last lines
     if (!job.output_path.empty() && !file.copy_new(out)) return;
-    if (!terminal && !job.script_started && !pending_said) {
+    // Following, a job usually waits a moment before it starts: only a wait Slurm gives a reason for is said.
+    if (!terminal && !job.script_started && !pending_said && (!follow || !job.status.message.empty())) {
       // Said on stderr: what `logs` writes to `out` is the job's output, which --tail counts in bytes.
       host.warn("Slurm job " + job.status.native_id + " is " + job.status.native_state +
                 (job.status.message.empty() ? "" : " (" + job.status.message + ")") + ": no output yet");

@@ -24,7 +24,7 @@ struct JobSnapshot {
 // snapshot (taken about every second) says the job is terminal, then writes the rest. A job that ended
 // FAILED or STOPPED gets a last line saying so and why, in Slurm's words ("[dlaunch] Slurm job 42 ended
 // FAILED: NonZeroExitCode: ..."); one that never started has that line alone. A pending job gets a warning
-// (once) that it has no output yet and why. Throws sdk::Error when the file cannot be read, or does not exist
+// (once) that it has no output yet and why (following: once Slurm gives a reason). Throws sdk::Error when the file cannot be read, or does not exist
 // although the job's script ran; CANCELLED on Ctrl-C.
 void copy_job_output(const std::function<JobSnapshot()>& snapshot, bool follow, const sdk::TextOut& out,
                      const sdk::Host& host);

@@ -27,6 +27,17 @@ std::string checked_job_id(std::string_view native_id) {
   return std::string(native_id);
 }
 
+// GET /job/{id}. A job Slurm does not know (never, or no more) is NOT_FOUND in a user's words.
+rapidjson::Document job_answer(RestApi& api, const std::string& id) {
+  try {
+    return api.get("job/" + id);
+  } catch (const sdk::Error& e) {
+    if (e.code() != DLAUNCH_ERR_NOT_FOUND) throw;
+    throw sdk::Error(DLAUNCH_ERR_NOT_FOUND,
+                     "there is no Slurm job " + id + " (Slurm forgets an ended job after its MinJobAge)");
+  }
+}
+
 class SlurmPlugin : public sdk::Plugin {
  public:
   void init(const sdk::InitContext& context) override {
@@ -82,7 +93,7 @@ class SlurmPlugin : public sdk::Plugin {
   sdk::JobStatus status(const sdk::JobRef& ref) override {
     std::string id = checked_job_id(ref.native_id);
     RestApi api = connect(sdk::Options::parse(ref.options_json));
-    rapidjson::Document answer = api.get("job/" + id);
+    rapidjson::Document answer = job_answer(api, id);
     return job_status(undeleted_record(answer, id));
   }
 
@@ -90,7 +101,7 @@ class SlurmPlugin : public sdk::Plugin {
     std::string id = checked_job_id(ref.native_id);
     RestApi api = connect(sdk::Options::parse(ref.options_json));
     auto snapshot = [&] {
-      rapidjson::Document answer = api.get("job/" + id);
+      rapidjson::Document answer = job_answer(api, id);
       const rapidjson::Value& record = undeleted_record(answer, id);
       return JobSnapshot{job_status(record), script_started(record), output_path(record)};
     };
@@ -100,7 +111,7 @@ class SlurmPlugin : public sdk::Plugin {
   void stop(const sdk::JobRef& ref) override {
     std::string id = checked_job_id(ref.native_id);
     RestApi api = connect(sdk::Options::parse(ref.options_json));
-    rapidjson::Document answer = api.get("job/" + id);
+    rapidjson::Document answer = job_answer(api, id);
     undeleted_record(answer, id);
     // Cancelling a job that already ended is accepted by Slurm and changes nothing.
     api.remove("job/" + id);
@@ -111,7 +122,7 @@ class SlurmPlugin : public sdk::Plugin {
   void delete_job(const sdk::JobRef& ref) override {
     std::string id = checked_job_id(ref.native_id);
     RestApi api = connect(sdk::Options::parse(ref.options_json));
-    rapidjson::Document answer = api.get("job/" + id);
+    rapidjson::Document answer = job_answer(api, id);
     const rapidjson::Value& record = undeleted_record(answer, id);
     sdk::JobStatus status = job_status(record);
     if (!is_terminal(status.state)) {
