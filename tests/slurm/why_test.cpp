@@ -25,7 +25,7 @@ TEST_F(WhyTest, ATaskKilledByASignalIsNamed) {
   EXPECT_TRUE(contains(dlaunch({"status", handle}).out, "  message:  NonZeroExitCode: a task was killed by SIGKILL\n"));
   test::ProcessResult logs = dlaunch({"logs", handle});
   EXPECT_EQ(logs.exit_code, 0) << logs.err;
-  EXPECT_TRUE(contains(logs.out, "[main/0] before\n")) << logs.out;
+  // "[main/0] before" is not asserted: srun may drop a killed task's last lines (docs/slurm.md).
   EXPECT_TRUE(contains(logs.out, "[dlaunch] Slurm job " + handle.substr(6) +
                                      " ended FAILED with exit code 137: NonZeroExitCode: a task was killed by SIGKILL\n"))
       << logs.out;
