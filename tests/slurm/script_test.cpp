@@ -108,6 +108,18 @@ TEST(BatchScript, AFailingRoleEndsTheJobWithItsExitCode) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << "it waited for the driver";
 }
 
+// The entrypoint runs as the task's child, so its last lines are out before the task ends (slurmstepd drops
+// those of a task that dies of a signal itself); the task then dies of the same signal, for Slurm to report.
+TEST(BatchScript, ATaskKilledByASignalPassesItsOutputOnAndDiesOfTheSameSignal) {
+  test::TempDir dir;
+  test::ProcessResult result = run_script(job_of({shell_role("main", "echo before; kill -KILL $$")}), dir);
+  EXPECT_EQ(result.exit_code, 128 + 9) << result.out << result.err;
+  EXPECT_NE(result.out.find("[main/0] before\n"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("Killed"), std::string::npos) << "bash's notice of its killed child\n" << result.out;
+  test::ProcessResult exited = run_script(job_of({shell_role("main", "exit 3")}), dir);
+  EXPECT_EQ(exited.exit_code, 3) << exited.out << exited.err;
+}
+
 TEST(BatchScript, AFailedAttemptAsksSlurmToRequeueWithinMaxRestarts) {
   test::TempDir dir;
   sdk::Job job = job_of({shell_role("main", "exit 3")});
