@@ -44,6 +44,17 @@ TEST_F(WhyTest, AKilledTasksLastLinesAreNeverLost) {
   }
 }
 
+// Slurm 22.05 refuses a partition or a node feature it does not have at submission, in its own words.
+TEST_F(WhyTest, AnUnknownPartitionOrConstraintIsRefusedWithSlurmsReason) {
+  const std::string spec = write_spec(JobSpec({shell_role("main", "true")}));
+  test::ProcessResult partition = dlaunch({"run", spec, "-p", "slurm", "--set", "platform.slurm.partition=nope"});
+  EXPECT_EQ(partition.exit_code, 65) << partition.err;
+  EXPECT_TRUE(contains(partition.err, "Invalid partition name specified")) << partition.err;
+  test::ProcessResult constraint = dlaunch({"run", spec, "-p", "slurm", "--set", "platform.slurm.constraint=nofeature"});
+  EXPECT_EQ(constraint.exit_code, 65) << constraint.err;
+  EXPECT_TRUE(contains(constraint.err, "Invalid feature specification")) << constraint.err;
+}
+
 TEST_F(WhyTest, ABatchScriptThatCannotLaunchSaysJobLaunchFailure) {
   // The job's user cannot write its output file here: slurmd cannot start the batch script.
   const std::string locked = path("locked");
