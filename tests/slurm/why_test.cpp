@@ -1,6 +1,7 @@
 // Failures that say why, on the real Slurm cluster: `run --wait/--follow`, `status` and `logs` give Slurm's
 // state and reason code for a task killed by a signal (named), a batch script that could not launch, and a job
-// cancelled while it waited (with what it waited for), never "output file ... does not exist here".
+// cancelled while it waited (with what it waited for), never "output file ... does not exist here"; a killed
+// task's last lines are kept; a partition or node feature Slurm does not have is refused in its words.
 #include "slurm_cluster.hpp"
 
 #include <sys/stat.h>
