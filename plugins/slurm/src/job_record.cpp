@@ -176,7 +176,7 @@ std::string output_path(const rapidjson::Value& record) {
 const rapidjson::Value& single_record(const rapidjson::Document& answer, const std::string& job_id) {
   auto jobs = answer.FindMember("jobs");
   if (jobs == answer.MemberEnd() || !jobs->value.IsArray() || jobs->value.Empty()) {
-    throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "Slurm has no job " + job_id);
+    throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "there is no Slurm job " + job_id);
   }
   return jobs->value[0];
 }
