@@ -112,9 +112,10 @@ std::string find_in_path(const std::string& program) {
 }
 
 // A two-node-shaped torchrun run with torch.distributed's gloo backend: the replicas meet at the c10d
-// rendezvous dlaunch configured and all-reduce their ranks. Needs PyTorch (torchrun in PATH); skipped without.
+// rendezvous dlaunch configured and all-reduce their ranks. Runs under the `torch` label, with PyTorch's venv
+// first in PATH (tests/local/CMakeLists.txt).
 TEST_F(ContractTest, TorchrunReplicasMeetAtTheRendezvousAndAllReduce) {
-  if (find_in_path("torchrun").empty()) GTEST_SKIP() << "torchrun is not installed (PyTorch's CPU wheel has it)";
+  ASSERT_FALSE(find_in_path("torchrun").empty()) << "torchrun is not in PATH: run it as ctest -L torch does";
   {
     std::ofstream script(path("all_reduce.py"));
     script << "import os, torch, torch.distributed as dist\n"
