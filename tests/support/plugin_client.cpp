@@ -22,8 +22,9 @@ dlaunch_status_sink status_sink(std::vector<sdk::JobStatus>& into) {
                              }};
 }
 
-dlaunch_job_args job_args(const std::string& job_json, const std::string& submission_id) {
-  return {DLAUNCH_JOB_ARGS_SIZE_1_0, job_json.c_str(), job_json.size(), submission_id.c_str()};
+// Borrows both strings: the arguments are valid while they are.
+dlaunch_job_args job_args(const std::string& job_json, const char* submission_id) {
+  return {DLAUNCH_JOB_ARGS_SIZE_1_0, job_json.c_str(), job_json.size(), submission_id};
 }
 
 dlaunch_job_ref_args ref_args(const std::string& native_id, const std::string& options_json) {
@@ -90,14 +91,14 @@ CallResult PluginClient::validate(const std::string& job_json, std::vector<Findi
 
 CallResult PluginClient::dry_run(const std::string& job_json, const std::string& submission_id,
                                  std::string& text) const {
-  auto args = job_args(job_json, submission_id);
+  auto args = job_args(job_json, submission_id.c_str());
   auto sink = text_sink(text);
   return result_of(api_->dry_run(&args, &sink));
 }
 
 CallResult PluginClient::submit(const std::string& job_json, const std::string& submission_id,
                                 std::string& native_id) const {
-  auto args = job_args(job_json, submission_id);
+  auto args = job_args(job_json, submission_id.c_str());
   native_id.clear();
   auto sink = text_sink(native_id);
   return result_of(api_->submit(&args, &sink));
