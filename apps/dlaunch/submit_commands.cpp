@@ -1,5 +1,6 @@
 // dlaunch run / dlaunch validate: the spec through the validation pipeline, then (run) to the platform.
 #include <dlaunch/core/orchestrator.hpp>
+#include <dlaunch/core/spec_loader.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -95,7 +96,7 @@ std::optional<int> validate_spec(const std::vector<std::string>& args, const po:
   if (spec.spec == "-") {
     // The spec is piped in (a generated spec, a heredoc): diagnostics name it <stdin>.
     request.spec_file = "<stdin>";
-    request.text = std::string(std::istreambuf_iterator<char>(std::cin), {});
+    request.text = read_spec_text(std::cin);
   }
   out.spec_name = request.spec_file;
   out.report = out.orchestrator->validate_spec(request);

@@ -127,5 +127,17 @@ TEST_F(ScriptingTest, RunDashReadsTheSpecFromStdin) {
   EXPECT_EQ(good.out, "<stdin>: valid for platform 'local'\n");
 }
 
+// A pipe that never ends (`yes`) is read up to the spec limit and refused, as a file over it is: in bounded
+// time and memory, never until the machine runs out.
+TEST_F(ScriptingTest, StdinIsBoundedLikeASpecFile) {
+  test::ProcessOptions options;
+  options.timeout = std::chrono::seconds(60);
+  auto endless = test::run_process({"/bin/sh", "-c", "yes | \"$0\" validate -", test::dlaunch_binary()}, options);
+  EXPECT_FALSE(endless.timed_out);
+  EXPECT_EQ(endless.exit_code, 65) << endless.err;
+  EXPECT_NE(endless.err.find("'<stdin>' is over the limit of 16.0 MiB for a job spec"), std::string::npos)
+      << endless.err;
+}
+
 }  // namespace
 }  // namespace dlaunch

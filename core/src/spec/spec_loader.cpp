@@ -13,13 +13,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <istream>
 
 namespace dlaunch {
 
 namespace {
-
-// Far beyond any real job spec or configuration, small enough that reading and parsing one stays quick.
-constexpr std::size_t kMaxSpecBytes = 16 * 1024 * 1024;
 
 struct ReadFailure {
   ErrorCode code;
@@ -107,7 +105,21 @@ Result<Value> load_spec_file(const std::string& path) {
   return parse_spec(*text, spec_format_for(path), path);
 }
 
+std::string read_spec_text(std::istream& in) {
+  std::string text;
+  char buffer[65536];
+  while (text.size() <= kMaxSpecBytes && in.read(buffer, sizeof buffer).gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  }
+  return text;
+}
+
 Result<Value> parse_spec(std::string_view text, SpecFormat format, const std::string& file_name) {
+  if (text.size() > kMaxSpecBytes) {
+    std::string message = "'" + file_name + "' " + too_large(0).reason;
+    Diagnostics found{spec::spec_error({}, message)};
+    return std::unexpected(Error{ErrorCode::kInvalidArgument, std::move(message), std::move(found)});
+  }
   auto root = format == SpecFormat::kJson ? spec::read_json(text, file_name) : spec::read_toml(text, file_name);
   if (!root) {
     return std::unexpected(Error{ErrorCode::kInvalidArgument, file_name + " is not valid " +

@@ -6,6 +6,8 @@
 #include <dlaunch/core/error.hpp>
 #include <dlaunch/core/value.hpp>
 
+#include <cstddef>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,10 @@
 namespace dlaunch {
 
 enum class SpecFormat { kToml, kJson };
+
+// The largest job spec or configuration dlaunch reads: far beyond any real one, small enough that reading
+// and parsing one stays quick.
+inline constexpr std::size_t kMaxSpecBytes = 16 * 1024 * 1024;
 
 // Chooses the format from the file name: ".json" is JSON, anything else TOML.
 SpecFormat spec_format_for(std::string_view path);
@@ -24,7 +30,12 @@ SpecFormat spec_format_for(std::string_view path);
 // arrays and tables nested deeper than 256 levels. Time and memory are linear in the file's size.
 Result<Value> load_spec_file(const std::string& path);
 
-// Parses text already in memory; `file_name` is used in locations. Syntax errors as for load_spec_file.
+// Reads `in` (a spec piped to `run -`) to its end, but never more than kMaxSpecBytes + 1 bytes: enough for
+// parse_spec to refuse it, in bounded memory, whatever the pipe holds.
+std::string read_spec_text(std::istream& in);
+
+// Parses text already in memory; `file_name` is used in locations. Syntax errors as for load_spec_file; text
+// over kMaxSpecBytes is kInvalidArgument, its one diagnostic naming `file_name`.
 Result<Value> parse_spec(std::string_view text, SpecFormat format, const std::string& file_name);
 
 // Applies "KEY=VALUE" overrides in order. KEY is a dotted path; a path segment that names an element of an
