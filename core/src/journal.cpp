@@ -1,23 +1,18 @@
 #include <dlaunch/core/journal.hpp>
 
+#include "journal_json.hpp"
 #include "support/paths.hpp"
+#include "support/sqlite.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 #include <utility>
 
@@ -27,16 +22,56 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kLockFileName = "journal.lock";
-constexpr std::string_view kTempFilePrefix = "journal.json.tmp-";
+// Marks the file as a dlaunch journal (the header's application_id: "dlJ1"), so that another program's
+// database at this path is refused rather than written into.
+constexpr int64_t kApplicationId = 0x646c4a31;
+// The schema's version (the header's user_version). A later dlaunch that changes the schema raises it and
+// migrates older files when it opens them; this one refuses files of a version it does not know.
+constexpr int64_t kSchemaVersion = 1;
+// How long a write waits for another process's write before it fails. Writes take well under a millisecond;
+// this is for many processes at once on a slow disk.
+constexpr int kBusyTimeoutMs = 30'000;
 
-// Every journal failure is kInternal: the journal is dlaunch's own record, not the user's input.
+// One row per submission. `handle` is computed, never stored twice. Indexed for what is looked up: handles
+// and native ids (status, logs, did-you-mean), time (list, newest first; prune) and platform (list -p, prune
+// -p).
+constexpr const char* kSchema = R"(
+CREATE TABLE jobs (
+  submission_id TEXT PRIMARY KEY NOT NULL,
+  platform      TEXT NOT NULL,
+  job_name      TEXT NOT NULL,
+  spec_file     TEXT NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('intent', 'submitted', 'failed')),
+  native_id     TEXT NOT NULL,
+  error         TEXT NOT NULL,
+  options       TEXT NOT NULL,
+  created_ms    INTEGER NOT NULL,
+  updated_ms    INTEGER NOT NULL,
+  handle        TEXT GENERATED ALWAYS AS (CASE native_id WHEN '' THEN NULL ELSE platform || ':' || native_id END)
+);
+CREATE INDEX jobs_by_handle ON jobs (handle);
+CREATE INDEX jobs_by_native_id ON jobs (native_id);
+CREATE INDEX jobs_by_time ON jobs (created_ms);
+CREATE INDEX jobs_by_platform ON jobs (platform, created_ms);
+)";
+
+constexpr const char* kColumns =
+    "submission_id, platform, job_name, spec_file, state, native_id, error, options, created_ms, updated_ms";
+constexpr const char* kNewestFirst = " ORDER BY created_ms DESC, rowid DESC";
+
+const char* const kStateNames[] = {"intent", "submitted", "failed"};
+
 std::unexpected<Error> failure(std::string message) {
   return std::unexpected(Error{ErrorCode::kInternal, std::move(message)});
 }
 
-std::string os_error(const std::string& what, const fs::path& path) {
-  return "cannot " + what + " " + path.string() + ": " + std::strerror(errno);
+// SQLite's failure as the journal's: a damaged file is said to be one, and is never written over.
+std::unexpected<Error> failure(const fs::path& file, const char* doing, const sqlite::Failure& cause) {
+  if (cause.is_corruption()) {
+    return failure("the journal " + file.string() + " is corrupt (" + cause.message +
+                   "); it was left untouched: move it away to start a new one");
+  }
+  return failure(std::string("cannot ") + doing + " the journal " + file.string() + ": " + cause.message);
 }
 
 int64_t now_ms() {
@@ -44,251 +79,302 @@ int64_t now_ms() {
       .count();
 }
 
-// ---- Locking and atomic replacement ---------------------------------------------------------------------
-
-// An open file descriptor, closed when it goes out of scope.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  FileDescriptor& operator=(FileDescriptor&&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-// flock() on the journal's lock file, held until destroyed (closing the descriptor releases it). The
-// journal itself is never locked: it is replaced by rename, so a lock on it would be a lock on an old file.
-Result<FileDescriptor> lock_journal(const fs::path& directory, int operation) {
-  const fs::path path = directory / kLockFileName;
-  FileDescriptor lock(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (lock.get() < 0) return failure(os_error("open the journal lock", path));
-  while (::flock(lock.get(), operation) != 0) {
-    if (errno != EINTR) return failure(os_error("lock", path));
-  }
-  return lock;
+// Binds an entry's columns, in kColumns's order, as ?1 .. ?10.
+void bind_entry(sqlite::Statement& statement, const JournalEntry& entry) {
+  statement.bind(1, entry.submission_id).bind(2, entry.platform).bind(3, entry.job_name).bind(4, entry.spec_file);
+  statement.bind(5, to_string(entry.state)).bind(6, entry.native_id).bind(7, entry.error);
+  statement.bind(8, entry.options_json).bind(9, entry.created_ms).bind(10, entry.updated_ms);
 }
 
-Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
-  while (!data.empty()) {
-    const ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return failure(os_error("write", path));
-    }
-    data.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return {};
-}
-
-// Replaces `target` with `content` so that a crash at any moment leaves either the old or the new file:
-// write a temporary file, flush it to disk, rename it over the target, then flush the directory entry.
-Result<void> replace_file(const fs::path& target, std::string_view content) {
-  const fs::path temp = target.parent_path() / (std::string(kTempFilePrefix) + std::to_string(::getpid()));
-  {
-    FileDescriptor file(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (file.get() < 0) return failure(os_error("create", temp));
-    if (auto written = write_all(file.get(), content, temp); !written) return written;
-    if (::fsync(file.get()) != 0) return failure(os_error("flush", temp));
-  }
-  if (::rename(temp.c_str(), target.c_str()) != 0) return failure(os_error("replace", target));
-  FileDescriptor directory(::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (directory.get() < 0 || ::fsync(directory.get()) != 0) {
-    return failure(os_error("flush the directory", target.parent_path()));
-  }
-  return {};
-}
-
-// Temporary files left by writers that were killed. Only called under the exclusive lock, when no other
-// writer can be using one.
-void remove_abandoned_temp_files(const fs::path& directory) {
-  std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory, error)) {
-    if (entry.path().filename().string().starts_with(kTempFilePrefix)) fs::remove(entry.path(), error);
-  }
-}
-
-// ---- The file format: a JSON array of entry objects, oldest first ----------------------------------------
-
-const char* const kStateNames[] = {"intent", "submitted", "failed"};
-
-std::optional<JournalEntry::State> state_from_string(std::string_view name) {
-  for (std::size_t i = 0; i < std::size(kStateNames); ++i) {
-    if (name == kStateNames[i]) return static_cast<JournalEntry::State>(i);
-  }
-  return std::nullopt;
-}
-
-using JournalWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-Result<void> encode_entry(const JournalEntry& entry, JournalWriter& out) {
-  rapidjson::Document options;
-  options.Parse(entry.options_json.empty() ? "{}" : entry.options_json.c_str());
-  if (options.HasParseError() || !options.IsObject()) {
-    return failure("the platform options of submission " + entry.submission_id + " are not a JSON object");
-  }
-  auto field = [&out](const char* name, const std::string& value) {
-    out.Key(name);
-    out.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-  };
-  out.StartObject();
-  field("submission_id", entry.submission_id);
-  field("platform", entry.platform);
-  field("job_name", entry.job_name);
-  field("spec_file", entry.spec_file);
-  field("state", to_string(entry.state));
-  field("native_id", entry.native_id);
-  field("error", entry.error);
-  out.Key("options");
-  options.Accept(out);
-  out.Key("created_ms");
-  out.Int64(entry.created_ms);
-  out.Key("updated_ms");
-  out.Int64(entry.updated_ms);
-  out.EndObject();
-  return {};
-}
-
-Result<std::string> encode_journal(const std::vector<JournalEntry>& entries) {
-  rapidjson::StringBuffer buffer;
-  JournalWriter out(buffer);
-  out.SetIndent(' ', 2);
-  out.StartArray();
-  for (const JournalEntry& entry : entries) {
-    if (auto encoded = encode_entry(entry, out); !encoded) return std::unexpected(encoded.error());
-  }
-  out.EndArray();
-  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
-}
-
-// Fills `entry` from one array element; the message says what is wrong with it.
-Result<JournalEntry> decode_entry(const rapidjson::Value& object) {
-  if (!object.IsObject()) return failure("an entry is not an object");
+Result<JournalEntry> read_entry(const sqlite::Statement& row, const fs::path& file) {
   JournalEntry entry;
-  const std::pair<const char*, std::string*> strings[] = {
-      {"submission_id", &entry.submission_id}, {"platform", &entry.platform}, {"job_name", &entry.job_name},
-      {"spec_file", &entry.spec_file},         {"native_id", &entry.native_id}, {"error", &entry.error},
-  };
-  for (const auto& [name, target] : strings) {
-    const auto member = object.FindMember(name);
-    if (member == object.MemberEnd()) continue;
-    if (!member->value.IsString()) return failure(std::string("'") + name + "' is not a string");
-    target->assign(member->value.GetString(), member->value.GetStringLength());
+  entry.submission_id = row.text(0);
+  entry.platform = row.text(1);
+  entry.job_name = row.text(2);
+  entry.spec_file = row.text(3);
+  const std::string state = row.text(4);
+  entry.native_id = row.text(5);
+  entry.error = row.text(6);
+  entry.options_json = row.text(7);
+  entry.created_ms = row.integer(8);
+  entry.updated_ms = row.integer(9);
+  for (std::size_t i = 0; i < std::size(kStateNames); ++i) {
+    if (state == kStateNames[i]) {
+      entry.state = static_cast<JournalEntry::State>(i);
+      return entry;
+    }
   }
-  if (entry.submission_id.empty()) return failure("an entry has no submission_id");
-  const auto state = object.FindMember("state");
-  if (state == object.MemberEnd() || !state->value.IsString()) {
-    return failure("entry " + entry.submission_id + " has no state");
-  }
-  const auto known_state = state_from_string(state->value.GetString());
-  if (!known_state) return failure("entry " + entry.submission_id + " has an unknown state");
-  entry.state = *known_state;
-  entry.options_json = "{}";
-  if (const auto options = object.FindMember("options"); options != object.MemberEnd()) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
-    options->value.Accept(out);
-    entry.options_json.assign(buffer.GetString(), buffer.GetSize());
-  }
-  const std::pair<const char*, int64_t*> times[] = {
-      {"created_ms", &entry.created_ms}, {"updated_ms", &entry.updated_ms}};
-  for (const auto& [name, target] : times) {
-    const auto member = object.FindMember(name);
-    if (member == object.MemberEnd()) continue;
-    if (!member->value.IsInt64()) return failure(std::string("'") + name + "' is not an integer");
-    *target = member->value.GetInt64();
-  }
-  return entry;
+  return failure("the journal " + file.string() + " is corrupt (entry " + entry.submission_id +
+                 " has an unknown state); it was left untouched: move it away to start a new one");
 }
 
-Result<std::vector<JournalEntry>> decode_journal(const std::string& text, const fs::path& file) {
-  const auto corrupt = [&file](const std::string& why) {
-    return failure("the journal " + file.string() + " is corrupt (" + why +
-                           "); it was left untouched: move it away to start a new one");
-  };
-  rapidjson::Document document;
-  document.Parse(text.c_str(), text.size());
-  if (document.HasParseError()) {
-    return corrupt(std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at byte " +
-                   std::to_string(document.GetErrorOffset()));
-  }
-  if (!document.IsArray()) return corrupt("it is not a JSON array");
+// Runs a SELECT of kColumns and reads every row.
+Result<std::vector<JournalEntry>> read_entries(sqlite::Statement& statement, const fs::path& file) {
   std::vector<JournalEntry> entries;
-  for (const rapidjson::Value& object : document.GetArray()) {
-    auto entry = decode_entry(object);
-    if (!entry) return corrupt(entry.error().message);
+  while (true) {
+    auto row = statement.step();
+    if (!row) return failure(file, "read", row.error());
+    if (!*row) return entries;
+    auto entry = read_entry(statement, file);
+    if (!entry) return std::unexpected(entry.error());
     entries.push_back(std::move(*entry));
   }
-  return entries;
 }
 
-// The journal's entries; none when it does not exist yet. The caller holds the lock.
-Result<std::vector<JournalEntry>> read_journal(const fs::path& file) {
-  std::error_code error;
-  if (!fs::exists(file, error)) {
-    if (error) return failure("cannot read " + file.string() + ": " + error.message());
-    return std::vector<JournalEntry>{};
+sqlite::Result<int64_t> pragma(sqlite::Database& database, const char* name) {
+  auto statement = database.prepare(std::string("PRAGMA ") + name);
+  if (!statement) return std::unexpected(statement.error());
+  auto row = statement->step();
+  if (!row) return std::unexpected(row.error());
+  return *row ? statement->integer(0) : 0;
+}
+
+// Checks that the file is a journal this dlaunch can use, and lays out an empty one. Several processes may
+// open a new file at once: the one that takes the write lock first creates the schema, the others then find it.
+Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
+  // The header first: a file that is not a database fails here, before anything could be written.
+  auto application_id = pragma(database, "application_id");
+  if (!application_id) return failure(file, "open", application_id.error());
+  // Per connection: commits reach the operating system (a killed process loses nothing) without waiting
+  // for the disk (see journal.hpp).
+  if (auto normal = database.exec("PRAGMA synchronous = NORMAL"); !normal) return failure(file, "open", normal.error());
+  if (*application_id == 0) {
+    // WAL persists in the file; it can only be set outside a transaction.
+    if (auto wal = database.exec("PRAGMA journal_mode = WAL"); !wal) return failure(file, "create", wal.error());
+    auto transaction = sqlite::Transaction::begin(database);
+    if (!transaction) return failure(file, "create", transaction.error());
+    auto tables = pragma(database, "schema_version");  // 0 for a file no one has written a table to
+    application_id = pragma(database, "application_id");
+    if (!tables || !application_id) return failure(file, "open", !tables ? tables.error() : application_id.error());
+    if (*application_id == 0 && *tables != 0) {
+      return failure("the file " + file.string() + " is not a dlaunch journal; it was left untouched: move it "
+                     "away to start a new journal");
+    }
+    if (*application_id == 0) {
+      const std::string create = std::string(kSchema) + "PRAGMA application_id = " + std::to_string(kApplicationId) +
+                                 "; PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";";
+      if (auto created = database.exec(create.c_str()); !created) return failure(file, "create", created.error());
+      application_id = kApplicationId;
+    }
+    if (auto committed = transaction->commit(); !committed) return failure(file, "create", committed.error());
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return failure(os_error("read", file));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return failure(os_error("read", file));
-  return decode_journal(text.str(), file);
+  if (*application_id != kApplicationId) {
+    return failure("the file " + file.string() +
+                   " is not a dlaunch journal; it was left untouched: move it away to start a new journal");
+  }
+  auto version = pragma(database, "user_version");
+  if (!version) return failure(file, "open", version.error());
+  if (*version != kSchemaVersion) {
+    return failure("the journal " + file.string() + " has schema version " + std::to_string(*version) +
+                   ", which this dlaunch does not know (it writes version " + std::to_string(kSchemaVersion) +
+                   "): it was written by a newer dlaunch");
+  }
+  return {};
+}
+
+// Moves the entries of a JSON journal into the database, then renames the JSON file: a process killed in
+// between leaves the file to be moved again, and entries already there are kept as they are. The JSON
+// journal's lock keeps an older dlaunch from writing it meanwhile, and a second new one from moving it twice.
+Result<void> migrate_json_journal(sqlite::Database& database, const fs::path& directory, const fs::path& file) {
+  const fs::path json = directory / kJsonJournalName;
+  const fs::path lock_file = directory / kJsonJournalLockName;
+  const int lock = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock < 0) return failure("cannot open " + lock_file.string() + ": " + std::strerror(errno));
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::close(fd); }
+  } unlock{lock};
+  while (::flock(lock, LOCK_EX) != 0) {
+    if (errno != EINTR) return failure("cannot lock " + lock_file.string() + ": " + std::strerror(errno));
+  }
+  std::error_code error;
+  if (!fs::exists(json, error)) return {};  // another process moved it while this one waited
+  auto entries = read_json_journal(json);
+  if (!entries) return std::unexpected(entries.error());
+  {
+    auto transaction = sqlite::Transaction::begin(database);
+    if (!transaction) return failure(file, "write", transaction.error());
+    auto insert = database.prepare(std::string("INSERT INTO jobs (") + kColumns +
+                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING");
+    if (!insert) return failure(file, "write", insert.error());
+    for (const JournalEntry& entry : *entries) {
+      bind_entry(*insert, entry);
+      if (auto inserted = insert->run(); !inserted) return failure(file, "write", inserted.error());
+      insert->reset();
+    }
+    if (auto committed = transaction->commit(); !committed) return failure(file, "write", committed.error());
+  }
+  const fs::path kept = json.string() + ".migrated";
+  fs::rename(json, kept, error);
+  if (error) return failure("cannot rename " + json.string() + " to " + kept.string() + ": " + error.message());
+  // What the JSON journal's writers left: their lock, and the temporary files of writers that were killed.
+  for (const fs::directory_entry& leftover : fs::directory_iterator(directory, error)) {
+    if (leftover.path().filename().string().starts_with(kJsonJournalTempPrefix)) fs::remove(leftover.path(), error);
+  }
+  fs::remove(lock_file, error);
+  std::fprintf(stderr, "dlaunch: moved the %zu jobs of %s into %s; the old file is kept as %s\n", entries->size(),
+               json.c_str(), file.c_str(), kept.c_str());
+  return {};
 }
 
 }  // namespace
 
 const char* to_string(JournalEntry::State state) { return kStateNames[static_cast<std::size_t>(state)]; }
 
+class Journal::Store {
+ public:
+  explicit Store(sqlite::Database database) : database(std::move(database)) {}
+  sqlite::Database database;
+};
+
 Journal::Journal(fs::path directory) : directory_(std::move(directory)) {}
+Journal::Journal(Journal&&) noexcept = default;
+Journal& Journal::operator=(Journal&&) noexcept = default;
+Journal::~Journal() = default;
 
 fs::path Journal::default_directory() { return state_root(); }
 
-Result<void> Journal::put(const JournalEntry& entry) {
-  if (auto created = create_private_directories(directory_); !created) return created;
-  auto lock = lock_journal(directory_, LOCK_EX);
-  if (!lock) return std::unexpected(lock.error());
-  remove_abandoned_temp_files(directory_);
-  auto entries = read_journal(file());
-  if (!entries) return std::unexpected(entries.error());
-
-  const int64_t now = now_ms();
-  JournalEntry stored = entry;
-  stored.updated_ms = now;
-  const auto existing = std::ranges::find(*entries, entry.submission_id, &JournalEntry::submission_id);
-  if (existing != entries->end()) {
-    stored.created_ms = existing->created_ms;
-    *existing = std::move(stored);
-  } else {
-    if (stored.created_ms == 0) stored.created_ms = now;
-    entries->push_back(std::move(stored));
-  }
-  const auto text = encode_journal(*entries);
-  if (!text) return std::unexpected(text.error());
-  return replace_file(file(), *text);
-}
-
-Result<std::vector<JournalEntry>> Journal::entries() const {
-  // Reading never creates the directory; when it cannot even be checked, locking says why.
+Result<Journal::Store*> Journal::open(bool create) {
+  if (store_) return store_.get();
+  const fs::path database_file = file();
   std::error_code error;
-  if (!fs::exists(directory_, error) && !error) return std::vector<JournalEntry>{};
-  auto lock = lock_journal(directory_, LOCK_SH);
-  if (!lock) return std::unexpected(lock.error());
-  return read_journal(file());
+  // When the answer is unknown (no permission), opening says why. The JSON journal first: another process
+  // that moves it creates the database before it renames the JSON file.
+  const bool has_json = fs::exists(directory_ / kJsonJournalName, error) || error;
+  const bool exists = fs::exists(database_file, error) || error;
+  if (!exists && !has_json && !create) return nullptr;
+  if (auto made = create_private_directories(directory_); !made) return std::unexpected(made.error());
+  if (!exists) {
+    // Created here, not by SQLite, for its mode: SQLite gives its own -wal and -shm files the same one.
+    const int fd = ::open(database_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return failure("cannot create the journal " + database_file.string() + ": " + std::strerror(errno));
+    ::close(fd);
+  }
+  auto database = sqlite::Database::open(database_file, false);
+  if (!database) return failure(database_file, "open", database.error());
+  database->set_busy_timeout(kBusyTimeoutMs);
+  // Each dlaunch process opens the journal for a write or two: a checkpoint as each one exits would flush the
+  // disk every time. SQLite checkpoints in a commit instead, once the log reaches its limit (1000 pages).
+  database->set_checkpoint_on_close(false);
+  if (auto prepared = prepare_schema(*database, database_file); !prepared) return std::unexpected(prepared.error());
+  if (has_json) {
+    if (auto moved = migrate_json_journal(*database, directory_, database_file); !moved) {
+      return std::unexpected(moved.error());
+    }
+  }
+  store_ = std::make_unique<Store>(std::move(*database));
+  return store_.get();
 }
 
-Result<std::optional<JournalEntry>> Journal::find(const std::string& key) const {
-  auto all = entries();
-  if (!all) return std::unexpected(all.error());
-  const auto match = std::ranges::find_if(
-      *all, [&key](const JournalEntry& entry) { return entry.submission_id == key || entry.handle() == key; });
-  if (match == all->end()) return std::optional<JournalEntry>();
-  return std::optional<JournalEntry>(std::move(*match));
+Result<void> Journal::put(const JournalEntry& entry) {
+  rapidjson::Document options;
+  options.Parse(entry.options_json.empty() ? "{}" : entry.options_json.c_str());
+  if (options.HasParseError() || !options.IsObject()) {
+    return failure("the platform options of submission " + entry.submission_id + " are not a JSON object");
+  }
+  auto store = open(true);
+  if (!store) return std::unexpected(store.error());
+  sqlite::Database& database = (*store)->database;
+  // One statement, so one transaction: created_ms stays what the first write of the submission said.
+  auto upsert = database.prepare(std::string("INSERT INTO jobs (") + kColumns +
+                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (submission_id) DO "
+                                 "UPDATE SET platform = ?2, job_name = ?3, spec_file = ?4, state = ?5, native_id = ?6,"
+                                 " error = ?7, options = ?8, updated_ms = ?10");
+  if (!upsert) return failure(file(), "write", upsert.error());
+  JournalEntry stored = entry;
+  stored.updated_ms = now_ms();
+  if (stored.created_ms == 0) stored.created_ms = stored.updated_ms;
+  if (stored.options_json.empty()) stored.options_json = "{}";
+  bind_entry(*upsert, stored);
+  if (auto written = upsert->run(); !written) return failure(file(), "write", written.error());
+  return {};
+}
+
+Result<std::optional<JournalEntry>> Journal::find(const std::string& key) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return std::optional<JournalEntry>();
+  auto select = (*store)->database.prepare(std::string("SELECT ") + kColumns +
+                                           " FROM jobs WHERE submission_id = ?1 OR handle = ?1 LIMIT 1");
+  if (!select) return failure(file(), "read", select.error());
+  select->bind(1, key);
+  auto found = read_entries(*select, file());
+  if (!found) return std::unexpected(found.error());
+  if (found->empty()) return std::optional<JournalEntry>();
+  return std::optional<JournalEntry>(std::move(found->front()));
+}
+
+Result<std::vector<JournalEntry>> Journal::find_native_id(const std::string& native_id) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return std::vector<JournalEntry>();
+  auto select = (*store)->database.prepare(std::string("SELECT ") + kColumns + " FROM jobs WHERE native_id = ?1" +
+                                           kNewestFirst);
+  if (!select) return failure(file(), "read", select.error());
+  select->bind(1, native_id);
+  return read_entries(*select, file());
+}
+
+namespace {
+
+// The WHERE clause of a query, its values bound as ?1 (platform) and ?2 (time).
+std::string where(const JournalQuery& query) {
+  std::string clause = " WHERE 1";
+  if (!query.platform.empty()) clause += " AND platform = ?1";
+  if (query.created_before_ms != 0) clause += " AND created_ms < ?2";
+  return clause;
+}
+
+void bind_query(sqlite::Statement& statement, const JournalQuery& query) {
+  if (!query.platform.empty()) statement.bind(1, query.platform);
+  if (query.created_before_ms != 0) statement.bind(2, query.created_before_ms);
+}
+
+}  // namespace
+
+Result<std::vector<JournalEntry>> Journal::entries(const JournalQuery& query) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return std::vector<JournalEntry>();
+  // LIMIT -1 is SQLite's "no limit".
+  auto select = (*store)->database.prepare(std::string("SELECT ") + kColumns + " FROM jobs" + where(query) +
+                                           kNewestFirst + " LIMIT ?3");
+  if (!select) return failure(file(), "read", select.error());
+  bind_query(*select, query);
+  select->bind(3, query.limit ? static_cast<int64_t>(*query.limit) : int64_t{-1});
+  return read_entries(*select, file());
+}
+
+Result<std::size_t> Journal::count(const JournalQuery& query) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return 0;
+  auto select = (*store)->database.prepare("SELECT count(*) FROM jobs" + where(query));
+  if (!select) return failure(file(), "read", select.error());
+  bind_query(*select, query);
+  auto row = select->step();
+  if (!row) return failure(file(), "read", row.error());
+  return static_cast<std::size_t>(select->integer(0));
+}
+
+Result<std::size_t> Journal::erase(const std::vector<std::string>& submission_ids) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr || submission_ids.empty()) return 0;
+  sqlite::Database& database = (*store)->database;
+  auto transaction = sqlite::Transaction::begin(database);
+  if (!transaction) return failure(file(), "write", transaction.error());
+  auto remove = database.prepare("DELETE FROM jobs WHERE submission_id = ?1");
+  if (!remove) return failure(file(), "write", remove.error());
+  std::size_t removed = 0;
+  for (const std::string& id : submission_ids) {
+    remove->bind(1, id);
+    if (auto done = remove->run(); !done) return failure(file(), "write", done.error());
+    removed += static_cast<std::size_t>(database.changes());
+    remove->reset();
+  }
+  if (auto committed = transaction->commit(); !committed) return failure(file(), "write", committed.error());
+  return removed;
 }
 
 }  // namespace dlaunch

@@ -220,9 +220,7 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
   entry.options_json = redacted_options_json(prepared.options_json, target.options());
   entry.created_ms = entry.updated_ms = now_ms();
   // The intent is on disk before the platform hears of the job: a crash from here on leaves a record.
-  if (auto written = journal().put(entry); !written) {
-    return std::unexpected(Error{ErrorCode::kInternal, "cannot write the journal: " + written.error().message});
-  }
+  if (auto written = journal().put(entry); !written) return std::unexpected(written.error());
   auto native_id = target.submit(prepared.document, prepared.submission_id);
   entry.updated_ms = now_ms();
   if (!native_id) {
@@ -293,23 +291,21 @@ Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Pla
 
 std::optional<Error> Orchestrator::misnamed_platform(const JobHandle& handle) {
   if (handle.native_id.empty()) return std::nullopt;
-  auto entries = journal().entries();
-  if (!entries) return std::nullopt;  // the journal only helps here; the platform gives the real answer
-  for (const auto& e : *entries) {
-    if (e.handle() == handle.text()) return std::nullopt;
-  }
-  for (const auto& e : *entries) {
-    if (e.native_id == handle.native_id) {
-      return Error{ErrorCode::kNotFound, "job '" + handle.native_id + "' was submitted to platform '" + e.platform +
-                                             "', not '" + handle.platform + "'; did you mean '" + e.handle() + "'?"};
-    }
-  }
-  return std::nullopt;
+  // The journal only helps here; when it cannot be read, the platform gives the real answer.
+  auto exact = journal().find(handle.text());
+  if (!exact || *exact) return std::nullopt;
+  auto same_id = journal().find_native_id(handle.native_id);
+  if (!same_id || same_id->empty()) return std::nullopt;
+  const JournalEntry& e = same_id->front();
+  return Error{ErrorCode::kNotFound, "job '" + handle.native_id + "' was submitted to platform '" + e.platform +
+                                         "', not '" + handle.platform + "'; did you mean '" + e.handle() + "'?"};
 }
 
 Error Orchestrator::with_journal_hint(const JobHandle& handle, Error failure) {
   if (failure.code != ErrorCode::kNotFound) return failure;
-  auto entries = journal().entries();
+  // A mistyped handle is most likely one of the recent jobs; the newest ones bound the cost in a long journal.
+  constexpr std::size_t kCandidates = 1000;
+  auto entries = journal().entries(JournalQuery{.limit = kCandidates});
   if (!entries) return failure;
   std::vector<std::string> handles;
   for (const auto& e : *entries) {
@@ -388,12 +384,6 @@ Result<std::vector<JobStatus>> Orchestrator::list(const std::string& platform_id
   std::stable_sort(jobs->begin(), jobs->end(),
                    [&](const JobStatus& a, const JobStatus& b) { return started(a) > started(b); });
   return *jobs;
-}
-
-Result<std::vector<JournalEntry>> Orchestrator::journal_entries() {
-  auto entries = journal().entries();
-  if (!entries) return std::unexpected(Error{ErrorCode::kInternal, "cannot read the journal: " + entries.error().message});
-  return *entries;
 }
 
 }  // namespace dlaunch

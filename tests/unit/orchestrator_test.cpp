@@ -36,7 +36,7 @@ TEST_F(OrchestratorTest, SubmitJournalsTheJobAndLaterCommandsFindIt) {
   ASSERT_TRUE(submitted.has_value()) << submitted.error().message;
   EXPECT_EQ(submitted->handle, "good:job-" + report.prepared->submission_id);
 
-  auto entries = orchestrator.journal_entries();
+  auto entries = orchestrator.journal().entries();
   ASSERT_TRUE(entries.has_value());
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ((*entries)[0].state, JournalEntry::State::kSubmitted);
@@ -93,7 +93,7 @@ TEST_F(OrchestratorTest, APluginsOwnValidationIsReportedWithItsPath) {
   ASSERT_EQ(report.diagnostics.size(), 1u);
   EXPECT_EQ(report.diagnostics[0].path, "platform.good.flag");
   EXPECT_EQ(report.diagnostics[0].message, "flag must be true here");
-  EXPECT_TRUE(orchestrator.journal_entries()->empty());  // nothing submitted, nothing journaled
+  EXPECT_TRUE(orchestrator.journal().entries()->empty());  // nothing submitted, nothing journaled
 }
 
 // The test plugin warns at the key path its label report_path names.

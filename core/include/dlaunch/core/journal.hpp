@@ -1,10 +1,16 @@
-// The journal: dlaunch's record of every job it submitted from this machine, under
-// $XDG_STATE_HOME/dlaunch/journal.json (default ~/.local/state/dlaunch/).
+// The journal: dlaunch's record of every job it submitted from this machine, an SQLite database at
+// $XDG_STATE_HOME/dlaunch/journal.db (default ~/.local/state/dlaunch/), private to the user (0700 directory,
+// 0600 files).
 //
 // An entry is written before a plugin's submit is called (intent: submission id, platform, spec) and
-// completed after (native id, or the failure). Every write is atomic (temp file + fsync + rename) under an
-// exclusive lock file, so concurrent dlaunch processes and a kill at any moment never corrupt it or lose an
-// entry.
+// completed after (native id, or the failure). Every write is one transaction in WAL mode: concurrent dlaunch
+// processes wait for each other rather than fail, and a process killed at any moment loses no write that had
+// returned and never corrupts the file. Commits are not flushed to disk one by one (synchronous=NORMAL), so a
+// power cut or an OS crash may forget the last writes before it, never more, and never leaves a broken file.
+// SQLite's log (journal.db-wal, at most about 4 MB) and its index (journal.db-shm) stay beside it.
+//
+// A journal.json written by an earlier dlaunch is moved into the database on first use, once, and kept as
+// journal.json.migrated.
 #ifndef DLAUNCH_CORE_JOURNAL_HPP_
 #define DLAUNCH_CORE_JOURNAL_HPP_
 
@@ -12,6 +18,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,29 +44,56 @@ struct JournalEntry {
 
 const char* to_string(JournalEntry::State state);
 
+// Which entries a read or an erase concerns. The default is every entry.
+struct JournalQuery {
+  std::string platform;                // only this platform's; empty for every platform
+  int64_t created_before_ms = 0;       // only entries first written before this time; 0 for any time
+  std::optional<std::size_t> limit;    // at most this many, the newest
+};
+
 class Journal {
  public:
   // The journal in `directory`. Nothing is read or created until asked; the first put creates the
-  // directory (0700).
+  // directory and the database.
   explicit Journal(std::filesystem::path directory);
+  Journal(Journal&&) noexcept;
+  Journal& operator=(Journal&&) noexcept;
+  ~Journal();
 
   // $XDG_STATE_HOME/dlaunch, or ~/.local/state/dlaunch.
   static std::filesystem::path default_directory();
 
   const std::filesystem::path& directory() const { return directory_; }
-  std::filesystem::path file() const { return directory_ / "journal.json"; }
+  std::filesystem::path file() const { return directory_ / "journal.db"; }
 
-  // Inserts or replaces the entry with the same submission_id, under the lock. Every error is kInternal.
+  // Inserts or replaces the entry with the same submission_id, keeping the created_ms it was first written
+  // with. Every error is kInternal, and names the file.
   Result<void> put(const JournalEntry& entry);
 
-  // Every entry, oldest first. A missing journal is empty; an unreadable one is an error.
-  Result<std::vector<JournalEntry>> entries() const;
-
   // The entry whose handle() or submission_id equals `key`.
-  Result<std::optional<JournalEntry>> find(const std::string& key) const;
+  Result<std::optional<JournalEntry>> find(const std::string& key);
+
+  // The entries submitted as `native_id` to any platform, newest first.
+  Result<std::vector<JournalEntry>> find_native_id(const std::string& native_id);
+
+  // The entries `query` selects, newest first (by created_ms, then by the order they were first written). A
+  // journal that does not exist yet is empty, and is not created; an unreadable one is an error.
+  Result<std::vector<JournalEntry>> entries(const JournalQuery& query = {});
+
+  // How many entries `query` selects, regardless of its limit.
+  Result<std::size_t> count(const JournalQuery& query = {});
+
+  // Removes the entries with these submission ids, all in one transaction; how many there were.
+  Result<std::size_t> erase(const std::vector<std::string>& submission_ids);
 
  private:
+  class Store;
+  // The open database, made ready (schema checked, a JSON journal moved in); null when there is none yet and
+  // `create` is false.
+  Result<Store*> open(bool create);
+
   std::filesystem::path directory_;
+  std::unique_ptr<Store> store_;
 };
 
 }  // namespace dlaunch

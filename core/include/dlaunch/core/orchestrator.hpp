@@ -104,8 +104,8 @@ class Orchestrator {
   Result<void> delete_job(const JobHandle& handle);
   // The platform's jobs (its own list), newest first.
   Result<std::vector<JobStatus>> list(const std::string& platform_id);
-  // This machine's journal, newest last.
-  Result<std::vector<JournalEntry>> journal_entries();
+  // This machine's journal, opened on first use.
+  Journal& journal();
 
   const PluginCatalog& catalog();
   // The loaded plugin of platform `id`. Not installed: kInvalidRequest, naming what is.
@@ -128,7 +128,6 @@ class Orchestrator {
   std::optional<Error> misnamed_platform(const JobHandle& handle);
   // kNotFound gets "did you mean 'local:hello-2218be'?" when the journal holds a handle close to it.
   Error with_journal_hint(const JobHandle& handle, Error failure);
-  Journal& journal();
 
   OrchestratorSettings settings_;
   std::optional<PluginCatalog> catalog_;
