@@ -120,6 +120,7 @@ int logs_command(const std::vector<std::string>& args);
 int stop_command(const std::vector<std::string>& args);
 int delete_command(const std::vector<std::string>& args);
 int list_command(const std::vector<std::string>& args);
+int prune_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int schema_command(const std::vector<std::string>& args);
 int version_command(const std::vector<std::string>& args);

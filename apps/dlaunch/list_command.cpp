@@ -3,6 +3,9 @@
 #include <dlaunch/core/did_you_mean.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -12,13 +15,23 @@
 
 #include "cli.hpp"
 #include "exit_codes.hpp"
+#include "journaled_jobs.hpp"
 #include "json_writer.hpp"
 
 namespace dlaunch::cli {
 namespace {
 
-// Enough to fill a screen with the newest jobs; a script asks for all with -o json or --limit 0.
-constexpr size_t kDefaultTextLimit = 20;
+// A screenful of the newest jobs on a terminal: its height less the header, the note on what was left out and
+// the next prompt. Elsewhere (a pipe, a file, -o json) every job: what a script or `grep` reads.
+std::optional<size_t> default_limit(OutputFormat format) {
+  winsize size{};
+  if (format != OutputFormat::kText || ::isatty(STDOUT_FILENO) == 0 ||
+      ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_row == 0) {
+    return std::nullopt;
+  }
+  constexpr size_t kAtLeast = 5;
+  return std::max<size_t>(size.ws_row > 3 ? size.ws_row - 3 : 0, kAtLeast);
+}
 
 constexpr JobState kStates[] = {JobState::kPending, JobState::kRunning, JobState::kSucceeded,
                                 JobState::kFailed,  JobState::kStopped, JobState::kUnknown};
@@ -47,7 +60,7 @@ std::set<JobState> parse_states(const std::vector<std::string>& values) {
 
 std::optional<size_t> parse_limit(const po::variables_map& values, OutputFormat format) {
   auto limit = count_option(values, "limit");
-  if (!limit) return format == OutputFormat::kText ? std::optional<size_t>(kDefaultTextLimit) : std::nullopt;
+  if (!limit) return default_limit(format);
   return *limit == 0 ? std::nullopt : limit;
 }
 
@@ -66,43 +79,6 @@ void note_left_out(size_t shown, size_t total) {
                total);
 }
 
-// A journaled job and what its platform says of it (nothing when the platform no longer has it).
-struct JournaledJob {
-  JournalEntry entry;
-  std::optional<JobStatus> status;
-  bool state_unknown = false;  // the platform could not be asked
-};
-
-// Each platform of the journal is asked once, with its own list, not once per job.
-void fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs) {
-  std::map<std::string, std::vector<JournaledJob*>> by_platform;
-  for (auto& job : jobs) {
-    if (!job.entry.native_id.empty()) by_platform[job.entry.platform].push_back(&job);
-  }
-  for (auto& [platform, members] : by_platform) {
-    auto listed = orchestrator.list(platform);
-    if (!listed && listed.error().code == ErrorCode::kUnimplemented) {
-      for (JournaledJob* job : members) {  // a platform that cannot list: each job's own status
-        auto status = orchestrator.status(JobHandle{platform, job->entry.native_id});
-        if (status) job->status = *status;
-        job->state_unknown = !status && status.error().code != ErrorCode::kNotFound;
-      }
-      continue;
-    }
-    if (!listed) {
-      std::fprintf(stderr, "dlaunch: warning: the states of %s jobs are unknown: %s\n", platform.c_str(),
-                   listed.error().message.c_str());
-      for (JournaledJob* job : members) job->state_unknown = true;
-      continue;
-    }
-    std::map<std::string, const JobStatus*> by_id;
-    for (const auto& s : *listed) by_id[s.native_id] = &s;
-    for (JournaledJob* job : members) {
-      if (auto it = by_id.find(job->entry.native_id); it != by_id.end()) job->status = *it->second;
-    }
-  }
-}
-
 std::string state_cell(const JournaledJob& job) {
   switch (job.entry.state) {
     case JournalEntry::State::kFailed:
@@ -118,18 +94,24 @@ std::string state_cell(const JournaledJob& job) {
 
 int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, std::optional<size_t> limit,
                  OutputFormat format) {
-  auto entries = orchestrator.journal_entries();
-  if (!entries) return report_failure(entries.error());
+  Journal& journal = orchestrator.journal();
   std::vector<JournaledJob> jobs;
-  for (auto it = entries->rbegin(); it != entries->rend(); ++it) jobs.push_back({*it, std::nullopt});  // newest first
   size_t total = 0;
   if (!states.empty()) {
-    // Only what a filter needs is asked for: states of every job; without one, of the jobs shown.
+    // A filter needs the state of every journaled job before it knows which are the newest N that match.
+    auto entries = journal.entries();
+    if (!entries) return report_failure(entries.error());
+    jobs = journaled_jobs(std::move(*entries));
     fill_states(orchestrator, jobs);
     std::erase_if(jobs, [&](const JournaledJob& j) { return !j.status || !states.contains(j.status->state); });
     total = apply_limit(jobs, limit);
   } else {
-    total = apply_limit(jobs, limit);
+    // Without one, the journal reads only the jobs shown, and only their platforms are asked.
+    auto entries = journal.entries(JournalQuery{.limit = limit});
+    auto counted = journal.count();
+    if (!entries || !counted) return report_failure(!entries ? entries.error() : counted.error());
+    jobs = journaled_jobs(std::move(*entries));
+    total = *counted;
     fill_states(orchestrator, jobs);
   }
   if (format == OutputFormat::kJson) {
@@ -203,7 +185,7 @@ int list_command(const std::vector<std::string>& args) {
       ("state", po::value(&state_values)->composing()->value_name("STATE[,STATE]"),
        "only jobs in these states: PENDING, RUNNING, SUCCEEDED, FAILED, STOPPED, UNKNOWN (repeatable)")
       ("limit", po::value<std::string>()->value_name("N"),
-       "at most the N newest jobs; 0 for all (default 20 in text, all in json)");
+       "at most the N newest jobs; 0 for all (default: a screenful on a terminal, else all)");
   add_output_option(options);
   add_platform_set_option(options);
   auto parsed = parse(args, options, {});

@@ -31,6 +31,8 @@ Commands:
   delete HANDLE
   list [-p PLATFORM] [--state STATE]... [--limit N] [--output text|json]
                        jobs newest first: the journal's, each with its state, or (-p) the platform's
+  prune [--older-than DURATION] [-p PLATFORM]
+                       forget the journal's finished jobs submitted longer ago than DURATION (default 30d)
                        status, logs, stop, delete and list -p also take --set platform.ID.OPTION=VALUE
   plugins list | plugins info ID | plugins check PLUGIN_DIR
                        what is installed; a plugin author's conformance check
@@ -82,8 +84,8 @@ int main(int argc, char** argv) {
   static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
       {"run", run_command},         {"validate", validate_command}, {"status", status_command},
       {"logs", logs_command},       {"stop", stop_command},         {"delete", delete_command},
-      {"list", list_command},       {"plugins", plugins_command},   {"schema", schema_command},
-      {"version", version_command}};
+      {"list", list_command},       {"prune", prune_command},       {"plugins", plugins_command},
+      {"schema", schema_command},   {"version", version_command}};
 
   // The command is the first word that is neither an option nor the value of a global option.
   std::vector<std::string> args(argv + 1, argv + argc);

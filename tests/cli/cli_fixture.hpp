@@ -4,6 +4,7 @@
 #define DLAUNCH_TESTS_CLI_CLI_FIXTURE_HPP_
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <fstream>
@@ -46,10 +47,30 @@ class CliTest : public ::testing::Test {
 
   std::string spec(const std::string& name, const std::string& text) { return dir_.write(name, text); }
 
-  std::string journal_text() {
-    std::ifstream in(home_.path() + "/state/dlaunch/journal.json");
-    return std::string(std::istreambuf_iterator<char>(in), {});
+  std::string journal_file() const { return home_.path() + "/state/dlaunch/journal.db"; }
+
+  // Runs SQL on the journal's database with SQLite itself; the rows it returns, a line each, columns
+  // separated by '|'. No journal: "". A failure fails the test.
+  std::string journal_sql(const std::string& statements) {
+    std::string rows;
+    if (!std::ifstream(journal_file())) return rows;
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(journal_file().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    auto append = [](void* out, int columns, char** values, char**) {
+      auto& text = *static_cast<std::string*>(out);
+      for (int i = 0; i < columns; ++i) text += std::string(i > 0 ? "|" : "") + (values[i] ? values[i] : "NULL");
+      text += "\n";
+      return 0;
+    };
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, statements.c_str(), append, &rows, &error), SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return rows;
   }
+
+  // Every journaled entry as stored, for "the journal was not touched".
+  std::string journal_text() { return journal_sql("SELECT * FROM jobs ORDER BY rowid"); }
 
   test::TempDir home_;
   test::TempDir dir_;
