@@ -2,7 +2,10 @@
 # Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
 # running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
 # same job. Prints hyperfine's summary; writes nothing to the repository.
+# Usage: scripts/bench.sh [SECTION]...   sections: startup, ray, journal, kubernetes (default: all)
 set -euo pipefail
+sections=" $* "
+want() { [[ "$sections" == "  " || "$sections" == *" $1 "* ]]; }
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || scripts/install-deps.sh --with-bench
 [[ -x build/bin/dlaunch ]] || scripts/build.sh
@@ -13,6 +16,7 @@ dlaunch=build/bin/dlaunch
 
 # The same job with and without a [platform.ray] table: validating it on local checks that table against the
 # ray plugin's manifest and loads neither the ray plugin nor libcurl, so the two should take the same time.
+if want startup; then
 cp examples/hello.toml "$state/hello.toml"
 { cat examples/hello.toml; printf '\n[platform.ray]\naddress = "http://127.0.0.1:8265"\n'; } >"$state/hello-ray.toml"
 
@@ -32,10 +36,13 @@ for n in 30000 300000; do
 done
 hyperfine -N --warmup 1 --runs 5 --export-markdown /dev/stdout \
   "$dlaunch validate $state/env-30000.toml" "$dlaunch validate $state/env-300000.toml"
+fi
 
 # The cluster listens on ports it picked at start; `status` prints its address. Both dlaunch (the ray
 # plugin's default address) and Ray's CLI take it from RAY_ADDRESS.
-if ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
+if ! want ray; then
+  :
+elif ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
   export RAY_ADDRESS=$ray_address
   ray=build/ray-venv/bin/ray
   handle=$("$dlaunch" run examples/hello.toml -p ray | tail -n 1)
@@ -48,9 +55,69 @@ else
   echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
 fi
 
+# The journal at 100,000 jobs: one real local submit creates it, then 100,000 entries (one a minute, the last
+# ten weeks) go straight into its table. Rows: the journal's share of a submit (dlaunch_journal_bench: open,
+# intent, native id, close, in one process, as `run` does), the same on an empty journal; `list` as a terminal
+# shows it (a screenful) and piped (all); a submit and a status at that size; then 8 writers at once while a
+# ninth is killed with SIGKILL mid-write, and SQLite's integrity check of what they leave.
+if want journal; then
+  bench_bin=build/bin/dlaunch_journal_bench
+  [[ -x $bench_bin ]] || cmake --build build --target dlaunch_journal_bench >/dev/null
+  big="$state/journal-100k" empty="$state/journal-empty"
+  handle=$(XDG_STATE_HOME=$big "$dlaunch" run examples/hello.toml --wait | tail -n 1)
+  python3 - "$big/dlaunch/journal.db" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+now = int(time.time() * 1000)
+rows = [(f"dlaunch-bench-{i:012x}", "local", "bench", "/bench/job.toml", "submitted", f"bench-{i:06x}", "",
+         '{"stop_grace_seconds":10}', now - (100_000 - i) * 60_000, now - (100_000 - i) * 60_000)
+        for i in range(100_000)]
+with db:
+    db.executemany("INSERT INTO jobs (submission_id, platform, job_name, spec_file, state, native_id, error, "
+                   "options, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+print(f"bench: journal of {db.execute('SELECT count(*) FROM jobs').fetchone()[0]} jobs", file=sys.stderr)
+PY
+  "$bench_bin" submit "$big/dlaunch" 300
+  "$bench_bin" submit "$empty/dlaunch" 300
+  hyperfine -N --warmup 3 --runs 20 --export-markdown /dev/stdout \
+    --command-name "dlaunch list --limit 40 (a terminal's screenful), 100,000 jobs" \
+    --command-name "dlaunch list, piped (all 100,000 jobs)" \
+    --command-name "dlaunch status HANDLE, 100,000 jobs" \
+    --command-name "dlaunch run hello.toml, 100,000 jobs" \
+    --command-name "dlaunch run hello.toml, empty journal" \
+    "env XDG_STATE_HOME=$big $dlaunch list --limit 40" \
+    "env XDG_STATE_HOME=$big $dlaunch list" \
+    "env XDG_STATE_HOME=$big $dlaunch status $handle" \
+    "env XDG_STATE_HOME=$big $dlaunch run examples/hello.toml" \
+    "env XDG_STATE_HOME=$empty $dlaunch run examples/hello.toml"
+  started=$(date +%s%N)
+  writers=()
+  for w in 1 2 3 4 5 6 7 8; do "$bench_bin" write "$big/dlaunch" "writer$w" 250 & writers+=($!); done
+  "$bench_bin" write "$big/dlaunch" killed 1000000 & killed=$!
+  sleep 0.3
+  kill -9 "$killed"
+  failed=0
+  for pid in "${writers[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+  wait "$killed" 2>/dev/null || true
+  elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+  python3 - "$big/dlaunch/journal.db" "$failed" "$elapsed_ms" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+check = db.execute("PRAGMA integrity_check").fetchone()[0]
+written = db.execute("SELECT count(*) FROM jobs WHERE submission_id LIKE 'writer%' AND state = 'submitted'").fetchone()[0]
+killed = db.execute("SELECT count(*) FROM jobs WHERE submission_id LIKE 'killed-%'").fetchone()[0]
+total = db.execute("SELECT count(*) FROM jobs").fetchone()[0]
+print(f"8 writers x 250 submits and one killed with SIGKILL after 0.3 s, at {total} jobs: {sys.argv[3]} ms, "
+      f"{sys.argv[2]} writers failed, {written} of 2000 submits complete, the killed one wrote {killed}, "
+      f"integrity_check: {check}")
+PY
+fi
+
 # dlaunch against kubectl and curl on one Kubernetes API server: a running test plane (scripts/k8s-plane.sh
 # start, or the environment file DLAUNCH_K8S_PLANE_ENV names) gives the kubeconfig, the server and a token.
-if [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]] || scripts/k8s-plane.sh env >"$state/k8s.env" 2>/dev/null; then
+if ! want kubernetes; then
+  :
+elif [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]] || scripts/k8s-plane.sh env >"$state/k8s.env" 2>/dev/null; then
   # shellcheck disable=SC1090
   source "${DLAUNCH_K8S_PLANE_ENV:-$state/k8s.env}"
   kubectl=("$K8S_KUBECTL" --kubeconfig "$KUBECONFIG")

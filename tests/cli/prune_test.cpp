@@ -41,11 +41,11 @@ TEST_F(CliTest, PruneForgetsOnlyFinishedJobsOlderThanAsked) {
   EXPECT_EQ(local.exit_code, 0) << local.err;
   EXPECT_EQ(local.out, "removed 2 of the 4 jobs submitted more than 30d ago (kept 2: not finished, interrupted "
                        "while submitting, or their state unknown)\n");
-  EXPECT_EQ(journal_sql("SELECT submission_id FROM jobs WHERE handle IS NULL OR handle != '" + running_h +
+  EXPECT_EQ(journal_sql("SELECT submission_id FROM jobs WHERE platform || ':' || native_id != '" + running_h +
                         "' ORDER BY submission_id"),
             "elsewhere\ninterrupted\n");
-  EXPECT_EQ(journal_sql("SELECT count(*) FROM jobs WHERE handle = '" + running_h + "'"), "1\n");
-  EXPECT_EQ(journal_sql("SELECT count(*) FROM jobs WHERE handle = '" + done_h + "'"), "0\n");
+  EXPECT_EQ(journal_sql("SELECT count(*) FROM jobs WHERE platform || ':' || native_id = '" + running_h + "'"), "1\n");
+  EXPECT_EQ(journal_sql("SELECT count(*) FROM jobs WHERE platform || ':' || native_id = '" + done_h + "'"), "0\n");
 
   // Every platform: the one that cannot be asked is named, and its job kept.
   auto all = dlaunch({"prune", "--older-than", "2w"});

@@ -122,6 +122,7 @@ TEST_F(JournalTest, PutThenFindBySubmissionIdAndByHandle) {
   later.state = JournalEntry::State::kSubmitted;
   later.native_id = "mnist-ddp-7f3a";
   later.created_ms = 0;  // put keeps the time the entry was first written
+  later.job_name = "renamed";  // and what it was submitted as
   ASSERT_TRUE(journal_.put(later).has_value());
 
   found = journal_.find("local:mnist-ddp-7f3a");
@@ -130,11 +131,14 @@ TEST_F(JournalTest, PutThenFindBySubmissionIdAndByHandle) {
   EXPECT_EQ((*found)->submission_id, "sub-1");
   EXPECT_EQ((*found)->state, JournalEntry::State::kSubmitted);
   EXPECT_EQ((*found)->created_ms, first.created_ms);
+  EXPECT_EQ((*found)->job_name, "mnist-ddp");
   EXPECT_GE((*found)->updated_ms, first.updated_ms);
   EXPECT_EQ(journal_.entries()->size(), 1u);
   // Neither half of a handle alone finds it.
   EXPECT_FALSE(journal_.find("mnist-ddp-7f3a")->has_value());
   EXPECT_FALSE(journal_.find("ray:mnist-ddp-7f3a")->has_value());
+  ASSERT_TRUE(journal_.put(intent("sub-2")).has_value());
+  EXPECT_FALSE(journal_.find("local:")->has_value());  // an intent has no handle
 }
 
 TEST_F(JournalTest, EntriesAreNewestFirstAndKeepTheirPlaceWhenUpdated) {

@@ -7,7 +7,7 @@
 // processes wait for each other rather than fail, and a process killed at any moment loses no write that had
 // returned and never corrupts the file. Commits are not flushed to disk one by one (synchronous=NORMAL), so a
 // power cut or an OS crash may forget the last writes before it, never more, and never leaves a broken file.
-// SQLite's log (journal.db-wal, at most about 4 MB) and its index (journal.db-shm) stay beside it.
+// SQLite's log (journal.db-wal, about 1 MB) and its index (journal.db-shm) stay beside it.
 //
 // A journal.json written by an earlier dlaunch is moved into the database on first use, once, and kept as
 // journal.json.migrated.
@@ -66,8 +66,9 @@ class Journal {
   const std::filesystem::path& directory() const { return directory_; }
   std::filesystem::path file() const { return directory_ / "journal.db"; }
 
-  // Inserts or replaces the entry with the same submission_id, keeping the created_ms it was first written
-  // with. Every error is kInternal, and names the file.
+  // Inserts the entry, or updates the one with the same submission_id: its state, native_id, error and
+  // options. Its platform, job_name, spec_file and created_ms stay those it was first written with. Every
+  // error is kInternal, and names the file.
   Result<void> put(const JournalEntry& entry);
 
   // The entry whose handle() or submission_id equals `key`.
