@@ -22,14 +22,13 @@ namespace dlaunch::cli {
 namespace {
 
 // A screenful of the newest jobs on a terminal: its height less the header, the note on what was left out and
-// the next prompt. Elsewhere (a pipe, a file, -o json) every job: what a script or `grep` reads.
+// the next prompt (20 rows when it does not say its height). Elsewhere (a pipe, a file, -o json) every job:
+// what a script or `grep` reads.
 std::optional<size_t> default_limit(OutputFormat format) {
+  if (format != OutputFormat::kText || ::isatty(STDOUT_FILENO) == 0) return std::nullopt;
+  constexpr size_t kUnknownHeight = 20, kAtLeast = 5;
   winsize size{};
-  if (format != OutputFormat::kText || ::isatty(STDOUT_FILENO) == 0 ||
-      ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_row == 0) {
-    return std::nullopt;
-  }
-  constexpr size_t kAtLeast = 5;
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_row == 0) return kUnknownHeight;
   return std::max<size_t>(size.ws_row > 3 ? size.ws_row - 3 : 0, kAtLeast);
 }
 

@@ -63,6 +63,25 @@ TEST_F(CliTest, ListIsNewestFirstWithStatesInAlignedColumns) {
   EXPECT_EQ(dlaunch({"stop", running_h}).exit_code, 0);
 }
 
+// On a terminal, a screenful: its height less the header, the note and the prompt. Anywhere else, every job.
+TEST_F(CliTest, ListShowsAScreenfulOnATerminalAndEveryJobPiped) {
+  ASSERT_EQ(dlaunch({"run", spec("ok.toml", role("t", "[\"true\"]")), "--wait"}).exit_code, 0);
+  for (int i = 0; i < 11; ++i) {
+    journal_sql("INSERT INTO jobs VALUES ('s" + std::to_string(i) + "', 'local', 'old', '', 'submitted', 'old-" +
+                std::to_string(i) + "', '', '{}', " + std::to_string(1000 + i) + ", 0)");
+  }
+  // script(1) runs it on a terminal 8 lines high (bsdutils: on every Debian).
+  auto terminal = shell("script -qec 'stty rows 8 cols 120; \"$DLAUNCH\" list' /dev/null");
+  ASSERT_EQ(terminal.exit_code, 0) << terminal.err;
+  const auto lines = lines_of(terminal.out);
+  ASSERT_EQ(lines.size(), 7u) << terminal.out;  // the header, 5 jobs, the note (stderr, on the same terminal)
+  EXPECT_EQ(lines[6], "dlaunch: the newest 5 of 12 jobs shown (--limit N shows more, --limit 0 all)\r") << terminal.out;
+
+  auto piped = dlaunch({"list"});
+  EXPECT_EQ(lines_of(piped.out).size(), 13u) << piped.out;
+  EXPECT_EQ(piped.err, "");
+}
+
 TEST_F(CliTest, LogsTailShowsTheLastLinesThenFollows) {
   auto done = dlaunch({"run", spec("seq.toml", role("t", "\"seq 1 50; printf no-newline\"")), "--wait"});
   const std::string handle = test::last_line(done.out);
