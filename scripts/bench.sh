@@ -7,7 +7,7 @@ set -euo pipefail
 sections=" $* "
 want() { [[ "$sections" == "  " || "$sections" == *" $1 "* ]]; }
 cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || scripts/install-deps.sh --with-bench
+{ command -v hyperfine && [[ -x /usr/bin/time ]]; } >/dev/null || scripts/install-deps.sh --with-bench
 [[ -x build/bin/dlaunch ]] || scripts/build.sh
 state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
@@ -58,8 +58,9 @@ fi
 # The journal at 100,000 jobs: one real local submit creates it, then 100,000 entries (one a minute, the last
 # ten weeks) go straight into its table. Rows: the journal's share of a submit (dlaunch_journal_bench: open,
 # intent, native id, close, in one process, as `run` does), the same on an empty journal; `list` as a terminal
-# shows it (a screenful) and piped (all); a submit and a status at that size; then 8 writers at once while a
-# ninth is killed with SIGKILL mid-write, and SQLite's integrity check of what they leave.
+# shows it (a screenful), piped (20 rows) and whole; a submit and a status at that size, and the peak memory of
+# each; then 8 writers at once while a ninth is killed with SIGKILL mid-write, and SQLite's integrity check of
+# what they leave.
 if want journal; then
   bench_bin=build/bin/dlaunch_journal_bench
   [[ -x $bench_bin ]] || cmake --build build --target dlaunch_journal_bench >/dev/null
@@ -81,15 +82,24 @@ PY
   "$bench_bin" submit "$empty/dlaunch" 300
   hyperfine -N --warmup 3 --runs 20 --export-markdown /dev/stdout \
     --command-name "dlaunch list --limit 40 (a terminal's screenful), 100,000 jobs" \
-    --command-name "dlaunch list, piped (all 100,000 jobs)" \
+    --command-name "dlaunch list, piped (20 rows)" \
+    --command-name "dlaunch list --limit 0 (all 100,001 jobs)" \
     --command-name "dlaunch status HANDLE, 100,000 jobs" \
     --command-name "dlaunch run hello.toml, 100,000 jobs" \
     --command-name "dlaunch run hello.toml, empty journal" \
     "env XDG_STATE_HOME=$big $dlaunch list --limit 40" \
     "env XDG_STATE_HOME=$big $dlaunch list" \
+    "env XDG_STATE_HOME=$big $dlaunch list --limit 0" \
     "env XDG_STATE_HOME=$big $dlaunch status $handle" \
     "env XDG_STATE_HOME=$big $dlaunch run examples/hello.toml" \
     "env XDG_STATE_HOME=$empty $dlaunch run examples/hello.toml"
+  # Peak resident memory of each (the issue's bound: 16 MiB), by GNU time: a parent's own measure would count
+  # the memory it had when it forked the child.
+  for args in "list --limit 40" "list" "list --limit 0" "status $handle" "run examples/hello.toml"; do
+    # shellcheck disable=SC2086
+    kb=$(XDG_STATE_HOME=$big /usr/bin/time -f %M "$dlaunch" $args 2>&1 >/dev/null | tail -n 1)
+    echo "peak memory of dlaunch $args, 100,000 jobs: $((kb / 1024)).$(( (kb % 1024) * 10 / 1024 )) MiB"
+  done
   started=$(date +%s%N)
   writers=()
   for w in 1 2 3 4 5 6 7 8; do "$bench_bin" write "$big/dlaunch" "writer$w" 250 & writers+=($!); done

@@ -5,7 +5,7 @@
 #                    Kubernetes test plane from source with Go (scripts/k8s-plane.sh build: ~14 min the first
 #                    time, seconds once cached). Without Go that build is skipped with a warning, and the
 #                    Kubernetes tests then skip; under CI=true it is an error.
-#   --with-bench     also installs hyperfine, for scripts/bench.sh.
+#   --with-bench     also installs hyperfine and GNU time (peak memory), for scripts/bench.sh.
 #   --with-fuzz      also installs clang 16 and its libFuzzer and sanitizer runtimes, for scripts/fuzz.sh
 #                    (clang 14, also Debian 12's, cannot compile C++23's std::expected).
 set -euo pipefail
@@ -26,7 +26,7 @@ for option in "$@"; do
       packages+=(slurm-wlm slurmrestd munge slurm-wlm-jwt-plugin)
       packages+=(curl openssl iproute2)  # the Kubernetes plane's start-up: certificates, readiness, free ports
       ;;
-    --with-bench) packages+=(hyperfine) ;;
+    --with-bench) packages+=(hyperfine time) ;;
     --with-fuzz) packages+=(clang-16 libclang-rt-16-dev) ;;
     *) echo "install-deps: unknown option $option" >&2; exit 64 ;;
   esac

@@ -21,14 +21,17 @@
 namespace dlaunch::cli {
 namespace {
 
-// A screenful of the newest jobs on a terminal: its height less the header, the note on what was left out and
-// the next prompt (20 rows when it does not say its height). Elsewhere (a pipe, a file, -o json) every job:
-// what a script or `grep` reads.
+// Text is for a person: a screenful of the newest jobs, the terminal's height less the header, the note on
+// what was left out and the next prompt; 20 when stdout is no terminal or it does not say its height, so that
+// `dlaunch list | less` over a long journal stays as quick and small as on the terminal. JSON is for scripts:
+// every job.
 std::optional<size_t> default_limit(OutputFormat format) {
-  if (format != OutputFormat::kText || ::isatty(STDOUT_FILENO) == 0) return std::nullopt;
-  constexpr size_t kUnknownHeight = 20, kAtLeast = 5;
+  if (format != OutputFormat::kText) return std::nullopt;
+  constexpr size_t kNoHeight = 20, kAtLeast = 5;
   winsize size{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_row == 0) return kUnknownHeight;
+  if (::isatty(STDOUT_FILENO) == 0 || ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_row == 0) {
+    return kNoHeight;
+  }
   return std::max<size_t>(size.ws_row > 3 ? size.ws_row - 3 : 0, kAtLeast);
 }
 
@@ -184,7 +187,7 @@ int list_command(const std::vector<std::string>& args) {
       ("state", po::value(&state_values)->composing()->value_name("STATE[,STATE]"),
        "only jobs in these states: PENDING, RUNNING, SUCCEEDED, FAILED, STOPPED, UNKNOWN (repeatable)")
       ("limit", po::value<std::string>()->value_name("N"),
-       "at most the N newest jobs; 0 for all (default: a screenful on a terminal, else all)");
+       "at most the N newest jobs; 0 for all (default: text a screenful, json all)");
   add_output_option(options);
   add_platform_set_option(options);
   auto parsed = parse(args, options, {});

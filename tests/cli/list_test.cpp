@@ -63,10 +63,10 @@ TEST_F(CliTest, ListIsNewestFirstWithStatesInAlignedColumns) {
   EXPECT_EQ(dlaunch({"stop", running_h}).exit_code, 0);
 }
 
-// On a terminal, a screenful: its height less the header, the note and the prompt. Anywhere else, every job.
-TEST_F(CliTest, ListShowsAScreenfulOnATerminalAndEveryJobPiped) {
+// Text: on a terminal, a screenful (its height less the header, the note and the prompt), elsewhere 20. JSON: all.
+TEST_F(CliTest, ListShowsAScreenfulOfTextAndEveryJobInJson) {
   ASSERT_EQ(dlaunch({"run", spec("ok.toml", role("t", "[\"true\"]")), "--wait"}).exit_code, 0);
-  for (int i = 0; i < 11; ++i) {
+  for (int i = 0; i < 21; ++i) {
     journal_sql("INSERT INTO jobs VALUES ('s" + std::to_string(i) + "', 'local', 'old', '', 'submitted', 'old-" +
                 std::to_string(i) + "', '', '{}', " + std::to_string(1000 + i) + ", 0)");
   }
@@ -75,11 +75,18 @@ TEST_F(CliTest, ListShowsAScreenfulOnATerminalAndEveryJobPiped) {
   ASSERT_EQ(terminal.exit_code, 0) << terminal.err;
   const auto lines = lines_of(terminal.out);
   ASSERT_EQ(lines.size(), 7u) << terminal.out;  // the header, 5 jobs, the note (stderr, on the same terminal)
-  EXPECT_EQ(lines[6], "dlaunch: the newest 5 of 12 jobs shown (--limit N shows more, --limit 0 all)\r") << terminal.out;
+  EXPECT_EQ(lines[6], "dlaunch: the newest 5 of 22 jobs shown (--limit N shows more, --limit 0 all)\r") << terminal.out;
 
   auto piped = dlaunch({"list"});
-  EXPECT_EQ(lines_of(piped.out).size(), 13u) << piped.out;
-  EXPECT_EQ(piped.err, "");
+  EXPECT_EQ(lines_of(piped.out).size(), 21u) << piped.out;
+  EXPECT_EQ(piped.err, "dlaunch: the newest 20 of 22 jobs shown (--limit N shows more, --limit 0 all)\n");
+  EXPECT_EQ(lines_of(dlaunch({"list", "--limit", "0"}).out).size(), 23u);
+  const std::string json = dlaunch({"list", "-o", "json"}).out;
+  size_t jobs = 0;
+  for (size_t at = json.find("\"submission_id\""); at != std::string::npos; at = json.find("\"submission_id\"", at + 1)) {
+    ++jobs;
+  }
+  EXPECT_EQ(jobs, 22u) << json;
 }
 
 TEST_F(CliTest, LogsTailShowsTheLastLinesThenFollows) {
