@@ -71,6 +71,11 @@ std::unexpected<Error> failure(const fs::path& file, const char* doing, const sq
   return failure(std::string("cannot ") + doing + " the journal " + file.string() + ": " + cause.message);
 }
 
+std::unexpected<Error> not_a_journal(const fs::path& file) {
+  return failure("the file " + file.string() +
+                 " is not a dlaunch journal; it was left untouched: move it away to start a new journal");
+}
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -147,10 +152,7 @@ Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
     auto tables = pragma(database, "schema_version");  // 0 for a file no one has written a table to
     application_id = pragma(database, "application_id");
     if (!tables || !application_id) return failure(file, "open", !tables ? tables.error() : application_id.error());
-    if (*application_id == 0 && *tables != 0) {
-      return failure("the file " + file.string() + " is not a dlaunch journal; it was left untouched: move it "
-                     "away to start a new journal");
-    }
+    if (*application_id == 0 && *tables != 0) return not_a_journal(file);
     if (*application_id == 0) {
       const std::string create = std::string(kSchema) + "PRAGMA application_id = " + std::to_string(kApplicationId) +
                                  "; PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";";
@@ -159,17 +161,16 @@ Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
     }
     if (auto committed = transaction->commit(); !committed) return failure(file, "create", committed.error());
   }
-  if (*application_id != kApplicationId) {
-    return failure("the file " + file.string() +
-                   " is not a dlaunch journal; it was left untouched: move it away to start a new journal");
-  }
+  if (*application_id != kApplicationId) return not_a_journal(file);
   auto version = pragma(database, "user_version");
   if (!version) return failure(file, "open", version.error());
-  if (*version != kSchemaVersion) {
+  // An older version would be migrated here; version 1 is the first.
+  if (*version > kSchemaVersion) {
     return failure("the journal " + file.string() + " has schema version " + std::to_string(*version) +
                    ", which this dlaunch does not know (it writes version " + std::to_string(kSchemaVersion) +
                    "): it was written by a newer dlaunch");
   }
+  if (*version != kSchemaVersion) return not_a_journal(file);
   return {};
 }
 
