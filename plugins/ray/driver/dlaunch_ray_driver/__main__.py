@@ -27,7 +27,7 @@ def main():
     code = 1
     for number in range(plan.max_restarts + 1):
         if number > 0:
-            say(f"restarting the job after {attempt.failed_replica} failed (restart {number} of {plan.max_restarts})")
+            say(f"restarting the job (restart {number} of {plan.max_restarts})")
         attempt = Attempt(plan, number, stopping)
         code = attempt.run()
         if code == 0 or stopping.is_set():

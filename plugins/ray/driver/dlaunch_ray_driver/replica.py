@@ -56,15 +56,14 @@ class Replica:
 
     def poll(self):
         """The output lines since the last poll, and the exit code once the process ended and all its output
-        was read (else None). A process killed by signal N reports 128 + N, as a shell would."""
+        was read (else None): negative for a process killed by a signal, as subprocess reports it."""
         finished = not self._reader.is_alive()
         lines = []
         while self._lines:
             lines.append(self._lines.popleft())
         if not finished:
             return lines, None
-        code = self._process.wait()
-        return lines, 128 - code if code < 0 else code
+        return lines, self._process.wait()
 
     def terminate(self, grace_seconds):
         """SIGTERM to the replica's process group, SIGKILL after the grace period."""
