@@ -61,14 +61,38 @@ bool has_header(const sdk::StringMap& headers, std::string_view name) {
   });
 }
 
+// The host of an address without scheme, port and path: "10.0.0.1" from "ray://10.0.0.1:10001/x",
+// "[::1]" from "[::1]:6379".
+std::string host_of(std::string address) {
+  if (auto scheme = address.find("://"); scheme != std::string::npos) address.erase(0, scheme + 3);
+  address = address.substr(0, address.find('/'));
+  if (auto at = address.rfind('@'); at != std::string::npos) address.erase(0, at + 1);
+  if (address.starts_with('[')) return address.substr(0, address.find(']') + 1);
+  return address.substr(0, address.find(':'));
+}
+
 }  // namespace
+
+std::string dashboard_url_for(const std::string& address) {
+  std::string host = host_of(address);
+  if (host.empty() || host == "auto" || host == "local") host = "127.0.0.1";
+  return "http://" + host + ":8265";
+}
+
+bool is_loopback_url(const std::string& url) {
+  if (!is_http_url(url)) return false;
+  std::string host = host_of(url);
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool ipv4 = std::all_of(host.begin(), host.end(), [](unsigned char c) { return c == '.' || std::isdigit(c); });
+  return host == "localhost" || host == "[::1]" || (ipv4 && host.starts_with("127."));
+}
 
 Endpoint resolve_endpoint(const RayOptions& options) {
   Endpoint endpoint;
   if (!options.address.empty()) {
     endpoint.address = options.address;
     endpoint.address_source = "[platform.ray] address";
-  } else if (std::string from_env = env("RAY_ADDRESS"); is_http_url(from_env)) {
+  } else if (std::string from_env = trimmed(env("RAY_ADDRESS")); !from_env.empty()) {
     endpoint.address = from_env;
     endpoint.address_source = "RAY_ADDRESS";
   } else {
@@ -76,10 +100,17 @@ Endpoint resolve_endpoint(const RayOptions& options) {
     endpoint.address_source = "the default address";
   }
   if (!is_http_url(endpoint.address)) {
+    const std::string expected = dashboard_url_for(endpoint.address);
+    const std::string how = endpoint.address_source == "RAY_ADDRESS"
+                                ? "export RAY_ADDRESS=" + expected
+                                : "--set platform.ray.address=" + expected;
     throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT,
-                     "the Ray address '" + endpoint.address + "' is not the dashboard's http:// or https:// URL");
+                     endpoint.address_source + " is '" + endpoint.address +
+                         "', not the Ray dashboard's URL: dlaunch submits through the Jobs API of the dashboard "
+                         "(port 8265 by default), not the GCS or Ray Client address. Use " + how);
   }
   while (endpoint.address.ends_with('/')) endpoint.address.pop_back();
+  endpoint.loopback = is_loopback_url(endpoint.address);
 
   for (const auto& header : options.headers) endpoint.headers.emplace_back(header.first, header.second);
   // A user-supplied Authorization header (e.g. for a proxy) wins over Ray's token.

@@ -21,16 +21,27 @@ struct Credentials {
 struct Endpoint {
   std::string address;         // http(s)://host:port, no trailing slash
   std::string address_source;  // for messages: "[platform.ray] address", "RAY_ADDRESS", "the default"
+  // The host is this machine (localhost, 127.x.x.x, [::1]): a refused connection there means no dashboard
+  // listens, which no retry changes.
+  bool loopback = false;
   std::optional<Credentials> credentials;
   // Sent with every request: the user's extra headers, then Authorization: Bearer unless they set one.
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// The address: [platform.ray] address, else RAY_ADDRESS when it is an http(s):// URL, else the default.
-// The token: token_file, else RAY_AUTH_TOKEN, else the file named by RAY_AUTH_TOKEN_PATH, else
-// ~/.ray/auth_token when it exists. Throws INVALID_ARGUMENT for an address that is not http(s) and
-// UNAUTHENTICATED for a token file that was named but cannot be read.
+// The address: [platform.ray] address, else RAY_ADDRESS, else the default. The token: token_file, else
+// RAY_AUTH_TOKEN, else the file named by RAY_AUTH_TOKEN_PATH, else ~/.ray/auth_token when it exists.
+// Throws INVALID_ARGUMENT for an address that is not http(s) (a GCS host:6379 or ray:// address in
+// RAY_ADDRESS too, naming the dashboard URL it expects) and UNAUTHENTICATED for a token file that was named
+// but cannot be read.
 Endpoint resolve_endpoint(const RayOptions& options);
+
+// The dashboard URL that goes with a Ray address that is not one: http://HOST:8265 for 10.0.0.1:6379 or
+// ray://HOST:10001, http://127.0.0.1:8265 for "auto" or "local".
+std::string dashboard_url_for(const std::string& address);
+
+// True for localhost, 127.x.x.x and ::1 in an http(s) URL.
+bool is_loopback_url(const std::string& url);
 
 }  // namespace dlaunch::ray
 

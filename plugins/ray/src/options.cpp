@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "endpoint.hpp"
+
 #include <dlaunch/key_path.hpp>
 
 #include <algorithm>
@@ -57,7 +59,8 @@ void validate_options(const sdk::Options& options, const sdk::DiagnosticsOut& ou
   std::string address = options.string("address");
   if (!address.empty() && !address.starts_with("http://") && !address.starts_with("https://")) {
     out.error(path("address"), "the Ray address must be the dashboard's http:// or https:// URL, not '" + address + "'",
-              "e.g. http://127.0.0.1:8265 (ray:// and GCS host:port addresses are not the Jobs API)");
+              "the dashboard listens on port 8265 by default: " + dashboard_url_for(address) +
+                  " (ray:// and GCS host:port addresses are not the Jobs API)");
   }
   std::string strategy = options.string("placement_strategy", "PACK");
   if (std::find(kPlacementStrategies.begin(), kPlacementStrategies.end(), strategy) == kPlacementStrategies.end()) {

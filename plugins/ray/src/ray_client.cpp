@@ -1,5 +1,7 @@
 #include "ray_client.hpp"
 
+#include "gang_wait.hpp"
+
 #include <dlaunch_support/backoff.hpp>
 
 #include <chrono>
@@ -19,8 +21,10 @@ bool is_final_answer(const HttpResponse& response) {
          response.body.find("non-terminal state") != std::string::npos;
 }
 
-bool worth_retrying(const HttpResponse& response) {
+bool worth_retrying(const HttpResponse& response, const Endpoint& endpoint) {
   if (response.aborted) return false;
+  // Nothing listens at a loopback address: that is this machine's answer, and no retry changes it.
+  if (response.connect_failed && endpoint.loopback) return false;
   if (response.transport_failed()) return true;
   return response.status >= 500 && !is_final_answer(response);
 }
@@ -111,7 +115,7 @@ void RayClient::pause_before_retry(int retry, const HttpResponse& failure) const
 
 HttpResponse RayClient::send(const HttpRequest& request, const support::HttpClient& client) const {
   HttpResponse response = exchange(request, client);
-  for (int attempt = 2; attempt <= options_.max_attempts && worth_retrying(response); ++attempt) {
+  for (int attempt = 2; attempt <= options_.max_attempts && worth_retrying(response, endpoint_); ++attempt) {
     pause_before_retry(attempt - 1, response);
     response = exchange(request, client);
   }
@@ -205,6 +209,13 @@ rapidjson::Document RayClient::jobs() const {
   return doc;
 }
 
+rapidjson::Document RayClient::placement_groups(const std::string& job_id) const {
+  HttpRequest request = get_request(placement_groups_path(job_id));
+  HttpResponse response = send(request);
+  if (!response.ok()) fail(request, response);
+  return parse_json(request, response);
+}
+
 std::string RayClient::logs(const std::string& id) const {
   HttpRequest request = get_request(kJobsPath + id + "/logs");
   HttpResponse response = send(request);
@@ -232,7 +243,7 @@ void RayClient::submit(const std::string& submission_id, const std::string& body
       }
       if (found.status != 404) {
         response = found;
-        if (worth_retrying(found)) continue;
+        if (worth_retrying(found, endpoint_)) continue;
         fail(probe, found);
       }
     }
@@ -240,7 +251,7 @@ void RayClient::submit(const std::string& submission_id, const std::string& body
     if (response.ok()) return;
     // The id is unique to this submission: if Ray already has it, an earlier attempt created it.
     if (response.body.find("already exists") != std::string::npos) return;
-    if (!worth_retrying(response)) break;
+    if (!worth_retrying(response, endpoint_)) break;
     outcome_unknown = true;
   }
   fail(post, response);

@@ -179,6 +179,7 @@ HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
   }
   if (code != CURLE_OK) {
     response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+    response.connect_failed = code == CURLE_COULDNT_CONNECT;
     response.aborted = code == CURLE_ABORTED_BY_CALLBACK;
     response.transport_error = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
     return response;

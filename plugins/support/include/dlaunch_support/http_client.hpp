@@ -45,6 +45,7 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string transport_error;  // libcurl's message when the exchange failed (connect refused, timeout...)
   bool timed_out = false;
+  bool connect_failed = false;  // no connection to the server (or proxy) was made: refused, unreachable
   bool aborted = false;  // should_abort returned true
 
   bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }
