@@ -343,6 +343,8 @@ Result<JobStatus> wait_with_progress(Orchestrator& orchestrator, const JobHandle
   std::string last;
   auto result = orchestrator.wait(handle, [&](const JobStatus& s) {
     std::string line = describe_state(s);
+    // A waiting job says what it waits for (a gang's resources, a queue's reason).
+    if (s.state == JobState::kPending && !s.message.empty()) line += ": " + s.message;
     if (tty) {
       auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
       std::fprintf(stderr, "\r\033[K%s %s %s (%llds)", kFrames[frame++ % 4], handle.text().c_str(), line.c_str(),

@@ -61,6 +61,7 @@ std::string JobSpec::document() const {
     role.replicas = spec.replicas;
     role.per_node = spec.per_node;
     role.resources.cpu = spec.cpu;
+    role.resources.gpu = spec.gpu;
     role.env = spec.env;
     role.driver = spec.driver;
   }
@@ -77,7 +78,7 @@ std::string JobSpec::toml() const {
   for (const auto& role : roles) {
     out += "\n[[roles]]\nname = " + string_literal(role.name) + "\nentrypoint = " + string_literal(role.command) +
            "\nreplicas = " + std::to_string(role.replicas) + "\nper_node = " + std::to_string(role.per_node) +
-           "\nresources = { cpu = " + number(role.cpu) + " }\n";
+           "\nresources = { cpu = " + number(role.cpu) + ", gpu = " + std::to_string(role.gpu) + " }\n";
     if (!role.env.empty()) out += "env = " + string_table(role.env, " = ") + "\n";
     out += std::string("driver = ") + (role.driver ? "true" : "false") + "\n";
   }

@@ -18,6 +18,7 @@ struct RoleSpec {
   double cpu = 0.5;
   std::map<std::string, std::string> env;
   bool driver = true;
+  int gpu = 0;
 };
 
 struct JobSpec {

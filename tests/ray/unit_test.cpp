@@ -1,5 +1,6 @@
 // The ray plugin's pieces, without a cluster: quoting, packages, request bodies, status mapping, endpoint.
 #include "endpoint.hpp"
+#include "gang_wait.hpp"
 #include "job_details.hpp"
 #include "job_spec.hpp"
 #include "job_translation.hpp"
@@ -147,17 +148,113 @@ TEST(RayJobDetails, MapsStatusExitCodeAndOwnership) {
   EXPECT_FALSE(s.submitted_by_dlaunch);
 }
 
+TEST(RayJobDetails, AFailedJobSaysWhyOnceWithoutTheLogTail) {
+  auto status_of = [](const std::string& entrypoint, const std::string& roles, const std::string& message,
+                      int exit_code) {
+    rapidjson::Document details;
+    details.SetObject();
+    auto& a = details.GetAllocator();
+    details.AddMember("submission_id", "dlaunch-a", a);
+    details.AddMember("status", "FAILED", a);
+    details.AddMember("entrypoint", rapidjson::Value(entrypoint.c_str(), a), a);
+    details.AddMember("message", rapidjson::Value(message.c_str(), a), a);
+    details.AddMember("driver_exit_code", exit_code, a);
+    rapidjson::Value metadata(rapidjson::kObjectType);
+    metadata.AddMember("dlaunch.roles", rapidjson::Value(roles.c_str(), a), a);
+    details.AddMember("metadata", metadata, a);
+    return to_job_status(details);
+  };
+  const std::string gang = "python3 -m dlaunch_ray_driver";
+  const std::string tail = ", last available logs (truncated to 20,000 chars):\n";
+  // The gang driver's last line says how the job ended.
+  sdk::JobStatus s = status_of(gang, "w:2",
+                               "Job entrypoint command failed with exit code 137" + tail +
+                                   "[dlaunch] job x: w x2 (placement PACK)\n[w/1] before\n"
+                                   "[dlaunch] w/1 was killed by SIGKILL\n",
+                               137);
+  EXPECT_EQ(s.message, "w/1 was killed by SIGKILL");
+  EXPECT_EQ(s.exit_code, 137);
+  // A driver that did not get to say it (a traceback last): Ray's sentence, still without the log.
+  s = status_of(gang, "w:2", "Job entrypoint command failed with exit code 1" + tail + "[dlaunch] job x\nValueError: x\n",
+                1);
+  EXPECT_EQ(s.message, "Job entrypoint command failed with exit code 1");
+  // One replica: the user's own output is never taken for the driver's.
+  s = status_of("/bin/sh -c 'exit 3'", "main:1", "Job entrypoint command failed with exit code 3" + tail +
+                                                     "[dlaunch] not the driver\n", 3);
+  EXPECT_EQ(s.message, "Job entrypoint command failed with exit code 3");
+  // Ray's -N for a process killed by signal N: the signal by name, and the shell's 128 + N.
+  s = status_of("/bin/sh -c 'kill -KILL $$'", "main:1", "Job entrypoint command failed with exit code -9" + tail + "x\n",
+                -9);
+  EXPECT_EQ(s.message, "main/0 was killed by SIGKILL");
+  EXPECT_EQ(s.exit_code, 137);
+  s = status_of(gang, "w:2", "Job entrypoint command failed with exit code -15. No logs available.", -15);
+  EXPECT_EQ(s.message, "dlaunch's gang driver was killed by SIGTERM");
+  EXPECT_EQ(s.exit_code, 143);
+}
+
+TEST(RayGangWait, PendingPlacementGroupsSayWhatTheyWaitFor) {
+  rapidjson::Document answer;
+  answer.Parse(R"({"result": true, "msg": "", "data": {"result": {"total": 3, "result": [
+      {"placement_group_id": "a", "state": "PENDING",
+       "bundles": [{"bundle_id": "a0", "unit_resources": {"GPU": 1.0, "CPU": 1.0}},
+                   {"bundle_id": "a1", "unit_resources": {"GPU": 1.0, "CPU": 1.0}}]},
+      {"placement_group_id": "b", "state": "PENDING",
+       "bundles": [{"bundle_id": "b0", "unit_resources": {"CPU": 0.5, "memory": 268435456.0}}]},
+      {"placement_group_id": "c", "state": "REMOVED",
+       "bundles": [{"bundle_id": "c0", "unit_resources": {"CPU": 64.0}}]}]}}})");
+  EXPECT_EQ(waiting_for(answer), "waiting for 2 × {CPU: 1, GPU: 1} + 1 × {CPU: 0.5, memory: 256.0 MiB}");
+  answer.Parse(R"({"result": true, "data": {"result": {"result": [
+      {"placement_group_id": "a", "state": "CREATED", "bundles": [{"unit_resources": {"CPU": 1.0}}]}]}}})");
+  EXPECT_EQ(waiting_for(answer), "");
+  EXPECT_EQ(placement_groups_path("02000000"),
+            "/api/v0/placement_groups?detail=1&limit=1000&filter_keys=creator_job_id&filter_predicates=%3D&"
+            "filter_values=02000000");
+}
+
 TEST(RayEndpoint, AddressComesFromTheOptionThenRayAddressThenTheDefault) {
   RayOptions options;
   unsetenv("RAY_ADDRESS");
-  EXPECT_EQ(resolve_endpoint(options).address, kDefaultAddress);
-  setenv("RAY_ADDRESS", "auto", 1);  // a GCS address, not the dashboard: ignored
   EXPECT_EQ(resolve_endpoint(options).address, kDefaultAddress);
   setenv("RAY_ADDRESS", "https://ray.example:8443/", 1);
   EXPECT_EQ(resolve_endpoint(options).address, "https://ray.example:8443");
   options.address = "http://10.0.0.1:8265";
   EXPECT_EQ(resolve_endpoint(options).address, "http://10.0.0.1:8265");
   unsetenv("RAY_ADDRESS");
+}
+
+// A GCS or Ray Client address in RAY_ADDRESS is what `ray start` prints and the Python API takes: never
+// ignored, refused with the dashboard URL that goes with it.
+TEST(RayEndpoint, AGcsOrRayClientAddressInRayAddressIsRefusedNamingTheDashboardUrl) {
+  RayOptions options;
+  for (const auto& [address, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"10.0.0.1:6379", "http://10.0.0.1:8265"},
+           {"ray://head.example:10001", "http://head.example:8265"},
+           {"[fd00::1]:6379", "http://[fd00::1]:8265"},
+           {"auto", "http://127.0.0.1:8265"}}) {
+    setenv("RAY_ADDRESS", address.c_str(), 1);
+    try {
+      resolve_endpoint(options);
+      ADD_FAILURE() << address << " was taken";
+    } catch (const sdk::Error& e) {
+      EXPECT_EQ(e.code(), DLAUNCH_ERR_INVALID_ARGUMENT);
+      const std::string message = e.what();
+      EXPECT_NE(message.find("RAY_ADDRESS is '" + address + "'"), std::string::npos) << message;
+      EXPECT_NE(message.find("export RAY_ADDRESS=" + expected), std::string::npos) << message;
+      EXPECT_NE(message.find("port 8265"), std::string::npos) << message;
+    }
+  }
+  unsetenv("RAY_ADDRESS");
+}
+
+TEST(RayEndpoint, LoopbackAddressesAreKnown) {
+  for (const char* url : {"http://127.0.0.1:8265", "http://localhost:8265/", "https://LOCALHOST", "http://[::1]:8265",
+                          "http://127.1.2.3:9"}) {
+    EXPECT_TRUE(is_loopback_url(url)) << url;
+  }
+  for (const char* url : {"http://10.0.0.1:8265", "http://ray.example:8265", "http://127.example:8265",
+                          "http://[fd00::1]:8265"}) {
+    EXPECT_FALSE(is_loopback_url(url)) << url;
+  }
 }
 
 TEST(RayEndpoint, AnExplicitAuthorizationHeaderWinsOverTokens) {

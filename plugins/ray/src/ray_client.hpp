@@ -32,6 +32,8 @@ class RayClient {
   rapidjson::Document job(const std::string& id) const;
   // Every job's JobDetails, as Ray lists them (an array).
   rapidjson::Document jobs() const;
+  // The state API's list of the placement groups the Ray job `job_id` (hex) created (see gang_wait.hpp).
+  rapidjson::Document placement_groups(const std::string& job_id) const;
   // The driver's whole log so far.
   std::string logs(const std::string& id) const;
   // POST /api/jobs/ with the client's submission_id inside `body_json`. Never creates two jobs: a submit

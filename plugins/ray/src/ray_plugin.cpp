@@ -1,5 +1,6 @@
 #include "ray_plugin.hpp"
 
+#include "gang_wait.hpp"
 #include "job_details.hpp"
 #include "job_translation.hpp"
 #include "log_follow.hpp"
@@ -155,7 +156,25 @@ std::string RayPlugin::submit(const sdk::JobRequest& request) {
 }
 
 sdk::JobStatus RayPlugin::status(const sdk::JobRef& ref) {
-  return to_job_status(connect(ref.options_json).job(std::string(ref.native_id)));
+  RayClient client = connect(ref.options_json);
+  rapidjson::Document details = client.job(std::string(ref.native_id));
+  sdk::JobStatus status = to_job_status(details);
+  std::string job_id = driver_job_id(details);
+  if (status.state != DLAUNCH_STATE_RUNNING || !runs_gang_driver(details) || job_id.empty()) return status;
+  // A running gang driver may still wait for the cluster to hold its replicas: then the job is PENDING,
+  // and says for what. The placement groups' own state is Ray's word for it.
+  try {
+    if (std::string waiting = waiting_for(client.placement_groups(job_id)); !waiting.empty()) {
+      status.state = DLAUNCH_STATE_PENDING;
+      status.native_state = "PENDING";  // its placement groups' state: the Ray job itself is RUNNING
+      status.message = waiting;
+    }
+  } catch (const sdk::Error& error) {
+    // Without the state API (a dashboard without it, a proxy that only passes the Jobs API) the job is
+    // still known to run: say so rather than fail the status.
+    host_.debug(std::string("cannot tell whether ") + job_id + " waits for resources: " + error.what());
+  }
+  return status;
 }
 
 void RayPlugin::logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& out) {
