@@ -35,6 +35,7 @@ class Replica:
         return ray.util.get_node_ip_address(), port
 
     def start(self, argv, env):
+        """Starts the replica's process; again for each attempt of the job (the previous one has ended)."""
         environment = dict(os.environ)
         environment.pop(PLAN_VARIABLE, None)
         environment.update(env)
@@ -47,12 +48,15 @@ class Replica:
             start_new_session=True,  # its own process group, so terminate() reaches its children too
             preexec_fn=_die_with_parent,
         )
-        self._reader = threading.Thread(target=self._read, daemon=True)
+        # Each process has its own queue: a reader of an earlier attempt can never add to this one's.
+        self._lines = collections.deque()
+        self._reader = threading.Thread(target=self._read, args=(self._process.stdout, self._lines), daemon=True)
         self._reader.start()
 
-    def _read(self):
-        for raw in iter(self._process.stdout.readline, b""):
-            self._lines.append(raw.decode("utf-8", "replace").rstrip("\r\n"))
+    @staticmethod
+    def _read(stream, lines):
+        for raw in iter(stream.readline, b""):
+            lines.append(raw.decode("utf-8", "replace").rstrip("\r\n"))
 
     def poll(self):
         """The output lines since the last poll, and the exit code once the process ended and all its output
@@ -66,8 +70,9 @@ class Replica:
         return lines, self._process.wait()
 
     def terminate(self, grace_seconds):
-        """SIGTERM to the replica's process group, SIGKILL after the grace period."""
-        if self._process is None or self._process.poll() is not None:
+        """SIGTERM to the replica's process group, SIGKILL after the grace period: also what its process
+        left behind when it ended itself."""
+        if self._process is None:
             return
         try:
             os.killpg(self._process.pid, signal.SIGTERM)
@@ -75,5 +80,5 @@ class Replica:
         except subprocess.TimeoutExpired:
             os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
-        except ProcessLookupError:
+        except ProcessLookupError:  # the group is empty
             pass
