@@ -2,6 +2,7 @@
 #include "endpoint.hpp"
 #include "gang_wait.hpp"
 #include "job_details.hpp"
+#include "job_log.hpp"
 #include "job_spec.hpp"
 #include "job_translation.hpp"
 #include "package.hpp"
@@ -86,7 +87,7 @@ TEST(RaySubmitBody, SingleReplicaRunsDirectlyWithTheFoundationEnvironment) {
   spec.env = {{"K", "job"}};
   spec.roles.front().env = {{"K", "role"}};
   rapidjson::Document body = body_of(spec, ServerVersion::newest());
-  EXPECT_STREQ(body["entrypoint"].GetString(), "/bin/sh -c 'python3 train.py'");
+  EXPECT_STREQ(body["entrypoint"].GetString(), "exec /bin/sh -c 'python3 train.py'");
   EXPECT_STREQ(body["submission_id"].GetString(), "dlaunch-x");
   const auto& env = body["runtime_env"]["env_vars"];
   EXPECT_STREQ(env["K"].GetString(), "role");
@@ -105,7 +106,7 @@ TEST(RaySubmitBody, SeveralReplicasRunTheGangDriverWithItsPlan) {
   spec.roles.front().replicas = 2;
   spec.option("pip", "[\"numpy\"]");
   rapidjson::Document body = body_of(spec, ServerVersion::newest());
-  EXPECT_STREQ(body["entrypoint"].GetString(), "python3 -m dlaunch_ray_driver");
+  EXPECT_STREQ(body["entrypoint"].GetString(), "exec python3 -m dlaunch_ray_driver");
   EXPECT_STREQ(body["runtime_env"]["py_modules"][0].GetString(), "gcs://_ray_pkg_driver.zip");
   EXPECT_STREQ(body["runtime_env"]["pip"][0].GetString(), "numpy");
   rapidjson::Document plan;
@@ -164,7 +165,7 @@ TEST(RayJobDetails, AFailedJobSaysWhyOnceWithoutTheLogTail) {
     details.AddMember("metadata", metadata, a);
     return to_job_status(details);
   };
-  const std::string gang = "python3 -m dlaunch_ray_driver";
+  const std::string gang = "exec python3 -m dlaunch_ray_driver";
   const std::string tail = ", last available logs (truncated to 20,000 chars):\n";
   // The gang driver's last line says how the job ended.
   sdk::JobStatus s = status_of(gang, "w:2",
@@ -179,11 +180,11 @@ TEST(RayJobDetails, AFailedJobSaysWhyOnceWithoutTheLogTail) {
                 1);
   EXPECT_EQ(s.message, "Job entrypoint command failed with exit code 1");
   // One replica: the user's own output is never taken for the driver's.
-  s = status_of("/bin/sh -c 'exit 3'", "main:1", "Job entrypoint command failed with exit code 3" + tail +
+  s = status_of("exec /bin/sh -c 'exit 3'", "main:1", "Job entrypoint command failed with exit code 3" + tail +
                                                      "[dlaunch] not the driver\n", 3);
   EXPECT_EQ(s.message, "Job entrypoint command failed with exit code 3");
   // Ray's -N for a process killed by signal N: the signal by name, and the shell's 128 + N.
-  s = status_of("/bin/sh -c 'kill -KILL $$'", "main:1", "Job entrypoint command failed with exit code -9" + tail + "x\n",
+  s = status_of("exec /bin/sh -c 'kill -KILL $$'", "main:1", "Job entrypoint command failed with exit code -9" + tail + "x\n",
                 -9);
   EXPECT_EQ(s.message, "main/0 was killed by SIGKILL");
   EXPECT_EQ(s.exit_code, 137);
@@ -209,6 +210,25 @@ TEST(RayGangWait, PendingPlacementGroupsSayWhatTheyWaitFor) {
   EXPECT_EQ(placement_groups_path("02000000"),
             "/api/v0/placement_groups?detail=1&limit=1000&filter_keys=creator_job_id&filter_predicates=%3D&"
             "filter_values=02000000");
+}
+
+TEST(RayJobLog, RaysOwnLinesBeforeTheEntrypointAreLeftOut) {
+  const std::string header =
+      "2026-12-01 18:06:18,997\tINFO job_manager.py:581 -- Runtime env is setting up.\n"
+      "Running entrypoint for job dlaunch-a: exec python3 -m dlaunch_ray_driver\n";
+  EXPECT_EQ(job_output(header + "[dlaunch] job a\n[w/0] hi\n", "dlaunch-a"), "[dlaunch] job a\n[w/0] hi\n");
+  // What is left out only grows: nothing while the header is being written.
+  for (size_t size = 0; size <= header.size(); ++size) {
+    EXPECT_EQ(job_output(header.substr(0, size), "dlaunch-a"), "") << header.substr(0, size);
+  }
+  // Anything that is not Ray's, from where it starts (here pip's output of a runtime_env that failed).
+  const std::string pip = "2026-12-01 18:06:18,997\tINFO job_manager.py:581 -- Runtime env is setting up.\n"
+                          "ERROR: No matching distribution found for nosuchpackage\n";
+  EXPECT_EQ(job_output(pip, "dlaunch-a"), "ERROR: No matching distribution found for nosuchpackage\n");
+  // Another job's header line, and output without a header, are the job's.
+  EXPECT_EQ(job_output("Running entrypoint for job dlaunch-b: x\n", "dlaunch-a"),
+            "Running entrypoint for job dlaunch-b: x\n");
+  EXPECT_EQ(job_output("no newline yet", "dlaunch-a"), "no newline yet");
 }
 
 TEST(RayEndpoint, AddressComesFromTheOptionThenRayAddressThenTheDefault) {

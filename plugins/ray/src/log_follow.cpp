@@ -1,6 +1,7 @@
 #include "log_follow.hpp"
 
 #include "job_details.hpp"
+#include "job_log.hpp"
 
 #include <dlaunch_support/backoff.hpp>
 
@@ -41,9 +42,10 @@ void follow_logs(const RayClient& client, const std::string& id, std::chrono::mi
       if (!support::sleep_unless_cancelled(poll_interval, cancelled)) host.check_cancelled();
       continue;
     }
-    if (log.size() > written) {
-      if (!out.write(std::string_view(log).substr(written))) return;
-      written = log.size();
+    std::string_view output = job_output(log, id);
+    if (output.size() > written) {
+      if (!out.write(output.substr(written))) return;
+      written = output.size();
     }
     if (terminal) return;
     if (!support::sleep_unless_cancelled(poll_interval, cancelled)) host.check_cancelled();

@@ -2,6 +2,7 @@
 
 #include "gang_wait.hpp"
 #include "job_details.hpp"
+#include "job_log.hpp"
 #include "job_translation.hpp"
 #include "log_follow.hpp"
 
@@ -184,7 +185,7 @@ void RayPlugin::logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& ou
   if (follow) {
     follow_logs(client, id, options.poll_interval, host_, out);
   } else {
-    out.write(client.logs(id));
+    out.write(job_output(client.logs(id), id));
   }
 }
 
