@@ -189,8 +189,10 @@ SubmitBody build_submit_body(const SubmitInputs& in) {
   rapidjson::Document body(rapidjson::kObjectType);
   auto& a = body.GetAllocator();
 
-  std::string entrypoint = gang ? sdk::shell_join({in.options->python, "-m", kDriverModule})
-                                : sdk::shell_join(job.roles.front().entrypoint);
+  // Ray runs the entrypoint with a shell: `exec` makes the process Ray waits for the job's own, so a signal
+  // that kills it reaches Ray as -N (a signal by name in the status) rather than the shell's 128 + N.
+  std::string entrypoint = "exec " + (gang ? sdk::shell_join({in.options->python, "-m", kDriverModule})
+                                           : sdk::shell_join(job.roles.front().entrypoint));
   body.AddMember("entrypoint", text(entrypoint, a), a);
   body.AddMember("submission_id", text(in.ray_id, a), a);
   Value env = runtime_env(in, gang, a);
