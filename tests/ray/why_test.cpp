@@ -38,12 +38,13 @@ std::vector<std::string> lines_of(const std::string& text) {
 // of the gang (failover restarts it each time, so one job holds them all). A line missing from
 // `run --follow` or `logs`, or coming after the driver's word on how that run ended, is output lost.
 TEST_F(RayWhy, EveryRanksLastLineSurvivesAllRanksFailingAtOnceTwentyTimes) {
-  constexpr int kRanks = 8;
+  constexpr int kRanks = 20;
   constexpr int kRuns = 20;
-  // The barrier: a file per rank and run in a directory of this test (the cluster runs on this machine).
+  // The barrier: a file per rank and run in a directory of this test (the cluster runs on this machine),
+  // counted by the shell itself (a glob), so that 20 waiting ranks leave the CPUs to the driver.
   const std::string barrier = "d=\"$BARRIER/$DLAUNCH_RESTART\"; mkdir -p \"$d\"; touch \"$d/$RANK\"; "
-                              "while [ \"$(ls \"$d\" | wc -l)\" -lt " + std::to_string(kRanks) +
-                              " ]; do sleep 0.01; done";
+                              "while set -- \"$d\"/*; [ $# -lt " + std::to_string(kRanks) +
+                              " ]; do sleep 0.05; done";
   JobSpec spec = job("why-all-fail", "");
   spec.roles = {RoleSpec{"w", "echo \"last line of $RANK in run $DLAUNCH_RESTART\"; " + barrier + "; exit 3", kRanks,
                          1, 0.1, {}, true}};

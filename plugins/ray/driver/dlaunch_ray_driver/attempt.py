@@ -35,9 +35,11 @@ class Attempt:
         return code
 
     def _start(self):
+        """Starts every replica's process, all at once: each role's rank 0 first tells its address."""
         replicas = self.gang.replicas
-        for role in self.plan.roles:
-            master_addr, master_port = ray.get(replicas[(role.name, 0)].address.remote())
+        addresses = ray.get([replicas[(role.name, 0)].address.remote() for role in self.plan.roles])
+        starts = []
+        for role, (master_addr, master_port) in zip(self.plan.roles, addresses):
             for rank in range(role.replicas):
                 env = {
                     "DLAUNCH_JOB": self.plan.job,
@@ -54,7 +56,8 @@ class Attempt:
                     "MASTER_PORT": str(master_port),
                 }
                 env.update(role.env)
-                ray.get(replicas[(role.name, rank)].start.remote(role.entrypoint, env))
+                starts.append(replicas[(role.name, rank)].start.remote(role.entrypoint, env))
+        ray.get(starts)
 
     def _poll(self, running):
         """One round: relays what every running replica wrote since the last round (a poll hands its lines
