@@ -25,7 +25,12 @@ class Attempt:
 
     def run(self):
         """Returns the attempt's exit code: 0 when every driver role succeeded, else the first failure's."""
-        self._start()
+        try:
+            self._start()
+        except ray.exceptions.RayActorError as error:  # an actor died since the last attempt (its node?)
+            self.gang.lost = True
+            say(f"a replica was lost before it started: {error}")
+            return 1
         running, code = self._watch()
         # Every replica's last lines reach the log before the attempt says how it ended, however many
         # replicas ended at the same moment and whatever was still running.
