@@ -27,6 +27,18 @@ bool eventually(Check check, std::chrono::seconds limit) {
   return true;
 }
 
+// Whether any of the cluster's placement groups is PENDING, from Ray's state API.
+bool a_placement_group_waits(const RayRest& rest) {
+  rapidjson::Document answer =
+      rest.get("/api/v0/placement_groups?filter_keys=state&filter_predicates=%3D&filter_values=PENDING");
+  const rapidjson::Value* at = &answer;
+  for (const char* key : {"data", "result", "result"}) {
+    if (!at->IsObject() || !at->HasMember(key)) return false;
+    at = &(*at)[key];
+  }
+  return at->IsArray() && !at->Empty();
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -79,8 +91,10 @@ TEST_F(RayWhy, RunWaitShowsAGangPendingWithWhatItWaitsForUntilItRuns) {
   blocker_spec.roles.front().cpu = 3.5;  // of the cluster's 4
   std::string blocker = run(blocker_spec);
   ASSERT_TRUE(eventually([&] { return rest_.get("/api/jobs/" + native_id(blocker))["status"] == "RUNNING"; }, 60s));
+  // The blocker ends once the gang's placement groups have been seen waiting for a few seconds.
   auto unblocked = std::async(std::launch::async, [&] {
-    std::this_thread::sleep_for(10s);
+    eventually([&] { return a_placement_group_waits(rest_); }, 120s);
+    std::this_thread::sleep_for(4s);
     return dlaunch({"stop", blocker});
   });
   JobSpec spec = job("why-waits", "");
