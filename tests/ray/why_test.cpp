@@ -5,6 +5,11 @@
 #include "cli_test_fixture.hpp"
 #include "text_checks.hpp"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
 #include <chrono>
 #include <future>
 #include <sstream>
@@ -37,6 +42,22 @@ bool a_placement_group_waits(const RayRest& rest) {
     at = &(*at)[key];
   }
   return at->IsArray() && !at->Empty();
+}
+
+// This machine's first IPv4 address that is not loopback, or empty when it has none.
+std::string outward_ipv4() {
+  ifaddrs* interfaces = nullptr;
+  if (getifaddrs(&interfaces) != 0) return {};
+  std::string found;
+  for (const ifaddrs* i = interfaces; i != nullptr && found.empty(); i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET || (i->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    if (inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr, text, sizeof text)) {
+      found = text;
+    }
+  }
+  freeifaddrs(interfaces);
+  return found;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -175,8 +196,8 @@ TEST_F(RayWhy, AGangsLogHoldsOnlyTheJobsAndDlaunchsLines) {
   }
 }
 
-// Nothing listens on a loopback port: that is known at once, without retries. A GCS address in RAY_ADDRESS
-// is refused with the dashboard URL it should be.
+// Nothing listens on a loopback port: that is known at once, without retries (elsewhere they go on). A GCS
+// address in RAY_ADDRESS is refused with the dashboard URL it should be.
 TEST_F(RayWhy, AddressMistakesArePointedOutAtOnce) {
   auto started = std::chrono::steady_clock::now();
   auto refused = dlaunch({"list", "-p", "ray", "--set", "platform.ray.address=http://127.0.0.1:9"});
@@ -184,6 +205,14 @@ TEST_F(RayWhy, AddressMistakesArePointedOutAtOnce) {
   EXPECT_EQ(refused.exit_code, 69) << refused.err;
   EXPECT_TRUE(contains(refused.err, "cannot reach the Ray dashboard at http://127.0.0.1:9")) << refused.err;
   EXPECT_FALSE(contains(refused.err, "retrying")) << refused.err;
+
+  // The same refusal from this machine's outward address is retried: it may be a cluster starting up.
+  if (std::string outward = outward_ipv4(); !outward.empty()) {
+    auto retried = dlaunch({"list", "-p", "ray", "--set", "platform.ray.address=http://" + outward + ":9", "--set",
+                            "platform.ray.max_attempts=2"});
+    EXPECT_EQ(retried.exit_code, 69) << retried.err;
+    EXPECT_TRUE(contains(retried.err, "retrying in")) << retried.err;
+  }
 
   auto gcs = dlaunch({"list", "-p", "ray"}, {{"RAY_ADDRESS", "127.0.0.1:6379"}});
   EXPECT_EQ(gcs.exit_code, 65) << gcs.err;  // the configuration is invalid
