@@ -178,7 +178,7 @@ TEST_F(RayWhy, AFailedJobsStatusStatesRaysMessageOnceWithoutTheLog) {
 }
 
 // Only the job's lines ([role/rank]) and dlaunch's ([dlaunch]) in a gang's log: none of Ray's INFO lines,
-// no colour codes, piped or not.
+// no colour codes. A one-replica job's log is its output alone.
 TEST_F(RayWhy, AGangsLogHoldsOnlyTheJobsAndDlaunchsLines) {
   JobSpec spec = job("why-quiet", "");
   spec.roles = {RoleSpec{"w", "echo \"hello from $RANK\"", 2, 1, 0.5, {}, true}};
@@ -194,6 +194,12 @@ TEST_F(RayWhy, AGangsLogHoldsOnlyTheJobsAndDlaunchsLines) {
       EXPECT_TRUE(line.starts_with("[dlaunch] ") || line.starts_with("[w/")) << "not the job's: " << line;
     }
   }
+  // A one-replica job's log is its output alone.
+  auto single = dlaunch({"run", write_spec(job("why-quiet-one", "echo only-this")), "-p", "ray", "--follow"});
+  EXPECT_EQ(single.exit_code, 0) << single.err;
+  const std::string single_handle = test::last_line(single.out);
+  EXPECT_EQ(single.out, "only-this\n" + single_handle + "\n");
+  EXPECT_EQ(dlaunch({"logs", single_handle}).out, "only-this\n");
 }
 
 // Nothing listens on a loopback port: that is known at once, without retries (elsewhere they go on). A GCS
