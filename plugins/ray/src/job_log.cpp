@@ -1,7 +1,7 @@
 #include "job_log.hpp"
 
+#include <algorithm>
 #include <cctype>
-#include <string>
 
 namespace dlaunch::ray {
 namespace {
@@ -17,27 +17,40 @@ bool is_ray_log_line(std::string_view line) {
   return true;
 }
 
+// Where the job's output starts: after the leading lines in Ray's log format. npos while the only line after
+// them is still being written and may become one (it starts with a digit).
+size_t after_leading_ray_lines(std::string_view log) {
+  size_t start = 0;
+  while (start < log.size()) {
+    size_t end = log.find('\n', start);
+    if (end == std::string_view::npos) {
+      return std::isdigit(static_cast<unsigned char>(log[start])) != 0 ? std::string_view::npos : start;
+    }
+    if (!is_ray_log_line(log.substr(start, end - start))) return start;
+    start = end + 1;
+  }
+  return start;
+}
+
 }  // namespace
 
-std::string_view job_output(std::string_view log, std::string_view id) {
-  const std::string running = "Running entrypoint for job " + std::string(id) + ": ";
-  size_t line_start = 0;
-  while (true) {
-    size_t end = log.find('\n', line_start);
-    std::string_view line = log.substr(line_start, end == std::string_view::npos ? end : end - line_start);
-    if (end == std::string_view::npos) {
-      // Only Ray's lines so far, and the last one perhaps still being written: nothing of the job's yet,
-      // unless that line can become neither of Ray's.
-      const bool may_be_rays = line.empty() || line.starts_with(running) ||
-                               std::string_view(running).starts_with(line) ||
-                               std::isdigit(static_cast<unsigned char>(line.front())) != 0;
-      return may_be_rays ? std::string_view() : log.substr(line_start);
-    }
-    if (line.starts_with(running)) return log.substr(end + 1);
-    // Something else (pip's output while a runtime_env is set up): from there on, everything is shown.
-    if (!is_ray_log_line(line)) return log.substr(line_start);
-    line_start = end + 1;
+std::string job_output(std::string_view log, std::string_view id) {
+  size_t start = after_leading_ray_lines(log);
+  if (start == std::string_view::npos) return {};
+  std::string_view rest = log.substr(start);
+  const std::string marker = "Running entrypoint for job " + std::string(id) + ": ";
+  if (size_t at = rest.find(marker); at != std::string_view::npos) {
+    size_t end = rest.find('\n', at);
+    std::string output(rest.substr(0, at));
+    if (end != std::string_view::npos) output += rest.substr(end + 1);
+    return output;
   }
+  // A line that has begun as Ray's line may still become it: it waits.
+  size_t line_start = rest.rfind('\n', rest.empty() ? 0 : rest.size() - 1);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  std::string_view last = rest.substr(line_start);
+  if (!last.empty() && std::string_view(marker).starts_with(last)) rest = rest.substr(0, line_start);
+  return std::string(rest);
 }
 
 }  // namespace dlaunch::ray

@@ -42,9 +42,9 @@ void follow_logs(const RayClient& client, const std::string& id, std::chrono::mi
       if (!support::sleep_unless_cancelled(poll_interval, cancelled)) host.check_cancelled();
       continue;
     }
-    std::string_view output = job_output(log, id);
+    const std::string output = job_output(log, id);
     if (output.size() > written) {
-      if (!out.write(output.substr(written))) return;
+      if (!out.write(std::string_view(output).substr(written))) return;
       written = output.size();
     }
     if (terminal) return;
