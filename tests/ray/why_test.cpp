@@ -75,12 +75,12 @@ TEST_F(RayWhy, EveryRanksLastLineSurvivesAllRanksFailingAtOnceTwentyTimes) {
   constexpr int kRuns = 20;
   // The barrier: a file per rank and run in a directory of this test (the cluster runs on this machine),
   // counted by the shell itself (a glob), so that 20 waiting ranks leave the CPUs to the driver.
-  const std::string barrier = "d=\"$BARRIER/$DLAUNCH_RESTART\"; mkdir -p \"$d\"; touch \"$d/$RANK\"; "
+  const std::string barrier = "d=\"$BARRIER/$DLAUNCH_RESTART_COUNT\"; mkdir -p \"$d\"; touch \"$d/$RANK\"; "
                               "while set -- \"$d\"/*; [ $# -lt " + std::to_string(kRanks) +
                               " ]; do sleep 0.05; done";
   JobSpec spec = job("why-all-fail", "");
-  spec.roles = {RoleSpec{"w", "echo \"last line of $RANK in run $DLAUNCH_RESTART\"; " + barrier + "; exit 3", kRanks,
-                         1, 0.1, {}, true}};
+  const std::string print_last = "echo \"last line of $RANK in run $DLAUNCH_RESTART_COUNT\"";
+  spec.roles = {RoleSpec{"w", print_last + "; " + barrier + "; exit 3", kRanks, 1, 0.1, {}, true}};
   spec.env = {{"BARRIER", state_.path() + "/barrier"}};
   spec.max_restarts = kRuns - 1;
   spec.option("poll_interval_s", "0.5");
