@@ -106,6 +106,22 @@ TEST_F(KubernetesPlane, TwoRolePodsCarryRankWorldSizeAndMasterAddr) {
   EXPECT_TRUE(eventually([&] { return status_of(id, options).state == DLAUNCH_STATE_RUNNING; }));
 }
 
+TEST_F(KubernetesPlane, SubmitCreatesItsObjectsAtOnceOverOneHttp2Connection) {
+  // Two roles: a Service and two Jobs, created together. -v shows what the connection did.
+  std::string file = scratch_->write("two.toml", "name = \"two\"\n"
+                                                 "[[roles]]\nname = \"a\"\nentrypoint = \"echo a\"\n"
+                                                 "[[roles]]\nname = \"b\"\nentrypoint = \"echo b\"\n"
+                                                 "[platform.kubernetes]\nimage = \"busybox:1.36\"\nnamespace = \"" +
+                                                     namespace_ + "\"\n");
+  auto result = dlaunch({"run", file, "-p", "kubernetes", "-v"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("3 requests at once over HTTP/2: 1 connection(s) opened"), std::string::npos) << result.err;
+  std::string base = base_of(result.out.substr(result.out.rfind(':') + 1, result.out.find_last_not_of('\n') -
+                                                                            result.out.rfind(':')));
+  EXPECT_EQ(at(list(jobs_path(), selector(base)), "items").Size(), 2u);
+  EXPECT_EQ(at(list(services_path(), selector(base)), "items").Size(), 1u);
+}
+
 TEST_F(KubernetesPlane, RunWaitReturnsTheExitCodeOfTheFailedPod) {
   std::string file = spec("fails", "annotations = { \"dlaunch.test/exit-code\" = \"3\" }\n");
   auto result = dlaunch({"run", file, "-p", "kubernetes", "--wait"});

@@ -134,34 +134,61 @@ support::HttpRequest ApiClient::request(const std::string& method, const std::st
 
 support::HttpResponse ApiClient::call(const std::string& method, const std::string& path, const std::string& body,
                                       std::initializer_list<long> accepted, const std::string& content_type) const {
-  support::HttpRequest req = request(method, path);
-  req.body = body;
-  req.content_type = content_type;
-  support::HttpResponse response;
+  return std::move(call_all({ApiRequest{method, path, body, content_type}}, accepted).front());
+}
+
+std::vector<support::HttpResponse> ApiClient::call_all(const std::vector<ApiRequest>& requests,
+                                                       std::initializer_list<long> accepted) const {
+  std::vector<support::HttpRequest> http;
+  for (const ApiRequest& r : requests) {
+    http.push_back(request(r.method, r.path));
+    http.back().body = r.body;
+    http.back().content_type = r.content_type;
+  }
+  std::vector<support::HttpResponse> responses(requests.size());
+  std::vector<size_t> pending(requests.size());  // indexes of the requests still to send
+  for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
+  long connections = 0;
   for (int attempt = 1;; ++attempt) {
+    std::vector<support::HttpRequest> round;
+    for (size_t i : pending) round.push_back(http[i]);
     auto started = std::chrono::steady_clock::now();
-    response = client_.send(req);
-    // The API server may close the connection right after an error answer (a 401 to a POST, seen with
-    // kube-apiserver 1.37), which libcurl reports as a cut transfer: the status line arrived, and it is the
-    // answer.
-    if (response.transport_failed() && !response.aborted && response.status >= 400) response.transport_error.clear();
+    std::vector<support::HttpResponse> answers = client_.send_all(round);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    host_.debug(method + " " + req.url + " -> " +
-                (response.transport_failed() ? response.transport_error : std::to_string(response.status)) + " (" +
-                std::to_string(ms.count()) + " ms)");
-    if (response.aborted) throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
-    if (!worth_retrying(response) || attempt == kMaxAttempts) break;
+    std::vector<size_t> retry;
+    for (size_t k = 0; k < pending.size(); ++k) {
+      support::HttpResponse& response = responses[pending[k]] = std::move(answers[k]);
+      connections += response.connections_opened;
+      // The API server may close the connection right after an error answer (a 401 to a POST, seen with
+      // kube-apiserver 1.37), which libcurl reports as a cut transfer: the status line arrived, and it is
+      // the answer.
+      if (response.transport_failed() && !response.aborted && response.status >= 400) response.transport_error.clear();
+      host_.debug(round[k].method + " " + round[k].url + " -> " +
+                  (response.transport_failed() ? response.transport_error : std::to_string(response.status)) + " (" +
+                  std::to_string(ms.count()) + " ms)");
+      if (response.aborted) throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
+      if (worth_retrying(response)) retry.push_back(pending[k]);
+    }
+    if (requests.size() > 1) {
+      const std::string& protocol = responses[pending[0]].protocol;
+      host_.debug(std::to_string(round.size()) + " requests at once over " + (protocol.empty() ? "no connection" : protocol) +
+                  ": " + std::to_string(connections) + " connection(s) opened");
+    }
+    if (retry.empty() || attempt == kMaxAttempts) break;
     support::BackoffPolicy policy;
     policy.max_attempts = kMaxAttempts;
     if (!support::sleep_unless_cancelled(support::backoff_delay(policy, attempt), [this] { return host_.cancelled(); })) {
       throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
     }
+    pending = std::move(retry);
   }
-  if (response.ok()) return response;
-  for (long status : accepted) {
-    if (!response.transport_failed() && response.status == status) return response;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const support::HttpResponse& response = responses[i];
+    bool accept = response.ok();
+    for (long status : accepted) accept = accept || (!response.transport_failed() && response.status == status);
+    if (!accept) fail(requests[i].method, requests[i].path, response);
   }
-  fail(method, path, response);
+  return responses;
 }
 
 rapidjson::Document ApiClient::get(const std::string& path) const {

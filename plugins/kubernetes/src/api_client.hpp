@@ -20,9 +20,19 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dlaunch::kubernetes {
 
+// One request of a batch (ApiClient::call_all).
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+// A client keeps one connection to the server for all its exchanges but watches and streams.
 class ApiClient {
  public:
   // Obtains the credentials (runs an exec plugin when the kubeconfig says so). Warns once when TLS
@@ -36,6 +46,11 @@ class ApiClient {
   support::HttpResponse call(const std::string& method, const std::string& path, const std::string& body = {},
                              std::initializer_list<long> accepted = {},
                              const std::string& content_type = "application/json") const;
+  // The exchanges at once, as concurrent HTTP/2 streams on one connection (one after another on one
+  // kept-alive connection when the server does not speak HTTP/2); each retried and its answer accepted or
+  // thrown as by call(). The answers are in the requests' order. Under -v, says how many connections it took.
+  std::vector<support::HttpResponse> call_all(const std::vector<ApiRequest>& requests,
+                                              std::initializer_list<long> accepted = {}) const;
   // GET of a JSON object; 404 throws NOT_FOUND.
   rapidjson::Document get(const std::string& path) const;
 

@@ -9,7 +9,6 @@
 
 #include <dlaunch/secrets.hpp>
 
-#include <future>
 #include <map>
 
 namespace dlaunch::kubernetes {
@@ -49,11 +48,10 @@ void mask_secrets(json::Value& value) {
   for (auto& m : value.GetObject()) mask_secrets(m.value);
 }
 
-// Creates one object; an object of that name that belongs to the same submission is the same job (a
-// retried submit); one of another submission is an error.
-void create(const ApiClient& client, const Manifest& manifest, const std::string& namespace_,
-            const std::string& submission_id, const sdk::Host& host) {
-  auto response = client.call("POST", manifest.type->collection(namespace_), json::write(*manifest.object), {404, 409});
+// What the create of one object answered: created; or a 404 explained; or a 409: an object of that name that
+// belongs to the same submission is the same job (a retried submit), one of another submission is an error.
+void check_created(const ApiClient& client, const Manifest& manifest, const support::HttpResponse& response,
+                   const std::string& namespace_, const std::string& submission_id, const sdk::Host& host) {
   if (response.ok()) return;
   if (response.status == 404) {
     // Either the namespace is missing, or the cluster does not serve this kind of object (a CRD not installed).
@@ -147,22 +145,16 @@ std::string KubernetesPlugin::submit(const sdk::JobRequest& request) {
   std::string namespace_ = namespace_for(options, client.access());
   JobPlan plan = plan_job(request.job_json, options, request.submission_id, namespace_);
   std::vector<Manifest> manifests = build_manifests(plan, options);
-  // The objects do not depend on each other (pods find the Service by name later): create them at once.
-  std::vector<std::future<void>> creates;
+  // The objects do not depend on each other (pods find the Service by name later): created at once, over
+  // one connection.
+  std::vector<ApiRequest> creates;
   for (const auto& manifest : manifests) {
-    creates.push_back(std::async(std::launch::async, [&, manifest] {
-      create(client, manifest, namespace_, plan.submission_id, host_);
-    }));
+    creates.push_back(ApiRequest{"POST", manifest.type->collection(namespace_), json::write(*manifest.object)});
   }
-  std::exception_ptr first;
-  for (auto& c : creates) {
-    try {
-      c.get();
-    } catch (...) {
-      if (!first) first = std::current_exception();
-    }
+  std::vector<support::HttpResponse> answers = client.call_all(creates, {404, 409});
+  for (size_t i = 0; i < manifests.size(); ++i) {
+    check_created(client, manifests[i], answers[i], namespace_, plan.submission_id, host_);
   }
-  if (first) std::rethrow_exception(first);
   return JobLocation{namespace_, plan.base}.native_id();
 }
 

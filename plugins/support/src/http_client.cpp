@@ -29,14 +29,25 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin + 1));
 }
 
-// Everything one exchange needs while libcurl runs it.
+struct CurlDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+// Everything one exchange needs while libcurl runs it. libcurl holds pointers into it: it never moves.
 struct Exchange {
+  const HttpRequest* request = nullptr;
   HttpResponse response;
   const std::function<bool(std::string_view)>* on_data = nullptr;  // streaming; else the body is collected
   const std::function<bool()>* should_abort = nullptr;
   bool stopped_by_reader = false;
   std::size_t max_body_bytes = 0;
   bool body_too_large = false;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  std::unique_ptr<CURL, CurlDeleter> handle;  // declared last: cleaned up first, before what it points at
 };
 
 // Keeps a piece of the body, unless the body would grow past the limit; false makes libcurl stop.
@@ -94,25 +105,20 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return (*exchange->should_abort)() ? 1 : 0;
 }
 
-struct CurlDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-
-HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
-                     const std::function<bool(std::string_view)>* on_data) {
-  global_init_once();
-  Exchange exchange;
+// Sets up the exchange's handle for `request`; false (and the reason in its response) when libcurl cannot
+// make one.
+bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& request,
+             const std::function<bool(std::string_view)>* on_data) {
+  exchange.request = &request;
   exchange.on_data = on_data;
   exchange.max_body_bytes = options.max_body_bytes;
-  std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
-  if (!handle) {
+  exchange.handle.reset(curl_easy_init());
+  if (!exchange.handle) {
     exchange.response.transport_error = "could not create a libcurl handle";
-    return exchange.response;
+    return false;
   }
-  CURL* curl = handle.get();
+  CURL* curl = exchange.handle.get();
+  curl_easy_setopt(curl, CURLOPT_PRIVATE, &exchange);
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: we run inside a host process
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
@@ -120,6 +126,11 @@ HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
   if (on_data == nullptr) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
   }
+  // HTTP/2 when the server agrees to it in the TLS handshake (ALPN), HTTP/1.1 otherwise and in clear text.
+  // A request waits for the connection being opened to the same server rather than opening its own, so
+  // that requests sent together share it.
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
   if (!options.unix_socket.empty()) curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
@@ -152,8 +163,8 @@ HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
     headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
   }
   headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before large bodies
-  std::unique_ptr<curl_slist, SlistDeleter> header_list(headers);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
+  exchange.headers.reset(headers);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
@@ -165,29 +176,45 @@ HttpResponse perform(const HttpOptions& options, const HttpRequest& request,
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   }
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, exchange.error_buffer);
+  return true;
+}
 
-  char error_buffer[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  CURLcode code = curl_easy_perform(curl);
+const char* protocol_name(long version) {
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0: return "HTTP/1.0";
+    case CURL_HTTP_VERSION_1_1: return "HTTP/1.1";
+    case CURL_HTTP_VERSION_2_0: return "HTTP/2";
+    case CURL_HTTP_VERSION_3: return "HTTP/3";
+    default: return "";
+  }
+}
+
+// Turns libcurl's outcome of the exchange into its response.
+void finish(Exchange& exchange, CURLcode code, const HttpOptions& options) {
   HttpResponse& response = exchange.response;
-  if (code == CURLE_WRITE_ERROR && exchange.stopped_by_reader) return response;  // the reader had enough
+  CURL* curl = exchange.handle.get();
+  curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &response.connections_opened);
+  long version = 0;
+  curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
+  response.protocol = protocol_name(version);
+  if (code == CURLE_WRITE_ERROR && exchange.stopped_by_reader) return;  // the reader had enough
   if (code == CURLE_WRITE_ERROR && exchange.body_too_large) {
     response.body.clear();
-    response.transport_error = "the answer from " + server_of(request.url) + " is larger than " +
+    response.transport_error = "the answer from " + server_of(exchange.request->url) + " is larger than " +
                                std::to_string(options.max_body_bytes) + " bytes, the most dlaunch reads";
-    return response;
+    return;
   }
   if (code != CURLE_OK) {
     response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
     response.connect_failed = code == CURLE_COULDNT_CONNECT;
     response.aborted = code == CURLE_ABORTED_BY_CALLBACK;
-    response.transport_error = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-    return response;
+    response.transport_error = exchange.error_buffer[0] != '\0' ? exchange.error_buffer : curl_easy_strerror(code);
+    return;
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = status;
-  return response;
 }
 
 bool is_secret_header(const std::string& name, const std::vector<std::string>& secret_headers) {
@@ -200,15 +227,81 @@ bool is_secret_header(const std::string& name, const std::vector<std::string>& s
 
 }  // namespace
 
-HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) { global_init_once(); }
+struct HttpClient::Connections {
+  struct MultiDeleter {
+    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+  };
+  std::mutex turn;  // one thread at a time drives the multi handle
+  std::unique_ptr<CURLM, MultiDeleter> multi;
+};
+
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)), connections_(new Connections) {
+  global_init_once();
+  connections_->multi.reset(curl_multi_init());
+  if (CURLM* multi = connections_->multi.get()) {
+    // HTTP/2 streams share a connection; without HTTP/2, requests queue for the one connection per server
+    // (kept alive) rather than opening more.
+    curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+  }
+}
 
 HttpClient::~HttpClient() = default;
 
-HttpResponse HttpClient::send(const HttpRequest& request) const { return perform(options_, request, nullptr); }
+HttpResponse HttpClient::send(const HttpRequest& request) const {
+  return std::move(send_all(std::span<const HttpRequest>(&request, 1)).front());
+}
+
+std::vector<HttpResponse> HttpClient::send_all(std::span<const HttpRequest> requests) const {
+  std::vector<std::unique_ptr<Exchange>> exchanges;
+  std::lock_guard<std::mutex> turn(connections_->turn);
+  CURLM* multi = connections_->multi.get();
+  for (const HttpRequest& request : requests) {
+    auto& exchange = *exchanges.emplace_back(std::make_unique<Exchange>());
+    if (multi == nullptr) {
+      exchange.response.transport_error = "could not create a libcurl multi handle";
+    } else if (prepare(exchange, options_, request, nullptr)) {
+      curl_multi_add_handle(multi, exchange.handle.get());
+    }
+  }
+  // Drives the transfers until all have ended; each one's timeout and should_abort apply as in send().
+  std::size_t pending = 0;
+  for (const auto& exchange : exchanges) pending += exchange->handle ? 1 : 0;
+  while (pending > 0) {
+    int running = 0;
+    CURLMcode code = curl_multi_perform(multi, &running);
+    if (code == CURLM_OK && running > 0) code = curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+    for (int left = 0; CURLMsg* message = curl_multi_info_read(multi, &left);) {
+      if (message->msg != CURLMSG_DONE) continue;
+      Exchange* exchange = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &exchange);
+      finish(*exchange, message->data.result, options_);
+      curl_multi_remove_handle(multi, message->easy_handle);
+      exchange->handle.reset();
+      --pending;
+    }
+    if (code != CURLM_OK) {
+      for (auto& exchange : exchanges) {
+        if (!exchange->handle) continue;
+        curl_multi_remove_handle(multi, exchange->handle.get());
+        exchange->handle.reset();
+        exchange->response.transport_error = curl_multi_strerror(code);
+      }
+      break;
+    }
+  }
+  std::vector<HttpResponse> responses;
+  responses.reserve(exchanges.size());
+  for (auto& exchange : exchanges) responses.push_back(std::move(exchange->response));
+  return responses;
+}
 
 HttpResponse HttpClient::stream(const HttpRequest& request,
                                 const std::function<bool(std::string_view)>& on_data) const {
-  return perform(options_, request, &on_data);
+  Exchange exchange;
+  if (!prepare(exchange, options_, request, &on_data)) return exchange.response;
+  finish(exchange, curl_easy_perform(exchange.handle.get()), options_);
+  return exchange.response;
 }
 
 std::string describe_request(const HttpRequest& request, const std::vector<std::string>& secret_headers) {

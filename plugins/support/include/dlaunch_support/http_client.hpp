@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,11 +49,16 @@ struct HttpResponse {
   bool timed_out = false;
   bool connect_failed = false;  // no connection to the server (or proxy) was made: refused, unreachable
   bool aborted = false;  // should_abort returned true
+  long connections_opened = 0;  // new connections this exchange made: 0 when it used one already open
+  std::string protocol;         // what the exchange spoke: "HTTP/2", "HTTP/1.1", ...; empty without an answer
 
   bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }
   bool transport_failed() const { return !transport_error.empty(); }
 };
 
+// A client keeps its connections open between exchanges (one per server, shared by send() and send_all()),
+// so a sequence of requests pays for TCP and TLS set-up once. Safe to use from several threads: their
+// exchanges take turns on the connection. A stream has a connection of its own.
 class HttpClient {
  public:
   explicit HttpClient(HttpOptions options = {});
@@ -62,6 +69,11 @@ class HttpClient {
   // Performs one exchange. Never throws for HTTP or transport failures: they are in the response.
   HttpResponse send(const HttpRequest& request) const;
 
+  // Performs the exchanges at once over one connection per server: as concurrent HTTP/2 streams when
+  // the server speaks HTTP/2 (offered over TLS through ALPN), else one after another on one kept-alive
+  // HTTP/1.1 connection. The answers are in the requests' order; each is as send() would give it.
+  std::vector<HttpResponse> send_all(std::span<const HttpRequest> requests) const;
+
   // Performs a GET and hands the body to `on_data` as it arrives (for streams); stops when it returns false.
   // request_timeout does not apply (a stream may last); connect_timeout and should_abort do.
   HttpResponse stream(const HttpRequest& request, const std::function<bool(std::string_view)>& on_data) const;
@@ -69,7 +81,10 @@ class HttpClient {
   const HttpOptions& options() const { return options_; }
 
  private:
+  struct Connections;  // the open connections (a libcurl multi handle) and the lock taking turns on them
+
   HttpOptions options_;
+  std::unique_ptr<Connections> connections_;
 };
 
 // Renders a request as text for dry runs: "METHOD URL", headers (values of Authorization, X-*-Token and the

@@ -1,0 +1,170 @@
+// The support library's HTTP client keeps its connection: requests sent together (send_all, the kubernetes
+// plugin's creates) and requests sent one after another share one connection. Against a loopback HTTP/1.1
+// server that counts the connections it accepts; HTTP/2 multiplexing is tested against the real API server
+// (plane_test.cpp), which is the HTTP/2 server at hand.
+#include <dlaunch_support/http_client.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <list>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace dlaunch::support {
+namespace {
+
+// An HTTP/1.1 server on a loopback port that keeps connections alive and answers each request with its
+// path as the body; a request for /big gets a body of `big_bytes` bytes. Each connection has a thread.
+class KeepAliveServer {
+ public:
+  explicit KeepAliveServer(std::size_t big_bytes = 0)
+      : big_bytes_(big_bytes), listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(listener_, 16) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ADD_FAILURE() << "cannot listen on a loopback port";
+    }
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] { accept_all(); });
+  }
+  ~KeepAliveServer() {
+    stopping_ = true;
+    acceptor_.join();
+    for (auto& connection : connections_) connection.join();
+    ::close(listener_);
+  }
+
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  int connections_accepted() const { return accepted_; }
+
+ private:
+  void accept_all() {
+    while (!stopping_) {
+      pollfd ready{listener_, POLLIN, 0};
+      if (::poll(&ready, 1, 50) <= 0) continue;
+      const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (connection < 0) continue;
+      ++accepted_;
+      connections_.emplace_back([this, connection] { serve(connection); });
+    }
+  }
+
+  void serve(int connection) {
+    std::string pending;
+    char buffer[4096];
+    while (!stopping_) {
+      const auto end = pending.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        pollfd ready{connection, POLLIN, 0};
+        if (::poll(&ready, 1, 50) <= 0) continue;
+        const ssize_t n = ::recv(connection, buffer, sizeof buffer, 0);
+        if (n <= 0) break;  // the client hung up
+        pending.append(buffer, static_cast<std::size_t>(n));
+        continue;
+      }
+      // "GET /path HTTP/1.1"; the requests here carry no body.
+      const std::string path = pending.substr(pending.find(' ') + 1, pending.find(' ', pending.find(' ') + 1) -
+                                                                          pending.find(' ') - 1);
+      pending.erase(0, end + 4);
+      const std::string body = path == "/big" ? std::string(big_bytes_, 'x') : path;
+      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      for (std::size_t sent = 0; sent < answer.size();) {
+        const ssize_t n = ::send(connection, answer.data() + sent, answer.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+      }
+    }
+    ::close(connection);
+  }
+
+  std::size_t big_bytes_;
+  int listener_;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> accepted_{0};
+  std::thread acceptor_;
+  std::list<std::thread> connections_;  // only the acceptor adds, and only the destructor (after it) joins
+};
+
+HttpRequest get(const std::string& url) {
+  HttpRequest request;
+  request.url = url;
+  return request;
+}
+
+std::vector<HttpRequest> gets(const KeepAliveServer& server, const std::vector<std::string>& paths) {
+  std::vector<HttpRequest> requests;
+  for (const auto& path : paths) requests.push_back(get(server.url(path)));
+  return requests;
+}
+
+long connections_opened(const std::vector<HttpResponse>& responses) {
+  long total = 0;
+  for (const auto& response : responses) total += response.connections_opened;
+  return total;
+}
+
+TEST(HttpConnections, RequestsSentTogetherShareOneKeptAliveHttp11Connection) {
+  KeepAliveServer server;
+  HttpClient client;
+  const auto responses = client.send_all(gets(server, {"/a", "/b", "/c", "/d"}));
+  ASSERT_EQ(responses.size(), 4u);
+  const char* paths[] = {"/a", "/b", "/c", "/d"};
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    EXPECT_TRUE(responses[i].ok()) << responses[i].transport_error;
+    EXPECT_EQ(responses[i].body, paths[i]) << "answers come in the requests' order";
+    EXPECT_EQ(responses[i].protocol, "HTTP/1.1");
+  }
+  EXPECT_EQ(connections_opened(responses), 1);
+  EXPECT_EQ(server.connections_accepted(), 1);
+}
+
+TEST(HttpConnections, RequestsSentOneAfterAnotherReuseTheConnection) {
+  KeepAliveServer server;
+  HttpClient client;
+  EXPECT_EQ(client.send(get(server.url("/first"))).connections_opened, 1);
+  const HttpResponse second = client.send(get(server.url("/second")));
+  EXPECT_EQ(second.body, "/second");
+  EXPECT_EQ(second.connections_opened, 0);
+  EXPECT_EQ(client.send_all(gets(server, {"/x", "/y"})).front().connections_opened, 0);
+  EXPECT_EQ(server.connections_accepted(), 1);
+}
+
+TEST(HttpConnections, EachAnswerOfABatchIsCappedOnItsOwn) {
+  KeepAliveServer server(64 * 1024);
+  HttpOptions options;
+  options.max_body_bytes = 1024;
+  const auto responses = HttpClient(options).send_all(gets(server, {"/small", "/big", "/after"}));
+  EXPECT_TRUE(responses[0].ok());
+  EXPECT_NE(responses[1].transport_error.find("is larger than 1024 bytes"), std::string::npos)
+      << responses[1].transport_error;
+  // The cut answer's connection cannot carry on: the next request opens another and is answered.
+  EXPECT_TRUE(responses[2].ok()) << responses[2].transport_error;
+  EXPECT_EQ(responses[2].body, "/after");
+}
+
+TEST(HttpConnections, ARequestToNoServerFailsAloneInItsBatch) {
+  KeepAliveServer server;
+  HttpOptions options;
+  options.connect_timeout = std::chrono::seconds(2);
+  std::vector<HttpRequest> requests = gets(server, {"/here"});
+  requests.push_back(get("http://127.0.0.1:1/nobody"));  // port 1: nothing listens
+  const auto responses = HttpClient(options).send_all(requests);
+  EXPECT_TRUE(responses[0].ok()) << responses[0].transport_error;
+  EXPECT_TRUE(responses[1].transport_failed());
+  EXPECT_EQ(responses[1].status, 0);
+}
+
+}  // namespace
+}  // namespace dlaunch::support
