@@ -118,7 +118,7 @@ bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& 
     return false;
   }
   CURL* curl = exchange.handle.get();
-  curl_easy_setopt(curl, CURLOPT_PRIVATE, &exchange);
+  curl_easy_setopt(curl, CURLOPT_PRIVATE, reinterpret_cast<char*>(&exchange));
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: we run inside a host process
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
@@ -261,7 +261,10 @@ std::vector<HttpResponse> HttpClient::send_all(std::span<const HttpRequest> requ
     if (multi == nullptr) {
       exchange.response.transport_error = "could not create a libcurl multi handle";
     } else if (prepare(exchange, options_, request, nullptr)) {
-      curl_multi_add_handle(multi, exchange.handle.get());
+      if (CURLMcode code = curl_multi_add_handle(multi, exchange.handle.get()); code != CURLM_OK) {
+        exchange.response.transport_error = curl_multi_strerror(code);
+        exchange.handle.reset();
+      }
     }
   }
   // Drives the transfers until all have ended; each one's timeout and should_abort apply as in send().
@@ -273,8 +276,9 @@ std::vector<HttpResponse> HttpClient::send_all(std::span<const HttpRequest> requ
     if (code == CURLM_OK && running > 0) code = curl_multi_poll(multi, nullptr, 0, 100, nullptr);
     for (int left = 0; CURLMsg* message = curl_multi_info_read(multi, &left);) {
       if (message->msg != CURLMSG_DONE) continue;
-      Exchange* exchange = nullptr;
-      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &exchange);
+      char* private_data = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &private_data);
+      auto* exchange = reinterpret_cast<Exchange*>(private_data);
       finish(*exchange, message->data.result, options_);
       curl_multi_remove_handle(multi, message->easy_handle);
       exchange->handle.reset();
