@@ -4,11 +4,14 @@
 # playing the nodes (no container runtime: pods are bound, run and complete as scripts/k8s/kwok-stages.yaml says).
 #
 # Usage: scripts/k8s-plane.sh COMMAND [STATE_DIR] [--skip-if-unavailable]
-#   build        builds the binaries (and kubectl) from the Go module proxy into a cache keyed by the versions:
-#                ~14 min cold on 2 cores, seconds once built. Needs Go >= 1.26 (go on PATH or /usr/local/go).
+#   build        builds the binaries (and kubectl, and JobSet's controller) from the Go module proxy into a
+#                cache keyed by the versions: ~14 min cold on 2 cores (JobSet's controller a few more), seconds
+#                once built. Needs Go >= 1.26 (go on PATH or /usr/local/go).
 #   start        starts the plane on 127.0.0.1, ports picked free, in STATE_DIR (about 5 s) and writes
 #                STATE_DIR/k8s.env: `source` it for KUBECONFIG, K8S_API_SERVER, the CA, tokens and certificates
 #                of an admin and of a user restricted to one namespace, a CA that is not the cluster's, ...
+#   start-jobset runs JobSet's controller (and its webhooks) against the running plane in STATE_DIR, after
+#                installing JobSet's CRD; `stop` stops it with the rest, `stop-jobset` alone
 #   stop         stops exactly what `start` started in STATE_DIR (about 1.5 s); leaves its logs
 #   env          prints STATE_DIR/k8s.env and exits 0 when the plane runs, exits 3 when it does not
 #   bin-dir      prints the directory of the built binaries (kubectl among them)
@@ -57,6 +60,8 @@ case "$command" in
     done
     "$k8s/start.sh" "$state" || unavailable "the plane did not start (logs in $state/logs)"
     ;;
+  start-jobset) exec "$k8s/jobset.sh" "$state" ;;
+  stop-jobset) exec "$k8s/stop.sh" "$state" jobset-controller ;;
   stop) exec "$k8s/stop.sh" "$state" ;;
   env)
     recorded() { sed -n "s/^export $1=//p" "$state/k8s.env" 2>/dev/null; }

@@ -14,6 +14,10 @@ readonly GO_MIN_MINOR=26
 # second run) reuses the binaries. DLAUNCH_K8S_CACHE moves the whole cache (binaries, Go module and build caches).
 k8s_cache="${DLAUNCH_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dlaunch/k8s}"
 k8s_bin="$k8s_cache/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
+# JobSet (sigs.k8s.io/jobset): its CRD for the tests (tests/kubernetes/crds/jobset-crd.sh) and its controller
+# (jobset.sh), built from the same Go module into a cache dir of its own.
+readonly JOBSET_VERSION="v0.10.1"
+jobset_bin="$k8s_cache/jobset-$JOBSET_VERSION/bin"
 # The binaries the plane needs, and kubectl (the benchmark compares against `kubectl apply`).
 readonly K8S_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 readonly K8S_BINARIES=(etcd "${K8S_COMMANDS[@]}" kwok)

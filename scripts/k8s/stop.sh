@@ -3,15 +3,16 @@
 # command line still points into STATE_DIR. SIGTERM, then SIGKILL after 10 s. Removes k8s.env first, so that
 # nobody takes a stopping plane for a running one; leaves the logs. Safe to run twice or after a failed start.
 # Exit 0 when nothing of the plane runs any more. Run through scripts/k8s-plane.sh stop STATE_DIR.
+# With component names after STATE_DIR (stop.sh STATE_DIR jobset-controller), stops only those.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
 
 state=$1
+shift
 [[ -d "$state/run" ]] || { log "no plane in $state; nothing to stop"; exit 0; }
 state="$(cd "$state" && pwd)"
 source "$here/processes.sh"
-rm -f "$state/k8s.env"
 
 # stop NAME...: SIGTERM to each, then waits for all of them together.
 stop() {
@@ -35,13 +36,20 @@ stop() {
   done
   log "stopped ${names[*]}"
 }
+if (( $# )); then
+  stop "$@"
+  for name in "$@"; do running "$name" && die "still running: $name"; done
+  exit 0
+fi
+
+rm -f "$state/k8s.env"
 # kwok and the controllers first, then the apiserver they talk to, then its etcd.
-stop kwok kube-scheduler kube-controller-manager
+stop kwok kube-scheduler kube-controller-manager jobset-controller
 stop kube-apiserver
 stop etcd
 
 left=()
-for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do running "$name" && left+=("$name"); done
+for name in kwok kube-scheduler kube-controller-manager jobset-controller kube-apiserver etcd; do running "$name" && left+=("$name"); done
 (( ${#left[@]} == 0 )) || die "still running: ${left[*]}"
 rm -f "$state"/run/*.pid
 exit 0

@@ -1,5 +1,6 @@
 #include "kubernetes_plane.hpp"
 
+#include "job_plan.hpp"
 #include "json.hpp"
 #include "kubeconfig.hpp"
 #include "support/cluster_env.hpp"
@@ -27,6 +28,10 @@ std::string random_suffix() {
 
 }  // namespace
 
+std::string base_of(const std::string& native_id) { return native_id.substr(native_id.find('/') + 1); }
+
+std::string selector(const std::string& base) { return std::string(kubernetes::kJobLabel) + "%3D" + base; }
+
 void PlaneTest::SetUp() {
   const char* env_file = std::getenv("DLAUNCH_K8S_PLANE_ENV");
   std::string why;
@@ -42,7 +47,8 @@ void PlaneTest::SetUp() {
     GTEST_SKIP() << "NO KUBERNETES CONTROL PLANE, test skipped: " << why;
   }
   plane_ = Plane{values["KUBECONFIG"],     values["K8S_API_SERVER"], values["K8S_CA_FILE"],
-                 values["K8S_TOKEN_FILE"], values["K8S_KUBECTL"],    values["K8S_OTHER_CA_FILE"]};
+                 values["K8S_TOKEN_FILE"], values["K8S_KUBECTL"],    values["K8S_OTHER_CA_FILE"],
+                 values["K8S_STATE_DIR"]};
   auto access = kubernetes::load_access(plane_.kubeconfig, "", kubernetes::Environment::process());
   ASSERT_TRUE(access) << "cannot read " << plane_.kubeconfig;
   admin_ = std::make_unique<kubernetes::ApiClient>(*access, std::chrono::seconds(30), sdk::Host());
@@ -70,6 +76,36 @@ void PlaneTest::post(const std::string& path, const std::string& body) const { a
 
 rapidjson::Document PlaneTest::list(const std::string& collection_path, const std::string& selector) const {
   return admin_->get(collection_path + "?labelSelector=" + selector);
+}
+
+std::string PlaneTest::submit(const std::string& job, const std::string& submission_id) const {
+  std::string native_id;
+  auto result = plugin().submit(job, submission_id, native_id);
+  EXPECT_TRUE(result.ok()) << result.message;
+  return native_id;
+}
+
+sdk::JobStatus PlaneTest::status_of(const std::string& native_id, const std::string& options) const {
+  sdk::JobStatus status;
+  auto result = plugin().status(native_id, options, status);
+  EXPECT_TRUE(result.ok()) << result.message;
+  return status;
+}
+
+// Server-side: JobSet's CRD is too large for a client-side apply.
+void PlaneTest::install_crd(const std::string& file, const std::string& name) const {
+  auto applied = test::run_process({plane_.kubectl, "--kubeconfig", plane_.kubeconfig, "apply",
+                                    "--server-side", "--force-conflicts", "-f", file});
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  ASSERT_TRUE(eventually([&] {
+    auto crd = get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + name);
+    const auto& conditions = kubernetes::json::at(crd, "status.conditions");
+    if (!conditions.IsArray()) return false;
+    for (const auto& c : conditions.GetArray()) {
+      if (kubernetes::json::text(c, "type") == "Established" && kubernetes::json::text(c, "status") == "True") return true;
+    }
+    return false;
+  })) << name << " is not established";
 }
 
 bool PlaneTest::eventually(const std::function<bool()>& condition, int seconds) const {

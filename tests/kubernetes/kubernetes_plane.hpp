@@ -25,7 +25,13 @@ struct Plane {
   std::string token_file;  // the admin's static token
   std::string kubectl;     // the plane's own kubectl (Debian's is too old)
   std::string other_ca_file;  // a CA the server's certificate does not chain to
+  std::string state_dir;      // where scripts/k8s-plane.sh runs it
 };
+
+// The <base> of a native id "<namespace>/<base>": the name every object of the job is named from.
+std::string base_of(const std::string& native_id);
+// A label selector (URL-encoded) for the objects of the job named `base`.
+std::string selector(const std::string& base);
 
 // Each test gets a fresh namespace (deleted at the end), an admin client and a scratch directory.
 class PlaneTest : public ::testing::Test {
@@ -52,6 +58,11 @@ class PlaneTest : public ::testing::Test {
   std::string kubeconfig_with(const std::string& user_yaml, const std::string& cluster_extra_yaml = {}) const;
 
   const test::PluginClient& plugin() const { return *plugin_; }
+  // The plugin's submit and status, failing the test on an error.
+  std::string submit(const std::string& job, const std::string& submission_id) const;
+  sdk::JobStatus status_of(const std::string& native_id, const std::string& options) const;
+  // Installs a CRD into the plane and waits until it is served.
+  void install_crd(const std::string& file, const std::string& name) const;
 
   Plane plane_;
   std::string namespace_;

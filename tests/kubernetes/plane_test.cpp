@@ -29,10 +29,6 @@ std::string one_role(const std::string& name = "worker", int replicas = 1) {
          R"(,"per_node":1,"resources":{"cpu":1,"gpu":0,"memory_bytes":0},"env":{},"driver":true}])";
 }
 
-std::string base_of(const std::string& native_id) { return native_id.substr(native_id.find('/') + 1); }
-
-std::string selector(const std::string& base) { return std::string(kubernetes::kJobLabel) + "%3D" + base; }
-
 std::map<std::string, const rapidjson::Value*> env_by_name(const rapidjson::Value& container) {
   std::map<std::string, const rapidjson::Value*> env;
   for (const auto& var : at(container, "env").GetArray()) env[text(var, "name")] = &var;
@@ -45,18 +41,6 @@ class KubernetesPlane : public PlaneTest {
   std::string jobs_path() const { return "/apis/batch/v1/namespaces/" + namespace_ + "/jobs"; }
   std::string services_path() const { return "/api/v1/namespaces/" + namespace_ + "/services"; }
 
-  std::string submit(const std::string& job, const std::string& submission_id) {
-    std::string native_id;
-    auto result = plugin().submit(job, submission_id, native_id);
-    EXPECT_TRUE(result.ok()) << result.message;
-    return native_id;
-  }
-  sdk::JobStatus status_of(const std::string& native_id, const std::string& options) {
-    sdk::JobStatus status;
-    auto result = plugin().status(native_id, options, status);
-    EXPECT_TRUE(result.ok()) << result.message;
-    return status;
-  }
   bool terminal_within(const std::string& native_id, const std::string& options, int seconds = 60) {
     return eventually([&] { return status_of(native_id, options).terminal(); }, seconds);
   }
@@ -294,54 +278,10 @@ TEST_F(KubernetesPlane, DryRunManifestsAreAcceptedByTheServer) {
   EXPECT_NE(applied.out.find("job.batch/dryrun-"), std::string::npos) << applied.out;
 }
 
-// Installs a CRD into the plane (server-side: JobSet's is too large for a client-side apply) and waits until
-// it is served.
-void install_crd(const PlaneTest& test, const Plane& plane, const std::string& file, const std::string& name) {
-  auto applied = test::run_process({plane.kubectl, "--kubeconfig", plane.kubeconfig, "apply",
-                                    "--server-side", "--force-conflicts", "-f", file});
-  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
-  ASSERT_TRUE(test.eventually([&] {
-    auto crd = test.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + name);
-    const auto& conditions = at(crd, "status.conditions");
-    if (!conditions.IsArray()) return false;
-    for (const auto& c : conditions.GetArray()) {
-      if (text(c, "type") == "Established" && text(c, "status") == "True") return true;
-    }
-    return false;
-  })) << name << " is not established";
-}
-
-TEST_F(KubernetesPlane, JobSetIsAcceptedByJobSetsOwnCrd) {
-  auto crd = test::run_process({DLAUNCH_TEST_KUBERNETES_DIR "/crds/jobset-crd.sh"});
-  ASSERT_EQ(crd.exit_code, 0) << crd.err;
-  install_crd(*this, plane_, crd.out.substr(0, crd.out.find('\n')), "jobsets.jobset.x-k8s.io");
-  std::string options = options_json(R"("kind":"jobset")");
-  std::string job = job_json("sets", kTwoRoles, options);
-  job.replace(job.find(R"("max_restarts":0)"), 16, R"("max_restarts":3)");
-  std::string id = submit(job, "dlaunch-sets-000000000008");
-  ASSERT_FALSE(id.empty());
-  std::string path = "/apis/jobset.x-k8s.io/v1alpha2/namespaces/" + namespace_ + "/jobsets/" + base_of(id);
-  auto jobset = get(path);
-  EXPECT_EQ(kubernetes::json::integer(jobset, "spec.failurePolicy.maxRestarts"), 3);
-  EXPECT_EQ(at(jobset, "spec.replicatedJobs").Size(), 2u);
-  EXPECT_EQ(status_of(id, options).state, DLAUNCH_STATE_PENDING);  // no JobSet controller runs here
-
-  // The status as JobSet's controller writes it.
-  admin_->call("PATCH", path + "/status",
-               R"({"status":{"restarts":1,"conditions":[{"type":"Completed","status":"True","reason":"AllJobsCompleted",)"
-               R"("message":"jobset completed successfully","lastTransitionTime":"2026-01-01T00:00:00Z"}]}})",
-               {}, "application/merge-patch+json");
-  sdk::JobStatus done = status_of(id, options);
-  EXPECT_EQ(done.state, DLAUNCH_STATE_SUCCEEDED);
-  EXPECT_EQ(done.restarts, 1u);
-  ASSERT_TRUE(plugin().stop(id, options).ok());
-  EXPECT_TRUE(at(get(path), "spec.suspend").IsTrue());
-}
-
 // Not DLRover's own CRD (which the Go module proxy refuses): a stand-in written from DLRover's documented
 // types (see the file's header).
 TEST_F(KubernetesPlane, ElasticJobIsAcceptedByAStandInCrdWrittenFromDlroversDocumentedTypes) {
-  install_crd(*this, plane_, DLAUNCH_TEST_KUBERNETES_DIR "/crds/elasticjob-crd.yaml", "elasticjobs.elastic.iml.github.io");
+  install_crd(DLAUNCH_TEST_KUBERNETES_DIR "/crds/elasticjob-crd.yaml", "elasticjobs.elastic.iml.github.io");
   std::string options = options_json(R"("kind":"elasticjob")");
   std::string id = submit(job_json("elastic", one_role("worker", 3), options), "dlaunch-elastic-000000000009");
   ASSERT_FALSE(id.empty());
