@@ -11,7 +11,8 @@
 #                STATE_DIR/k8s.env: `source` it for KUBECONFIG, K8S_API_SERVER, the CA, tokens and certificates
 #                of an admin and of a user restricted to one namespace, a CA that is not the cluster's, ...
 #   start-jobset runs JobSet's controller (and its webhooks) against the running plane in STATE_DIR, after
-#                installing JobSet's CRD; `stop` stops it with the rest, `stop-jobset` alone
+#                installing JobSet's CRD; `stop` stops it with the rest
+#   stop-jobset  unregisters its webhooks and stops it (the CRD stays)
 #   stop         stops exactly what `start` started in STATE_DIR (about 1.5 s); leaves its logs
 #   env          prints STATE_DIR/k8s.env and exits 0 when the plane runs, exits 3 when it does not
 #   bin-dir      prints the directory of the built binaries (kubectl among them)
@@ -60,8 +61,8 @@ case "$command" in
     done
     "$k8s/start.sh" "$state" || unavailable "the plane did not start (logs in $state/logs)"
     ;;
-  start-jobset) exec "$k8s/jobset.sh" "$state" ;;
-  stop-jobset) exec "$k8s/stop.sh" "$state" jobset-controller ;;
+  start-jobset) exec "$k8s/jobset.sh" start "$state" ;;
+  stop-jobset) exec "$k8s/jobset.sh" stop "$state" ;;
   stop) exec "$k8s/stop.sh" "$state" ;;
   env)
     recorded() { sed -n "s/^export $1=//p" "$state/k8s.env" 2>/dev/null; }

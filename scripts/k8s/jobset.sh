@@ -1,25 +1,37 @@
 #!/usr/bin/env bash
-# Runs JobSet's controller (sigs.k8s.io/jobset, built by build.sh) against the plane that start.sh started in
-# STATE_DIR: installs JobSet's CRD (from the same Go module) and starts the controller as one more component
-# of the plane (STATE_DIR/run/jobset-controller.pid, log in STATE_DIR/logs; stop.sh stops it with the rest).
+# Usage: jobset.sh start|stop STATE_DIR
+# start: runs JobSet's controller (sigs.k8s.io/jobset, built by build.sh) against the plane that start.sh
+# started in STATE_DIR: installs JobSet's CRD (from the same Go module) and starts the controller as one more
+# component of the plane (STATE_DIR/run/jobset-controller.pid, log in STATE_DIR/logs; stop.sh stops it with
+# the rest).
 # Its admission webhooks run as in a real installation, registered with the API server by URL on a free
 # loopback port, with a serving certificate from the plane's CA: JobSets get the webhook's defaults and
 # checks. Leader election and the metrics and health endpoints are off. Returns once the controller has
-# answered a webhook call. Run through scripts/k8s-plane.sh start-jobset STATE_DIR.
+# answered a webhook call.
+# stop: unregisters the webhooks (the API server would refuse every JobSet while they point at no server),
+# then stops the controller; the CRD stays.
+# Run through scripts/k8s-plane.sh start-jobset|stop-jobset STATE_DIR.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 source "$here/common.sh"
 source "$here/../lib/free-ports.sh"
 
-state="$(cd "$1" && pwd)"
+command=$1
+state="$(cd "$2" && pwd)"
 source "$here/processes.sh"
 [[ -f "$state/k8s.env" ]] || die "no plane runs in $state (scripts/k8s-plane.sh start)"
+kubeconfig=$state/kubeconfig  # the admin's
+kubectl=("$k8s_bin/kubectl" --kubeconfig "$kubeconfig")
+if [[ "$command" == stop ]]; then
+  "${kubectl[@]}" delete --ignore-not-found mutatingwebhookconfiguration/dlaunch-test-jobset \
+    validatingwebhookconfiguration/dlaunch-test-jobset >/dev/null
+  exec "$here/stop.sh" "$state" jobset-controller
+fi
+[[ "$command" == start ]] || die "usage: jobset.sh start|stop STATE_DIR"
 controller="$jobset_bin/jobset-controller"
 [[ -x "$controller" ]] || die "JobSet's controller is not built in $jobset_bin (scripts/k8s-plane.sh build)"
 running jobset-controller && { log "JobSet's controller already runs in $state"; exit 0; }
-kubeconfig=$state/kubeconfig  # the admin's
-kubectl=("$k8s_bin/kubectl" --kubeconfig "$kubeconfig")
 pki=$state/pki
 wait_timeout="${DLAUNCH_K8S_WAIT_TIMEOUT:-60}"
 
