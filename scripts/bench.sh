@@ -155,17 +155,26 @@ JSON
   run_job=("$dlaunch" run "$spec" -p kubernetes --set "platform.kubernetes.namespace=$ns")
   # The objects go together over one connection (HTTP/2 streams): -v says what the connection did.
   "${run_job[@]}" -v 2>&1 | grep -E "requests at once" >&2 || true
+  # Every run starts on a settled cluster: each run's Job makes pods, and their scheduling, kwok's running
+  # them and the Service's endpoint updates keep a small machine's API server busy for a while after it,
+  # which would slow whichever command comes next. kubectl's objects are deleted before each of its runs.
+  printf '#!/bin/sh
+[ -z "$1" ] || %s delete --ignore-not-found --wait=false -f "$1" >/dev/null
+sleep 0.5
+' \
+    "${kubectl[*]}" > "$state/settle.sh"
+  chmod +x "$state/settle.sh"
   commands=("${run_job[*]}")
   names=("dlaunch run -p kubernetes")
-  prepares=(true)
+  prepares=("$state/settle.sh")
   if [[ -n "$tmpfs_state" ]]; then
     commands+=("env XDG_STATE_HOME=$tmpfs_state ${run_job[*]}")
     names+=("dlaunch run -p kubernetes (its state on tmpfs)")
-    prepares+=(true)
+    prepares+=("$state/settle.sh")
   fi
   commands+=("${kubectl[*]} apply -f $state/manifests.yaml" "${curl_post[*]}")
   names+=("kubectl apply -f (the dry run's manifests)" "curl POST of one Job")
-  prepares+=("${kubectl[*]} delete --ignore-not-found --wait=false -f $state/manifests.yaml" true)
+  prepares+=("$state/settle.sh $state/manifests.yaml" "$state/settle.sh")
   # One --prepare and one --command-name per command, in the commands' order.
   args=()
   for i in "${!commands[@]}"; do args+=(--prepare "${prepares[$i]}" --command-name "${names[$i]}"); done
