@@ -58,7 +58,7 @@ internalCertManagement: {enable: false}
 webhook: {port: $webhook_port, host: 127.0.0.1, certDir: $webhook_dir}
 YAML
 
-setsid env KUBECONFIG="$kubeconfig" "$controller" --config="$state/jobset-config.yaml" \
+detached env KUBECONFIG="$kubeconfig" "$controller" --config="$state/jobset-config.yaml" \
   --metrics-bind-address=0 --health-probe-bind-address=0 --zap-devel=false \
   >"$state/logs/jobset-controller.log" 2>&1 </dev/null &
 echo $! >"$state/run/jobset-controller.pid"

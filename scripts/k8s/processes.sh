@@ -13,3 +13,16 @@ component_pid() {
   echo "$pid"
 }
 running() { component_pid "$1" >/dev/null; }
+
+# detached COMMAND...: execs COMMAND in a session of its own (signals to the caller's process group, e.g.
+# ctest's, do not reach it) with no descriptor of ours but 0-2. A daemon must not keep what its starter
+# holds: `flock LOCK ctest ...` hands its locked descriptor to ctest and so to everything started under it,
+# and a daemon left running would hold the lock for good. Run it in the background: detached CMD... &
+detached() {
+  local fd
+  for fd in /proc/"$BASHPID"/fd/*; do
+    fd=${fd##*/}
+    [[ "$fd" =~ ^[0-9]+$ ]] && (( fd > 2 )) && eval "exec $fd>&-"
+  done
+  exec setsid "$@"
+}

@@ -153,7 +153,7 @@ write_env() {
 start() {
   local name=$1
   shift
-  setsid "$@" >"$state/logs/$name.log" 2>&1 </dev/null &
+  detached "$@" >"$state/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$state/run/$name.pid"
 }
 # On any failure: say why with the log's tail, and stop what was started.
