@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 namespace dlaunch {
@@ -131,6 +132,24 @@ sqlite::Result<int64_t> pragma(sqlite::Database& database, const char* name) {
   return *row ? statement->integer(0) : 0;
 }
 
+// Lays out the tables of an empty file in one transaction, unless another process did first; the file's
+// application id afterwards (0: the file holds tables of another program).
+sqlite::Result<int64_t> create_schema(sqlite::Database& database) {
+  // WAL persists in the file; it can only be set outside a transaction.
+  if (auto wal = database.exec("PRAGMA journal_mode = WAL"); !wal) return std::unexpected(wal.error());
+  auto transaction = sqlite::Transaction::begin(database);
+  if (!transaction) return std::unexpected(transaction.error());
+  auto tables = pragma(database, "schema_version");  // 0 for a file no one has written a table to
+  if (!tables) return std::unexpected(tables.error());
+  auto application_id = pragma(database, "application_id");
+  if (!application_id || *application_id != 0 || *tables != 0) return application_id;
+  const std::string create = std::string(kSchema) + "PRAGMA application_id = " + std::to_string(kApplicationId) +
+                             "; PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";";
+  if (auto created = database.exec(create.c_str()); !created) return std::unexpected(created.error());
+  if (auto committed = transaction->commit(); !committed) return std::unexpected(committed.error());
+  return kApplicationId;
+}
+
 // Checks that the file is a journal this dlaunch can use, and lays out an empty one. Several processes may
 // open a new file at once: the one that takes the write lock first creates the schema, the others then find it.
 Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
@@ -145,21 +164,16 @@ Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
     return failure(file, "open", pragmas.error());
   }
   if (*application_id == 0) {
-    // WAL persists in the file; it can only be set outside a transaction.
-    if (auto wal = database.exec("PRAGMA journal_mode = WAL"); !wal) return failure(file, "create", wal.error());
-    auto transaction = sqlite::Transaction::begin(database);
-    if (!transaction) return failure(file, "create", transaction.error());
-    auto tables = pragma(database, "schema_version");  // 0 for a file no one has written a table to
-    application_id = pragma(database, "application_id");
-    if (!tables || !application_id) return failure(file, "open", !tables ? tables.error() : application_id.error());
-    if (*application_id == 0 && *tables != 0) return not_a_journal(file);
-    if (*application_id == 0) {
-      const std::string create = std::string(kSchema) + "PRAGMA application_id = " + std::to_string(kApplicationId) +
-                                 "; PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";";
-      if (auto created = database.exec(create.c_str()); !created) return failure(file, "create", created.error());
-      application_id = kApplicationId;
+    // Switching a new file to WAL takes locks SQLite does not wait for (it answers "busy" at once while another
+    // connection switches or creates), so processes creating the journal together retry, for as long as a
+    // write would wait.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (;;) {
+      application_id = create_schema(database);
+      if (application_id || !application_id.error().is_busy() || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    if (auto committed = transaction->commit(); !committed) return failure(file, "create", committed.error());
+    if (!application_id) return failure(file, "create", application_id.error());
   }
   if (*application_id != kApplicationId) return not_a_journal(file);
   auto version = pragma(database, "user_version");

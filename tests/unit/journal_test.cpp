@@ -412,7 +412,10 @@ TEST_F(JournalTest, ParallelWriterProcessesLoseNothing) {
     writers.push_back(fork_child([&] {
       Journal journal(directory_);  // all 8 create the new database at once
       for (int i = 0; i < kEntriesEach; ++i) {
-        if (!journal.put(intent("w" + std::to_string(w) + "-" + std::to_string(i)))) return false;
+        if (auto put = journal.put(intent("w" + std::to_string(w) + "-" + std::to_string(i))); !put) {
+          std::fprintf(stderr, "writer %d: %s\n", w, put.error().message.c_str());
+          return false;
+        }
       }
       return true;
     }));

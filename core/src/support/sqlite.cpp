@@ -16,6 +16,8 @@ std::unexpected<Failure> failure(sqlite3* connection, int code) {
 
 bool Failure::is_corruption() const { return code == SQLITE_CORRUPT || code == SQLITE_NOTADB; }
 
+bool Failure::is_busy() const { return code == SQLITE_BUSY; }
+
 // ---- Statement ------------------------------------------------------------------------------------------
 
 Statement::Statement(Statement&& other) noexcept

@@ -20,6 +20,8 @@ struct Failure {
 
   // The file is damaged or is not a database at all: never to be written over.
   bool is_corruption() const;
+  // Another connection holds a lock this one needed.
+  bool is_busy() const;
 };
 
 template <class T>
