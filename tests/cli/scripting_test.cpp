@@ -95,8 +95,10 @@ TEST_F(ScriptingTest, ArgumentsAfterDashesGoToTheDriverRolesEntrypoint) {
   EXPECT_NE(shell_form.out.find("[t/0] <it's><$HOME><*>"), std::string::npos) << shell_form.out;
 
   // Only the driver role gets them; two driver roles are a mistake, reported like any other.
-  const std::string two = role("chief", "[\"printf\", \"chief<%s>\"]") + "driver = true\n" +
-                          role("worker", "[\"printf\", \"worker<%s>\"]");
+  // The driver's exit ends the job, so the chief waits for the worker's line before printing its own.
+  const std::string two =
+      role("chief", R"toml(["sh", "-c", 'until [ -e worker-done ]; do sleep 0.01; done; printf "chief<%s>" "$1"', "sh"])toml") +
+      "driver = true\n" + role("worker", R"toml(["sh", "-c", 'printf "worker<%s>" "$@"; touch worker-done', "sh"])toml");
   auto driver = dlaunch({"run", spec("d.toml", two), "-f", "--", "x"});
   EXPECT_EQ(driver.exit_code, 0) << driver.err;
   EXPECT_NE(driver.out.find("[chief/0] chief<x>"), std::string::npos) << driver.out;
