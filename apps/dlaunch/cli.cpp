@@ -306,7 +306,9 @@ void print_table(const std::vector<std::string>& headers, const std::vector<std:
 
 int exit_code_of_job(const JobStatus& status) {
   if (status.state == JobState::kSucceeded) return 0;
-  if (status.exit_code && *status.exit_code != 0) return *status.exit_code;
+  // Only a failed job's code is its own: a stopped one's (143 from the stop's SIGTERM, when the platform
+  // reports one) is the stop's, and a stopped job exits 1 whenever the stop landed (docs/cli.md).
+  if (status.state == JobState::kFailed && status.exit_code && *status.exit_code != 0) return *status.exit_code;
   return 1;
 }
 

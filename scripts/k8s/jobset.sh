@@ -61,7 +61,7 @@ YAML
 detached env KUBECONFIG="$kubeconfig" "$controller" --config="$state/jobset-config.yaml" \
   --metrics-bind-address=0 --health-probe-bind-address=0 --zap-devel=false \
   >"$state/logs/jobset-controller.log" 2>&1 </dev/null &
-echo $! >"$state/run/jobset-controller.pid"
+started jobset-controller $!
 
 # JobSet's webhooks as its release installs them (config/components/webhook), for JobSets only, at our URL.
 ca_bundle="$(base64 -w0 <"$pki/ca.crt")"

@@ -14,6 +14,15 @@ component_pid() {
 }
 running() { component_pid "$1" >/dev/null; }
 
+# started NAME PID: records PID, a background shell running `detached COMPONENT...`, as component NAME's, and
+# returns once that shell has exec-ed the component: until then its command line is the starter's, which
+# `running` takes for a component that has gone (a race seen under load). At most 5 s, or until it has ended.
+started() {
+  local name=$1 pid=$2 tries=0
+  echo "$pid" >"$state/run/$name.pid"
+  while ! running "$name" && kill -0 "$pid" 2>/dev/null && ((tries++ < 100)); do sleep 0.05; done
+}
+
 # detached COMMAND...: execs COMMAND in a session of its own (signals to the caller's process group, e.g.
 # ctest's, do not reach it) with no descriptor of ours but 0-2. A daemon must not keep what its starter
 # holds: `flock LOCK ctest ...` hands its locked descriptor to ctest and so to everything started under it,

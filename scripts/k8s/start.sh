@@ -154,7 +154,7 @@ start() {
   local name=$1
   shift
   detached "$@" >"$state/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$state/run/$name.pid"
+  started "$name" $!
 }
 # On any failure: say why with the log's tail, and stop what was started.
 failed() {
