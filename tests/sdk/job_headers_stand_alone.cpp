@@ -3,5 +3,7 @@
 #include <dlaunch/job_fields.hpp>
 #include <dlaunch/key_path.hpp>
 #include <dlaunch/job_document.hpp>
+#include <dlaunch/node_groups.hpp>
+#include <dlaunch/role_variables.hpp>
 
 static_assert(dlaunch::job_fields::kJobFields.size() > 0);
