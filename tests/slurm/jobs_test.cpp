@@ -33,8 +33,9 @@ TEST_F(JobsTest, TwoTaskRoleSeesBothRanksAndOneMaster) {
   RoleSpec trainer = shell_role("trainer",
                                 "echo \"rank=$RANK world=$WORLD_SIZE local=$LOCAL_RANK/$LOCAL_WORLD_SIZE "
                                 "node=$NODE_RANK master=$MASTER_ADDR:$MASTER_PORT role=$DLAUNCH_ROLE\"");
+  // per_node = 1 on node_num = 1: the role's two groups share the node (refused on Slurm before per_node
+  // meant the same everywhere), and LOCAL_RANK counts the role's replicas there.
   trainer.replicas = 2;
-  trainer.per_node = 2;
   test::ProcessResult result = dlaunch({"run", write_spec(JobSpec({trainer})), "-p", "slurm", "--follow"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   for (int rank : {0, 1}) {
@@ -43,6 +44,100 @@ TEST_F(JobsTest, TwoTaskRoleSeesBothRanksAndOneMaster) {
     EXPECT_TRUE(contains(result.out, line)) << "missing: " << line << "\n" << result.out;
   }
   EXPECT_TRUE(contains(result.out, "role=trainer")) << result.out;
+}
+
+// The variables of docs/job-spec.md as the local platform gives them (the test node has 2 CPUs: two roles
+// of one replica): every role finds the others, the config arrives as a file, priority = "low" is Slurm's
+// nice, and a torchrun role runs under torchrun (a stand-in that shows its arguments: the cluster has no
+// PyTorch) with the submission id as --rdzv_id.
+TEST_F(JobsTest, TasksGetTheEnvironmentContractAndTorchrunAsOnLocal) {
+  std::string bin = path("bin");
+  std::filesystem::create_directories(bin);
+  work_.write("bin/torchrun", "#!/bin/sh\necho \"torchrun $*\"\n");
+  std::filesystem::permissions(bin + "/torchrun", std::filesystem::perms::all);
+  std::string spec = work_.write("contract.toml", R"toml(name = "contract"
+node_num = 1
+priority = "low"
+[config]
+lr = 0.5
+[[roles]]
+name = "trainer"
+entrypoint = """echo "rank=$RANK local=$LOCAL_RANK/$LOCAL_WORLD_SIZE node=$NODE_RANK nnodes=$DLAUNCH_NNODES \
+run=$DLAUNCH_SUBMISSION_ID ps=$DLAUNCH_PARAM_SERVER_HOSTS@$DLAUNCH_PARAM_SERVER_MASTER_ADDR:\
+$DLAUNCH_PARAM_SERVER_MASTER_PORT self=$DLAUNCH_TRAINER_MASTER_ADDR:$DLAUNCH_TRAINER_MASTER_PORT \
+master=$MASTER_ADDR:$MASTER_PORT $(scontrol show job "$SLURM_JOB_ID" | grep -o 'Nice=[0-9-]*') \
+config=$(cat "$DLAUNCH_CONFIG_FILE")"
+"""
+[[roles]]
+name = "param-server"
+launcher = "torchrun"
+nproc_per_node = 2
+entrypoint = ["python3", "ps.py"]
+env = { PATH = ")toml" + bin + R"toml(:/usr/bin:/bin" }
+)toml");
+  test::ProcessResult result = dlaunch({"run", spec, "-p", "slurm", "--follow"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const std::string host = short_host_name();
+  EXPECT_TRUE(contains(result.out, "[trainer/0] rank=0 local=0/1 node=0 nnodes=1:1 run=")) << result.out;
+  EXPECT_TRUE(contains(result.out, " ps=" + host + "@" + host + ":")) << result.out;
+  EXPECT_TRUE(contains(result.out, " config={\"lr\":0.5}\n")) << result.out;
+  EXPECT_TRUE(contains(result.out, " Nice=10000 ")) << "priority = \"low\"\n" << result.out;
+  EXPECT_TRUE(contains(result.out, "[param-server/0] torchrun --nproc_per_node=2 --max_restarts=0 --nnodes=1:1 "
+                                   "--rdzv_backend=c10d --rdzv_endpoint=" + host + ":"))
+      << result.out;
+  EXPECT_TRUE(contains(result.out, " --no-python python3 ps.py\n")) << result.out;
+  // The same run id in the trainer's DLAUNCH_SUBMISSION_ID and torchrun's --rdzv_id.
+  auto after = [&](const std::string& marker) {
+    size_t at = result.out.find(marker);
+    if (at == std::string::npos) return std::string("<no " + marker + ">");
+    at += marker.size();
+    return result.out.substr(at, result.out.find_first_of(" \n", at) - at);
+  };
+  EXPECT_EQ(after("run="), after("--rdzv_id=")) << result.out;
+  EXPECT_FALSE(after("run=").empty());
+  EXPECT_EQ(after("self="), after("master=")) << result.out;
+}
+
+// Slurm has no limit on how long a job pends: dlaunch fails (and cancels) one still pending after
+// start_timeout, with Slurm's reason. This one waits for a begin time an hour away.
+TEST_F(JobsTest, AJobThatCannotStartFailsAfterStartTimeoutWithSlurmsReason) {
+  std::string spec = work_.write("late.toml", R"(name = "late"
+start_timeout = "2s"
+[[roles]]
+name = "main"
+entrypoint = ["true"]
+[platform.slurm]
+extra = { begin_time = "now+1hour" }
+)");
+  test::ProcessResult submitted = dlaunch({"run", spec, "-p", "slurm"});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.out << submitted.err;
+  std::string handle = test::last_line(submitted.out);
+  test::ProcessResult waited = dlaunch({"status", handle, "--wait"}, {}, std::chrono::seconds(60));
+  EXPECT_NE(waited.exit_code, 0) << waited.out << waited.err;
+  EXPECT_TRUE(contains(waited.out, "FAILED")) << waited.out;
+  EXPECT_TRUE(contains(waited.out, "did not start within start_timeout (2s): Slurm's reason: BeginTime"))
+      << waited.out;
+  // Cancelled in Slurm, and still reported as the timeout it was.
+  test::ProcessResult later = dlaunch({"status", handle});
+  EXPECT_TRUE(contains(later.out, "FAILED [CANCELLED]")) << later.out;
+  EXPECT_TRUE(contains(later.out, "start_timeout")) << later.out;
+}
+
+// An elastic role starts with fewer than its replicas: the job asks for 1 to 2 nodes, the one-node cluster
+// gives 1, and the role runs its one minimum replica to the end.
+TEST_F(JobsTest, AnElasticRoleStartsOnFewerNodesAndFinishes) {
+  std::string spec = work_.write("elastic.toml", R"(name = "elastic"
+node_num = 2
+[[roles]]
+name = "trainer"
+replicas = 2
+min_replicas = 1
+entrypoint = "echo rank=$RANK world=$WORLD_SIZE nnodes=$DLAUNCH_NNODES"
+)");
+  test::ProcessResult result = dlaunch({"run", spec, "-p", "slurm", "--follow"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_TRUE(contains(result.out, "[trainer/0] rank=0 world=1 nnodes=1:2\n")) << result.out;
+  EXPECT_FALSE(contains(result.out, "[trainer/1]")) << result.out;
 }
 
 TEST_F(JobsTest, TwoRoleJobRunsBothRolesWithTheirOwnEnvironment) {

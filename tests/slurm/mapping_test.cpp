@@ -31,42 +31,64 @@ struct Findings {
                                }};
 };
 
-TEST(Allocation, EachRoleIsAStepAndEveryNodeHoldsAllRoles) {
+TEST(Allocation, EachRoleIsAStepLaidOutAsEveryPlatformLaysItOut) {
   sdk::Job job;
   job.node_num = 2;
+  // trainer's groups on nodes 0 and 1; server's (the job's third group) on node 0.
   job.roles = {role("trainer", 4, 2, 2, 512 << 20, 1), role("server", 1, 1, 0.5)};
   Allocation allocation = plan_allocation(job);
   EXPECT_EQ(allocation.nodes, 2);
-  EXPECT_EQ(allocation.cpus_per_node, 2 * 2 + 1);  // trainer: 2 per node x 2 CPUs; server: 1 x ceil(0.5)
+  EXPECT_EQ(allocation.cpus_per_node, 2 * 2 + 1);  // node 0: 2 trainers x 2 CPUs and 1 server x ceil(0.5)
   EXPECT_EQ(allocation.memory_mib_per_node, 2 * 512);
   EXPECT_EQ(allocation.gpus_per_node, 2);
   ASSERT_EQ(allocation.steps.size(), 2u);
   const RoleStep& trainer = allocation.steps[0];
   EXPECT_EQ(trainer.tasks, 4);
-  EXPECT_EQ(trainer.tasks_per_node, 2);
-  EXPECT_EQ(trainer.nodes, 2);
   EXPECT_EQ(trainer.cpus_per_task, 2);
   EXPECT_EQ(trainer.memory_mib_per_node, 1024);
   EXPECT_EQ(trainer.gpus_per_task, 1);
+  EXPECT_EQ(trainer.node_hosts, (std::vector<int64_t>{0, 1}));
+  ASSERT_EQ(trainer.places.size(), 4u);
+  EXPECT_EQ(trainer.places[3].job_node, 1);
+  EXPECT_EQ(trainer.places[3].node_rank, 1);
+  EXPECT_EQ(trainer.places[3].local_rank, 1);
+  EXPECT_EQ(trainer.places[3].local_world_size, 2);
   EXPECT_EQ(allocation.steps[1].cpus_per_task, 1);
   EXPECT_EQ(allocation.steps[1].index, 1u);
+  EXPECT_EQ(allocation.steps[1].node_hosts, (std::vector<int64_t>{0}));
+}
+
+// The case: roles that do not span every node no longer ask every node for their sum.
+TEST(Allocation, EveryNodeIsAskedForWhatTheMostLoadedNeedsNotTheSumOfTheRoles) {
+  sdk::Job job;
+  job.node_num = 2;
+  job.roles = {role("actor", 4, 4, 1, 0, 1), role("critic", 4, 4, 1, 0, 1)};
+  Allocation allocation = plan_allocation(job);
+  EXPECT_EQ(allocation.gpus_per_node, 4);
+  EXPECT_EQ(allocation.cpus_per_node, 4);
+  EXPECT_EQ(allocation.steps[1].node_hosts, (std::vector<int64_t>{1}));
+}
+
+// More groups than nodes: they share one (valid on every platform); the role's replicas on the node count
+// their LOCAL_RANK on, so it indexes the devices they see.
+TEST(Allocation, GroupsShareANodeWhenThereAreMoreThanNodes) {
+  sdk::Job job;
+  job.node_num = 1;
+  job.roles = {role("trainer", 2, 1, 1)};
+  Allocation allocation = plan_allocation(job);
+  EXPECT_EQ(allocation.nodes, 1);
+  EXPECT_EQ(allocation.cpus_per_node, 2);
+  const RoleStep& trainer = allocation.steps[0];
+  EXPECT_EQ(trainer.node_hosts, (std::vector<int64_t>{0}));
+  EXPECT_EQ(trainer.places[1].node_rank, 0);
+  EXPECT_EQ(trainer.places[1].local_rank, 1);
+  EXPECT_EQ(trainer.places[1].local_world_size, 2);
 }
 
 TEST(Allocation, MemoryRoundsUpToWholeMebibytes) {
   sdk::Job job;
   job.roles = {role("main", 1, 1, 1, (1 << 20) + 1)};
   EXPECT_EQ(plan_allocation(job).steps[0].memory_mib_per_node, 2);
-}
-
-TEST(Allocation, ARoleNeedingMoreNodesThanTheJobHasIsRefused) {
-  sdk::Job job;
-  job.node_num = 1;
-  job.roles = {role("trainer", 4, 2, 1)};
-  auto problems = allocation_problems(job);
-  ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].first, "roles[0].replicas");
-  EXPECT_NE(problems[0].second.find("needs 2 nodes"), std::string::npos) << problems[0].second;
-  EXPECT_THROW(plan_allocation(job), sdk::Error);
 }
 
 TEST(Allocation, FractionalCpusAreNoted) {

@@ -4,6 +4,8 @@
 #include "rest_api.hpp"
 
 #include <gtest/gtest.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace dlaunch::slurm {
 namespace {
@@ -135,6 +137,33 @@ TEST(JobRecord, TheCommentMarksDlaunchJobsAndCarriesTheLabels) {
   EXPECT_EQ(comment, R"(dlaunch {"submission":"sub-1","labels":{"q":"a\"b","team":"nlp"}})");
   EXPECT_TRUE(is_dlaunch_comment(comment));
   EXPECT_FALSE(is_dlaunch_comment("my own job"));
+}
+
+// Slurm has no limit on pending: a job past its start_timeout (kept in the comment) is FAILED with Slurm's
+// reason, pending (the plugin then cancels it) or already cancelled; a requeued or started job is not.
+TEST(JobRecord, AJobPendingPastItsStartTimeoutFailedWithSlurmsReason) {
+  const std::string comment = dlaunch_comment("s", {}, 30);
+  EXPECT_EQ(start_timeout_of(comment), 30);
+  EXPECT_EQ(start_timeout_of(dlaunch_comment("s", {})), 0);
+  auto record = [&](const std::string& state, const std::string& more) {
+    rapidjson::StringBuffer quoted;
+    rapidjson::Writer<rapidjson::StringBuffer> w(quoted);
+    w.String(comment.c_str());
+    return json(R"({"job_id":3,"job_state":")" + state + R"(","submit_time":1000,"state_reason":"BeginTime",)" +
+                R"("comment":)" + quoted.GetString() + more + "}");
+  };
+  sdk::JobStatus early = job_status(record("PENDING", ""), 1029);
+  EXPECT_EQ(early.state, DLAUNCH_STATE_PENDING);
+  sdk::JobStatus late = job_status(record("PENDING", ""), 1030);
+  EXPECT_EQ(late.state, DLAUNCH_STATE_FAILED);
+  EXPECT_EQ(late.message, "did not start within start_timeout (30s): Slurm's reason: BeginTime");
+  EXPECT_TRUE(needs_cancel(late));
+  sdk::JobStatus cancelled = job_status(record("CANCELLED", R"(,"end_time":1031)"), 5000);
+  EXPECT_EQ(cancelled.state, DLAUNCH_STATE_FAILED);
+  EXPECT_FALSE(needs_cancel(cancelled));
+  EXPECT_EQ(job_status(record("CANCELLED", R"(,"end_time":1010)"), 5000).state, DLAUNCH_STATE_STOPPED);
+  EXPECT_EQ(job_status(record("PENDING", R"(,"restart_cnt":1)"), 5000).state, DLAUNCH_STATE_PENDING);
+  EXPECT_EQ(job_status(record("RUNNING", R"(,"batch_host":"n1")"), 5000).state, DLAUNCH_STATE_RUNNING);
 }
 
 TEST(JobRecord, AnAnswerWithoutJobsIsNotFound) {

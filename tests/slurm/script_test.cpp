@@ -30,11 +30,16 @@ sdk::Role shell_role(const std::string& name, const std::string& command, bool d
 // Runs the job's batch script with the stand-ins, as job 7. Its output goes to the file `output` in `dir`
 // and is also returned in `out`: a role the script leaves running (as Slurm would kill it) then does not
 // hold the test's pipe open.
-test::ProcessResult run_script(const sdk::Job& job, const test::TempDir& dir) {
-  std::string script = dir.write("job.sh", batch_script(job, plan_allocation(job)));
+test::ProcessResult run_script(const sdk::Job& built, const test::TempDir& dir) {
+  const sdk::Job job = sdk::parse_job(sdk::write_job(built));  // as the host sends it: inherited values filled in
+  std::string script =
+      dir.write("job.sh", batch_script(job, plan_allocation(job), {"submission-1", dir.path() + "/test-job"}));
   test::ProcessOptions options;
   options.working_dir = dir.path();
-  options.env = {{"PATH", std::string(DLAUNCH_FAKE_SLURM_DIR) + ":" + std::getenv("PATH")}, {"SLURM_JOB_ID", "7"}};
+  options.env = {{"PATH", std::string(DLAUNCH_FAKE_SLURM_DIR) + ":" + std::getenv("PATH")},
+                 {"SLURM_JOB_ID", "7"},
+                 {"SLURM_JOB_NODELIST", "node[1-2]"},
+                 {"SLURM_JOB_NUM_NODES", "2"}};
   options.timeout = std::chrono::seconds(30);
   test::ProcessResult result =
       test::run_process({"/bin/sh", "-c", "exec /bin/bash \"$0\" > output 2>&1 < /dev/null", script}, options);
@@ -69,22 +74,93 @@ TEST(BatchScript, EntrypointAndEnvironmentValuesArriveLiterally) {
       << result.out;
 }
 
-TEST(BatchScript, TasksGetDlaunchsVariablesFromSlurms) {
+TEST(BatchScript, TasksGetDlaunchsVariablesFromTheLayout) {
   test::TempDir dir;
   sdk::Role trainer = shell_role("trainer",
                                  "echo \"$DLAUNCH_ROLE rank=$RANK/$WORLD_SIZE local=$LOCAL_RANK/$LOCAL_WORLD_SIZE "
-                                 "node=$NODE_RANK master=$MASTER_ADDR:$MASTER_PORT restart=$DLAUNCH_RESTART_COUNT\"");
-  trainer.replicas = 2;
+                                 "node=$NODE_RANK master=$MASTER_ADDR:$MASTER_PORT restart=$DLAUNCH_RESTART_COUNT "
+                                 "run=$DLAUNCH_SUBMISSION_ID nnodes=$DLAUNCH_NNODES "
+                                 "ps=$DLAUNCH_PARAM_SERVER_HOSTS@$DLAUNCH_PARAM_SERVER_MASTER_ADDR:"
+                                 "$DLAUNCH_PARAM_SERVER_MASTER_PORT plan=${dlaunch_places-unset}\"; "
+                                 "cat \"$DLAUNCH_CONFIG_FILE\"");
+  trainer.replicas = 4;
   trainer.per_node = 2;
-  test::ProcessResult result = run_script(job_of({trainer}), dir);
+  sdk::Job job = job_of({trainer, shell_role("param-server", "true", false)});
+  job.node_num = 2;
+  job.config = sdk::Options::parse(R"({"lr":0.1})");
+  test::ProcessResult result = run_script(job, dir);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  // MASTER_PORT = 20000 + (job id 7 * 16 + role 0) % 40000
-  EXPECT_NE(result.out.find("[trainer/0] trainer rank=0/2 local=0/2 node=0 master=node1:20112 restart=0\n"),
+  // MASTER_PORT = 20000 + (job id 7 * 16 + role index) % 40000; the param-server, the job's third group, is
+  // on node 0 (node1).
+  for (const char* line : {"[trainer/0] trainer rank=0/4 local=0/2 node=0 master=node1:20112",
+                           "[trainer/3] trainer rank=3/4 local=1/2 node=1 master=node1:20112"}) {
+    EXPECT_NE(result.out.find(std::string(line) +
+                              " restart=0 run=submission-1 nnodes=2:2 ps=node1@node1:20113 plan=unset\n"),
+              std::string::npos)
+        << line << "\n" << result.out;
+  }
+  EXPECT_NE(result.out.find("[trainer/0] {\"lr\":0.1}\n"), std::string::npos) << result.out;
+  EXPECT_EQ(test::run_process({"cat", dir.path() + "/test-job-7.config.json"}).out, "{\"lr\":0.1}\n");
+}
+
+TEST(BatchScript, ATorchrunRoleRunsItsEntrypointUnderTorchrunAtItsMaster) {
+  test::TempDir dir;
+  // A stand-in torchrun that shows its arguments and the node rank a static rendezvous reads.
+  dir.write("bin/torchrun", "#!/bin/sh\necho \"torchrun $* node_rank=${PET_NODE_RANK-none}\"\n");
+  ASSERT_EQ(test::run_process({"chmod", "+x", dir.path() + "/bin/torchrun"}).exit_code, 0);
+  sdk::Role elastic = shell_role("trainer", "true");
+  elastic.launcher = "torchrun";
+  elastic.replicas = 2;
+  elastic.min_replicas = 1;
+  elastic.nproc_per_node = 4;
+  elastic.max_restarts = 3;
+  // The role's PATH is the batch script's too: srun and scontrol are the stand-ins.
+  elastic.env = {{"PATH", dir.path() + "/bin:" + DLAUNCH_FAKE_SLURM_DIR + ":/usr/bin:/bin"}};
+  sdk::Role fixed = elastic;
+  fixed.name = "fixed";
+  fixed.min_replicas = 2;
+  fixed.rdzv_backend = "static";
+  fixed.rdzv_port = 29400;
+  sdk::Job job = job_of({elastic, fixed});
+  job.node_num = 2;
+  test::ProcessResult result = run_script(job, dir);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("[trainer/1] torchrun --nproc_per_node=4 --max_restarts=3 --nnodes=1:2 "
+                            "--rdzv_backend=c10d --rdzv_endpoint=node1:20112 --rdzv_id=submission-1 --no-python "
+                            "/bin/sh -c true node_rank=none\n"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("[trainer/1] trainer rank=1/2 local=1/2 node=0 master=node1:20112 restart=0\n"),
+  // The fixed role's groups are the job's third and fourth: its master is on node 0.
+  EXPECT_NE(result.out.find("[fixed/1] torchrun --nproc_per_node=4 --max_restarts=3 --nnodes=2 "
+                            "--rdzv_backend=static --master_addr=node1 --master_port=29400 --no-python "
+                            "/bin/sh -c true node_rank=1\n"),
             std::string::npos)
       << result.out;
+}
+
+// An elastic job runs the plan for the node count Slurm gave it: the elastic role sheds replicas.
+TEST(BatchScript, AnElasticJobRunsThePlanForTheNodesItGot) {
+  test::TempDir dir;
+  sdk::Role trainer = shell_role("trainer", "echo \"rank=$RANK/$WORLD_SIZE nnodes=$DLAUNCH_NNODES\"");
+  trainer.replicas = 2;
+  trainer.min_replicas = 1;
+  sdk::Job job = job_of({trainer});
+  job.node_num = 2;
+  Allocation allocation = plan_allocation(sdk::parse_job(sdk::write_job(job)));
+  EXPECT_EQ(allocation.min_nodes, 1);
+  EXPECT_EQ(allocation.on_fewer_nodes.at(1).at(0).tasks, 1);
+  // The stand-ins: SLURM_JOB_NUM_NODES=1 as Slurm would set it for one node.
+  std::string script = dir.write("job.sh", batch_script(sdk::parse_job(sdk::write_job(job)), allocation,
+                                                        {"s", dir.path() + "/test-job"}));
+  test::ProcessOptions options;
+  options.working_dir = dir.path();
+  options.env = {{"PATH", std::string(DLAUNCH_FAKE_SLURM_DIR) + ":" + std::getenv("PATH")},
+                 {"SLURM_JOB_ID", "7"}, {"SLURM_JOB_NODELIST", "node1"}, {"SLURM_JOB_NUM_NODES", "1"}};
+  options.timeout = std::chrono::seconds(30);
+  test::ProcessResult result = test::run_process({"/bin/bash", script}, options);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("[trainer/0] rank=0/1 nnodes=1:2\n"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("[trainer/1]"), std::string::npos) << result.out;
 }
 
 // The roles the script leaves behind sleep this long, so they end by themselves soon after the test.
@@ -144,6 +220,7 @@ TEST(Submission, TheBodyCarriesTheScriptAndTheJobsProperties) {
   job.env = {{"PATH", "/job/bin"}, {"MY", "value"}};
   job.labels = {{"team", "nlp"}};
   job.failover.max_restarts = 1;
+  job.priority = "low";  // the user's own nice (extra) wins over priority's
   job.platform = sdk::Options::parse(R"({"partition":"debug","time_limit":"30","exclusive":true,
                                          "output_dir":"out","extra":{"nice":10,"mail_type":"END"}})");
   Submission submission =
@@ -172,6 +249,21 @@ TEST(Submission, TheBodyCarriesTheScriptAndTheJobsProperties) {
   EXPECT_STREQ(props["mail_type"].GetString(), "END");
   EXPECT_FALSE(props.HasMember("memory_per_node"));
   EXPECT_FALSE(props.HasMember("gres"));
+}
+
+TEST(Submission, LowPriorityIsANiceValue) {
+  sdk::Role role;
+  role.name = "main";
+  role.entrypoint = {"true"};
+  sdk::Job job = job_of({role});
+  for (const char* priority : {"normal", "low"}) {
+    job.priority = priority;
+    rapidjson::Document body;
+    body.Parse(submission_body(prepare_submission(sdk::write_job(job), "s", {}, Purpose::kSend), false).c_str());
+    ASSERT_FALSE(body.HasParseError());
+    EXPECT_EQ(body["job"].HasMember("nice"), job.priority == "low") << priority;
+    if (job.priority == "low") EXPECT_EQ(body["job"]["nice"].GetInt(), kLowPriorityNice);
+  }
 }
 
 TEST(Submission, ShownSubmissionsHideSecretLookingEnvironmentValues) {

@@ -1,5 +1,6 @@
 #include "batch_script.hpp"
 
+#include <dlaunch/role_variables.hpp>
 #include <dlaunch/shell.hpp>
 
 #include <algorithm>
@@ -14,26 +15,32 @@ using sdk::shell_quote;
 // Role names appear in function comments and in a sed expression, and environment variable names are written
 // unquoted (export NAME=...): the host guarantees DNS labels and identifiers (plugin.h, validate).
 
-// Runs one task: the per-task variables from Slurm's, then the role's entrypoint, given as "$@".
-// The role's rank 0 runs on the first node of its step (srun's default block distribution).
+// Runs one task: the per-task variables from the role's plan (dlaunch_places: "NODE_RANK,LOCAL_RANK,
+// LOCAL_WORLD_SIZE" for each rank, the layout of dlaunch/node_groups.hpp), then the role's entrypoint, given
+// as "$@". The plan's variables are unset before the entrypoint starts.
 // The entrypoint is a child, not exec'd: when a task itself dies of a signal, slurmstepd 22.05 drops the
 // output it has not passed on yet (the last lines, 5 runs in 12 on the test cluster; none with a child). The
 // task then dies of the same signal, a moment later, so that Slurm still reports the signal (srun's "task 0:
 // Killed", the job's derived exit code). A shell cannot tell a signal from an exit code above 128: such a code
 // is taken as that signal, as shells report them. The child's stdin stays the task's (& alone would give it
-// /dev/null), and bash's own "Killed" notice is not printed.
+// /dev/null), and bash's own "Killed" notice is not printed: bash's own stderr is /dev/null from the child's
+// start (which gets the task's stderr) to the end, since bash prints the notice at a moment of its choosing.
 constexpr const char* kTaskRunner =
-    R"script(# Runs one task of a role: the per-task variables from Slurm's, then the entrypoint ("$@"), as a child;
+    R"script(# Runs one task of a role: its variables from the role's plan, then the entrypoint ("$@"), as a child;
 # when it dies of a signal, the task dies of the same one once its output is passed on.
-dlaunch_task='export RANK="$SLURM_PROCID" LOCAL_RANK="$SLURM_LOCALID" NODE_RANK="$SLURM_NODEID"
-MASTER_ADDR=$(scontrol show hostnames "$SLURM_STEP_NODELIST" | head -n 1)
-export MASTER_ADDR
-"$@" 0<&0 &
-{ wait "$!"; } 2>/dev/null
+dlaunch_task='read -ra dlaunch_plan <<< "$dlaunch_places"
+IFS=, read -r NODE_RANK LOCAL_RANK LOCAL_WORLD_SIZE <<< "${dlaunch_plan[$SLURM_PROCID]}"
+export RANK="$SLURM_PROCID" NODE_RANK LOCAL_RANK LOCAL_WORLD_SIZE
+# A static torchrun rendezvous numbers its nodes: each replica is one (PET_NODE_RANK is --node_rank).
+[[ -n "${dlaunch_static_torchrun:-}" ]] && export PET_NODE_RANK="$RANK"
+unset dlaunch_places dlaunch_static_torchrun
+exec 3>&2 2>/dev/null
+"$@" 0<&0 2>&3 3>&- &
+wait "$!"
 dlaunch_code=$?
 if (( dlaunch_code > 128 )); then
   sleep 0.2
-  kill -s "$(( dlaunch_code - 128 ))" "$$" 2>/dev/null
+  kill -s "$(( dlaunch_code - 128 ))" "$$"
 fi
 exit "$dlaunch_code"'
 )script";
@@ -56,28 +63,95 @@ while (( dlaunch_drivers > 0 )); do
 done
 )";
 
-void write_role_function(std::ostringstream& out, const sdk::Role& role, const RoleStep& step) {
-  out << "\n# Role " << role.name << (step.driver ? " (driver)" : "") << ": " << step.tasks << " task(s), "
-      << step.tasks_per_node << " per node on " << step.nodes << " node(s), " << step.cpus_per_task
-      << " CPU(s) each.\n";
+// "${dlaunch_nodes[2]}": an allocation node's host name, from the list the script reads at its start.
+std::string node_host(int64_t node) { return "\"${dlaunch_nodes[" + std::to_string(node) + "]}\""; }
+
+std::string nnodes(const sdk::Role& role) {
+  return std::to_string(role.min_replicas / role.per_node) + ":" + std::to_string(role.replicas / role.per_node);
+}
+
+// Where every role is, for every task of the job: DLAUNCH_<ROLE>_HOSTS (its nodes by NODE_RANK),
+// _MASTER_ADDR (rank 0's node) and _MASTER_PORT.
+void write_role_locations(std::ostringstream& out, const sdk::Job& job, const std::vector<RoleStep>& steps) {
+  out << "\n# Where each role is: its nodes' hosts by NODE_RANK, its rank 0's address and port (a port per job\n"
+      << "# and role, the same for every attempt of the job).\n";
+  for (const auto& step : steps) {
+    const std::string prefix = sdk::role_variable_prefix(job.roles[step.index].name);
+    out << "export " << prefix << "HOSTS=";
+    for (size_t i = 0; i < step.node_hosts.size(); ++i) out << (i ? "," : "") << node_host(step.node_hosts[i]);
+    out << " " << prefix << "MASTER_ADDR=" << node_host(step.places.front().job_node) << " " << prefix
+        << "MASTER_PORT=$(( 20000 + (SLURM_JOB_ID * 16 + " << step.index << ") % 40000 ))\n";
+  }
+}
+
+// torchrun (torch.distributed.run) as the task's program, as the local platform builds it
+// (plugins/local/launch_plan.cpp): each replica is one torchrun node whose workers run the entrypoint as
+// given (--no-python). Words holding the role's master are written for the shell to expand.
+std::string torchrun_words(const sdk::Job& job, const sdk::Role& role, const RoleStep& step,
+                           const std::string& submission_id) {
+  const std::string prefix = sdk::role_variable_prefix(role.name);
+  const std::string port = role.rdzv_port != 0 ? std::to_string(role.rdzv_port) : "${" + prefix + "MASTER_PORT}";
+  const std::string master = "${" + prefix + "MASTER_ADDR}";
+  std::string words = "torchrun --nproc_per_node=" + std::to_string(role.nproc_per_node) +
+                      " --max_restarts=" + std::to_string(role.max_restarts);
+  if (role.rdzv_backend == "static") {
+    words += " --nnodes=" + std::to_string(step.tasks) + " --rdzv_backend=static \"--master_addr=" + master +
+             "\" \"--master_port=" + port + "\"";
+  } else {
+    words += " --nnodes=" + nnodes(role) + " --rdzv_backend=c10d \"--rdzv_endpoint=" + master + ":" + port +
+             "\" " + shell_quote("--rdzv_id=" + submission_id);
+    // How long the first rendezvous waits for min_replicas nodes: the job's start.
+    if (job.start_timeout > 0) words += " --rdzv_conf=join_timeout=" + std::to_string(job.start_timeout);
+  }
+  return words + " --no-python";
+}
+
+void write_role_function(std::ostringstream& out, const sdk::Job& job, const RoleStep& step,
+                         const std::string& submission_id) {
+  const sdk::Role& role = job.roles[step.index];
+  const std::string prefix = sdk::role_variable_prefix(role.name);
+  out << "\n# Role " << role.name << (step.driver ? " (driver)" : "") << ": " << step.tasks << " task(s) on "
+      << step.node_hosts.size() << " node(s), " << step.cpus_per_task << " CPU(s) each.\n";
   out << "dlaunch_role_" << step.index << "() {\n";
   out << "  export DLAUNCH_ROLE=" << shell_quote(role.name) << " WORLD_SIZE=" << step.tasks
-      << " LOCAL_WORLD_SIZE=" << step.tasks_per_node << "\n";
-  out << "  export MASTER_PORT=$(( 20000 + (SLURM_JOB_ID * 16 + " << step.index << ") % 40000 ))\n";
+      << " DLAUNCH_NNODES=" << nnodes(role) << " MASTER_ADDR=\"$" << prefix << "MASTER_ADDR\" MASTER_PORT=\"$"
+      << prefix << "MASTER_PORT\"\n";
+  out << "  export dlaunch_places='";
+  for (size_t rank = 0; rank < step.places.size(); ++rank) {
+    const TaskPlace& p = step.places[rank];
+    out << (rank ? " " : "") << p.node_rank << "," << p.local_rank << "," << p.local_world_size;
+  }
+  out << "'\n";
+  if (role.launcher == "torchrun" && role.rdzv_backend == "static") out << "  export dlaunch_static_torchrun=1\n";
   for (const auto& [name, value] : role.env) {
     out << "  export " << name << "=" << shell_quote(value) << "\n";
   }
-  out << "  srun --quiet --label --exact --kill-on-bad-exit=1 --nodes=" << step.nodes << " --ntasks=" << step.tasks
-      << " --ntasks-per-node=" << step.tasks_per_node << " --cpus-per-task=" << step.cpus_per_task;
+  // Each task's node, in rank order, for srun's arbitrary distribution.
+  out << "  printf '%s\\n'";
+  for (const auto& place : step.places) out << " " << node_host(place.job_node);
+  out << " > \"$dlaunch_tmp/hosts." << step.index << "\"\n";
+  out << "  SLURM_HOSTFILE=\"$dlaunch_tmp/hosts." << step.index << "\" srun --quiet --label --exact "
+      << "--kill-on-bad-exit=1 --distribution=arbitrary --nodes=" << step.node_hosts.size() << " --ntasks="
+      << step.tasks << " --cpus-per-task=" << step.cpus_per_task;
   if (step.memory_mib_per_node > 0) out << " --mem=" << step.memory_mib_per_node << "M";
-  if (step.gpus_per_task > 0) out << " --gpus-per-task=" << step.gpus_per_task;
+  // Every task sees all of its role's GPUs on its node, so LOCAL_RANK indexes the devices it sees (srun
+  // would otherwise bind each task to its own GPUs: --gpus-per-task implies --gpu-bind=per_task).
+  if (step.gpus_per_task > 0) out << " --gpus-per-task=" << step.gpus_per_task << " --gpu-bind=none";
   out << " \\\n    /bin/bash -c \"$dlaunch_task\" dlaunch-task";
+  if (role.launcher == "torchrun") out << " " << torchrun_words(job, role, step, submission_id);
   for (const auto& argument : role.entrypoint) out << " " << shell_quote(argument);
   // srun --label starts each task's line with "N: "; anything else (srun's own messages) gets the role alone.
   out << " 2>&1 \\\n    | sed -u -e 's/^ *\\([0-9]*\\): /[" << role.name << "\\/\\1] /' -e t -e 's/^/["
       << role.name << "] /'\n";
   out << "  return \"${PIPESTATUS[0]}\"\n";
   out << "}\n";
+}
+
+// Where every role is, and each role's function, for one node count.
+void write_plan(std::ostringstream& out, const sdk::Job& job, const std::vector<RoleStep>& steps,
+                const std::string& submission_id) {
+  write_role_locations(out, job, steps);
+  for (const auto& step : steps) write_role_function(out, job, step, submission_id);
 }
 
 void write_failover(std::ostringstream& out, int64_t max_restarts) {
@@ -93,17 +167,40 @@ void write_failover(std::ostringstream& out, int64_t max_restarts) {
 
 }  // namespace
 
-std::string batch_script(const sdk::Job& job, const Allocation& allocation) {
+std::string batch_script(const sdk::Job& job, const Allocation& allocation, const ScriptContext& context) {
   std::ostringstream out;
   out << "#!/bin/bash\n"
       << "# Generated by dlaunch: each role of the job runs as one srun step, all at once. The job ends when\n"
       << "# every driver role has ended, or when any role fails, with that role's exit code.\n"
       << "set -u\n"
-      << "export DLAUNCH_RESTART_COUNT=\"${SLURM_RESTART_COUNT:-0}\"\n\n"
+      << "export DLAUNCH_RESTART_COUNT=\"${SLURM_RESTART_COUNT:-0}\" DLAUNCH_SUBMISSION_ID="
+      << shell_quote(context.submission_id) << "\n"
+      << "# The job's config, for every task: next to the output file, which the nodes share with dlaunch.\n"
+      << "export DLAUNCH_CONFIG_FILE=" << shell_quote(context.config_file_prefix)
+      << "\"-$SLURM_JOB_ID.config.json\"\n"
+      << "printf '%s\\n' " << shell_quote(job.config.json()) << " > \"$DLAUNCH_CONFIG_FILE\"\n"
+      << "# The allocation's nodes, in Slurm's order: the layout deals the roles' replicas onto them.\n"
+      << "mapfile -t dlaunch_nodes < <(scontrol show hostnames \"$SLURM_JOB_NODELIST\")\n"
+      << "dlaunch_tmp=$(mktemp -d)\n"
+      << "trap 'rm -rf \"$dlaunch_tmp\"' EXIT\n\n"
       << kTaskRunner;
+  if (allocation.on_fewer_nodes.empty()) {
+    write_plan(out, job, allocation.steps, context.submission_id);
+  } else {
+    out << "\n# An elastic job: Slurm gave it SLURM_JOB_NUM_NODES nodes (" << allocation.min_nodes << " to "
+        << allocation.nodes << "); the elastic roles run fewer replicas on fewer nodes.\n"
+        << "case \"$SLURM_JOB_NUM_NODES\" in\n";
+    for (const auto& [nodes, steps] : allocation.on_fewer_nodes) {
+      out << nodes << ")\n";
+      write_plan(out, job, steps, context.submission_id);
+      out << ";;\n";
+    }
+    out << "*)\n";
+    write_plan(out, job, allocation.steps, context.submission_id);
+    out << ";;\nesac\n";
+  }
   size_t drivers = 0;
   for (const auto& step : allocation.steps) {
-    write_role_function(out, job.roles[step.index], step);
     if (step.driver) ++drivers;
   }
   out << "\ndeclare -A dlaunch_running=()\n";

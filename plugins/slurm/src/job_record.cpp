@@ -61,7 +61,7 @@ std::string message_of(const rapidjson::Value& record, int32_t state, const std:
 
 }  // namespace
 
-std::string dlaunch_comment(const std::string& submission_id, const sdk::StringMap& labels) {
+std::string dlaunch_comment(const std::string& submission_id, const sdk::StringMap& labels, int64_t start_timeout) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -74,11 +74,22 @@ std::string dlaunch_comment(const std::string& submission_id, const sdk::StringM
     w.String(value.c_str());
   }
   w.EndObject();
+  if (start_timeout > 0) {
+    w.Key("start_timeout");
+    w.Int64(start_timeout);
+  }
   w.EndObject();
   return std::string(kCommentPrefix) + buffer.GetString();
 }
 
 bool is_dlaunch_comment(const std::string& comment) { return comment.starts_with(kCommentPrefix); }
+
+int64_t start_timeout_of(const std::string& comment) {
+  if (!is_dlaunch_comment(comment)) return 0;
+  rapidjson::Document mark;
+  mark.Parse(comment.c_str() + kCommentPrefix.size());
+  return mark.IsObject() ? integer_field(mark, "start_timeout") : 0;
+}
 
 int32_t state_of(const std::string& slurm_state) {
   // A state may carry flags after it in some versions ("CANCELLED by 0", "RUNNING+..."): the word counts.
@@ -131,7 +142,19 @@ std::string instance_key(const rapidjson::Value& record) {
          std::to_string(integer_field(record, "submit_time"));
 }
 
-sdk::JobStatus job_status(const rapidjson::Value& record) {
+// A job that never started (no node took it, no requeue) and pended for start_timeout or longer: pending still
+// (the caller cancels it), or cancelled after that time (by dlaunch, or by its user too late).
+bool start_timed_out(const rapidjson::Value& record, int32_t state, int64_t now) {
+  const int64_t timeout = start_timeout_of(string_field(record, "comment"));
+  if (timeout <= 0 || !string_field(record, "batch_host").empty() || integer_field(record, "restart_cnt") != 0) {
+    return false;
+  }
+  if (state == DLAUNCH_STATE_PENDING) return now - integer_field(record, "submit_time") >= timeout;
+  return state == DLAUNCH_STATE_STOPPED &&
+         integer_field(record, "end_time") - integer_field(record, "submit_time") >= timeout;
+}
+
+sdk::JobStatus job_status(const rapidjson::Value& record, int64_t now) {
   sdk::JobStatus status;
   status.native_id = std::to_string(integer_field(record, "job_id"));
   status.name = string_field(record, "name");
@@ -140,6 +163,16 @@ sdk::JobStatus job_status(const rapidjson::Value& record) {
   status.message = message_of(record, status.state, status.native_state);
   status.restarts = static_cast<uint32_t>(integer_field(record, "restart_cnt"));
   status.submitted_by_dlaunch = is_dlaunch_comment(string_field(record, "comment"));
+  if (start_timed_out(record, status.state, now)) {
+    const bool pending = status.state == DLAUNCH_STATE_PENDING;
+    std::string reason = reason_of(record);
+    status.state = DLAUNCH_STATE_FAILED;
+    status.message = "did not start within start_timeout (" +
+                     std::to_string(start_timeout_of(string_field(record, "comment"))) + "s)" +
+                     (reason.empty() ? "" : ": Slurm's reason: " + reason);
+    status.end_time_ms = (pending ? now : integer_field(record, "end_time")) * 1000;
+    return status;
+  }
   // A pending job's start_time is Slurm's estimate, and one cancelled while pending gets the time it was
   // cancelled: only a job a node took has started.
   if (status.state != DLAUNCH_STATE_PENDING && !string_field(record, "batch_host").empty()) {
@@ -152,6 +185,10 @@ sdk::JobStatus job_status(const rapidjson::Value& record) {
     if (code && (status.state == DLAUNCH_STATE_SUCCEEDED || *code != 0)) status.exit_code = code;
   }
   return status;
+}
+
+bool needs_cancel(const sdk::JobStatus& status) {
+  return status.state == DLAUNCH_STATE_FAILED && state_of(status.native_state) == DLAUNCH_STATE_PENDING;
 }
 
 std::string output_path(const rapidjson::Value& record) {

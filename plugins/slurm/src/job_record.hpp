@@ -8,15 +8,20 @@
 #include <rapidjson/document.h>
 
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 
 namespace dlaunch::slurm {
 
-// The comment dlaunch gives its jobs: `dlaunch {"submission":ID,"labels":{...}}`. It marks them in `list`
-// and carries the job's labels.
-std::string dlaunch_comment(const std::string& submission_id, const sdk::StringMap& labels);
+// The comment dlaunch gives its jobs: `dlaunch {"submission":ID,"labels":{...},"start_timeout":N}`. It marks
+// them in `list` and carries the job's labels and start_timeout (seconds; left out when 0), which Slurm has
+// no property for: status() fails a job still pending after it.
+std::string dlaunch_comment(const std::string& submission_id, const sdk::StringMap& labels,
+                            int64_t start_timeout = 0);
 bool is_dlaunch_comment(const std::string& comment);
+// The start_timeout in a comment dlaunch_comment wrote; 0 for none.
+int64_t start_timeout_of(const std::string& comment);
 
 // dlaunch's state for Slurm's job state word (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT,
 // OUT_OF_MEMORY, NODE_FAIL, ...); UNKNOWN for a word it does not know.
@@ -39,9 +44,13 @@ bool script_started(const rapidjson::Value& record);
 // reused by another cluster, or by the same one started afresh).
 std::string instance_key(const rapidjson::Value& record);
 
-// The status of one job record. Its message is Slurm's reason code, with what the code alone leaves unsaid:
-// "cancelled while pending (Priority)", where a launch failed, "a task was killed by SIGKILL".
-sdk::JobStatus job_status(const rapidjson::Value& record);
+// The status of one job record at time `now` (seconds since the epoch). Its message is Slurm's reason code,
+// with what the code alone leaves unsaid: "cancelled while pending (Priority)", where a launch failed, "a task
+// was killed by SIGKILL". A job that did not start within its start_timeout is FAILED, "did not start within
+// start_timeout (30s): Slurm's reason: Resources", pending still (the caller cancels it: needs_cancel) or not.
+sdk::JobStatus job_status(const rapidjson::Value& record, int64_t now = std::time(nullptr));
+// Whether the status job_status gave says Slurm still holds a job dlaunch has failed (start_timeout).
+bool needs_cancel(const sdk::JobStatus& status);
 
 // The job's output file, with Slurm's file name patterns (%j, %x, %u, %%) expanded; "" when it has none.
 std::string output_path(const rapidjson::Value& record);

@@ -10,6 +10,7 @@
 #include "submission.hpp"
 
 #include <dlaunch/job_document.hpp>
+#include <dlaunch/key_path.hpp>
 #include <dlaunch/plugin.hpp>
 
 #include <algorithm>
@@ -38,6 +39,30 @@ rapidjson::Document job_answer(RestApi& api, const std::string& id) {
   }
 }
 
+// A torchrun role spends its own max_restarts inside torchrun (--max_restarts); any other role fails the job,
+// which Slurm requeues whole, so only failover.max_restarts can count its restarts.
+void refuse_role_restart_limits(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
+  for (size_t i = 0; i < job.roles.size(); ++i) {
+    const auto& role = job.roles[i];
+    if (role.launcher == "torchrun" || role.max_restarts == job.failover.max_restarts) continue;
+    out.error(sdk::KeyPath("roles").element(i).member("max_restarts"),
+              "the slurm platform cannot honour max_restarts for role '" + role.name +
+                  "': a failed task fails the batch job, which Slurm requeues whole (failover.max_restarts)",
+              "use launcher = \"torchrun\" (its restarts stay within the role), or failover.max_restarts");
+  }
+}
+
+// min_replicas is a range of nodes for the start (--nodes=min-max); once started, the role's step is whole.
+void note_elastic_roles(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
+  for (size_t i = 0; i < job.roles.size(); ++i) {
+    const auto& role = job.roles[i];
+    if (role.min_replicas == role.replicas) continue;
+    out.warning(sdk::KeyPath("roles").element(i).member("min_replicas"),
+                "on Slurm, min_replicas lets role '" + role.name + "' start on fewer nodes; once it runs, a failed "
+                "replica fails the job (srun ends the role's step), as without it");
+  }
+}
+
 class SlurmPlugin : public sdk::Plugin {
  public:
   void init(const sdk::InitContext& context) override {
@@ -49,12 +74,19 @@ class SlurmPlugin : public sdk::Plugin {
     sdk::Job job = sdk::parse_job(request.job_json);
     check_options(job.platform, out);
     sdk::refuse_fields_not_honoured(
-        job, "slurm", {},
-        {{"roles.min_replicas", "the batch job asks for a fixed number of nodes, and srun ends the step when a "
-                                "task fails"},
-         {"failover.scope", "Slurm requeues a failed batch job whole"}},
+        job, "slurm",
+        {"roles.min_replicas", "roles.launcher", "roles.nproc_per_node", "roles.rdzv_backend", "roles.rdzv_port", "roles.max_restarts",
+         "config", "priority", "start_timeout"},
+        {{"failover.scope", "Slurm requeues a failed batch job whole"}},
         out);
-    for (const auto& [path, message] : allocation_problems(job)) out.error(path, message);
+    refuse_role_restart_limits(job, out);
+    note_elastic_roles(job, out);
+    if (job.priority == "high") {
+      out.error("priority",
+                "the slurm platform cannot honour priority = \"high\": only Slurm's operators and administrators "
+                "may give a job a negative nice value",
+                "ask your site for a QOS of higher priority and set platform.slurm.qos");
+    }
     for (const auto& [path, message] : fractional_cpu_notes(job)) out.warning(path, message);
   }
 
@@ -94,7 +126,10 @@ class SlurmPlugin : public sdk::Plugin {
     std::string id = checked_job_id(ref.native_id);
     RestApi api = connect(sdk::Options::parse(ref.options_json));
     rapidjson::Document answer = job_answer(api, id);
-    return job_status(undeleted_record(answer, id));
+    sdk::JobStatus status = job_status(undeleted_record(answer, id));
+    // Slurm has no limit on how long a job pends: dlaunch's start_timeout ends it here.
+    if (needs_cancel(status)) api.remove("job/" + id);
+    return status;
   }
 
   void logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& out) override {

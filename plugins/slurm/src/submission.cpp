@@ -15,6 +15,13 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// Whether the user's own job properties (platform.slurm.extra) set `key`: theirs wins.
+bool extra_sets(const SchedulingOptions& options, const char* key) {
+  rapidjson::Document extra;
+  extra.Parse(options.extra_json.c_str());
+  return extra.IsObject() && extra.HasMember(key);
+}
+
 void mask_secrets(sdk::StringMap& env) {
   for (auto& [name, value] : env) value = sdk::printable(name, value);
 }
@@ -39,7 +46,7 @@ void write_job(JsonWriter& w, const Submission& in) {
 
   w.StartObject();
   string("name", job.name);
-  string("comment", dlaunch_comment(in.submission_id, job.labels));
+  string("comment", dlaunch_comment(in.submission_id, job.labels, job.start_timeout));
   string("current_working_directory", job.working_dir);
   w.Key("environment");
   w.StartObject();
@@ -53,17 +60,23 @@ void write_job(JsonWriter& w, const Submission& in) {
   string("open_mode", "append");
   w.Key("requeue");
   w.Bool(job.failover.max_restarts > 0);
+  // [min, max]: Slurm starts the job on as many nodes of that range as it can give (min_replicas).
   w.Key("nodes");
   w.StartArray();
-  w.Int64(allocation.nodes);
+  w.Int64(allocation.min_nodes);
   w.Int64(allocation.nodes);
   w.EndArray();
   // One slot per node holding every role's CPUs; the roles' steps divide them (allocation.hpp).
-  integer("tasks", allocation.nodes);
+  // An elastic job leaves the task count to the node count Slurm gives (one task per node): a count of
+  // tasks would fix the nodes.
+  if (allocation.min_nodes == allocation.nodes) integer("tasks", allocation.nodes);
   integer("tasks_per_node", 1);
   integer("cpus_per_task", allocation.cpus_per_node);
   if (allocation.memory_mib_per_node > 0) integer("memory_per_node", allocation.memory_mib_per_node);
   if (allocation.gpus_per_node > 0) string("gres", "gpu:" + std::to_string(allocation.gpus_per_node));
+  // priority: "low" is a nice value (any user may lower their job's priority); "high" is refused at
+  // validation (only Slurm's operators may set a negative nice; sites raise priority with a QOS).
+  if (job.priority == "low" && !extra_sets(options, "nice")) integer("nice", kLowPriorityNice);
   optional_string("partition", options.partition);
   optional_string("account", options.account);
   optional_string("qos", options.qos);
@@ -106,7 +119,9 @@ Submission prepare_submission(std::string_view job_json, std::string_view submis
   submission.submission_id = std::string(submission_id);
   submission.options = read_scheduling_options(submission.job.platform, submission.job.working_dir);
   submission.allocation = plan_allocation(submission.job);
-  submission.script = batch_script(submission.job, submission.allocation);
+  submission.script =
+      batch_script(submission.job, submission.allocation,
+                   {submission.submission_id, output_file_stem(submission.options.output_dir, submission.job.name)});
   submission.inherited_env = std::move(inherited_env);
   return submission;
 }
@@ -131,13 +146,17 @@ sdk::StringMap inherited_environment() {
   return env;
 }
 
-std::string output_file_pattern(const std::string& output_dir, const std::string& job_name) {
+std::string output_file_stem(const std::string& output_dir, const std::string& job_name) {
   // '/' would leave the directory and '%' starts one of Slurm's file name patterns: neither may pass.
   std::string safe_name = job_name;
   for (char& c : safe_name) {
     if (c == '/' || c == '%') c = '_';
   }
-  return output_dir + "/" + safe_name + "-%j.out";
+  return output_dir + "/" + safe_name;
+}
+
+std::string output_file_pattern(const std::string& output_dir, const std::string& job_name) {
+  return output_file_stem(output_dir, job_name) + "-%j.out";
 }
 
 }  // namespace dlaunch::slurm

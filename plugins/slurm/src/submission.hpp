@@ -13,6 +13,10 @@
 
 namespace dlaunch::slurm {
 
+// The nice value of priority = "low": Slurm subtracts it from the job's priority. Large enough to put the job
+// behind the jobs of normal priority under the multifactor plugin's usual weights.
+inline constexpr int64_t kLowPriorityNice = 10000;
+
 // A job made ready to submit: everything is checked and generated before anything is sent.
 struct Submission {
   sdk::Job job;
@@ -37,6 +41,9 @@ std::string submission_body(const Submission& submission, bool pretty);
 
 // The variables of this process a job inherits: PATH, LANG and LC_ALL, when set.
 sdk::StringMap inherited_environment();
+
+// OUTPUT_DIR/NAME, the job's name made safe for a file name: what the job's files are named after.
+std::string output_file_stem(const std::string& output_dir, const std::string& job_name);
 
 // The job's output file as Slurm is told it: OUTPUT_DIR/NAME-%j.out (%j: the job id).
 std::string output_file_pattern(const std::string& output_dir, const std::string& job_name);
