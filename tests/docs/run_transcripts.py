@@ -11,20 +11,23 @@ The docs are recorded from the repository root /work/main, with the build in /wo
 XDG directories under /tmp/dd; the runner works in a fresh directory holding the files of tests/docs/files,
 those of tests/docs/files/<the document's name> over them, and a copy of examples/, and reads those paths as
 its own. A command may go on over lines that end in `\`. In expected output:
-  - a job id NAME-XXXXXX (6 hex digits) matches any such id of the same NAME, and is bound to it: the same id
-    later, in commands too, means the actual one; so is a Slurm job id, in `slurm:N`, `Slurm job N` and
-    `Slurm queued job N`
+  - a job id NAME-XXXXXX (6 hex digits; 8 in Kubernetes object names) matches any such id of the same NAME,
+    and is bound to it: the same id later, in commands too, means the actual one; so is a Slurm job id, in
+    `slurm:N`, `Slurm job N` and `Slurm queued job N`, and a Ray submission id in `ray:dlaunch-NAME-XXXXXXXXXXXX`
     (except in a did-you-mean, which names any of the journal's jobs);
-  - times (2026-11-28 13:41:54), epoch milliseconds, submission ids, ports after 127.0.0.1: and "N bytes"
-    match any;
+  - times (2026-11-28 13:41:54), epoch milliseconds, submission ids, ports after 127.0.0.1:, "N bytes", the
+    memory a Ray cluster reports (`memory: N MiB`) and the random suffix of a Kubernetes pod's name
+    (`NAME-trainer-0-8jr8r`) match any;
   - a line `...` matches any number of lines;
   - consecutive lines of replicas (`[role/rank] ...`) match in any order, as replicas run side by side.
 
 A document about a platform with a test cluster runs with `--env-file FILE`, the environment its fixture's start
-script wrote (`export NAME=VALUE` lines); without that file the runner skips (exit 77), or fails under CI=true.
-The commands get the variables of that file named by `--env-var NAME` (repeatable: a file may describe several
-ways in, of which a user sets one). `--work-user-var NAME` names the variable holding the user the cluster runs
-jobs as, who then owns the work directory: the jobs' working directory and output are there.
+script wrote (`export NAME=VALUE` lines), or `--env-value NAME=FILE`, a variable whose value a fixture wrote
+alone in FILE (Ray's address); without that file the runner skips (exit 77), or fails under CI=true. The
+commands get the variables of the file named by `--env-var NAME` (repeatable: a file may describe several ways
+in, of which a user sets one), and the directory a variable names on their PATH with `--path-var NAME` (the
+cluster's own tools, such as kubectl). `--work-user-var NAME` names the variable holding the user the cluster
+runs jobs as, who then owns the work directory: the jobs' working directory and output are there.
 """
 import argparse
 import json
@@ -39,17 +42,20 @@ RECORDED_REPO = "/work/main"
 RECORDED_BUILD = "/work/main/build-docs"
 RECORDED_HOME = "/tmp/dd"
 
-ID = re.compile(r"\b([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)-([0-9a-f]{6})\b")
+ID = re.compile(r"\b([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)-([0-9a-f]{6}|[0-9a-f]{8})\b")
 FLEXIBLE = [
     (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
     (re.compile(r"dlaunch-[a-z0-9-]+-[0-9a-f]{12}"), r"dlaunch-[a-z0-9-]+-[0-9a-f]{12}"),
     (re.compile(r"127\.0\.0\.1:\d+"), r"127\.0\.0\.1:\d+"),
     (re.compile(r"\b1\d{12}\b"), r"\d{13}"),
     (re.compile(r"\b\d+ bytes\b"), r"\d+ bytes"),  # sizes of texts that hold paths
+    (re.compile(r"\bmemory: \d+(?:\.\d+)? MiB\b"), r"memory: \d+(?:\.\d+)? MiB"),  # the machine's
+    (re.compile(r"(?<=-\d-)[b-df-hj-np-tv-z2-9]{5}\b"), r"[b-df-hj-np-tv-z2-9]{5}"),  # a Job's pod: kube's alphabet
 ]
 REPLICA_LINE = re.compile(r"^\[[a-z0-9-]+/\d+\] ")
-# Platforms whose job ids are numbers the cluster hands out: bound like NAME-XXXXXX ids, by the number.
-NUMBERED_ID = re.compile(r"\b(slurm:|Slurm job |Slurm queued job )(\d+)\b")
+# Job ids that are not NAME-XXXXXX: numbers a Slurm cluster hands out, and Ray handles, whose submission ids
+# end in 12 hex digits. Bound like NAME-XXXXXX ids, by that part.
+NUMBERED_ID = re.compile(r"\b(slurm:|Slurm job |Slurm queued job |ray:dlaunch-[a-z0-9-]+-)(\d+|[0-9a-f]{12})\b")
 ANY_SUGGESTED_JOB = (re.compile(r"did you mean 'slurm:\d+'\?"), r"did you mean 'slurm:\d+'\?")
 SKIPPED = 77
 
@@ -113,7 +119,7 @@ class Matcher:
                 if key in self.bound:
                     out.append(re.escape(m.group(1) + self.bound[key]))
                 else:
-                    out.append(re.escape(m.group(1)) + r"(\d+)")
+                    out.append(re.escape(m.group(1)) + (r"([0-9a-f]{12})" if m.group(1).startswith("ray:") else r"(\d+)"))
                     ids.append(key)
             elif kind != "id":
                 out.append(kind)
@@ -213,16 +219,24 @@ def main():
     parser.add_argument("--dlaunch", required=True, help="the built dlaunch binary")
     parser.add_argument("--source", required=True, help="the repository root")
     parser.add_argument("--env-file", help="the environment a cluster fixture wrote; skip when it is missing")
+    parser.add_argument("--env-value", action="append", default=[], metavar="NAME=FILE",
+                        help="a variable the commands get, whose value FILE holds; skip when it is missing")
     parser.add_argument("--env-var", action="append", default=[], help="a variable of --env-file the commands get")
+    parser.add_argument("--path-var", action="append", default=[],
+                        help="a variable of --env-file naming a directory the commands get on their PATH")
     parser.add_argument("--work-user-var", help="the variable of --env-file naming who runs the cluster's jobs")
     parser.add_argument("markdown", nargs="+")
     args = parser.parse_args()
-    cluster = {}
-    if args.env_file:
-        if not os.path.exists(args.env_file):
-            print(f"SKIPPING {' '.join(args.markdown)}: no cluster ({args.env_file} is missing)")
+    cluster, values = {}, dict(value.split("=", 1) for value in args.env_value)
+    for path in ([args.env_file] if args.env_file else []) + list(values.values()):
+        if not os.path.exists(path):
+            print(f"SKIPPING {' '.join(args.markdown)}: no cluster ({path} is missing)")
             sys.exit(1 if os.environ.get("CI") == "true" else SKIPPED)
+    if args.env_file:
         cluster = read_env_file(args.env_file)
+    for name, path in values.items():
+        with open(path) as f:
+            cluster[name] = f.read().strip()
     build = os.path.dirname(os.path.dirname(os.path.abspath(args.dlaunch)))
     failed = 0
     for markdown in args.markdown:
@@ -238,9 +252,10 @@ def main():
             os.makedirs(home)
             if args.work_user_var:
                 hand_to(cluster[args.work_user_var], work, cwd)
-            env = dict(os.environ, **{name: cluster[name] for name in args.env_var}, XDG_STATE_HOME=home + "/state", XDG_CONFIG_HOME=home + "/config",
-                       XDG_DATA_HOME=home + "/data", DLAUNCH_PLUGIN_PATH="", LC_ALL="C.UTF-8",
-                       PATH=os.path.dirname(os.path.abspath(args.dlaunch)) + os.pathsep + os.environ["PATH"])
+            path = [os.path.dirname(os.path.abspath(args.dlaunch))] + [cluster[name] for name in args.path_var]
+            env = dict(os.environ, **{name: cluster[name] for name in args.env_var + list(values)},
+                       XDG_STATE_HOME=home + "/state", XDG_CONFIG_HOME=home + "/config", XDG_DATA_HOME=home + "/data",
+                       DLAUNCH_PLUGIN_PATH="", LC_ALL="C.UTF-8", PATH=os.pathsep.join(path + [os.environ["PATH"]]))
             env.pop("NO_COLOR", None)
             matcher = Matcher([(RECORDED_BUILD, build), (RECORDED_REPO, cwd), (RECORDED_HOME, home)])
             with open(os.path.join(args.source, markdown)) as f:
