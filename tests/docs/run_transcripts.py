@@ -16,8 +16,8 @@ its own. A command may go on over lines that end in `\`. In expected output:
     `slurm:N`, `Slurm job N` and `Slurm queued job N`, and a Ray submission id in `ray:dlaunch-NAME-XXXXXXXXXXXX`
     (except in a did-you-mean, which names any of the journal's jobs);
   - times (2026-11-28 13:41:54), epoch milliseconds, submission ids, ports after 127.0.0.1:, "N bytes", the
-    memory a Ray cluster reports (`memory: N MiB`) and the random suffix of a Kubernetes pod's name
-    (`NAME-trainer-0-8jr8r`) match any;
+    memory a Ray cluster reports (`memory: N MiB`) and the index and random suffix of a Kubernetes Job's pod
+    (`NAME-trainer-0-8jr8r`: which pod fails first is a race) match any;
   - a line `...` matches any number of lines;
   - consecutive lines of replicas (`[role/rank] ...`) match in any order, as replicas run side by side.
 
@@ -50,7 +50,7 @@ FLEXIBLE = [
     (re.compile(r"\b1\d{12}\b"), r"\d{13}"),
     (re.compile(r"\b\d+ bytes\b"), r"\d+ bytes"),  # sizes of texts that hold paths
     (re.compile(r"\bmemory: \d+(?:\.\d+)? MiB\b"), r"memory: \d+(?:\.\d+)? MiB"),  # the machine's
-    (re.compile(r"(?<=-\d-)[b-df-hj-np-tv-z2-9]{5}\b"), r"[b-df-hj-np-tv-z2-9]{5}"),  # a Job's pod: kube's alphabet
+    (re.compile(r"-\d+-[b-df-hj-np-tv-z2-9]{5}\b"), r"-\d+-[b-df-hj-np-tv-z2-9]{5}"),  # any pod of a Job: rank, kube's suffix
 ]
 REPLICA_LINE = re.compile(r"^\[[a-z0-9-]+/\d+\] ")
 # Job ids that are not NAME-XXXXXX: numbers a Slurm cluster hands out, and Ray handles, whose submission ids
@@ -126,7 +126,7 @@ class Matcher:
             elif m.group(0) in self.bound:
                 out.append(re.escape(self.bound[m.group(0)]))
             else:
-                out.append(re.escape(m.group(1)) + "-([0-9a-f]{6})")
+                out.append(re.escape(m.group(1)) + "-([0-9a-f]{%d})" % len(m.group(2)))
                 ids.append(m.group(0))
             pos = end
         out.append(re.escape(expected[pos:]))
