@@ -1,5 +1,6 @@
 // "Why, always" on the local platform: a replica killed by a signal is reported by the signal's name; escape
-// codes only on a terminal that takes them.
+// codes only on a terminal that takes them. And no output lost: every replica's last line survives all of them
+// failing at once.
 #include "cli_fixture.hpp"
 
 namespace dlaunch {
@@ -38,6 +39,41 @@ TEST_F(CliTest, EscapeCodesOnlyOnATerminalThatTakesThem) {
     EXPECT_EQ(plain.exit_code, 0) << env << plain.err;
     EXPECT_FALSE(has(plain.out, "\033")) << env << ": " << plain.out;
     EXPECT_TRUE(has(plain.out, "RUNNING")) << env << ": " << plain.out;  // a line per change instead
+  }
+}
+
+// Every rank prints its last line, waits until all ranks have, and fails: all at the same moment, in 20 runs
+// of the gang (failover restarts it each time, so one job holds them all), as tests/ray/why_test.cpp does on
+// Ray. A line missing from `run --follow` or `logs`, or coming after the word on how that run ended, is lost.
+TEST_F(CliTest, EveryRanksLastLineSurvivesAllRanksFailingAtOnceTwentyTimes) {
+  constexpr int kRanks = 8;
+  constexpr int kRuns = 20;
+  // The barrier: a file per rank and run, counted by the shell itself (a glob).
+  const std::string entrypoint = "'echo \"last line of $RANK in run $DLAUNCH_RESTART_COUNT\"; "
+                                 "d=\"$BARRIER/$DLAUNCH_RESTART_COUNT\"; mkdir -p \"$d\"; touch \"$d/$RANK\"; "
+                                 "while set -- \"$d\"/*; [ $# -lt " + std::to_string(kRanks) +
+                                 " ]; do sleep 0.01; done; exit 3'";
+  const std::string path = spec("all-fail.toml", "name = \"all-fail\"\nenv = { BARRIER = \"" + dir_.path() +
+                                                     "/barrier\" }\n[failover]\nmax_restarts = " +
+                                                     std::to_string(kRuns - 1) + "\n" + role("w", entrypoint, kRanks));
+  auto followed = dlaunch({"run", path, "--follow"});
+  EXPECT_EQ(followed.exit_code, 3) << followed.err;
+  auto logs = dlaunch({"logs", test::last_line(followed.out)});
+  ASSERT_EQ(logs.exit_code, 0) << logs.err;
+  for (const auto* output : {&followed.out, &logs.out}) {
+    size_t run_starts = 0;
+    for (int run = 0; run < kRuns; ++run) {
+      // The supervisor's word on this run: "[dlaunch] w/K exited with code 3", then the restart or the end.
+      size_t run_ends = output->find("[dlaunch] w/", run_starts);
+      ASSERT_NE(run_ends, std::string::npos) << "run " << run << " has no end:\n" << *output;
+      for (int rank = 0; rank < kRanks; ++rank) {
+        std::string line = "[w/" + std::to_string(rank) + "] last line of " + std::to_string(rank) + " in run " +
+                           std::to_string(run) + "\n";
+        size_t at = output->find(line, run_starts);
+        EXPECT_TRUE(at != std::string::npos && at < run_ends) << line << "is missing before the end of its run";
+      }
+      run_starts = output->find('\n', run_ends);
+    }
   }
 }
 
