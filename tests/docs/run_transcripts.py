@@ -2,9 +2,9 @@
 """Runs the console transcripts of a Markdown file and fails when the output drifted from what it shows.
 
 A transcript is a fenced block whose info string is `console`; other blocks (```, ```text, ```json...) are
-never run, so transcripts that cannot run here (Ctrl-C, a Ray cluster) stay plain ``` blocks. In a transcript,
-`$ COMMAND` lines are run and every other line is the output expected of the command above it, stdout and
-stderr together as a terminal shows them. All transcripts of one file run in order in one environment (the
+never run, so transcripts that cannot run here (Ctrl-C, a cluster with GPUs) stay plain ``` blocks. In a
+transcript, `$ COMMAND` lines are run and every other line is the output expected of the command above it,
+stdout and stderr together as a terminal shows them. All transcripts of one file run in order in one environment (the
 jobs of one block are there in the next); `$?` is the exit status of the command before, as in a shell.
 
 The docs are recorded from the repository root /work/main, with the build in /work/main/build-docs and the
