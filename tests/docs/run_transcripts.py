@@ -50,7 +50,8 @@ FLEXIBLE = [
     (re.compile(r"\b1\d{12}\b"), r"\d{13}"),
     (re.compile(r"\b\d+ bytes\b"), r"\d+ bytes"),  # sizes of texts that hold paths
     (re.compile(r"\bmemory: \d+(?:\.\d+)? MiB\b"), r"memory: \d+(?:\.\d+)? MiB"),  # the machine's
-    (re.compile(r"-\d+-[b-df-hj-np-tv-z2-9]{5}\b"), r"-\d+-[b-df-hj-np-tv-z2-9]{5}"),  # any pod of a Job: rank, kube's suffix
+    # Any pod of a Job: its index, and the suffix Kubernetes draws from its alphabet.
+    (re.compile(r"-\d+-[b-df-hj-np-tv-z2-9]{5}\b"), r"-\d+-[b-df-hj-np-tv-z2-9]{5}"),
 ]
 REPLICA_LINE = re.compile(r"^\[[a-z0-9-]+/\d+\] ")
 # Job ids that are not NAME-XXXXXX: numbers a Slurm cluster hands out, and Ray handles, whose submission ids
@@ -119,7 +120,8 @@ class Matcher:
                 if key in self.bound:
                     out.append(re.escape(m.group(1) + self.bound[key]))
                 else:
-                    out.append(re.escape(m.group(1)) + (r"([0-9a-f]{12})" if m.group(1).startswith("ray:") else r"(\d+)"))
+                    assigned = r"([0-9a-f]{12})" if m.group(1).startswith("ray:") else r"(\d+)"
+                    out.append(re.escape(m.group(1)) + assigned)
                     ids.append(key)
             elif kind != "id":
                 out.append(kind)
