@@ -33,10 +33,11 @@ done
 [[ "${CI:-}" == "true" ]] && skip_if_unavailable=false
 
 # Each cluster has its own state directory and a Ray temp dir under /tmp (Ray's UNIX socket paths must stay
-# under 107 characters), so the plain and the token cluster can run side by side.
+# under 107 characters) named after that state directory, so the plain and the token cluster, and the clusters
+# of several checkouts, run side by side: start and stop clear only their own.
 if $token_mode; then name=ray-cluster-token; else name=ray-cluster; fi
 state="${DLAUNCH_RAY_STATE:-$root/build/$name}"
-ray_temp="/tmp/dlaunch-$name-$(id -u)"
+ray_temp="/tmp/dlaunch-ray-$(id -u)-$(printf %s "$state" | cksum | cut -d" " -f1)"
 pid_file="$state/head.pid"
 # `start` picks free ports and records the dashboard's URL here; tests and scripts/bench.sh read it back
 # (`status` prints it).
