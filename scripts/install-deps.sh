@@ -14,7 +14,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-program-options-dev
   libtomlplusplus-dev rapidjson-dev libsqlite3-dev
-  libcurl4-openssl-dev libzip-dev libssl-dev libjansson-dev libyaml-cpp-dev
+  libcurl4-openssl-dev zlib1g-dev libssl-dev libjansson-dev libyaml-cpp-dev
   googletest libgtest-dev
   python3 python3-venv
 )

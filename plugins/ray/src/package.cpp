@@ -1,63 +1,32 @@
 #include "package.hpp"
 
+#include "package_cache.hpp"
+#include "package_ignore.hpp"
+#include "package_zip.hpp"
+
 #include <dlaunch/plugin.hpp>
-#include <fnmatch.h>
 #include <openssl/evp.h>
-#include <zip.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace dlaunch::ray {
 namespace fs = std::filesystem;
 namespace {
 
-// Bumped whenever the package layout changes, so that old cached packages are never reused for new layouts.
-constexpr std::string_view kFormatTag = "dlaunch-ray-package-1";
+// Bumped whenever the package layout or naming changes, so that old packages are never reused for new layouts.
+constexpr std::string_view kFormatTag = "dlaunch-ray-package-2";
 
-// The DOS epoch (1980-01-01): every entry gets it, so the zip depends on content only.
-constexpr time_t kFixedMtime = 315532800;
-
-class ExcludeRules {
- public:
-  explicit ExcludeRules(const std::vector<std::string>& patterns) {
-    for (std::string pattern : patterns) {
-      Rule rule;
-      if (pattern.ends_with('/')) {
-        rule.directories_only = true;
-        pattern.pop_back();
-      }
-      if (pattern.starts_with('/')) {
-        rule.anchored = true;
-        pattern.erase(0, 1);
-      }
-      if (pattern.find('/') != std::string::npos) rule.anchored = true;
-      if (pattern.empty()) continue;
-      rule.pattern = pattern;
-      rules_.push_back(rule);
-    }
-  }
-
-  // `relative` is '/'-separated, relative to the package root.
-  bool excluded(const std::string& relative, bool is_directory) const {
-    std::string base = relative.substr(relative.rfind('/') + 1);
-    return std::any_of(rules_.begin(), rules_.end(), [&](const Rule& rule) {
-      if (rule.directories_only && !is_directory) return false;
-      const std::string& subject = rule.anchored ? relative : base;
-      return fnmatch(rule.pattern.c_str(), subject.c_str(), FNM_PATHNAME) == 0;
-    });
-  }
-
- private:
-  struct Rule {
-    std::string pattern;
-    bool anchored = false;
-    bool directories_only = false;
-  };
-  std::vector<Rule> rules_;
-};
+// The least a zip entry costs besides its data: a local header (30 bytes) and a central directory record
+// (46 bytes), each with the name; and the end record (22 bytes) once.
+constexpr uint64_t kEntryOverhead = 30 + 46;
+constexpr uint64_t kEndRecord = 22;
 
 class Sha256 {
  public:
@@ -67,25 +36,10 @@ class Sha256 {
     add(data);
     add(std::string_view("\0", 1));
   }
-  void add_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "cannot read " + path.string() + " for the package");
-    char buffer[1 << 16];
-    while (in) {
-      in.read(buffer, sizeof buffer);
-      add(std::string_view(buffer, static_cast<size_t>(in.gcount())));
-    }
-  }
-  std::string hex(size_t bytes) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
+  std::array<unsigned char, 32> digest() {
+    std::array<unsigned char, 32> out{};
     unsigned int length = 0;
-    EVP_DigestFinal_ex(context_.get(), digest, &length);
-    std::string out;
-    char two[3];
-    for (size_t i = 0; i < std::min<size_t>(bytes, length); ++i) {
-      std::snprintf(two, sizeof two, "%02x", digest[i]);
-      out += two;
-    }
+    EVP_DigestFinal_ex(context_.get(), out.data(), &length);
     return out;
   }
 
@@ -93,115 +47,203 @@ class Sha256 {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
 };
 
-[[noreturn]] void zip_failed(const std::string& what, zip_error_t* error) {
-  throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot build the package zip (" + what + "): " + zip_error_strerror(error));
+int64_t mtime_ns(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
-[[noreturn]] void zip_failed(const std::string& what, zip_t* archive) {
-  std::string message = "cannot build the package zip (" + what + "): " + zip_strerror(archive);
-  zip_discard(archive);
-  throw sdk::Error(DLAUNCH_ERR_INTERNAL, message);
-}
+// The walk: metadata only, pruning ignored directories, with the lower bound of the zip's size kept current.
+class Walker {
+ public:
+  Walker(const fs::path& root, const PackageOptions& options, std::vector<Package::Entry>& entries)
+      : root_(root), options_(options), entries_(entries) {
+    std::vector<std::string> patterns = kDefaultExcludes;
+    patterns.insert(patterns.end(), options.excludes.begin(), options.excludes.end());
+    rules_.push_back({"", IgnoreRules(patterns)});
+  }
+
+  void walk(const fs::path& directory, const std::string& relative_dir) {
+    // Like Ray's client: each directory's ignore files apply to what is below it, relative to it.
+    size_t pushed = 0;
+    for (const char* file : {".gitignore", ".rayignore"}) {
+      if (std::string_view(file) == ".gitignore" && !options_.read_gitignore) continue;
+      IgnoreRules rules = IgnoreRules::read(directory / file);
+      if (rules.empty()) continue;
+      rules_.push_back({relative_dir, std::move(rules)});
+      ++pushed;
+    }
+    std::error_code ec;
+    for (fs::directory_iterator it(directory, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+      const fs::path& path = it->path();
+      std::string relative = relative_dir + path.filename().string();
+      struct stat st {};
+      // A link to a file ships the file; a link to a directory is not followed (it may loop).
+      if (::lstat(path.c_str(), &st) != 0) continue;
+      if (S_ISLNK(st.st_mode) && (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode))) continue;
+      bool directory_entry = S_ISDIR(st.st_mode);
+      if (!directory_entry && !S_ISREG(st.st_mode)) continue;  // FIFOs, sockets, devices: nothing to ship
+      if (ignored(relative, directory_entry)) continue;
+      Package::Entry entry;
+      entry.name = options_.prefix + relative + (directory_entry ? "/" : "");
+      entry.mode = st.st_mode & 07777;
+      if (!directory_entry) {
+        entry.size = static_cast<uint64_t>(st.st_size);
+        entry.mtime_ns = mtime_ns(st);
+        files_ += 1;
+        content_bytes_ += entry.size;
+      }
+      count(entry);
+      entries_.push_back(std::move(entry));
+      if (directory_entry) walk(path, relative + "/");
+    }
+    if (ec) throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "cannot read " + directory.string() + ": " + ec.message());
+    rules_.resize(rules_.size() - pushed);
+  }
+
+  void count(const Package::Entry& entry) {
+    lower_bound_ += kEntryOverhead + 2 * entry.name.size() + entry.size / kDeflateMaxRatio;
+    if (lower_bound_ < options_.limit) return;
+    throw sdk::Error(
+        DLAUNCH_ERR_INVALID_ARGUMENT,
+        "the " + options_.what + " package of " + root_.string() + " cannot fit under the Ray dashboard's upload " +
+            "limit of " + human_size(options_.limit) + ": the " + std::to_string(files_) + " files found so far hold " +
+            human_size(content_bytes_) + ", which no zip holds in less than " + human_size(lower_bound_) +
+            " (deflate compresses " + std::to_string(kDeflateMaxRatio) + " to 1 at best). " + oversized_advice());
+  }
+
+  uint64_t content_bytes() const { return content_bytes_; }
+
+ private:
+  bool ignored(const std::string& relative, bool is_directory) const {
+    // Like Ray's client, a path is left out when any one ignore file (or the excludes) leaves it out.
+    return std::any_of(rules_.begin(), rules_.end(), [&](const auto& scoped) {
+      return scoped.second.ignored(std::string_view(relative).substr(scoped.first.size()), is_directory);
+    });
+  }
+
+  const fs::path& root_;
+  const PackageOptions& options_;
+  std::vector<Package::Entry>& entries_;
+  std::vector<std::pair<std::string, IgnoreRules>> rules_;  // (directory relative to root, its rules)
+  uint64_t lower_bound_ = kEndRecord;
+  uint64_t content_bytes_ = 0;
+  uint64_t files_ = 0;
+};
+
+bool is_file(const Package::Entry& entry) { return !entry.name.ends_with('/'); }
 
 }  // namespace
 
-Package Package::scan(const fs::path& root, const std::vector<std::string>& excludes, const std::string& prefix) {
+ZipFile::~ZipFile() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  fs::remove(path_, ec);
+}
+
+Package Package::scan(const fs::path& root, const PackageOptions& options) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
-    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "the working_dir '" + root.string() + "' is not a directory");
+    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "the " + options.what + " '" + root.string() + "' is not a directory");
   }
-  std::vector<std::string> patterns = kDefaultExcludes;
-  patterns.insert(patterns.end(), excludes.begin(), excludes.end());
-  ExcludeRules rules(patterns);
-
   Package package;
   package.root_ = root;
-  if (!prefix.empty()) package.entries_.push_back(Entry{prefix, root, 0});
-  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    std::string relative = it->path().lexically_relative(root).generic_string();
-    bool is_directory = it->is_directory(ec);
-    if (rules.excluded(relative, is_directory)) {
-      if (is_directory) it.disable_recursion_pending();
-      continue;
-    }
-    if (is_directory) {
-      package.entries_.push_back(Entry{prefix + relative + "/", it->path(), 0});
-    } else if (it->is_regular_file(ec)) {
-      uintmax_t size = it->file_size(ec);
-      package.entries_.push_back(Entry{prefix + relative, it->path(), size});
-      package.content_bytes_ += size;
-    }
-  }
-  if (ec) throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "cannot read " + root.string() + ": " + ec.message());
+  package.options_ = options;
+  if (!options.prefix.empty()) package.entries_.push_back(Entry{options.prefix, 0, 0, 0755, std::nullopt});
+  Walker walker(root, options, package.entries_);
+  if (!options.prefix.empty()) walker.count(package.entries_.front());
+  walker.walk(root, "");
+  package.content_bytes_ = walker.content_bytes();
   std::sort(package.entries_.begin(), package.entries_.end(),
             [](const Entry& a, const Entry& b) { return a.name < b.name; });
-
-  Sha256 hash;
-  hash.add_field(kFormatTag);
-  for (const auto& entry : package.entries_) {
-    hash.add_field(entry.name);
-    if (entry.name.ends_with('/')) continue;
-    auto permissions = fs::status(entry.source, ec).permissions();
-    hash.add_field((permissions & fs::perms::owner_exec) != fs::perms::none ? "x" : "-");
-    hash.add_field(std::to_string(entry.size));
-    hash.add_file(entry.source);
+  if (!options.cache_dir.empty()) {
+    load_digests(digest_cache_file(options.cache_dir, root, options.prefix), package.entries_);
   }
-  package.name_ = "_ray_pkg_" + hash.hex(16) + ".zip";
+  package.compute_name();
   return package;
 }
 
-std::string Package::zip() const {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  if (buffer == nullptr) zip_failed("buffer", &error);
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
-  if (archive == nullptr) {
-    zip_source_free(buffer);
-    zip_failed("open", &error);
-  }
-  zip_source_keep(buffer);  // still needed after zip_close, to read the bytes back
-  std::unique_ptr<zip_source_t, decltype(&zip_source_free)> owned_buffer(buffer, &zip_source_free);
-
-  for (const auto& entry : entries_) {
-    zip_int64_t index = -1;
-    if (entry.name.ends_with('/')) {
-      index = zip_dir_add(archive, entry.name.c_str(), ZIP_FL_ENC_UTF_8);
-    } else {
-      zip_source_t* file = zip_source_file(archive, entry.source.c_str(), 0, -1);
-      if (file == nullptr) zip_failed(entry.source.string(), archive);
-      index = zip_file_add(archive, entry.name.c_str(), file, ZIP_FL_ENC_UTF_8);
-      if (index < 0) zip_source_free(file);
-    }
-    if (index < 0) zip_failed(entry.name, archive);
-    std::error_code ec;
-    auto mode = static_cast<zip_uint32_t>(fs::status(entry.source, ec).permissions()) |
-                (entry.name.ends_with('/') ? 0040000u : 0100000u);
-    zip_file_set_external_attributes(archive, index, 0, ZIP_OPSYS_UNIX, mode << 16);
-    zip_file_set_mtime(archive, index, kFixedMtime, 0);
-  }
-  if (zip_close(archive) != 0) zip_failed("write", archive);
-
-  zip_stat_t stat;
-  if (zip_source_open(buffer) != 0 || zip_source_stat(buffer, &stat) != 0) {
-    zip_failed("read back", zip_source_error(buffer));
-  }
-  std::string bytes(stat.size, '\0');
-  zip_int64_t read = zip_source_read(buffer, bytes.data(), stat.size);
-  zip_source_close(buffer);
-  if (read < 0 || static_cast<zip_uint64_t>(read) != stat.size) zip_failed("read back", zip_source_error(buffer));
-  return bytes;
+const std::string& Package::name() const {
+  if (name_.empty()) throw sdk::Error(DLAUNCH_ERR_INTERNAL, "the package of " + root_.string() + " is not named yet");
+  return name_;
 }
 
-std::string human_size(uintmax_t bytes) {
+fs::path Package::source(const Entry& entry) const { return root_ / entry.name.substr(options_.prefix.size()); }
+
+void Package::compute_name() {
+  Sha256 hash;
+  hash.add_field(kFormatTag);
+  for (const auto& entry : entries_) {
+    hash.add_field(entry.name);
+    if (!is_file(entry)) continue;
+    if (!entry.digest) return;  // not known yet: zip() reads the file
+    hash.add_field((entry.mode & S_IXUSR) != 0 ? "x" : "-");
+    hash.add_field(std::to_string(entry.size));
+    hash.add(std::string_view(reinterpret_cast<const char*>(entry.digest->data()), entry.digest->size()));
+  }
+  auto digest = hash.digest();
+  name_ = "_ray_pkg_";
+  char two[3];
+  for (size_t i = 0; i < 16; ++i) {
+    std::snprintf(two, sizeof two, "%02x", digest[i]);
+    name_ += two;
+  }
+  name_ += ".zip";
+}
+
+ZipFile Package::zip() {
+  std::string pattern = (fs::temp_directory_path() / "dlaunch-ray-package-XXXXXX.zip").string();
+  int fd = ::mkstemps(pattern.data(), 4);
+  if (fd < 0) {
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot create a temporary file for the package: " + std::string(std::strerror(errno)));
+  }
+  ::close(fd);
+  ZipFile file(pattern);
+  ZipWriter writer(file.path(), options_.limit);
+  size_t done = 0;
+  bool fits = true;
+  for (auto& entry : entries_) {
+    if (is_file(entry)) {
+      Sha256 hash;
+      fits = writer.add_file(entry.name, source(entry), entry.size, entry.mode,
+                             [&](std::string_view data) { hash.add(data); });
+      if (fits) entry.digest = hash.digest();
+    } else {
+      fits = writer.add_directory(entry.name, entry.mode);
+    }
+    if (!fits) break;
+    ++done;
+  }
+  if (!fits || !writer.finish()) {
+    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT,
+                     "the " + options_.what + " package of " + root_.string() +
+                         " is over the Ray dashboard's upload limit of " + human_size(options_.limit) +
+                         ": zipping stopped there, after " + std::to_string(done) + " of " +
+                         std::to_string(entries_.size()) + " entries (" + human_size(content_bytes_) +
+                         " before compression). " + oversized_advice());
+  }
+  file.size_ = writer.size();
+  compute_name();
+  if (!options_.cache_dir.empty()) {
+    save_digests(digest_cache_file(options_.cache_dir, root_, options_.prefix), entries_);
+  }
+  return file;
+}
+
+std::string human_size(uint64_t bytes) {
   char text[32];
   if (bytes < 1024 * 1024) {
     std::snprintf(text, sizeof text, "%.1f KiB", bytes / 1024.0);
-  } else {
+  } else if (bytes < 1024ULL * 1024 * 1024) {
     std::snprintf(text, sizeof text, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  } else {
+    std::snprintf(text, sizeof text, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
   }
   return text;
+}
+
+std::string oversized_advice() {
+  return "Leave large files out with [platform.ray] excludes = [\"data/\", \"*.ckpt\"] or a .rayignore file, or put "
+         "them in remote storage and set [platform.ray] runtime_env = { working_dir = \"s3://bucket/code.zip\" }.";
 }
 
 }  // namespace dlaunch::ray

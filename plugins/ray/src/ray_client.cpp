@@ -292,8 +292,11 @@ bool RayClient::package_exists(const std::string& package_name) const {
   return true;
 }
 
-void RayClient::upload_package(const std::string& package_name, std::string bytes) const {
-  HttpRequest request = upload_request(package_name, std::move(bytes));
+void RayClient::upload_package(const std::string& package_name, const std::string& zip_file,
+                               const std::function<void(uint64_t, uint64_t)>& on_progress) const {
+  HttpRequest request = upload_request(package_name, {});
+  request.body_file = zip_file;
+  request.on_upload_progress = on_progress;
   HttpResponse response = send(request, upload_client_);
   if (!response.ok()) fail(request, response);
 }

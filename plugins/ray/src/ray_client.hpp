@@ -12,6 +12,7 @@
 #include <dlaunch_support/http_client.hpp>
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <string>
 
 namespace dlaunch::ray {
@@ -46,7 +47,9 @@ class RayClient {
   void remove(const std::string& id) const;
   // GET /api/packages/gcs/NAME (which also pins the package for a while on the cluster).
   bool package_exists(const std::string& package_name) const;
-  void upload_package(const std::string& package_name, std::string bytes) const;
+  // PUTs the zip in `zip_file`, read as it is sent; `on_progress` sees the bytes sent and the total.
+  void upload_package(const std::string& package_name, const std::string& zip_file,
+                      const std::function<void(uint64_t, uint64_t)>& on_progress) const;
 
  private:
   // One exchange, logged at debug level. Throws CANCELLED when the user interrupted it.

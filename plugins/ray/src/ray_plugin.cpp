@@ -5,10 +5,12 @@
 #include "job_log.hpp"
 #include "job_translation.hpp"
 #include "log_follow.hpp"
+#include "upload_progress.hpp"
 
 #include <dlaunch_support/http_client.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #ifndef DLAUNCH_RAY_PLUGIN_VERSION
@@ -20,13 +22,18 @@ namespace {
 
 constexpr const char* kDriverDir = "driver";  // in the plugin directory, holding the dlaunch_ray_driver package
 
-[[noreturn]] void refuse_oversized(const Package& package, const std::string& what, uintmax_t size, int64_t limit) {
-  throw sdk::Error(
-      DLAUNCH_ERR_INVALID_ARGUMENT,
-      "the " + what + " package of " + package.root().string() + " is " + human_size(size) +
-          " zipped, over the Ray dashboard's upload limit of " + human_size(static_cast<uintmax_t>(limit)) +
-          ". Leave large files out with [platform.ray] excludes = [\"data/\", \"*.ckpt\"], or put them in "
-          "remote storage and set [platform.ray] runtime_env = { working_dir = \"s3://bucket/code.zip\" }.");
+PackageOptions package_options(const RayOptions& options, const std::string& what, const std::string& prefix,
+                               const std::string& state_dir) {
+  PackageOptions o;
+  o.what = what;
+  o.excludes = options.excludes;
+  o.prefix = prefix;
+  // Ray's client reads .gitignore files unless this variable says not to; dlaunch does the same.
+  const char* ignore_gitignore = std::getenv("RAY_RUNTIME_ENV_IGNORE_GITIGNORE");
+  o.read_gitignore = ignore_gitignore == nullptr || std::string_view(ignore_gitignore) != "1";
+  o.limit = static_cast<uint64_t>(std::max<int64_t>(options.upload_limit_bytes, 0));
+  if (!state_dir.empty()) o.cache_dir = std::filesystem::path(state_dir) / "package-digests";
+  return o;
 }
 
 std::string package_summary(const Package& package) {
@@ -39,6 +46,7 @@ std::string package_summary(const Package& package) {
 void RayPlugin::init(const sdk::InitContext& context) {
   host_ = context.host;
   plugin_dir_ = context.plugin_dir;
+  state_dir_ = context.state_dir;
 }
 
 RayClient RayPlugin::connect(const RayOptions& options) const {
@@ -70,7 +78,7 @@ RayPlugin::Prepared RayPlugin::prepare(const sdk::JobRequest& request) const {
   p.options = RayOptions::from(p.job.platform);
   if (!p.job.working_dir.empty() && !has_remote_working_dir(p.options)) {
     // An empty directory has nothing to ship (and a zip of nothing cannot be written): no working_dir then.
-    Package package = Package::scan(p.job.working_dir, p.options.excludes);
+    Package package = Package::scan(p.job.working_dir, package_options(p.options, "working_dir", {}, state_dir_));
     if (!package.entries().empty()) p.working_dir = std::move(package);
   }
   if (needs_gang_driver(p.job)) {
@@ -79,7 +87,7 @@ RayPlugin::Prepared RayPlugin::prepare(const sdk::JobRequest& request) const {
       throw sdk::Error(DLAUNCH_ERR_INTERNAL, "the ray plugin's job driver is missing (" + driver.string() +
                                                  "); reinstall dlaunch's ray plugin");
     }
-    p.driver = Package::scan(driver, {}, std::string(kDriverModule) + "/");
+    p.driver = Package::scan(driver, package_options(p.options, "driver", std::string(kDriverModule) + "/", state_dir_));
   }
   return p;
 }
@@ -99,11 +107,8 @@ void RayPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out)
   std::string text = "# Ray dry run: nothing is sent. Ray " + inputs.server.ray_version +
                      " assumed; on submit, fields the server does not know are left out.\n";
   text += describe(client.get_request("/api/version")) + "\n";
-  auto describe_package = [&](const Package& package, const std::string& what) {
-    std::string zip = package.zip();
-    if (static_cast<int64_t>(zip.size()) >= p.options.upload_limit_bytes) {
-      refuse_oversized(package, what, zip.size(), p.options.upload_limit_bytes);
-    }
+  auto describe_package = [&](Package& package, const std::string& what) {
+    ZipFile zip = package.zip();
     text += "# " + what + " " + package.root().string() + " -> " + package.name() + " (" + package_summary(package) +
             "); uploaded only if the GET answers 404\n";
     text += describe(client.get_request("/api/packages/gcs/" + package.name())) + "\n";
@@ -119,19 +124,21 @@ void RayPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out)
   out.write(text);
 }
 
-void RayPlugin::upload_if_missing(const RayClient& client, const Package& package, const std::string& what,
-                                  const RayOptions& options) const {
-  if (client.package_exists(package.name())) {
-    host_.info(package.root().string() + " is already on the cluster as " + package.name() +
-               "; upload skipped");
-    return;
-  }
-  std::string zip = package.zip();
-  if (static_cast<int64_t>(zip.size()) >= options.upload_limit_bytes) {
-    refuse_oversized(package, what, zip.size(), options.upload_limit_bytes);
-  }
+void RayPlugin::upload_if_missing(const RayClient& client, Package& package) const {
+  auto on_cluster = [&] {
+    if (!client.package_exists(package.name())) return false;
+    host_.info(package.root().string() + " is already on the cluster as " + package.name() + "; upload skipped");
+    return true;
+  };
+  // Named from the digest cache, an unchanged directory is neither read nor zipped again.
+  if (package.named() && on_cluster()) return;
+  bool asked = package.named();
+  ZipFile zip = package.zip();  // names the package when the cache could not
+  if (!asked && on_cluster()) return;
   host_.info("uploading " + package.root().string() + " as " + package.name() + " (" + human_size(zip.size()) + ")");
-  client.upload_package(package.name(), std::move(zip));
+  UploadProgress progress("uploading " + package.name());
+  client.upload_package(package.name(), zip.path().string(),
+                        [&](uint64_t sent, uint64_t total) { progress.update(sent, total); });
 }
 
 std::string RayPlugin::submit(const sdk::JobRequest& request) {
@@ -143,11 +150,11 @@ std::string RayPlugin::submit(const sdk::JobRequest& request) {
   SubmitInputs inputs{&p.job, &p.options, p.ray_id, std::string(request.submission_id), DLAUNCH_RAY_PLUGIN_VERSION,
                       client.version(), "", ""};
   if (p.working_dir) {
-    upload_if_missing(client, *p.working_dir, "working_dir", p.options);
+    upload_if_missing(client, *p.working_dir);
     inputs.working_dir_uri = p.working_dir->uri();
   }
   if (p.driver) {
-    upload_if_missing(client, *p.driver, "driver", p.options);
+    upload_if_missing(client, *p.driver);
     inputs.driver_uri = p.driver->uri();
   }
   SubmitBody body = build_submit_body(inputs);

@@ -38,12 +38,12 @@ class RayPlugin : public sdk::Plugin {
   Prepared prepare(const sdk::JobRequest& request) const;
   RayClient connect(const RayOptions& options) const;
   RayClient connect(std::string_view options_json) const;
-  // GET first; zips, checks the size limit and PUTs only when the cluster does not have it.
-  void upload_if_missing(const RayClient& client, const Package& package, const std::string& what,
-                         const RayOptions& options) const;
+  // GET first; zips (stopping at the size limit) and PUTs only when the cluster does not have it.
+  void upload_if_missing(const RayClient& client, Package& package) const;
 
   sdk::Host host_;
   std::string plugin_dir_;
+  std::string state_dir_;  // the packages' digest cache lives here
 };
 
 }  // namespace dlaunch::ray

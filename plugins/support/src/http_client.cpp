@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -35,6 +39,9 @@ struct CurlDeleter {
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
+struct FileCloser {
+  void operator()(FILE* file) const { std::fclose(file); }
+};
 
 // Everything one exchange needs while libcurl runs it. libcurl holds pointers into it: it never moves.
 struct Exchange {
@@ -46,6 +53,7 @@ struct Exchange {
   std::size_t max_body_bytes = 0;
   bool body_too_large = false;
   char error_buffer[CURL_ERROR_SIZE] = {};
+  std::unique_ptr<FILE, FileCloser> body_file;  // the request's body_file, opened for this exchange
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   std::unique_ptr<CURL, CurlDeleter> handle;  // declared last: cleaned up first, before what it points at
 };
@@ -100,9 +108,18 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return bytes;
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+size_t on_read_body(char* data, size_t size, size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
-  return (*exchange->should_abort)() ? 1 : 0;
+  size_t got = std::fread(data, 1, size * count, exchange->body_file.get());
+  return std::ferror(exchange->body_file.get()) ? CURL_READFUNC_ABORT : got;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t upload_total, curl_off_t uploaded) {
+  auto* exchange = static_cast<Exchange*>(user);
+  if (exchange->request->on_upload_progress && upload_total > 0) {
+    exchange->request->on_upload_progress(static_cast<std::uint64_t>(uploaded), static_cast<std::uint64_t>(upload_total));
+  }
+  return exchange->should_abort != nullptr && (*exchange->should_abort)() ? 1 : 0;
 }
 
 // Sets up the exchange's handle for `request`; false (and the reason in its response) when libcurl cannot
@@ -147,7 +164,20 @@ bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& 
   if (!options.client_key_pem.empty()) set_blob(CURLOPT_SSLKEY_BLOB, options.client_key_pem);
   if (!options.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options.proxy.c_str());
 
-  if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
+  if (!request.body_file.empty()) {
+    exchange.body_file.reset(std::fopen(request.body_file.c_str(), "rb"));
+    std::error_code ec;
+    auto size = std::filesystem::file_size(request.body_file, ec);
+    if (!exchange.body_file || ec) {
+      exchange.response.transport_error = "cannot read " + request.body_file + ": " + std::strerror(errno);
+      return false;
+    }
+    // UPLOAD makes libcurl read the body through on_read_body; the method stays the request's (below).
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, &on_read_body);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &exchange);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+  } else if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
     // POSTFIELDS sends the body (also an empty one, as Content-Length: 0) for POST and, with the custom
     // method below, for PUT.
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -159,7 +189,7 @@ bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& 
 
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
-  if (!request.body.empty() && !request.content_type.empty()) {
+  if ((!request.body.empty() || !request.body_file.empty()) && !request.content_type.empty()) {
     headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
   }
   headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before large bodies
@@ -170,8 +200,8 @@ bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& 
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
-  if (options.should_abort) {
-    exchange.should_abort = &options.should_abort;
+  if (options.should_abort) exchange.should_abort = &options.should_abort;
+  if (options.should_abort || request.on_upload_progress) {
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &on_progress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);

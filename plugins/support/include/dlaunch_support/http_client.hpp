@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -20,7 +21,11 @@ struct HttpRequest {
   std::string url;             // http(s)://host:port/path; with unix_socket set, the host part is ignored
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Sent as the body instead of `body`, read as it goes (a large upload never sits in memory).
+  std::string body_file;
   std::string content_type;    // sets Content-Type when the body is non-empty
+  // Called as the body goes out (about every 100 ms and at the end): bytes sent, bytes in all.
+  std::function<void(std::uint64_t sent, std::uint64_t total)> on_upload_progress;
 };
 
 struct HttpOptions {
