@@ -1,0 +1,46 @@
+// What the ray plugin reads from a Ray dashboard, a hostile or broken one: the version answer, JobDetails
+// (one job, or a list of them), the state API's placement groups, a driver's log. Whatever the body, an
+// sdk::Error at most, never a crash.
+#include "gang_wait.hpp"
+#include "job_details.hpp"
+#include "job_log.hpp"
+#include "server_version.hpp"
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace {
+
+template <typename F>
+void guarded(F&& read) {
+  try {
+    read();
+  } catch (const dlaunch::sdk::Error&) {
+  }
+}
+
+void read_details(const rapidjson::Value& details) {
+  guarded([&] { (void)dlaunch::ray::to_job_status(details); });
+  guarded([&] { (void)dlaunch::ray::runs_gang_driver(details); });
+  guarded([&] { (void)dlaunch::ray::driver_job_id(details); });
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  guarded([&] { (void)dlaunch::ray::ServerVersion::parse(text); });
+  guarded([&] { (void)dlaunch::ray::job_output(text, "dlaunch-fuzz"); });
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) return 0;
+  read_details(doc);
+  if (doc.IsArray()) {
+    for (const auto& element : doc.GetArray()) read_details(element);
+  }
+  guarded([&] { (void)dlaunch::ray::waiting_for(doc); });
+  return 0;
+}
