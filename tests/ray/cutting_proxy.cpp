@@ -76,8 +76,14 @@ std::string read_until_closed(int fd) {
 
 }  // namespace
 
+CuttingProxy::CuttingProxy(int upstream_port, Faults faults) : CuttingProxy(upstream_port, "", 0, faults) {}
+
 CuttingProxy::CuttingProxy(int upstream_port, std::string request_prefix, int cuts)
-    : upstream_port_(upstream_port), request_prefix_(std::move(request_prefix)), cuts_wanted_(cuts) {
+    : CuttingProxy(upstream_port, std::move(request_prefix), cuts, Faults{}) {}
+
+CuttingProxy::CuttingProxy(int upstream_port, std::string request_prefix, int cuts, Faults faults)
+    : upstream_port_(upstream_port), request_prefix_(std::move(request_prefix)), cuts_wanted_(cuts),
+      faults_(faults), random_(faults.seed) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address = loopback(0);
   socklen_t length = sizeof address;
@@ -111,6 +117,27 @@ void CuttingProxy::accept_loop() {
 void CuttingProxy::serve(int client) {
   std::string request = read_request(client);
   ++requests_;
+  enum class Fault { none, drop_before, drop_after, stall } fault = Fault::none;
+  {
+    std::lock_guard lock(random_mutex_);
+    double draw = std::uniform_real_distribution<double>(0, 1)(random_);
+    if (draw < faults_.drop / 2) {
+      fault = Fault::drop_before;
+    } else if (draw < faults_.drop) {
+      fault = Fault::drop_after;
+    } else if (draw < faults_.drop + faults_.stall) {
+      fault = Fault::stall;
+    }
+  }
+  if (fault == Fault::drop_before) {
+    ++cuts_;
+    ::close(client);  // Ray never sees it
+    return;
+  }
+  if (fault == Fault::stall) {
+    ++stalls_;
+    std::this_thread::sleep_for(faults_.stall_for);  // the client may give up meanwhile; Ray still gets it
+  }
   // One exchange per upstream connection: asking Ray to close makes the end of its answer plain.
   auto line_end = request.find("\r\n");
   if (line_end != std::string::npos) request.insert(line_end + 2, "Connection: close\r\n");
@@ -122,7 +149,7 @@ void CuttingProxy::serve(int client) {
     answer = read_until_closed(upstream);
   }
   if (upstream >= 0) ::close(upstream);
-  if (request.starts_with(request_prefix_) && matches_++ < cuts_wanted_) {
+  if (fault == Fault::drop_after || (request.starts_with(request_prefix_) && matches_++ < cuts_wanted_)) {
     ++cuts_;
     ::close(client);  // Ray has answered; the client never hears it
     return;

@@ -2,11 +2,16 @@
 // `request_prefix` to Ray, waits for Ray's answer, and then closes the client's connection without passing
 // the answer on (so a submission becomes ambiguous, or a log poll fails). Every other request is forwarded
 // normally. Loopback only; one request per connection.
+//
+// With Faults instead, it cuts or stalls any request at random: a dropped request is cut before Ray sees it
+// or after Ray answered (half each: the client cannot tell which), a stalled one is held before it goes on.
 #ifndef DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
 #define DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,7 +20,15 @@ namespace dlaunch::ray_test {
 
 class CuttingProxy {
  public:
+  struct Faults {
+    double drop = 0;   // the odds that a request is dropped
+    double stall = 0;  // the odds that a request is held for stall_for first
+    std::chrono::milliseconds stall_for{0};
+    unsigned seed = 1;
+  };
+
   explicit CuttingProxy(int upstream_port, std::string request_prefix = "POST /api/jobs/ ", int cuts = 1);
+  CuttingProxy(int upstream_port, Faults faults);
   ~CuttingProxy();
   CuttingProxy(const CuttingProxy&) = delete;
   CuttingProxy& operator=(const CuttingProxy&) = delete;
@@ -23,9 +36,11 @@ class CuttingProxy {
   std::string address() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // How many answers were cut, and how many requests were forwarded in all.
   int cut_count() const { return cuts_; }
+  int stall_count() const { return stalls_; }
   int request_count() const { return requests_; }
 
  private:
+  CuttingProxy(int upstream_port, std::string request_prefix, int cuts, Faults faults);
   void accept_loop();
   void serve(int client);
 
@@ -38,6 +53,10 @@ class CuttingProxy {
   std::atomic<int> matches_{0};  // requests that started with request_prefix
   std::atomic<int> cuts_{0};
   std::atomic<int> requests_{0};
+  std::atomic<int> stalls_{0};
+  Faults faults_;
+  std::mutex random_mutex_;
+  std::mt19937 random_;
   std::thread acceptor_;
   std::mutex workers_mutex_;
   std::vector<std::thread> workers_;
