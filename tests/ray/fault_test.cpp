@@ -34,7 +34,7 @@ TEST_F(RayFaults, HundredSubmissionsThroughDropsAndStallsMakeExactlyHundredJobs)
   JobSpec spec = shell_job("faults", "true");
   // A resource no node has: the jobs stay PENDING and start no process, so a hundred of them cost nothing.
   spec.option("address", string_literal(proxy.address()))
-      .option("entrypoint_resources", R"({"dlaunch_fault_test_never": 1})")
+      .option("entrypoint_resources", "{ dlaunch_fault_test_never = 1 }")
       .option("request_timeout_s", "1")
       .option("max_attempts", "8");
   const std::string spec_file = write_spec(spec);

@@ -229,18 +229,6 @@ ZipFile Package::zip() {
   return file;
 }
 
-std::string human_size(uint64_t bytes) {
-  char text[32];
-  if (bytes < 1024 * 1024) {
-    std::snprintf(text, sizeof text, "%.1f KiB", bytes / 1024.0);
-  } else if (bytes < 1024ULL * 1024 * 1024) {
-    std::snprintf(text, sizeof text, "%.1f MiB", bytes / (1024.0 * 1024.0));
-  } else {
-    std::snprintf(text, sizeof text, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
-  }
-  return text;
-}
-
 std::string oversized_advice() {
   return "Leave large files out with [platform.ray] excludes = [\"data/\", \"*.ckpt\"] or a .rayignore file, or put "
          "them in remote storage and set [platform.ray] runtime_env = { working_dir = \"s3://bucket/code.zip\" }.";

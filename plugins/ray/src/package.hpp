@@ -8,6 +8,8 @@
 #ifndef DLAUNCH_RAY_PACKAGE_HPP_
 #define DLAUNCH_RAY_PACKAGE_HPP_
 
+#include "human_size.hpp"
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -98,9 +100,6 @@ class Package {
   std::string name_;
   uint64_t content_bytes_ = 0;
 };
-
-// "12.3 MiB", for messages.
-std::string human_size(uint64_t bytes);
 
 // What to do about a package that is too large: the advice every refusal ends with.
 std::string oversized_advice();
