@@ -134,6 +134,19 @@ TEST(Kubeconfig, BrokenYamlIsLocated) {
   EXPECT_NE(message.find(file + ":"), std::string::npos) << message;
 }
 
+// Found by tests/fuzz/fuzz_kubeconfig: a user that is a scalar, not a map, ended the process.
+TEST(Kubeconfig, ValuesOfTheWrongKindAreLocatedErrors) {
+  TempDir dir;
+  const std::string head = "current-context: c\nclusters: [{name: k, cluster: {server: https://k:6443}}]\n"
+                           "contexts: [{name: c, context: {cluster: k, user: u}}]\n";
+  for (const char* users : {"users: [{name: u, user: e}]\n", "users: [{name: u, user: {exec: {command: x, args: [[a]]}}}]\n"}) {
+    std::string file = dir.write("config", head + users);
+    std::string message;
+    EXPECT_EQ(error_code([&] { load_access(file, "", env_of({})); }, &message), DLAUNCH_ERR_INVALID_ARGUMENT) << users;
+    EXPECT_NE(message.find(file), std::string::npos) << message;
+  }
+}
+
 TEST(Kubeconfig, InClusterWhenNoFileAndTheServiceHostIsSet) {
   TempDir dir;
   dir.write("sa/token", "sa-token\n");

@@ -243,7 +243,14 @@ std::optional<ClusterAccess> load_access(const std::string& explicit_file, const
     }
     return in_cluster(env);
   }
-  return from_kubeconfig(merge(files.paths), context);
+  Merged merged = merge(files.paths);
+  try {
+    return from_kubeconfig(merged, context);
+  } catch (const YAML::Exception& e) {
+    // A value of the wrong kind where the reader indexes or converts (a scalar where a map belongs, a list
+    // in a list of strings) is yaml-cpp's exception: the user's mistake, located, never a crash.
+    invalid(located(merged.files, e.mark) + ": not a valid kubeconfig: " + e.msg);
+  }
 }
 
 std::string decode_base64(const std::string& text, const std::string& what) {
