@@ -176,6 +176,20 @@ TEST(JobRecord, AnAnswerWithoutJobsIsNotFound) {
   }
 }
 
+// Found by tests/fuzz/fuzz_slurm_responses (undefined behaviour under UBSan: rapidjson asked a number for its
+// members); the fuzz corpus keeps those inputs, run under UBSan in CI.
+TEST(JobRecord, AnswersThatAreNoObjectsReadAsEmpty) {
+  EXPECT_TRUE(offered_api_versions(json("4")).empty());
+  try {
+    single_record(json("1"), "5");
+    FAIL() << "no error";
+  } catch (const sdk::Error& e) {
+    EXPECT_EQ(e.code(), DLAUNCH_ERR_NOT_FOUND);
+  }
+  auto answer = json(R"({"jobs":[7]})");
+  EXPECT_EQ(job_status(single_record(answer, "7")).native_id, "0");
+}
+
 TEST(ApiVersion, TheNewestVersionBothSidesKnowIsChosen) {
   auto openapi = json(R"({"paths":{"/slurm/v0.0.37/ping":{},"/slurm/v0.0.38/ping":{},"/slurm/v0.0.38/jobs":{},
       "/slurmdb/v0.0.38/jobs":{},"/openapi/v3":{}}})");

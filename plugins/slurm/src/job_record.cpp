@@ -13,12 +13,15 @@ namespace {
 
 constexpr std::string_view kCommentPrefix = "dlaunch ";
 
+// A record that is no object has no fields (and FindMember on it is undefined behaviour).
 std::string string_field(const rapidjson::Value& record, const char* name) {
+  if (!record.IsObject()) return {};
   auto found = record.FindMember(name);
   return found != record.MemberEnd() && found->value.IsString() ? found->value.GetString() : std::string();
 }
 
 int64_t integer_field(const rapidjson::Value& record, const char* name) {
+  if (!record.IsObject()) return 0;
   auto found = record.FindMember(name);
   return found != record.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
 }
@@ -211,8 +214,8 @@ std::string output_path(const rapidjson::Value& record) {
 }
 
 const rapidjson::Value& single_record(const rapidjson::Document& answer, const std::string& job_id) {
-  auto jobs = answer.FindMember("jobs");
-  if (jobs == answer.MemberEnd() || !jobs->value.IsArray() || jobs->value.Empty()) {
+  auto jobs = answer.IsObject() ? answer.FindMember("jobs") : rapidjson::Value::ConstMemberIterator();
+  if (!answer.IsObject() || jobs == answer.MemberEnd() || !jobs->value.IsArray() || jobs->value.Empty()) {
     throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "there is no Slurm job " + job_id);
   }
   return jobs->value[0];

@@ -96,8 +96,10 @@ std::string choose_api_version(const std::vector<std::string>& offered, const st
 
 std::vector<std::string> offered_api_versions(const rapidjson::Document& openapi) {
   std::vector<std::string> versions;
-  auto paths = openapi.IsObject() ? openapi.FindMember("paths") : openapi.MemberEnd();
-  if (!openapi.IsObject() || paths == openapi.MemberEnd() || !paths->value.IsObject()) return versions;
+  // MemberEnd() of a value that is no object is undefined behaviour: nothing is asked of one.
+  if (!openapi.IsObject()) return versions;
+  auto paths = openapi.FindMember("paths");
+  if (paths == openapi.MemberEnd() || !paths->value.IsObject()) return versions;
   static const std::regex slurm_path(R"(^/slurm/(v\d+\.\d+\.\d+)/)");
   for (const auto& path : paths->value.GetObject()) {
     std::cmatch match;
