@@ -24,6 +24,7 @@ namespace dlaunch::cli {
 namespace {
 
 OutputFormat error_output = OutputFormat::kText;
+CommandShape* shape_collector = nullptr;
 
 po::options_description global_options(GlobalOptions& into) {
   po::options_description options("Global options");
@@ -82,6 +83,10 @@ ParsedArgs parse(const std::vector<std::string>& args, const po::options_descrip
   ParsedArgs parsed;
   po::options_description all;
   all.add(own).add(global_options(parsed.global));
+  if (shape_collector != nullptr) {
+    shape_collector->options.add(all);
+    shape_collector->positionals = positionals;
+  }
   // Positional words are collected as they come and named here, so that their names never show in --help and
   // a word too many is named in the error.
   po::options_description words;
@@ -118,6 +123,8 @@ std::string ParsedArgs::positional(const std::string& name) const {
   auto it = positionals.find(name);
   return it == positionals.end() ? std::string() : it->second;
 }
+
+void collect_command_shape(CommandShape* shape) { shape_collector = shape; }
 
 void add_output_option(po::options_description& options) {
   options.add_options()("output,o", po::value<std::string>()->value_name("text|json"), "output format (default text)");
@@ -272,6 +279,7 @@ void print_options(const std::string& title, const po::options_description& opti
 }  // namespace
 
 void print_help(const std::string& usage, const po::options_description& options) {
+  if (shape_collector != nullptr) return;
   GlobalOptions ignored;
   std::cout << "usage: " << usage << "\n\n";
   print_options("Options", options);

@@ -54,6 +54,17 @@ struct UsageError {
 ParsedArgs parse(const std::vector<std::string>& args, const po::options_description& own,
                  const std::vector<Positional>& positionals);
 
+// A command's own options (with the global ones) and positional words, as completion needs them.
+struct CommandShape {
+  po::options_description options;
+  std::vector<Positional> positionals;
+};
+
+// While set, parse() records the options and positional words of the command it parses into `shape`, and
+// print_help prints nothing: completion runs a command with --help to learn them, so that each command's
+// options are written once, where the command reads them.
+void collect_command_shape(CommandShape* shape);
+
 // Adds --output text|json to `options`; reads it back.
 void add_output_option(po::options_description& options);
 OutputFormat output_format(const po::variables_map& values);
@@ -112,6 +123,9 @@ std::string describe_state(const JobStatus& status);
 // Waits for a job, showing progress: a spinner line on a terminal, a line per state change otherwise.
 Result<JobStatus> wait_with_progress(Orchestrator& orchestrator, const JobHandle& handle);
 
+// The words `dlaunch plugins` takes before an ID.
+const std::vector<std::string>& plugins_actions();
+
 // Command entry points. Each returns the process exit code.
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
@@ -124,6 +138,11 @@ int prune_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int schema_command(const std::vector<std::string>& args);
 int version_command(const std::vector<std::string>& args);
+int completion_command(const std::vector<std::string>& args);
+
+// Every command by name (main.cpp).
+using CommandFunction = int (*)(const std::vector<std::string>&);
+const std::map<std::string, CommandFunction>& commands();
 
 }  // namespace dlaunch::cli
 

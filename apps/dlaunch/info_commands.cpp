@@ -159,6 +159,11 @@ int plugins_check(const std::string& path, OutputFormat format) {
 
 }  // namespace
 
+const std::vector<std::string>& plugins_actions() {
+  static const std::vector<std::string> kActions = {"list", "info", "check"};
+  return kActions;
+}
+
 int plugins_command(const std::vector<std::string>& args) {
   po::options_description options("Options");
   add_output_option(options);
@@ -182,7 +187,7 @@ int plugins_command(const std::vector<std::string>& args) {
     if (id.empty()) throw UsageError{"plugins check needs a plugin directory (the one holding plugin.json)"};
     return plugins_check(id, format);
   }
-  std::string hint = did_you_mean(action, {"list", "info", "check"});
+  std::string hint = did_you_mean(action, plugins_actions());
   throw UsageError{"unknown plugins action '" + action + "' (list, info or check)" + (hint.empty() ? "" : "; " + hint)};
 }
 

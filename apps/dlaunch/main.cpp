@@ -37,6 +37,8 @@ Commands:
   plugins list | plugins info ID | plugins check PLUGIN_DIR
                        what is installed; a plugin author's conformance check
   schema               the JSON Schema of job specs, for editors
+  completion bash|zsh|fish
+                       prints a shell completion script (docs/cli.md#completion)
   version
 
 Run 'dlaunch COMMAND --help' for a command's options.
@@ -73,6 +75,19 @@ bool asks_for_json(const std::vector<std::string>& args) {
 
 }  // namespace
 
+namespace dlaunch::cli {
+
+const std::map<std::string, CommandFunction>& commands() {
+  static const std::map<std::string, CommandFunction> kCommands = {
+      {"run", run_command},         {"validate", validate_command}, {"status", status_command},
+      {"logs", logs_command},       {"stop", stop_command},         {"delete", delete_command},
+      {"list", list_command},       {"prune", prune_command},       {"plugins", plugins_command},
+      {"schema", schema_command},   {"version", version_command},   {"completion", completion_command}};
+  return kCommands;
+}
+
+}  // namespace dlaunch::cli
+
 int main(int argc, char** argv) {
   using namespace dlaunch::cli;
   std::signal(SIGINT, on_interrupt);
@@ -81,11 +96,7 @@ int main(int argc, char** argv) {
   // pipe or file (`dlaunch list 2>&1 | less`), as on a terminal.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
 
-  static const std::map<std::string, int (*)(const std::vector<std::string>&)> kCommands = {
-      {"run", run_command},         {"validate", validate_command}, {"status", status_command},
-      {"logs", logs_command},       {"stop", stop_command},         {"delete", delete_command},
-      {"list", list_command},       {"prune", prune_command},       {"plugins", plugins_command},
-      {"schema", schema_command},   {"version", version_command}};
+  const auto& kCommands = commands();
 
   // The command is the first word that is neither an option nor the value of a global option.
   std::vector<std::string> args(argv + 1, argv + argc);

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""`dlaunch completion bash` driven as bash drives it: the script is sourced in `bash -c`, COMP_WORDS and
+COMP_CWORD are set as bash sets them (split at ':' and '='), _dlaunch is called, and COMPREPLY is compared.
+
+Usage: completion_test.py --dlaunch BIN
+
+The journal holds a real local job, so that its handle is offered; the plugins are the built ones.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+DLAUNCH = None
+ENV = None
+
+
+def complete(*words, cword=None):
+    """COMPREPLY for the line `dlaunch WORDS...`, the cursor at the end of the last word (cword)."""
+    comp_words = [DLAUNCH, *words]
+    cword = len(comp_words) - 1 if cword is None else cword
+    script = subprocess.run([DLAUNCH, "completion", "bash"], env=ENV, capture_output=True, text=True, check=True)
+    program = (script.stdout + "\nCOMP_WORDS=(\"$@\")\nCOMP_CWORD=" + str(cword) +
+               "\n_dlaunch\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n")
+    run = subprocess.run(["bash", "-c", program, "bash", *comp_words], env=ENV, capture_output=True, text=True,
+                         timeout=30)
+    if run.returncode != 0:
+        raise AssertionError(f"bash failed ({run.returncode}): {run.stderr}")
+    return [line for line in run.stdout.split("\n") if line]
+
+
+class BashCompletion(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        spec = os.path.join(ENV["XDG_CONFIG_HOME"], "quick.toml")
+        with open(spec, "w", encoding="utf-8") as f:
+            f.write('name = "quick"\n[[roles]]\nname = "w"\nentrypoint = "true"\n')
+        run = subprocess.run([DLAUNCH, "run", spec, "--wait"], env=ENV, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        cls.handle = run.stdout.strip().split("\n")[-1]
+        cls.spec = spec
+
+    def test_commands(self):
+        self.assertEqual(complete("st"), ["status", "stop"])
+        self.assertIn("completion", complete(""))
+
+    def test_options_of_the_command(self):
+        options = complete("logs", "--")
+        for option in ["--follow", "--tail", "--set", "--plugin-dir", "--help"]:
+            self.assertIn(option, options)
+        self.assertNotIn("--dry-run", options)
+        self.assertEqual(complete("run", "--dry"), ["--dry-run"])
+
+    def test_platform_ids_from_the_manifests(self):
+        self.assertIn("local", complete("run", "x.toml", "-p", ""))
+        self.assertEqual(complete("list", "--platform", "lo"), ["local"])
+        self.assertEqual(complete("plugins", "info", "lo"), ["local"])
+
+    def test_platform_options_under_set(self):
+        # Bash splits nothing in `platform.local.`: the platform comes first, then its options.
+        self.assertIn("platform.local.", complete("stop", "--set", "platform."))
+        options = complete("stop", "--set", "platform.local.")
+        self.assertTrue(options and all(o.startswith("platform.local.") and o.endswith("=") for o in options),
+                        options)
+
+    def test_handles_from_the_journal(self):
+        platform, native = self.handle.split(":", 1)
+        # `local:` arrives as `local` `:`; readline replaces what follows the ':', so that is what is offered.
+        self.assertEqual(complete("status", "lo"), [self.handle])
+        self.assertEqual(complete("status", platform, ":"), [native])
+        self.assertEqual(complete("stop", platform, ":", native[:3]), [native])
+        self.assertEqual(complete("logs", "-f", "ray", ":", ""), [])
+
+    def test_values_of_options(self):
+        self.assertEqual(complete("list", "--state", "FA"), ["FAILED"])
+        self.assertEqual(complete("status", "-o", ""), ["text", "json"])
+        self.assertEqual(complete("completion", ""), ["bash", "fish", "zsh"])
+
+    def test_files_where_a_file_goes(self):
+        directory, name = os.path.split(self.spec)
+        self.assertEqual(complete("run", os.path.join(directory, name[:3])), [self.spec])
+        self.assertEqual(complete("--config", os.path.join(directory, name[:3])), [self.spec])
+        # The driver's arguments after `--` are its own: files, never dlaunch's options.
+        self.assertEqual(complete("run", self.spec, "--", os.path.join(directory, name[:3])), [self.spec])
+
+    def test_fast(self):
+        # Completion must feel instant: the slowest question (handles: the journal) in under 20 ms.
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            subprocess.run([DLAUNCH, "completion", "--candidates", "stop", ""], env=ENV, check=True,
+                           capture_output=True)
+            best = min(best, time.perf_counter() - start)
+        self.assertLess(best, 0.020, f"{best * 1000:.1f} ms")
+
+
+def main():
+    global DLAUNCH, ENV
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dlaunch", required=True)
+    args, rest = parser.parse_known_args()
+    DLAUNCH = os.path.abspath(args.dlaunch)
+    with tempfile.TemporaryDirectory() as home:
+        ENV = dict(os.environ, XDG_CONFIG_HOME=os.path.join(home, "config"),
+                   XDG_STATE_HOME=os.path.join(home, "state"), XDG_DATA_HOME=os.path.join(home, "data"))
+        os.makedirs(ENV["XDG_CONFIG_HOME"])
+        result = unittest.main(argv=[sys.argv[0], *rest], exit=False, verbosity=2).result
+        return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
