@@ -139,6 +139,7 @@ int plugins_command(const std::vector<std::string>& args);
 int schema_command(const std::vector<std::string>& args);
 int version_command(const std::vector<std::string>& args);
 int completion_command(const std::vector<std::string>& args);
+int ui_command(const std::vector<std::string>& args);  // ui/ui_command.cpp
 
 // Every command by name (main.cpp).
 using CommandFunction = int (*)(const std::vector<std::string>&);

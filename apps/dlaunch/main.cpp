@@ -37,6 +37,8 @@ Commands:
   plugins list | plugins info ID | plugins check PLUGIN_DIR
                        what is installed; a plugin author's conformance check
   schema               the JSON Schema of job specs, for editors
+  ui [--port N] [--open]
+                       the jobs as a local web page, with live logs (docs/ui.md)
   completion bash|zsh|fish
                        prints a shell completion script (docs/cli.md#completion)
   version
@@ -82,7 +84,8 @@ const std::map<std::string, CommandFunction>& commands() {
       {"run", run_command},         {"validate", validate_command}, {"status", status_command},
       {"logs", logs_command},       {"stop", stop_command},         {"delete", delete_command},
       {"list", list_command},       {"prune", prune_command},       {"plugins", plugins_command},
-      {"schema", schema_command},   {"version", version_command},   {"completion", completion_command}};
+      {"schema", schema_command},   {"version", version_command},   {"completion", completion_command},
+      {"ui", ui_command}};
   return kCommands;
 }
 

@@ -1,0 +1,271 @@
+#include "ui/routes.hpp"
+
+#include <dlaunch/core/orchestrator.hpp>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "exit_codes.hpp"
+#include "journaled_jobs.hpp"
+#include "ui/assets.hpp"
+
+namespace dlaunch::ui {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How often event streams ask the platforms again: about the CLI's own wait interval.
+constexpr auto kJobsInterval = std::chrono::seconds(2);
+constexpr auto kStatusInterval = std::chrono::seconds(1);
+constexpr size_t kMaxSpecBytes = 256 * 1024;
+
+class Json {
+ public:
+  rapidjson::Writer<rapidjson::StringBuffer>& w() { return writer_; }
+  void key(std::string_view k) { writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+  void string(std::string_view s) { writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+  void field(std::string_view k, std::string_view v) {
+    key(k);
+    string(v);
+  }
+  // Else a const char* would be taken for a bool.
+  void field(std::string_view k, const char* v) { field(k, std::string_view(v)); }
+  void field(std::string_view k, int64_t v) {
+    key(k);
+    writer_.Int64(v);
+  }
+  void field(std::string_view k, bool v) {
+    key(k);
+    writer_.Bool(v);
+  }
+  std::string text() const { return buffer_.GetString(); }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
+};
+
+// The fields of a status, inside an object the caller opened.
+void status_fields(Json& json, const JobStatus& s) {
+  json.field("state", state_name(s.state));
+  json.key("exit_code");
+  if (s.exit_code) {
+    json.w().Int(*s.exit_code);
+  } else {
+    json.w().Null();
+  }
+  json.field("restarts", static_cast<int64_t>(s.restarts));
+  json.field("native_state", s.native_state);
+  json.field("message", s.message);
+  json.field("start_ms", s.start_time_ms);
+  json.field("end_ms", s.end_time_ms);
+  json.field("description", cli::describe_state(s));
+}
+
+Reply json_reply(std::string body, int status = 200) { return Reply{status, "application/json", std::move(body), {}}; }
+
+Reply error_reply(const Error& failure) {
+  Json json;
+  json.w().StartObject();
+  json.field("error", failure.message);
+  json.field("exit_code", static_cast<int64_t>(cli::exit_code_for(failure.code)));
+  json.w().EndObject();
+  const int status = failure.code == ErrorCode::kNotFound || failure.code == ErrorCode::kInvalidRequest ? 404 : 502;
+  return json_reply(json.text(), status);
+}
+
+// Every journaled job, newest first, with its state now (platforms asked once each, as `dlaunch list` does).
+std::string jobs_json(Orchestrator& orchestrator) {
+  Json json;
+  json.w().StartArray();
+  auto entries = orchestrator.journal().entries();
+  if (entries) {
+    auto jobs = cli::journaled_jobs(std::move(*entries));
+    cli::fill_states(orchestrator, jobs);
+    for (const auto& job : jobs) {
+      const JournalEntry& e = job.entry;
+      json.w().StartObject();
+      json.field("handle", e.handle());
+      json.field("submission_id", e.submission_id);
+      json.field("platform", e.platform);
+      json.field("name", e.job_name);
+      json.field("journal_state", to_string(e.state));
+      json.field("created_ms", e.created_ms);
+      json.field("error", e.error);
+      json.field("unreachable", job.state_unknown);
+      if (job.status) status_fields(json, *job.status);
+      json.w().EndObject();
+    }
+  }
+  json.w().EndArray();
+  return json.text();
+}
+
+std::string read_spec(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return "";
+  std::string text(kMaxSpecBytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
+}
+
+Reply job_reply(Orchestrator& orchestrator, const JobHandle& handle) {
+  auto entry = orchestrator.journal().find(handle.text());
+  Json json;
+  json.w().StartObject();
+  json.field("handle", handle.text());
+  json.field("platform", handle.platform);
+  if (entry && *entry) {
+    const JournalEntry& e = **entry;
+    json.field("name", e.job_name);
+    json.field("submission_id", e.submission_id);
+    json.field("spec_file", e.spec_file);
+    // The journal keeps the spec's file name, not its text: the file as it is now, which the page says.
+    json.field("spec", read_spec(e.spec_file));
+    json.field("options", e.options_json);
+    json.field("created_ms", e.created_ms);
+  }
+  auto status = orchestrator.status(handle);
+  if (status) {
+    json.key("status");
+    json.w().StartObject();
+    status_fields(json, *status);
+    json.w().EndObject();
+  } else {
+    json.field("status_error", status.error().message);
+  }
+  json.w().EndObject();
+  return json_reply(json.text());
+}
+
+std::string plugins_json(Orchestrator& orchestrator) {
+  Json json;
+  json.w().StartArray();
+  for (const auto& m : orchestrator.catalog().plugins()) {
+    json.w().StartObject();
+    json.field("id", m.id);
+    json.field("version", m.version);
+    json.field("description", m.description);
+    json.key("options");
+    json.w().StartArray();
+    for (const auto& o : m.options) {
+      json.w().StartObject();
+      json.field("name", o.name);
+      json.field("type", option_type_name(o.type));
+      json.field("default", o.default_json);
+      json.field("help", o.help);
+      json.w().EndObject();
+    }
+    json.w().EndArray();
+    json.w().EndObject();
+  }
+  json.w().EndArray();
+  return json.text();
+}
+
+// Sends `make()` now and again whenever it changes, until the client goes or `done` says so.
+void send_changes(EventStream& events, std::string_view event, Clock::duration interval,
+                  const std::function<std::string()>& make, const std::function<bool(const std::string&)>& done) {
+  std::string last;
+  while (true) {
+    std::string now = make();
+    if (now != last && !events.send(event, now)) return;
+    if (done(now)) return;
+    last = std::move(now);
+    std::this_thread::sleep_for(interval);
+    // A quiet stream still writes, so that a client that left is noticed and its thread ends.
+    if (!events.send("ping", "")) return;
+  }
+}
+
+class Routes {
+ public:
+  explicit Routes(cli::GlobalOptions global) : global_(std::move(global)) {}
+
+  Reply operator()(const Request& request) const {
+    if (!request.path.starts_with("/api/")) return asset(request);
+    auto orchestrator = cli::make_orchestrator(global_);
+    if (!orchestrator) return error_reply(Error{ErrorCode::kInvalidArgument, "the configuration file is invalid"});
+    const std::string& path = request.path;
+    if (request.method == "GET" && path == "/api/jobs") return json_reply(jobs_json(*orchestrator));
+    if (request.method == "GET" && path == "/api/plugins") return json_reply(plugins_json(*orchestrator));
+    if (request.method == "GET" && path == "/api/jobs/events") return jobs_events(std::move(orchestrator));
+    auto it = request.query.find("handle");
+    if (!path.starts_with("/api/job/") || it == request.query.end()) return not_found();
+    auto handle = parse_handle(it->second);
+    if (!handle) return error_reply(handle.error());
+    const std::string action = path.substr(9);
+    if (request.method == "GET" && action == "info") return job_reply(*orchestrator, *handle);
+    if (request.method == "GET" && action == "events") return job_events(std::move(orchestrator), *handle);
+    if (request.method == "GET" && action == "logs") return logs(std::move(orchestrator), *handle);
+    if (request.method == "POST" && (action == "stop" || action == "delete")) {
+      auto done = action == "stop" ? orchestrator->stop(*handle) : orchestrator->delete_job(*handle);
+      if (!done) return error_reply(done.error());
+      std::fprintf(stderr, "dlaunch: %s %s (from the page)\n", action == "stop" ? "stopped" : "deleted",
+                   handle->text().c_str());
+      return json_reply("{\"ok\":true}");
+    }
+    return not_found();
+  }
+
+ private:
+  static Reply not_found() { return Reply{404, "text/plain; charset=utf-8", "not found\n", {}}; }
+
+  static Reply asset(const Request& request) {
+    if (request.method != "GET") return not_found();
+    const Asset* found = find_asset(request.path == "/" ? "/index.html" : request.path);
+    if (found == nullptr) return not_found();
+    return Reply{200, std::string(found->content_type), std::string(found->data), {}};
+  }
+
+  static Reply jobs_events(std::optional<Orchestrator> orchestrator) {
+    auto shared = std::make_shared<Orchestrator>(std::move(*orchestrator));
+    Reply reply;
+    reply.stream = [shared](EventStream& events) {
+      send_changes(events, "jobs", kJobsInterval, [&] { return jobs_json(*shared); },
+                   [](const std::string&) { return false; });
+    };
+    return reply;
+  }
+
+  static Reply job_events(std::optional<Orchestrator> orchestrator, JobHandle handle) {
+    auto shared = std::make_shared<Orchestrator>(std::move(*orchestrator));
+    Reply reply;
+    reply.stream = [shared, handle](EventStream& events) {
+      bool terminal = false;
+      send_changes(events, "job", kStatusInterval,
+                   [&] {
+                     auto status = shared->status(handle);
+                     terminal = status && status->terminal();
+                     return job_reply(*shared, handle).body;
+                   },
+                   [&](const std::string&) { return terminal; });
+    };
+    return reply;
+  }
+
+  // The job's output as the platform gives it (`dlaunch logs -f`), chunk by chunk, then "end".
+  static Reply logs(std::optional<Orchestrator> orchestrator, JobHandle handle) {
+    auto shared = std::make_shared<Orchestrator>(std::move(*orchestrator));
+    Reply reply;
+    reply.stream = [shared, handle](EventStream& events) {
+      auto streamed = shared->logs(handle, true, [&](std::string_view chunk) { return events.send("log", chunk); });
+      events.send("end", streamed ? "" : streamed.error().message);
+    };
+    return reply;
+  }
+
+  cli::GlobalOptions global_;
+};
+
+}  // namespace
+
+Handler make_routes(const cli::GlobalOptions& global) { return Routes(global); }
+
+}  // namespace dlaunch::ui
