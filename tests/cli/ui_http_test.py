@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""`dlaunch ui` spoken to over HTTP as a browser and an attacker would: the token, the Host check, no CORS,
+state changes only by POST with the token, and a real local job stopped from the page's API (its process gone).
+
+Usage: ui_http_test.py --dlaunch BIN
+"""
+import argparse
+import http.client
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+DLAUNCH = None
+ENV = None
+
+
+def alive(pid):
+    """Whether `pid` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def wait_for(predicate, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+class UiOverHttp(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        home = ENV["XDG_CONFIG_HOME"]
+        cls.pid_file = os.path.join(home, "worker.pid")
+        spec = os.path.join(home, "sleeper.toml")
+        with open(spec, "w", encoding="utf-8") as f:
+            f.write('name = "sleeper"\n[[roles]]\nname = "w"\n'
+                    f'entrypoint = ["/bin/sh", "-c", "echo $$ > {cls.pid_file}; echo sleeping now; exec sleep 300"]\n')
+        run = subprocess.run([DLAUNCH, "run", spec], env=ENV, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        cls.handle = run.stdout.strip().split("\n")[-1]
+        assert wait_for(lambda: read(cls.pid_file)), "the job's process wrote no pid"
+        cls.pid = int(read(cls.pid_file))
+        started = time.perf_counter()
+        cls.ui = subprocess.Popen([DLAUNCH, "ui"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cls.url = cls.ui.stdout.readline().strip()
+        cls.startup_ms = (time.perf_counter() - started) * 1000
+        parsed = urllib.parse.urlsplit(cls.url)
+        cls.port = parsed.port
+        cls.token = urllib.parse.parse_qs(parsed.query)["token"][0]
+        print(f"dlaunch ui printed {cls.url} after {cls.startup_ms:.1f} ms", file=sys.stderr)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ui.terminate()
+        cls.ui.wait(timeout=10)
+        cls.ui.stdout.close()
+        cls.ui.stderr.close()
+        subprocess.run([DLAUNCH, "stop", cls.handle], env=ENV, capture_output=True, timeout=60)
+
+    def request(self, method, path, headers=None, host=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        all_headers = {"Host": host or f"127.0.0.1:{self.port}", **(headers or {})}
+        connection.request(method, path, headers=all_headers)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response, body
+
+    def test_address_is_loopback_with_a_long_random_token(self):
+        self.assertTrue(self.url.startswith(f"http://127.0.0.1:{self.port}/?token="), self.url)
+        self.assertGreaterEqual(len(self.token), 32)
+
+    def test_a_request_without_the_token_is_refused(self):
+        for path in ["/", "/app.js", "/api/jobs", "/api/jobs/events"]:
+            response, _ = self.request("GET", path)
+            self.assertEqual(response.status, 403, path)
+        response, _ = self.request("GET", "/api/jobs?token=" + "0" * len(self.token))
+        self.assertEqual(response.status, 403)
+
+    def test_the_token_opens_the_page_and_sets_its_cookie(self):
+        response, body = self.request("GET", "/?token=" + self.token)
+        self.assertEqual(response.status, 200)
+        self.assertIn(b"<title>dlaunch</title>", body)
+        cookie = response.getheader("Set-Cookie")
+        self.assertIn("HttpOnly", cookie)
+        self.assertIn("SameSite=Strict", cookie)
+        # The page's next requests carry only the cookie.
+        response, _ = self.request("GET", "/app.js", headers={"Cookie": cookie.split(";")[0]})
+        self.assertEqual(response.status, 200)
+
+    def test_a_forged_host_is_refused(self):
+        # DNS rebinding: a name the attacker controls, resolved to 127.0.0.1, with the right token even.
+        for host in [f"evil.example:{self.port}", "127.0.0.1:1", "localhost"]:
+            response, _ = self.request("GET", "/?token=" + self.token, host=host)
+            self.assertEqual(response.status, 403, host)
+        response, _ = self.request("GET", "/?token=" + self.token, host=f"localhost:{self.port}")
+        self.assertEqual(response.status, 200)
+
+    def test_no_cors_header(self):
+        for path in ["/api/jobs", "/", "/nothing"]:
+            response, _ = self.request("GET", path, headers={"X-Dlaunch-Token": self.token,
+                                                             "Origin": "http://evil.example"})
+            self.assertIsNone(response.getheader("Access-Control-Allow-Origin"), path)
+        response, _ = self.request("OPTIONS", "/api/job/stop?handle=" + self.handle,
+                                   headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+        self.assertNotEqual(response.status, 200)
+        self.assertIsNone(response.getheader("Access-Control-Allow-Origin"))
+
+    def test_jobs_and_logs(self):
+        response, body = self.request("GET", "/api/jobs", headers={"X-Dlaunch-Token": self.token})
+        self.assertEqual(response.status, 200)
+        jobs = {j["handle"]: j for j in json.loads(body)}
+        self.assertIn(self.handle, jobs)
+        self.assertEqual(jobs[self.handle]["platform"], "local")
+        # The logs stream as events, as `dlaunch logs -f` prints them.
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("GET", "/api/job/logs?handle=" + urllib.parse.quote(self.handle),
+                           headers={"Host": f"127.0.0.1:{self.port}", "X-Dlaunch-Token": self.token})
+        response = connection.getresponse()
+        self.assertEqual(response.getheader("Content-Type"), "text/event-stream")
+        seen = b""
+        while b"sleeping now" not in seen:
+            line = response.fp.readline()
+            self.assertTrue(line, f"the stream ended before the job's line: {seen!r}")
+            seen += line
+        self.assertIn(b"event: log", seen)
+        connection.close()
+
+    def test_z_stop_only_by_post_with_the_token(self):  # z: last, the other tests need the job running
+        path = "/api/job/stop?handle=" + urllib.parse.quote(self.handle)
+        response, _ = self.request("GET", path, headers={"X-Dlaunch-Token": self.token})
+        self.assertEqual(response.status, 404)
+        # A cross-site form posts with the cookie, never with the header.
+        cookie = f"dlaunch_ui_token_{self.port}={self.token}"
+        response, _ = self.request("POST", path, headers={"Cookie": cookie})
+        self.assertEqual(response.status, 403)
+        response, _ = self.request("POST", path + "&token=" + self.token)
+        self.assertEqual(response.status, 403)
+        self.assertTrue(alive(self.pid), "the job must still run after refused stops")
+        response, body = self.request("POST", path, headers={"X-Dlaunch-Token": self.token})
+        self.assertEqual(response.status, 200, body)
+        self.assertTrue(wait_for(lambda: not alive(self.pid)), f"process {self.pid} still runs after the stop")
+        response, body = self.request("GET", "/api/job/info?handle=" + urllib.parse.quote(self.handle),
+                                      headers={"X-Dlaunch-Token": self.token})
+        self.assertEqual(json.loads(body)["status"]["state"], "STOPPED")
+
+
+def main():
+    global DLAUNCH, ENV
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dlaunch", required=True)
+    args, rest = parser.parse_known_args()
+    DLAUNCH = os.path.abspath(args.dlaunch)
+    with tempfile.TemporaryDirectory() as home:
+        ENV = dict(os.environ, XDG_CONFIG_HOME=os.path.join(home, "config"),
+                   XDG_STATE_HOME=os.path.join(home, "state"), XDG_DATA_HOME=os.path.join(home, "data"))
+        os.makedirs(ENV["XDG_CONFIG_HOME"])
+        result = unittest.main(argv=[sys.argv[0], *rest], exit=False, verbosity=2).result
+        return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
