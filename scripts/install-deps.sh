@@ -18,6 +18,7 @@ packages=(
   googletest libgtest-dev
   python3 python3-venv
 )
+packages+=(chromium chromium-driver)  # the browser tests of `dlaunch ui` (label ui, tests/ui/)
 with_clusters=false
 for option in "$@"; do
   case "$option" in
