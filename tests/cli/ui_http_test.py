@@ -8,6 +8,8 @@ import argparse
 import http.client
 import json
 import os
+import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -59,6 +61,23 @@ class UiOverHttp(unittest.TestCase):
         cls.handle = run.stdout.strip().split("\n")[-1]
         assert wait_for(lambda: read(cls.pid_file)), "the job's process wrote no pid"
         cls.pid = int(read(cls.pid_file))
+        # A job on a Ray cluster that does not answer: a port that takes connections and never replies (its
+        # listener never accepts). Its platform must not hold up the page.
+        cls.silent = socket.socket()
+        cls.silent.bind(("127.0.0.1", 0))
+        cls.silent.listen(16)
+        address = f"http://127.0.0.1:{cls.silent.getsockname()[1]}"
+        # The journal's options are for commands on one job; the page asks each platform for its list with the
+        # configured ones, as `dlaunch list` does.
+        os.makedirs(os.path.join(home, "dlaunch"))
+        with open(os.path.join(home, "dlaunch", "config.toml"), "w", encoding="utf-8") as f:
+            f.write(f'[platform.ray]\naddress = "{address}"\nrequest_timeout_s = 60\nmax_attempts = 1\n')
+        cls.lost = "ray:raysubmit_lost"
+        with sqlite3.connect(os.path.join(ENV["XDG_STATE_HOME"], "dlaunch", "journal.db")) as journal:
+            now = int(time.time() * 1000)
+            journal.execute("INSERT INTO jobs VALUES ('lost-1', 'ray', 'lost', '/lost.toml', 'submitted', "
+                            "'raysubmit_lost', '', ?, ?, ?)",
+                            (json.dumps({"address": address, "request_timeout_s": 60, "max_attempts": 1}), now, now))
         started = time.perf_counter()
         cls.ui = subprocess.Popen([DLAUNCH, "ui"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         cls.url = cls.ui.stdout.readline().strip()
@@ -74,6 +93,7 @@ class UiOverHttp(unittest.TestCase):
         cls.ui.wait(timeout=10)
         cls.ui.stdout.close()
         cls.ui.stderr.close()
+        cls.silent.close()
         subprocess.run([DLAUNCH, "stop", cls.handle], env=ENV, capture_output=True, timeout=60)
 
     def request(self, method, path, headers=None, host=None):
@@ -131,6 +151,7 @@ class UiOverHttp(unittest.TestCase):
         jobs = {j["handle"]: j for j in json.loads(body)}
         self.assertIn(self.handle, jobs)
         self.assertEqual(jobs[self.handle]["platform"], "local")
+        self.assertEqual(jobs[self.handle]["state"], "RUNNING")
         # The logs stream as events, as `dlaunch logs -f` prints them.
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         connection.request("GET", "/api/job/logs?handle=" + urllib.parse.quote(self.handle),
@@ -144,6 +165,16 @@ class UiOverHttp(unittest.TestCase):
             seen += line
         self.assertIn(b"event: log", seen)
         connection.close()
+
+    def test_an_unreachable_platform_does_not_hold_up_the_page(self):
+        start = time.monotonic()
+        response, body = self.request("GET", "/api/jobs", headers={"X-Dlaunch-Token": self.token})
+        seconds = time.monotonic() - start
+        self.assertEqual(response.status, 200)
+        jobs = {j["handle"]: j for j in json.loads(body)}
+        self.assertTrue(jobs[self.lost]["unreachable"], jobs[self.lost])
+        self.assertEqual(jobs[self.handle]["state"], "RUNNING")
+        self.assertLess(seconds, 5, "the page waited for the platform that does not answer")
 
     def test_z_stop_only_by_post_with_the_token(self):  # z: last, the other tests need the job running
         path = "/api/job/stop?handle=" + urllib.parse.quote(self.handle)

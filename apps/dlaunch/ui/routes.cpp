@@ -6,6 +6,9 @@
 #include <rapidjson/writer.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -22,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 // How often event streams ask the platforms again: about the CLI's own wait interval.
 constexpr auto kJobsInterval = std::chrono::seconds(2);
 constexpr auto kStatusInterval = std::chrono::seconds(1);
+constexpr auto kPlatformDeadline = std::chrono::milliseconds(1500);
 constexpr size_t kMaxSpecBytes = 256 * 1024;
 
 class Json {
@@ -79,14 +83,59 @@ Reply error_reply(const Error& failure) {
   return json_reply(json.text(), status);
 }
 
-// Every journaled job, newest first, with its state now (platforms asked once each, as `dlaunch list` does).
-std::string jobs_json(Orchestrator& orchestrator) {
+// Asks each platform of `jobs` for their states at once, each on its own thread with its own orchestrator (as
+// `dlaunch list` asks: once per platform), and waits at most kPlatformDeadline: a platform that has not answered
+// by then (an address that does not answer, a slow cluster) leaves its jobs unreachable, and never holds up the
+// page. Its thread ends on its own; its answer is dropped.
+void fill_states_within_deadline(const cli::GlobalOptions& global, std::vector<cli::JournaledJob>& jobs) {
+  struct Answers {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::map<std::string, std::vector<cli::JournaledJob>> by_platform;
+  };
+  auto answers = std::make_shared<Answers>();
+  std::map<std::string, std::vector<cli::JournaledJob>> questions;
+  for (const auto& job : jobs) {
+    if (!job.entry.native_id.empty()) questions[job.entry.platform].push_back(job);
+  }
+  for (auto& [platform, mine] : questions) {
+    std::thread([answers, global, platform, mine = std::move(mine)]() mutable {
+      if (auto orchestrator = cli::make_orchestrator(global)) {
+        cli::fill_states(*orchestrator, mine);
+      } else {
+        for (auto& job : mine) job.state_unknown = true;
+      }
+      std::lock_guard lock(answers->mutex);
+      answers->by_platform[platform] = std::move(mine);
+      answers->changed.notify_all();
+    }).detach();
+  }
+  std::unique_lock lock(answers->mutex);
+  answers->changed.wait_for(lock, kPlatformDeadline, [&] { return answers->by_platform.size() == questions.size(); });
+  std::map<std::string, const cli::JournaledJob*> answered;
+  for (const auto& [platform, mine] : answers->by_platform) {
+    for (const auto& job : mine) answered[job.entry.submission_id] = &job;
+  }
+  for (auto& job : jobs) {
+    if (job.entry.native_id.empty()) continue;
+    auto it = answered.find(job.entry.submission_id);
+    if (it == answered.end()) {
+      job.state_unknown = true;
+    } else {
+      job.status = it->second->status;
+      job.state_unknown = it->second->state_unknown;
+    }
+  }
+}
+
+// Every journaled job, newest first, with its state now.
+std::string jobs_json(Orchestrator& orchestrator, const cli::GlobalOptions& global) {
   Json json;
   json.w().StartArray();
   auto entries = orchestrator.journal().entries();
   if (entries) {
     auto jobs = cli::journaled_jobs(std::move(*entries));
-    cli::fill_states(orchestrator, jobs);
+    fill_states_within_deadline(global, jobs);
     for (const auto& job : jobs) {
       const JournalEntry& e = job.entry;
       json.w().StartObject();
@@ -193,9 +242,9 @@ class Routes {
     auto orchestrator = cli::make_orchestrator(global_);
     if (!orchestrator) return error_reply(Error{ErrorCode::kInvalidArgument, "the configuration file is invalid"});
     const std::string& path = request.path;
-    if (request.method == "GET" && path == "/api/jobs") return json_reply(jobs_json(*orchestrator));
+    if (request.method == "GET" && path == "/api/jobs") return json_reply(jobs_json(*orchestrator, global_));
     if (request.method == "GET" && path == "/api/plugins") return json_reply(plugins_json(*orchestrator));
-    if (request.method == "GET" && path == "/api/jobs/events") return jobs_events(std::move(orchestrator));
+    if (request.method == "GET" && path == "/api/jobs/events") return jobs_events(std::move(orchestrator), global_);
     auto it = request.query.find("handle");
     if (!path.starts_with("/api/job/") || it == request.query.end()) return not_found();
     auto handle = parse_handle(it->second);
@@ -224,11 +273,11 @@ class Routes {
     return Reply{200, std::string(found->content_type), std::string(found->data), {}};
   }
 
-  static Reply jobs_events(std::optional<Orchestrator> orchestrator) {
+  static Reply jobs_events(std::optional<Orchestrator> orchestrator, const cli::GlobalOptions& global) {
     auto shared = std::make_shared<Orchestrator>(std::move(*orchestrator));
     Reply reply;
-    reply.stream = [shared](EventStream& events) {
-      send_changes(events, "jobs", kJobsInterval, [&] { return jobs_json(*shared); },
+    reply.stream = [shared, global](EventStream& events) {
+      send_changes(events, "jobs", kJobsInterval, [&] { return jobs_json(*shared, global); },
                    [](const std::string&) { return false; });
     };
     return reply;
