@@ -130,6 +130,8 @@ class Browser(unittest.TestCase):
         self.wait.until(expected_conditions.alert_is_present()).accept()
         self.assertTrue(wait_for(lambda: not alive(self.pid)), f"process {self.pid} still runs after Stop")
         self.wait.until(lambda b: "STOPPED" in b.find_element(By.ID, "job-state").text)
+        history = self.browser.find_element(By.ID, "history").text
+        self.assertLess(history.index("RUNNING"), history.index("STOPPED"), history)
         self.screenshot("job-stopped")
         self.browser.get(self.url + "#/timeline")
         self.wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "svg rect"))

@@ -95,6 +95,7 @@ function jobView(handle) {
   const followBox = el("input", { type: "checkbox", id: "follow", checked: "" });
   const stop = el("button", { id: "stop", class: "danger", onclick: () => act("stop") }, "Stop");
   const remove = el("button", { id: "delete", onclick: () => act("delete") }, "Delete");
+  const history = el("ol", { id: "history" });  // each state seen, with when it was first seen
   const lines = [];  // [rank, text]: the output so far, split by the "[role/N] " prefix of each line
   let partial = "";
   async function act(action) {
@@ -121,11 +122,23 @@ function jobView(handle) {
   rank.onchange = showLogs;
   main.replaceChildren(el("h1", {}, handle, " ", state), el("div", { class: "actions" }, stop, remove), message,
     details, el("h2", {}, "Logs ", rank, " ", el("label", {}, followBox, " follow")), logs,
+    el("h2", {}, "Status history ", el("span", { class: "muted" }, "(as this page saw it)")), history,
     el("h2", {}, "Spec"), spec);
-  follow("/api/job/events?handle=" + encodeURIComponent(handle), { job: data => {
+  const events = follow("/api/job/events?handle=" + encodeURIComponent(handle), { job: data => {
     const job = JSON.parse(data);
     const s = job.status;
+    // The server ends the stream once the job has ended: not a connection lost, so no reconnecting.
+    if (s && ["SUCCEEDED", "FAILED", "STOPPED"].includes(s.state)) {
+      events.close();
+      live.className = "";
+      live.textContent = "ended";
+    }
     state.textContent = s ? s.description : "unreachable: " + job.status_error;
+    if (history.lastChild?.dataset.state !== state.textContent) {
+      const item = el("li", {}, `${new Date().toLocaleTimeString()}  ${state.textContent}`);
+      item.dataset.state = state.textContent;
+      history.append(item);
+    }
     state.className = "state " + (s ? s.state : "unreachable");
     stop.disabled = !!s && ["SUCCEEDED", "FAILED", "STOPPED"].includes(s.state);
     const rows = [["platform", job.platform], ["name", job.name], ["submitted", job.created_ms && new Date(job.created_ms).toLocaleString()],
