@@ -19,6 +19,7 @@ packages=(
   python3 python3-venv
 )
 packages+=(chromium chromium-driver)  # the browser tests of `dlaunch ui` (label ui, tests/ui/)
+packages+=(zsh fish)  # the completion scripts' tests (tests/cli/completion_test.py)
 with_clusters=false
 for option in "$@"; do
   case "$option" in

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """`dlaunch completion bash` driven as bash drives it: the script is sourced in `bash -c`, COMP_WORDS and
 COMP_CWORD are set as bash sets them (split at ':' and '='), _dlaunch is called, and COMPREPLY is compared.
+The fish script is asked by fish itself (`complete -C LINE`); the zsh one is called with zsh's `words` and
+`CURRENT` set and its compadd and _files replaced by functions that print what they are given (zsh's
+completion system needs a terminal). Each of those two is skipped when its shell is not installed.
 
 Usage: completion_test.py --dlaunch BIN
 
@@ -8,6 +11,7 @@ The journal holds a real local job, so that its handle is offered; the plugins a
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +36,32 @@ def complete(*words, cword=None):
     return [line for line in run.stdout.split("\n") if line]
 
 
-class BashCompletion(unittest.TestCase):
+def complete_fish(line):
+    """What fish offers for `line`, the dlaunch under test first in PATH."""
+    script = subprocess.run([DLAUNCH, "completion", "fish"], env=ENV, capture_output=True, text=True, check=True)
+    env = dict(ENV, PATH=os.path.dirname(DLAUNCH) + os.pathsep + ENV["PATH"])
+    run = subprocess.run(["fish", "--no-config", "-c", script.stdout + f"\ncomplete -C '{line}'\n"], env=env,
+                         capture_output=True, text=True, timeout=30)
+    if run.returncode != 0:
+        raise AssertionError(f"fish failed ({run.returncode}): {run.stderr}")
+    return [line.split("\t")[0] for line in run.stdout.split("\n") if line]
+
+
+def complete_zsh(*words):
+    """What the zsh script hands compadd (or FILES for _files) for `dlaunch WORDS...`."""
+    script = subprocess.run([DLAUNCH, "completion", "zsh"], env=ENV, capture_output=True, text=True, check=True)
+    program = ("compdef() { :; }\n"
+               "compadd() { while [[ $# -gt 0 && $1 != -- ]]; do shift; done; shift; print -rl -- \"$@\"; }\n"
+               "_files() { print FILES; }\n" + script.stdout +
+               "\nwords=(\"$@\"); CURRENT=$#; _dlaunch\n")
+    run = subprocess.run(["zsh", "-f", "-c", program, "zsh", DLAUNCH, *words], env=ENV, capture_output=True,
+                         text=True, timeout=30)
+    if run.returncode != 0:
+        raise AssertionError(f"zsh failed ({run.returncode}): {run.stderr}")
+    return [line for line in run.stdout.split("\n") if line]
+
+
+class ShellCompletion(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         spec = os.path.join(ENV["XDG_CONFIG_HOME"], "quick.toml")
@@ -85,6 +114,18 @@ class BashCompletion(unittest.TestCase):
         self.assertEqual(complete("--config", os.path.join(directory, name[:3])), [self.spec])
         # The driver's arguments after `--` are its own: files, never dlaunch's options.
         self.assertEqual(complete("run", self.spec, "--", os.path.join(directory, name[:3])), [self.spec])
+
+    @unittest.skipUnless(shutil.which("fish"), "fish is not installed")
+    def test_fish(self):
+        self.assertEqual(complete_fish("dlaunch st"), ["status", "stop"])
+        self.assertEqual(complete_fish("dlaunch stop " + self.handle[:4]), [self.handle])
+        self.assertIn("platform.local.", complete_fish("dlaunch status --set platform."))
+
+    @unittest.skipUnless(shutil.which("zsh"), "zsh is not installed")
+    def test_zsh(self):
+        self.assertEqual(complete_zsh("st"), ["status", "stop"])
+        self.assertEqual(complete_zsh("stop", self.handle[:4]), [self.handle])
+        self.assertEqual(complete_zsh("run", ""), ["FILES"])
 
     def test_fast(self):
         # Completion must feel instant: the slowest question (handles: the journal) in under 20 ms.
