@@ -62,22 +62,27 @@ class UiOverHttp(unittest.TestCase):
         assert wait_for(lambda: read(cls.pid_file)), "the job's process wrote no pid"
         cls.pid = int(read(cls.pid_file))
         # A job on a Ray cluster that does not answer: a port that takes connections and never replies (its
-        # listener never accepts). Its platform must not hold up the page.
+        # listener never accepts). Its platform must not hold up the page. Only where the Ray plugin is built
+        # (not in the sanitizer build, which has the local one alone).
         cls.silent = socket.socket()
-        cls.silent.bind(("127.0.0.1", 0))
-        cls.silent.listen(16)
-        address = f"http://127.0.0.1:{cls.silent.getsockname()[1]}"
-        # The journal's options are for commands on one job; the page asks each platform for its list with the
-        # configured ones, as `dlaunch list` does.
-        os.makedirs(os.path.join(home, "dlaunch"))
-        with open(os.path.join(home, "dlaunch", "config.toml"), "w", encoding="utf-8") as f:
-            f.write(f'[platform.ray]\naddress = "{address}"\nrequest_timeout_s = 60\nmax_attempts = 1\n')
-        cls.lost = "ray:raysubmit_lost"
-        with sqlite3.connect(os.path.join(ENV["XDG_STATE_HOME"], "dlaunch", "journal.db")) as journal:
-            now = int(time.time() * 1000)
-            journal.execute("INSERT INTO jobs VALUES ('lost-1', 'ray', 'lost', '/lost.toml', 'submitted', "
-                            "'raysubmit_lost', '', ?, ?, ?)",
-                            (json.dumps({"address": address, "request_timeout_s": 60, "max_attempts": 1}), now, now))
+        cls.lost = None
+        ray = subprocess.run([DLAUNCH, "plugins", "info", "ray"], env=ENV, capture_output=True, timeout=30)
+        if ray.returncode == 0:
+            cls.silent.bind(("127.0.0.1", 0))
+            cls.silent.listen(16)
+            address = f"http://127.0.0.1:{cls.silent.getsockname()[1]}"
+            # The journal's options are for commands on one job; the page asks each platform for its list with
+            # the configured ones, as `dlaunch list` does.
+            os.makedirs(os.path.join(home, "dlaunch"))
+            with open(os.path.join(home, "dlaunch", "config.toml"), "w", encoding="utf-8") as f:
+                f.write(f'[platform.ray]\naddress = "{address}"\nrequest_timeout_s = 60\nmax_attempts = 1\n')
+            cls.lost = "ray:raysubmit_lost"
+            with sqlite3.connect(os.path.join(ENV["XDG_STATE_HOME"], "dlaunch", "journal.db")) as journal:
+                now = int(time.time() * 1000)
+                journal.execute("INSERT INTO jobs VALUES ('lost-1', 'ray', 'lost', '/lost.toml', 'submitted', "
+                                "'raysubmit_lost', '', ?, ?, ?)",
+                                (json.dumps({"address": address, "request_timeout_s": 60, "max_attempts": 1}), now,
+                                 now))
         started = time.perf_counter()
         cls.ui = subprocess.Popen([DLAUNCH, "ui"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         cls.url = cls.ui.stdout.readline().strip()
@@ -167,6 +172,8 @@ class UiOverHttp(unittest.TestCase):
         connection.close()
 
     def test_an_unreachable_platform_does_not_hold_up_the_page(self):
+        if self.lost is None:
+            self.skipTest("the Ray plugin is not built")
         start = time.monotonic()
         response, body = self.request("GET", "/api/jobs", headers={"X-Dlaunch-Token": self.token})
         seconds = time.monotonic() - start
