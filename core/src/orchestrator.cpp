@@ -333,19 +333,28 @@ Result<JobStatus> Orchestrator::status(const JobHandle& handle) {
 }
 
 Result<JobStatus> Orchestrator::wait(const JobHandle& handle, const std::function<void(const JobStatus&)>& on_update,
-                                     std::chrono::milliseconds interval) {
+                                     std::chrono::milliseconds longest_interval) {
+  // The plugin ABI has no blocking wait, so the host polls; a short job ends within its first few
+  // milliseconds, a long one needs no fine-grained look. The interval starts at 1 ms and grows by half up to
+  // `longest_interval`: a job that ends after t is seen by about 1.5 t (t + longest_interval at most), for
+  // 15 status calls in the first second and then one per `longest_interval`.
+  constexpr auto kFirstInterval = std::chrono::microseconds(1000);
+  // How often Ctrl-C is looked for during a long interval.
+  constexpr auto kCancelCheck = std::chrono::milliseconds(50);
+  std::chrono::microseconds interval = std::min<std::chrono::microseconds>(kFirstInterval, longest_interval);
   while (true) {
     auto current = status(handle);
     if (!current) return current;
     if (on_update) on_update(*current);
     if (current->terminal()) return current;
-    auto until = std::chrono::steady_clock::now() + interval;
-    while (std::chrono::steady_clock::now() < until) {
+    const auto until = std::chrono::steady_clock::now() + interval;
+    for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
       if (host::cancellation_requested()) {
         return std::unexpected(Error{ErrorCode::kCancelled, "interrupted while waiting for " + handle.text()});
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, kCancelCheck));
     }
+    interval = std::min<std::chrono::microseconds>(interval * 3 / 2, longest_interval);
   }
 }
 

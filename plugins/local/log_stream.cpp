@@ -2,14 +2,17 @@
 
 #include <chrono>
 #include <fstream>
-#include <thread>
+#include <optional>
 
 #include "job_control.hpp"
+#include "job_watch.hpp"
 
 namespace dlaunch::local {
 namespace {
 
-constexpr auto kFollowInterval = std::chrono::milliseconds(100);
+// How long a follow waits for a change of the job's files before it looks for Ctrl-C again (the ABI asks for
+// 250 ms at most), and looks again at a job whose supervisor may have died without a word.
+constexpr auto kCancelCheck = std::chrono::milliseconds(100);
 
 // Reads what the log gained since the last call and hands it on. False when `out` wants no more.
 class LogTail {
@@ -42,13 +45,16 @@ class LogTail {
 void stream_logs(const JobPaths& paths, bool follow, const sdk::Host& host, const sdk::TextOut& out) {
   read_state(paths);  // a job that does not exist is an error, not an empty log
   LogTail tail(paths.combined_log());
+  // Set up before the first read, so that nothing written after it goes unnoticed.
+  std::optional<JobWatch> watch;
+  if (follow) watch.emplace(paths);
   while (true) {
     // The supervisor records the end only after the last line is written: once the job is terminal, one more
     // read gets everything.
     bool ended = !follow || is_terminal(observe(paths).state);
     if (!tail.forward_new_output(out) || ended) return;
     host.check_cancelled();
-    std::this_thread::sleep_for(kFollowInterval);
+    watch->wait_for_change(kCancelCheck);
   }
 }
 

@@ -9,7 +9,7 @@
 namespace dlaunch::local {
 
 // With `follow`, returns once the job is terminal and every line is written, or throws sdk::Error(CANCELLED)
-// when the host cancels (checked every 100 ms). Returns early when `out` wants no more.
+// when the host cancels (checked every 100 ms). It reads again whenever the job's files change (inotify). Returns early when `out` wants no more.
 void stream_logs(const JobPaths& paths, bool follow, const sdk::Host& host, const sdk::TextOut& out);
 
 }  // namespace dlaunch::local

@@ -95,9 +95,10 @@ class Orchestrator {
   Result<Submission> submit(const PreparedJob& prepared);
 
   Result<JobStatus> status(const JobHandle& handle);
-  // Polls until the job is terminal, calling on_update after every poll. Ctrl-C ends it with kCancelled.
+  // Polls until the job is terminal, calling on_update after every poll: first after 1 ms, then each interval half
+  // as long again as the last, up to `longest_interval`. Ctrl-C ends it with kCancelled.
   Result<JobStatus> wait(const JobHandle& handle, const std::function<void(const JobStatus&)>& on_update = {},
-                         std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+                         std::chrono::milliseconds longest_interval = std::chrono::milliseconds(500));
   Result<void> logs(const JobHandle& handle, bool follow, const std::function<bool(std::string_view)>& on_output);
   Result<void> stop(const JobHandle& handle);
   // `dlaunch delete`; spelled delete_job as in the plugin ABI, since `delete` is a C++ keyword.
