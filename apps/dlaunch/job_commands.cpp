@@ -9,6 +9,7 @@
 #include "cli.hpp"
 #include "exit_codes.hpp"
 #include "json_writer.hpp"
+#include "sweep_commands.hpp"
 
 namespace dlaunch::cli {
 namespace {
@@ -81,11 +82,14 @@ int status_command(const std::vector<std::string>& args) {
   add_output_option(options);
   HandleCommand command;
   if (auto done = prepare(args, options,
-                          "dlaunch status HANDLE [--wait] [--output text|json] [--set platform.ID.OPTION=VALUE]...",
+                          "dlaunch status HANDLE|sweep:ID [--wait] [--output text|json] [--set platform.ID.OPTION=VALUE]...",
                           command)) {
     return *done;
   }
   OutputFormat format = output_format(command.parsed.values);
+  if (command.handle.platform == kSweepHandlePlatform) {
+    return sweep_status(*command.orchestrator, command.handle.native_id, format, wait);
+  }
   auto status = wait ? wait_with_progress(*command.orchestrator, command.handle)
                      : command.orchestrator->status(command.handle);
   if (!status) return report_job_failure(status.error(), command.handle);
@@ -143,9 +147,10 @@ int logs_command(const std::vector<std::string>& args) {
 int stop_command(const std::vector<std::string>& args) {
   po::options_description options("Options");
   HandleCommand command;
-  if (auto done = prepare(args, options, "dlaunch stop HANDLE [--set platform.ID.OPTION=VALUE]...", command)) {
+  if (auto done = prepare(args, options, "dlaunch stop HANDLE|sweep:ID [--set platform.ID.OPTION=VALUE]...", command)) {
     return *done;
   }
+  if (command.handle.platform == kSweepHandlePlatform) return sweep_stop(*command.orchestrator, command.handle.native_id);
   auto stopped = command.orchestrator->stop(command.handle);
   if (!stopped) return report_failure(stopped.error());
   std::cerr << "dlaunch: stopped " << command.handle.text() << "\n";

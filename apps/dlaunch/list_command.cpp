@@ -17,6 +17,7 @@
 #include "exit_codes.hpp"
 #include "journaled_jobs.hpp"
 #include "json_writer.hpp"
+#include "sweep_commands.hpp"
 
 namespace dlaunch::cli {
 namespace {
@@ -135,6 +136,7 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
       }
       json.field("spec_file", e.spec_file);
       json.field("created_ms", e.created_ms);
+      if (auto sweep = sweep_of_submission(e.submission_id)) json.field("sweep", sweep_handle(*sweep));
       if (!e.error.empty()) json.field("error", e.error);
       json.w().EndObject();
     }
@@ -142,12 +144,21 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
+  // The jobs of a sweep say which one, in a column shown only when a row is in one.
+  bool any_sweep = false;
   for (const auto& j : jobs) {
     const JournalEntry& e = j.entry;
+    const auto sweep = sweep_of_submission(e.submission_id);
+    any_sweep = any_sweep || sweep.has_value();
     rows.push_back({e.handle().empty() ? "(" + e.submission_id + ")" : e.handle(), e.job_name, state_cell(j),
-                    format_time(e.created_ms)});
+                    format_time(e.created_ms), sweep ? sweep_handle(*sweep) : "-"});
   }
-  print_table({"HANDLE", "NAME", "STATE", "SUBMITTED"}, rows);
+  std::vector<std::string> headers{"HANDLE", "NAME", "STATE", "SUBMITTED", "SWEEP"};
+  if (!any_sweep) {
+    headers.pop_back();
+    for (auto& row : rows) row.pop_back();
+  }
+  print_table(headers, rows);
   note_left_out(jobs.size(), total);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "cli.hpp"
 #include "exit_codes.hpp"
 #include "json_writer.hpp"
+#include "sweep_commands.hpp"
 
 namespace dlaunch::cli {
 namespace {
@@ -18,6 +19,7 @@ struct SpecArgs {
   std::string spec;
   std::string platform;
   std::vector<std::string> overrides;
+  std::vector<std::string> sweeps;       // --sweep KEY=V1,V2,...
   std::vector<std::string> driver_args;  // after --
 };
 
@@ -26,7 +28,9 @@ po::options_description spec_options(SpecArgs& into) {
   options.add_options()
       ("platform,p", po::value(&into.platform)->value_name("ID"),
        "platform to run on (default: the spec's, else local)")
-      ("set", po::value(&into.overrides)->composing()->value_name("KEY=VALUE"), "override a spec value (repeatable)");
+      ("set", po::value(&into.overrides)->composing()->value_name("KEY=VALUE"), "override a spec value (repeatable)")
+      ("sweep", po::value(&into.sweeps)->composing()->value_name("KEY=V1,V2"),
+       "one job per combination of values (repeatable; over the spec's [sweep])");
   add_output_option(options);
   return options;
 }
@@ -73,6 +77,7 @@ struct ValidatedSpec {
   OutputFormat format = OutputFormat::kText;
   std::optional<Orchestrator> orchestrator;
   ValidationReport report;
+  std::optional<SweepReport> sweep;  // when the spec has [sweep] or --sweep was given
 };
 
 // Parses, validates and reports problems. Returns an exit code when the command is already over (help,
@@ -100,7 +105,9 @@ std::optional<int> validate_spec(const std::vector<std::string>& args, const po:
   }
   out.spec_name = request.spec_file;
   out.report = out.orchestrator->validate_spec(request);
-  return check_report(out.report, out.format, request.spec_file);
+  if (spec.sweeps.empty() && out.report.sweep.empty()) return check_report(out.report, out.format, request.spec_file);
+  out.sweep = out.orchestrator->validate_sweep(request, out.report, spec.sweeps);
+  return check_report(out.sweep->summary, out.format, request.spec_file);
 }
 
 }  // namespace
@@ -110,21 +117,26 @@ int validate_command(const std::vector<std::string>& args) {
   auto options = spec_options(spec);
   ValidatedSpec validated;
   if (auto done = validate_spec(
-          args, options, "dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json] [-- ARGS...]", spec,
+          args, options,
+          "dlaunch validate SPEC [-p PLATFORM] [--set K=V]... [--sweep K=V1,V2]... [--output text|json] [-- ARGS...]",
+          spec,
           validated)) {
     return *done;
   }
-  const ValidationReport& report = validated.report;
+  const ValidationReport& report = validated.sweep ? validated.sweep->summary : validated.report;
   if (validated.format == OutputFormat::kJson) {
     JsonOut json;
     json.w().StartObject();
     json.field("valid", true);
     json.field("platform", report.prepared->platform->id());
+    if (validated.sweep) json.field("sweep_jobs", static_cast<int64_t>(validated.sweep->jobs.size()));
     json.key("diagnostics");
     json.diagnostics(report.diagnostics);
     json.w().EndObject();
   } else {
-    std::cout << validated.spec_name << ": valid for platform '" << report.prepared->platform->id() << "'\n";
+    std::cout << validated.spec_name << ": valid for platform '" << report.prepared->platform->id() << "'";
+    if (validated.sweep) std::cout << " (a sweep of " << validated.sweep->jobs.size() << " jobs)";
+    std::cout << "\n";
   }
   return 0;
 }
@@ -140,13 +152,21 @@ int run_command(const std::vector<std::string>& args) {
   ValidatedSpec validated;
   if (auto done = validate_spec(
           args, options,
-          "dlaunch run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json]\n"
-          "            [-- ARGS...]",
+          "dlaunch run SPEC [-p PLATFORM] [--set K=V]... [--sweep K=V1,V2]... [--dry-run] [--wait|-w] [--follow|-f]\n"
+          "            [--output text|json] [-- ARGS...]",
           spec, validated)) {
     return *done;
   }
   const OutputFormat format = validated.format;
   Orchestrator& orchestrator = *validated.orchestrator;
+  if (validated.sweep) {
+    if (follow) {
+      throw UsageError{"--follow streams one job's output, and a sweep has " +
+                       std::to_string(validated.sweep->jobs.size()) +
+                       ": use --wait, and `dlaunch logs HANDLE` for a job's output"};
+    }
+    return run_sweep(orchestrator, *validated.sweep, format, dry_run, wait);
+  }
   const PreparedJob& prepared = *validated.report.prepared;
 
   if (dry_run) {

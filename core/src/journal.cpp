@@ -337,6 +337,22 @@ Result<std::vector<JournalEntry>> Journal::find_native_id(const std::string& nat
   return read_entries(*select, file());
 }
 
+Result<std::vector<JournalEntry>> Journal::with_submission_prefix(const std::string& prefix) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr || prefix.empty()) return std::vector<JournalEntry>();
+  // A range on the primary key, which its index answers (LIKE would scan the table): every string that starts
+  // with the prefix sorts between it and the prefix with its last byte one higher.
+  std::string end = prefix;
+  end.back() = static_cast<char>(end.back() + 1);
+  auto select = (*store)->database.prepare(std::string("SELECT ") + kColumns +
+                                           " FROM jobs WHERE submission_id >= ?1 AND submission_id < ?2"
+                                           " ORDER BY created_ms, rowid");
+  if (!select) return failure(file(), "read", select.error());
+  select->bind(1, prefix).bind(2, end);
+  return read_entries(*select, file());
+}
+
 namespace {
 
 // The WHERE clause of a query, its values bound as ?1 (platform) and ?2 (time).

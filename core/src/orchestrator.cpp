@@ -6,10 +6,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <fstream>
+#include <atomic>
+#include <charconv>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "plugins/host_state.hpp"
+#include "support/random_id.hpp"
 #include <dlaunch/core/did_you_mean.hpp>
 
 namespace dlaunch {
@@ -18,20 +22,6 @@ namespace {
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// 12 random hex digits: enough that two submissions never share an id.
-std::string random_suffix() {
-  unsigned char bytes[6] = {};
-  std::ifstream urandom("/dev/urandom", std::ios::binary);
-  urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
 }
 
 std::string new_submission_id(const Job& job) { return "dlaunch-" + job.name.substr(0, 40) + "-" + random_suffix(); }
@@ -189,6 +179,7 @@ ValidationReport Orchestrator::validate_spec(const SpecRequest& request) {
     context.diagnostics.clear();
   }
   report.diagnostics = std::move(context.diagnostics);
+  report.sweep = std::move(context.sweep);
   if (has_errors(report.diagnostics)) report.prepared.reset();
   return report;
 }
@@ -219,24 +210,75 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
   entry.spec_file = prepared.job.spec_file.empty() ? "" : std::filesystem::absolute(prepared.job.spec_file).string();
   entry.options_json = redacted_options_json(prepared.options_json, target.options());
   entry.created_ms = entry.updated_ms = now_ms();
+  auto record = [&] {
+    std::lock_guard lock(*journal_mutex_);
+    return journal().put(entry);
+  };
   // The intent is on disk before the platform hears of the job: a crash from here on leaves a record.
-  if (auto written = journal().put(entry); !written) return std::unexpected(written.error());
+  if (auto written = record(); !written) return std::unexpected(written.error());
   auto native_id = target.submit(prepared.document, prepared.submission_id);
   entry.updated_ms = now_ms();
   if (!native_id) {
     entry.state = JournalEntry::State::kFailed;
     entry.error = native_id.error().message;
-    (void)journal().put(entry);  // the submit's own error is the one worth reporting
+    (void)record();  // the submit's own error is the one worth reporting
     return std::unexpected(native_id.error());
   }
   entry.state = JournalEntry::State::kSubmitted;
   entry.native_id = *native_id;
-  if (auto written = journal().put(entry); !written) {
+  if (auto written = record(); !written) {
     return std::unexpected(Error{ErrorCode::kInternal, "job " + entry.handle() +
                                                            " was submitted, but the journal could not record it: " +
                                                            written.error().message});
   }
   return Submission{entry.handle(), entry.platform, entry.native_id, entry.submission_id};
+}
+
+std::vector<Result<Submission>> Orchestrator::submit_all(const std::vector<const PreparedJob*>& jobs,
+                                                        const std::function<void(std::size_t)>& on_done) {
+  constexpr std::size_t kAtOnce = 8;
+  std::vector<Result<Submission>> results(jobs.size(), std::unexpected(Error{ErrorCode::kInternal, "not submitted"}));
+  std::atomic<std::size_t> next{0};
+  std::mutex done_mutex;
+  std::condition_variable finished;
+  std::size_t done = 0;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      results[i] = submit(*jobs[i]);
+      std::lock_guard lock(done_mutex);
+      ++done;
+      finished.notify_one();
+    }
+  };
+  std::vector<std::jthread> workers;
+  for (std::size_t n = 0; n < std::min(kAtOnce, jobs.size()); ++n) workers.emplace_back(worker);
+  for (std::size_t reported = 0; reported < jobs.size();) {
+    std::unique_lock lock(done_mutex);
+    finished.wait(lock, [&] { return done > reported; });
+    reported = done;
+    lock.unlock();
+    if (on_done) on_done(reported);
+  }
+  return results;
+}
+
+Result<std::vector<JournalEntry>> Orchestrator::sweep_jobs(const std::string& sweep_id) {
+  auto entries = journal().with_submission_prefix(sweep_submission_prefix(sweep_id));
+  if (!entries) return entries;
+  if (entries->empty()) {
+    return std::unexpected(Error{ErrorCode::kNotFound, "this machine's journal holds no sweep '" + sweep_id +
+                                                           "' (`dlaunch list` shows the sweeps it holds)"});
+  }
+  // By index: "-10" sorts before "-2" as text.
+  auto index = [](const JournalEntry& e) {
+    std::size_t i = 0;
+    const std::string& id = e.submission_id;
+    std::from_chars(id.data() + id.rfind('-') + 1, id.data() + id.size(), i);
+    return i;
+  };
+  std::stable_sort(entries->begin(), entries->end(),
+                   [&](const JournalEntry& a, const JournalEntry& b) { return index(a) < index(b); });
+  return entries;
 }
 
 Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Platform& platform) {

@@ -12,6 +12,7 @@ ValidationPipeline ValidationPipeline::for_spec_file() {
   ValidationPipeline p;
   p.add("parse", parse_stage)
       .add("overrides", overrides_stage)
+      .add("sweep", sweep_stage)
       .add("schema", schema_stage)
       .add("arguments", arguments_stage)
       .add("semantics", semantics_stage);
@@ -77,6 +78,16 @@ void overrides_stage(ValidationContext& context) {
   if (!context.tree || context.overrides.empty()) return;
   Diagnostics found = apply_overrides(*context.tree, context.overrides);
   context.diagnostics.insert(context.diagnostics.end(), found.begin(), found.end());
+}
+
+void sweep_stage(ValidationContext& context) {
+  if (!context.tree || !context.tree->is_table()) return;
+  const Value* table = context.tree->find("sweep");
+  if (table == nullptr) return;
+  Diagnostics found = read_sweep_table(*table, context.sweep);
+  context.diagnostics.insert(context.diagnostics.end(), found.begin(), found.end());
+  // What is left is one job: the schema knows no [sweep].
+  context.tree->erase("sweep");
 }
 
 SourceLocation locate(const Value& tree, const std::string& path) {

@@ -12,6 +12,7 @@ namespace dlaunch {
 
 void parse_stage(ValidationContext& context);
 void overrides_stage(ValidationContext& context);
+void sweep_stage(ValidationContext& context);
 void schema_stage(ValidationContext& context);
 void arguments_stage(ValidationContext& context);
 void semantics_stage(ValidationContext& context);

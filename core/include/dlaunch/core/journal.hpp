@@ -77,6 +77,9 @@ class Journal {
   // The entries submitted as `native_id` to any platform, newest first.
   Result<std::vector<JournalEntry>> find_native_id(const std::string& native_id);
 
+  // The entries whose submission id starts with `prefix` (a sweep's jobs), oldest first.
+  Result<std::vector<JournalEntry>> with_submission_prefix(const std::string& prefix);
+
   // The entries `query` selects, newest first (by created_ms, then by the order they were first written). A
   // journal that does not exist yet is empty, and is not created; an unreadable one is an error.
   Result<std::vector<JournalEntry>> entries(const JournalQuery& query = {});

@@ -12,12 +12,14 @@
 #include <dlaunch/core/journal.hpp>
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
+#include <dlaunch/core/sweep.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +50,7 @@ struct ValidationReport {
   Diagnostics diagnostics;  // errors and warnings, sorted by position
   std::optional<PreparedJob> prepared;  // set when there is no error
   std::optional<Error> failure;         // set when validation could not be completed (unreadable, plugin)
+  std::vector<SweepParameter> sweep;    // the spec's [sweep] table: the job is a sweep's base
 
   bool ok() const { return prepared.has_value(); }
 };
@@ -66,6 +69,21 @@ struct Submission {
   std::string platform;
   std::string native_id;
   std::string submission_id;
+};
+
+// The jobs of a sweep (sweep.hpp), each validated as its own job.
+struct SweepJob {
+  SweepPoint point;
+  PreparedJob prepared;
+};
+
+struct SweepReport {
+  std::string sweep_id;
+  // The base spec's and every job's findings, each once ("(sweep jobs 0, 2)" says whose); the base's failure.
+  ValidationReport summary;
+  std::vector<SweepJob> jobs;  // every job, when none has an error; else none
+
+  bool ok() const { return !jobs.empty(); }
 };
 
 struct JobHandle {
@@ -88,11 +106,23 @@ class Orchestrator {
   ValidationReport validate_spec(const SpecRequest& request);
   ValidationReport validate_job(const Job& job, const std::string& platform_override);
 
+  // The sweep of a validated spec (`base`): its [sweep] table with `sweep_options` (--sweep KEY=V1,V2) over
+  // it, every combination validated as its own job before any is sent. Problems of the options are reported
+  // with the base's.
+  SweepReport validate_sweep(const SpecRequest& request, const ValidationReport& base,
+                             const std::vector<std::string>& sweep_options);
+
   // The platform-native request, as text, with secrets as ***. Sends nothing.
   Result<std::string> dry_run(const PreparedJob& prepared);
 
   // Journals the intent, submits, journals the native id.
   Result<Submission> submit(const PreparedJob& prepared);
+  // Submits every job, up to 8 at once (plugins are thread-safe); one result per job, in order. `on_done`
+  // is called on this thread as each one returns, with how many have.
+  std::vector<Result<Submission>> submit_all(const std::vector<const PreparedJob*>& jobs,
+                                             const std::function<void(std::size_t done)>& on_done = {});
+  // The journaled jobs of sweep `sweep_id`, by index; kNotFound when it has none.
+  Result<std::vector<JournalEntry>> sweep_jobs(const std::string& sweep_id);
 
   Result<JobStatus> status(const JobHandle& handle);
   // Polls until the job is terminal, calling on_update after every poll: first after 1 ms, then each interval half
@@ -134,6 +164,8 @@ class Orchestrator {
   std::optional<PluginCatalog> catalog_;
   std::map<std::string, std::shared_ptr<Platform>> loaded_;
   std::optional<Journal> journal_;
+  // Concurrent submits share the journal's one connection. (Held by pointer: the orchestrator stays movable.)
+  std::unique_ptr<std::mutex> journal_mutex_ = std::make_unique<std::mutex>();
 };
 
 }  // namespace dlaunch

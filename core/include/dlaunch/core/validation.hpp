@@ -2,6 +2,7 @@
 //
 //   parse      the spec file into a located Value tree (spec_loader.hpp)
 //   overrides  --set KEY=VALUE applied to the tree
+//   sweep      the [sweep] table checked and taken out of the tree (sweep.hpp); the rest is one job
 //   schema     types, required keys, unknown keys (with did-you-mean); builds the Job
 //   arguments  `dlaunch run SPEC -- ARGS...` appended to the driver role's entrypoint
 //   semantics  rules across fields: names, counts, memory units, GPU arithmetic, env names
@@ -14,6 +15,7 @@
 #include <dlaunch/core/diagnostic.hpp>
 #include <dlaunch/core/job.hpp>
 #include <dlaunch/core/plugin_option.hpp>
+#include <dlaunch/core/sweep.hpp>
 #include <dlaunch/core/value.hpp>
 
 #include <functional>
@@ -31,6 +33,7 @@ struct ValidationContext {
   std::vector<std::string> overrides;   // --set KEY=VALUE, in order
   std::string platform_override;        // -p
   std::optional<Value> tree;            // after parse
+  std::vector<SweepParameter> sweep;    // the spec's [sweep] table, after the sweep stage
   std::optional<Job> job;               // after schema (or given, for jobs built in code)
   Diagnostics diagnostics;
   bool unreadable = false;              // the spec file could not be read (exit 66, not 65)
@@ -45,7 +48,7 @@ class ValidationPipeline {
     StageFn run;
   };
 
-  // The file pipeline: parse, overrides, schema, arguments, semantics. Append the platform stage (orchestrator).
+  // The file pipeline: parse, overrides, sweep, schema, arguments, semantics. Append the platform stage (orchestrator).
   static ValidationPipeline for_spec_file();
   // The in-code pipeline: semantics only. Append the platform stage.
   static ValidationPipeline for_built_job();
