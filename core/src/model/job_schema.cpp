@@ -39,7 +39,8 @@ void object_of_strings(Writer& w) {
   w.EndObject();
 }
 
-void properties(Writer& w, std::span<const Field> table);
+// `more` writes properties that are not fields of the job (the spec's [sweep]).
+void properties(Writer& w, std::span<const Field> table, void (*more)(Writer&) = nullptr);
 
 // entrypoint = { module = "pkg.train", args = [...], python = "python3" }
 void module_entrypoint_schema(Writer& w) {
@@ -80,7 +81,7 @@ void module_entrypoint_schema(Writer& w) {
 }
 
 // The members of a table kind's schema: its properties, which of them are required, no others.
-void table_body(Writer& w, std::span<const Field> table) {
+void table_body(Writer& w, std::span<const Field> table, void (*more)(Writer&) = nullptr) {
   key(w, "type");
   text(w, "object");
   key(w, "additionalProperties");
@@ -95,7 +96,33 @@ void table_body(Writer& w, std::span<const Field> table) {
     }
     w.EndArray();
   }
-  properties(w, table);
+  properties(w, table, more);
+}
+
+// [sweep]: each key (an environment variable or a spec path, sweep.hpp) takes a non-empty list of values.
+void sweep_property(Writer& w) {
+  key(w, "sweep");
+  w.StartObject();
+  key(w, "description");
+  text(w, "one job per combination of these values: KEY = [values], KEY an environment variable name or a spec "
+          "path with dots");
+  key(w, "type");
+  text(w, "object");
+  key(w, "additionalProperties");
+  w.StartObject();
+  key(w, "type");
+  text(w, "array");
+  key(w, "minItems");
+  w.Int(1);
+  key(w, "items");
+  w.StartObject();
+  key(w, "type");
+  w.StartArray();
+  for (const char* type : {"string", "number", "boolean"}) text(w, type);
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
 }
 
 void kind_schema(Writer& w, const Field& f) {
@@ -240,7 +267,7 @@ void constraint_schema(Writer& w, const Constraint& c) {
   }
 }
 
-void properties(Writer& w, std::span<const Field> table) {
+void properties(Writer& w, std::span<const Field> table, void (*more)(Writer&)) {
   key(w, "properties");
   w.StartObject();
   for (const Field& f : table) {
@@ -258,6 +285,7 @@ void properties(Writer& w, std::span<const Field> table) {
     }
     w.EndObject();
   }
+  if (more != nullptr) more(w);
   w.EndObject();
 }
 
@@ -272,7 +300,7 @@ std::string job_json_schema() {
   text(w, "https://json-schema.org/draft/2020-12/schema");
   key(w, "title");
   text(w, "dlaunch job spec");
-  table_body(w, job_fields::kJobFields);
+  table_body(w, job_fields::kJobFields, sweep_property);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
