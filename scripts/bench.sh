@@ -2,7 +2,7 @@
 # Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
 # running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
 # same job. Prints hyperfine's summary; writes nothing to the repository.
-# Usage: scripts/bench.sh [SECTION]...   sections: startup, ray, journal, kubernetes (default: all)
+# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, ray, journal, kubernetes (default: all)
 set -euo pipefail
 sections=" $* "
 want() { [[ "$sections" == "  " || "$sections" == *" $1 "* ]]; }
@@ -36,6 +36,22 @@ for n in 30000 300000; do
 done
 hyperfine -N --warmup 1 --runs 5 --export-markdown /dev/stdout \
   "$dlaunch validate $state/env-30000.toml" "$dlaunch validate $state/env-300000.toml"
+fi
+
+# Waiting for a local job: examples/hello.toml (2 replicas, each a shell that echoes a line) end to end with
+# --wait and with --follow, against its submit alone and against the same two shells started by one shell
+# (the floor: what the job itself costs).
+if want wait; then
+  hyperfine -N --warmup 5 --runs 40 --export-markdown /dev/stdout \
+    --command-name "dlaunch run hello.toml --wait" \
+    --command-name "dlaunch run hello.toml --follow" \
+    --command-name "dlaunch run hello.toml (submit only)" \
+    --command-name "the job's two shells, started by one shell" \
+    "$dlaunch run examples/hello.toml --wait" \
+    "$dlaunch run examples/hello.toml --follow" \
+    "$dlaunch run examples/hello.toml" \
+    "sh -c 'sh -c \"echo 0\" & sh -c \"echo 1\" & wait'"
+  # The jobs left running by the submit-only runs end on their own within milliseconds.
 fi
 
 # The cluster listens on ports it picked at start; `status` prints its address. Both dlaunch (the ray

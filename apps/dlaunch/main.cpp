@@ -20,14 +20,16 @@ namespace {
 constexpr const char* kUsage = R"(usage: dlaunch COMMAND [ARGS] [--plugin-dir DIR]... [--config FILE] [-v]
 
 Commands:
-  run SPEC [-p PLATFORM] [--set K=V]... [--dry-run] [--wait|-w] [--follow|-f] [--output text|json] [-- ARGS...]
+  run SPEC [-p PLATFORM] [--set K=V]... [--sweep K=V1,V2]... [--dry-run] [--wait|-w] [--follow|-f]
+           [--output text|json] [-- ARGS...]
                        validate and submit a job (SPEC - reads stdin; ARGS go to the driver's entrypoint);
-                       prints its handle PLATFORM:NATIVE_ID alone on the last line of stdout
-  validate SPEC [-p PLATFORM] [--set K=V]... [--output text|json] [-- ARGS...]
+                       prints its handle PLATFORM:NATIVE_ID alone on the last line of stdout; with --sweep or
+                       a [sweep] table, one job per combination of values, and the handle sweep:ID last
+  validate SPEC [-p PLATFORM] [--set K=V]... [--sweep K=V1,V2]... [--output text|json] [-- ARGS...]
                        report every problem in a spec, compiler style; submit nothing
-  status HANDLE [--wait] [--output text|json]
+  status HANDLE|sweep:ID [--wait] [--output text|json]
   logs HANDLE [-f] [--tail N]
-  stop HANDLE
+  stop HANDLE|sweep:ID
   delete HANDLE
   list [-p PLATFORM] [--state STATE]... [--limit N] [--output text|json]
                        jobs newest first: the journal's, each with its state, or (-p) the platform's

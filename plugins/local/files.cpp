@@ -47,7 +47,6 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   if (fd < 0) fail("cannot create", temporary, errno);
   try {
     write_all(fd, content, temporary);
-    if (::fsync(fd) != 0) fail("cannot sync", temporary, errno);
   } catch (...) {
     ::close(fd);
     ::unlink(temporary.c_str());

@@ -13,7 +13,9 @@ namespace dlaunch::local {
 std::optional<std::string> read_file(const std::filesystem::path& path);
 
 // Replaces `path` with `content` so that a reader sees either the old or the new file, never a torn one:
-// writes a temporary file next to it, fsyncs it and renames it over `path`.
+// writes a temporary file next to it and renames it over `path`. Not flushed to disk: these files describe
+// processes of this machine, which an OS crash ends anyway, and a flush per state change (about 4 ms on a
+// virtual disk, several times that under load) was most of what a short job took.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 // Milliseconds since the Unix epoch.
