@@ -37,7 +37,8 @@ SweepReport Orchestrator::validate_sweep(const SpecRequest& request, const Valid
   std::vector<SweepParameter> parameters = base.sweep;
   Diagnostics problems = read_sweep_options(sweep_options, parameters);
   if (base.ok() && problems.empty()) {
-    sweep.sweep_id = base.prepared->job.name.substr(0, 40) + "-" + random_suffix();
+    // At most 30 + 1 + 12 characters: the submission ids stay within 63 (sweep.hpp).
+    sweep.sweep_id = base.prepared->job.name.substr(0, 30) + "-" + random_suffix();
     std::vector<SweepPoint> points = expand_sweep(parameters, base.prepared->job.name, sweep.sweep_id, problems);
     // Each job's own findings; one that several jobs share is reported once, saying which jobs.
     std::map<FindingKey, std::pair<Diagnostic, std::vector<std::size_t>>> found;

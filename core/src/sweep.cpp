@@ -7,7 +7,8 @@
 namespace dlaunch {
 namespace {
 
-constexpr std::string_view kSubmissionPrefix = "dlaunch-sweep-";
+// No other submission id starts so: theirs are "dlaunch-<job name>-...", and a job name has no '.'.
+constexpr std::string_view kSubmissionPrefix = "dlaunch-sweep.";
 
 bool is_env_name(std::string_view key) {
   if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0]))) return false;

@@ -5,8 +5,9 @@
 //   - an environment variable name (`lr`): every process of the job gets it upper-cased (LR=0.001), or
 //   - a spec path with dots (`roles.trainer.replicas`): set in the job, exactly as --set would.
 // Job i of sweep ID is named "<job>-<i>" and labelled sweep=ID, sweep_index=i and one label per parameter
-// (its key, dots as '_'). Its submission id is "dlaunch-sweep-ID-i": the journal finds a sweep's jobs by it,
-// and `sweep:ID` names them all on the command line.
+// (its key, dots as '_'). Its submission id is "dlaunch-sweep.ID-i" (at most 63 characters, as a platform
+// may use it as a label's value): the journal finds a sweep's jobs by it, and `sweep:ID` names them all on
+// the command line.
 #ifndef DLAUNCH_CORE_SWEEP_HPP_
 #define DLAUNCH_CORE_SWEEP_HPP_
 
@@ -58,7 +59,7 @@ Diagnostics read_sweep_options(const std::vector<std::string>& options, std::vec
 std::vector<SweepPoint> expand_sweep(const std::vector<SweepParameter>& parameters, const std::string& base_name,
                                      const std::string& sweep_id, Diagnostics& problems);
 
-// "dlaunch-sweep-ID-i", and back: the sweep id of a submission id, when it is one of a sweep's.
+// "dlaunch-sweep.ID-i", and back: the sweep id of a submission id, when it is one of a sweep's.
 std::string sweep_submission_id(const std::string& sweep_id, std::size_t index);
 std::optional<std::string> sweep_of_submission(std::string_view submission_id);
 // The common start of the submission ids of sweep `sweep_id`'s jobs.
