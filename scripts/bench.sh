@@ -2,7 +2,7 @@
 # Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
 # running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
 # same job. Prints hyperfine's summary; writes nothing to the repository.
-# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, ray, journal, kubernetes (default: all)
+# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, journal, kubernetes (default: all)
 set -euo pipefail
 sections=" $* "
 want() { [[ "$sections" == "  " || "$sections" == *" $1 "* ]]; }
@@ -52,6 +52,19 @@ if want wait; then
     "$dlaunch run examples/hello.toml" \
     "sh -c 'sh -c \"echo 0\" & sh -c \"echo 1\" & wait'"
   # The jobs left running by the submit-only runs end on their own within milliseconds.
+fi
+
+# 100 local jobs: one sweep (every job validated, then submitted 8 at a time) against a shell loop of 100 runs
+# of the same spec, each job's value given with --set.
+if want sweep; then
+  seeds=$(seq -s, 1 100)
+  printf '#!/bin/sh\nfor i in $(seq 1 100); do %s run examples/hello.toml --set env.SEED=\\"$i\\" >/dev/null; done\n' \
+    "$dlaunch" > "$state/loop.sh"
+  chmod +x "$state/loop.sh"
+  hyperfine -N --warmup 1 --runs 5 --export-markdown /dev/stdout \
+    --command-name "dlaunch run hello.toml --sweep seed=1,...,100" \
+    --command-name "100 x dlaunch run hello.toml --set env.SEED=i, in a shell loop" \
+    "$dlaunch run examples/hello.toml --sweep seed=$seeds" "$state/loop.sh"
 fi
 
 # The cluster listens on ports it picked at start; `status` prints its address. Both dlaunch (the ray
