@@ -73,8 +73,12 @@ Diagnostics read_sweep_table(const Value& table, std::vector<SweepParameter>& ou
   if (!table.is_table()) {
     problems.push_back({Severity::kError, "sweep", table.location(),
                         std::string("sweep must be a table of value lists, got ") + table.kind_name(),
-                        "[sweep]\nlr = [1e-3, 1e-4]"});
+                        "a [sweep] table holds lines like lr = [1e-3, 1e-4]"});
     return problems;
+  }
+  if (table.members().empty()) {
+    problems.push_back({Severity::kError, "sweep", table.location(), "sweep has no key: it would make no job",
+                        "a [sweep] table holds lines like lr = [1e-3, 1e-4]"});
   }
   for (const auto& member : table.members()) {
     const std::string path = "sweep." + member.key;

@@ -47,7 +47,7 @@ struct SweepPoint {
   std::vector<SourceLocation> sources;                       // where each override's value comes from
 };
 
-// Reads a spec's [sweep] table: a table of non-empty arrays of strings, numbers or booleans. Problems are
+// Reads a spec's [sweep] table: a non-empty table of non-empty arrays of strings, numbers or booleans. Problems are
 // located at the offending key or value.
 Diagnostics read_sweep_table(const Value& table, std::vector<SweepParameter>& out);
 
