@@ -75,6 +75,11 @@ TEST_F(CliTest, ASweepWithAWrongCombinationSubmitsNothingAndNamesEveryProblem) {
       << fixed.err;
   EXPECT_EQ(journal_text(), "");
   EXPECT_FALSE(fs::exists(home_.path() + "/state/dlaunch/plugins/local/jobs/bad-0"));
+
+  // A [sweep] without keys would make no job at all.
+  auto empty = dlaunch({"run", spec("empty.toml", "name = \"e\"\n[sweep]\n" + role("w", "\"true\""))});
+  EXPECT_EQ(empty.exit_code, 65) << empty.err;
+  EXPECT_NE(empty.err.find(":2:1: error: sweep has no key: it would make no job"), std::string::npos) << empty.err;
 }
 
 TEST_F(CliTest, StoppingASweepByItsHandleStopsEveryJob) {
