@@ -13,7 +13,8 @@ those of tests/docs/files/<the document's name> over them, and a copy of example
 its own. A command may go on over lines that end in `\`. In expected output:
   - a job id NAME-XXXXXX (6 hex digits; 8 in Kubernetes object names) matches any such id of the same NAME,
     and is bound to it: the same id later, in commands too, means the actual one; so is a Slurm job id, in
-    `slurm:N`, `Slurm job N` and `Slurm queued job N`, and a Ray submission id in `ray:dlaunch-NAME-XXXXXXXXXXXX`
+    `slurm:N`, `Slurm job N` and `Slurm queued job N`, a Ray submission id in `ray:dlaunch-NAME-XXXXXXXXXXXX` and a sweep's in
+    `sweep:NAME-XXXXXXXXXXXX`
     (except in a did-you-mean, which names any of the journal's jobs);
   - times (2026-11-28 13:41:54), epoch milliseconds, submission ids, ports after 127.0.0.1:, "N bytes", the
     memory a Ray cluster reports (`memory: N MiB`) and the index and random suffix of a Kubernetes Job's pod
@@ -56,7 +57,7 @@ FLEXIBLE = [
 REPLICA_LINE = re.compile(r"^\[[a-z0-9-]+/\d+\] ")
 # Job ids that are not NAME-XXXXXX: numbers a Slurm cluster hands out, and Ray handles, whose submission ids
 # end in 12 hex digits. Bound like NAME-XXXXXX ids, by that part.
-NUMBERED_ID = re.compile(r"\b(slurm:|Slurm job |Slurm queued job |ray:dlaunch-[a-z0-9-]+-)(\d+|[0-9a-f]{12})\b")
+NUMBERED_ID = re.compile(r"\b(slurm:|Slurm job |Slurm queued job |ray:dlaunch-[a-z0-9-]+-|sweep:[a-z0-9-]+-)(\d+|[0-9a-f]{12})\b")
 ANY_SUGGESTED_JOB = (re.compile(r"did you mean 'slurm:\d+'\?"), r"did you mean 'slurm:\d+'\?")
 SKIPPED = 77
 
@@ -120,7 +121,7 @@ class Matcher:
                 if key in self.bound:
                     out.append(re.escape(m.group(1) + self.bound[key]))
                 else:
-                    assigned = r"([0-9a-f]{12})" if m.group(1).startswith("ray:") else r"(\d+)"
+                    assigned = r"([0-9a-f]{12})" if m.group(1).startswith(("ray:", "sweep:")) else r"(\d+)"
                     out.append(re.escape(m.group(1)) + assigned)
                     ids.append(key)
             elif kind != "id":
