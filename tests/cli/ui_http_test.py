@@ -56,6 +56,11 @@ class UiOverHttp(unittest.TestCase):
         with open(spec, "w", encoding="utf-8") as f:
             f.write('name = "sleeper"\n[[roles]]\nname = "w"\n'
                     f'entrypoint = ["/bin/sh", "-c", "echo $$ > {cls.pid_file}; echo sleeping now; exec sleep 300"]\n')
+        # A finished sweep of two jobs: the page says which sweep a job is of.
+        sweep = subprocess.run([DLAUNCH, "run", spec, "--sweep", "lr=1,2", "--set", 'roles.w.entrypoint="true"',
+                                "--wait"], env=ENV, capture_output=True, text=True, timeout=60)
+        assert sweep.returncode == 0, sweep.stderr
+        cls.sweep = sweep.stdout.strip().split("\n")[-1]
         run = subprocess.run([DLAUNCH, "run", spec], env=ENV, capture_output=True, text=True, timeout=60)
         assert run.returncode == 0, run.stderr
         cls.handle = run.stdout.strip().split("\n")[-1]
@@ -157,6 +162,10 @@ class UiOverHttp(unittest.TestCase):
         self.assertIn(self.handle, jobs)
         self.assertEqual(jobs[self.handle]["platform"], "local")
         self.assertEqual(jobs[self.handle]["state"], "RUNNING")
+        self.assertNotIn("sweep", jobs[self.handle])
+        self.assertTrue(self.sweep.startswith("sweep:"), self.sweep)
+        self.assertEqual(sorted(j["name"] for j in jobs.values() if j.get("sweep") == self.sweep),
+                         ["sleeper-0", "sleeper-1"])
         # The logs stream as events, as `dlaunch logs -f` prints them.
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         connection.request("GET", "/api/job/logs?handle=" + urllib.parse.quote(self.handle),
@@ -181,6 +190,10 @@ class UiOverHttp(unittest.TestCase):
         jobs = {j["handle"]: j for j in json.loads(body)}
         self.assertTrue(jobs[self.lost]["unreachable"], jobs[self.lost])
         self.assertEqual(jobs[self.handle]["state"], "RUNNING")
+        self.assertNotIn("sweep", jobs[self.handle])
+        self.assertTrue(self.sweep.startswith("sweep:"), self.sweep)
+        self.assertEqual(sorted(j["name"] for j in jobs.values() if j.get("sweep") == self.sweep),
+                         ["sleeper-0", "sleeper-1"])
         self.assertLess(seconds, 5, "the page waited for the platform that does not answer")
 
     def test_z_stop_only_by_post_with_the_token(self):  # z: last, the other tests need the job running

@@ -1,6 +1,7 @@
 #include "ui/routes.hpp"
 
 #include <dlaunch/core/orchestrator.hpp>
+#include <dlaunch/core/sweep.hpp>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -15,6 +16,7 @@
 
 #include "exit_codes.hpp"
 #include "journaled_jobs.hpp"
+#include "sweep_commands.hpp"
 #include "ui/assets.hpp"
 
 namespace dlaunch::ui {
@@ -147,6 +149,7 @@ std::string jobs_json(Orchestrator& orchestrator, const cli::GlobalOptions& glob
       json.field("created_ms", e.created_ms);
       json.field("error", e.error);
       json.field("unreachable", job.state_unknown);
+      if (auto sweep = sweep_of_submission(e.submission_id)) json.field("sweep", cli::sweep_handle(*sweep));
       if (job.status) status_fields(json, *job.status);
       json.w().EndObject();
     }

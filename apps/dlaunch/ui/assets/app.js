@@ -47,8 +47,9 @@ function stateOf(job) {
 const jobLink = handle => "#/job/" + encodeURIComponent(handle);
 
 function jobsView() {
-  const filters = { platform: "", state: "" };
+  const filters = { platform: "", state: "", sweep: "" };
   const platform = el("select", { id: "platform-filter" }, el("option", { value: "" }, "every platform"));
+  const sweep = el("select", { id: "sweep-filter" }, el("option", { value: "" }, "every sweep and job"));
   const state = el("select", { id: "state-filter" }, el("option", { value: "" }, "every state"));
   for (const s of ["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "STOPPED", "UNKNOWN"]) {
     state.append(el("option", { value: s }, s));
@@ -58,22 +59,26 @@ function jobsView() {
   const render = () => {
     filters.platform = platform.value;
     filters.state = state.value;
-    for (const p of new Set(jobs.map(j => j.platform))) {
-      if (![...platform.options].some(o => o.value === p)) platform.append(el("option", { value: p }, p));
+    filters.sweep = sweep.value;
+    for (const [select, values] of [[platform, jobs.map(j => j.platform)], [sweep, jobs.map(j => j.sweep)]]) {
+      for (const v of new Set(values.filter(Boolean))) {
+        if (![...select.options].some(o => o.value === v)) select.append(el("option", { value: v }, v));
+      }
     }
     body.replaceChildren(...jobs
-      .filter(j => (!filters.platform || j.platform === filters.platform) && (!filters.state || j.state === filters.state))
+      .filter(j => (!filters.platform || j.platform === filters.platform) && (!filters.state || j.state === filters.state) &&
+        (!filters.sweep || j.sweep === filters.sweep))
       .map(j => el("tr", { "data-handle": j.handle },
         el("td", {}, j.handle ? el("a", { href: jobLink(j.handle) }, j.handle) : "(" + j.submission_id + ")"),
-        el("td", {}, j.platform), el("td", {}, j.name),
+        el("td", {}, j.platform), el("td", {}, j.name), el("td", {}, j.sweep ?? "-"),
         el("td", { class: "state " + stateOf(j) }, stateOf(j)),
         el("td", { class: "num" }, j.exit_code ?? "-"), el("td", { class: "num" }, j.restarts ?? "-"),
         el("td", { class: "num", title: new Date(j.created_ms).toLocaleString() }, age(j.created_ms)))));
   };
-  platform.onchange = state.onchange = render;
+  platform.onchange = state.onchange = sweep.onchange = render;
   main.replaceChildren(el("h1", {}, "Jobs"),
-    el("div", { class: "filters" }, "Show", platform, state),
-    el("table", { id: "jobs" }, el("thead", {}, el("tr", {}, ...["Handle", "Platform", "Name", "State", "Exit", "Restarts", "Age"]
+    el("div", { class: "filters" }, "Show", platform, state, sweep),
+    el("table", { id: "jobs" }, el("thead", {}, el("tr", {}, ...["Handle", "Platform", "Name", "Sweep", "State", "Exit", "Restarts", "Age"]
       .map(h => el("th", {}, h)))), body));
   follow("/api/jobs/events", { jobs: data => { jobs = JSON.parse(data); render(); } });
 }
