@@ -145,7 +145,7 @@ TEST_F(RayCli, DryRunAgainstAnUnreachableAddressPrintsTheRequests) {
   auto result = dlaunch({"run", write_spec(spec), "-p", "ray", "--dry-run"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(contains(result.out, "POST http://127.0.0.1:9/api/jobs/")) << result.out;
-  EXPECT_TRUE(contains(result.out, "\"entrypoint\": \"exec /bin/sh -c 'python3 train.py'\"")) << result.out;
+  EXPECT_TRUE(contains(result.out, " && exec /bin/sh -c 'python3 train.py'\",\n")) << result.out;
   EXPECT_TRUE(contains(result.out, "_ray_pkg_")) << result.out;
 }
 

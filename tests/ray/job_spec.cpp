@@ -3,6 +3,7 @@
 #include <dlaunch/job_document.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace dlaunch::ray_test {
 namespace {
@@ -54,6 +55,9 @@ std::string JobSpec::document() const {
   job.env = env;
   job.labels = {{"suite", "ray-tests"}};
   job.failover.max_restarts = max_restarts;
+  job.failover.scope = scope;
+  job.start_timeout = start_timeout;
+  if (!config_toml.empty()) throw std::logic_error("config_toml is for toml(); the CLI turns it into JSON");
   for (const auto& spec : roles) {
     sdk::Role& role = job.roles.emplace_back();
     role.name = spec.name;
@@ -64,6 +68,9 @@ std::string JobSpec::document() const {
     role.resources.gpu = spec.gpu;
     role.env = spec.env;
     role.driver = spec.driver;
+    if (spec.max_restarts >= 0) role.max_restarts = spec.max_restarts;
+    role.launcher = spec.launcher;
+    role.nproc_per_node = spec.nproc_per_node;
   }
   job.platform = sdk::Options::parse(platform_json());
   return sdk::write_job(job);
@@ -74,13 +81,21 @@ std::string JobSpec::toml() const {
   if (!working_dir.empty()) out += "working_dir = " + string_literal(working_dir) + "\n";
   if (!env.empty()) out += "env = " + string_table(env, " = ") + "\n";
   out += "labels = { suite = \"ray-tests\" }\n";
-  if (max_restarts > 0) out += "\n[failover]\nmax_restarts = " + std::to_string(max_restarts) + "\n";
+  if (start_timeout > 0) out += "start_timeout = " + std::to_string(start_timeout) + "\n";
+  if (max_restarts > 0 || scope != "job") {
+    out += "\n[failover]\nmax_restarts = " + std::to_string(max_restarts) + "\nscope = " + string_literal(scope) + "\n";
+  }
+  if (!config_toml.empty()) out += "\n[config]\n" + config_toml;
   for (const auto& role : roles) {
     out += "\n[[roles]]\nname = " + string_literal(role.name) + "\nentrypoint = " + string_literal(role.command) +
            "\nreplicas = " + std::to_string(role.replicas) + "\nper_node = " + std::to_string(role.per_node) +
            "\nresources = { cpu = " + number(role.cpu) + ", gpu = " + std::to_string(role.gpu) + " }\n";
     if (!role.env.empty()) out += "env = " + string_table(role.env, " = ") + "\n";
     out += std::string("driver = ") + (role.driver ? "true" : "false") + "\n";
+    if (role.max_restarts >= 0) out += "max_restarts = " + std::to_string(role.max_restarts) + "\n";
+    if (role.launcher != "direct") {
+      out += "launcher = " + string_literal(role.launcher) + "\nnproc_per_node = " + std::to_string(role.nproc_per_node) + "\n";
+    }
   }
   if (!platform.empty()) {
     out += "\n[platform.ray]\n";

@@ -19,6 +19,10 @@ struct RoleSpec {
   std::map<std::string, std::string> env;
   bool driver = true;
   int gpu = 0;
+  // Schema 2 (a document of version 2 once one differs from its default).
+  int max_restarts = -1;  // -1: the job's failover.max_restarts
+  std::string launcher = "direct";
+  int nproc_per_node = 1;
 };
 
 struct JobSpec {
@@ -26,6 +30,9 @@ struct JobSpec {
   std::string working_dir;  // absolute; empty for none
   std::map<std::string, std::string> env;
   int max_restarts = 0;
+  std::string scope = "job";   // failover.scope
+  int start_timeout = 0;       // seconds
+  std::string config_toml;     // the [config] table's body, as TOML lines; empty for none
   std::vector<RoleSpec> roles;
   // [platform.ray] options: name and value, the value written the same in JSON and TOML (a string in
   // quotes, a number, a boolean, an array of strings).
@@ -35,7 +42,7 @@ struct JobSpec {
     platform.emplace_back(name, literal);
     return *this;
   }
-  std::string document() const;  // schema_version 1 job document
+  std::string document() const;  // the job document (schema_version 1 unless a schema 2 field is used)
   std::string toml() const;       // a spec file
   std::string platform_json() const;  // the options alone, as a JSON object (a job reference's options_json)
 };

@@ -103,13 +103,21 @@ TEST(RaySubmitBody, SingleReplicaRunsDirectlyWithTheFoundationEnvironment) {
   spec.env = {{"K", "job"}};
   spec.roles.front().env = {{"K", "role"}};
   rapidjson::Document body = body_of(spec, ServerVersion::newest());
-  EXPECT_STREQ(body["entrypoint"].GetString(), "exec /bin/sh -c 'python3 train.py'");
+  // A preamble writes the config file (the cluster tests read it back), then the entrypoint replaces the shell.
+  EXPECT_STREQ(body["entrypoint"].GetString(),
+               "export DLAUNCH_CONFIG_FILE=\"${TMPDIR:-/tmp}/\"dlaunch-x.config.json && (umask 077 && printf '%s\\n' "
+               "'{}' >\"$DLAUNCH_CONFIG_FILE\") && exec /bin/sh -c 'python3 train.py'");
   EXPECT_STREQ(body["submission_id"].GetString(), "dlaunch-x");
   const auto& env = body["runtime_env"]["env_vars"];
   EXPECT_STREQ(env["K"].GetString(), "role");
   EXPECT_STREQ(env["RANK"].GetString(), "0");
   EXPECT_STREQ(env["WORLD_SIZE"].GetString(), "1");
   EXPECT_STREQ(env["DLAUNCH_ROLE"].GetString(), "main");
+  EXPECT_STREQ(env["DLAUNCH_SUBMISSION_ID"].GetString(), "x");
+  EXPECT_STREQ(env["DLAUNCH_RESTART_COUNT"].GetString(), "0");
+  EXPECT_STREQ(env["DLAUNCH_NNODES"].GetString(), "1:1");
+  EXPECT_STREQ(env["DLAUNCH_MAIN_MASTER_ADDR"].GetString(), "127.0.0.1");
+  EXPECT_STREQ(env["DLAUNCH_MAIN_HOSTS"].GetString(), "127.0.0.1");
   EXPECT_STREQ(body["runtime_env"]["working_dir"].GetString(), "gcs://_ray_pkg_wd.zip");
   EXPECT_FALSE(body["runtime_env"].HasMember("py_modules"));
   EXPECT_DOUBLE_EQ(body["entrypoint_num_cpus"].GetDouble(), 0.5);
@@ -129,6 +137,25 @@ TEST(RaySubmitBody, SeveralReplicasRunTheGangDriverWithItsPlan) {
   plan.Parse(body["runtime_env"]["env_vars"][kPlanVariable].GetString());
   EXPECT_EQ(plan["roles"][0]["replicas"].GetInt(), 2);
   EXPECT_FALSE(body.HasMember("entrypoint_num_cpus")) << "the driver itself reserves nothing";
+}
+
+TEST(RaySubmitBody, TorchrunOrAStartTimeoutNeedsTheGangDriverEvenForOneReplica) {
+  JobSpec spec = ray_test::shell_job("one", "true");
+  spec.start_timeout = 5;
+  rapidjson::Document plan;
+  plan.Parse(body_of(spec, ServerVersion::newest())["runtime_env"]["env_vars"][kPlanVariable].GetString());
+  ASSERT_TRUE(plan.IsObject()) << "start_timeout runs the gang driver";
+  EXPECT_EQ(plan["start_timeout"].GetInt(), 5);
+  EXPECT_STREQ(plan["submission_id"].GetString(), "x");
+  EXPECT_STREQ(plan["config"].GetString(), "{}");
+  spec.start_timeout = 0;
+  spec.roles.front().launcher = "torchrun";
+  spec.roles.front().nproc_per_node = 2;
+  plan.Parse(body_of(spec, ServerVersion::newest())["runtime_env"]["env_vars"][kPlanVariable].GetString());
+  ASSERT_TRUE(plan.IsObject()) << "torchrun runs the gang driver";
+  EXPECT_STREQ(plan["roles"][0]["launcher"].GetString(), "torchrun");
+  EXPECT_EQ(plan["roles"][0]["nproc_per_node"].GetInt(), 2);
+  EXPECT_STREQ(plan["roles"][0]["rdzv_backend"].GetString(), "c10d");
 }
 
 TEST(RaySubmitBody, FieldsAnOldServerDoesNotKnowAreLeftOut) {

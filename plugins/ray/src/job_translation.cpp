@@ -18,6 +18,7 @@ using Allocator = rapidjson::Document::AllocatorType;
 // The port rank 0 listens on when the job runs its entrypoint directly (torchrun's default); the gang
 // driver picks a free one instead.
 constexpr const char* kDirectMasterPort = "29500";
+constexpr const char* kDirectMasterAddr = "127.0.0.1";
 
 Value text(std::string_view s, Allocator& a) { return Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), a); }
 
@@ -38,25 +39,64 @@ void set(Value& object, std::string_view key, Value value, Allocator& a) {
 // GPUs are Ray's num_gpus; other accelerators (TPU, NPU) are Ray resources of that name.
 bool uses_gpu_resource(const sdk::Job& job) { return job.device_type == "GPU" || job.device_type == "CPU"; }
 
-// What every process of a single-replica job sees, as the foundation defines it; then the job's and the
-// role's env, which may override.
-sdk::StringMap direct_env(const sdk::Job& job) {
+// "actor-rollout" -> "DLAUNCH_ACTOR_ROLLOUT_": the prefix of a role's variables, as docs/job-spec.md names them
+// (the gang driver's plan.py derives the same names for its replicas).
+std::string role_variable_prefix(const std::string& role) {
+  std::string prefix = "DLAUNCH_";
+  for (char c : role) prefix += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return prefix + "_";
+}
+
+// What the process of a single-replica job sees, as docs/job-spec.md defines it (one node: itself); then the
+// job's and the role's env, which may override. DLAUNCH_CONFIG_FILE is set by the entrypoint's preamble.
+sdk::StringMap direct_env(const SubmitInputs& in) {
+  const sdk::Job& job = *in.job;
   const sdk::Role& role = job.roles.front();
-  sdk::StringMap env = {{"DLAUNCH_JOB", job.name}, {"DLAUNCH_ROLE", role.name}, {"RANK", "0"},
-                        {"WORLD_SIZE", "1"},        {"LOCAL_RANK", "0"},      {"LOCAL_WORLD_SIZE", "1"},
-                        {"NODE_RANK", "0"},         {"MASTER_ADDR", "127.0.0.1"}, {"MASTER_PORT", kDirectMasterPort}};
+  const std::string prefix = role_variable_prefix(role.name);
+  sdk::StringMap env = {{"DLAUNCH_JOB", job.name},
+                        {"DLAUNCH_ROLE", role.name},
+                        {"DLAUNCH_SUBMISSION_ID", in.host_submission_id},
+                        {"DLAUNCH_NNODES", "1:1"},
+                        {"DLAUNCH_RESTART_COUNT", "0"},
+                        {"RANK", "0"},
+                        {"WORLD_SIZE", "1"},
+                        {"LOCAL_RANK", "0"},
+                        {"LOCAL_WORLD_SIZE", "1"},
+                        {"NODE_RANK", "0"},
+                        {"MASTER_ADDR", kDirectMasterAddr},
+                        {"MASTER_PORT", kDirectMasterPort},
+                        {prefix + "MASTER_ADDR", kDirectMasterAddr},
+                        {prefix + "MASTER_PORT", kDirectMasterPort},
+                        {prefix + "HOSTS", kDirectMasterAddr}};
   for (const auto& [k, v] : job.env) env[k] = v;
   for (const auto& [k, v] : role.env) env[k] = v;
   return env;
 }
 
+// The Ray job's entrypoint when it runs the single replica directly. Ray runs it with a shell: a preamble
+// writes the job's config where DLAUNCH_CONFIG_FILE says (the node's temporary directory, named after the
+// submission: nothing else on the node knows the job), then `exec` makes the process Ray waits for the
+// job's own, so a signal that kills it reaches Ray as -N (a signal by name in the status) rather than the
+// shell's 128 + N.
+std::string direct_entrypoint(const SubmitInputs& in) {
+  const sdk::Job& job = *in.job;
+  return "export DLAUNCH_CONFIG_FILE=\"${TMPDIR:-/tmp}/\"" + sdk::shell_quote(in.ray_id + ".config.json") +
+         " && (umask 077 && printf '%s\\n' " + sdk::shell_quote(job.config.json()) +
+         " >\"$DLAUNCH_CONFIG_FILE\") && exec " + sdk::shell_join(job.roles.front().entrypoint);
+}
+
 // The gang driver's instructions (see driver/dlaunch_ray_driver/__main__.py).
-std::string gang_plan(const sdk::Job& job, const RayOptions& options) {
+std::string gang_plan(const SubmitInputs& in) {
+  const sdk::Job& job = *in.job;
   rapidjson::Document plan(rapidjson::kObjectType);
   auto& a = plan.GetAllocator();
   plan.AddMember("job", text(job.name, a), a);
+  plan.AddMember("submission_id", text(in.host_submission_id, a), a);
+  plan.AddMember("config", text(job.config.json(), a), a);
   plan.AddMember("max_restarts", Value(static_cast<int64_t>(job.failover.max_restarts)), a);
-  plan.AddMember("placement_strategy", text(options.placement_strategy, a), a);
+  plan.AddMember("scope", text(job.failover.scope, a), a);
+  plan.AddMember("start_timeout", Value(static_cast<int64_t>(job.start_timeout)), a);
+  plan.AddMember("placement_strategy", text(in.options->placement_strategy, a), a);
   plan.AddMember("accelerator", text(uses_gpu_resource(job) ? "GPU" : job.device_type, a), a);
   Value roles(rapidjson::kArrayType);
   for (const auto& role : job.roles) {
@@ -66,12 +106,18 @@ std::string gang_plan(const sdk::Job& job, const RayOptions& options) {
     for (const auto& arg : role.entrypoint) argv.PushBack(text(arg, a), a);
     r.AddMember("entrypoint", argv, a);
     r.AddMember("replicas", Value(static_cast<int64_t>(role.replicas)), a);
+    r.AddMember("min_replicas", Value(static_cast<int64_t>(role.min_replicas)), a);
     r.AddMember("per_node", Value(static_cast<int64_t>(role.per_node)), a);
     r.AddMember("cpu", Value(role.resources.cpu), a);
     r.AddMember("accelerators", Value(static_cast<int64_t>(role.resources.gpu)), a);
     r.AddMember("memory_bytes", Value(static_cast<int64_t>(role.resources.memory_bytes)), a);
     r.AddMember("env", string_object(role.env, a), a);
     r.AddMember("driver", Value(role.driver), a);
+    r.AddMember("max_restarts", Value(static_cast<int64_t>(role.max_restarts)), a);
+    r.AddMember("launcher", text(role.launcher, a), a);
+    r.AddMember("nproc_per_node", Value(static_cast<int64_t>(role.nproc_per_node)), a);
+    r.AddMember("rdzv_backend", text(role.rdzv_backend, a), a);
+    r.AddMember("rdzv_port", Value(static_cast<int64_t>(role.rdzv_port)), a);
     roles.PushBack(r, a);
   }
   plan.AddMember("roles", roles, a);
@@ -97,8 +143,8 @@ Value runtime_env(const SubmitInputs& in, bool gang, Allocator& a) {
   Value env(rapidjson::kObjectType);
   if (extra.IsObject()) env.CopyFrom(extra, a);
 
-  sdk::StringMap variables = gang ? job.env : direct_env(job);
-  if (gang) variables[kPlanVariable] = gang_plan(job, *in.options);
+  sdk::StringMap variables = gang ? job.env : direct_env(in);
+  if (gang) variables[kPlanVariable] = gang_plan(in);
   if (!variables.empty()) set(env, "env_vars", string_object(variables, a), a);
   if (!in.working_dir_uri.empty()) set(env, "working_dir", text(in.working_dir_uri, a), a);
   if (!in.options->pip.empty()) {
@@ -162,8 +208,11 @@ void add_entrypoint_resources(const SubmitInputs& in, bool gang, Value& body, Su
 }  // namespace
 
 bool needs_gang_driver(const sdk::Job& job) {
-  // Ray itself never restarts a job, so failover needs the driver too.
-  return job.roles.size() != 1 || job.roles.front().replicas != 1 || job.failover.max_restarts > 0;
+  // Ray itself never restarts a job, nor gives up waiting for resources, nor runs torchrun: those need the
+  // driver too.
+  const sdk::Role& first = job.roles.front();
+  return job.roles.size() != 1 || first.replicas != 1 || job.failover.max_restarts > 0 || first.max_restarts > 0 ||
+         first.launcher != "direct" || job.start_timeout > 0;
 }
 
 std::string ray_submission_id(std::string_view host_submission_id) {
@@ -189,10 +238,9 @@ SubmitBody build_submit_body(const SubmitInputs& in) {
   rapidjson::Document body(rapidjson::kObjectType);
   auto& a = body.GetAllocator();
 
-  // Ray runs the entrypoint with a shell: `exec` makes the process Ray waits for the job's own, so a signal
-  // that kills it reaches Ray as -N (a signal by name in the status) rather than the shell's 128 + N.
-  std::string entrypoint = "exec " + (gang ? sdk::shell_join({in.options->python, "-m", kDriverModule})
-                                           : sdk::shell_join(job.roles.front().entrypoint));
+  // Ray runs the entrypoint with a shell: `exec`, as in direct_entrypoint.
+  std::string entrypoint =
+      gang ? "exec " + sdk::shell_join({in.options->python, "-m", kDriverModule}) : direct_entrypoint(in);
   body.AddMember("entrypoint", text(entrypoint, a), a);
   body.AddMember("submission_id", text(in.ray_id, a), a);
   Value env = runtime_env(in, gang, a);

@@ -61,15 +61,18 @@ void RayPlugin::validate(const sdk::JobRequest& request, const sdk::DiagnosticsO
   sdk::Job job = sdk::parse_job(request.job_json);
   validate_options(job.platform, out);
   sdk::refuse_fields_not_honoured(
-      job, "ray", {},
-      {{"roles.min_replicas", "its gang driver starts the job once every replica is placed, and a failed replica "
-                              "fails the whole attempt"},
-       {"failover.scope", "its gang driver restarts every replica of the job after a failure"},
+      job, "ray",
+      {"config", "start_timeout", "failover.scope", "roles.max_restarts", "roles.launcher", "roles.nproc_per_node",
+       "roles.rdzv_backend", "roles.rdzv_port"},
+      {{"roles.min_replicas", "its gang driver starts a job only once every replica is placed (it would go on "
+                              "without a failed replica, but never starts with fewer)"},
        {"priority", "Ray has no notion of a job's priority"}},
       out);
   RayOptions options = RayOptions::from(job.platform);
   if (needs_gang_driver(job) && options.python.empty()) {
-    out.error("platform.ray.python", "a Python interpreter is needed to run a job with several replicas or roles");
+    out.error("platform.ray.python",
+              "a Python interpreter is needed to run dlaunch's gang driver (a job with several replicas or roles, "
+              "restarts, torchrun or a start_timeout)");
   }
 }
 

@@ -1,8 +1,9 @@
 """Entry point: `python3 -m dlaunch_ray_driver`, the Ray job's entrypoint for gang jobs.
 
-Runs the plan's replicas (attempt.Attempt) on a gang of actors (gang.Gang); when one fails, restarts the
-whole job up to failover.max_restarts times; exits with the first failed replica's exit code of the last
-attempt (0 when all driver roles succeeded), which Ray records as the job's driver_exit_code.
+Reserves the plan's gang (gang.Gang) and runs the replicas on it (attempt.Attempt); when one fails, the
+failover policy (failover.py) restarts it, its role or the whole job, goes on without it, or ends the job;
+exits with the first failed replica's exit code of the last attempt (0 when all driver roles succeeded),
+which Ray records as the job's driver_exit_code.
 """
 import logging
 import signal
@@ -12,6 +13,7 @@ import threading
 import ray
 
 from .attempt import Attempt
+from .failover import FailoverPolicy
 from .gang import Gang
 from .plan import Plan
 from .report import say
@@ -28,21 +30,25 @@ def main():
 
     shape = ", ".join(f"{role.name} x{role.replicas}" for role in plan.roles)
     say(f"job {plan.job}: {shape} (placement {plan.placement_strategy})")
+    policy = FailoverPolicy(plan)
+    starts = {}
     code = 1
     gang = None
     try:
-        for number in range(plan.max_restarts + 1):
-            if number > 0:
-                say(f"restarting the job (restart {number} of {plan.max_restarts})")
+        while True:
             if gang is None or gang.lost:
                 if gang is not None:
                     gang.close()
                 gang = Gang(plan)
                 if not gang.reserve(stopping):
+                    if gang.failure is not None:
+                        say(gang.failure)  # the last line: the job's status message
                     break
-            code = Attempt(plan, number, gang, stopping).run()
-            if code == 0 or stopping.is_set():
+            attempt = Attempt(plan, gang, policy, starts, stopping)
+            code = attempt.run()
+            if code == 0 or stopping.is_set() or not attempt.restart_job:
                 break
+            say(f"restarting the job (restart {policy.job_used} of {policy.job_limit})")
     finally:
         if gang is not None:
             gang.close()

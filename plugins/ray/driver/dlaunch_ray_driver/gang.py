@@ -20,11 +20,14 @@ class Gang:
         self.plan = plan
         self.groups = {}  # role name -> placement group
         self.replicas = {}  # (role name, rank) -> actor, in the plan's order
+        self.nodes = {}  # (role name, rank) -> replica.Node
         self.lost = False  # an actor died: this gang cannot run another attempt
+        self.failure = None  # why reserve() gave up: what the gang waited for
 
     def reserve(self, stopping):
         """Waits until the cluster holds every role's placement group, saying what it waits for; then
-        creates the actors. False when stopped first."""
+        creates the actors. False when stopped first, or when the plan's start_timeout passed first (then
+        `failure` says what the gang waited for, as DLRover fails a job pending too long)."""
         for role in self.plan.roles:
             self.groups[role.name] = placement_group(
                 role.bundles(self.plan.accelerator), strategy=self.plan.placement_strategy
@@ -32,18 +35,26 @@ class Gang:
         pending = {role.name: self.groups[role.name].ready() for role in self.plan.roles}
         started = time.monotonic()
         notice_at = started + FIRST_WAITING_NOTICE_SECONDS
+        deadline = started + self.plan.start_timeout if self.plan.start_timeout > 0 else None
+
+        def waiting_for():
+            wanted = "; ".join(f"{role.name}: {wanted_text(role.bundles(self.plan.accelerator))}"
+                               for role in self.plan.roles if role.name in pending)
+            return f"{wanted}; the cluster has {resources_text(ray.cluster_resources())}"
+
         while pending:
             if stopping.is_set():
                 return False
             ready, _ = ray.wait(list(pending.values()), timeout=0.5)
             pending = {name: ref for name, ref in pending.items() if ref not in ready}
+            if pending and deadline is not None and time.monotonic() > deadline:
+                self.failure = (f"the job did not start within its start_timeout of {self.plan.start_timeout} s: "
+                                f"waiting for resources: {waiting_for()}")
+                return False
             if pending and time.monotonic() > notice_at:
                 waited = int(time.monotonic() - started)
                 notice_at = started + (waited // WAITING_NOTICE_SECONDS + 1) * WAITING_NOTICE_SECONDS
-                wanted = "; ".join(f"{role.name}: {wanted_text(role.bundles(self.plan.accelerator))}"
-                                   for role in self.plan.roles if role.name in pending)
-                say(f"waiting for resources ({waited} s): {wanted}; "
-                    f"the cluster has {resources_text(ray.cluster_resources())}")
+                say(f"waiting for resources ({waited} s): {waiting_for()}")
         for role in self.plan.roles:
             for rank in range(role.replicas):
                 strategy = PlacementGroupSchedulingStrategy(
@@ -52,6 +63,9 @@ class Gang:
                 )
                 options = role.actor_resources(self.plan.accelerator)
                 self.replicas[(role.name, rank)] = Replica.options(scheduling_strategy=strategy, **options).remote()
+        keys = list(self.replicas)
+        nodes = ray.get([self.replicas[key].prepare.remote(self.plan.config) for key in keys])
+        self.nodes = dict(zip(keys, nodes))
         return True
 
     def terminate(self, keys=None):
@@ -63,6 +77,7 @@ class Gang:
     def close(self):
         try:
             ray.get(self.terminate(), timeout=TERMINATE_GRACE_SECONDS + 1)
+            ray.get([actor.remove_files.remote() for actor in self.replicas.values()], timeout=1)
         except Exception:  # an actor already dead or stuck: killed just below either way
             pass
         for actor in self.replicas.values():

@@ -22,6 +22,22 @@ class Role:
     memory_bytes: int
     env: Dict[str, str]
     driver: bool
+    min_replicas: int
+    max_restarts: int  # restarts this role's failures may cause; torchrun's --max_restarts for a torchrun role
+    launcher: str  # "direct" or "torchrun"
+    nproc_per_node: int
+    rdzv_backend: str
+    rdzv_port: int
+
+    @property
+    def variable_prefix(self) -> str:
+        """"actor-rollout" -> "DLAUNCH_ACTOR_ROLLOUT_": the prefix of the role's variables in every process."""
+        return "DLAUNCH_" + self.name.upper().replace("-", "_") + "_"
+
+    @property
+    def nnodes(self) -> str:
+        """The role's range of nodes, as torchrun's --nnodes takes it (DLAUNCH_NNODES)."""
+        return f"{self.min_replicas // self.per_node}:{self.replicas // self.per_node}"
 
     def actor_resources(self, accelerator: str) -> dict:
         """Ray actor options for one replica."""
@@ -48,10 +64,17 @@ class Role:
 @dataclasses.dataclass
 class Plan:
     job: str
+    submission_id: str
+    config: str  # the job's config table as JSON
     max_restarts: int
+    scope: str  # failover.scope: "job", "role" or "replica"
+    start_timeout: int  # seconds the gang may wait for its resources; 0: no limit
     placement_strategy: str
     accelerator: str
     roles: List[Role]
+
+    def role(self, name) -> Role:
+        return next(role for role in self.roles if role.name == name)
 
     @staticmethod
     def from_environment() -> "Plan":

@@ -5,10 +5,12 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 
 import ray
 
+from .launch import Node
 from .plan import PLAN_VARIABLE
 
 _PR_SET_PDEATHSIG = 1
@@ -26,6 +28,19 @@ class Replica:
         self._process = None
         self._reader = None
         self._lines = collections.deque()
+        self._config_file = None
+
+    def prepare(self, config):
+        """Writes the job's config where this replica's processes read it, and says where the actor runs."""
+        fd, self._config_file = tempfile.mkstemp(prefix="dlaunch-", suffix=".config.json")
+        with os.fdopen(fd, "w") as f:
+            f.write(config + "\n")
+        return Node(ray.util.get_node_ip_address(), [str(gpu) for gpu in ray.get_gpu_ids()], self._config_file)
+
+    def remove_files(self):
+        if self._config_file is not None:
+            os.unlink(self._config_file)
+            self._config_file = None
 
     def address(self):
         """This node's IP and a free TCP port on it: MASTER_ADDR and MASTER_PORT when this is rank 0."""
@@ -57,6 +72,15 @@ class Replica:
     def _read(stream, lines):
         for raw in iter(stream.readline, b""):
             lines.append(raw.decode("utf-8", "replace").rstrip("\r\n"))
+
+    def restart(self, argv, env, grace_seconds):
+        """Stops the replica's process (if it still runs) and starts it again. Returns the old process's
+        output lines that no poll has handed over yet."""
+        self.terminate(grace_seconds)
+        self._reader.join(grace_seconds)  # a child that left the group may keep the pipe open
+        lines = list(self._lines)
+        self.start(argv, env)
+        return lines
 
     def poll(self):
         """The output lines since the last poll, and the exit code once the process ended and all its output
