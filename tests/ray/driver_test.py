@@ -58,7 +58,10 @@ class FailoverTest(unittest.TestCase):
 
 
 def gang(nodes):
-    return types.SimpleNamespace(nodes=nodes)
+    size = {}
+    for role_name, rank in nodes:
+        size[role_name] = max(size.get(role_name, 0), rank + 1)
+    return types.SimpleNamespace(nodes=nodes, size=size)
 
 
 class LaunchTest(unittest.TestCase):
@@ -78,6 +81,13 @@ class LaunchTest(unittest.TestCase):
         self.assertEqual(envs[3]["DLAUNCH_W_HOSTS"], "10.0.0.1,10.0.0.2")
         self.assertEqual(envs[3]["NODE_RANK"], "1")
         self.assertEqual(envs[3]["DLAUNCH_CONFIG_FILE"], "/tmp/c3")
+
+    def test_an_elastic_role_that_got_fewer_replicas_counts_those(self):
+        elastic = role(replicas=4, min_replicas=2)
+        nodes = {("w", 0): Node("10.0.0.1", [], "/c"), ("w", 1): Node("10.0.0.2", [], "/c")}
+        env = env_of(plan(elastic), elastic, 1, {"w": ("10.0.0.1", 4000)}, gang(nodes), 0)
+        self.assertEqual((env["WORLD_SIZE"], env["DLAUNCH_NNODES"], env["DLAUNCH_W_HOSTS"]),
+                         ("2", "2:4", "10.0.0.1,10.0.0.2"))
 
     def test_a_role_without_gpus_leaves_visibility_to_ray(self):
         cpu = role()

@@ -69,6 +69,7 @@ std::string JobSpec::document() const {
     role.env = spec.env;
     role.driver = spec.driver;
     if (spec.max_restarts >= 0) role.max_restarts = spec.max_restarts;
+    if (spec.min_replicas > 0) role.min_replicas = spec.min_replicas;
     role.launcher = spec.launcher;
     role.nproc_per_node = spec.nproc_per_node;
   }
@@ -93,6 +94,7 @@ std::string JobSpec::toml() const {
     if (!role.env.empty()) out += "env = " + string_table(role.env, " = ") + "\n";
     out += std::string("driver = ") + (role.driver ? "true" : "false") + "\n";
     if (role.max_restarts >= 0) out += "max_restarts = " + std::to_string(role.max_restarts) + "\n";
+    if (role.min_replicas > 0) out += "min_replicas = " + std::to_string(role.min_replicas) + "\n";
     if (role.launcher != "direct") {
       out += "launcher = " + string_literal(role.launcher) + "\nnproc_per_node = " + std::to_string(role.nproc_per_node) + "\n";
     }

@@ -23,6 +23,7 @@ struct RoleSpec {
   int max_restarts = -1;  // -1: the job's failover.max_restarts
   std::string launcher = "direct";
   int nproc_per_node = 1;
+  int min_replicas = 0;  // 0: replicas
 };
 
 struct JobSpec {

@@ -125,6 +125,22 @@ TEST_F(RaySchema2, ScopeReplicaRestartsOnlyTheFailedReplicaWithinItsRolesLimit) 
   EXPECT_TRUE(contains(spent.err, "FAILED (exit 3): w/1 exited with code 3\n")) << spent.err;
 }
 
+TEST_F(RaySchema2, AnElasticRoleStartsWithTheReplicasTheClusterHoldsOnceItsMinimumIsPlaced) {
+  JobSpec spec = job("elastic", "echo \"$DLAUNCH_ROLE/$RANK of $WORLD_SIZE nnodes=$DLAUNCH_NNODES\"");
+  spec.roles.front().name = "w";
+  spec.roles.front().replicas = 4;
+  spec.roles.front().min_replicas = 2;
+  spec.roles.front().cpu = 1.5;  // the cluster's 4 CPUs hold two
+  auto result = dlaunch({"run", write_spec(spec), "-p", "ray", "--follow"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  for (const char* line : {"[dlaunch] starting role 'w' with 2 of 4 replicas (min_replicas 2): the cluster holds no "
+                           "more\n",
+                           "[w/0] w/0 of 2 nnodes=2:4\n", "[w/1] w/1 of 2 nnodes=2:4\n"}) {
+    EXPECT_TRUE(contains(result.out, line)) << line << " missing from:\n" << result.out;
+  }
+  EXPECT_FALSE(contains(result.out, "[w/2]")) << result.out;
+}
+
 }  // namespace
 }  // namespace dlaunch::ray_test
 
@@ -138,11 +154,12 @@ TEST_F(RaySchema2, TorchrunReplicasMeetAtTheRendezvousAndAllReduce) {
   ASSERT_NE(path, nullptr);
   ASSERT_TRUE(contains(path, "torch-venv")) << "torchrun is not in PATH: run it as ctest -L torch does";
   work_.write("all_reduce.py",
-              "import torch, torch.distributed as dist\n"
+              "import os, torch, torch.distributed as dist\n"
               "dist.init_process_group('gloo')\n"
               "t = torch.tensor([dist.get_rank()])\n"
               "dist.all_reduce(t)\n"
-              "print('worker %d: %d of %d' % (dist.get_rank(), t.item(), dist.get_world_size()), flush=True)\n"
+              // One write each: a node's two workers share its output pipe.
+              "os.write(1, b'worker %d: %d of %d\\n' % (dist.get_rank(), t.item(), dist.get_world_size()))\n"
               "dist.destroy_process_group()\n");
   JobSpec spec = job("torch-all-reduce", "python3 all_reduce.py");
   spec.start_timeout = 120;

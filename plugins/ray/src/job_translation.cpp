@@ -209,7 +209,7 @@ void add_entrypoint_resources(const SubmitInputs& in, bool gang, Value& body, Su
 
 bool needs_gang_driver(const sdk::Job& job) {
   // Ray itself never restarts a job, nor gives up waiting for resources, nor runs torchrun: those need the
-  // driver too.
+  // driver too. (A one-replica role cannot be elastic: min_replicas is at least 1.)
   const sdk::Role& first = job.roles.front();
   return job.roles.size() != 1 || first.replicas != 1 || job.failover.max_restarts > 0 || first.max_restarts > 0 ||
          first.launcher != "direct" || job.start_timeout > 0;

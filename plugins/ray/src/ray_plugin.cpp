@@ -60,14 +60,11 @@ RayClient RayPlugin::connect(std::string_view options_json) const {
 void RayPlugin::validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) {
   sdk::Job job = sdk::parse_job(request.job_json);
   validate_options(job.platform, out);
-  sdk::refuse_fields_not_honoured(
-      job, "ray",
-      {"config", "start_timeout", "failover.scope", "roles.max_restarts", "roles.launcher", "roles.nproc_per_node",
-       "roles.rdzv_backend", "roles.rdzv_port"},
-      {{"roles.min_replicas", "its gang driver starts a job only once every replica is placed (it would go on "
-                              "without a failed replica, but never starts with fewer)"},
-       {"priority", "Ray has no notion of a job's priority"}},
-      out);
+  sdk::refuse_fields_not_honoured(job, "ray",
+                                  {"config", "start_timeout", "failover.scope", "roles.min_replicas",
+                                   "roles.max_restarts", "roles.launcher", "roles.nproc_per_node",
+                                   "roles.rdzv_backend", "roles.rdzv_port"},
+                                  {{"priority", "Ray has no notion of a job's priority"}}, out);
   RayOptions options = RayOptions::from(job.platform);
   if (needs_gang_driver(job) && options.python.empty()) {
     out.error("platform.ray.python",

@@ -55,7 +55,7 @@ def env_of(plan, role, rank, masters, gang, restart_count):
         "DLAUNCH_NNODES": role.nnodes,
         "DLAUNCH_CONFIG_FILE": node.config_file,
         "RANK": str(rank),
-        "WORLD_SIZE": str(role.replicas),
+        "WORLD_SIZE": str(gang.size[role.name]),  # an elastic role's: the replicas it got
         "LOCAL_RANK": str(rank % role.per_node),
         "LOCAL_WORLD_SIZE": str(role.per_node),
         "NODE_RANK": str(rank // role.per_node),
@@ -68,7 +68,7 @@ def env_of(plan, role, rank, masters, gang, restart_count):
         env[other.variable_prefix + "MASTER_ADDR"] = addr
         env[other.variable_prefix + "MASTER_PORT"] = str(port)
         env[other.variable_prefix + "HOSTS"] = ",".join(
-            gang.nodes[(other.name, first)].ip for first in range(0, other.replicas, other.per_node))
+            gang.nodes[(other.name, first)].ip for first in range(0, gang.size[other.name], other.per_node))
     # Ray shows each actor only its own GPUs; the replicas of a node see the node group's GPUs instead, in
     # local rank order, so LOCAL_RANK indexes the devices the process sees as it does under torchrun (with
     # gpu = 1, device LOCAL_RANK is the replica's own). docs/ray.md#gpu-visibility.
