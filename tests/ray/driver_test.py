@@ -24,7 +24,8 @@ def role(name="w", replicas=2, per_node=1, gpu=0, max_restarts=0, min_replicas=N
 
 
 def plan(*roles, scope="job", max_restarts=0, start_timeout=0):
-    return Plan(job="j", submission_id="dlaunch-j-0123", config="{}", max_restarts=max_restarts, scope=scope,
+    return Plan(job="j", submission_id="dlaunch-j-0123", config="{}", env={"MASTER_PORT": "1", "MINE": "0"},
+                max_restarts=max_restarts, scope=scope,
                 start_timeout=start_timeout, placement_strategy="PACK", accelerator="GPU", roles=list(roles))
 
 
@@ -95,7 +96,8 @@ class LaunchTest(unittest.TestCase):
         env = env_of(plan(cpu), cpu, 1, {"w": ("10.0.0.1", 4000)}, gang(nodes), 2)
         self.assertNotIn("CUDA_VISIBLE_DEVICES", env)
         self.assertEqual(env["DLAUNCH_RESTART_COUNT"], "2")
-        self.assertEqual(env["MINE"], "1")
+        self.assertEqual(env["MINE"], "1")  # the role's env over the job's
+        self.assertEqual(env["MASTER_PORT"], "1")  # the job's env over dlaunch's, as on local
 
     def test_torchrun_argv_as_local_builds_it(self):
         t = role(replicas=3, min_replicas=2, max_restarts=4, launcher="torchrun")

@@ -93,6 +93,9 @@ std::string gang_plan(const SubmitInputs& in) {
   plan.AddMember("job", text(job.name, a), a);
   plan.AddMember("submission_id", text(in.host_submission_id, a), a);
   plan.AddMember("config", text(job.config.json(), a), a);
+  // Also in the Ray job's runtime_env (the driver's own environment), but a replica applies it over dlaunch's
+  // variables, as every platform does.
+  plan.AddMember("env", string_object(job.env, a), a);
   plan.AddMember("max_restarts", Value(static_cast<int64_t>(job.failover.max_restarts)), a);
   plan.AddMember("scope", text(job.failover.scope, a), a);
   plan.AddMember("start_timeout", Value(static_cast<int64_t>(job.start_timeout)), a);

@@ -41,8 +41,8 @@ def argv_of(plan, role, rank, masters):
 
 
 def env_of(plan, role, rank, masters, gang, restart_count):
-    """dlaunch's variables for replica `rank` of `role`, then the role's env (the job's env is the Ray job's
-    runtime_env, which every actor inherits). `masters` maps each role to its rank 0's (address, port)."""
+    """dlaunch's variables for replica `rank` of `role`, then the job's env, then the role's (a later one
+    wins). `masters` maps each role to its rank 0's (address, port)."""
     master_addr, master_port = masters[role.name]
     node = gang.nodes[(role.name, rank)]
     env = {
@@ -75,5 +75,6 @@ def env_of(plan, role, rank, masters, gang, restart_count):
     if plan.accelerator == "GPU" and role.accelerators > 0:
         env["CUDA_VISIBLE_DEVICES"] = ",".join(
             gpu for member in node_group(role, rank) for gpu in gang.nodes[(role.name, member)].gpu_ids)
+    env.update(plan.env)
     env.update(role.env)
     return env

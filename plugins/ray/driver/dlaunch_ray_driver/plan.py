@@ -66,6 +66,7 @@ class Plan:
     job: str
     submission_id: str
     config: str  # the job's config table as JSON
+    env: Dict[str, str]  # the job's env
     max_restarts: int
     scope: str  # failover.scope: "job", "role" or "replica"
     start_timeout: int  # seconds the gang may wait for its resources; 0: no limit
