@@ -1,5 +1,6 @@
 #include "job_translation.hpp"
 
+#include <dlaunch/role_variables.hpp>
 #include <dlaunch/shell.hpp>
 
 #include <rapidjson/document.h>
@@ -39,20 +40,12 @@ void set(Value& object, std::string_view key, Value value, Allocator& a) {
 // GPUs are Ray's num_gpus; other accelerators (TPU, NPU) are Ray resources of that name.
 bool uses_gpu_resource(const sdk::Job& job) { return job.device_type == "GPU" || job.device_type == "CPU"; }
 
-// "actor-rollout" -> "DLAUNCH_ACTOR_ROLLOUT_": the prefix of a role's variables, as docs/job-spec.md names them
-// (the gang driver's plan.py derives the same names for its replicas).
-std::string role_variable_prefix(const std::string& role) {
-  std::string prefix = "DLAUNCH_";
-  for (char c : role) prefix += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return prefix + "_";
-}
-
 // What the process of a single-replica job sees, as docs/job-spec.md defines it (one node: itself); then the
 // job's and the role's env, which may override. DLAUNCH_CONFIG_FILE is set by the entrypoint's preamble.
 sdk::StringMap direct_env(const SubmitInputs& in) {
   const sdk::Job& job = *in.job;
   const sdk::Role& role = job.roles.front();
-  const std::string prefix = role_variable_prefix(role.name);
+  const std::string prefix = sdk::role_variable_prefix(role.name);
   sdk::StringMap env = {{"DLAUNCH_JOB", job.name},
                         {"DLAUNCH_ROLE", role.name},
                         {"DLAUNCH_SUBMISSION_ID", in.host_submission_id},

@@ -31,7 +31,8 @@ class Role:
 
     @property
     def variable_prefix(self) -> str:
-        """"actor-rollout" -> "DLAUNCH_ACTOR_ROLLOUT_": the prefix of the role's variables in every process."""
+        """"actor-rollout" -> "DLAUNCH_ACTOR_ROLLOUT_": the prefix of the role's variables in every process
+        (the rule of the SDK's dlaunch/role_variables.hpp; role names are DNS labels)."""
         return "DLAUNCH_" + self.name.upper().replace("-", "_") + "_"
 
     @property
