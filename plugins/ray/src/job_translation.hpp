@@ -1,7 +1,7 @@
 // How a dlaunch job maps onto one Ray job: the body of POST /api/jobs/.
 //
-// A job with one role of one replica runs its entrypoint directly as the Ray job's entrypoint. Any other
-// shape runs dlaunch's gang driver (driver/dlaunch_ray_driver, shipped as a py_modules package), which reads
+// A job with one role of one replica (and no restarts, start_timeout or torchrun) runs its entrypoint directly
+// as the Ray job's entrypoint. Any other job runs dlaunch's gang driver (driver/dlaunch_ray_driver, shipped as a py_modules package), which reads
 // its plan from the DLAUNCH_RAY_PLAN environment variable and starts one Ray actor per replica.
 #ifndef DLAUNCH_RAY_JOB_TRANSLATION_HPP_
 #define DLAUNCH_RAY_JOB_TRANSLATION_HPP_
@@ -26,7 +26,8 @@ inline constexpr const char* kMetaSubmission = "dlaunch.submission_id";
 inline constexpr const char* kMetaVersion = "dlaunch.plugin_version";
 inline constexpr const char* kMetaRoles = "dlaunch.roles";
 
-// True unless the job is one role with one replica.
+// True unless the job is one role with one replica that asks for nothing only the driver does (restarts,
+// a start_timeout, torchrun).
 bool needs_gang_driver(const sdk::Job& job);
 
 // The Ray submission id for the host's submission id: the id, starting with "dlaunch-" (added when missing)
