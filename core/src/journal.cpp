@@ -28,7 +28,8 @@ namespace {
 constexpr int64_t kApplicationId = 0x646c4a31;
 // The schema's version (the header's user_version). A later dlaunch that changes the schema raises it and
 // migrates older files when it opens them; this one refuses files of a version it does not know.
-constexpr int64_t kSchemaVersion = 1;
+// Version 2 added the jobs' documents (migrate_to_version_2).
+constexpr int64_t kSchemaVersion = 2;
 // How long a write waits for another process's write before it fails. Writes take well under a millisecond;
 // this is for many processes at once on a slow disk.
 constexpr int kBusyTimeoutMs = 30'000;
@@ -47,12 +48,14 @@ CREATE TABLE jobs (
   error         TEXT NOT NULL,
   options       TEXT NOT NULL,
   created_ms    INTEGER NOT NULL,
-  updated_ms    INTEGER NOT NULL
+  updated_ms    INTEGER NOT NULL,
+  document      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX jobs_by_native_id ON jobs (native_id, platform);
 CREATE INDEX jobs_by_time ON jobs (created_ms);
 )";
 
+// What an entry is read as; the document (?11 when written) only by Journal::document(): lists need none.
 constexpr const char* kColumns =
     "submission_id, platform, job_name, spec_file, state, native_id, error, options, created_ms, updated_ms";
 constexpr const char* kNewestFirst = " ORDER BY created_ms DESC, rowid DESC";
@@ -82,11 +85,12 @@ int64_t now_ms() {
       .count();
 }
 
-// Binds an entry's columns, in kColumns's order, as ?1 .. ?10.
+// Binds an entry's columns, in kColumns's order, as ?1 .. ?10, and its document as ?11.
 void bind_entry(sqlite::Statement& statement, const JournalEntry& entry) {
   statement.bind(1, entry.submission_id).bind(2, entry.platform).bind(3, entry.job_name).bind(4, entry.spec_file);
   statement.bind(5, to_string(entry.state)).bind(6, entry.native_id).bind(7, entry.error);
   statement.bind(8, entry.options_json).bind(9, entry.created_ms).bind(10, entry.updated_ms);
+  statement.bind(11, entry.document_json);
 }
 
 Result<JournalEntry> read_entry(const sqlite::Statement& row, const fs::path& file) {
@@ -150,6 +154,22 @@ sqlite::Result<int64_t> create_schema(sqlite::Database& database) {
   return kApplicationId;
 }
 
+// Version 1 had no documents: their column is added, empty. Several processes may open the file at once: the
+// first to take the write lock migrates, the others then find version 2.
+sqlite::Result<void> migrate_to_version_2(sqlite::Database& database) {
+  auto transaction = sqlite::Transaction::begin(database);
+  if (!transaction) return std::unexpected(transaction.error());
+  auto version = pragma(database, "user_version");
+  if (!version) return std::unexpected(version.error());
+  if (*version != 1) return {};
+  if (auto altered = database.exec("ALTER TABLE jobs ADD COLUMN document TEXT NOT NULL DEFAULT ''; "
+                                   "PRAGMA user_version = 2;");
+      !altered) {
+    return std::unexpected(altered.error());
+  }
+  return transaction->commit();
+}
+
 // Checks that the file is a journal this dlaunch can use, and lays out an empty one. Several processes may
 // open a new file at once: the one that takes the write lock first creates the schema, the others then find it.
 Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
@@ -184,7 +204,11 @@ Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
                    ", which this dlaunch does not know (it writes version " + std::to_string(kSchemaVersion) +
                    "): it was written by a newer dlaunch");
   }
-  if (*version != kSchemaVersion) return not_a_journal(file);
+  if (*version == 1) {
+    if (auto migrated = migrate_to_version_2(database); !migrated) return failure(file, "migrate", migrated.error());
+  } else if (*version != kSchemaVersion) {
+    return not_a_journal(file);
+  }
   return {};
 }
 
@@ -211,7 +235,8 @@ Result<void> migrate_json_journal(sqlite::Database& database, const fs::path& di
     auto transaction = sqlite::Transaction::begin(database);
     if (!transaction) return failure(file, "write", transaction.error());
     auto insert = database.prepare(std::string("INSERT INTO jobs (") + kColumns +
-                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING");
+                                   ", document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                                   " ON CONFLICT DO NOTHING");
     if (!insert) return failure(file, "write", insert.error());
     for (const JournalEntry& entry : *entries) {
       bind_entry(*insert, entry);
@@ -294,7 +319,8 @@ Result<void> Journal::put(const JournalEntry& entry) {
   // One statement, so one transaction. A later write changes only what a submission's progress changes, so
   // it rewrites the row and the native-id index, not every index.
   auto upsert = database.prepare(std::string("INSERT INTO jobs (") + kColumns +
-                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (submission_id) DO "
+                                 ", document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                                 " ON CONFLICT (submission_id) DO "
                                  "UPDATE SET state = ?5, native_id = ?6, error = ?7, options = ?8, updated_ms = ?10");
   if (!upsert) return failure(file(), "write", upsert.error());
   JournalEntry stored = entry;
@@ -324,6 +350,18 @@ Result<std::optional<JournalEntry>> Journal::find(const std::string& key) {
   if (!found) return std::unexpected(found.error());
   if (found->empty()) return std::optional<JournalEntry>();
   return std::optional<JournalEntry>(std::move(found->front()));
+}
+
+Result<std::string> Journal::document(const std::string& submission_id) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return std::string();
+  auto select = (*store)->database.prepare("SELECT document FROM jobs WHERE submission_id = ?1");
+  if (!select) return failure(file(), "read", select.error());
+  select->bind(1, submission_id);
+  auto row = select->step();
+  if (!row) return failure(file(), "read", row.error());
+  return *row ? select->text(0) : std::string();
 }
 
 Result<std::vector<JournalEntry>> Journal::find_native_id(const std::string& native_id) {

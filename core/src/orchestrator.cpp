@@ -209,6 +209,8 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
   entry.job_name = prepared.job.name;
   entry.spec_file = prepared.job.spec_file.empty() ? "" : std::filesystem::absolute(prepared.job.spec_file).string();
   entry.options_json = redacted_options_json(prepared.options_json, target.options());
+  // What the platform is handed, as `dlaunch ui` shows it later; with the secrets of the journaled options.
+  entry.document_json = job_document(prepared.job, entry.options_json);
   entry.created_ms = entry.updated_ms = now_ms();
   auto record = [&] {
     std::lock_guard lock(*journal_mutex_);

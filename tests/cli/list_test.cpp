@@ -67,8 +67,10 @@ TEST_F(CliTest, ListIsNewestFirstWithStatesInAlignedColumns) {
 TEST_F(CliTest, ListShowsAScreenfulOfTextAndEveryJobInJson) {
   ASSERT_EQ(dlaunch({"run", spec("ok.toml", role("t", "[\"true\"]")), "--wait"}).exit_code, 0);
   for (int i = 0; i < 21; ++i) {
-    journal_sql("INSERT INTO jobs VALUES ('s" + std::to_string(i) + "', 'local', 'old', '', 'submitted', 'old-" +
-                std::to_string(i) + "', '', '{}', " + std::to_string(1000 + i) + ", 0)");
+    journal_sql("INSERT INTO jobs (submission_id, platform, job_name, spec_file, state, native_id, error, options,"
+                " created_ms, updated_ms) VALUES ('s" + std::to_string(i) +
+                "', 'local', 'old', '', 'submitted', 'old-" + std::to_string(i) + "', '', '{}', " +
+                std::to_string(1000 + i) + ", 0)");
   }
   // script(1) runs it on a terminal 8 lines high (bsdutils: on every Debian).
   auto terminal = shell("script -qec 'stty rows 8 cols 120; \"$DLAUNCH\" list' /dev/null");

@@ -84,8 +84,9 @@ class UiOverHttp(unittest.TestCase):
             cls.lost = "ray:raysubmit_lost"
             with sqlite3.connect(os.path.join(ENV["XDG_STATE_HOME"], "dlaunch", "journal.db")) as journal:
                 now = int(time.time() * 1000)
-                journal.execute("INSERT INTO jobs VALUES ('lost-1', 'ray', 'lost', '/lost.toml', 'submitted', "
-                                "'raysubmit_lost', '', ?, ?, ?)",
+                journal.execute("INSERT INTO jobs (submission_id, platform, job_name, spec_file, state, native_id, "
+                                "error, options, created_ms, updated_ms) VALUES ('lost-1', 'ray', 'lost', "
+                                "'/lost.toml', 'submitted', 'raysubmit_lost', '', ?, ?, ?)",
                                 (json.dumps({"address": address, "request_timeout_s": 60, "max_attempts": 1}), now,
                                  now))
         started = time.perf_counter()
@@ -179,6 +180,14 @@ class UiOverHttp(unittest.TestCase):
             seen += line
         self.assertIn(b"event: log", seen)
         connection.close()
+
+    def test_a_job_shows_the_document_it_was_submitted_with(self):
+        response, body = self.request("GET", "/api/job/info?handle=" + urllib.parse.quote(self.handle),
+                                      headers={"X-Dlaunch-Token": self.token})
+        self.assertEqual(response.status, 200, body)
+        document = json.loads(json.loads(body)["document"])
+        self.assertEqual(document["name"], "sleeper")
+        self.assertEqual(document["roles"][0]["name"], "w")
 
     def test_an_unreachable_platform_does_not_hold_up_the_page(self):
         if self.lost is None:

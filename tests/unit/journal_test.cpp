@@ -262,11 +262,54 @@ TEST_F(JournalTest, AnotherProgramsDatabaseIsRefused) {
 
 TEST_F(JournalTest, AJournalOfANewerSchemaIsRefused) {
   ASSERT_TRUE(journal_.put(intent("sub-1")).has_value());
-  EXPECT_EQ(sql(journal_.file(), "PRAGMA user_version = 2"), "");
+  EXPECT_EQ(sql(journal_.file(), "PRAGMA user_version = 3"), "");
   const auto entries = Journal(directory_).entries();
   ASSERT_FALSE(entries.has_value());
-  EXPECT_NE(entries.error().message.find("has schema version 2, which this dlaunch does not know"), std::string::npos)
+  EXPECT_NE(entries.error().message.find("has schema version 3, which this dlaunch does not know"), std::string::npos)
       << entries.error().message;
+}
+
+TEST_F(JournalTest, KeepsEachJobsDocumentApartFromItsEntry) {
+  JournalEntry entry = intent("sub-1");
+  entry.document_json = R"({"name":"mnist-ddp"})";
+  ASSERT_TRUE(journal_.put(entry).has_value());
+  entry.state = JournalEntry::State::kSubmitted;
+  entry.native_id = "n-1";
+  entry.document_json = "";  // later writes leave the document as first written
+  ASSERT_TRUE(journal_.put(entry).has_value());
+  EXPECT_EQ(journal_.document("sub-1").value(), R"({"name":"mnist-ddp"})");
+  EXPECT_EQ(journal_.find("sub-1").value()->document_json, "");  // lists read no documents
+  EXPECT_EQ(journal_.document("no-such").value(), "");
+}
+
+TEST_F(JournalTest, AVersion1JournalIsMigratedKeepingEveryEntry) {
+  // A journal as dlaunch wrote it before documents were kept (schema version 1).
+  fs::create_directories(directory_);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(journal_.file().c_str(), &db), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  EXPECT_EQ(sql(journal_.file(), R"(
+    CREATE TABLE jobs (submission_id TEXT PRIMARY KEY NOT NULL, platform TEXT NOT NULL, job_name TEXT NOT NULL,
+      spec_file TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('intent', 'submitted', 'failed')),
+      native_id TEXT NOT NULL, error TEXT NOT NULL, options TEXT NOT NULL, created_ms INTEGER NOT NULL,
+      updated_ms INTEGER NOT NULL);
+    CREATE INDEX jobs_by_native_id ON jobs (native_id, platform);
+    CREATE INDEX jobs_by_time ON jobs (created_ms);
+    INSERT INTO jobs VALUES ('old-1', 'local', 'old', '/old.toml', 'submitted', 'old-n', '', '{}', 1, 1);
+    PRAGMA application_id = 1684818481; PRAGMA user_version = 1;)"),
+            "");
+  const auto entries = journal_.entries();
+  ASSERT_TRUE(entries.has_value()) << entries.error().message;
+  EXPECT_EQ(ids_of(*entries), std::vector<std::string>{"old-1"});
+  EXPECT_EQ(sql(journal_.file(), "PRAGMA user_version"), "2\n");
+  EXPECT_EQ(journal_.document("old-1").value(), "");
+  JournalEntry entry = intent("new-1");
+  entry.document_json = "{}";
+  ASSERT_TRUE(journal_.put(entry).has_value());
+  EXPECT_EQ(journal_.document("new-1").value(), "{}");
+  EXPECT_TRUE(is_valid_journal(journal_.file()));
 }
 
 TEST_F(JournalTest, UnknownStateIsCorruption) {

@@ -43,6 +43,12 @@ TEST_F(OrchestratorTest, SubmitJournalsTheJobAndLaterCommandsFindIt) {
   EXPECT_EQ((*entries)[0].native_id, submitted->native_id);
   // The journal never holds a secret.
   EXPECT_EQ((*entries)[0].options_json.find("s3cret"), std::string::npos);
+  // It keeps the job document the plugin was handed, with the secret as "***".
+  auto document = orchestrator.journal().document(report.prepared->submission_id);
+  ASSERT_TRUE(document.has_value()) << document.error().message;
+  EXPECT_NE(document->find("\"name\":\"secretive\""), std::string::npos) << *document;
+  EXPECT_NE(document->find("\"token\":\"***\""), std::string::npos) << *document;
+  EXPECT_EQ(document->find("s3cret"), std::string::npos) << *document;
 
   // The test plugin echoes the options it is given as the status message.
   auto status = orchestrator.status(JobHandle{"good", submitted->native_id});

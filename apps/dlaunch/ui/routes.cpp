@@ -178,8 +178,14 @@ Reply job_reply(Orchestrator& orchestrator, const JobHandle& handle) {
     json.field("name", e.job_name);
     json.field("submission_id", e.submission_id);
     json.field("spec_file", e.spec_file);
-    // The journal keeps the spec's file name, not its text: the file as it is now, which the page says.
-    json.field("spec", read_spec(e.spec_file));
+    // The job as submitted: the document the platform was handed. Jobs journaled before dlaunch kept it have
+    // only their spec file's name: the file as it is now, which the page says.
+    auto document = orchestrator.journal().document(e.submission_id);
+    if (document && !document->empty()) {
+      json.field("document", *document);
+    } else {
+      json.field("spec", read_spec(e.spec_file));
+    }
     json.field("options", e.options_json);
     json.field("created_ms", e.created_ms);
   }

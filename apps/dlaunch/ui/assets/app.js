@@ -94,6 +94,7 @@ function jobView(handle) {
   const state = el("span", { id: "job-state", class: "state" }, "…");
   const details = el("dl");
   const spec = el("pre", { id: "spec" });
+  const specNote = el("span", { class: "muted" });
   const logs = el("pre", { id: "logs" });
   const message = el("p", { class: "error" });
   const rank = el("select", { id: "rank-filter" }, el("option", { value: "" }, "every rank"));
@@ -128,7 +129,7 @@ function jobView(handle) {
   main.replaceChildren(el("h1", {}, handle, " ", state), el("div", { class: "actions" }, stop, remove), message,
     details, el("h2", {}, "Logs ", rank, " ", el("label", {}, followBox, " follow")), logs,
     el("h2", {}, "Status history ", el("span", { class: "muted" }, "(as this page saw it)")), history,
-    el("h2", {}, "Spec"), spec);
+    el("h2", {}, "As submitted ", specNote), spec);
   const events = follow("/api/job/events?handle=" + encodeURIComponent(handle), { job: data => {
     const job = JSON.parse(data);
     const s = job.status;
@@ -152,7 +153,13 @@ function jobView(handle) {
       ["options", job.options], ["spec file", job.spec_file]];
     details.replaceChildren(...rows.filter(([, v]) => v !== undefined && v !== null && v !== "" && v !== 0)
       .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))]));
-    spec.textContent = job.spec ? job.spec : "(the spec file is not readable here)";
+    if (job.document) {
+      specNote.textContent = "(the job document the platform was handed, secrets as ***)";
+      spec.textContent = JSON.stringify(JSON.parse(job.document), null, 2);
+    } else {
+      specNote.textContent = "(journaled without its document: the spec file as it is now)";
+      spec.textContent = job.spec ? job.spec : "(the spec file is not readable here)";
+    }
   } });
   follow("/api/job/logs?handle=" + encodeURIComponent(handle), {
     log: addOutput,

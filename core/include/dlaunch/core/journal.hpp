@@ -35,6 +35,10 @@ struct JournalEntry {
   State state = State::kIntent;
   std::string error;          // for kFailed
   std::string options_json;   // the platform options used at submit ("{}" when none)
+  // The job document the platform was handed, its secrets as "***" ("" for jobs journaled before dlaunch kept
+  // it). Written by put() with the first write of the entry; find() and entries() leave it empty, since lists
+  // need no documents: read it with Journal::document().
+  std::string document_json;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
 
@@ -67,12 +71,15 @@ class Journal {
   std::filesystem::path file() const { return directory_ / "journal.db"; }
 
   // Inserts the entry, or updates the one with the same submission_id: its state, native_id, error and
-  // options. Its platform, job_name, spec_file and created_ms stay those it was first written with. Every
+  // options. Its platform, job_name, spec_file, document and created_ms stay those it was first written with. Every
   // error is kInternal, and names the file.
   Result<void> put(const JournalEntry& entry);
 
   // The entry whose handle() or submission_id equals `key`.
   Result<std::optional<JournalEntry>> find(const std::string& key);
+
+  // The job document journaled with submission `submission_id` ("" when none was).
+  Result<std::string> document(const std::string& submission_id);
 
   // The entries submitted as `native_id` to any platform, newest first.
   Result<std::vector<JournalEntry>> find_native_id(const std::string& native_id);
