@@ -132,6 +132,9 @@ class Browser(unittest.TestCase):
         self.wait.until(lambda b: "STOPPED" in b.find_element(By.ID, "job-state").text)
         history = self.browser.find_element(By.ID, "history").text
         self.assertLess(history.index("RUNNING"), history.index("STOPPED"), history)
+        # The submit and the start come from the journal and the platform, before any state the page saw.
+        self.assertLess(history.index("submitted"), history.index("started"), history)
+        self.assertLess(history.index("started"), history.index("RUNNING"), history)
         self.screenshot("job-stopped")
         self.browser.get(self.url + "#/timeline")
         self.wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "svg rect"))

@@ -128,7 +128,9 @@ function jobView(handle) {
   rank.onchange = showLogs;
   main.replaceChildren(el("h1", {}, handle, " ", state), el("div", { class: "actions" }, stop, remove), message,
     details, el("h2", {}, "Logs ", rank, " ", el("label", {}, followBox, " follow")), logs,
-    el("h2", {}, "Status history ", el("span", { class: "muted" }, "(as this page saw it)")), history,
+    el("h2", {}, "Status history ", el("span", { class: "muted" },
+      "(submitted, started and ended as the journal and the platform tell; other changes as this page saw them)")),
+    history,
     el("h2", {}, "As submitted ", specNote), spec);
   const events = follow("/api/job/events?handle=" + encodeURIComponent(handle), { job: data => {
     const job = JSON.parse(data);
@@ -140,7 +142,17 @@ function jobView(handle) {
       live.textContent = "ended";
     }
     state.textContent = s ? s.description : "unreachable: " + job.status_error;
-    if (history.lastChild?.dataset.state !== state.textContent) {
+    // The times every job has: its submit (journal), start and end (platform), each listed once.
+    for (const [key, when, what] of [["submitted", job.created_ms, "submitted"], ["started", s && s.start_ms, "started"],
+      ["ended", s && s.end_ms, s && s.description]]) {
+      if (when && !history.querySelector(`[data-key="${key}"]`)) {
+        const item = el("li", {}, `${new Date(when).toLocaleTimeString()}  ${what}`);
+        item.dataset.key = key;
+        item.dataset.state = what;
+        history.append(item);
+      }
+    }
+    if (history.lastChild?.dataset.state !== state.textContent && !(s && s.end_ms)) {
       const item = el("li", {}, `${new Date().toLocaleTimeString()}  ${state.textContent}`);
       item.dataset.state = state.textContent;
       history.append(item);
