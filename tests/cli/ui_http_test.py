@@ -181,6 +181,24 @@ class UiOverHttp(unittest.TestCase):
         self.assertIn(b"event: log", seen)
         connection.close()
 
+    def test_open_hands_the_url_with_its_token_to_the_desktops_browser(self):
+        with tempfile.TemporaryDirectory() as bin_dir:
+            opened = os.path.join(bin_dir, "opened")
+            with open(os.path.join(bin_dir, "xdg-open"), "w", encoding="utf-8") as f:
+                f.write(f'#!/bin/sh\nprintf "%s" "$1" > {opened}.tmp && mv {opened}.tmp {opened}\n')
+            os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
+            env = dict(ENV, PATH=bin_dir + os.pathsep + ENV["PATH"])
+            ui = subprocess.Popen([DLAUNCH, "ui", "--open"], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+            try:
+                url = ui.stdout.readline().strip()
+                self.assertTrue(wait_for(lambda: os.path.exists(opened)), "xdg-open was not run")
+                self.assertEqual(read(opened), url)
+                self.assertIn("token=", url)
+            finally:
+                ui.terminate()
+                ui.communicate(timeout=10)
+
     def test_a_job_shows_the_document_it_was_submitted_with(self):
         response, body = self.request("GET", "/api/job/info?handle=" + urllib.parse.quote(self.handle),
                                       headers={"X-Dlaunch-Token": self.token})
