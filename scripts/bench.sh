@@ -2,7 +2,8 @@
 # Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
 # running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
 # same job. Prints hyperfine's summary; writes nothing to the repository.
-# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, journal, kubernetes (default: all)
+# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, journal, ui, kubernetes
+#   (default: all)
 set -euo pipefail
 sections=" $* "
 want() { [[ "$sections" == "  " || "$sections" == *" $1 "* ]]; }
@@ -150,6 +151,44 @@ print(f"8 writers x 250 submits and one killed with SIGKILL after 0.3 s, at {tot
       f"{sys.argv[2]} writers failed, {written} of 2000 submits complete, the killed one wrote {killed}, "
       f"integrity_check: {check}")
 PY
+fi
+
+# dlaunch ui over a journal of 1,000 local jobs: how soon it prints its URL (median of 20 starts), and how fast
+# the jobs' list and the page itself answer (hyperfine over curl, which takes about 5 ms of each figure itself).
+if want ui; then
+  ui_state="$state/ui"
+  XDG_STATE_HOME=$ui_state "$dlaunch" run examples/hello.toml --wait >/dev/null
+  python3 - "$ui_state/dlaunch/journal.db" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+now = int(time.time() * 1000)
+with db:
+    db.executemany("INSERT INTO jobs (submission_id, platform, job_name, spec_file, state, native_id, error, "
+                   "options, created_ms, updated_ms) VALUES (?, 'local', 'bench', '/bench/job.toml', 'submitted', ?,"
+                   " '', '{}', ?, ?)", [(f"dlaunch-ui-{i:06x}", f"bench-{i:06x}", now - i, now - i) for i in range(999)])
+PY
+  XDG_STATE_HOME=$ui_state python3 - "$dlaunch" <<'PY'
+import statistics, subprocess, sys, time
+times = []
+for _ in range(20):
+    started = time.perf_counter()
+    ui = subprocess.Popen([sys.argv[1], "ui"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    ui.stdout.readline()
+    times.append((time.perf_counter() - started) * 1000)
+    ui.terminate()
+    ui.wait()
+print(f"dlaunch ui, 1,000 journaled jobs: its URL printed after {statistics.median(times):.1f} ms (median of 20)")
+PY
+  XDG_STATE_HOME=$ui_state "$dlaunch" ui >"$state/ui.url" 2>/dev/null &
+  ui_pid=$!
+  for _ in $(seq 100); do [[ -s "$state/ui.url" ]] && break; sleep 0.05; done
+  url=$(head -n 1 "$state/ui.url")
+  base=${url%/\?token=*} token=${url##*token=}
+  hyperfine -N --warmup 3 --runs 30 --export-markdown /dev/stdout \
+    --command-name "GET /api/jobs (1,000 jobs, with their states)" --command-name "GET / (the page)" \
+    "curl -sf -o /dev/null -H X-Dlaunch-Token:$token $base/api/jobs" \
+    "curl -sf -o /dev/null -H X-Dlaunch-Token:$token $base/"
+  kill "$ui_pid"
 fi
 
 # dlaunch against kubectl and curl on one Kubernetes API server: a running test plane (scripts/k8s-plane.sh
