@@ -102,8 +102,10 @@ start() {
   # shellcheck source=lib/free-ports.sh
   source "$root/scripts/lib/free-ports.sh"
   local dashboard_port gcs_port agent_port client_port worker_port
-  { read -r dashboard_port; read -r gcs_port; read -r agent_port; read -r client_port; } < <(free_ports 4)
-  worker_port="$(free_ports 1 100)"  # a range of 100 for the workers; the head node has 4 CPUs
+  # Drawn together, so that no port falls inside the workers' range of 100 (the head node has 4 CPUs): each
+  # is the first of 100 free ports that overlap no other's.
+  { read -r dashboard_port; read -r gcs_port; read -r agent_port; read -r client_port; read -r worker_port; } \
+    < <(free_ports 5 100)
   address="http://127.0.0.1:$dashboard_port"
   local auth_env=(RAY_AUTH_MODE=disabled)  # explicit: a token in ~/.ray would otherwise turn token mode on
   if $token_mode; then
