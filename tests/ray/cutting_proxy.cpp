@@ -104,6 +104,11 @@ CuttingProxy::~CuttingProxy() {
   for (auto& worker : workers_) worker.join();
 }
 
+std::vector<std::string> CuttingProxy::request_lines() const {
+  std::lock_guard lock(lines_mutex_);
+  return lines_;
+}
+
 void CuttingProxy::accept_loop() {
   while (!stopping_) {
     if (!wait_readable(listener_, 100)) continue;
@@ -117,6 +122,10 @@ void CuttingProxy::accept_loop() {
 void CuttingProxy::serve(int client) {
   std::string request = read_request(client);
   ++requests_;
+  {
+    std::lock_guard lock(lines_mutex_);
+    lines_.push_back(request.substr(0, request.find("\r\n")));
+  }
   enum class Fault { none, drop_before, drop_after, stall } fault = Fault::none;
   {
     std::lock_guard lock(random_mutex_);

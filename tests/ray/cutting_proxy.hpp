@@ -38,6 +38,8 @@ class CuttingProxy {
   int cut_count() const { return cuts_; }
   int stall_count() const { return stalls_; }
   int request_count() const { return requests_; }
+  // The request lines seen, in order ("GET /api/version HTTP/1.1").
+  std::vector<std::string> request_lines() const;
 
  private:
   CuttingProxy(int upstream_port, std::string request_prefix, int cuts, Faults faults);
@@ -54,6 +56,8 @@ class CuttingProxy {
   std::atomic<int> cuts_{0};
   std::atomic<int> requests_{0};
   std::atomic<int> stalls_{0};
+  mutable std::mutex lines_mutex_;
+  std::vector<std::string> lines_;
   Faults faults_;
   std::mutex random_mutex_;
   std::mt19937 random_;

@@ -5,6 +5,7 @@
 #include "job_log.hpp"
 #include "job_translation.hpp"
 #include "log_follow.hpp"
+#include "server_version_cache.hpp"
 #include "upload_progress.hpp"
 
 #include <dlaunch_support/http_client.hpp>
@@ -147,8 +148,17 @@ std::string RayPlugin::submit(const sdk::JobRequest& request) {
   }
   Prepared p = prepare(request);
   RayClient client = connect(p.options);
+  ServerVersionCache versions(state_dir_.empty() ? std::filesystem::path()
+                                                 : std::filesystem::path(state_dir_) / "server-versions");
+  const std::string& address = client.endpoint().address;
+  std::optional<ServerVersion> cached = versions.load(address);
+  auto ask = [&] {
+    ServerVersion server = client.version();
+    versions.save(address, server);
+    return server;
+  };
   SubmitInputs inputs{&p.job, &p.options, p.ray_id, std::string(request.submission_id), DLAUNCH_RAY_PLUGIN_VERSION,
-                      client.version(), "", ""};
+                      cached ? *cached : ask(), "", ""};
   if (p.working_dir) {
     upload_if_missing(client, *p.working_dir);
     inputs.working_dir_uri = p.working_dir->uri();
@@ -159,7 +169,22 @@ std::string RayPlugin::submit(const sdk::JobRequest& request) {
   }
   SubmitBody body = build_submit_body(inputs);
   for (const auto& note : body.left_out) host_.warn(note);
-  client.submit(p.ray_id, body.json);
+  try {
+    client.submit(p.ray_id, body.json);
+  } catch (const sdk::Error& error) {
+    // Ray rejects (HTTP 4xx) a body with a field it does not know: the cluster behind this address may have
+    // changed version since it was cached. Ask again, and send again only when the answer differs: a
+    // rejected submit created no job, and the submission id keeps a second send from making two.
+    if (!cached || error.code() != DLAUNCH_ERR_INVALID_ARGUMENT) throw;
+    versions.forget(address);
+    inputs.server = ask();
+    if (inputs.server == *cached) throw;
+    host_.info("Ray at " + address + " is now " + inputs.server.ray_version + " (cached: " + cached->ray_version +
+               "); submitting again");
+    body = build_submit_body(inputs);
+    for (const auto& note : body.left_out) host_.warn(note);
+    client.submit(p.ray_id, body.json);
+  }
   return p.ray_id;
 }
 

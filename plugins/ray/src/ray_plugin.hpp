@@ -43,7 +43,7 @@ class RayPlugin : public sdk::Plugin {
 
   sdk::Host host_;
   std::string plugin_dir_;
-  std::string state_dir_;  // the packages' digest cache lives here
+  std::string state_dir_;  // the packages' digest cache and the servers' versions live here
 };
 
 }  // namespace dlaunch::ray

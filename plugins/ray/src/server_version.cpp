@@ -14,23 +14,22 @@ ServerVersion ServerVersion::parse(std::string_view json) {
     throw sdk::Error(DLAUNCH_ERR_INTERNAL, "GET /api/version did not answer a Ray version object: " +
                                                std::string(json.substr(0, 200)));
   }
-  ServerVersion v;
-  v.ray_version = doc["ray_version"].GetString();
-  std::sscanf(v.ray_version.c_str(), "%d.%d", &v.ray_major, &v.ray_minor);
+  int api_version = 0;
   if (auto it = doc.FindMember("version"); it != doc.MemberEnd()) {
-    if (it->value.IsString()) v.api_version = std::atoi(it->value.GetString());
-    if (it->value.IsInt()) v.api_version = it->value.GetInt();
+    if (it->value.IsString()) api_version = std::atoi(it->value.GetString());
+    if (it->value.IsInt()) api_version = it->value.GetInt();
   }
+  return of(api_version, doc["ray_version"].GetString());
+}
+
+ServerVersion ServerVersion::of(int api_version, std::string ray_version) {
+  ServerVersion v;
+  v.api_version = api_version;
+  v.ray_version = std::move(ray_version);
+  std::sscanf(v.ray_version.c_str(), "%d.%d", &v.ray_major, &v.ray_minor);
   return v;
 }
 
-ServerVersion ServerVersion::newest() {
-  ServerVersion v;
-  v.api_version = 4;
-  v.ray_version = "2.60.0";
-  v.ray_major = 2;
-  v.ray_minor = 60;
-  return v;
-}
+ServerVersion ServerVersion::newest() { return of(4, "2.60.0"); }
 
 }  // namespace dlaunch::ray

@@ -16,6 +16,8 @@ struct ServerVersion {
 
   // Parses the body of GET /api/version; throws INTERNAL when it is not the expected object.
   static ServerVersion parse(std::string_view json);
+  // From the Jobs API version and the Ray version ("2.60.0"): what parse and the cache make.
+  static ServerVersion of(int api_version, std::string ray_version);
   // The newest server this plugin knows, for dry runs (which never ask).
   static ServerVersion newest();
 
@@ -28,6 +30,8 @@ struct ServerVersion {
   bool has_entrypoint_memory() const { return ray_at_least(2, 8); }
   // DELETE /api/jobs/{id}: Jobs API version 4.
   bool has_delete() const { return api_version >= 4; }
+
+  bool operator==(const ServerVersion&) const = default;
 };
 
 }  // namespace dlaunch::ray
