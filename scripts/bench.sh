@@ -81,6 +81,20 @@ elif ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
   hyperfine -N --warmup 2 --runs 10 --export-markdown /dev/stdout \
     "$dlaunch status $handle" "$ray job status $id" \
     "$dlaunch logs $handle" "$ray job logs $id"
+  # A submit without a working_dir, no wait: dlaunch with its cached server version (the warm-up run caches
+  # it: one POST), dlaunch asking the version first (the cache removed before each run), the floor (one curl
+  # POST of a body like dlaunch's) and Ray's CLI. Each run leaves a finished job on the cluster.
+  printf 'name = "bench"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' >"$state/one.toml"
+  printf '{"entrypoint": "true", "metadata": {"dlaunch.job": "bench"}}' >"$state/body.json"
+  hyperfine -N --warmup 2 --runs 20 --export-markdown /dev/stdout \
+    --command-name "dlaunch run one.toml -p ray (version cached)" \
+    --command-name "dlaunch run one.toml -p ray (version asked)" \
+    --command-name "curl: one POST /api/jobs/" \
+    --command-name "ray job submit --no-wait -- true" \
+    --prepare true --prepare "rm -rf $state/dlaunch/plugins/ray/server-versions" --prepare true --prepare true \
+    "$dlaunch run $state/one.toml -p ray" "$dlaunch run $state/one.toml -p ray" \
+    "curl -sf -o /dev/null -H Content-Type:application/json --data-binary @$state/body.json $ray_address/api/jobs/" \
+    "$ray job submit --no-wait -- true"
 else
   echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
 fi

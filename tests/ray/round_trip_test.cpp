@@ -15,7 +15,7 @@ TEST_F(RayRoundTrips, ASecondSubmitToTheSameAddressIsOneRequest) {
   // Nothing to cut: the proxy only counts. A new proxy is a new address, so the first submit cannot find a
   // version cached by an earlier run.
   CuttingProxy proxy(cluster_.port(), "no request starts like this", 0);
-  JobSpec spec = job("round-trips", "true");
+  JobSpec spec = shell_job("round-trips", "true");
   spec.option("address", string_literal(proxy.address()));
 
   std::string first = submit(spec);
