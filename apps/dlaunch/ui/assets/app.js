@@ -142,21 +142,21 @@ function jobView(handle) {
       live.textContent = "ended";
     }
     state.textContent = s ? s.description : "unreachable: " + job.status_error;
-    // The times every job has: its submit (journal), start and end (platform), each listed once.
+    // The times every job has: its submit (journal), start and end (platform), each listed once; and each
+    // other state when this page first saw it. In time order: a start the platform reports late still goes
+    // before the state the page saw after it.
+    const record = (key, when, what) => {
+      const item = el("li", {}, `${new Date(when).toLocaleTimeString()}  ${what}`);
+      Object.assign(item.dataset, { key, state: what, ms: when });
+      const later = [...history.children].find(other => Number(other.dataset.ms) > when);
+      history.insertBefore(item, later || null);
+    };
     for (const [key, when, what] of [["submitted", job.created_ms, "submitted"], ["started", s && s.start_ms, "started"],
       ["ended", s && s.end_ms, s && s.description]]) {
-      if (when && !history.querySelector(`[data-key="${key}"]`)) {
-        const item = el("li", {}, `${new Date(when).toLocaleTimeString()}  ${what}`);
-        item.dataset.key = key;
-        item.dataset.state = what;
-        history.append(item);
-      }
+      if (when && !history.querySelector(`[data-key="${key}"]`)) record(key, when, what);
     }
-    if (history.lastChild?.dataset.state !== state.textContent && !(s && s.end_ms)) {
-      const item = el("li", {}, `${new Date().toLocaleTimeString()}  ${state.textContent}`);
-      item.dataset.state = state.textContent;
-      history.append(item);
-    }
+    const seen = [...history.children].filter(item => item.dataset.key === "seen").pop();
+    if (!(s && s.end_ms) && seen?.dataset.state !== state.textContent) record("seen", Date.now(), state.textContent);
     state.className = "state " + (s ? s.state : "unreachable");
     stop.disabled = !!s && ["SUCCEEDED", "FAILED", "STOPPED"].includes(s.state);
     const rows = [["platform", job.platform], ["name", job.name], ["submitted", job.created_ms && new Date(job.created_ms).toLocaleString()],
