@@ -228,6 +228,10 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
   }
   entry.state = JournalEntry::State::kSubmitted;
   entry.native_id = *native_id;
+  {
+    std::lock_guard lock(*journal_mutex_);
+    submitted_options_[entry.handle()] = prepared.options_json;
+  }
   if (auto written = record(); !written) {
     return std::unexpected(Error{ErrorCode::kInternal, "job " + entry.handle() +
                                                            " was submitted, but the journal could not record it: " +
@@ -286,7 +290,15 @@ Result<std::vector<JournalEntry>> Orchestrator::sweep_jobs(const std::string& sw
 Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Platform& platform) {
   Job bare;
   Value recorded = Value::table();
-  if (!handle.native_id.empty()) {
+  std::optional<std::string> submitted;
+  {
+    std::lock_guard lock(*journal_mutex_);
+    if (auto it = submitted_options_.find(handle.text()); it != submitted_options_.end()) submitted = it->second;
+  }
+  if (submitted) {
+    auto options = parse_spec(*submitted, SpecFormat::kJson, "<submitted>");
+    if (options && options->is_table()) recorded = std::move(*options);
+  } else if (!handle.native_id.empty()) {
     auto entry = journal().find(handle.text());
     if (entry && *entry) {
       auto journaled = parse_spec((*entry)->options_json, SpecFormat::kJson, "<journal>");

@@ -166,6 +166,10 @@ class Orchestrator {
   std::optional<Journal> journal_;
   // Concurrent submits share the journal's one connection. (Held by pointer: the orchestrator stays movable.)
   std::unique_ptr<std::mutex> journal_mutex_ = std::make_unique<std::mutex>();
+  // The options of the jobs this process submitted, secrets included, by handle: `run --wait` and `--follow`
+  // speak to the job with the credentials it was submitted with, which the journal does not keep. Guarded by
+  // journal_mutex_; never written anywhere.
+  std::map<std::string, std::string> submitted_options_;
 };
 
 }  // namespace dlaunch

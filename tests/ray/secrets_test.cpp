@@ -1,0 +1,134 @@
+// No secret in any output (issue #10): the token of the token-authentication cluster, put where a user puts
+// it — the configuration file, the environment, `--set`, the spec — goes through every command with -v and
+// -o json, and its value appears nowhere in what they print nor in any byte under the state directory (the
+// journal's SQLite files included). The ray plugin has no token option: a token in an option is the
+// `Authorization` header of the secret `headers` table, which wins over the token sources (docs/ray.md).
+#include "cli_test_fixture.hpp"
+#include "text_checks.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace dlaunch::ray_test {
+namespace {
+
+// One place a user keeps the token, and how every command of the test reaches it.
+struct TokenPlace {
+  std::map<std::string, std::string> env{};
+  std::string config_toml{};                    // the user's config.toml; empty for none
+  std::vector<std::string> args{};              // given to every command that talks to the cluster
+  std::vector<std::string> follow_up_args{};    // added for the commands after the submit
+  std::vector<std::pair<std::string, std::string>> spec_options{};
+};
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+class RaySecrets : public CliTest {
+ protected:
+  RaySecrets() : CliTest(token_cluster()) {}
+
+  // Runs `args` with -v (and whatever `place` adds), keeps what it printed, and returns it.
+  test::ProcessResult command(std::vector<std::string> args, const TokenPlace& place,
+                              const std::vector<std::string>& extra) {
+    args.push_back("-v");
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::map<std::string, std::string> env = {{"HOME", home_.path()}, {"RAY_AUTH_TOKEN", ""},
+                                              {"RAY_AUTH_TOKEN_PATH", ""}};
+    env["RAY_ADDRESS"] = cluster_.address;  // for `list -p ray`, which has no spec
+    for (const auto& [k, v] : place.env) env[k] = v;
+    auto result = dlaunch(args, env);
+    // What the command printed, under its name (its arguments may hold the token: the search skips them).
+    printed_.push_back({"dlaunch " + args[0] + (args[0] == "plugins" ? "" : " " + args[1]), result.out + result.err});
+    return result;
+  }
+  // Runs a command that must succeed.
+  void succeeds(std::vector<std::string> args, const TokenPlace& place, const std::vector<std::string>& extra) {
+    auto result = command(std::move(args), place, extra);
+    EXPECT_EQ(result.exit_code, 0) << printed_.back().first << ":\n" << printed_.back().second;
+  }
+
+  // Every command over a job whose token is in `place`; then the search for the token.
+  void exercise(const TokenPlace& place) {
+    if (!place.config_toml.empty()) state_.write("config/dlaunch/config.toml", place.config_toml);
+    JobSpec spec = job("secrets", "echo done");
+    for (const auto& [name, value] : place.spec_options) spec.option(name, value);
+    const std::string file = write_spec(spec);
+    std::vector<std::string> later = place.args;
+    later.insert(later.end(), place.follow_up_args.begin(), place.follow_up_args.end());
+    const std::vector<std::string> json = {"-o", "json"};
+
+    for (const auto& output : {std::vector<std::string>{}, json}) {
+      succeeds({"validate", file, "-p", "ray"}, place, place.args + output);
+      auto dry = command({"run", file, "-p", "ray", "--dry-run"}, place, place.args + output);
+      EXPECT_EQ(dry.exit_code, 0) << dry.err;
+      EXPECT_TRUE(contains(dry.out, "Authorization")) << dry.out;
+      EXPECT_TRUE(contains(dry.out, "***")) << "the dry run shows the token as ***:\n" << dry.out;
+      succeeds({"plugins", "info", "ray"}, place, output);
+    }
+    auto submitted = command({"run", file, "-p", "ray", "--follow"}, place, place.args);
+    ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+    const std::string handle = test::last_line(submitted.out);
+    ASSERT_TRUE(handle.starts_with("ray:")) << submitted.out;
+    for (const auto& output : {std::vector<std::string>{}, json}) {
+      succeeds({"status", handle}, place, later + output);
+      succeeds({"list", "-p", "ray"}, place, later + output);
+    }
+    succeeds({"logs", handle}, place, later);
+    succeeds({"stop", handle}, place, later);  // an ended job: nothing to stop
+    succeeds({"delete", handle}, place, later);
+    // A command that fails with the token in hand (a bad handle) prints no secret either.
+    command({"status", "ray:no-such-job"}, place, later + json);
+
+    expect_no_token();
+  }
+
+  void expect_no_token() {
+    const std::string token = cluster_.token();
+    ASSERT_GE(token.size(), 16u);
+    // A prefix too, so that a shortened token would be caught.
+    for (const std::string& secret : {token, token.substr(0, 12)}) {
+      for (const auto& [what, text] : printed_) {
+        EXPECT_FALSE(contains(text, secret)) << what << " printed the token:\n" << text;
+      }
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(state_.path() + "/state")) {
+        if (!entry.is_regular_file()) continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::stringstream bytes;
+        bytes << in.rdbuf();
+        EXPECT_FALSE(contains(bytes.str(), secret)) << "the token is in " << entry.path();
+      }
+    }
+    EXPECT_TRUE(std::filesystem::exists(state_.path() + "/state/dlaunch")) << "the journal was written";
+  }
+
+  std::string authorization() const { return "Bearer " + cluster_.token(); }
+  std::string headers_literal() const { return "{ Authorization = " + string_literal(authorization()) + " }"; }
+
+  test::TempDir home_;
+  std::vector<std::pair<std::string, std::string>> printed_;  // a command's name, and what it printed
+};
+
+TEST_F(RaySecrets, TokenInTheConfigurationFileIsNeverPrintedNorStored) {
+  exercise({.config_toml = "[platform.ray]\nheaders = " + headers_literal() + "\n"});
+}
+
+TEST_F(RaySecrets, TokenInTheEnvironmentIsNeverPrintedNorStored) {
+  exercise({.env = {{"RAY_AUTH_TOKEN", cluster_.token()}}});
+}
+
+TEST_F(RaySecrets, TokenInSetIsNeverPrintedNorStored) {
+  exercise({.args = {"--set", "platform.ray.headers.Authorization=" + string_literal(authorization())}});
+}
+
+TEST_F(RaySecrets, TokenInTheSpecIsNeverPrintedNorStored) {
+  // The journal keeps no secret, so the commands after the submit find the token in the user's file.
+  exercise({.follow_up_args = {"--set", "platform.ray.token_file=" + cluster_.token_file},
+            .spec_options = {{"headers", headers_literal()}}});
+}
+
+}  // namespace
+}  // namespace dlaunch::ray_test
