@@ -147,7 +147,8 @@ class Orchestrator {
 
  private:
   void platform_stage(struct ValidationContext& context, ValidationReport& report, const std::string& platform_id);
-  // The plugin of a handle, and the options to speak to it with: those journaled at submit, else defaults.
+  // The plugin of a handle, and the options to speak to it with: those this process submitted it with, else
+  // those journaled at submit (secrets left to the configuration and environment), else defaults.
   struct Target {
     std::shared_ptr<Platform> platform;
     std::string options_json;
