@@ -50,8 +50,14 @@ TEST_F(OrchestratorTest, SubmitJournalsTheJobAndLaterCommandsFindIt) {
   EXPECT_NE(document->find("\"token\":\"***\""), std::string::npos) << *document;
   EXPECT_EQ(document->find("s3cret"), std::string::npos) << *document;
 
-  // The test plugin echoes the options it is given as the status message.
-  auto status = orchestrator.status(JobHandle{"good", submitted->native_id});
+  // The test plugin echoes the options it is given as the status message. The process that submitted the job
+  // (`run --wait`) speaks to it with the options it was submitted with, secret included.
+  auto waited = orchestrator.status(JobHandle{"good", submitted->native_id});
+  ASSERT_TRUE(waited.has_value()) << waited.error().message;
+  EXPECT_NE(waited->message.find("\"token\":\"s3cret\""), std::string::npos) << waited->message;
+
+  // A later command (another process) reads the journal.
+  auto status = make().status(JobHandle{"good", submitted->native_id});
   ASSERT_TRUE(status.has_value()) << status.error().message;
   EXPECT_EQ(status->state, JobState::kSucceeded);
   EXPECT_NE(status->message.find("\"flag\":true"), std::string::npos) << status->message;
@@ -67,7 +73,7 @@ TEST_F(OrchestratorTest, LaterCommandsTakeSecretsFromTheUsersConfiguration) {
   ASSERT_TRUE(report.ok());
   auto submitted = orchestrator.submit(*report.prepared);
   ASSERT_TRUE(submitted.has_value());
-  auto status = orchestrator.status(JobHandle{"good", submitted->native_id});
+  auto status = make({{"good", defaults}}).status(JobHandle{"good", submitted->native_id});
   ASSERT_TRUE(status.has_value());
   EXPECT_NE(status->message.find("\"token\":\"from-config\""), std::string::npos) << status->message;
 }
