@@ -1,6 +1,9 @@
 #include "json_writer.hpp"
 
+#include <dlaunch/core/sweep.hpp>
+
 #include "exit_codes.hpp"
+#include "sweep_commands.hpp"
 
 namespace dlaunch::cli {
 
@@ -46,5 +49,20 @@ void JsonOut::error(const Error& failure) {
   field("message", failure.message);
   writer_.EndObject();
 }
+
+template <class Writer>
+void journal_entry_fields(BasicJson<Writer>& json, const JournalEntry& entry) {
+  json.field("handle", entry.handle());
+  json.field("submission_id", entry.submission_id);
+  json.field("platform", entry.platform);
+  json.field("name", entry.job_name);
+  json.field("journal_state", to_string(entry.state));
+  json.field("created_ms", entry.created_ms);
+  if (auto sweep = sweep_of_submission(entry.submission_id)) json.field("sweep", sweep_handle(*sweep));
+}
+
+// The two writers the CLI has.
+template void journal_entry_fields(CompactJson&, const JournalEntry&);
+template void journal_entry_fields(BasicJson<rapidjson::PrettyWriter<rapidjson::StringBuffer>>&, const JournalEntry&);
 
 }  // namespace dlaunch::cli

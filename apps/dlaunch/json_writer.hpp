@@ -1,45 +1,53 @@
-// Stable machine-readable output (--output json): pretty JSON on stdout.
+// The CLI's JSON output layer: one writer for `--output json` (pretty, on stdout) and for the answers of
+// `dlaunch ui`'s /api (compact, into a string).
 #ifndef APPS_JSON_WRITER_HPP_
 #define APPS_JSON_WRITER_HPP_
 
 #include <dlaunch/core/diagnostic.hpp>
 #include <dlaunch/core/error.hpp>
 #include <dlaunch/core/job_status.hpp>
+#include <dlaunch/core/journal.hpp>
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace dlaunch::cli {
 
-class JsonOut {
+// Fields and values over a rapidjson writer; `w()` for what they do not cover (arrays, objects, null).
+template <class Writer>
+class BasicJson {
  public:
-  JsonOut() : writer_(buffer_) { writer_.SetIndent(' ', 2); }
-  ~JsonOut() { std::printf("%s\n", buffer_.GetString()); }
-  JsonOut(const JsonOut&) = delete;
-  JsonOut& operator=(const JsonOut&) = delete;
+  BasicJson() = default;
+  BasicJson(const BasicJson&) = delete;
+  BasicJson& operator=(const BasicJson&) = delete;
 
-  rapidjson::PrettyWriter<rapidjson::StringBuffer>& w() { return writer_; }
+  Writer& w() { return writer_; }
 
-  void key(const std::string& k) { writer_.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size())); }
-  void string(const std::string& s) { writer_.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); }
-  void field(const std::string& k, const std::string& v) {
+  void key(std::string_view k) { writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+  void string(std::string_view s) { writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+  void field(std::string_view k, std::string_view v) {
     key(k);
     string(v);
   }
-  void field(const std::string& k, const char* v) { field(k, std::string(v)); }
-  void field(const std::string& k, int64_t v) {
+  void field(std::string_view k, const std::string& v) { field(k, std::string_view(v)); }
+  // Else a const char* would be taken for a bool.
+  void field(std::string_view k, const char* v) { field(k, std::string_view(v)); }
+  void field(std::string_view k, int64_t v) {
     key(k);
     writer_.Int64(v);
   }
-  void field(const std::string& k, bool v) {
+  void field(std::string_view k, bool v) {
     key(k);
     writer_.Bool(v);
   }
-  void field(const std::string& k, std::optional<int32_t> v) {
+  void field(std::string_view k, std::optional<int32_t> v) {
     key(k);
     if (v) {
       writer_.Int(*v);
@@ -48,16 +56,34 @@ class JsonOut {
     }
   }
 
+  std::string text() const { return buffer_.GetString(); }
+
+ protected:
+  rapidjson::StringBuffer buffer_;
+  Writer writer_{buffer_};
+};
+
+// Compact JSON into a string: `dlaunch ui`'s answers.
+using CompactJson = BasicJson<rapidjson::Writer<rapidjson::StringBuffer>>;
+
+// Stable machine-readable output (--output json): pretty JSON, printed on stdout when it goes out of scope.
+class JsonOut : public BasicJson<rapidjson::PrettyWriter<rapidjson::StringBuffer>> {
+ public:
+  JsonOut() { writer_.SetIndent(' ', 2); }
+  ~JsonOut() { std::printf("%s\n", buffer_.GetString()); }
+
   void diagnostics(const Diagnostics& list);
   // One object: the job's status, with its handle PLATFORM:NATIVE_ID and platform.
   void status(const JobStatus& s, const std::string& platform);
   // The member "error": {"code", "exit_code", "message"}, inside an object the caller opened.
   void error(const Error& failure);
-
- private:
-  rapidjson::StringBuffer buffer_;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer_;
 };
+
+// What the journal says of a job (handle, submission_id, platform, name, journal_state, created_ms, and its
+// sweep when it is in one), inside an object the caller opened: `dlaunch list -o json` and the ui's
+// /api/jobs write the same fields.
+template <class Writer>
+void journal_entry_fields(BasicJson<Writer>& json, const JournalEntry& entry);
 
 }  // namespace dlaunch::cli
 

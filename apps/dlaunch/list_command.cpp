@@ -123,11 +123,7 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
     for (const auto& j : jobs) {
       const JournalEntry& e = j.entry;
       json.w().StartObject();
-      json.field("handle", e.handle());
-      json.field("submission_id", e.submission_id);
-      json.field("platform", e.platform);
-      json.field("name", e.job_name);
-      json.field("journal_state", to_string(e.state));
+      journal_entry_fields(json, e);
       json.key("state");
       if (j.status) {
         json.string(state_name(j.status->state));
@@ -135,8 +131,6 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
         json.w().Null();
       }
       json.field("spec_file", e.spec_file);
-      json.field("created_ms", e.created_ms);
-      if (auto sweep = sweep_of_submission(e.submission_id)) json.field("sweep", sweep_handle(*sweep));
       if (!e.error.empty()) json.field("error", e.error);
       json.w().EndObject();
     }

@@ -1,70 +1,36 @@
 #include "ui/routes.hpp"
 
 #include <dlaunch/core/orchestrator.hpp>
-#include <dlaunch/core/sweep.hpp>
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <dlaunch/core/spec_loader.hpp>
 
 #include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "cli.hpp"
 #include "exit_codes.hpp"
 #include "journaled_jobs.hpp"
-#include "sweep_commands.hpp"
+#include "json_writer.hpp"
 #include "ui/assets.hpp"
 
 namespace dlaunch::ui {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using Json = cli::CompactJson;
 
 // How often event streams ask the platforms again: about the CLI's own wait interval.
 constexpr auto kJobsInterval = std::chrono::seconds(2);
 constexpr auto kStatusInterval = std::chrono::seconds(1);
 constexpr auto kPlatformDeadline = std::chrono::milliseconds(1500);
-constexpr size_t kMaxSpecBytes = 256 * 1024;
-
-class Json {
- public:
-  rapidjson::Writer<rapidjson::StringBuffer>& w() { return writer_; }
-  void key(std::string_view k) { writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
-  void string(std::string_view s) { writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-  void field(std::string_view k, std::string_view v) {
-    key(k);
-    string(v);
-  }
-  // Else a const char* would be taken for a bool.
-  void field(std::string_view k, const char* v) { field(k, std::string_view(v)); }
-  void field(std::string_view k, int64_t v) {
-    key(k);
-    writer_.Int64(v);
-  }
-  void field(std::string_view k, bool v) {
-    key(k);
-    writer_.Bool(v);
-  }
-  std::string text() const { return buffer_.GetString(); }
-
- private:
-  rapidjson::StringBuffer buffer_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
-};
 
 // The fields of a status, inside an object the caller opened.
 void status_fields(Json& json, const JobStatus& s) {
   json.field("state", state_name(s.state));
-  json.key("exit_code");
-  if (s.exit_code) {
-    json.w().Int(*s.exit_code);
-  } else {
-    json.w().Null();
-  }
+  json.field("exit_code", s.exit_code);
   json.field("restarts", static_cast<int64_t>(s.restarts));
   json.field("native_state", s.native_state);
   json.field("message", s.message);
@@ -141,15 +107,9 @@ std::string jobs_json(Orchestrator& orchestrator, const cli::GlobalOptions& glob
     for (const auto& job : jobs) {
       const JournalEntry& e = job.entry;
       json.w().StartObject();
-      json.field("handle", e.handle());
-      json.field("submission_id", e.submission_id);
-      json.field("platform", e.platform);
-      json.field("name", e.job_name);
-      json.field("journal_state", to_string(e.state));
-      json.field("created_ms", e.created_ms);
+      cli::journal_entry_fields(json, e);
       json.field("error", e.error);
       json.field("unreachable", job.state_unknown);
-      if (auto sweep = sweep_of_submission(e.submission_id)) json.field("sweep", cli::sweep_handle(*sweep));
       if (job.status) status_fields(json, *job.status);
       json.w().EndObject();
     }
@@ -158,13 +118,11 @@ std::string jobs_json(Orchestrator& orchestrator, const cli::GlobalOptions& glob
   return json.text();
 }
 
+// The spec file as it is now, read no further than the core reads a spec (a file that grew past that was
+// never one dlaunch could have submitted).
 std::string read_spec(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return "";
-  std::string text(kMaxSpecBytes, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  return text;
+  return in ? read_spec_text(in) : "";
 }
 
 Reply job_reply(Orchestrator& orchestrator, const JobHandle& handle) {

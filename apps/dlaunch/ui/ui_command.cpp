@@ -1,14 +1,13 @@
 // dlaunch ui: the journal's jobs as a local web page (docs/ui.md). Everything HTTP lives under ui/, and only
 // this command reaches it: the other commands start as fast as before.
 #include <dlaunch/core/plugin_host.hpp>
+#include <dlaunch/core/random_hex.hpp>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <random>
 
 #include "cli.hpp"
 #include "ui/routes.hpp"
@@ -19,24 +18,12 @@ namespace {
 
 volatile std::sig_atomic_t stop_serving = 0;
 
+// 128 bits: what the URL carries, and what a guess must hit.
+constexpr size_t kTokenBytes = 16;
+
 void on_stop_signal(int) {
   stop_serving = 1;
   request_cancellation();  // ends the log streams that follow a job
-}
-
-// 128 bits from the kernel's generator, as hex: what the URL carries.
-std::string random_token() {
-  std::ifstream urandom("/dev/urandom", std::ios::binary);
-  unsigned char bytes[16] = {};
-  urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes);
-  if (!urandom) throw std::runtime_error("cannot read /dev/urandom for the access token");
-  static const char* kHex = "0123456789abcdef";
-  std::string token;
-  for (unsigned char b : bytes) {
-    token += kHex[b >> 4];
-    token += kHex[b & 15];
-  }
-  return token;
 }
 
 }  // namespace
@@ -60,7 +47,7 @@ int ui_command(const std::vector<std::string>& args) {
   if (!make_orchestrator(parsed.global)) return 65;
   std::optional<ui::Server> server;
   try {
-    server.emplace(ui::ServerSettings{address, port}, random_token(), ui::make_routes(parsed.global));
+    server.emplace(ui::ServerSettings{address, port}, random_hex(kTokenBytes), ui::make_routes(parsed.global));
   } catch (const std::exception& e) {
     return report_failure(Error{ErrorCode::kInvalidRequest, e.what()});
   }

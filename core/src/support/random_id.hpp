@@ -2,6 +2,8 @@
 #ifndef DLAUNCH_CORE_SRC_SUPPORT_RANDOM_ID_HPP_
 #define DLAUNCH_CORE_SRC_SUPPORT_RANDOM_ID_HPP_
 
+#include <dlaunch/core/random_hex.hpp>
+
 #include <string>
 
 namespace dlaunch {
