@@ -2,7 +2,7 @@
 # Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
 # running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
 # same job. Prints hyperfine's summary; writes nothing to the repository.
-# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, journal, ui, kubernetes
+# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, journal, ui, completion, kubernetes
 #   (default: all)
 set -euo pipefail
 sections=" $* "
@@ -204,6 +204,18 @@ PY
     "curl -sf -o /dev/null -H X-Dlaunch-Token:$token $base/"
   kill "$ui_pid"
 fi
+
+# Completion must feel instant (under 20 ms): the slowest question a shell asks, the journal's handles for
+# `stop`, over a journal of one local job, beside `dlaunch version` (the process's start alone).
+bench_completion() (
+  export XDG_STATE_HOME="$state/completion"
+  "$dlaunch" run examples/hello.toml --wait >/dev/null
+  hyperfine -N --warmup 5 --runs 40 --export-markdown /dev/stdout \
+    --command-name "dlaunch completion --candidates stop '' (the journal's handles)" \
+    --command-name "dlaunch version (the start alone)" \
+    "$dlaunch completion --candidates stop ''" "$dlaunch version"
+)
+if want completion; then bench_completion; fi
 
 # dlaunch against kubectl and curl on one Kubernetes API server: a running test plane (scripts/k8s-plane.sh
 # start, or the environment file DLAUNCH_K8S_PLANE_ENV names) gives the kubeconfig, the server and a token.

@@ -38,14 +38,19 @@ void print_options_json(JsonOut& json, const std::vector<PlatformOption>& option
   json.w().EndArray();
 }
 
-void print_manifest_json(JsonOut& json, const PluginManifest& m) {
-  json.w().StartObject();
+// What the manifest says of the plugin, inside an object the caller opened: `plugins list` and `plugins info`.
+void manifest_fields(JsonOut& json, const PluginManifest& m) {
   json.field("id", m.id);
   json.field("version", m.version);
   json.field("description", m.description);
   json.field("abi", abi_text(m.abi_major, m.abi_minor));
   json.field("library", m.library.string());
   json.field("manifest", m.manifest_path.string());
+}
+
+void print_manifest_json(JsonOut& json, const PluginManifest& m) {
+  json.w().StartObject();
+  manifest_fields(json, m);
   if (m.declares_options) {
     json.key("options");
     print_options_json(json, m.options);
@@ -104,12 +109,7 @@ int plugins_info(Orchestrator& orchestrator, const std::string& id, OutputFormat
   if (format == OutputFormat::kJson) {
     JsonOut json;
     json.w().StartObject();
-    json.field("id", m.id);
-    json.field("version", m.version);
-    json.field("description", m.description);
-    json.field("abi", abi_text(m.abi_major, m.abi_minor));
-    json.field("library", m.library.string());
-    json.field("manifest", m.manifest_path.string());
+    manifest_fields(json, m);
     json.key("options");
     print_options_json(json, *options);
     json.w().EndObject();

@@ -13,7 +13,8 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
+
+from dlaunch_testlib import isolated_env
 
 PLATFORMS = re.compile(r"^# platforms:((?: [a-z0-9-]+)+)\s*$", re.MULTILINE)
 
@@ -29,8 +30,7 @@ def main():
     failures = []
     if not specs:
         failures.append(f"no specs in {args.examples}")
-    with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(home, "config"), XDG_STATE_HOME=os.path.join(home, "state"))
+    with isolated_env() as env:
         for spec in specs:
             path = os.path.join(args.examples, spec)
             with open(path, encoding="utf-8") as f:

@@ -11,7 +11,8 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
+
+from dlaunch_testlib import isolated_env
 
 HEADER = 'name = "layout"\n'
 # Kubernetes needs an image, from its own table (the other platforms ignore that table); last, as TOML wants.
@@ -42,10 +43,9 @@ def main():
     args = parser.parse_args()
     built = [p for p in args.built.split(";") if p]
     failures = []
-    with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(home, "config"), XDG_STATE_HOME=os.path.join(home, "state"))
+    with isolated_env() as env:
         for name, (expected, text) in SPECS.items():
-            path = os.path.join(home, name + ".toml")
+            path = os.path.join(env["XDG_CONFIG_HOME"], name + ".toml")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text + FOOTER)
             for platform in built:

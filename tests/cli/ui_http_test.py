@@ -17,34 +17,10 @@ import time
 import unittest
 import urllib.parse
 
+from dlaunch_testlib import alive, isolated_env, read, run_unittests, wait_for
+
 DLAUNCH = None
 ENV = None
-
-
-def alive(pid):
-    """Whether `pid` runs (a zombie, dead but not yet reaped, does not)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False
-
-
-def read(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read().strip()
-    except FileNotFoundError:
-        return ""
-
-
-def wait_for(predicate, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 class UiOverHttp(unittest.TestCase):
@@ -248,12 +224,8 @@ def main():
     parser.add_argument("--dlaunch", required=True)
     args, rest = parser.parse_known_args()
     DLAUNCH = os.path.abspath(args.dlaunch)
-    with tempfile.TemporaryDirectory() as home:
-        ENV = dict(os.environ, XDG_CONFIG_HOME=os.path.join(home, "config"),
-                   XDG_STATE_HOME=os.path.join(home, "state"), XDG_DATA_HOME=os.path.join(home, "data"))
-        os.makedirs(ENV["XDG_CONFIG_HOME"])
-        result = unittest.main(argv=[sys.argv[0], *rest], exit=False, verbosity=2).result
-        return 0 if result.wasSuccessful() else 1
+    with isolated_env() as ENV:
+        return run_unittests(rest)
 
 
 if __name__ == "__main__":

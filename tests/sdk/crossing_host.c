@@ -1,5 +1,5 @@
 /* The struct-size crossing test: a host built against one minor (the real 1.0 header, or the test 1.1 one in
- * tests/sdk/abi-1.1) loads a crossing plugin built against either, and both sides must read only what
+ * tests/sdk/abi_1_1_header.cmake) loads a crossing plugin built against either, and both sides must read only what
  * struct_size covers. crossing_core_host.cpp does the same with dlaunch's own host code.
  *
  *   crossing_host LIBRARY    exit 0 when every answer is the expected one, else 1 with the difference

@@ -1,5 +1,5 @@
 /* The plugin side of the struct-size crossing test (see crossing_host.c). Built twice, against the real 1.0
- * header and against the test 1.1 header (tests/sdk/abi-1.1), and loaded by hosts of both minors.
+ * header and against the test 1.1 header (tests/sdk/abi_1_1_header.cmake), and loaded by hosts of both minors.
  *
  * It answers what it saw, reading only what struct_size covers:
  *   logs    writes "plugin 1.M; host minor H; logs_args N bytes; follow=B; timestamps=T", where T is the 1.1

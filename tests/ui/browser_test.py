@@ -11,8 +11,6 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
 import urllib.parse
 
@@ -22,6 +20,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+
+from dlaunch_testlib import alive, isolated_env, read, run_unittests, wait_for
 
 SKIP = 77
 ARGS = None
@@ -36,31 +36,6 @@ def start_browser():
                  f"--host-resolver-rules=MAP {REBOUND_HOST} 127.0.0.1"]:
         options.add_argument(flag)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def read(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read().strip()
-    except FileNotFoundError:
-        return ""
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False
-
-
-def wait_for(predicate, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 class Browser(unittest.TestCase):
@@ -153,12 +128,8 @@ def main():
     except (WebDriverException, OSError) as e:
         print(f"browser_test: headless Chromium does not start: {e}", file=sys.stderr)
         return 1 if os.environ.get("CI") == "true" else SKIP
-    with tempfile.TemporaryDirectory() as home:
-        ENV = dict(os.environ, XDG_CONFIG_HOME=os.path.join(home, "config"),
-                   XDG_STATE_HOME=os.path.join(home, "state"), XDG_DATA_HOME=os.path.join(home, "data"))
-        os.makedirs(ENV["XDG_CONFIG_HOME"])
-        result = unittest.main(argv=[sys.argv[0], *rest], exit=False, verbosity=2).result
-        return 0 if result.wasSuccessful() else 1
+    with isolated_env() as ENV:
+        return run_unittests(rest)
 
 
 if __name__ == "__main__":

@@ -26,16 +26,22 @@ constexpr std::string_view kDuration = "^([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)
 
 void key(Writer& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
 void text(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-void string_type(Writer& w) {
+void type(Writer& w, std::string_view name) {
   key(w, "type");
-  text(w, "string");
+  text(w, name);
+}
+// An array of at least one item; the caller writes the items' schema next.
+void non_empty_array(Writer& w) {
+  type(w, "array");
+  key(w, "minItems");
+  w.Int(1);
+  key(w, "items");
 }
 void object_of_strings(Writer& w) {
-  key(w, "type");
-  text(w, "object");
+  type(w, "object");
   key(w, "additionalProperties");
   w.StartObject();
-  string_type(w);
+  type(w, "string");
   w.EndObject();
 }
 
@@ -45,8 +51,7 @@ void properties(Writer& w, std::span<const Field> table, void (*more)(Writer&) =
 // entrypoint = { module = "pkg.train", args = [...], python = "python3" }
 void module_entrypoint_schema(Writer& w) {
   w.StartObject();
-  key(w, "type");
-  text(w, "object");
+  type(w, "object");
   key(w, "additionalProperties");
   w.Bool(false);
   key(w, "required");
@@ -57,22 +62,21 @@ void module_entrypoint_schema(Writer& w) {
   w.StartObject();
   key(w, "module");
   w.StartObject();
-  string_type(w);
+  type(w, "string");
   key(w, "pattern");
   text(w, "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$");
   w.EndObject();
   key(w, "args");
   w.StartObject();
-  key(w, "type");
-  text(w, "array");
+  type(w, "array");
   key(w, "items");
   w.StartObject();
-  string_type(w);
+  type(w, "string");
   w.EndObject();
   w.EndObject();
   key(w, "python");
   w.StartObject();
-  string_type(w);
+  type(w, "string");
   key(w, "default");
   text(w, "python3");
   w.EndObject();
@@ -82,8 +86,7 @@ void module_entrypoint_schema(Writer& w) {
 
 // The members of a table kind's schema: its properties, which of them are required, no others.
 void table_body(Writer& w, std::span<const Field> table, void (*more)(Writer&) = nullptr) {
-  key(w, "type");
-  text(w, "object");
+  type(w, "object");
   key(w, "additionalProperties");
   w.Bool(false);
   bool any_required = false;
@@ -106,15 +109,10 @@ void sweep_property(Writer& w) {
   key(w, "description");
   text(w, "one job per combination of these values: KEY = [values], KEY an environment variable name or a spec "
           "path with dots");
-  key(w, "type");
-  text(w, "object");
+  type(w, "object");
   key(w, "additionalProperties");
   w.StartObject();
-  key(w, "type");
-  text(w, "array");
-  key(w, "minItems");
-  w.Int(1);
-  key(w, "items");
+  non_empty_array(w);
   w.StartObject();
   key(w, "type");
   w.StartArray();
@@ -130,10 +128,10 @@ void kind_schema(Writer& w, const Field& f) {
     case Kind::kString:
     case Kind::kDirectory:
     case Kind::kSpecFile:
-      string_type(w);
+      type(w, "string");
       break;
     case Kind::kName:
-      string_type(w);
+      type(w, "string");
       key(w, "pattern");
       text(w, kDnsLabel);
       break;
@@ -141,30 +139,26 @@ void kind_schema(Writer& w, const Field& f) {
     case Kind::kOptionalInteger:
     case Kind::kMinReplicas:
     case Kind::kRoleRestarts:
-      key(w, "type");
-      text(w, "integer");
+      type(w, "integer");
       break;
     case Kind::kDuration:
       key(w, "oneOf");
       w.StartArray();
       w.StartObject();
-      string_type(w);
+      type(w, "string");
       key(w, "pattern");
       text(w, kDuration);
       w.EndObject();
       w.StartObject();
-      key(w, "type");
-      text(w, "integer");
+      type(w, "integer");
       w.EndObject();
       w.EndArray();
       break;
     case Kind::kConfig:
-      key(w, "type");
-      text(w, "object");
+      type(w, "object");
       break;
     case Kind::kNumber:
-      key(w, "type");
-      text(w, "number");
+      type(w, "number");
       break;
     case Kind::kChoice:
       key(w, "enum");
@@ -188,54 +182,47 @@ void kind_schema(Writer& w, const Field& f) {
       w.StartArray();
       module_entrypoint_schema(w);
       w.StartObject();
-      string_type(w);
+      type(w, "string");
       key(w, "minLength");
       w.Int(1);
       w.EndObject();
       w.StartObject();
-      key(w, "type");
-      text(w, "array");
-      key(w, "minItems");
-      w.Int(1);
-      key(w, "items");
+      non_empty_array(w);
       w.StartObject();
-      string_type(w);
+      type(w, "string");
       w.EndObject();
       w.EndObject();
       w.EndArray();
       break;
     case Kind::kMemory:
-      string_type(w);
+      type(w, "string");
       key(w, "pattern");
       text(w, kMemory);
       break;
     case Kind::kDriver:
-      key(w, "type");
-      text(w, "boolean");
+      type(w, "boolean");
       break;
     case Kind::kPlatform:
       key(w, "oneOf");
       w.StartArray();
       w.StartObject();
-      string_type(w);
+      type(w, "string");
       w.EndObject();
       w.StartObject();
-      key(w, "type");
-      text(w, "object");
+      type(w, "object");
       // [platform] name = "ray" beside [platform.ray]: TOML cannot give `platform` a string and tables at once.
       key(w, "properties");
       w.StartObject();
       key(w, "name");
       w.StartObject();
-      string_type(w);
+      type(w, "string");
       key(w, "description");
       text(w, "the platform id, where the platform table also holds option tables");
       w.EndObject();
       w.EndObject();
       key(w, "additionalProperties");
       w.StartObject();
-      key(w, "type");
-      text(w, "object");
+      type(w, "object");
       w.EndObject();
       w.EndObject();
       w.EndArray();
@@ -245,11 +232,7 @@ void kind_schema(Writer& w, const Field& f) {
       table_body(w, job_fields::fields_of(f.kind));
       break;
     case Kind::kRoles:
-      key(w, "type");
-      text(w, "array");
-      key(w, "minItems");
-      w.Int(1);
-      key(w, "items");
+      non_empty_array(w);
       w.StartObject();
       table_body(w, job_fields::kRoleFields);
       w.EndObject();

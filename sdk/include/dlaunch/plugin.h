@@ -104,7 +104,10 @@ enum { DLAUNCH_LOG_DEBUG = 0, DLAUNCH_LOG_INFO = 1, DLAUNCH_LOG_WARNING = 2, DLA
 enum { DLAUNCH_SEVERITY_ERROR = 0, DLAUNCH_SEVERITY_WARNING = 1 };
 
 /* Option value types a plugin declares for its [platform.<id>] table. A host refuses to load a plugin that
- * declares a type it does not know: it could not check that option's values, nor fill its default. */
+ * declares a type it does not know: it could not check that option's values, nor fill its default. Every type
+ * below is ABI 1.0's (the frozen tests/sdk/abi-1.0 header has them all); a table or an array of tables is
+ * ANY, its shape checked by the plugin's own validate. A type added by a later minor is marked here with that
+ * minor, and a plugin declares it only to a host of that minor or newer (see "Values from a newer minor"). */
 enum {
   DLAUNCH_OPTION_STRING = 0,
   DLAUNCH_OPTION_INTEGER = 1,
