@@ -183,6 +183,26 @@ class UiOverHttp(unittest.TestCase):
         self.assertEqual(document["name"], "sleeper")
         self.assertEqual(document["roles"][0]["name"], "w")
 
+    def test_jobs_say_of_the_journal_what_list_says(self):
+        # One writer of the journal's fields serves both: a field renamed or dropped in one shows here.
+        _, body = self.request("GET", "/api/jobs", headers={"X-Dlaunch-Token": self.token})
+        page = {j["submission_id"]: j for j in json.loads(body)}
+        # list waits for every platform: the silent Ray address (where Ray is built) is swapped for one that
+        # refuses at once.
+        with tempfile.TemporaryDirectory() as config:
+            if self.lost is not None:
+                os.makedirs(os.path.join(config, "dlaunch"))
+                with open(os.path.join(config, "dlaunch", "config.toml"), "w", encoding="utf-8") as f:
+                    f.write('[platform.ray]\naddress = "http://127.0.0.1:1"\nmax_attempts = 1\n')
+            listed = subprocess.run([DLAUNCH, "list", "-o", "json", "--limit", "0"],
+                                    env=dict(ENV, XDG_CONFIG_HOME=config), capture_output=True, text=True, timeout=60)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        listed = {j["submission_id"]: j for j in json.loads(listed.stdout)}
+        self.assertEqual(sorted(page), sorted(listed))
+        fields = ["handle", "submission_id", "platform", "name", "journal_state", "created_ms", "sweep"]
+        for submission_id, job in listed.items():
+            self.assertEqual({f: job.get(f) for f in fields}, {f: page[submission_id].get(f) for f in fields})
+
     def test_an_unreachable_platform_does_not_hold_up_the_page(self):
         if self.lost is None:
             self.skipTest("the Ray plugin is not built")
@@ -193,10 +213,6 @@ class UiOverHttp(unittest.TestCase):
         jobs = {j["handle"]: j for j in json.loads(body)}
         self.assertTrue(jobs[self.lost]["unreachable"], jobs[self.lost])
         self.assertEqual(jobs[self.handle]["state"], "RUNNING")
-        self.assertNotIn("sweep", jobs[self.handle])
-        self.assertTrue(self.sweep.startswith("sweep:"), self.sweep)
-        self.assertEqual(sorted(j["name"] for j in jobs.values() if j.get("sweep") == self.sweep),
-                         ["sleeper-0", "sleeper-1"])
         self.assertLess(seconds, 5, "the page waited for the platform that does not answer")
 
     def test_z_stop_only_by_post_with_the_token(self):  # z: last, the other tests need the job running
