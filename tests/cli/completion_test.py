@@ -9,14 +9,13 @@ Usage: completion_test.py --dlaunch BIN
 
 The journal holds a real local job, so that its handle is offered; the plugins are the built ones.
 """
-import argparse
 import os
 import shutil
 import subprocess
 import sys
 import unittest
 
-from dlaunch_testlib import isolated_env, run_unittests
+from dlaunch_testlib import dlaunch_argument, isolated_env, run_unittests
 
 DLAUNCH = None
 ENV = None
@@ -130,10 +129,7 @@ class ShellCompletion(unittest.TestCase):
 
 def main():
     global DLAUNCH, ENV
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dlaunch", required=True)
-    args, rest = parser.parse_known_args()
-    DLAUNCH = os.path.abspath(args.dlaunch)
+    DLAUNCH, rest = dlaunch_argument()
     with isolated_env() as ENV:
         return run_unittests(rest)
 

@@ -4,7 +4,6 @@ state changes only by POST with the token, and a real local job stopped from the
 
 Usage: ui_http_test.py --dlaunch BIN
 """
-import argparse
 import http.client
 import json
 import os
@@ -17,7 +16,7 @@ import time
 import unittest
 import urllib.parse
 
-from dlaunch_testlib import alive, isolated_env, read, run_unittests, wait_for
+from dlaunch_testlib import alive, dlaunch_argument, isolated_env, read, run_unittests, wait_for
 
 DLAUNCH = None
 ENV = None
@@ -236,10 +235,7 @@ class UiOverHttp(unittest.TestCase):
 
 def main():
     global DLAUNCH, ENV
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dlaunch", required=True)
-    args, rest = parser.parse_known_args()
-    DLAUNCH = os.path.abspath(args.dlaunch)
+    DLAUNCH, rest = dlaunch_argument()
     with isolated_env() as ENV:
         return run_unittests(rest)
 

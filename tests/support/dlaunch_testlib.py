@@ -1,12 +1,22 @@
 """What the Python tests that drive the built `dlaunch` share: a home of their own, waiting, reading a file a
 job writes, and whether a process still runs. ctest puts this directory on PYTHONPATH (tests/cli, tests/ui).
 """
+import argparse
 import contextlib
 import os
 import sys
 import tempfile
 import time
 import unittest
+
+
+def dlaunch_argument():
+    """The built binary the script's `--dlaunch BIN` names, as an absolute path, and the arguments left over
+    (for unittest)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dlaunch", required=True)
+    args, rest = parser.parse_known_args()
+    return os.path.abspath(args.dlaunch), rest
 
 
 @contextlib.contextmanager
