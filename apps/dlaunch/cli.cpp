@@ -200,6 +200,10 @@ void print_diagnostics(const Diagnostics& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << format_diagnostic(d) << "\n";
 }
 
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "dlaunch: warning: " << w << "\n";
+}
+
 void set_error_format(OutputFormat format) { error_output = format; }
 OutputFormat error_format() { return error_output; }
 
@@ -310,14 +314,6 @@ void print_table(const std::vector<std::string>& headers, const std::vector<std:
   };
   print_row(headers);
   for (const auto& row : rows) print_row(row);
-}
-
-int exit_code_of_job(const JobStatus& status) {
-  if (status.state == JobState::kSucceeded) return 0;
-  // Only a failed job's code is its own: a stopped one's (143 from the stop's SIGTERM, when the platform
-  // reports one) is the stop's, and a stopped job exits 1 whenever the stop landed (docs/cli.md).
-  if (status.state == JobState::kFailed && status.exit_code && *status.exit_code != 0) return *status.exit_code;
-  return 1;
 }
 
 std::string describe_state(const JobStatus& status) {

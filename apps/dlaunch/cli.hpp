@@ -4,6 +4,7 @@
 
 #include <dlaunch/core/diagnostic.hpp>
 #include <dlaunch/core/error.hpp>
+#include <dlaunch/core/exit_codes.hpp>
 #include <dlaunch/core/job_status.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 
@@ -95,6 +96,7 @@ void warn_about_refused_plugin_dirs(Orchestrator& orchestrator, const GlobalOpti
 
 // Printing. Diagnostics go to stderr, compiler style; errors as set_error_format says.
 void print_diagnostics(const Diagnostics& diagnostics);
+void print_warnings(const std::vector<std::string>& warnings);  // "dlaunch: warning: ..." on stderr
 int report_failure(const Error& failure);  // prints "dlaunch: error: ..." and returns its exit code
 // A usage error of `command` ("" before there is one): "dlaunch COMMAND: error: ..." and where the help is.
 int report_usage_error(const std::string& command, const std::string& message);
@@ -107,9 +109,6 @@ bool write_output(std::FILE* stream, std::string_view chunk);
 // Reports a failure of a command on a running job. Ctrl-C (kCancelled) reads the same everywhere: the job
 // goes on, and its handle is named (in JSON too).
 int report_job_failure(const Error& failure, const JobHandle& handle);
-
-// The exit code of `dlaunch run --wait` / `status --wait` for a finished job.
-int exit_code_of_job(const JobStatus& status);
 
 // "2026-11-28 13:41:54" in local time; "-" for 0.
 std::string format_time(int64_t ms);

@@ -1,15 +1,14 @@
-// The exit codes dlaunch documents (`dlaunch --help`): the CLI's policy for each of the core's error codes.
+// The exit codes dlaunch documents: the core's one table (dlaunch/core/exit_codes.hpp), which the C client API's
+// status codes share, under the CLI's names.
 #ifndef APPS_EXIT_CODES_HPP_
 #define APPS_EXIT_CODES_HPP_
 
-#include <dlaunch/core/error.hpp>
+#include <dlaunch/core/exit_codes.hpp>
 
 namespace dlaunch::cli {
 
-int exit_code_for(ErrorCode code);
-
-// The code's name in JSON errors ("not_found"): stable, for scripts.
-const char* error_code_name(ErrorCode code);
+using dlaunch::error_code_name;
+using dlaunch::exit_code_for;
 
 }  // namespace dlaunch::cli
 

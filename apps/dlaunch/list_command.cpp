@@ -1,6 +1,7 @@
 // dlaunch list: the jobs this machine's journal holds, each with its state from its platform; or (-p) every
 // job a platform shows. Newest first, filtered by --state, at most --limit, in columns as wide as their names.
 #include <dlaunch/core/did_you_mean.hpp>
+#include <dlaunch/core/journaled_jobs.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 
 #include <sys/ioctl.h>
@@ -15,7 +16,6 @@
 
 #include "cli.hpp"
 #include "exit_codes.hpp"
-#include "journaled_jobs.hpp"
 #include "json_writer.hpp"
 #include "sweep_commands.hpp"
 
@@ -105,7 +105,7 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
     auto entries = journal.entries();
     if (!entries) return report_failure(entries.error());
     jobs = journaled_jobs(std::move(*entries));
-    fill_states(orchestrator, jobs);
+    print_warnings(fill_states(orchestrator, jobs));
     std::erase_if(jobs, [&](const JournaledJob& j) { return !j.status || !states.contains(j.status->state); });
     total = apply_limit(jobs, limit);
   } else {
@@ -115,7 +115,7 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
     if (!entries || !counted) return report_failure(!entries ? entries.error() : counted.error());
     jobs = journaled_jobs(std::move(*entries));
     total = *counted;
-    fill_states(orchestrator, jobs);
+    print_warnings(fill_states(orchestrator, jobs));
   }
   if (format == OutputFormat::kJson) {
     JsonOut json;

@@ -1,5 +1,6 @@
 // dlaunch prune: forgets the finished jobs the journal holds that were submitted more than a duration ago, so
 // that it keeps to the jobs still worth a handle. Only the journal changes; the platforms are asked, not told.
+#include <dlaunch/core/journaled_jobs.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 
 #include <charconv>
@@ -10,7 +11,6 @@
 
 #include "cli.hpp"
 #include "exit_codes.hpp"
-#include "journaled_jobs.hpp"
 
 namespace dlaunch::cli {
 namespace {
@@ -84,7 +84,7 @@ int prune_command(const std::vector<std::string>& args) {
   auto entries = orchestrator->journal().entries(query);
   if (!entries) return report_failure(entries.error());
   std::vector<JournaledJob> jobs = journaled_jobs(std::move(*entries));
-  fill_states(*orchestrator, jobs);
+  print_warnings(fill_states(*orchestrator, jobs));
   std::vector<std::string> finished;
   for (const JournaledJob& job : jobs) {
     if (!still_needed(job)) finished.push_back(job.entry.submission_id);

@@ -292,7 +292,7 @@ TEST_F(CliTest, DeleteRefusesARunningJobThenForgetsAFinishedOne) {
   EXPECT_EQ(dlaunch({"status", handle}).exit_code, 1);  // not found any more
 }
 
-// The exit code of each error code is the CLI's policy (apps/dlaunch/exit_codes.cpp), shown here with the test
+// The exit code of each error code is the CLI's policy (core/src/exit_codes.cpp, shared with the C client API), shown here with the test
 // plugins' real errors.
 TEST_F(CliTest, EachPluginErrorHasItsDocumentedExitCode) {
   const std::string plugins = std::string("--plugin-dir=") + DLAUNCH_TEST_PLUGIN_DIR;

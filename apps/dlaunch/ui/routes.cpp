@@ -12,7 +12,7 @@
 
 #include "cli.hpp"
 #include "exit_codes.hpp"
-#include "journaled_jobs.hpp"
+#include <dlaunch/core/journaled_jobs.hpp>
 #include "json_writer.hpp"
 #include "ui/assets.hpp"
 
@@ -55,21 +55,21 @@ Reply error_reply(const Error& failure) {
 // `dlaunch list` asks: once per platform), and waits at most kPlatformDeadline: a platform that has not answered
 // by then (an address that does not answer, a slow cluster) leaves its jobs unreachable, and never holds up the
 // page. Its thread ends on its own; its answer is dropped.
-void fill_states_within_deadline(const cli::GlobalOptions& global, std::vector<cli::JournaledJob>& jobs) {
+void fill_states_within_deadline(const cli::GlobalOptions& global, std::vector<JournaledJob>& jobs) {
   struct Answers {
     std::mutex mutex;
     std::condition_variable changed;
-    std::map<std::string, std::vector<cli::JournaledJob>> by_platform;
+    std::map<std::string, std::vector<JournaledJob>> by_platform;
   };
   auto answers = std::make_shared<Answers>();
-  std::map<std::string, std::vector<cli::JournaledJob>> questions;
+  std::map<std::string, std::vector<JournaledJob>> questions;
   for (const auto& job : jobs) {
     if (!job.entry.native_id.empty()) questions[job.entry.platform].push_back(job);
   }
   for (auto& [platform, mine] : questions) {
     std::thread([answers, global, platform, mine = std::move(mine)]() mutable {
       if (auto orchestrator = cli::make_orchestrator(global)) {
-        cli::fill_states(*orchestrator, mine);
+        cli::print_warnings(fill_states(*orchestrator, mine));
       } else {
         for (auto& job : mine) job.state_unknown = true;
       }
@@ -80,7 +80,7 @@ void fill_states_within_deadline(const cli::GlobalOptions& global, std::vector<c
   }
   std::unique_lock lock(answers->mutex);
   answers->changed.wait_for(lock, kPlatformDeadline, [&] { return answers->by_platform.size() == questions.size(); });
-  std::map<std::string, const cli::JournaledJob*> answered;
+  std::map<std::string, const JournaledJob*> answered;
   for (const auto& [platform, mine] : answers->by_platform) {
     for (const auto& job : mine) answered[job.entry.submission_id] = &job;
   }
@@ -102,7 +102,7 @@ std::string jobs_json(Orchestrator& orchestrator, const cli::GlobalOptions& glob
   json.w().StartArray();
   auto entries = orchestrator.journal().entries();
   if (entries) {
-    auto jobs = cli::journaled_jobs(std::move(*entries));
+    auto jobs = journaled_jobs(std::move(*entries));
     fill_states_within_deadline(global, jobs);
     for (const auto& job : jobs) {
       const JournalEntry& e = job.entry;

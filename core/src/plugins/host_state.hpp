@@ -5,7 +5,7 @@
 
 namespace dlaunch::host {
 
-// True once request_cancellation() was called (Ctrl-C).
+// True once request_cancellation() was called (Ctrl-C), or the flag of this thread's CancellationScope was set.
 bool cancellation_requested() noexcept;
 
 }  // namespace dlaunch::host

@@ -34,6 +34,8 @@ std::atomic<int32_t> g_log_level{DLAUNCH_LOG_WARNING};
 // atomic is both async-signal-safe and free of data races, which volatile sig_atomic_t is not across threads.
 std::atomic<bool> g_cancelled{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
+// The flag of the innermost CancellationScope of this thread, or null.
+thread_local const std::atomic<bool>* t_scope_flag = nullptr;
 
 // A level from a newer minor is printed as an error (plugin.h).
 int32_t known_level(int32_t level) {
@@ -55,7 +57,9 @@ const char* level_name(int32_t level) {
 
 }  // namespace
 
-bool cancellation_requested() noexcept { return g_cancelled.load(); }
+bool cancellation_requested() noexcept {
+  return g_cancelled.load() || (t_scope_flag != nullptr && t_scope_flag->load());
+}
 
 }  // namespace host
 
@@ -77,6 +81,12 @@ void set_plugin_log_level(LogLevel level) {
 }
 
 void request_cancellation() noexcept { host::g_cancelled.store(true); }
+
+CancellationScope::CancellationScope(const std::atomic<bool>& flag) noexcept : outer_(host::t_scope_flag) {
+  host::t_scope_flag = &flag;
+}
+
+CancellationScope::~CancellationScope() { host::t_scope_flag = outer_; }
 
 namespace {
 

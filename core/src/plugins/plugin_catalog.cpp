@@ -176,6 +176,7 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::str
   }
   out.push_back(data_root() / "plugins");
   out.push_back((executable_directory() / ".." / "lib" / "dlaunch" / "plugins").lexically_normal());
+  if (auto library = shared_library_directory()) out.push_back(*library / "dlaunch" / "plugins");
   // The same directory named twice (e.g. --plugin-dir equal to the default) is scanned once.
   std::vector<std::filesystem::path> unique;
   std::set<std::filesystem::path> seen;

@@ -1,5 +1,7 @@
 #include "support/paths.hpp"
 
+#include <dlfcn.h>
+#include <link.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +31,21 @@ std::filesystem::path executable_directory() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::filesystem::current_path() : exe.parent_path();
+}
+
+std::optional<std::filesystem::path> shared_library_directory() {
+  Dl_info info{};
+  link_map* module = nullptr;
+  // The link map names the file this code was loaded from; the executable's own name there is "".
+  if (dladdr1(reinterpret_cast<void*>(&shared_library_directory), &info, reinterpret_cast<void**>(&module),
+              RTLD_DL_LINKMAP) == 0 ||
+      module == nullptr || module->l_name == nullptr || module->l_name[0] == '\0') {
+    return std::nullopt;
+  }
+  std::error_code ec;
+  auto library = std::filesystem::weakly_canonical(module->l_name, ec);
+  if (ec) return std::nullopt;
+  return library.parent_path();
 }
 
 Result<void> create_private_directories(const std::filesystem::path& dir) {

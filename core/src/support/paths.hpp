@@ -5,6 +5,7 @@
 #include <dlaunch/core/error.hpp>
 
 #include <filesystem>
+#include <optional>
 
 namespace dlaunch {
 
@@ -16,6 +17,10 @@ std::filesystem::path data_root();
 
 // The directory of the running executable (from /proc/self/exe).
 std::filesystem::path executable_directory();
+
+// The directory of the shared library that holds the core (libdlaunch.so, the C client API), or nullopt when
+// the core is linked into the executable itself.
+std::optional<std::filesystem::path> shared_library_directory();
 
 // Creates `dir` and its parents with mode 0700 for the parts it creates. A failure is kInternal, naming the
 // directory and why.

@@ -1,6 +1,6 @@
 // The core's one error type: what failed, as a code, and a message for the user; validation failures also
 // carry every located finding. Every fallible core operation returns Result<T>. The exit code of each code is
-// the application's choice (apps/dlaunch/exit_codes.cpp), not the core's.
+// in exit_codes.hpp: one table for the CLI and the C client API (dlaunch/client.h).
 #ifndef DLAUNCH_CORE_ERROR_HPP_
 #define DLAUNCH_CORE_ERROR_HPP_
 

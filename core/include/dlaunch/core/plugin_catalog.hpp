@@ -45,7 +45,8 @@ std::optional<std::string> untrusted_reason(const std::filesystem::path& path);
 // The plugin search path, in order: `cli_dirs` (--plugin-dir), DLAUNCH_PLUGIN_PATH (colon list),
 // $XDG_DATA_HOME/dlaunch/plugins (default ~/.local/share/dlaunch/plugins), then lib/dlaunch/plugins beside
 // the running executable's prefix (<exe>/../lib/dlaunch/plugins), which serves both the build tree and a
-// relocated install.
+// relocated install, and, in a program that uses libdlaunch.so (the C client API), dlaunch/plugins beside that
+// library (lib/libdlaunch.so finds lib/dlaunch/plugins, wherever a package put both).
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& cli_dirs);
 
 class PluginCatalog {

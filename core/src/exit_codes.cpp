@@ -1,31 +1,32 @@
-#include "exit_codes.hpp"
+#include <dlaunch/client.h>
+#include <dlaunch/core/exit_codes.hpp>
 
-namespace dlaunch::cli {
+namespace dlaunch {
 
 int exit_code_for(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidRequest:
-      return 64;  // a usage error: the command line asked for something malformed
+      return DL_ERR_USAGE;  // a usage error: the command line asked for something malformed
     case ErrorCode::kInvalidArgument:
-      return 65;  // the spec or configuration is invalid; nothing was submitted
+      return DL_ERR_INVALID;  // the spec or configuration is invalid; nothing was submitted
     case ErrorCode::kUnreadable:
-      return 66;
+      return DL_ERR_UNREADABLE;
     case ErrorCode::kUnavailable:
-      return 69;
+      return DL_ERR_UNAVAILABLE;
     case ErrorCode::kInternal:
-      return 70;
+      return DL_ERR_INTERNAL;
     case ErrorCode::kTemporary:
-      return 75;
+      return DL_ERR_TEMPORARY;
     case ErrorCode::kUnauthenticated:
-      return 77;
+      return DL_ERR_UNAUTHENTICATED;
     case ErrorCode::kCancelled:
-      return 130;  // as a shell reports SIGINT: the job goes on
+      return DL_ERR_CANCELLED;  // as a shell reports SIGINT: the job goes on
     case ErrorCode::kNotFound:
     case ErrorCode::kFailedPrecondition:
     case ErrorCode::kUnimplemented:
-      return 1;  // no such job, or not possible in its state, or not offered by the platform
+      return DL_ERR_REFUSED;  // no such job, or not possible in its state, or not offered by the platform
   }
-  return 70;
+  return DL_ERR_INTERNAL;
 }
 
 const char* error_code_name(ErrorCode code) {
@@ -56,4 +57,12 @@ const char* error_code_name(ErrorCode code) {
   return "internal";
 }
 
-}  // namespace dlaunch::cli
+int exit_code_of_job(const JobStatus& status) {
+  if (status.state == JobState::kSucceeded) return 0;
+  // Only a failed job's code is its own: a stopped one's (143 from the stop's SIGTERM, when the platform
+  // reports one) is the stop's, and a stopped job exits 1 whenever the stop landed (docs/cli.md).
+  if (status.state == JobState::kFailed && status.exit_code && *status.exit_code != 0) return *status.exit_code;
+  return 1;
+}
+
+}  // namespace dlaunch

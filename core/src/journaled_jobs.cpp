@@ -1,10 +1,9 @@
-#include "journaled_jobs.hpp"
+#include <dlaunch/core/journaled_jobs.hpp>
 
-#include <cstdio>
 #include <map>
 #include <string>
 
-namespace dlaunch::cli {
+namespace dlaunch {
 
 std::vector<JournaledJob> journaled_jobs(std::vector<JournalEntry> entries) {
   std::vector<JournaledJob> jobs;
@@ -13,7 +12,8 @@ std::vector<JournaledJob> journaled_jobs(std::vector<JournalEntry> entries) {
   return jobs;
 }
 
-void fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs) {
+std::vector<std::string> fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs) {
+  std::vector<std::string> warnings;
   std::map<std::string, std::vector<JournaledJob*>> by_platform;
   for (auto& job : jobs) {
     if (!job.entry.native_id.empty()) by_platform[job.entry.platform].push_back(&job);
@@ -29,8 +29,7 @@ void fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs) {
       continue;
     }
     if (!listed) {
-      std::fprintf(stderr, "dlaunch: warning: the states of %s jobs are unknown: %s\n", platform.c_str(),
-                   listed.error().message.c_str());
+      warnings.push_back("the states of " + platform + " jobs are unknown: " + listed.error().message);
       for (JournaledJob* job : members) job->state_unknown = true;
       continue;
     }
@@ -40,6 +39,7 @@ void fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs) {
       if (auto it = by_id.find(job->entry.native_id); it != by_id.end()) job->status = *it->second;
     }
   }
+  return warnings;
 }
 
-}  // namespace dlaunch::cli
+}  // namespace dlaunch

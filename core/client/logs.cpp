@@ -1,0 +1,121 @@
+// A job's output, line by line, to a caller's callback (`dlaunch logs [-f]`). The plugin streams on a thread
+// of its own, so that the caller's thread can hear from its callback at least every 200 ms even while the job
+// writes nothing (Python must get back control to notice Ctrl-C), and can end the stream at any moment.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "session.hpp"
+
+namespace dlaunch::client {
+namespace {
+
+// How long the caller's thread waits for output before it calls back with an idle tick: under the 200 ms
+// promised, whatever the callback itself takes.
+constexpr auto kIdleTick = std::chrono::milliseconds(100);
+// Output the plugin may be ahead of the callback by, before it waits for the callback to catch up.
+constexpr size_t kMaxPending = 1 << 20;
+
+// What the streaming thread hands the caller's.
+struct Channel {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::string pending;          // output not yet taken by the caller
+  bool finished = false;        // the plugin's logs returned
+  bool caller_gone = false;     // the caller wants no more
+  std::optional<Error> failure; // why the plugin's logs failed
+};
+
+// Calls back once per complete line of `buffer` and keeps the rest (a line not yet ended). False when the
+// callback asked to stop.
+bool deliver_lines(std::string& buffer, dl_line_fn on_line, void* user_data) {
+  size_t start = 0;
+  for (size_t end = buffer.find('\n'); end != std::string::npos; end = buffer.find('\n', start)) {
+    buffer[end] = '\0';  // the line is handed out NUL-terminated, in place
+    const bool stop = on_line(user_data, buffer.data() + start, end - start) != 0;
+    start = end + 1;
+    if (stop) return false;
+  }
+  buffer.erase(0, start);
+  return true;
+}
+
+dl_status stream(dl_session* session, const JobHandle& handle, bool follow, dl_line_fn on_line, void* user_data) {
+  Channel channel;
+  // The streaming thread's own cancellation: set when the caller stops or dl_session_cancel is called, so that
+  // a plugin waiting for output that never comes gives up (it polls is_cancelled on its thread).
+  std::atomic<bool> ending{false};
+  Orchestrator& orchestrator = *session->orchestrator;
+  std::thread streamer([&] {
+    CancellationScope scope(ending);
+    Result<void> streamed;
+    try {
+      streamed = orchestrator.logs(handle, follow, [&](std::string_view chunk) {
+        std::unique_lock lock(channel.mutex);
+        channel.changed.wait(lock, [&] { return channel.pending.size() < kMaxPending || channel.caller_gone; });
+        if (channel.caller_gone) return false;
+        channel.pending.append(chunk);
+        channel.changed.notify_all();
+        return true;
+      });
+    } catch (const std::exception& e) {  // nothing may leave a thread: it would end the process
+      streamed = std::unexpected(Error{ErrorCode::kInternal, std::string("internal error: ") + e.what()});
+    }
+    std::lock_guard lock(channel.mutex);
+    channel.finished = true;
+    if (!streamed) channel.failure = streamed.error();
+    channel.changed.notify_all();
+  });
+
+  std::string buffer;
+  bool stopped = false, cancelled = false, finished = false;
+  while (!stopped && !cancelled && !finished) {
+    {
+      std::unique_lock lock(channel.mutex);
+      channel.changed.wait_for(lock, kIdleTick, [&] { return !channel.pending.empty() || channel.finished; });
+      const bool idle = channel.pending.empty();
+      buffer += channel.pending;
+      channel.pending.clear();
+      finished = channel.finished;
+      channel.changed.notify_all();  // room again for the streaming thread
+      if (idle && !finished) {
+        lock.unlock();
+        stopped = on_line(user_data, nullptr, 0) != 0;
+      }
+    }
+    if (!stopped) stopped = !deliver_lines(buffer, on_line, user_data);
+    cancelled = session->cancelled.load();
+  }
+  // The end of the output: a last line without its newline is a line too.
+  if (finished && !stopped && !cancelled && !buffer.empty()) on_line(user_data, buffer.c_str(), buffer.size());
+  {
+    std::lock_guard lock(channel.mutex);
+    channel.caller_gone = true;
+    channel.changed.notify_all();
+  }
+  ending = true;
+  streamer.join();
+  if (cancelled) return fail(session, Error{ErrorCode::kCancelled, "cancelled while reading the output of " + handle.text()});
+  if (stopped) return DL_OK;
+  if (channel.failure) return fail(session, *channel.failure);
+  return DL_OK;
+}
+
+}  // namespace
+}  // namespace dlaunch::client
+
+using namespace dlaunch::client;
+
+extern "C" {
+
+dl_status dl_handle_logs(dl_session* session, const char* handle, bool follow, dl_line_fn on_line, void* user_data) {
+  return call(session, [&]() -> dl_status {
+    if (handle == nullptr || on_line == nullptr) return usage_error(session, "handle or on_line is NULL");
+    auto parsed = dlaunch::parse_handle(handle);
+    if (!parsed) return fail(session, parsed.error());
+    return stream(session, *parsed, follow, on_line, user_data);
+  });
+}
+
+}  // extern "C"
