@@ -121,8 +121,8 @@ static void test_validation_of_a_file(void) {
   CHECK(d.line == 9 && d.column == 1);
   CHECK(strstr(d.message, "replicaz") != NULL);
   CHECK(strstr(d.hint, "replicas") != NULL);
-  CHECK(diagnostic_at(job, "roles[0].replicas", &d) >= 0);
-  CHECK(d.line == 7);
+  CHECK(diagnostic_at(job, "roles[0].per_node", &d) >= 0);
+  CHECK(d.line == 8 && d.column == 12 && strstr(d.message, "multiple of per_node") != NULL);
   CHECK(strstr(dl_job_diagnostics_text(job), "broken.toml:9:1: error: ") != NULL);
   /* What needs a valid job says why there is none. */
   const char *text = NULL;
@@ -206,27 +206,37 @@ static char *read_file(const char *path) {
 }
 
 static void test_document_and_dry_run(void) {
-  /* The same job as a TOML file and as JSON text with an override: the same normalized document, byte for
-   * byte (working_dir is the current directory for both: the test runs in TESTS_DIR). */
+  /* The same job as TOML text and as JSON text with an override: the same normalized document, byte for byte
+   * (working_dir is the current directory for both: the test runs in TESTS_DIR). */
+  char *toml = read_file(path_in(tests_dir, "hello.toml"));
+  char *json = read_file(path_in(tests_dir, "hello.json"));
+  CHECK(toml != NULL && json != NULL);
+  dl_job *from_toml = load("hello.toml", toml, NULL, 0);
+  const char *toml_document = NULL;
+  CHECK_STATUS(dl_job_document(from_toml, &toml_document), DL_OK); /* validates for local first */
+  const char *overrides[] = {"roles.worker.replicas=2"};
+  dl_job *from_json = load("hello.json", json, overrides, 1);
+  const char *json_document = NULL;
+  CHECK_STATUS(dl_job_document(from_json, &json_document), DL_OK);
+  CHECK(toml_document != NULL && json_document != NULL && strcmp(toml_document, json_document) == 0);
+  CHECK(strstr(toml_document, "\"schema_version\":") != NULL);
+  CHECK(strstr(toml_document, "\"name\":\"hello\"") != NULL);
+  CHECK(strstr(toml_document, "\"spec_file\":\"\"") != NULL); /* text: no file (docs/job-document.md) */
+  free(toml);
+  free(json);
+  dl_job_free(from_json);
+  dl_job_free(from_toml);
+
+  /* Read from the file, the document names it. */
   dl_job *from_file = load(path_in(tests_dir, "hello.toml"), NULL, NULL, 0);
   const char *file_document = NULL;
-  CHECK_STATUS(dl_job_document(from_file, &file_document), DL_OK); /* validates for local first */
-  char *json = read_file(path_in(tests_dir, "hello.json"));
-  CHECK(json != NULL);
-  const char *overrides[] = {"roles.worker.replicas=2"};
-  dl_job *from_text = load(path_in(tests_dir, "hello.toml"), json, overrides, 1);
-  const char *text_document = NULL;
-  CHECK_STATUS(dl_job_document(from_text, &text_document), DL_OK);
-  CHECK(file_document != NULL && text_document != NULL && strcmp(file_document, text_document) == 0);
-  CHECK(strstr(file_document, "\"schema_version\":") != NULL);
-  CHECK(strstr(file_document, "\"name\":\"hello\"") != NULL);
-  free(json);
+  CHECK_STATUS(dl_job_document(from_file, &file_document), DL_OK);
+  CHECK(strstr(file_document, "/hello.toml\",") != NULL);
 
   const char *dry_run = NULL;
   CHECK_STATUS(dl_job_dry_run(from_file, &dry_run), DL_OK);
   CHECK(strstr(dry_run, "local: job hello: 2 processes") != NULL);
   CHECK(dl_job_dry_run(from_file, NULL) == DL_ERR_USAGE);
-  dl_job_free(from_text);
   dl_job_free(from_file);
 }
 
