@@ -24,6 +24,7 @@ expected=(
   usr/bin/dlaunch
   usr/lib/dlaunch/plugins/local/plugin.json usr/lib/dlaunch/plugins/local/libdlaunch-local.so
   usr/include/dlaunch/plugin.h usr/lib/cmake/dlaunch/dlaunchConfig.cmake usr/lib/pkgconfig/dlaunch-sdk.pc
+  usr/lib/libdlaunch.so usr/include/dlaunch/client.h
   usr/share/doc/dlaunch/README.md
 )
 for path in "${expected[@]}"; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A third party's view of the SDK: install dlaunch into a temporary prefix, build the plain-C example
 # plugin (sdk/examples/procgroup) out of tree against that prefix only, with CMake and with pkg-config,
-# install it into a plugin directory of its own and drive jobs through the installed dlaunch.
+# install it into a plugin directory of its own and drive jobs through the installed dlaunch; then a C program
+# that uses the installed libdlaunch.
 # Usage: out_of_tree_plugin.sh BUILD_DIR EXAMPLE_DIR SOURCE_DIR
 source "$(dirname "$0")/lib.sh"
 build_dir=$1 example_dir=$2 source_dir=$3
@@ -131,4 +132,11 @@ cc -std=c11 -O2 -shared -fPIC $(pkg-config --cflags dlaunch-sdk jansson) -I"$wor
   $(pkg-config --libs jansson)
 "$source_dir/tests/sdk/check-exports.sh" "$pc_plugins/procgroup/libdlaunch-procgroup.so"
 "$prefix/bin/dlaunch" plugins check "$pc_plugins/procgroup"
+echo "== a program that uses libdlaunch (the example of docs/client-api.md), built against $prefix only"
+cc -std=c11 "$source_dir/examples/client/hello_client.c" -I"$prefix/include" -L"$prefix/lib" -Wl,-rpath,"$prefix/lib" \
+  -ldlaunch -o "$work/hello_client"
+# No plugin directory is named: the local plugin is found beside $prefix/lib/libdlaunch.so.
+ran=$("$work/hello_client" "$source_dir/examples/hello.toml")
+expect_contains "$ran" '^\[worker/1\] hello from worker rank 1 of 2' "hello_client"
+expect_contains "$ran" '^local:hello-[0-9a-f]+ exited with 0$' "hello_client"
 echo "PASS: out-of-tree plugin"

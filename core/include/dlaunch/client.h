@@ -118,7 +118,9 @@ DL_API dl_status dl_session_open(const dl_session_options *options, dl_session *
 DL_API void dl_session_close(dl_session *session);
 
 /* The message of the last call on this session that failed, compiler-style findings included (several lines);
- * "" when the last call succeeded. Owned by the session; valid until the next call on it. NULL session: "". */
+ * "" when the last call succeeded. Calls that only read what an earlier one returned (dl_job_diagnostic_count,
+ * dl_job_diagnostic, dl_job_diagnostics_text, dl_list_entry) leave it as it is. Owned by the session; valid
+ * until the next call on it. NULL session: "". */
 DL_API const char *dl_last_error(const dl_session *session);
 
 /* The cause of the last failure as a stable word, the "code" of `dlaunch -o json` errors: "not_found",
@@ -243,9 +245,9 @@ DL_API dl_status dl_handle_wait(dl_session *session, const char *handle, dl_wait
                                 dl_job_status *out_final, int32_t *out_exit_code);
 
 /* Receives the job's output line by line: `line` without its '\n' (the last line of a finished output may have
- * had none), `length` bytes before its NUL; borrowed for the call. While following, it is also called at least
- * every 200 ms when no output comes, with line NULL and length 0 (an idle tick), so the caller can stop. Returns
- * nonzero to stop. */
+ * had none), `length` bytes before its NUL; borrowed for the call. While no output comes (following a quiet job,
+ * or a platform slow to answer) it is also called at least every 200 ms with line NULL and length 0 (an idle
+ * tick), so the caller can stop. Returns nonzero to stop. */
 typedef int (*dl_line_fn)(void *user_data, const char *line, size_t length);
 
 /* The job's output from the start, as `dlaunch logs HANDLE [-f]`; with `follow`, until the job is terminal.
