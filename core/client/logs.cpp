@@ -27,12 +27,13 @@ struct Channel {
   std::optional<Error> failure; // why the plugin's logs failed
 };
 
-// Calls back once per complete line of `buffer` and keeps the rest (a line not yet ended). False when the
-// callback asked to stop.
-bool deliver_lines(std::string& buffer, dl_line_fn on_line, void* user_data) {
+// Calls back once per complete line of `buffer` and keeps the rest (a line not yet ended); `delivered` says
+// whether there was a line. False when the callback asked to stop.
+bool deliver_lines(std::string& buffer, dl_line_fn on_line, void* user_data, bool& delivered) {
   size_t start = 0;
   for (size_t end = buffer.find('\n'); end != std::string::npos; end = buffer.find('\n', start)) {
     buffer[end] = '\0';  // the line is handed out NUL-terminated, in place
+    delivered = true;
     const bool stop = on_line(user_data, buffer.data() + start, end - start) != 0;
     start = end + 1;
     if (stop) return false;
@@ -74,17 +75,15 @@ dl_status stream(dl_session* session, const JobHandle& handle, bool follow, dl_l
     {
       std::unique_lock lock(channel.mutex);
       channel.changed.wait_for(lock, kIdleTick, [&] { return !channel.pending.empty() || channel.finished; });
-      const bool idle = channel.pending.empty();
       buffer += channel.pending;
       channel.pending.clear();
       finished = channel.finished;
       channel.changed.notify_all();  // room again for the streaming thread
-      if (idle && !finished) {
-        lock.unlock();
-        stopped = on_line(user_data, nullptr, 0) != 0;
-      }
     }
-    if (!stopped) stopped = !deliver_lines(buffer, on_line, user_data);
+    bool delivered = false;
+    stopped = !deliver_lines(buffer, on_line, user_data, delivered);
+    // No line for a while (no output, or only part of a line): the caller hears from us all the same.
+    if (!stopped && !delivered && !finished) stopped = on_line(user_data, nullptr, 0) != 0;
     cancelled = session->cancelled.load();
   }
   // The end of the output: a last line without its newline is a line too.

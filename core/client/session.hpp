@@ -53,10 +53,10 @@ dl_status usage_error(dl_session* session, const std::string& message);
 // and in scope for the plugins the body calls, and anything thrown turned into DL_ERR_INTERNAL.
 template <class Body>
 dl_status call(dl_session* session, Body&& body) {
-  if (session == nullptr) return DL_ERR_USAGE;
+  // A session that did not open keeps the error that says why.
+  if (session == nullptr || !session->orchestrator) return DL_ERR_USAGE;
   session->last_error.clear();
   session->last_error_code = "";
-  if (!session->orchestrator) return usage_error(session, "the session did not open");
   session->cancelled = false;
   CancellationScope scope(session->cancelled);
   try {

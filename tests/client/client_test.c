@@ -83,6 +83,7 @@ static void test_sessions(const char *work_dir) {
   /* A session that did not open answers only its error, and refuses the rest. */
   size_t count = 0;
   CHECK(dl_plugins(s, &count) == DL_ERR_USAGE);
+  CHECK(strstr(dl_last_error(s), "too small") != NULL);
   dl_session_close(s);
 
   options.struct_size = DL_SESSION_OPTIONS_SIZE_1_0;
