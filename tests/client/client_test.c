@@ -241,6 +241,45 @@ static void test_document_and_dry_run(void) {
   dl_job_free(from_file);
 }
 
+/* Sessions are independent: one per thread, at once, each validating and printing the same job. */
+typedef struct {
+  char spec[4096];
+  char document[8192];
+} OwnSession;
+
+static int validate_in_own_session(void *arg) {
+  OwnSession *own_session = arg;
+  dl_session_options options = {.struct_size = DL_SESSION_OPTIONS_SIZE_1_0, .api_major = DL_CLIENT_API_MAJOR};
+  dl_session *own = NULL;
+  if (dl_session_open(&options, &own) != DL_OK) return 1;
+  dl_job_source source = {.struct_size = DL_JOB_SOURCE_SIZE_1_0, .file = own_session->spec};
+  int failed = 0;
+  for (int i = 0; i < 5 && !failed; ++i) {
+    dl_job *job = NULL;
+    const char *text = NULL;
+    failed = dl_job_load(own, &source, &job) != DL_OK || dl_job_document(job, &text) != DL_OK;
+    if (!failed) snprintf(own_session->document, sizeof own_session->document, "%s", text);
+    dl_job_free(job);
+  }
+  dl_session_close(own);
+  return failed;
+}
+
+static void test_sessions_in_threads(void) {
+  static OwnSession sessions[2];
+  thrd_t threads[2];
+  for (int i = 0; i < 2; ++i) {
+    snprintf(sessions[i].spec, sizeof sessions[i].spec, "%s", path_in(tests_dir, "hello.toml"));
+    CHECK(thrd_create(&threads[i], validate_in_own_session, &sessions[i]) == thrd_success);
+  }
+  for (int i = 0; i < 2; ++i) {
+    int result = 1;
+    thrd_join(threads[i], &result);
+    CHECK(result == 0);
+  }
+  CHECK(strlen(sessions[0].document) > 0 && strcmp(sessions[0].document, sessions[1].document) == 0);
+}
+
 /* ---------------------------------------------------------------------------------------------------- */
 /* Lines, ticks and stops of dl_handle_logs. */
 
@@ -477,6 +516,7 @@ int main(int argc, char **argv) {
   test_validation_of_a_file();
   test_validation_of_text();
   test_document_and_dry_run();
+  test_sessions_in_threads();
   char finished[256], deleted[256];
   test_a_job_to_its_end(finished, sizeof finished);
   test_a_long_job(deleted, sizeof deleted);

@@ -129,7 +129,8 @@ DL_API const char *dl_last_error(const dl_session *session);
 DL_API const char *dl_last_error_code(const dl_session *session);
 
 /* Asks the blocking call in progress on `session` (dl_handle_logs, dl_handle_wait, or a plugin operation that
- * polls for cancellation) to end; it returns DL_ERR_CANCELLED within about 250 ms. The job itself goes on.
+ * polls for cancellation) to end; it returns DL_ERR_CANCELLED soon after (plugins look at least every 250 ms,
+ * the library every 100 ms). The job itself goes on.
  * A cancel that arrives while no call is in progress is forgotten: each call starts uncancelled.
  * [thread-safe: any thread, any time while the session is open] */
 DL_API void dl_session_cancel(dl_session *session);
