@@ -95,7 +95,9 @@ dl_status stream(dl_session* session, const JobHandle& handle, bool follow, dl_l
   }
   ending = true;
   streamer.join();
-  if (cancelled) return fail(session, Error{ErrorCode::kCancelled, "cancelled while reading the output of " + handle.text()});
+  if (cancelled) {
+    return fail(session, Error{ErrorCode::kCancelled, "cancelled while reading the output of " + handle.text()});
+  }
   if (stopped) return DL_OK;
   if (channel.failure) return fail(session, *channel.failure);
   return DL_OK;

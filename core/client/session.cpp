@@ -85,7 +85,10 @@ dl_status dl_session_open(const dl_session_options* options, dl_session** out_se
   try {
     return open(*out_session, options);
   } catch (const std::exception& e) {
-    return fail(*out_session, dlaunch::Error{dlaunch::ErrorCode::kInternal, std::string("internal error: ") + e.what()});
+    return fail(*out_session,
+                dlaunch::Error{dlaunch::ErrorCode::kInternal, std::string("internal error: ") + e.what()});
+  } catch (...) {
+    return fail(*out_session, dlaunch::Error{dlaunch::ErrorCode::kInternal, "internal error"});
   }
 }
 
