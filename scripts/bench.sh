@@ -2,7 +2,8 @@
 # Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
 # running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
 # same job. Prints hyperfine's summary; writes nothing to the repository.
-# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, journal, ui, completion, kubernetes
+# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, journal, ui, completion, kubernetes,
+#   python
 #   (default: all)
 set -euo pipefail
 sections=" $* "
@@ -276,4 +277,13 @@ sleep 0.5
   "${kubectl[@]}" delete namespace "$ns" --wait=false >/dev/null
 else
   echo "bench: no Kubernetes test plane (scripts/k8s-plane.sh start): skipping dlaunch against kubectl and curl" >&2
+fi
+
+# `import dlaunch` (the python-import row): the package loads libdlaunch only when first used, so importing
+# it costs its own few modules; against a Python that imports nothing, from the package's sources.
+if want python; then
+  python=$(scripts/python-venv.sh install)/python
+  hyperfine -N --warmup 5 --runs 40 --export-markdown /dev/stdout \
+    --command-name "python-import: python -c 'import dlaunch'" --command-name "python -c pass" \
+    "env PYTHONPATH=bindings/python/src DLAUNCH_NATIVE_DIR=build $python -c 'import dlaunch'" "$python -c pass"
 fi

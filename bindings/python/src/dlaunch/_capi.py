@@ -7,6 +7,7 @@ must not pay. The structs are declared at version 1.0 and each ``struct_size`` s
 from __future__ import annotations
 
 import ctypes
+import signal
 import threading
 from ctypes import (CFUNCTYPE, POINTER, Structure, byref, c_bool, c_char_p, c_int, c_int32, c_int64, c_size_t,
                     c_uint32, c_void_p)
@@ -195,10 +196,43 @@ def shared_session() -> Session:
         return _shared
 
 
+class Interruptible:
+    """Ctrl-C during a blocking C call (wait, logs) on the main thread. Python would raise KeyboardInterrupt
+    in the next Python code that runs, which may be the entry of a ctypes callback, where ctypes prints it and
+    drops it. So, for the call, SIGINT only sets ``interrupted``, which the callbacks see (they come at least
+    every 200 ms) and which makes them end the call; ``check()``, after the call, hands the signal to the
+    handler that was there before (KeyboardInterrupt, by default)."""
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self._previous: Any = None
+
+    def __enter__(self) -> Interruptible:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def _on_sigint(self, _signum: int, _frame: Any) -> None:
+        self.interrupted = True
+
+    def check(self) -> None:
+        """Raises the Ctrl-C that came during the call (its handler runs as this Python call starts)."""
+        if self.interrupted and self._previous is not None:
+            previous, self._previous = self._previous, None
+            signal.signal(signal.SIGINT, previous)
+            if callable(previous):
+                previous(signal.SIGINT, None)
+            elif previous != signal.SIG_IGN:
+                raise KeyboardInterrupt
+
+    def __exit__(self, *_: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 def guarded(callback: Callable[..., int]) -> tuple[Callable[..., int], list[BaseException]]:
-    """Wraps a Python callback for C: an exception raised in it (KeyboardInterrupt among them, which Python
-    delivers in whatever Python code runs next, callbacks included) is kept and ends the C call (nonzero),
-    instead of being printed and lost by ctypes; the caller raises it once the call has returned."""
+    """Wraps a Python callback for C: an exception raised in it is kept and ends the C call (nonzero), instead
+    of being printed and lost by ctypes; the caller raises it once the call has returned."""
     raised: list[BaseException] = []
 
     def wrapper(*args: Any) -> int:

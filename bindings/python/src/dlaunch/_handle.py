@@ -108,19 +108,20 @@ class Handle:
         from dlaunch import _capi
 
         deadline = None if timeout is None else time.monotonic() + timeout
-
-        # Called after each poll, at most 200 ms apart: where a timeout and a Ctrl-C end the wait.
-        def on_update(_user: Any, _status: Any) -> int:
-            return 1 if deadline is not None and time.monotonic() >= deadline else 0
-
-        callback, raised = _capi.guarded(on_update)
         exit_code = _capi.c_int32()
-        with _Own() as session:
+        with _Own() as session, _capi.Interruptible() as interrupt:
+            # Called after each poll, at most 200 ms apart: where a timeout and a Ctrl-C end the wait.
+            def on_update(_user: Any, _status: Any) -> int:
+                timed_out = deadline is not None and time.monotonic() >= deadline
+                return 1 if interrupt.interrupted or timed_out else 0
+
+            callback, raised = _capi.guarded(on_update)
             status = _capi.lib.dl_handle_wait(session.pointer, self.handle.encode(), _capi.WAIT_FN(callback), None,
                                               None, _capi.byref(exit_code))
+            interrupt.check()
             if raised:
                 raise raised[0]
-            if status == _capi.ERR_CANCELLED:
+            if status == _capi.ERR_CANCELLED and deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(f"dlaunch: {self.handle} still runs after {timeout} s")
             session.check(status)
         return exit_code.value
@@ -184,16 +185,16 @@ def _read_logs(handle: str) -> list[str]:
     from dlaunch import _capi
 
     lines: list[str] = []
-
-    def on_line(_user: Any, line: int | None, length: int) -> int:
-        if line:
-            lines.append(_capi.ctypes.string_at(line, length).decode("utf-8", "replace"))
-        return 0
-
-    callback, raised = _capi.guarded(on_line)
     session = _capi.shared_session()
-    with session.lock:
+    with session.lock, _capi.Interruptible() as interrupt:
+        def on_line(_user: Any, line: int | None, length: int) -> int:
+            if line:
+                lines.append(_capi.ctypes.string_at(line, length).decode("utf-8", "replace"))
+            return 1 if interrupt.interrupted else 0
+
+        callback, raised = _capi.guarded(on_line)
         status = _capi.lib.dl_handle_logs(session.pointer, handle.encode(), False, _capi.LINE_FN(callback), None)
+        interrupt.check()
         if raised:
             raise raised[0]
         session.check(status)

@@ -68,6 +68,7 @@ class Job:
             config=None if config is None else dict(config))
         self._platform_tables: dict[str, dict[str, Any]] = {}
         self._file: str | None = None
+        self._text: str | None = None
         self._overrides: list[str] = []
 
     @classmethod
@@ -78,6 +79,14 @@ class Job:
         checked like the file, and its diagnostics point into ``<override N>``."""
         job = cls()
         job._spec, job._file = None, os.fspath(path)
+        return job.set(overrides or {})
+
+    @classmethod
+    def from_text(cls, text: str, overrides: Mapping[str, Any] | None = None) -> Job:
+        """The job of a spec given as text: TOML, or JSON when it starts with ``{``. Relative paths in it
+        (``working_dir``) are relative to the current directory; diagnostics name it ``<text>``."""
+        job = cls()
+        job._spec, job._text = None, text
         return job.set(overrides or {})
 
     def role(self, name: str, entrypoint: str | Sequence[str] | Mapping[str, Any], *,
@@ -116,9 +125,12 @@ class Job:
         return self
 
     def spec_text(self) -> str:
-        """The spec as the core reads it: the file's name for a file, the JSON text of a built job."""
+        """The spec as the core reads it: the JSON text of a built job, the text or the file's content."""
+        if self._file is not None:
+            with open(self._file, encoding="utf-8") as file:
+                return file.read()
         if self._spec is None:
-            return f"<file {self._file}>"
+            return self._text or ""
         import json
 
         spec = self._spec
@@ -162,14 +174,16 @@ class Job:
             return Handle(checked.text("dl_job_submit"))
 
     def __repr__(self) -> str:
-        if self._spec is None:
+        if self._file is not None:
             return f"Job.from_file({self._file!r}, overrides={self._overrides!r})"
+        if self._spec is None:
+            return f"Job.from_text({self._text!r}, overrides={self._overrides!r})"
         roles = [role.get("name") for role in self._spec.get("roles", [])]
         return f"Job({self._spec.get('name')!r}, roles={roles!r})"
 
     def _built(self, method: str) -> dict[str, Any]:
         if self._spec is None:
-            raise TypeError(f"dlaunch: Job.{method}() builds a job; a job from a file changes through .set()")
+            raise TypeError(f"dlaunch: Job.{method}() builds a job; a job from a spec changes through .set()")
         return self._spec
 
     def _validated(self, platform: str | None, options: Mapping[str, Any] | None,
@@ -182,7 +196,7 @@ class Job:
         else:
             overrides = self._overrides
         if self._spec is None:
-            return _Checked(self._file, None, overrides, args, platform)
+            return _Checked(self._file, self._text, overrides, args, platform)
         return _Checked(f"<job {self._spec.get('name', '')}>", self.spec_text(), overrides, args, platform)
 
 
@@ -220,9 +234,8 @@ class _Checked:
             if status == capi.ERR_INVALID:
                 from dlaunch._errors import SpecError
 
-                # The findings compiler-style, as `dlaunch validate` prints them, then the summary line.
-                summary = capi.text(lib.dl_job_diagnostics_text(self._job)) + error.message
-                error = SpecError(summary, error.code, found)
+                # Its message holds the findings compiler-style, as `dlaunch validate` prints them.
+                error = SpecError(error.message, error.code, found)
             raise error
 
     def _diagnostics(self) -> Iterator[Diagnostic]:
