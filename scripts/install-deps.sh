@@ -18,7 +18,6 @@ packages=(
   googletest libgtest-dev
   python3 python3-venv
   ccache  # scripts/build.sh compiles through it, so the wheel's build (scripts/wheel.sh) compiles nothing again
-  patchelf  # auditwheel's tool: the Python wheel carries its shared libraries (scripts/wheel.sh)
 )
 packages+=(chromium chromium-driver)  # the browser tests of `dlaunch ui` (label ui, tests/ui/)
 packages+=(zsh fish)  # the completion scripts' tests (tests/cli/completion_test.py)

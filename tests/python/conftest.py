@@ -17,21 +17,8 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(_state, "config")
 
 import pytest  # noqa: E402
 
-import dlaunch  # noqa: E402
-
 
 @pytest.fixture
 def cli() -> str:
     """The dlaunch executable of the same tree, to compare the package with the command line."""
     return os.path.join(os.environ["DLAUNCH_NATIVE_DIR"], "bin", "dlaunch")
-
-
-def two_ranks(name: str = "hello") -> dlaunch.Job:
-    """A job of two replicas that each print their rank, as examples/hello.toml."""
-    return dlaunch.Job(name).role("worker", 'echo "rank $RANK of $WORLD_SIZE"', replicas=2, per_node=2,
-                                  resources={"cpu": 1, "memory": "64Mi"})
-
-
-def sleeper(name: str, seconds: int = 30) -> dlaunch.Job:
-    """A job that says it started, then sleeps: to stop, or to interrupt a wait or a follow."""
-    return dlaunch.Job(name).role("sleeper", f"echo started; exec sleep {seconds}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import two_ranks
+from jobs import two_ranks
 
 import dlaunch
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-# The C and C++ runtimes and the loader, which every Linux system has (auditwheel's manylinux policies allow
-# them too). Anything else must come from the wheel itself.
-SYSTEM_CORE = {"linux-vdso.so.1", "ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libstdc++.so.6",
-               "libgcc_s.so.1", "libpthread.so.0", "libdl.so.2", "librt.so.1"}
+# glibc (with its loader, libresolv among its parts), the C++ runtime (libstdc++, libgcc_s), and zlib: what
+# every glibc Linux has, and what auditwheel's manylinux policies let a wheel take from the system. Anything
+# else must come from the wheel itself (auditwheel copied the rest into dlaunch.libs/).
+SYSTEM_CORE = {"linux-vdso.so.1", "ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2",
+               "librt.so.1", "libresolv.so.2", "libstdc++.so.6", "libgcc_s.so.1", "libz.so.1"}
 
 SCRIPT = textwrap.dedent("""\
     import sys
