@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+# Not `from typing import TYPE_CHECKING`: typing costs `import dlaunch` more than all the rest (type checkers
+# know the name).
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
