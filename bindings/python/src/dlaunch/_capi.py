@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 API_MAJOR, API_MINOR = 1, 0
 OK, ERR_INVALID, ERR_CANCELLED = 0, 65, 130
 STATES = ("UNKNOWN", "PENDING", "RUNNING", "SUCCEEDED", "FAILED", "STOPPED")
+
+
+def state_name(state: int) -> str:
+    """DL_STATE_* as the CLI says it; a state of a newer library is UNKNOWN, as the header asks."""
+    return STATES[state] if 0 <= state < len(STATES) else "UNKNOWN"
+
 JOURNAL_STATES = ("submitting", "submitted", "submit_failed")
 
 
@@ -159,7 +165,7 @@ class Session:
 
     def close(self) -> None:
         with self.lock:
-            if self.pointer:
+            if self.pointer and lib is not None:  # lib is None when the interpreter is being torn down
                 lib.dl_session_close(self.pointer)
                 self.pointer = _session_p()
 

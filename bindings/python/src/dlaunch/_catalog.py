@@ -37,7 +37,7 @@ class JournalEntry:
         #: "submitting", "submitted" or "submit_failed".
         self.journal_state = _capi.JOURNAL_STATES[out.journal_state]
         #: The state now ("RUNNING", ...), None when the platform no longer has the job or could not be asked.
-        self.state: str | None = _capi.STATES[out.state] if out.has_state else None
+        self.state: str | None = _capi.state_name(out.state) if out.has_state else None
         #: Unix epoch milliseconds of the submit.
         self.submitted_ms: int = out.submitted_ms
 

@@ -50,9 +50,9 @@ class JobStatus:
     def _of(cls, handle: str, out: Any) -> JobStatus:
         from dlaunch import _capi
 
-        state = _capi.STATES[out.state] if 0 <= out.state < len(_capi.STATES) else "UNKNOWN"
-        return cls(handle, state, out.exit_code if out.has_exit_code else None, out.restarts, _capi.text(out.name),
-                   _capi.text(out.native_state), _capi.text(out.message), out.start_time_ms, out.end_time_ms)
+        return cls(handle, _capi.state_name(out.state), out.exit_code if out.has_exit_code else None, out.restarts,
+                   _capi.text(out.name), _capi.text(out.native_state), _capi.text(out.message), out.start_time_ms,
+                   out.end_time_ms)
 
     def __repr__(self) -> str:
         code = f", exit_code={self.exit_code}" if self.exit_code is not None else ""
