@@ -95,7 +95,8 @@ HttpResponse RayClient::exchange(const HttpRequest& request, const support::Http
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   host_.debug(request.method + " " + request.url + " -> " +
               (response.transport_failed() ? response.transport_error : std::to_string(response.status)) + " (" +
-              std::to_string(elapsed.count()) + " ms)");
+              std::to_string(elapsed.count()) + " ms, " +
+              (response.connections_opened > 0 ? "new connection" : "kept-alive connection") + ")");
   if (response.aborted) throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
   return response;
 }

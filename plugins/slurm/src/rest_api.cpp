@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <regex>
 
 namespace dlaunch::slurm {
@@ -113,14 +114,22 @@ std::vector<std::string> offered_api_versions(const rapidjson::Document& openapi
   return versions;
 }
 
-RestApi::RestApi(Connection connection, std::function<bool()> cancelled)
-    : connection_(std::move(connection)), client_([&] {
+RestApi::RestApi(Connection connection, std::function<bool()> cancelled, std::filesystem::path cache_dir)
+    : connection_(std::move(connection)),
+      client_([&] {
         support::HttpOptions options;
         options.unix_socket = connection_.socket;
         options.ca_file = connection_.ca_file;
         options.should_abort = std::move(cancelled);
         return options;
-      }()) {}
+      }()),
+      versions_(std::move(cache_dir), "dlaunch-slurm-api-version-1", ".api-version", kVersionLifetime) {}
+
+// The cache's key: the socket or the URL (what tells one slurmrestd from another), and for a URL the user,
+// since what a server offers may depend on who asks.
+static std::string cache_key(const Connection& connection) {
+  return connection.socket.empty() ? connection.user + "@" + connection.url : connection.socket;
+}
 
 support::HttpRequest RestApi::request(const std::string& method, const std::string& path,
                                       const std::string& json_body) const {
@@ -137,22 +146,42 @@ support::HttpRequest RestApi::request(const std::string& method, const std::stri
 }
 
 const std::string& RestApi::version() {
-  if (version_.empty()) {
-    version_ = choose_api_version(offered_api_versions(exchange("GET", "/openapi/v3")), connection_.describe());
+  if (!version_.empty()) return version_;
+  // Only a version this plugin still speaks counts: a cache written by another release may name another.
+  if (std::optional<std::string> cached = versions_.load(cache_key(connection_));
+      cached && std::find(known_api_versions().begin(), known_api_versions().end(), *cached) !=
+                    known_api_versions().end()) {
+    version_cached_ = true;
+    return version_ = *cached;
   }
+  version_ = choose_api_version(offered_api_versions(exchange("GET", "/openapi/v3")), connection_.describe());
+  versions_.save(cache_key(connection_), version_);
   return version_;
 }
 
-rapidjson::Document RestApi::get(const std::string& path) {
-  return exchange("GET", "/slurm/" + version() + "/" + path);
-}
+rapidjson::Document RestApi::get(const std::string& path) { return versioned("GET", path); }
 
 rapidjson::Document RestApi::post(const std::string& path, const std::string& json_body) {
-  return exchange("POST", "/slurm/" + version() + "/" + path, json_body);
+  return versioned("POST", path, json_body);
 }
 
-rapidjson::Document RestApi::remove(const std::string& path) {
-  return exchange("DELETE", "/slurm/" + version() + "/" + path);
+rapidjson::Document RestApi::remove(const std::string& path) { return versioned("DELETE", path); }
+
+rapidjson::Document RestApi::versioned(const std::string& method, const std::string& path,
+                                       const std::string& json_body) {
+  const std::string used = version();
+  try {
+    return exchange(method, "/slurm/" + used + "/" + path, json_body);
+  } catch (const PathUnknown&) {
+    if (!version_cached_) throw;
+    // A 404 without a Slurm error names no job: the server knows no such path, so maybe not this API
+    // version any more. A rejected request did nothing on the server: sending it again is safe.
+    versions_.forget(cache_key(connection_));
+    version_.clear();
+    version_cached_ = false;
+    if (version() == used) throw;
+  }
+  return exchange(method, "/slurm/" + version_ + "/" + path, json_body);
 }
 
 rapidjson::Document RestApi::exchange(const std::string& method, const std::string& path,
@@ -184,6 +213,7 @@ rapidjson::Document RestApi::exchange(const std::string& method, const std::stri
   if (response.ok() && !answer.HasParseError()) return answer;
 
   auto [errors, number] = describe_errors(answer);
+  const bool unknown_path = response.status == 404 && number == 0;
   if (errors.empty()) {
     errors = answer.HasParseError() ? "an answer that is not JSON (" +
                                           std::string(rapidjson::GetParseError_En(answer.GetParseError())) + ")"
@@ -195,8 +225,10 @@ rapidjson::Document RestApi::exchange(const std::string& method, const std::stri
     errors += " (slurmctld also answers like this when it refuses the token of user '" + connection_.user +
               "': check it, e.g. with scontrol token)";
   }
-  throw sdk::Error(code, connection_.describe() + ": " + method + " " + path + " failed (HTTP " +
-                             std::to_string(response.status) + "): " + errors);
+  std::string message = connection_.describe() + ": " + method + " " + path + " failed (HTTP " +
+                        std::to_string(response.status) + "): " + errors;
+  if (unknown_path) throw PathUnknown(code, message);
+  throw sdk::Error(code, message);
 }
 
 }  // namespace dlaunch::slurm

@@ -6,9 +6,12 @@
 
 #include "connection.hpp"
 
+#include <dlaunch_support/address_cache.hpp>
 #include <dlaunch_support/http_client.hpp>
 #include <rapidjson/document.h>
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,10 +34,15 @@ std::string error_text(const rapidjson::Value& answer);
 
 class RestApi {
  public:
-  // `cancelled` is polled during requests (Ctrl-C).
-  RestApi(Connection connection, std::function<bool()> cancelled);
+  // How long a chosen API version is used without asking the server again (GET /openapi/v3, a document of
+  // about a megabyte that slurmrestd builds for each request).
+  static constexpr std::chrono::seconds kVersionLifetime{600};
 
-  // The version requests use: asked from the server on first use.
+  // `cancelled` is polled during requests (Ctrl-C). `cache_dir`: where the API version chosen with each
+  // server is kept between runs (support::AddressCache); empty keeps none.
+  RestApi(Connection connection, std::function<bool()> cancelled, std::filesystem::path cache_dir = {});
+
+  // The version requests use: from the cache, else asked from the server on first use.
   const std::string& version();
 
   // GET/POST/DELETE /slurm/<version>/<path>. Return the answer's JSON; throw sdk::Error on any failure.
@@ -50,13 +58,23 @@ class RestApi {
   const Connection& connection() const { return connection_; }
 
  private:
+  // A request to /slurm/<version>/<path>. When the cached version's path is unknown to the server (404
+  // without a Slurm error: an upgrade dropped that version), it asks the server again and, when the version
+  // it then chooses differs, sends the request once more with it.
+  rapidjson::Document versioned(const std::string& method, const std::string& path, const std::string& json_body = {});
+  // Thrown by exchange for a 404 without a Slurm error: the server knows no such path.
+  struct PathUnknown : sdk::Error {
+    using sdk::Error::Error;
+  };
   rapidjson::Document exchange(const std::string& method, const std::string& path,
                                const std::string& json_body = {});
   std::string transport_problem(const support::HttpResponse& response) const;
 
   Connection connection_;
   support::HttpClient client_;
+  support::AddressCache versions_;
   std::string version_;
+  bool version_cached_ = false;  // version_ came from the cache, not from this server just now
 };
 
 }  // namespace dlaunch::slurm

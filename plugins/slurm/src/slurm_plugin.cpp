@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <optional>
 
 namespace dlaunch::slurm {
@@ -67,6 +68,7 @@ class SlurmPlugin : public sdk::Plugin {
  public:
   void init(const sdk::InitContext& context) override {
     host_ = context.host;
+    if (!context.state_dir.empty()) api_versions_dir_ = std::filesystem::path(context.state_dir) / "api-versions";
     deleted_.emplace(context.state_dir);
   }
 
@@ -194,10 +196,11 @@ class SlurmPlugin : public sdk::Plugin {
   }
 
   RestApi connect(const sdk::Options& options) const {
-    return RestApi(resolve_connection(options), [host = host_] { return host.cancelled(); });
+    return RestApi(resolve_connection(options), [host = host_] { return host.cancelled(); }, api_versions_dir_);
   }
 
   sdk::Host host_;
+  std::filesystem::path api_versions_dir_;  // the API version chosen with each slurmrestd (rest_api.hpp)
   std::optional<DeletedJobs> deleted_;  // set by init
 };
 
