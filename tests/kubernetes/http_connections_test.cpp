@@ -141,6 +141,20 @@ TEST(HttpConnections, RequestsSentOneAfterAnotherReuseTheConnection) {
   EXPECT_EQ(server.connections_accepted(), 1);
 }
 
+TEST(HttpConnections, AClientThatEndedLeavesItsConnectionToTheNextOne) {
+  KeepAliveServer server;
+  EXPECT_EQ(HttpClient().send(get(server.url("/first"))).connections_opened, 1);
+  // As a sweep's submits do: one client per job, one after another (or one per thread at a time).
+  const HttpResponse later = HttpClient().send(get(server.url("/later")));
+  EXPECT_EQ(later.body, "/later");
+  EXPECT_EQ(later.connections_opened, 0);
+  // Two clients alive at once never share a connection: each drives its own.
+  HttpClient one, other;
+  EXPECT_TRUE(one.send(get(server.url("/one"))).ok());
+  EXPECT_EQ(other.send(get(server.url("/other"))).connections_opened, 1);
+  EXPECT_EQ(server.connections_accepted(), 2);
+}
+
 TEST(HttpConnections, EachAnswerOfABatchIsCappedOnItsOwn) {
   KeepAliveServer server(64 * 1024);
   HttpOptions options;

@@ -257,23 +257,57 @@ bool is_secret_header(const std::string& name, const std::vector<std::string>& s
 
 }  // namespace
 
+// Multi handles of clients that ended, each with the connections it kept open: the next client of the
+// process takes one, so a run of clients (a sweep's submits, each from its own thread and its own client)
+// reuses connections instead of opening one per client. libcurl reuses a connection only for a request to the
+// same server with the same TLS and proxy settings, so any client may take any handle. Never freed: the
+// process's end closes the connections (freeing them at exit could run after OpenSSL's own clean-up).
+class IdleMultis {
+ public:
+  static IdleMultis& instance() {
+    static auto* idle = new IdleMultis;
+    return *idle;
+  }
+  CURLM* take() {
+    std::lock_guard lock(mutex_);
+    if (handles_.empty()) return nullptr;
+    CURLM* multi = handles_.back();
+    handles_.pop_back();
+    return multi;
+  }
+  void give_back(CURLM* multi) {
+    std::lock_guard lock(mutex_);
+    if (handles_.size() < kKept) {
+      handles_.push_back(multi);
+    } else {
+      curl_multi_cleanup(multi);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kKept = 16;  // more than the host's submits at once (8)
+  std::mutex mutex_;
+  std::vector<CURLM*> handles_;
+};
+
 struct HttpClient::Connections {
-  struct MultiDeleter {
-    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+  struct MultiReturner {
+    void operator()(CURLM* multi) const { IdleMultis::instance().give_back(multi); }
   };
   std::mutex turn;  // one thread at a time drives the multi handle
-  std::unique_ptr<CURLM, MultiDeleter> multi;
+  std::unique_ptr<CURLM, MultiReturner> multi;
 };
 
 HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)), connections_(new Connections) {
   global_init_once();
-  connections_->multi.reset(curl_multi_init());
-  if (CURLM* multi = connections_->multi.get()) {
+  CURLM* multi = IdleMultis::instance().take();
+  if (multi == nullptr && (multi = curl_multi_init()) != nullptr) {
     // HTTP/2 streams share a connection; without HTTP/2, requests queue for the one connection per server
     // (kept alive) rather than opening more.
     curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
   }
+  connections_->multi.reset(multi);
 }
 
 HttpClient::~HttpClient() = default;

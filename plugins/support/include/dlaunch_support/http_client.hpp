@@ -62,8 +62,9 @@ struct HttpResponse {
 };
 
 // A client keeps its connections open between exchanges (one per server, shared by send() and send_all()),
-// so a sequence of requests pays for TCP and TLS set-up once. Safe to use from several threads: their
-// exchanges take turns on the connection. A stream has a connection of its own.
+// so a sequence of requests pays for TCP and TLS set-up once; when it ends, they stay open for the process's
+// next client (a sweep's jobs, each submitted by its own client, reuse them). Safe to use from several
+// threads: their exchanges take turns on the connection. A stream has a connection of its own.
 class HttpClient {
  public:
   explicit HttpClient(HttpOptions options = {});
