@@ -2,9 +2,10 @@
 # Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
 # running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
 # same job. Prints hyperfine's summary; writes nothing to the repository.
-# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, journal, ui, completion, kubernetes,
-#   python
-#   (default: all)
+# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, slurm, journal, ui, completion,
+#   memory, kubernetes (default: all). The slurm section starts the test cluster of tests/slurm (root, Debian's Slurm)
+#   and stops it at the end; ray needs one already running. Run the whole under the cluster lock:
+#   flock -o /tmp/dlaunch-cluster.lock scripts/bench.sh
 set -euo pipefail
 sections=" $* "
 want() { [[ "$sections" == "  " || "$sections" == *" $1 "* ]]; }
@@ -15,6 +16,36 @@ state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
 export XDG_STATE_HOME="$state" XDG_CONFIG_HOME="$state"
 dlaunch=build/bin/dlaunch
+echo "bench: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start" >&2
+
+# Runs hyperfine (-N: no shell between) with the given options and commands, then prints one markdown row
+# per command: median, mean ± σ, min, runs, and the median as a multiple of the baseline's: the command
+# numbered by a leading `--baseline N` (from 1), else the fastest. Medians, because the machine is shared.
+timed() {
+  local baseline=0
+  if [[ $1 == --baseline ]]; then baseline=$2; shift 2; fi
+  hyperfine -N --style none --export-json "$state/timed.json" "$@" >&2
+  python3 - "$state/timed.json" "$baseline" <<'PY'
+import json, statistics, sys
+results = json.load(open(sys.argv[1]))["results"]
+medians = [statistics.median(r["times"]) * 1000 for r in results]
+base = medians[int(sys.argv[2]) - 1] if int(sys.argv[2]) > 0 else min(medians)
+print("| command | median | mean ± σ | min | runs | × |\n|---|---:|---:|---:|---:|---:|")
+for r, median in zip(results, medians):
+    times = [t * 1000 for t in r["times"]]
+    sigma = statistics.stdev(times) if len(times) > 1 else 0.0
+    print(f"| `{r['command']}` | {median:.1f} ms | {statistics.mean(times):.1f} ± {sigma:.1f} ms | "
+          f"{min(times):.1f} ms | {len(times)} | {median / base:.2f} |")
+PY
+}
+
+# Peak resident memory of one command in MiB, by GNU time: a parent's own measure would count the memory it
+# had when it forked the child.
+peak_mib() {
+  local kb
+  kb=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1)
+  echo "$((kb / 1024)).$(( (kb % 1024) * 10 / 1024 ))"
+}
 
 # The same job with and without a [platform.ray] table: validating it on local checks that table against the
 # ray plugin's manifest and loads neither the ray plugin nor libcurl, so the two should take the same time.
@@ -22,7 +53,7 @@ if want startup; then
 cp examples/hello.toml "$state/hello.toml"
 { cat examples/hello.toml; printf '\n[platform.ray]\naddress = "http://127.0.0.1:8265"\n'; } >"$state/hello-ray.toml"
 
-hyperfine -N --warmup 5 --export-markdown /dev/stdout \
+timed --warmup 5 \
   "$dlaunch version" \
   "$dlaunch validate examples/hello.toml" \
   "$dlaunch validate $state/hello.toml -p local" \
@@ -36,7 +67,7 @@ for n in 30000 300000; do
   { printf 'name = "many-keys"\n[env]\n'; seq -f 'KEY_%.0f = "value"' "$n"
     printf '[[roles]]\nname = "w"\nentrypoint = ["/bin/true"]\n'; } >"$state/env-$n.toml"
 done
-hyperfine -N --warmup 1 --runs 5 --export-markdown /dev/stdout \
+timed --warmup 1 --runs 5 \
   "$dlaunch validate $state/env-30000.toml" "$dlaunch validate $state/env-300000.toml"
 fi
 
@@ -44,7 +75,7 @@ fi
 # --wait and with --follow, against its submit alone and against the same two shells started by one shell
 # (the floor: what the job itself costs).
 if want wait; then
-  hyperfine -N --warmup 5 --runs 40 --export-markdown /dev/stdout \
+  timed --warmup 5 --runs 40 \
     --command-name "dlaunch run hello.toml --wait" \
     --command-name "dlaunch run hello.toml --follow" \
     --command-name "dlaunch run hello.toml (submit only)" \
@@ -63,7 +94,7 @@ if want sweep; then
   printf '#!/bin/sh\nfor i in $(seq 1 100); do %s run examples/hello.toml --set env.SEED=\\"$i\\" >/dev/null; done\n' \
     "$dlaunch" > "$state/loop.sh"
   chmod +x "$state/loop.sh"
-  hyperfine -N --warmup 1 --runs 5 --export-markdown /dev/stdout \
+  timed --warmup 1 --runs 5 \
     --command-name "dlaunch run hello.toml --sweep seed=1,...,100" \
     --command-name "100 x dlaunch run hello.toml --set env.SEED=i, in a shell loop" \
     "$dlaunch run examples/hello.toml --sweep seed=$seeds" "$state/loop.sh"
@@ -75,29 +106,120 @@ if ! want ray; then
   :
 elif ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
   export RAY_ADDRESS=$ray_address
-  ray=build/ray-venv/bin/ray
+  ray_venv=${DLAUNCH_RAY_VENV:-build/ray-venv}
+  ray=$ray_venv/bin/ray
   handle=$("$dlaunch" run examples/hello.toml -p ray | tail -n 1)
   "$dlaunch" status "$handle" --wait >/dev/null
   id=${handle#ray:}
-  hyperfine -N --warmup 2 --runs 10 --export-markdown /dev/stdout \
+  timed --warmup 2 --runs 10 \
     "$dlaunch status $handle" "$ray job status $id" \
     "$dlaunch logs $handle" "$ray job logs $id"
-  # A submit without a working_dir, no wait: dlaunch with its cached server version (the warm-up run caches
-  # it: one POST), dlaunch asking the version first (the cache removed before each run), the floor (one curl
-  # POST of a body like dlaunch's) and Ray's CLI. Each run leaves a finished job on the cluster.
-  printf 'name = "bench"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' >"$state/one.toml"
-  printf '{"entrypoint": "true", "metadata": {"dlaunch.job": "bench"}}' >"$state/body.json"
-  hyperfine -N --warmup 2 --runs 20 --export-markdown /dev/stdout \
+  # A submit, no wait, of a job whose working_dir is empty (nothing to ship): dlaunch with its cached server
+  # version (the warm-up run caches it: one POST), dlaunch asking the version first (the cache removed
+  # before each run), the same job with a small working_dir (the check that it is on the cluster, then the
+  # POST, over one kept-alive connection), the floor (one curl POST of the body dlaunch sends) and Ray's
+  # CLI. Each run leaves a finished job on the cluster.
+  mkdir -p "$state/ray-empty" "$state/ray-small"
+  printf 'name = "bench"\nworking_dir = "%s"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' "$state/ray-empty" \
+    >"$state/one.toml"
+  printf 'name = "bench"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' >"$state/ray-small/small.toml"
+  # The floor's body is the one dlaunch sends (its dry run's), less the submission id: Ray refuses a second
+  # job of one id, and makes one up when the body has none.
+  "$dlaunch" run "$state/one.toml" -p ray --dry-run | python3 -c '
+import json, sys
+text = sys.stdin.read()
+post = text[text.rindex("\nPOST "):]
+body = json.loads(post[post.index("\n\n") + 2:])
+del body["submission_id"]
+print(json.dumps(body))' >"$state/body.json"
+  timed --baseline 4 --warmup 2 --runs 30 \
     --command-name "dlaunch run one.toml -p ray (version cached)" \
     --command-name "dlaunch run one.toml -p ray (version asked)" \
-    --command-name "curl: one POST /api/jobs/" \
+    --command-name "dlaunch run small.toml -p ray (a small working_dir, on the cluster already)" \
+    --command-name "curl: one POST /api/jobs/ of the same body" \
     --command-name "ray job submit --no-wait -- true" \
     --prepare true --prepare "rm -rf $state/dlaunch/plugins/ray/server-versions" --prepare true --prepare true \
+    --prepare true \
     "$dlaunch run $state/one.toml -p ray" "$dlaunch run $state/one.toml -p ray" \
+    "$dlaunch run $state/ray-small/small.toml -p ray" \
     "curl -sf -o /dev/null -H Content-Type:application/json --data-binary @$state/body.json $ray_address/api/jobs/" \
     "$ray job submit --no-wait -- true"
+  # What a submit sends, and over which connections (-v prints the plugin's debug lines).
+  "$dlaunch" -v run "$state/ray-small/small.toml" -p ray 2>&1 | grep -E "(GET|POST|PUT) http" >&2 || true
+  echo "peak memory of dlaunch run -p ray: $(peak_mib "$dlaunch" run "$state/one.toml" -p ray) MiB," \
+       "status: $(peak_mib "$dlaunch" status "$handle") MiB, logs: $(peak_mib "$dlaunch" logs "$handle") MiB"
+
+  # 100 jobs: one dlaunch sweep against a Python loop over JobSubmissionClient.submit_job (Ray's own
+  # client, from the same venv as the cluster), each a whole process, 5 runs; every run leaves 100 finished
+  # jobs on the cluster.
+  cat >"$state/submit_loop.py" <<'PY'
+import os, sys
+from ray.job_submission import JobSubmissionClient
+client = JobSubmissionClient(os.environ["RAY_ADDRESS"])
+for i in range(100):
+    client.submit_job(entrypoint="true", metadata={"seed": str(i)})
+PY
+  seeds=$(seq -s, 1 100)
+  timed --warmup 1 --runs 5 \
+    --command-name "dlaunch run one.toml -p ray --sweep seed=1,...,100" \
+    --command-name "Python: 100 x JobSubmissionClient.submit_job in a loop" \
+    "$dlaunch run $state/one.toml -p ray --sweep seed=$seeds" "$ray_venv/bin/python $state/submit_loop.py"
+  echo "peak memory of dlaunch run -p ray --sweep (100 jobs): $(peak_mib "$dlaunch" run "$state/one.toml" -p ray --sweep "seed=$seeds") MiB"
 else
   echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
+fi
+
+# Submitting to Slurm: the test cluster of tests/slurm (started here, stopped at the end, unless
+# DLAUNCH_SLURM_CLUSTER_ENV names one running), through slurmrestd's UNIX socket. dlaunch with its cached API
+# version (one POST), dlaunch asking the version first (GET /openapi/v3, the cache removed before each run),
+# and the floor: one curl POST of the body dlaunch sends (its dry run's) to the same socket. sbatch talks to
+# slurmctld directly, without slurmrestd: shown for scale. Each run queues a one-task job that runs `true`.
+if want slurm; then
+  slurm_env=${DLAUNCH_SLURM_CLUSTER_ENV:-}
+  if [[ -z "$slurm_env" ]]; then
+    slurm_env="$state/slurm.env"
+    if tests/slurm/start-cluster.sh "$slurm_env" >"$state/slurm-start.log" 2>&1; then
+      trap 'tests/slurm/stop-cluster.sh "$slurm_env" >/dev/null 2>&1; rm -rf "$state"' EXIT
+    else
+      echo "bench: the Slurm test cluster did not start (tests/slurm/start-cluster.sh): skipping slurm" >&2
+      slurm_env=""
+    fi
+  fi
+fi
+if want slurm && [[ -n "$slurm_env" ]]; then
+  # shellcheck disable=SC1090
+  source "$slurm_env"
+  export SLURM_CONF DLAUNCH_SLURM_SOCKET
+  slurm_dir="$state/slurm-work"
+  mkdir -p "$slurm_dir" && chmod 0777 "$slurm_dir"
+  printf 'name = "bench"
+working_dir = "%s"
+[[roles]]
+name = "main"
+entrypoint = ["true"]
+' "$slurm_dir" \
+    >"$state/slurm-one.toml"
+  "$dlaunch" run "$state/slurm-one.toml" -p slurm --dry-run | python3 -c '
+import sys
+text = sys.stdin.read()
+start = text.index("\n\n") + 2
+print(text[start:text.index("\n# The batch script")].strip())' >"$state/slurm-body.json"
+  slurm_version=$(grep -o "/slurm/v[0-9.]*/" <("$dlaunch" run "$state/slurm-one.toml" -p slurm --dry-run) | head -n 1)
+  "$dlaunch" run "$state/slurm-one.toml" -p slurm >/dev/null  # caches the API version
+  timed --baseline 3 --warmup 3 --runs 40 \
+    --command-name "dlaunch run one.toml -p slurm (API version cached)" \
+    --command-name "dlaunch run one.toml -p slurm (API version asked)" \
+    --command-name "curl: one POST ${slurm_version}job/submit to the same socket" \
+    --command-name "sbatch --wrap true (slurmctld directly)" \
+    --prepare true --prepare "rm -rf $state/dlaunch/plugins/slurm/api-versions" --prepare true --prepare true \
+    "$dlaunch run $state/slurm-one.toml -p slurm" "$dlaunch run $state/slurm-one.toml -p slurm" \
+    "curl -sf -o /dev/null --unix-socket $DLAUNCH_SLURM_SOCKET -H Content-Type:application/json --data-binary @$state/slurm-body.json http://localhost${slurm_version}job/submit" \
+    "sbatch --quiet -D $slurm_dir -o /dev/null --wrap true"
+  "$dlaunch" -v run "$state/slurm-one.toml" -p slurm 2>&1 | grep -iE "request|POST|GET" >&2 || true
+  handle=$("$dlaunch" run "$state/slurm-one.toml" -p slurm | tail -n 1)
+  echo "peak memory of dlaunch run -p slurm: $(peak_mib "$dlaunch" run "$state/slurm-one.toml" -p slurm) MiB," \
+       "status: $(peak_mib "$dlaunch" status "$handle") MiB"
+  scancel --quiet --user "$(id -un)" 2>/dev/null || true
 fi
 
 # The journal at 100,000 jobs: one real local submit creates it, then 100,000 entries (one a minute, the last
@@ -125,7 +247,7 @@ print(f"bench: journal of {db.execute('SELECT count(*) FROM jobs').fetchone()[0]
 PY
   "$bench_bin" submit "$big/dlaunch" 300
   "$bench_bin" submit "$empty/dlaunch" 300
-  hyperfine -N --warmup 3 --runs 20 --export-markdown /dev/stdout \
+  timed --warmup 3 --runs 20 \
     --command-name "dlaunch list --limit 40 (a terminal's screenful), 100,000 jobs" \
     --command-name "dlaunch list, piped (20 rows)" \
     --command-name "dlaunch list --limit 0 (all 100,001 jobs)" \
@@ -199,7 +321,7 @@ PY
   for _ in $(seq 100); do [[ -s "$state/ui.url" ]] && break; sleep 0.05; done
   url=$(head -n 1 "$state/ui.url")
   base=${url%/\?token=*} token=${url##*token=}
-  hyperfine -N --warmup 3 --runs 30 --export-markdown /dev/stdout \
+  timed --warmup 3 --runs 30 \
     --command-name "GET /api/jobs (1,000 jobs, with their states)" --command-name "GET / (the page)" \
     "curl -sf -o /dev/null -H X-Dlaunch-Token:$token $base/api/jobs" \
     "curl -sf -o /dev/null -H X-Dlaunch-Token:$token $base/"
@@ -211,12 +333,48 @@ fi
 bench_completion() (
   export XDG_STATE_HOME="$state/completion"
   "$dlaunch" run examples/hello.toml --wait >/dev/null
-  hyperfine -N --warmup 5 --runs 40 --export-markdown /dev/stdout \
+  timed --warmup 5 --runs 40 \
     --command-name "dlaunch completion --candidates stop '' (the journal's handles)" \
     --command-name "dlaunch version (the start alone)" \
     "$dlaunch completion --candidates stop ''" "$dlaunch version"
 )
 if want completion; then bench_completion; fi
+
+# Peak resident memory of every command on local (the issue's bound: 16 MiB; packaging is not bound), each
+# on a small journal; the ray and slurm sections print their platforms' commands. GNU time's figure counts
+# every page a process touched, also of the shared libraries it loaded.
+if want memory; then
+  mem_state="$state/memory"
+  mem() { printf '| `dlaunch %s` | %s MiB |\n' "$*" "$(XDG_STATE_HOME=$mem_state peak_mib "$dlaunch" "$@")"; }
+  handle=$(XDG_STATE_HOME=$mem_state "$dlaunch" run examples/hello.toml --wait | tail -n 1)
+  printf 'name = "sleeper"\n[[roles]]\nname = "main"\nentrypoint = ["sleep", "30"]\n' >"$state/sleep.toml"
+  running=$(XDG_STATE_HOME=$mem_state "$dlaunch" run "$state/sleep.toml" | tail -n 1)
+  printf '| command | peak resident memory |\n|---|---:|\n'
+  mem version
+  mem --help
+  mem validate examples/hello.toml
+  mem validate examples/hello.toml -p ray
+  mem validate examples/hello.toml -p slurm
+  mem validate examples/hello.toml -p kubernetes
+  mem run examples/hello.toml --dry-run
+  mem run examples/hello.toml -p slurm --dry-run
+  mem run examples/hello.toml
+  mem run examples/hello.toml --wait
+  mem run examples/hello.toml --follow
+  mem run examples/hello.toml --sweep "seed=$(seq -s, 1 20)"
+  mem status "$handle"
+  mem status "$handle" -o json
+  mem logs "$handle"
+  mem list
+  mem list -o json
+  mem stop "$running"
+  mem delete "$handle"
+  mem prune --older-than 1d
+  mem plugins list
+  mem plugins info ray
+  mem schema
+  mem completion bash
+fi
 
 # dlaunch against kubectl and curl on one Kubernetes API server: a running test plane (scripts/k8s-plane.sh
 # start, or the environment file DLAUNCH_K8S_PLANE_ENV names) gives the kubeconfig, the server and a token.
@@ -273,7 +431,7 @@ sleep 0.5
   # One --prepare and one --command-name per command, in the commands' order.
   args=()
   for i in "${!commands[@]}"; do args+=(--prepare "${prepares[$i]}" --command-name "${names[$i]}"); done
-  hyperfine -N --warmup 2 --runs 15 --export-markdown /dev/stdout "${args[@]}" "${commands[@]}"
+  timed --warmup 2 --runs 15 "${args[@]}" "${commands[@]}"
   "${kubectl[@]}" delete namespace "$ns" --wait=false >/dev/null
 else
   echo "bench: no Kubernetes test plane (scripts/k8s-plane.sh start): skipping dlaunch against kubectl and curl" >&2
