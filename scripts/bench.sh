@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Start-up and per-command times of dlaunch, measured with hyperfine (installed when missing). With a
-# running Ray cluster (scripts/ray-cluster.sh start) it also measures dlaunch against Ray's own CLI on the
-# same job. Prints hyperfine's summary; writes nothing to the repository.
-# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, ray, slurm, journal, ui, completion,
-#   memory, kubernetes (default: all). The slurm section starts the test cluster of tests/slurm (root, Debian's Slurm)
-#   and stops it at the end; ray needs one already running. Run the whole under the cluster lock:
+# What dlaunch costs where users wait, side by side with its peers and the floor (curl), whole processes timed
+# with hyperfine (installed when missing). Prints markdown tables of medians with ratios, and peak memory;
+# writes nothing to the repository (docs/performance.md records a run).
+# Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, slurm, journal, ui, completion,
+#   memory, ray, kubernetes (default: all, in that order). slurm starts the test cluster of tests/slurm (root, Debian's
+#   Slurm) and stops it at the end; ray and kubernetes need theirs running (scripts/ray-cluster.sh start,
+#   scripts/k8s-plane.sh start). Run the whole under the cluster lock:
 #   flock -o /tmp/dlaunch-cluster.lock scripts/bench.sh
 set -euo pipefail
 sections=" $* "
@@ -98,75 +99,6 @@ if want sweep; then
     --command-name "dlaunch run hello.toml --sweep seed=1,...,100" \
     --command-name "100 x dlaunch run hello.toml --set env.SEED=i, in a shell loop" \
     "$dlaunch run examples/hello.toml --sweep seed=$seeds" "$state/loop.sh"
-fi
-
-# The cluster listens on ports it picked at start; `status` prints its address. Both dlaunch (the ray
-# plugin's default address) and Ray's CLI take it from RAY_ADDRESS.
-if ! want ray; then
-  :
-elif ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
-  export RAY_ADDRESS=$ray_address
-  ray_venv=${DLAUNCH_RAY_VENV:-build/ray-venv}
-  ray=$ray_venv/bin/ray
-  handle=$("$dlaunch" run examples/hello.toml -p ray | tail -n 1)
-  "$dlaunch" status "$handle" --wait >/dev/null
-  id=${handle#ray:}
-  timed --warmup 2 --runs 10 \
-    "$dlaunch status $handle" "$ray job status $id" \
-    "$dlaunch logs $handle" "$ray job logs $id"
-  # A submit, no wait, of a job whose working_dir is empty (nothing to ship): dlaunch with its cached server
-  # version (the warm-up run caches it: one POST), dlaunch asking the version first (the cache removed
-  # before each run), the same job with a small working_dir (the check that it is on the cluster, then the
-  # POST, over one kept-alive connection), the floor (one curl POST of the body dlaunch sends) and Ray's
-  # CLI. Each run leaves a finished job on the cluster.
-  mkdir -p "$state/ray-empty" "$state/ray-small"
-  printf 'name = "bench"\nworking_dir = "%s"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' "$state/ray-empty" \
-    >"$state/one.toml"
-  printf 'name = "bench"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' >"$state/ray-small/small.toml"
-  # The floor's body is the one dlaunch sends (its dry run's), less the submission id: Ray refuses a second
-  # job of one id, and makes one up when the body has none.
-  "$dlaunch" run "$state/one.toml" -p ray --dry-run | python3 -c '
-import json, sys
-text = sys.stdin.read()
-post = text[text.rindex("\nPOST "):]
-body = json.loads(post[post.index("\n\n") + 2:])
-del body["submission_id"]
-print(json.dumps(body))' >"$state/body.json"
-  timed --baseline 4 --warmup 2 --runs 30 \
-    --command-name "dlaunch run one.toml -p ray (version cached)" \
-    --command-name "dlaunch run one.toml -p ray (version asked)" \
-    --command-name "dlaunch run small.toml -p ray (a small working_dir, on the cluster already)" \
-    --command-name "curl: one POST /api/jobs/ of the same body" \
-    --command-name "ray job submit --no-wait -- true" \
-    --prepare true --prepare "rm -rf $state/dlaunch/plugins/ray/server-versions" --prepare true --prepare true \
-    --prepare true \
-    "$dlaunch run $state/one.toml -p ray" "$dlaunch run $state/one.toml -p ray" \
-    "$dlaunch run $state/ray-small/small.toml -p ray" \
-    "curl -sf -o /dev/null -H Content-Type:application/json --data-binary @$state/body.json $ray_address/api/jobs/" \
-    "$ray job submit --no-wait -- true"
-  # What a submit sends, and over which connections (-v prints the plugin's debug lines).
-  "$dlaunch" -v run "$state/ray-small/small.toml" -p ray 2>&1 | grep -E "(GET|POST|PUT) http" >&2 || true
-  echo "peak memory of dlaunch run -p ray: $(peak_mib "$dlaunch" run "$state/one.toml" -p ray) MiB," \
-       "status: $(peak_mib "$dlaunch" status "$handle") MiB, logs: $(peak_mib "$dlaunch" logs "$handle") MiB"
-
-  # 100 jobs: one dlaunch sweep against a Python loop over JobSubmissionClient.submit_job (Ray's own
-  # client, from the same venv as the cluster), each a whole process, 5 runs; every run leaves 100 finished
-  # jobs on the cluster.
-  cat >"$state/submit_loop.py" <<'PY'
-import os, sys
-from ray.job_submission import JobSubmissionClient
-client = JobSubmissionClient(os.environ["RAY_ADDRESS"])
-for i in range(100):
-    client.submit_job(entrypoint="true", metadata={"seed": str(i)})
-PY
-  seeds=$(seq -s, 1 100)
-  timed --warmup 1 --runs 5 \
-    --command-name "dlaunch run one.toml -p ray --sweep seed=1,...,100" \
-    --command-name "Python: 100 x JobSubmissionClient.submit_job in a loop" \
-    "$dlaunch run $state/one.toml -p ray --sweep seed=$seeds" "$ray_venv/bin/python $state/submit_loop.py"
-  echo "peak memory of dlaunch run -p ray --sweep (100 jobs): $(peak_mib "$dlaunch" run "$state/one.toml" -p ray --sweep "seed=$seeds") MiB"
-else
-  echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
 fi
 
 # Submitting to Slurm: the test cluster of tests/slurm (started here, stopped at the end, unless
@@ -374,6 +306,88 @@ if want memory; then
   mem plugins info ray
   mem schema
   mem completion bash
+fi
+
+# The cluster listens on ports it picked at start; `status` prints its address. Both dlaunch (the ray
+# plugin's default address) and Ray's CLI take it from RAY_ADDRESS.
+if ! want ray; then
+  :
+elif ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
+  export RAY_ADDRESS=$ray_address
+  ray_venv=${DLAUNCH_RAY_VENV:-build/ray-venv}
+  ray=$ray_venv/bin/ray
+  handle=$("$dlaunch" run examples/hello.toml -p ray | tail -n 1)
+  "$dlaunch" status "$handle" --wait >/dev/null
+  id=${handle#ray:}
+  timed --warmup 2 --runs 10 \
+    "$dlaunch status $handle" "$ray job status $id" \
+    "$dlaunch logs $handle" "$ray job logs $id"
+  # A submit, no wait, of a job whose working_dir is empty (nothing to ship): dlaunch with its cached server
+  # version (the warm-up run caches it: one POST), dlaunch asking the version first (the cache removed
+  # before each run), the same job with a small working_dir (the check that it is on the cluster, then the
+  # POST, over one kept-alive connection), the floor (one curl POST of the body dlaunch sends) and Ray's
+  # CLI. Each run leaves a finished job on the cluster.
+  mkdir -p "$state/ray-empty" "$state/ray-small"
+  printf 'name = "bench"\nworking_dir = "%s"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' "$state/ray-empty" \
+    >"$state/one.toml"
+  printf 'name = "bench"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' >"$state/ray-small/small.toml"
+  # The floor's body is the one dlaunch sends (its dry run's), less the submission id: Ray refuses a second
+  # job of one id, and makes one up when the body has none.
+  "$dlaunch" run "$state/one.toml" -p ray --dry-run | python3 -c '
+import json, sys
+text = sys.stdin.read()
+post = text[text.rindex("\nPOST "):]
+body = json.loads(post[post.index("\n\n") + 2:])
+del body["submission_id"]
+print(json.dumps(body))' >"$state/body.json"
+  timed --baseline 4 --warmup 2 --runs 30 \
+    --command-name "dlaunch run one.toml -p ray (version cached)" \
+    --command-name "dlaunch run one.toml -p ray (version asked)" \
+    --command-name "dlaunch run small.toml -p ray (a small working_dir, on the cluster already)" \
+    --command-name "curl: one POST /api/jobs/ of the same body" \
+    --command-name "ray job submit --no-wait -- true" \
+    --prepare true --prepare "rm -rf $state/dlaunch/plugins/ray/server-versions" --prepare true --prepare true \
+    --prepare true \
+    "$dlaunch run $state/one.toml -p ray" "$dlaunch run $state/one.toml -p ray" \
+    "$dlaunch run $state/ray-small/small.toml -p ray" \
+    "curl -sf -o /dev/null -H Content-Type:application/json --data-binary @$state/body.json $ray_address/api/jobs/" \
+    "$ray job submit --no-wait -- true"
+  # What a submit sends, and over which connections (-v prints the plugin's debug lines).
+  "$dlaunch" -v run "$state/ray-small/small.toml" -p ray 2>&1 | grep -E "(GET|POST|PUT) http" >&2 || true
+  echo "peak memory of dlaunch run -p ray: $(peak_mib "$dlaunch" run "$state/one.toml" -p ray) MiB," \
+       "status: $(peak_mib "$dlaunch" status "$handle") MiB, logs: $(peak_mib "$dlaunch" logs "$handle") MiB"
+
+  # 100 jobs: one dlaunch sweep against a Python loop over JobSubmissionClient.submit_job (Ray's own client,
+  # from the same venv as the cluster) submitting the same body as dlaunch, each a whole process, 3 runs
+  # each, taking turns: every run leaves 100 jobs queued on the cluster (each asks for one CPU), and the two
+  # should meet the same backlog.
+  cat >"$state/submit_loop.py" <<'PY'
+import json, os, sys
+from ray.job_submission import JobSubmissionClient
+body = json.load(open(sys.argv[1]))
+client = JobSubmissionClient(os.environ["RAY_ADDRESS"])
+for i in range(100):
+    client.submit_job(**body)
+PY
+  python3 - "$dlaunch run $state/one.toml -p ray --sweep seed=$(seq -s, 1 100)" \
+    "$ray_venv/bin/python $state/submit_loop.py $state/body.json" <<'PY'
+import statistics, subprocess, sys, time
+names = ["dlaunch run one.toml -p ray --sweep seed=1,...,100", "Python: 100 x JobSubmissionClient.submit_job"]
+times = [[], []]
+for _ in range(3):
+    for i, command in enumerate(sys.argv[1:]):
+        started = time.perf_counter()
+        subprocess.run(command.split(), check=True, stdout=subprocess.DEVNULL)
+        times[i].append((time.perf_counter() - started) * 1000)
+print("| command | median | runs (ms) | × |\n|---|---:|---|---:|")
+base = statistics.median(times[0])
+for name, runs in zip(names, times):
+    print(f"| `{name}` | {statistics.median(runs):.0f} ms | {', '.join(f'{t:.0f}' for t in runs)} | "
+          f"{statistics.median(runs) / base:.1f} |")
+PY
+  echo "peak memory of dlaunch run -p ray --sweep (20 jobs): $(peak_mib "$dlaunch" run "$state/one.toml" -p ray --sweep "seed=$(seq -s, 1 20)") MiB"
+else
+  echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
 fi
 
 # dlaunch against kubectl and curl on one Kubernetes API server: a running test plane (scripts/k8s-plane.sh
