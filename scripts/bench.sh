@@ -40,6 +40,30 @@ for r, median in zip(results, medians):
 PY
 }
 
+# Like timed, for a server whose answers slow down as its jobs pile up (Ray): the commands take turns, one
+# run of each per round, so each meets the same backlog. Arguments: RUNS BASELINE, then per command a name,
+# a preparation (run untimed before each of its runs; "" for none) and the command (split at spaces).
+in_turns() {
+  python3 - "$@" <<'PY'
+import statistics, subprocess, sys, time
+runs, baseline, rest = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+commands = [rest[i:i + 3] for i in range(0, len(rest), 3)]
+times = [[] for _ in commands]
+for _ in range(runs):
+    for (name, prepare, command), spent in zip(commands, times):
+        if prepare:
+            subprocess.run(prepare, shell=True, check=True)
+        started = time.perf_counter()
+        subprocess.run(command.split(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        spent.append((time.perf_counter() - started) * 1000)
+base = statistics.median(times[baseline - 1])
+print(f"| command ({runs} runs each, in turns) | median | mean ± σ | min | × |\n|---|---:|---:|---:|---:|")
+for (name, _, _), spent in zip(commands, times):
+    print(f"| `{name}` | {statistics.median(spent):.1f} ms | {statistics.mean(spent):.1f} ± "
+          f"{statistics.stdev(spent):.1f} ms | {min(spent):.1f} ms | {statistics.median(spent) / base:.2f} |")
+PY
+}
+
 # Peak resident memory of one command in MiB, by GNU time: a parent's own measure would count the memory it
 # had when it forked the child.
 peak_mib() {
@@ -323,8 +347,7 @@ elif ray_address=$(scripts/ray-cluster.sh status 2>/dev/null); then
     "$dlaunch status $handle" "$ray job status $id" \
     "$dlaunch logs $handle" "$ray job logs $id"
   # A submit, no wait, of a job whose working_dir is empty (nothing to ship): dlaunch with its cached server
-  # version (the warm-up run caches it: one POST), dlaunch asking the version first (the cache removed
-  # before each run), the same job with a small working_dir (the check that it is on the cluster, then the
+  # version (one POST), dlaunch asking the version first (the cache removed before each run), the same job with a small working_dir (the check that it is on the cluster, then the
   # POST, over one kept-alive connection), the floor (one curl POST of the body dlaunch sends) and Ray's
   # CLI. Each run leaves a finished job on the cluster.
   mkdir -p "$state/ray-empty" "$state/ray-small"
@@ -340,18 +363,22 @@ post = text[text.rindex("\nPOST "):]
 body = json.loads(post[post.index("\n\n") + 2:])
 del body["submission_id"]
 print(json.dumps(body))' >"$state/body.json"
-  timed --baseline 4 --warmup 2 --runs 30 \
-    --command-name "dlaunch run one.toml -p ray (version cached)" \
-    --command-name "dlaunch run one.toml -p ray (version asked)" \
-    --command-name "dlaunch run small.toml -p ray (a small working_dir, on the cluster already)" \
-    --command-name "curl: one POST /api/jobs/ of the same body" \
-    --command-name "ray job submit --no-wait -- true" \
-    --prepare true --prepare "rm -rf $state/dlaunch/plugins/ray/server-versions" --prepare true --prepare true \
-    --prepare true \
-    "$dlaunch run $state/one.toml -p ray" "$dlaunch run $state/one.toml -p ray" \
+  "$dlaunch" run "$state/one.toml" -p ray >/dev/null  # caches the server version
+  in_turns 30 4 \
+    "dlaunch run one.toml -p ray (version cached)" "" "$dlaunch run $state/one.toml -p ray" \
+    "dlaunch run one.toml -p ray (version asked)" "rm -rf $state/dlaunch/plugins/ray/server-versions" \
+    "$dlaunch run $state/one.toml -p ray" \
+    "dlaunch run small.toml -p ray (a small working_dir, on the cluster already)" "" \
     "$dlaunch run $state/ray-small/small.toml -p ray" \
+    "curl: one POST /api/jobs/ of the same body" "" \
     "curl -sf -o /dev/null -H Content-Type:application/json --data-binary @$state/body.json $ray_address/api/jobs/" \
-    "$ray job submit --no-wait -- true"
+    "ray job submit --no-wait -- true" "" "$ray job submit --no-wait -- true"
+  # Where dlaunch's time goes, the server left out: a process that prints its version, then with the spec
+  # validated and the ray plugin (and libcurl) loaded, then with the request body built and libcurl set up
+  # (the dry run); against curl's own start (`curl --version` loads and sets up the same libcurl).
+  timed --warmup 3 --runs 40 \
+    "$dlaunch version" "$dlaunch validate $state/one.toml -p ray" "$dlaunch run $state/one.toml -p ray --dry-run" \
+    "curl --version"
   # What a submit sends, and over which connections (-v prints the plugin's debug lines).
   "$dlaunch" -v run "$state/ray-small/small.toml" -p ray 2>&1 | grep -E "(GET|POST|PUT) http" >&2 || true
   echo "peak memory of dlaunch run -p ray: $(peak_mib "$dlaunch" run "$state/one.toml" -p ray) MiB," \
@@ -359,8 +386,7 @@ print(json.dumps(body))' >"$state/body.json"
 
   # 100 jobs: one dlaunch sweep against a Python loop over JobSubmissionClient.submit_job (Ray's own client,
   # from the same venv as the cluster) submitting the same body as dlaunch, each a whole process, 3 runs
-  # each, taking turns: every run leaves 100 jobs queued on the cluster (each asks for one CPU), and the two
-  # should meet the same backlog.
+  # each, in turns: every run leaves 100 jobs queued on the cluster (each asks for one CPU).
   cat >"$state/submit_loop.py" <<'PY'
 import json, os, sys
 from ray.job_submission import JobSubmissionClient
@@ -369,22 +395,10 @@ client = JobSubmissionClient(os.environ["RAY_ADDRESS"])
 for i in range(100):
     client.submit_job(**body)
 PY
-  python3 - "$dlaunch run $state/one.toml -p ray --sweep seed=$(seq -s, 1 100)" \
-    "$ray_venv/bin/python $state/submit_loop.py $state/body.json" <<'PY'
-import statistics, subprocess, sys, time
-names = ["dlaunch run one.toml -p ray --sweep seed=1,...,100", "Python: 100 x JobSubmissionClient.submit_job"]
-times = [[], []]
-for _ in range(3):
-    for i, command in enumerate(sys.argv[1:]):
-        started = time.perf_counter()
-        subprocess.run(command.split(), check=True, stdout=subprocess.DEVNULL)
-        times[i].append((time.perf_counter() - started) * 1000)
-print("| command | median | runs (ms) | × |\n|---|---:|---|---:|")
-base = statistics.median(times[0])
-for name, runs in zip(names, times):
-    print(f"| `{name}` | {statistics.median(runs):.0f} ms | {', '.join(f'{t:.0f}' for t in runs)} | "
-          f"{statistics.median(runs) / base:.1f} |")
-PY
+  in_turns 3 1 \
+    "dlaunch run one.toml -p ray --sweep seed=1,...,100" "" \
+    "$dlaunch run $state/one.toml -p ray --sweep seed=$(seq -s, 1 100)" \
+    "Python: 100 x JobSubmissionClient.submit_job" "" "$ray_venv/bin/python $state/submit_loop.py $state/body.json"
   echo "peak memory of dlaunch run -p ray --sweep (20 jobs): $(peak_mib "$dlaunch" run "$state/one.toml" -p ray --sweep "seed=$(seq -s, 1 20)") MiB"
 else
   echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
