@@ -3,9 +3,9 @@
 # with hyperfine (installed when missing). Prints markdown tables of medians with ratios, and peak memory;
 # writes nothing to the repository (docs/performance.md records a run).
 # Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, slurm, journal, ui, completion,
-#   memory, ray, kubernetes (default: all, in that order). slurm starts the test cluster of tests/slurm (root, Debian's
-#   Slurm) and stops it at the end; ray and kubernetes need theirs running (scripts/ray-cluster.sh start,
-#   scripts/k8s-plane.sh start). Run the whole under the cluster lock:
+#   memory, ray, kubernetes (default: all, in that order). slurm starts the test cluster of tests/slurm
+#   (root, Debian's Slurm) and stops it at the end; ray and kubernetes need theirs running
+#   (scripts/ray-cluster.sh start, scripts/k8s-plane.sh start). Run the whole under the cluster lock:
 #   flock -o /tmp/dlaunch-cluster.lock scripts/bench.sh
 set -euo pipefail
 sections=" $* "
