@@ -3,7 +3,7 @@
 # with hyperfine (installed when missing). Prints markdown tables of medians with ratios, and peak memory;
 # writes nothing to the repository (docs/performance.md records a run).
 # Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, slurm, journal, ui, completion,
-#   memory, ray, kubernetes (default: all, in that order). slurm starts the test cluster of tests/slurm
+#   memory, ray, kubernetes, python (default: all, in that order). slurm starts the test cluster of tests/slurm
 #   (root, Debian's Slurm) and stops it at the end; ray and kubernetes need theirs running
 #   (scripts/ray-cluster.sh start, scripts/k8s-plane.sh start). Run the whole under the cluster lock:
 #   flock -o /tmp/dlaunch-cluster.lock scripts/bench.sh
@@ -469,7 +469,7 @@ fi
 # it costs its own few modules; against a Python that imports nothing, from the package's sources.
 if want python; then
   python=$(scripts/python-venv.sh install)/python
-  hyperfine -N --warmup 5 --runs 40 --export-markdown /dev/stdout \
+  timed --warmup 5 --runs 40 \
     --command-name "python-import: python -c 'import dlaunch'" --command-name "python -c pass" \
     "env PYTHONPATH=bindings/python/src DLAUNCH_NATIVE_DIR=build $python -c 'import dlaunch'" "$python -c pass"
 fi
