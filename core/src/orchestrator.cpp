@@ -12,8 +12,6 @@
 #include <mutex>
 #include <thread>
 
-#include <malloc.h>
-
 #include "plugins/host_state.hpp"
 #include "support/random_id.hpp"
 #include <dlaunch/core/did_you_mean.hpp>
@@ -258,9 +256,6 @@ std::vector<Result<Submission>> Orchestrator::submit_all(const std::vector<const
       finished.notify_one();
     }
   };
-  // The workers share the main thread's malloc arena: glibc would give each its own, about a quarter of a
-  // MiB apiece of a process that keeps under 16 MiB, for threads that mostly wait on the platform.
-  mallopt(M_ARENA_MAX, 1);
   std::vector<std::jthread> workers;
   for (std::size_t n = 0; n < std::min(kAtOnce, jobs.size()); ++n) workers.emplace_back(worker);
   for (std::size_t reported = 0; reported < jobs.size();) {
