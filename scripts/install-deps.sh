@@ -27,7 +27,8 @@ for option in "$@"; do
     --with-clusters)
       with_clusters=true
       packages+=(slurm-wlm slurmrestd munge slurm-wlm-jwt-plugin)
-      packages+=(curl openssl iproute2)  # the Kubernetes plane's start-up: certificates, readiness, free ports
+      # The Kubernetes plane's start-up (certificates, readiness, free ports); openssl makes the Ray TLS test's CA too.
+      packages+=(curl openssl iproute2)
       ;;
     --with-bench) packages+=(hyperfine time) ;;
     --with-fuzz) packages+=(clang-16 libclang-rt-16-dev) ;;

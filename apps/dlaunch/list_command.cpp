@@ -211,6 +211,9 @@ int list_command(const std::vector<std::string>& args) {
   }
   auto orchestrator = make_orchestrator(parsed.global, option_overrides);
   if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
+  // Intents a killed dlaunch left are settled first, so each job shows with its handle, or not at all. A
+  // platform that cannot be asked now leaves them for the next list.
+  (void)orchestrator->resolve_intents(platform);
   if (platform.empty()) return list_journal(*orchestrator, states, limit, format);
   warn_about_refused_plugin_dirs(*orchestrator, parsed.global);
   return list_platform(*orchestrator, platform, states, limit, format);

@@ -7,7 +7,9 @@
 #include <rapidjson/document.h>
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -62,6 +64,10 @@ constexpr const char* kNewestFirst = " ORDER BY created_ms DESC, rowid DESC";
 
 const char* const kStateNames[] = {"intent", "submitted", "failed"};
 
+// Less free space than this, and a journal that cannot be written is taken to be on a full filesystem: a
+// write needs a few pages (4 KiB each) of the database and of its log.
+constexpr uint64_t kFullBelowBytes = 64 * 1024;
+
 std::unexpected<Error> failure(std::string message) {
   return std::unexpected(Error{ErrorCode::kInternal, std::move(message)});
 }
@@ -72,7 +78,14 @@ std::unexpected<Error> failure(const fs::path& file, const char* doing, const sq
     return failure("the journal " + file.string() + " is corrupt (" + cause.message +
                    "); it was left untouched: move it away to start a new one");
   }
-  return failure(std::string("cannot ") + doing + " the journal " + file.string() + ": " + cause.message);
+  std::string message = std::string("cannot ") + doing + " the journal " + file.string() + ": " + cause.message;
+  // A full filesystem reaches SQLite as "disk I/O error" as often as "database or disk is full": say which.
+  struct statvfs space {};
+  const bool io = cause.code == SQLITE_FULL || cause.code == SQLITE_IOERR || cause.code == SQLITE_CANTOPEN;
+  if (io && ::statvfs(file.parent_path().c_str(), &space) == 0 && space.f_bavail * space.f_frsize < kFullBelowBytes) {
+    message += " (no space left on the filesystem that holds it; every entry it had is kept: free some space)";
+  }
+  return failure(message);
 }
 
 std::unexpected<Error> not_a_journal(const fs::path& file) {
@@ -418,6 +431,18 @@ Result<std::vector<JournalEntry>> Journal::entries(const JournalQuery& query) {
   if (!select) return failure(file(), "read", select.error());
   bind_query(*select, query);
   select->bind(3, query.limit ? static_cast<int64_t>(*query.limit) : int64_t{-1});
+  return read_entries(*select, file());
+}
+
+Result<std::vector<JournalEntry>> Journal::intents(const std::string& platform) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return std::vector<JournalEntry>();
+  auto select = (*store)->database.prepare(std::string("SELECT ") + kColumns +
+                                           " FROM jobs WHERE state = 'intent' AND (?1 = '' OR platform = ?1)"
+                                           " ORDER BY created_ms, rowid");
+  if (!select) return failure(file(), "read", select.error());
+  select->bind(1, platform);
   return read_entries(*select, file());
 }
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "orchestrator_intents.hpp"
 #include "plugins/host_state.hpp"
 #include "support/random_id.hpp"
 #include <dlaunch/core/did_you_mean.hpp>
@@ -216,6 +217,12 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
     std::lock_guard lock(*journal_mutex_);
     return journal().put(entry);
   };
+  // Held until the outcome is journaled: an intent nobody holds is a submit that died (resolve_intents).
+  auto in_flight = [&] {
+    std::lock_guard lock(*journal_mutex_);
+    return SubmitLock::acquire(journal().directory(), entry.submission_id);
+  }();
+  if (!in_flight) return std::unexpected(in_flight.error());
   // The intent is on disk before the platform hears of the job: a crash from here on leaves a record.
   if (auto written = record(); !written) return std::unexpected(written.error());
   auto native_id = target.submit(prepared.document, prepared.submission_id);
@@ -288,6 +295,15 @@ Result<std::vector<JournalEntry>> Orchestrator::sweep_jobs(const std::string& sw
 }
 
 Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Platform& platform) {
+  std::optional<JournalEntry> journaled;
+  if (!handle.native_id.empty()) {
+    if (auto entry = journal().find(handle.text()); entry && *entry) journaled = std::move(**entry);
+  }
+  return options_for(handle, platform, journaled ? &*journaled : nullptr);
+}
+
+Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Platform& platform,
+                                              const JournalEntry* journaled_entry) {
   Job bare;
   Value recorded = Value::table();
   std::optional<std::string> submitted;
@@ -298,18 +314,15 @@ Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Pla
   if (submitted) {
     auto options = parse_spec(*submitted, SpecFormat::kJson, "<submitted>");
     if (options && options->is_table()) recorded = std::move(*options);
-  } else if (!handle.native_id.empty()) {
-    auto entry = journal().find(handle.text());
-    if (entry && *entry) {
-      auto journaled = parse_spec((*entry)->options_json, SpecFormat::kJson, "<journal>");
-      if (journaled && journaled->is_table()) {
-        // The journal keeps secrets as "***": drop them, so the plugin falls back to the user's
-        // configuration and environment for its credentials.
-        for (const auto& option : platform.options()) {
-          if (option.secret) journaled->erase(option.name);
-        }
-        recorded = std::move(*journaled);
+  } else if (journaled_entry != nullptr) {
+    auto journaled = parse_spec(journaled_entry->options_json, SpecFormat::kJson, "<journal>");
+    if (journaled && journaled->is_table()) {
+      // The journal keeps secrets as "***": drop them, so the plugin falls back to the user's
+      // configuration and environment for its credentials.
+      for (const auto& option : platform.options()) {
+        if (option.secret) journaled->erase(option.name);
       }
+      recorded = std::move(*journaled);
     }
   }
   if (!settings_.option_overrides.empty()) {

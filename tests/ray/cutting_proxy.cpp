@@ -163,6 +163,7 @@ void CuttingProxy::serve(int client) {
     ::close(client);  // Ray has answered; the client never hears it
     return;
   }
+  if (request.starts_with("POST ")) std::this_thread::sleep_for(faults_.hold_posts_for);
   // The client may keep its connection alive: tell it this one ends here.
   send_all(client, answer);
   ::shutdown(client, SHUT_WR);

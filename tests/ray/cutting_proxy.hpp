@@ -5,6 +5,8 @@
 //
 // With Faults instead, it cuts or stalls any request at random: a dropped request is cut before Ray sees it
 // or after Ray answered (half each: the client cannot tell which), a stalled one is held before it goes on.
+// Faults::hold_posts_for holds every POST's answer after Ray gave it: a submit Ray has accepted whose client
+// has not heard so yet, the window in which a killed dlaunch leaves an intent without a handle.
 #ifndef DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
 #define DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
 
@@ -25,6 +27,7 @@ class CuttingProxy {
     double stall = 0;  // the odds that a request is held for stall_for first
     std::chrono::milliseconds stall_for{0};
     unsigned seed = 1;
+    std::chrono::milliseconds hold_posts_for{0};
   };
 
   explicit CuttingProxy(int upstream_port, std::string request_prefix = "POST /api/jobs/ ", int cuts = 1);

@@ -1,12 +1,17 @@
 // Submissions through a proxy that drops or stalls 30% of requests at random: every `dlaunch run` still
 // succeeds, Ray holds exactly one job per submission (none duplicated, none lost), and the journal lists each
-// once with its handle.
+// once with its handle. Submissions killed with SIGKILL at random points, some after Ray accepted the job and
+// before dlaunch heard so: the next `dlaunch list` shows every job Ray holds with its handle, and no other.
 #include "cli_test_fixture.hpp"
 #include "cutting_proxy.hpp"
 #include "text_checks.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <map>
+#include <random>
+#include <set>
 #include <regex>
 #include <thread>
 
@@ -81,6 +86,73 @@ TEST_F(RayFaults, HundredSubmissionsThroughDropsAndStallsMakeExactlyHundredJobs)
   std::vector<std::string> all;
   for (const auto& [h, count] : handles) all.push_back(h);
   in_parallel(static_cast<int>(all.size()), 4, [&](int i) { dlaunch({"stop", all[i], "--set", direct}); });
+}
+
+TEST_F(RayFaults, SubmitsKilledAfterRayAcceptedThemAreListedWithTheirHandle) {
+  // Ray's answer to every POST is held 800 ms before the client gets it: the window in which Ray has the job
+  // and the journal has only its intent.
+  CuttingProxy::Faults faults;
+  faults.hold_posts_for = std::chrono::milliseconds(800);
+  CuttingProxy proxy(cluster_.port(), faults);
+  const std::string name = "killed-" + std::to_string(::getpid());
+  JobSpec spec = shell_job(name, "true");
+  spec.option("address", string_literal(proxy.address()))
+      .option("entrypoint_resources", "{ dlaunch_fault_test_never = 1 }");
+  const std::string spec_file = write_spec(spec);
+  auto submit = [&](std::chrono::milliseconds kill_after) {
+    test::ProcessOptions options;
+    options.env = {{"XDG_STATE_HOME", state_.path() + "/state"}, {"XDG_CONFIG_HOME", state_.path() + "/config"}};
+    options.timeout = kill_after;  // then SIGKILL to its process group
+    return test::run_dlaunch({"run", spec_file, "-p", "ray"}, options);
+  };
+  // How long a whole submit takes here, the held answer included.
+  auto started = std::chrono::steady_clock::now();
+  auto whole = submit(std::chrono::seconds(60));
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  // Half the kills anywhere in a submit, half within the held answer (its last 800 ms).
+  std::mt19937 random(20261202);
+  constexpr int kTrials = 12;
+  int killed = 0, finished = 1;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    const auto from = trial % 2 == 0 ? std::chrono::milliseconds(0) : took - std::chrono::milliseconds(700);
+    const auto delay = std::uniform_int_distribution<long>(from.count(), took.count() - 100)(random);
+    auto result = submit(std::chrono::milliseconds(delay));
+    if (result.timed_out) {
+      ++killed;
+    } else {
+      EXPECT_EQ(result.exit_code, 0) << result.err;
+      ++finished;
+    }
+  }
+
+  auto listed = dlaunch({"list", "-o", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  std::set<std::string> journaled;
+  std::regex handle("\"handle\": \"ray:([^\"]+)\"");
+  for (std::sregex_iterator it(listed.out.begin(), listed.out.end(), handle), end; it != end; ++it) {
+    journaled.insert((*it)[1]);
+  }
+  EXPECT_EQ(listed.out.find("\"journal_state\": \"intent\""), std::string::npos)
+      << "an intent no submit holds was left unsettled:\n" << listed.out;
+  std::set<std::string> on_ray;
+  rapidjson::Document jobs = rest_.get("/api/jobs/");
+  ASSERT_TRUE(jobs.IsArray());
+  for (const auto& job : jobs.GetArray()) {
+    auto id = job.FindMember("submission_id");
+    if (id != job.MemberEnd() && id->value.IsString() && std::string(id->value.GetString()).starts_with("dlaunch-" + name + "-")) {
+      on_ray.insert(id->value.GetString());
+    }
+  }
+  EXPECT_EQ(journaled, on_ray) << "every job Ray holds is journaled with its handle, and only those";
+  const int accepted_then_killed = static_cast<int>(on_ray.size()) - finished;
+  std::cout << "[kill] " << killed << " of " << kTrials + 1 << " submits killed, " << accepted_then_killed
+            << " of them after Ray accepted the job; " << on_ray.size() << " jobs on Ray, " << journaled.size()
+            << " journaled with their handle\n";
+  EXPECT_GT(accepted_then_killed, 0) << "no kill landed after Ray accepted a job: the test proved nothing";
+
+  const std::string direct = "platform.ray.address=http://127.0.0.1:" + std::to_string(cluster_.port());
+  for (const auto& id : on_ray) dlaunch({"stop", "ray:" + id, "--set", direct});
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <dlaunch_support/backoff.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 
@@ -64,7 +65,14 @@ RayClient::RayClient(Endpoint endpoint, const RayOptions& options, const sdk::Ho
       options_(options),
       host_(host),
       client_(http_options(options, host, options.request_timeout)),
-      upload_client_(http_options(options, host, options.upload_timeout)) {}
+      upload_client_(http_options(options, host, options.upload_timeout)) {
+  // Once per process: every command makes clients, and one warning says it.
+  static std::atomic<bool> warned{false};
+  if (options.insecure_skip_tls_verify && endpoint_.address.starts_with("https://") && !warned.exchange(true)) {
+    host_.warn("TLS certificate verification is off for " + endpoint_.address +
+               " (insecure_skip_tls_verify): anyone on the path can read the token and change the answers");
+  }
+}
 
 HttpRequest RayClient::get_request(const std::string& path) const {
   HttpRequest request;

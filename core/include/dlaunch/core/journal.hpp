@@ -91,6 +91,10 @@ class Journal {
   // journal that does not exist yet is empty, and is not created; an unreadable one is an error.
   Result<std::vector<JournalEntry>> entries(const JournalQuery& query = {});
 
+  // The entries still in state intent (no outcome journaled), of `platform` ("" for every platform), oldest
+  // first: submits in flight, or left by a dlaunch that died during one.
+  Result<std::vector<JournalEntry>> intents(const std::string& platform = "");
+
   // How many entries `query` selects, regardless of its limit.
   Result<std::size_t> count(const JournalQuery& query = {});
 

@@ -135,6 +135,11 @@ class Orchestrator {
   Result<void> delete_job(const JobHandle& handle);
   // The platform's jobs (its own list), newest first.
   Result<std::vector<JobStatus>> list(const std::string& platform_id);
+  // Settles the journal's intents (of `platform_id`; "" for all) that no running submit holds: a dlaunch killed
+  // after the platform accepted a job but before the journal recorded its answer left one. A platform that
+  // holds the job by its submission id gets it journaled with its handle; one that shows it never got it, as
+  // failed. The others stay intents until a later call can tell. How many were settled.
+  Result<std::size_t> resolve_intents(const std::string& platform_id = "");
   // This machine's journal, opened on first use.
   Journal& journal();
 
@@ -155,6 +160,8 @@ class Orchestrator {
   };
   Result<Target> target_of(const JobHandle& handle);
   Result<std::string> options_for(const JobHandle& handle, const Platform& platform);
+  // The same for a journaled entry, found already (an intent, which has no handle to find it by).
+  Result<std::string> options_for(const JobHandle& handle, const Platform& platform, const JournalEntry* journaled);
   // A handle whose native id the journal holds under another platform ("ray:X" for "local:X"): the error that
   // names the right one, before any platform is asked.
   std::optional<Error> misnamed_platform(const JobHandle& handle);

@@ -1,0 +1,116 @@
+// slurmrestd killed while `dlaunch run --follow` reads through it: dlaunch ends within 10 s with a clear error
+// (exit 69 or 75) that names the server, and once slurmrestd is back, `status` of the job works again. The
+// fixture's slurmrestd (its UNIX socket instance) is killed for real and started again as it was: the same
+// program, arguments, environment and directory, read from /proc before the kill.
+#include "slurm_cluster.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+namespace dlaunch::slurm_test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A running daemon, as /proc tells how it was started; start() starts it again the same way.
+struct Daemon {
+  std::string pid_file;
+  pid_t pid = 0;
+  std::vector<std::string> argv;
+  std::vector<std::string> environment;
+  std::string directory;
+
+  static std::vector<std::string> nul_separated(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::vector<std::string> parts;
+    for (std::string part; std::getline(in, part, '\0');) parts.push_back(part);
+    return parts;
+  }
+  explicit Daemon(std::string file) : pid_file(std::move(file)) {
+    std::ifstream(pid_file) >> pid;
+    const std::string proc = "/proc/" + std::to_string(pid);
+    argv = nul_separated(proc + "/cmdline");
+    environment = nul_separated(proc + "/environ");
+    std::error_code error;
+    directory = std::filesystem::read_symlink(proc + "/cwd", error).string();
+  }
+  // In a session of its own, as start-cluster.sh starts it, writing its new pid to the pid file.
+  void start(const std::string& log) {
+    pid_t child = fork();
+    if (child == 0) {
+      setsid();
+      if (chdir(directory.c_str()) != 0) _exit(127);
+      if (!freopen(log.c_str(), "a", stdout) || !freopen(log.c_str(), "a", stderr) || !freopen("/dev/null", "r", stdin)) {
+        _exit(127);
+      }
+      std::vector<char*> args, env;
+      for (auto& a : argv) args.push_back(a.data());
+      for (auto& e : environment) env.push_back(e.data());
+      args.push_back(nullptr);
+      env.push_back(nullptr);
+      execvpe(args[0], args.data(), env.data());
+      _exit(127);
+    }
+    pid = child;
+    std::ofstream(pid_file) << child << "\n";
+  }
+};
+
+using SlurmRestRestart = SlurmClusterTest;
+
+TEST_F(SlurmRestRestart, SlurmrestdKilledDuringFollowIsAClearErrorWithinTenSecondsAndStatusWorksWhenItIsBack) {
+  const std::filesystem::path cluster_dir = std::filesystem::path(cluster_.socket).parent_path().parent_path();
+  Daemon rest((cluster_dir / "slurmrestd.pid").string());
+  ASSERT_FALSE(rest.argv.empty()) << "slurmrestd is not running";
+  ASSERT_NE(rest.argv[0].find("slurmrestd"), std::string::npos) << rest.argv[0];
+
+  JobSpec spec({shell_role("main", "for i in $(seq 60); do echo tick $i; sleep 1; done")}, "rest-restart");
+  const std::string file = write_spec(spec);
+  auto follow = std::async(std::launch::async, [&] { return dlaunch({"run", file, "--follow"}, {}, 60s); });
+  // The job prints once a second: its first line comes back through slurmrestd once the job runs.
+  std::string handle;
+  for (auto until = std::chrono::steady_clock::now() + 60s; handle.empty() && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(500ms);
+    auto listed = dlaunch({"list", "-o", "json"});
+    auto at = listed.out.find("\"handle\": \"slurm:");
+    if (at != std::string::npos) handle = listed.out.substr(at + 11, listed.out.find('"', at + 11) - at - 11);
+  }
+  ASSERT_FALSE(handle.empty()) << "the job was not submitted";
+  wait_for_status(handle, "RUNNING");
+  std::this_thread::sleep_for(2s);  // --follow is reading output now
+
+  ASSERT_EQ(kill(rest.pid, SIGKILL), 0);
+  const auto killed = std::chrono::steady_clock::now();
+  ASSERT_EQ(follow.wait_for(30s), std::future_status::ready) << "run --follow did not end after slurmrestd died";
+  auto result = follow.get();
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed);
+  EXPECT_LT(took, 10s) << "run --follow took " << took.count() << " ms to give up";
+  EXPECT_TRUE(result.exit_code == 69 || result.exit_code == 75) << result.exit_code << ": " << result.err;
+  EXPECT_TRUE(contains(result.err, cluster_.socket) || contains(result.err, "slurmrestd")) << result.err;
+  EXPECT_TRUE(contains(result.out, "tick")) << "no output was followed before the kill: " << result.out;
+  std::cout << "[restart] slurmrestd killed; run --follow ended in " << took.count() << " ms with exit "
+            << result.exit_code << "\n";
+
+  // Started again as it was (its stale socket first, which it would refuse to replace).
+  std::filesystem::remove(cluster_.socket);
+  rest.start((cluster_dir / "log" / "slurmrestd.log").string());
+  for (auto until = std::chrono::steady_clock::now() + 20s;
+       !std::filesystem::exists(cluster_.socket) && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(std::filesystem::exists(cluster_.socket)) << "slurmrestd did not come back";
+  auto status = dlaunch({"status", handle});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_TRUE(contains(status.out, "RUNNING")) << status.out;
+  dlaunch({"stop", handle});
+}
+
+}  // namespace
+}  // namespace dlaunch::slurm_test
