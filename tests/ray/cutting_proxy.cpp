@@ -85,8 +85,10 @@ CuttingProxy::CuttingProxy(int upstream_port, std::string request_prefix, int cu
     : upstream_port_(upstream_port), request_prefix_(std::move(request_prefix)), cuts_wanted_(cuts),
       faults_(faults), random_(faults.seed) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = loopback(0);
+  sockaddr_in address = loopback(faults.listen_port);
   socklen_t length = sizeof address;
+  int reuse = 1;  // the port of a proxy that just closed is free again at once
+  if (listener_ >= 0) ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
   if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
       ::listen(listener_, 16) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
     throw std::runtime_error("cannot listen on loopback");

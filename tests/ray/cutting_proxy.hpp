@@ -28,6 +28,7 @@ class CuttingProxy {
     std::chrono::milliseconds stall_for{0};
     unsigned seed = 1;
     std::chrono::milliseconds hold_posts_for{0};
+    int listen_port = 0;  // 0: any free one; another proxy's port, to stand in for it once it is gone
   };
 
   explicit CuttingProxy(int upstream_port, std::string request_prefix = "POST /api/jobs/ ", int cuts = 1);
@@ -37,6 +38,7 @@ class CuttingProxy {
   CuttingProxy& operator=(const CuttingProxy&) = delete;
 
   std::string address() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
   // How many answers were cut, and how many requests were forwarded in all.
   int cut_count() const { return cuts_; }
   int stall_count() const { return stalls_; }
