@@ -73,7 +73,7 @@ TEST_F(SlurmRestRestart, SlurmrestdKilledDuringFollowIsAClearErrorWithinTenSecon
 
   JobSpec spec({shell_role("main", "for i in $(seq 60); do echo tick $i; sleep 1; done")}, "rest-restart");
   const std::string file = write_spec(spec);
-  auto follow = std::async(std::launch::async, [&] { return dlaunch({"run", file, "--follow"}, {}, 60s); });
+  auto follow = std::async(std::launch::async, [&] { return dlaunch({"run", file, "-p", "slurm", "--follow"}, {}, 60s); });
   // The job prints once a second: its first line comes back through slurmrestd once the job runs.
   std::string handle;
   for (auto until = std::chrono::steady_clock::now() + 60s; handle.empty() && std::chrono::steady_clock::now() < until;) {
