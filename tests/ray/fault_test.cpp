@@ -107,15 +107,19 @@ TEST_F(RayFaults, SubmitsKilledAfterRayAcceptedThemAreListedWithTheirHandle) {
     options.timeout = kill_after;  // then SIGKILL to its process group
     return test::run_dlaunch({"run", spec_file, "-p", "ray"}, options);
   };
-  // How long a whole submit takes here, the held answer included.
-  auto started = std::chrono::steady_clock::now();
-  auto whole = submit(std::chrono::seconds(60));
-  ASSERT_EQ(whole.exit_code, 0) << whole.err;
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  // How long a whole submit takes here, the held answer included: the quicker of two (the first also asks
+  // Ray's version, which later submits find cached).
+  auto took = std::chrono::milliseconds::max();
+  for (int i = 0; i < 2; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    auto whole = submit(std::chrono::seconds(60));
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    took = std::min(took, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started));
+  }
   // Half the kills anywhere in a submit, half within the held answer (its last 800 ms).
   std::mt19937 random(20261202);
   constexpr int kTrials = 12;
-  int killed = 0, finished = 1;
+  int killed = 0, finished = 2;
   for (int trial = 0; trial < kTrials; ++trial) {
     const auto from = trial % 2 == 0 ? std::chrono::milliseconds(0) : took - std::chrono::milliseconds(700);
     const auto delay = std::uniform_int_distribution<long>(from.count(), took.count() - 100)(random);
@@ -148,7 +152,7 @@ TEST_F(RayFaults, SubmitsKilledAfterRayAcceptedThemAreListedWithTheirHandle) {
   }
   EXPECT_EQ(journaled, on_ray) << "every job Ray holds is journaled with its handle, and only those";
   const int accepted_then_killed = static_cast<int>(on_ray.size()) - finished;
-  std::cout << "[kill] " << killed << " of " << kTrials + 1 << " submits killed, " << accepted_then_killed
+  std::cout << "[kill] " << killed << " of " << kTrials + 2 << " submits killed, " << accepted_then_killed
             << " of them after Ray accepted the job; " << on_ray.size() << " jobs on Ray, " << journaled.size()
             << " journaled with their handle\n";
   EXPECT_GT(accepted_then_killed, 0) << "no kill landed after Ray accepted a job: the test proved nothing";
