@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds dlaunch with AddressSanitizer and UndefinedBehaviorSanitizer in build-asan/ and runs the tests that
-# need no cluster (labels unit, cli, local, sdk) there, with the plugins they use (local): a memory error, a leak or undefined behaviour in the
+# need no cluster (labels unit, cli, local, sdk, client) there, with the plugins they use (local): a memory error, a leak or undefined behaviour in the
 # core, the CLI, the local plugin or the SDK fails the test that reached it. Arguments go to ctest. The
 # ordinary build (build/) is never touched. DLAUNCH_SANITIZE_TESTS=0 skips this step.
 set -euo pipefail
@@ -19,4 +19,4 @@ cmake --build build-asan -j "$(nproc 2>/dev/null || echo 2)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd build-asan
-ctest --output-on-failure --timeout 600 -L '^(unit|cli|local|sdk)$' "$@"
+ctest --output-on-failure --timeout 600 -L '^(unit|cli|local|sdk|client)$' "$@"
