@@ -120,13 +120,15 @@ start() {
   # Ray replaces a 127.0.0.1 node address with the machine's outward address unless it believes it runs
   # as a single-machine cluster (RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0): the test cluster, its jobs and their
   # MASTER_ADDR then stay on loopback.
+  # --num-gpus: fake GPUs (no device needed), which Ray hands out by id as it would real ones, so the tests
+  # see dlaunch's GPU visibility rule on a real Ray (tests/ray/gpu_test.cpp).
   env "${auth_env[@]}" PATH="$venv/bin:$PATH" RAY_USAGE_STATS_ENABLED=0 RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 \
     setsid "$venv/bin/ray" start --head --block \
       --node-ip-address=127.0.0.1 --port="$gcs_port" \
       --dashboard-host=127.0.0.1 --dashboard-port="$dashboard_port" \
       --dashboard-agent-listen-port="$agent_port" --ray-client-server-port="$client_port" \
       --min-worker-port="$worker_port" --max-worker-port="$((worker_port + 99))" \
-      --num-cpus=4 --object-store-memory=200000000 \
+      --num-cpus=4 --num-gpus=4 --object-store-memory=200000000 \
       --temp-dir="$ray_temp" --disable-usage-stats \
       </dev/null >"$state/head.log" 2>&1 &
   echo $! >"$pid_file"

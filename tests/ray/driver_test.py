@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The gang driver's pure parts, without Ray: the failover policy's rules (docs/job-spec.md#failover) and
-what a replica's process runs with (launch.py), GPU visibility among them, which the test cluster cannot
-show (it has no GPUs, and pretending it had some would change what every other test's cluster offers).
+what a replica's process runs with (launch.py), GPU visibility among them with GPU ids in an order Ray may
+give them (the test cluster's fake GPUs run the rule for real: gpu_test.cpp).
 
 Run by ctest (label ray) as: python3 driver_test.py DRIVER_DIR
 """

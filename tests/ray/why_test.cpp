@@ -132,14 +132,14 @@ TEST_F(RayWhy, RunWaitShowsAGangPendingWithWhatItWaitsForUntilItRuns) {
 
 TEST_F(RayWhy, StatusShowsAGangThatCannotBePlacedAsPendingWithWhatItWaitsFor) {
   JobSpec spec = job("why-gpus", "");
-  spec.roles = {RoleSpec{"w", "true", 2, 1, 0.5, {}, true, 1}};  // a GPU each; the cluster has none
+  spec.roles = {RoleSpec{"w", "true", 2, 1, 0.5, {}, true, 3}};  // 6 GPUs; the cluster has 4
   std::string handle = run(spec);
   test::ProcessResult status;
   // Ray's own PENDING comes first (the driver starting), then the driver's placement groups wait.
   EXPECT_TRUE(eventually([&] { return contains((status = dlaunch({"status", handle})).out, ":  waiting for"); }, 60s))
       << status.out << status.err;
   EXPECT_TRUE(contains(status.out, handle + "  PENDING\n")) << status.out;
-  EXPECT_TRUE(contains(status.out, "  message:  waiting for 2 × {CPU: 0.5, GPU: 1}\n")) << status.out;
+  EXPECT_TRUE(contains(status.out, "  message:  waiting for 2 × {CPU: 0.5, GPU: 3}\n")) << status.out;
   EXPECT_EQ(dlaunch({"stop", handle}).exit_code, 0);
   auto stopped = dlaunch({"status", handle, "--wait"});
   EXPECT_TRUE(contains(stopped.out, "STOPPED")) << stopped.out;
