@@ -85,7 +85,10 @@ std::string replica_text(const ReplicaLaunch& launch) {
 
 std::string dry_run_text(const sdk::Job& job, const std::string& submission_id) {
   LaunchContext context{{}, submission_id, kConfigPlaceholder};
-  for (const auto& role : job.roles) context.master_ports[role.name] = kPortPlaceholder;
+  for (const auto& role : job.roles) {
+    context.master_ports[role.name] = kPortPlaceholder;
+    context.tf_ports[role.name].assign(role.replicas, kPortPlaceholder);
+  }
   auto launches = plan_launches(job, context);
   std::string text = summary(job, launches.size());
   for (const auto& launch : launches) text += replica_text(launch);

@@ -1,5 +1,7 @@
 #include "launch_plan.hpp"
 
+#include <dlaunch/role_variables.hpp>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -37,11 +39,16 @@ EnvList dlaunch_env(const sdk::Job& job, const sdk::Role& role, int64_t rank, co
   };
   // Where every role is, so roles find each other (a trainer its parameter servers, say).
   for (const auto& other : job.roles) {
-    const std::string prefix = role_variable_prefix(other.name);
+    const std::string prefix = sdk::role_variable_prefix(other.name);
     env.emplace_back(prefix + "MASTER_ADDR", kLocalHost);
     env.emplace_back(prefix + "MASTER_PORT", port_of(context, other.name));
     env.emplace_back(prefix + "HOSTS", kLocalHost);
   }
+  const std::string tf_config = sdk::tf_config(job, role, rank, [&](const sdk::Role& member, int64_t r) {
+    auto ports = context.tf_ports.find(member.name);
+    return std::string(kLocalHost) + ":" + (ports != context.tf_ports.end() ? ports->second.at(r) : std::string());
+  });
+  if (!tf_config.empty()) env.emplace_back("TF_CONFIG", tf_config);
   // What a shell would set: the inherited value names the directory dlaunch was started in.
   env.emplace_back("PWD", job.working_dir);
   return env;
@@ -101,12 +108,6 @@ void set_env(EnvList& env, const std::string& name, const std::string& value) {
     }
   }
   env.emplace_back(name, value);
-}
-
-std::string role_variable_prefix(const std::string& role) {
-  std::string prefix = "DLAUNCH_";
-  for (char c : role) prefix += c == '-' ? '_' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  return prefix + "_";
 }
 
 std::string search_path(const ReplicaLaunch& launch) {

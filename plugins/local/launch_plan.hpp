@@ -37,6 +37,8 @@ struct LaunchContext {
   std::map<std::string, std::string> master_ports;  // each role's MASTER_PORT
   std::string submission_id;                        // DLAUNCH_SUBMISSION_ID, torchrun's --rdzv_id
   std::string config_file;                          // DLAUNCH_CONFIG_FILE: the job's config as JSON
+  // The port of each replica's TensorFlow server, by rank, for each role with a tf_task (TF_CONFIG).
+  std::map<std::string, std::vector<std::string>> tf_ports;
 };
 
 // Every replica's launch, DLAUNCH_RESTART_COUNT at 0 (set_env changes it for a restart).
@@ -44,9 +46,6 @@ std::vector<ReplicaLaunch> plan_launches(const sdk::Job& job, const LaunchContex
 
 // Sets `name` in `env`, in place when it is there already.
 void set_env(EnvList& env, const std::string& name, const std::string& value);
-
-// "actor-rollout" -> "DLAUNCH_ACTOR_ROLLOUT_": the prefix of a role's variables in every process.
-std::string role_variable_prefix(const std::string& role);
 
 // The PATH the replica's program is looked up in: its own env's, so a job that sets PATH (a virtualenv, say)
 // gets its programs; else the supervisor's; else a default.

@@ -56,6 +56,16 @@ std::map<std::string, std::string> master_ports(const sdk::Job& job) {
   return ports;
 }
 
+// A port for each replica's TensorFlow server, of the roles with a tf_task.
+std::map<std::string, std::vector<std::string>> tf_ports(const sdk::Job& job) {
+  std::map<std::string, std::vector<std::string>> ports;
+  for (const auto& role : job.roles) {
+    if (role.tf_task == "none") continue;
+    for (int64_t rank = 0; rank < role.replicas; ++rank) ports[role.name].push_back(free_port());
+  }
+  return ports;
+}
+
 }  // namespace
 
 Supervisor::Supervisor(JobPaths paths, SignalWatch& signals)
@@ -100,7 +110,7 @@ int Supervisor::run() {
 }
 
 LaunchContext Supervisor::launch_context() const {
-  return LaunchContext{master_ports(job_), submission_id_, paths_.config_file().string()};
+  return LaunchContext{master_ports(job_), submission_id_, paths_.config_file().string(), tf_ports(job_)};
 }
 
 AttemptResult Supervisor::run_attempt() {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "local/local_platform_test.hpp"
+#include "support/tf_config_exchange.hpp"
 
 namespace dlaunch::test {
 namespace {
@@ -45,6 +46,32 @@ TEST_F(ContractTest, EveryProcessGetsTheSubmissionTheRolesAndTheConfigFile) {
   std::string ports = file_text(path("ports-0"));
   const std::string trainer_port = ports.substr(0, ports.find('|'));
   EXPECT_EQ(ports, trainer_port + "|" + trainer_port + "|" + server_port.substr(0, server_port.size() - 1) + "\n");
+}
+
+TEST_F(ContractTest, TfTaskRolesFindEachOtherThroughTfConfig) {
+  {
+    std::ofstream script(path("tf_config_exchange.py"));
+    script << kTfConfigExchangePy;
+  }
+  TestRole ps = shell_role("param-server", "python3 tf_config_exchange.py");
+  ps.tf_task = "ps";
+  TestRole worker = shell_role("trainer", "python3 tf_config_exchange.py", 2);
+  worker.tf_task = "worker";
+  TestRole other = shell_role("logger", "echo \"TF_CONFIG=${TF_CONFIG-unset}\"");
+  std::string id = submit(job_with({ps, worker, other}));
+  ASSERT_EQ(client().wait_until_terminal(id).state, DLAUNCH_STATE_SUCCEEDED) << logs_of(id);
+  const std::string logs = logs_of(id);
+  EXPECT_NE(logs.find("ps heard worker 0 (a worker of 2)"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("ps heard worker 1 (a worker of 2)"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("TF_CONFIG=unset"), std::string::npos) << logs;  // a role without tf_task
+
+  // What dry_run shows: the text of the SDK's tf_config, ports chosen when the job starts.
+  std::string text;
+  ASSERT_TRUE(client().dry_run(job_with({ps, worker}).json(), "dlaunch-test-0123", text).ok());
+  EXPECT_NE(text.find(R"({"cluster":{"ps":["127.0.0.1:<a free port, chosen when the job starts>"],"worker":[)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"("task":{"type":"worker","index":1}})"), std::string::npos) << text;
 }
 
 TEST_F(ContractTest, TheConfigFileIsAnEmptyObjectWithoutConfig) {

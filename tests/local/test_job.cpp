@@ -32,6 +32,7 @@ std::string TestJob::json() const {
     role.launcher = r.launcher;
     role.nproc_per_node = r.nproc_per_node;
     role.rdzv_backend = r.rdzv_backend;
+    role.tf_task = r.tf_task;
   }
   job.platform = sdk::Options::parse("{\"stop_grace_seconds\":" + std::to_string(stop_grace_seconds) + "}");
   return sdk::write_job(job);

@@ -25,6 +25,7 @@ struct TestRole {
   std::string launcher = "direct";
   int64_t nproc_per_node = 1;
   std::string rdzv_backend = "c10d";
+  std::string tf_task = "none";
 };
 
 struct TestJob {

@@ -12,15 +12,16 @@ import unittest
 sys.path.insert(0, sys.argv.pop(1))
 
 from dlaunch_ray_driver.failover import FailoverPolicy, Recovery  # noqa: E402
-from dlaunch_ray_driver.launch import Node, argv_of, env_of  # noqa: E402
+from dlaunch_ray_driver.launch import Node, argv_of, env_of, tf_config  # noqa: E402
 from dlaunch_ray_driver.plan import Plan, Role  # noqa: E402
 
 
-def role(name="w", replicas=2, per_node=1, gpu=0, max_restarts=0, min_replicas=None, launcher="direct"):
+def role(name="w", replicas=2, per_node=1, gpu=0, max_restarts=0, min_replicas=None, launcher="direct",
+         tf_task="none"):
     return Role(name=name, entrypoint=["python3", "train.py"], replicas=replicas, per_node=per_node, cpu=1.0,
                 accelerators=gpu, memory_bytes=0, env={"MINE": "1"}, driver=True,
                 min_replicas=replicas if min_replicas is None else min_replicas, max_restarts=max_restarts,
-                launcher=launcher, nproc_per_node=2, rdzv_backend="c10d", rdzv_port=0)
+                launcher=launcher, nproc_per_node=2, rdzv_backend="c10d", rdzv_port=0, tf_task=tf_task)
 
 
 def plan(*roles, scope="job", max_restarts=0, start_timeout=0):
@@ -98,6 +99,23 @@ class LaunchTest(unittest.TestCase):
         self.assertEqual(env["DLAUNCH_RESTART_COUNT"], "2")
         self.assertEqual(env["MINE"], "1")  # the role's env over the job's
         self.assertEqual(env["MASTER_PORT"], "1")  # the job's env over dlaunch's, as on local
+
+    def test_tf_config_is_the_text_the_sdk_writes(self):
+        # The job of tests/unit/role_variables_test.cpp, whose expected text this is.
+        roles = [role("chief", 1, tf_task="chief"), role("param-server", 2, tf_task="ps"), role("logger", 1),
+                 role("trainer", 2, tf_task="worker"), role("eval", 1, tf_task="evaluator")]
+        servers = {(r.name, rank): f"{r.name}-{rank}:2222" for r in roles for rank in range(r.replicas)}
+        cluster = ('{"cluster":{"chief":["chief-0:2222"],"ps":["param-server-0:2222","param-server-1:2222"],'
+                   '"worker":["trainer-0:2222","trainer-1:2222"]},')
+        p = plan(*roles)
+        self.assertEqual(tf_config(p, roles[3], 1, servers), cluster + '"task":{"type":"worker","index":1}}')
+        self.assertEqual(tf_config(p, roles[4], 0, servers), cluster + '"task":{"type":"evaluator","index":0}}')
+        self.assertIsNone(tf_config(p, roles[2], 0, servers))
+        nodes = {(r.name, rank): Node("10.0.0.1", [], "/c") for r in roles for rank in range(r.replicas)}
+        masters = {r.name: ("10.0.0.1", 4000) for r in roles}
+        self.assertEqual(env_of(p, roles[1], 0, masters, gang(nodes), 0, servers)["TF_CONFIG"],
+                         cluster + '"task":{"type":"ps","index":0}}')
+        self.assertNotIn("TF_CONFIG", env_of(p, roles[2], 0, masters, gang(nodes), 0, servers))
 
     def test_torchrun_argv_as_local_builds_it(self):
         t = role(replicas=3, min_replicas=2, max_restarts=4, launcher="torchrun")

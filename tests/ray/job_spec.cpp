@@ -72,6 +72,7 @@ std::string JobSpec::document() const {
     if (spec.min_replicas > 0) role.min_replicas = spec.min_replicas;
     role.launcher = spec.launcher;
     role.nproc_per_node = spec.nproc_per_node;
+    role.tf_task = spec.tf_task;
   }
   job.platform = sdk::Options::parse(platform_json());
   return sdk::write_job(job);
@@ -95,6 +96,7 @@ std::string JobSpec::toml() const {
     out += std::string("driver = ") + (role.driver ? "true" : "false") + "\n";
     if (role.max_restarts >= 0) out += "max_restarts = " + std::to_string(role.max_restarts) + "\n";
     if (role.min_replicas > 0) out += "min_replicas = " + std::to_string(role.min_replicas) + "\n";
+    if (role.tf_task != "none") out += "tf_task = " + string_literal(role.tf_task) + "\n";
     if (role.launcher != "direct") {
       out += "launcher = " + string_literal(role.launcher) + "\nnproc_per_node = " + std::to_string(role.nproc_per_node) + "\n";
     }

@@ -24,6 +24,7 @@ struct RoleSpec {
   std::string launcher = "direct";
   int nproc_per_node = 1;
   int min_replicas = 0;  // 0: replicas
+  std::string tf_task = "none";
 };
 
 struct JobSpec {

@@ -178,19 +178,38 @@ TEST_F(ValidationTest, GpusPerNodeMustFitTheNode) {
   EXPECT_NE(d.message.find("= 4 GPUs on one node, but device_per_node is 2"), std::string::npos) << d.message;
 }
 
-TEST_F(ValidationTest, TotalGpusCountEveryReplicaOfEveryRole) {
-  // 3 replicas × 1 GPU + 2 × 1 = 5 > 2 nodes × 2 devices. Each role fits a node on its own.
+TEST_F(ValidationTest, TheMostLoadedNodeMustHoldItsGpusWithEveryRoleOnIt) {
+  // Groups a0 a1 a2 b0 b1 dealt onto 2 nodes: node 0 holds a0, a2 and b1, 3 GPUs > 2. Each role fits alone.
   auto c = validate(
       "node_num = 2\ndevice_per_node = 2\n"
       "[[roles]]\nname = \"a\"\nentrypoint = [\"x\"]\nreplicas = 3\nresources = { gpu = 1 }\n"
       "[[roles]]\nname = \"b\"\nentrypoint = [\"x\"]\nreplicas = 2\nresources = { gpu = 1 }\n");
   const Diagnostic& d = only_error(c, "device_per_node");
-  EXPECT_NE(d.message.find("ask for 5 GPUs"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("put 3 GPUs on the most loaded of the job's 2 nodes, but device_per_node is 2"), std::string::npos) << d.message;
+  // The sum fits (9 of 2 × 5) but the replicas are whole: node 0 gets two of 3 GPUs.
+  auto whole = validate(
+      "node_num = 2\ndevice_per_node = 5\n"
+      "[[roles]]\nname = \"a\"\nentrypoint = [\"x\"]\nreplicas = 3\nresources = { gpu = 3 }\n");
+  const Diagnostic& w = only_error(whole, "device_per_node");
+  EXPECT_NE(w.message.find("put 6 GPUs on the most loaded of the job's 2 nodes, but device_per_node is 5"), std::string::npos) << w.message;
   auto fits = validate(
       "node_num = 3\ndevice_per_node = 2\n"
       "[[roles]]\nname = \"a\"\nentrypoint = [\"x\"]\nreplicas = 3\nresources = { gpu = 1 }\n"
       "[[roles]]\nname = \"b\"\nentrypoint = [\"x\"]\nreplicas = 2\nresources = { gpu = 1 }\n");
   EXPECT_TRUE(fits.diagnostics.empty()) << dump(fits);
+}
+
+TEST_F(ValidationTest, TfTaskTypesAreOneRoleEachAndTheChiefIsOne) {
+  auto twice = validate(
+      "[[roles]]\nname = \"a\"\nentrypoint = [\"x\"]\ntf_task = \"worker\"\n"
+      "[[roles]]\nname = \"b\"\nentrypoint = [\"x\"]\ntf_task = \"worker\"\n");
+  const Diagnostic& d = only_error(twice, "roles[1].tf_task");
+  EXPECT_NE(d.message.find("tf_task \"worker\" is already the task type of roles[0]"), std::string::npos) << d.message;
+  auto chiefs = validate("[[roles]]\nname = \"c\"\nentrypoint = [\"x\"]\nreplicas = 2\ntf_task = \"chief\"\n");
+  const Diagnostic& c = only_error(chiefs, "roles[0].tf_task");
+  EXPECT_NE(c.message.find("TensorFlow has one chief, but this role has 2 replicas"), std::string::npos) << c.message;
+  auto wrong = validate("[[roles]]\nname = \"c\"\nentrypoint = [\"x\"]\ntf_task = \"master\"\n");
+  only_error(wrong, "roles[0].tf_task");
 }
 
 TEST_F(ValidationTest, EnvNamesAreIdentifiersAndValuesStrings) {

@@ -5,6 +5,7 @@
 #include <dlaunch/core/did_you_mean.hpp>
 #include <dlaunch/job_fields.hpp>
 #include <dlaunch/key_path.hpp>
+#include <dlaunch/node_groups.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -231,6 +232,41 @@ void check_launcher(Rules& rules, const Role& role, const KeyPath& path) {
   }
 }
 
+// tf_task: TF_CONFIG's cluster holds one address list per task type, and TensorFlow has one chief.
+void check_tf_tasks(Rules& rules, const Job& job) {
+  std::map<std::string, size_t> role_of_task;
+  for (size_t i = 0; i < job.roles.size(); ++i) {
+    const Role& role = job.roles[i];
+    const KeyPath path = KeyPath("roles").element(i).member("tf_task");
+    if (role.tf_task == "none" || !rules.usable({path})) continue;
+    auto [first, inserted] = role_of_task.emplace(role.tf_task, i);
+    if (!inserted) {
+      rules.error(path,
+                  "tf_task \"" + role.tf_task + "\" is already the task type of roles[" +
+                      std::to_string(first->second) + "]",
+                  "TF_CONFIG lists one role's replicas per task type: give that role all of them");
+    } else if (role.tf_task == "chief" && role.replicas > 1 && rules.usable({KeyPath("roles").element(i).member("replicas")})) {
+      rules.error(path, "TensorFlow has one chief, but this role has " + std::to_string(role.replicas) + " replicas",
+                  "make it replicas = 1, or the extra replicas tf_task = \"worker\" in a role of their own");
+    }
+  }
+}
+
+// The GPUs of the most loaded node, with the job's groups laid out on its nodes as every platform lays them
+// out (dlaunch/node_groups.hpp): what each node must hold.
+int64_t gpus_on_the_most_loaded_node(const Job& job) {
+  sdk::Job layout;
+  layout.node_num = job.node_num;
+  for (const Role& role : job.roles) {
+    sdk::Role r;
+    r.replicas = role.replicas;
+    r.per_node = role.per_node;
+    r.resources.gpu = role.resources.gpu;
+    layout.roles.push_back(r);
+  }
+  return sdk::NodeGroups(layout).most_on_a_node().gpu;
+}
+
 }  // namespace
 
 Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusable) {
@@ -253,7 +289,6 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
     rules.error("roles", "a job needs at least one role", "add a [[roles]] table with a name and an entrypoint");
   }
   std::map<std::string, size_t> first_index_of;
-  int64_t total_gpus = 0;
   bool gpu_inputs_usable = rules.usable({"node_num", "device_per_node"});
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const Role& role = job.roles[i];
@@ -289,7 +324,8 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
     check_elastic_range(rules, role, path, counts_usable);
     check_launcher(rules, role, path);
     const bool gpu_usable = counts_usable && rules.usable({gpu_path});
-    gpu_inputs_usable = gpu_inputs_usable && gpu_usable;
+    // A layout needs whole groups of per_node replicas: else the error above is the one to fix first.
+    gpu_inputs_usable = gpu_inputs_usable && gpu_usable && role.per_node >= 1 && role.replicas % role.per_node == 0;
     if (gpu_usable && rules.usable({"device_per_node"}) && job.device_per_node && role.resources.gpu > 0 &&
         role.per_node >= 1 &&
         role.per_node * role.resources.gpu > *job.device_per_node) {
@@ -299,15 +335,21 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
                       std::to_string(role.per_node * role.resources.gpu) + " GPUs on one node, but device_per_node is " +
                       std::to_string(*job.device_per_node));
     }
-    if (role.replicas > 0 && role.resources.gpu > 0) total_gpus += role.replicas * role.resources.gpu;
   }
-  if (gpu_inputs_usable && job.device_per_node && job.node_num >= 1 &&
-      total_gpus > job.node_num * *job.device_per_node) {
-    rules.error("device_per_node",
-                "the roles ask for " + std::to_string(total_gpus) + " GPUs in all (replicas × gpu, summed), but " +
-                    std::to_string(job.node_num) + " nodes × " + std::to_string(*job.device_per_node) +
-                    " devices give " + std::to_string(job.node_num * *job.device_per_node),
-                "raise node_num or device_per_node, or lower replicas or gpu");
+  check_tf_tasks(rules, job);
+  // Each node holds device_per_node: the most loaded one must fit, not merely the sum over the nodes (the
+  // groups of per_node replicas are placed whole, so the sum may fit while no layout does).
+  if (gpu_inputs_usable && job.device_per_node && job.node_num >= 1) {
+    const int64_t most = gpus_on_the_most_loaded_node(job);
+    if (most > *job.device_per_node) {
+      const std::string node = job.node_num == 1 ? std::string("the job's one node")
+                                                 : "the most loaded of the job's " + std::to_string(job.node_num) +
+                                                       " nodes";
+      rules.error("device_per_node",
+                  "the roles' groups of per_node replicas, dealt onto the nodes in turn, put " + std::to_string(most) +
+                      " GPUs on " + node + ", but device_per_node is " + std::to_string(*job.device_per_node),
+                  "raise node_num or device_per_node, or lower replicas or gpu (docs/job-spec.md#nodes-and-per_node)");
+    }
   }
   return out;
 }

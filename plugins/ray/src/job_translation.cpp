@@ -114,6 +114,7 @@ std::string gang_plan(const SubmitInputs& in) {
     r.AddMember("nproc_per_node", Value(static_cast<int64_t>(role.nproc_per_node)), a);
     r.AddMember("rdzv_backend", text(role.rdzv_backend, a), a);
     r.AddMember("rdzv_port", Value(static_cast<int64_t>(role.rdzv_port)), a);
+    r.AddMember("tf_task", text(role.tf_task, a), a);
     roles.PushBack(r, a);
   }
   plan.AddMember("roles", roles, a);
@@ -204,11 +205,12 @@ void add_entrypoint_resources(const SubmitInputs& in, bool gang, Value& body, Su
 }  // namespace
 
 bool needs_gang_driver(const sdk::Job& job) {
-  // Ray itself never restarts a job, nor gives up waiting for resources, nor runs torchrun: those need the
-  // driver too. (A one-replica role cannot be elastic: min_replicas is at least 1.)
+  // Ray itself never restarts a job, nor gives up waiting for resources, nor runs torchrun, nor learns the
+  // address a TF_CONFIG names before the process runs: those need the driver too. (A one-replica role cannot
+  // be elastic: min_replicas is at least 1.)
   const sdk::Role& first = job.roles.front();
   return job.roles.size() != 1 || first.replicas != 1 || job.failover.max_restarts > 0 || first.max_restarts > 0 ||
-         first.launcher != "direct" || job.start_timeout > 0;
+         first.launcher != "direct" || job.start_timeout > 0 || first.tf_task != "none";
 }
 
 std::string ray_submission_id(std::string_view host_submission_id) {

@@ -64,13 +64,13 @@ void RayPlugin::validate(const sdk::JobRequest& request, const sdk::DiagnosticsO
   sdk::refuse_fields_not_honoured(job, "ray",
                                   {"config", "start_timeout", "failover.scope", "roles.min_replicas",
                                    "roles.max_restarts", "roles.launcher", "roles.nproc_per_node",
-                                   "roles.rdzv_backend", "roles.rdzv_port"},
+                                   "roles.rdzv_backend", "roles.rdzv_port", "roles.tf_task"},
                                   {{"priority", "Ray has no notion of a job's priority"}}, out);
   RayOptions options = RayOptions::from(job.platform);
   if (needs_gang_driver(job) && options.python.empty()) {
     out.error("platform.ray.python",
               "a Python interpreter is needed to run dlaunch's gang driver (a job with several replicas or roles, "
-              "restarts, torchrun or a start_timeout)");
+              "restarts, torchrun, a start_timeout or a tf_task)");
   }
 }
 

@@ -4,6 +4,7 @@
 #include <dlaunch/shell.hpp>
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 #include <string_view>
 
@@ -33,7 +34,12 @@ IFS=, read -r NODE_RANK LOCAL_RANK LOCAL_WORLD_SIZE <<< "${dlaunch_plan[$SLURM_P
 export RANK="$SLURM_PROCID" NODE_RANK LOCAL_RANK LOCAL_WORLD_SIZE
 # A static torchrun rendezvous numbers its nodes: each replica is one (PET_NODE_RANK is --node_rank).
 [[ -n "${dlaunch_static_torchrun:-}" ]] && export PET_NODE_RANK="$RANK"
-unset dlaunch_places dlaunch_static_torchrun
+# A tf_task role: TF_CONFIG of each rank (no spaces in them).
+if [[ -n "${dlaunch_tf_configs:-}" ]]; then
+  read -ra dlaunch_tf <<< "$dlaunch_tf_configs"
+  export TF_CONFIG="${dlaunch_tf[$SLURM_PROCID]}"
+fi
+unset dlaunch_places dlaunch_static_torchrun dlaunch_tf_configs dlaunch_tf
 exec 3>&2 2>/dev/null
 "$@" 0<&0 2>&3 3>&- &
 wait "$!"
@@ -84,6 +90,48 @@ void write_role_locations(std::ostringstream& out, const sdk::Job& job, const st
   }
 }
 
+// The TF_CONFIG of every task of a tf_task role, as the SDK writes it (dlaunch/role_variables.hpp), for
+// the role's function to export: one shell word in which the shell fills in each replica's address, its
+// node's host name and a port for its TensorFlow server. The port is one per task of the job, the same for
+// every attempt, in a band apart from the roles' MASTER_PORTs (20000 and up).
+std::string tf_configs_word(const sdk::Job& job, const std::vector<RoleStep>& steps, const RoleStep& step) {
+  // The job as this plan runs it (an elastic role may run fewer replicas), and where each task is.
+  sdk::Job running = job;
+  std::vector<int64_t> first_task(job.roles.size(), 0);  // the job-wide index of each role's rank 0
+  for (size_t i = 1; i < job.roles.size(); ++i) first_task[i] = first_task[i - 1] + job.roles[i - 1].replicas;
+  std::map<std::string, const RoleStep*> step_of;
+  for (const auto& s : steps) {
+    running.roles[s.index].replicas = s.tasks;
+    step_of[job.roles[s.index].name] = &s;
+  }
+  auto place_of = [&](const sdk::Role& member, int64_t rank) {
+    const RoleStep& s = *step_of.at(member.name);
+    return "\x01" + std::to_string(s.places.at(rank).job_node) + "," + std::to_string(first_task[s.index] + rank) +
+           "\x02";
+  };
+  // Literal text single-quoted, each \x01NODE,TASK\x02 as the shell expressions of its host and port.
+  auto shell_word = [](const std::string& text) {
+    std::string word;
+    size_t at = 0;
+    while (at < text.size()) {
+      const size_t open = text.find('\x01', at);
+      if (open != at) word += shell_quote(text.substr(at, open - at));
+      if (open == std::string::npos) break;
+      const size_t comma = text.find(',', open), close = text.find('\x02', open);
+      word += "\"${dlaunch_nodes[" + text.substr(open + 1, comma - open - 1) + "]}:$(( 10000 + (SLURM_JOB_ID * 64 + " +
+              text.substr(comma + 1, close - comma - 1) + ") % 10000 ))\"";
+      at = close + 1;
+    }
+    return word;
+  };
+  const sdk::Role& role = running.roles[step.index];
+  std::string words;
+  for (int64_t rank = 0; rank < step.tasks; ++rank) {
+    words += (rank ? "' '" : "") + shell_word(sdk::tf_config(running, role, rank, place_of));
+  }
+  return words;
+}
+
 // torchrun (torch.distributed.run) as the task's program, as the local platform builds it
 // (plugins/local/launch_plan.cpp): each replica is one torchrun node whose workers run the entrypoint as
 // given (--no-python). Words holding the role's master are written for the shell to expand.
@@ -106,8 +154,8 @@ std::string torchrun_words(const sdk::Job& job, const sdk::Role& role, const Rol
   return words + " --no-python";
 }
 
-void write_role_function(std::ostringstream& out, const sdk::Job& job, const RoleStep& step,
-                         const std::string& submission_id) {
+void write_role_function(std::ostringstream& out, const sdk::Job& job, const std::vector<RoleStep>& steps,
+                         const RoleStep& step, const std::string& submission_id) {
   const sdk::Role& role = job.roles[step.index];
   const std::string prefix = sdk::role_variable_prefix(role.name);
   out << "\n# Role " << role.name << (step.driver ? " (driver)" : "") << ": " << step.tasks << " task(s) on "
@@ -123,6 +171,7 @@ void write_role_function(std::ostringstream& out, const sdk::Job& job, const Rol
   }
   out << "'\n";
   if (role.launcher == "torchrun" && role.rdzv_backend == "static") out << "  export dlaunch_static_torchrun=1\n";
+  if (role.tf_task != "none") out << "  export dlaunch_tf_configs=" << tf_configs_word(job, steps, step) << "\n";
   for (const auto& [name, value] : role.env) {
     out << "  export " << name << "=" << shell_quote(value) << "\n";
   }
@@ -151,7 +200,7 @@ void write_role_function(std::ostringstream& out, const sdk::Job& job, const Rol
 void write_plan(std::ostringstream& out, const sdk::Job& job, const std::vector<RoleStep>& steps,
                 const std::string& submission_id) {
   write_role_locations(out, job, steps);
-  for (const auto& step : steps) write_role_function(out, job, step, submission_id);
+  for (const auto& step : steps) write_role_function(out, job, steps, step, submission_id);
 }
 
 void write_failover(std::ostringstream& out, int64_t max_restarts) {

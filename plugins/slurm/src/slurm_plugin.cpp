@@ -77,7 +77,7 @@ class SlurmPlugin : public sdk::Plugin {
     check_options(job.platform, out);
     sdk::refuse_fields_not_honoured(
         job, "slurm",
-        {"roles.min_replicas", "roles.launcher", "roles.nproc_per_node", "roles.rdzv_backend", "roles.rdzv_port", "roles.max_restarts",
+        {"roles.min_replicas", "roles.launcher", "roles.nproc_per_node", "roles.rdzv_backend", "roles.rdzv_port", "roles.max_restarts", "roles.tf_task",
          "config", "priority", "start_timeout"},
         {{"failover.scope", "Slurm requeues a failed batch job whole"}},
         out);

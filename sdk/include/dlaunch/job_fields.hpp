@@ -117,7 +117,10 @@ constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type
   X(rdzv_backend, "rdzv_backend", kChoice, "c10d", one_of("c10d|static"), 2,                                  \
     "launcher = \"torchrun\": c10d (elastic, at the role's master) or static (fixed nodes)")                  \
   X(rdzv_port, "rdzv_port", kInteger, 0, at_least(0), 2,                                                      \
-    "launcher = \"torchrun\": the rendezvous port on the role's master; 0: its MASTER_PORT")
+    "launcher = \"torchrun\": the rendezvous port on the role's master; 0: its MASTER_PORT")                   \
+  X(tf_task, "tf_task", kChoice, "none", one_of("none|chief|worker|ps|evaluator"), 2,                         \
+    "the role's TensorFlow task type: its processes get TF_CONFIG (every tf_task role's addresses, and their " \
+    "own type and index); none: no TF_CONFIG")
 
 #define DLAUNCH_JOB_FIELDS(X)                                                                                 \
   X(name, "name", kName, {}, none(), 1, "the job's name; a spec's default is its file's stem")               \

@@ -296,15 +296,17 @@ typedef struct dlaunch_plugin_api {
    *   - roles has at least one role; each has replicas >= 1, per_node >= 1, replicas a multiple of
    *     per_node, an entrypoint of at least one argument whose first is not empty, resources.cpu > 0,
    *     resources.gpu >= 0 and resources.memory_bytes >= 0.
-   *   - when device_per_node > 0: per_node x gpu <= device_per_node for each role, and the sum of
-   *     replicas x gpu over the roles <= node_num x device_per_node.
+   *   - when device_per_node > 0: per_node x gpu <= device_per_node for each role, and the GPUs of the
+   *     most loaded node, the roles' groups laid out as dlaunch/node_groups.hpp lays them out, are at most
+   *     device_per_node.
    *   - at least one role is a driver (every role is one when the spec marks none).
    *   - version 2 fields: failover.scope is "job", "role" or "replica"; start_timeout >= 0; priority is
    *     "low", "normal" or "high"; config is an object; each role has 1 <= min_replicas <= replicas,
    *     min_replicas a multiple of per_node, max_restarts >= 0, launcher "direct" or "torchrun",
    *     nproc_per_node >= 1, rdzv_backend "c10d" or "static", 0 <= rdzv_port <= 65535; with launcher
    *     "direct" nproc_per_node is 1, rdzv_backend "c10d" and rdzv_port 0; with "torchrun" per_node is 1,
-   *     and with "static" min_replicas equals replicas.
+   *     and with "static" min_replicas equals replicas; tf_task is "none", "chief", "worker", "ps" or
+   *     "evaluator", each but "none" used by one role at most, and a "chief" role has one replica.
    *   - platform holds only options this plugin declares, each of its declared type; required options
    *     are present.
    * Paths reported to `out` are key paths ("roles[1].entrypoint", "platform.<id>.<option>"): keys joined

@@ -25,6 +25,7 @@ class Attempt:
         self.starts = starts  # (role, rank) -> how often the replica was started before, across attempts
         self.stopping = stopping
         self.masters = {}  # role name -> (MASTER_ADDR, MASTER_PORT) of this attempt
+        self.servers = {}  # (role, rank) -> "host:port" of a tf_task role's replica's TensorFlow server
         self.left = set()  # replicas of elastic roles the job goes on without
         self.failed = set()  # replicas that failed and were not started again
         self.failure = None  # how the replica that ended the attempt ended: "trainer/1 exited with code 3"
@@ -56,13 +57,17 @@ class Attempt:
         count = self.starts.get(key, 0)
         self.starts[key] = count + 1
         return argv_of(self.plan, role, key[1], self.masters), env_of(self.plan, role, key[1], self.masters,
-                                                                        self.gang, count)
+                                                                        self.gang, count, self.servers)
 
     def _start(self):
-        """Starts every replica's process, all at once: each role's rank 0 first tells its address."""
+        """Starts every replica's process, all at once: each role's rank 0 first tells its address, and so
+        does every replica of a tf_task role, for its TensorFlow server."""
         replicas = self.gang.replicas
         addresses = ray.get([replicas[(role.name, 0)].address.remote() for role in self.plan.roles])
         self.masters = {role.name: address for role, address in zip(self.plan.roles, addresses)}
+        servers = [key for key in replicas if self.plan.role(key[0]).tf_task != "none"]
+        self.servers = {key: f"{ip}:{port}"
+                        for key, (ip, port) in zip(servers, ray.get([replicas[key].address.remote() for key in servers]))}
         ray.get([replicas[key].start.remote(*self._launch(key)) for key in replicas])
 
     def _relay(self, key, lines):

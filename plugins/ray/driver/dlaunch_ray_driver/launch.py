@@ -1,6 +1,7 @@
 """What one replica's process runs with: its argv (the entrypoint, or torchrun around it) and the variables
 dlaunch sets (docs/job-spec.md#the-environment-of-every-process), as the local platform sets them, with
 the addresses of this attempt's gang."""
+import json
 import typing
 
 
@@ -40,9 +41,21 @@ def argv_of(plan, role, rank, masters):
     return role.entrypoint
 
 
-def env_of(plan, role, rank, masters, gang, restart_count):
+def tf_config(plan, role, rank, servers):
+    """TF_CONFIG of replica `rank` of `role`, or None for a role without tf_task: the same text as the SDK's
+    dlaunch/role_variables.hpp writes on the other platforms (every tf_task role but the evaluator in the
+    cluster, in the job's order). `servers` maps (role, rank) to the replica's "host:port"."""
+    if role.tf_task == "none":
+        return None
+    cluster = {other.tf_task: [servers[(other.name, r)] for r in range(other.replicas)]
+               for other in plan.roles if other.tf_task not in ("none", "evaluator")}
+    return json.dumps({"cluster": cluster, "task": {"type": role.tf_task, "index": rank}}, separators=(",", ":"))
+
+
+def env_of(plan, role, rank, masters, gang, restart_count, servers=None):
     """dlaunch's variables for replica `rank` of `role`, then the job's env, then the role's (a later one
-    wins). `masters` maps each role to its rank 0's (address, port)."""
+    wins). `masters` maps each role to its rank 0's (address, port); `servers` each replica of a tf_task role
+    to its TensorFlow server's "host:port"."""
     master_addr, master_port = masters[role.name]
     node = gang.nodes[(role.name, rank)]
     env = {
@@ -69,6 +82,9 @@ def env_of(plan, role, rank, masters, gang, restart_count):
         env[other.variable_prefix + "MASTER_PORT"] = str(port)
         env[other.variable_prefix + "HOSTS"] = ",".join(
             gang.nodes[(other.name, first)].ip for first in range(0, gang.size[other.name], other.per_node))
+    config = tf_config(plan, role, rank, servers or {})
+    if config is not None:
+        env["TF_CONFIG"] = config
     # Ray shows each actor only its own GPUs; the replicas of a node see the node group's GPUs instead, in
     # local rank order, so LOCAL_RANK indexes the devices the process sees as it does under torchrun (with
     # gpu = 1, device LOCAL_RANK is the replica's own). docs/ray.md#gpu-visibility.

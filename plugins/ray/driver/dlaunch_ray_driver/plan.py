@@ -28,6 +28,7 @@ class Role:
     nproc_per_node: int
     rdzv_backend: str
     rdzv_port: int
+    tf_task: str  # the role's TensorFlow task type (TF_CONFIG), or "none"
 
     @property
     def variable_prefix(self) -> str:
