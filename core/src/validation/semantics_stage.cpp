@@ -329,6 +329,7 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
     if (gpu_usable && rules.usable({"device_per_node"}) && job.device_per_node && role.resources.gpu > 0 &&
         role.per_node >= 1 &&
         role.per_node * role.resources.gpu > *job.device_per_node) {
+      gpu_inputs_usable = false;  // one group already exceeds a node: that error says it
       rules.error(gpu_path,
                   who + " places " + std::to_string(role.per_node) + " replicas × " +
                       std::to_string(role.resources.gpu) + " GPUs = " +
