@@ -17,11 +17,11 @@ TEST_F(TfConfigTest, TfTaskRolesFindEachOtherThroughTfConfig) {
 name = "trainer"
 entrypoint = ["python3", "tf_config_exchange.py"]
 tf_task = "worker"
+driver = true
 [[roles]]
 name = "param-server"
 entrypoint = ["python3", "tf_config_exchange.py"]
 tf_task = "ps"
-driver = false
 )toml");
   test::ProcessResult result = dlaunch({"run", spec, "-p", "slurm", "--follow"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
