@@ -22,14 +22,15 @@ struct Seen {
   std::vector<std::string> devices;  // CUDA_VISIBLE_DEVICES, split
 };
 
-// Each replica's line of kReport in a log, by "w/3".
+// Each replica's line of kReport in a log, by "w/3": "[w/3] w/3 local=..." from the gang driver, "w/0
+// local=..." from a one-replica job, whose lines Ray relays as they are.
 std::map<std::string, Seen> seen_by_replica(const std::string& log) {
   std::map<std::string, Seen> seen;
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);) {
-    const auto at = line.find("] ");
-    if (!line.starts_with("[w/") || at == std::string::npos) continue;
-    std::istringstream words(line.substr(at + 2));
+    if (line.starts_with("[w/")) line = line.substr(line.find("] ") + 2);
+    if (!line.starts_with("w/")) continue;
+    std::istringstream words(line);
     std::string label, local, node, devices;
     words >> label >> local >> node >> devices;
     Seen s;
