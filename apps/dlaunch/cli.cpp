@@ -16,7 +16,7 @@
 #include <ctime>
 #include <iostream>
 
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 #include "json_writer.hpp"
 
 namespace dlaunch::cli {

@@ -12,7 +12,7 @@
 
 #include "cli.hpp"
 #include "completion_scripts.hpp"
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 
 namespace dlaunch::cli {
 namespace {

@@ -10,7 +10,7 @@
 #include <iostream>
 
 #include "cli.hpp"
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 #include "json_writer.hpp"
 
 namespace dlaunch::cli {

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli.hpp"
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 #include "json_writer.hpp"
 #include "sweep_commands.hpp"
 

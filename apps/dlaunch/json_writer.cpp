@@ -2,7 +2,7 @@
 
 #include <dlaunch/core/sweep.hpp>
 
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 #include "sweep_commands.hpp"
 
 namespace dlaunch::cli {

@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "cli.hpp"
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 #include "json_writer.hpp"
 #include "sweep_commands.hpp"
 

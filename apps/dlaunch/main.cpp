@@ -13,7 +13,7 @@
 #include <dlaunch/core/plugin_host.hpp>
 
 #include "cli.hpp"
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 
 namespace dlaunch::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include <iterator>
 
 #include "cli.hpp"
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 #include "json_writer.hpp"
 #include "sweep_commands.hpp"
 
@@ -39,12 +39,7 @@ po::options_description spec_options(SpecArgs& into) {
 std::optional<int> check_report(const ValidationReport& report, OutputFormat format, const std::string& spec) {
   if (format == OutputFormat::kText) print_diagnostics(report.diagnostics);
   if (report.ok()) return std::nullopt;
-  size_t errors = 0;
-  for (const auto& d : report.diagnostics) errors += d.severity == Severity::kError ? 1 : 0;
-  const Error failure = report.failure ? *report.failure
-                                       : Error{ErrorCode::kInvalidArgument,
-                                               spec + ": " + std::to_string(errors) +
-                                                   (errors == 1 ? " error" : " errors") + "; nothing was submitted"};
+  const Error failure = report.error_for(spec);
   if (format == OutputFormat::kJson) {
     JsonOut json;
     json.w().StartObject();

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 #include "json_writer.hpp"
 
 namespace dlaunch::cli {
@@ -45,7 +45,6 @@ std::vector<std::optional<JobStatus>> wait_for_all(Orchestrator& orchestrator, c
 
 }  // namespace
 
-std::string sweep_handle(const std::string& sweep_id) { return std::string(kSweepHandlePlatform) + ":" + sweep_id; }
 
 int run_sweep(Orchestrator& orchestrator, const SweepReport& sweep, OutputFormat format, bool dry_run, bool wait) {
   if (dry_run) {

@@ -9,9 +9,6 @@
 
 namespace dlaunch::cli {
 
-// "sweep:ID".
-std::string sweep_handle(const std::string& sweep_id);
-
 // Dry-runs every job, or submits them all (concurrently) and prints each handle, then the sweep's handle
 // alone on the last line; with `wait`, waits for every job. The exit code is that of the first job, by index,
 // that did not succeed (0 when all did).

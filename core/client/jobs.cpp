@@ -31,14 +31,8 @@ dl_status validate(dl_job* job, const char* platform) {
                                                                     " has a [sweep] table: run a sweep with `dlaunch "
                                                                     "run`; the client API runs one job"};
   } else if (!report.ok()) {
-    size_t errors = 0;
-    for (const auto& d : report.diagnostics) errors += d.severity == Severity::kError ? 1 : 0;
     // As `dlaunch validate` says it, with the findings before it.
-    job->validation_failure =
-        report.failure ? *report.failure
-                       : Error{ErrorCode::kInvalidArgument, job->request.spec_file + ": " + std::to_string(errors) +
-                                                                (errors == 1 ? " error" : " errors") +
-                                                                "; nothing was submitted"};
+    job->validation_failure = report.error_for(job->request.spec_file);
     job->validation_failure->diagnostics = report.diagnostics;
   }
   job->validation_status = job->validation_failure ? fail(job->session, *job->validation_failure) : DL_OK;

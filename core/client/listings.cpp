@@ -24,7 +24,7 @@ dl_status dl_list(dl_session* session, const char* platform, size_t limit, size_
       std::string handle = job.entry.handle();
       session->listed.push_back(
           {std::move(job), std::move(handle),
-           sweep ? std::string(dlaunch::kSweepHandlePlatform) + ":" + *sweep : std::string()});
+           sweep ? dlaunch::sweep_handle(*sweep) : std::string()});
     }
     *out_count = session->listed.size();
     return DL_OK;

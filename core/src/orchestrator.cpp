@@ -18,6 +18,15 @@
 #include <dlaunch/core/did_you_mean.hpp>
 
 namespace dlaunch {
+
+Error ValidationReport::error_for(const std::string& spec) const {
+  if (failure) return *failure;
+  const auto errors = std::count_if(diagnostics.begin(), diagnostics.end(),
+                                    [](const Diagnostic& d) { return d.severity == Severity::kError; });
+  return Error{ErrorCode::kInvalidArgument,
+               spec + ": " + std::to_string(errors) + (errors == 1 ? " error" : " errors") + "; nothing was submitted"};
+}
+
 namespace {
 
 int64_t now_ms() {

@@ -216,6 +216,8 @@ std::string sweep_submission_id(const std::string& sweep_id, std::size_t index) 
   return sweep_submission_prefix(sweep_id) + std::to_string(index);
 }
 
+std::string sweep_handle(const std::string& sweep_id) { return std::string(kSweepHandlePlatform) + ":" + sweep_id; }
+
 std::optional<std::string> sweep_of_submission(std::string_view submission_id) {
   if (!submission_id.starts_with(kSubmissionPrefix)) return std::nullopt;
   submission_id.remove_prefix(kSubmissionPrefix.size());

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "cli.hpp"
-#include "exit_codes.hpp"
+#include <dlaunch/core/exit_codes.hpp>
 #include <dlaunch/core/journaled_jobs.hpp>
 #include "json_writer.hpp"
 #include "ui/assets.hpp"
@@ -45,7 +45,7 @@ Reply error_reply(const Error& failure) {
   Json json;
   json.w().StartObject();
   json.field("error", failure.message);
-  json.field("exit_code", static_cast<int64_t>(cli::exit_code_for(failure.code)));
+  json.field("exit_code", static_cast<int64_t>(exit_code_for(failure.code)));
   json.w().EndObject();
   const int status = failure.code == ErrorCode::kNotFound || failure.code == ErrorCode::kInvalidRequest ? 404 : 502;
   return json_reply(json.text(), status);

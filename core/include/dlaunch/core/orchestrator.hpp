@@ -53,6 +53,9 @@ struct ValidationReport {
   std::vector<SweepParameter> sweep;    // the spec's [sweep] table: the job is a sweep's base
 
   bool ok() const { return prepared.has_value(); }
+  // Why a report that is not ok() stops the job, as `dlaunch validate` ends: its `failure`, else
+  // "SPEC: N errors; nothing was submitted". The findings are the caller's to show.
+  Error error_for(const std::string& spec) const;
 };
 
 // A spec to validate, as the command line names it.

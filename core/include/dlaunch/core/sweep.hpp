@@ -62,6 +62,8 @@ std::vector<SweepPoint> expand_sweep(const std::vector<SweepParameter>& paramete
 // "dlaunch-sweep.ID-i", and back: the sweep id of a submission id, when it is one of a sweep's.
 std::string sweep_submission_id(const std::string& sweep_id, std::size_t index);
 std::optional<std::string> sweep_of_submission(std::string_view submission_id);
+// The handle "sweep:ID" that names sweep `sweep_id`'s jobs together.
+std::string sweep_handle(const std::string& sweep_id);
 // The common start of the submission ids of sweep `sweep_id`'s jobs.
 std::string sweep_submission_prefix(const std::string& sweep_id);
 
