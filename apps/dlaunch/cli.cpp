@@ -293,27 +293,40 @@ void print_help(const std::string& usage, const po::options_description& options
 std::string format_time(int64_t ms) {
   if (ms <= 0) return "-";
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  // localtime_r reads the time zone once per process; localtime checks /etc/localtime again on every call,
+  // which was most of listing 100,000 jobs.
+  static const bool zone_read = (tzset(), true);
+  (void)zone_read;
+  std::tm local{};
+  localtime_r(&seconds, &local);
   char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", std::localtime(&seconds));
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
   return text;
 }
 
-void print_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths(headers.size());
-  for (size_t c = 0; c < headers.size(); ++c) widths[c] = headers[c].size();
-  for (const auto& row : rows) {
-    for (size_t c = 0; c < row.size() && c < widths.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {
+  for (const auto& header : headers_) widths_.push_back(header.size());
+}
+
+void Table::measure(const std::vector<std::string>& row) {
+  for (size_t c = 0; c < row.size() && c < widths_.size(); ++c) widths_[c] = std::max(widths_[c], row[c].size());
+}
+
+void Table::print(const std::vector<std::string>& row) const {
+  const size_t columns = std::min(row.size(), headers_.size());
+  std::string line;
+  for (size_t c = 0; c < columns; ++c) {
+    line += row[c];
+    if (c + 1 < columns) line += std::string(widths_[c] - row[c].size() + 2, ' ');
   }
-  auto print_row = [&](const std::vector<std::string>& cells) {
-    std::string line;
-    for (size_t c = 0; c < cells.size(); ++c) {
-      line += cells[c];
-      if (c + 1 < cells.size()) line += std::string(widths[c] - cells[c].size() + 2, ' ');
-    }
-    std::printf("%s\n", line.c_str());
-  };
-  print_row(headers);
-  for (const auto& row : rows) print_row(row);
+  std::printf("%s\n", line.c_str());
+}
+
+void print_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
+  Table table(headers);
+  for (const auto& row : rows) table.measure(row);
+  table.print_header();
+  for (const auto& row : rows) table.print(row);
 }
 
 std::string describe_state(const JobStatus& status) {

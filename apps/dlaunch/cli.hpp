@@ -113,7 +113,25 @@ int report_job_failure(const Error& failure, const JobHandle& handle);
 // "2026-11-28 13:41:54" in local time; "-" for 0.
 std::string format_time(int64_t ms);
 
-// Prints rows under headers, each column as wide as its widest cell (the last one is not padded).
+// A table printed a row at a time, each column as wide as its widest cell (the last one is not padded): every
+// row is measured first, then the header and the rows are printed. A caller that reads its rows twice (a
+// listing streamed from the journal) holds none of them.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers);
+  void measure(const std::vector<std::string>& row);
+  // Leaves the last column out of what is printed.
+  void drop_last_column() { headers_.pop_back(); }
+  void print_header() const { print(headers_); }
+  // The row's first cells, as many as there are headers.
+  void print(const std::vector<std::string>& row) const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<size_t> widths_;
+};
+
+// Prints rows under headers as Table does.
 void print_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows);
 
 // "RUNNING", "FAILED (exit 3)", "SUCCEEDED after 1 restart"...

@@ -50,8 +50,8 @@ void JsonOut::error(const Error& failure) {
   writer_.EndObject();
 }
 
-template <class Writer>
-void journal_entry_fields(BasicJson<Writer>& json, const JournalEntry& entry) {
+template <class Writer, class Stream>
+void journal_entry_fields(BasicJson<Writer, Stream>& json, const JournalEntry& entry) {
   json.field("handle", entry.handle());
   json.field("submission_id", entry.submission_id);
   json.field("platform", entry.platform);
@@ -61,8 +61,10 @@ void journal_entry_fields(BasicJson<Writer>& json, const JournalEntry& entry) {
   if (auto sweep = sweep_of_submission(entry.submission_id)) json.field("sweep", sweep_handle(*sweep));
 }
 
-// The two writers the CLI has.
+// The writers the CLI has.
 template void journal_entry_fields(CompactJson&, const JournalEntry&);
 template void journal_entry_fields(BasicJson<rapidjson::PrettyWriter<rapidjson::StringBuffer>>&, const JournalEntry&);
+template void journal_entry_fields(BasicJson<rapidjson::PrettyWriter<StdoutStream>, StdoutStream>&,
+                                   const JournalEntry&);
 
 }  // namespace dlaunch::cli

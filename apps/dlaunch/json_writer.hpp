@@ -8,6 +8,7 @@
 #include <dlaunch/core/job_status.hpp>
 #include <dlaunch/core/journal.hpp>
 
+#include <rapidjson/filewritestream.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -20,8 +21,9 @@
 
 namespace dlaunch::cli {
 
-// Fields and values over a rapidjson writer; `w()` for what they do not cover (arrays, objects, null).
-template <class Writer>
+// Fields and values over a rapidjson writer into a Stream; `w()` for what they do not cover (arrays, objects,
+// null).
+template <class Writer, class Stream = rapidjson::StringBuffer>
 class BasicJson {
  public:
   BasicJson() = default;
@@ -59,7 +61,7 @@ class BasicJson {
   std::string text() const { return buffer_.GetString(); }
 
  protected:
-  rapidjson::StringBuffer buffer_;
+  Stream buffer_;
   Writer writer_{buffer_};
 };
 
@@ -79,11 +81,31 @@ class JsonOut : public BasicJson<rapidjson::PrettyWriter<rapidjson::StringBuffer
   void error(const Error& failure);
 };
 
+// Stdout as a rapidjson stream, through a buffer of its own.
+struct StdoutBuffer {
+  char bytes[64 * 1024];
+};
+class StdoutStream : private StdoutBuffer, public rapidjson::FileWriteStream {
+ public:
+  StdoutStream() : rapidjson::FileWriteStream(stdout, bytes, sizeof bytes) {}
+};
+
+// The same pretty JSON as JsonOut, written to stdout as it goes rather than held until the end: for listings,
+// which may be of any length (`dlaunch list --limit 0 -o json` over a journal of 100,000 jobs).
+class JsonStreamOut : public BasicJson<rapidjson::PrettyWriter<StdoutStream>, StdoutStream> {
+ public:
+  JsonStreamOut() { writer_.SetIndent(' ', 2); }
+  ~JsonStreamOut() {
+    buffer_.Flush();
+    std::printf("\n");
+  }
+};
+
 // What the journal says of a job (handle, submission_id, platform, name, journal_state, created_ms, and its
 // sweep when it is in one), inside an object the caller opened: `dlaunch list -o json` and the ui's
 // /api/jobs write the same fields.
-template <class Writer>
-void journal_entry_fields(BasicJson<Writer>& json, const JournalEntry& entry);
+template <class Writer, class Stream>
+void journal_entry_fields(BasicJson<Writer, Stream>& json, const JournalEntry& entry);
 
 }  // namespace dlaunch::cli
 

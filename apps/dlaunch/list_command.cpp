@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -95,32 +96,37 @@ std::string state_cell(const JournaledJob& job) {
   return job.status ? describe_state(*job.status) : "(gone)";
 }
 
+// The journal's jobs are streamed, never all held: each is read, given its state and written out on its own
+// (text reads them twice, on one snapshot of the journal: to size the columns, then to print them), so that
+// `--limit 0` over 100,000 jobs takes the memory of a screenful.
 int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, std::optional<size_t> limit,
                  OutputFormat format) {
   Journal& journal = orchestrator.journal();
-  std::vector<JournaledJob> jobs;
-  size_t total = 0;
-  if (!states.empty()) {
-    // A filter needs the state of every journaled job before it knows which are the newest N that match.
-    auto entries = journal.entries();
-    if (!entries) return report_failure(entries.error());
-    jobs = journaled_jobs(std::move(*entries));
-    print_warnings(fill_states(orchestrator, jobs));
-    std::erase_if(jobs, [&](const JournaledJob& j) { return !j.status || !states.contains(j.status->state); });
-    total = apply_limit(jobs, limit);
-  } else {
-    // Without one, the journal reads only the jobs shown, and only their platforms are asked.
-    auto entries = journal.entries(JournalQuery{.limit = limit});
-    auto counted = journal.count();
-    if (!entries || !counted) return report_failure(!entries ? entries.error() : counted.error());
-    jobs = journaled_jobs(std::move(*entries));
-    total = *counted;
-    print_warnings(fill_states(orchestrator, jobs));
-  }
+  // A filter needs the state of every journaled job before it knows which are the newest N that match.
+  // Without one, the journal reads only the jobs shown, and only their platforms are asked.
+  const JournalQuery query{.limit = states.empty() ? limit : std::nullopt};
+  auto platforms = journal.platforms(query);
+  if (!platforms) return report_failure(platforms.error());
+  PlatformStates known(orchestrator, *platforms);
+  print_warnings(known.warnings());
+  // Hands each job shown to `on_job`, newest first; the number of jobs the listing would show without the limit.
+  auto each_shown = [&](const std::function<void(const JournaledJob&)>& on_job) -> Result<size_t> {
+    size_t matched = 0;
+    auto read = journal.for_each(query, [&](JournalEntry&& entry) {
+      const JournaledJob job = known.look_up(std::move(entry));
+      if (!states.empty() && (!job.status || !states.contains(job.status->state))) return true;
+      if (!limit || matched < *limit) on_job(job);
+      ++matched;
+      return true;
+    });
+    if (!read) return std::unexpected(read.error());
+    if (!states.empty()) return matched;
+    return journal.count();
+  };
   if (format == OutputFormat::kJson) {
-    JsonOut json;
+    JsonStreamOut json;
     json.w().StartArray();
-    for (const auto& j : jobs) {
+    auto listed = each_shown([&](const JournaledJob& j) {
       const JournalEntry& e = j.entry;
       json.w().StartObject();
       journal_entry_fields(json, e);
@@ -133,27 +139,38 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
       json.field("spec_file", e.spec_file);
       if (!e.error.empty()) json.field("error", e.error);
       json.w().EndObject();
-    }
+    });
     json.w().EndArray();
-    return 0;
+    return listed ? 0 : report_failure(listed.error());
   }
-  std::vector<std::vector<std::string>> rows;
-  // The jobs of a sweep say which one, in a column shown only when a row is in one.
-  bool any_sweep = false;
-  for (const auto& j : jobs) {
+  auto cells = [](const JournaledJob& j) -> std::vector<std::string> {
     const JournalEntry& e = j.entry;
     const auto sweep = sweep_of_submission(e.submission_id);
-    any_sweep = any_sweep || sweep.has_value();
-    rows.push_back({e.handle().empty() ? "(" + e.submission_id + ")" : e.handle(), e.job_name, state_cell(j),
-                    format_time(e.created_ms), sweep ? sweep_handle(*sweep) : "-"});
-  }
-  std::vector<std::string> headers{"HANDLE", "NAME", "STATE", "SUBMITTED", "SWEEP"};
-  if (!any_sweep) {
-    headers.pop_back();
-    for (auto& row : rows) row.pop_back();
-  }
-  print_table(headers, rows);
-  note_left_out(jobs.size(), total);
+    return {e.handle().empty() ? "(" + e.submission_id + ")" : e.handle(), e.job_name, state_cell(j),
+            format_time(e.created_ms), sweep ? sweep_handle(*sweep) : "-"};
+  };
+  // The jobs of a sweep say which one, in a column shown only when a row is in one.
+  Table table({"HANDLE", "NAME", "STATE", "SUBMITTED", "SWEEP"});
+  size_t shown = 0, total = 0;
+  auto listed = journal.read_snapshot([&]() -> Result<void> {
+    bool any_sweep = false;
+    auto measured = each_shown([&](const JournaledJob& j) {
+      any_sweep = any_sweep || sweep_of_submission(j.entry.submission_id).has_value();
+      table.measure(cells(j));
+    });
+    if (!measured) return std::unexpected(measured.error());
+    total = *measured;
+    if (!any_sweep) table.drop_last_column();
+    table.print_header();
+    auto printed = each_shown([&](const JournaledJob& j) {
+      table.print(cells(j));
+      ++shown;
+    });
+    if (!printed) return std::unexpected(printed.error());
+    return {};
+  });
+  if (!listed) return report_failure(listed.error());
+  note_left_out(shown, total);
   return 0;
 }
 

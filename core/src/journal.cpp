@@ -128,17 +128,28 @@ Result<JournalEntry> read_entry(const sqlite::Statement& row, const fs::path& fi
                  " has an unknown state); it was left untouched: move it away to start a new one");
 }
 
-// Runs a SELECT of kColumns and reads every row.
-Result<std::vector<JournalEntry>> read_entries(sqlite::Statement& statement, const fs::path& file) {
-  std::vector<JournalEntry> entries;
+// Runs a SELECT of kColumns and hands each row to `on_entry`, until it returns false.
+Result<void> each_entry(sqlite::Statement& statement, const fs::path& file,
+                        const std::function<bool(JournalEntry&&)>& on_entry) {
   while (true) {
     auto row = statement.step();
     if (!row) return failure(file, "read", row.error());
-    if (!*row) return entries;
+    if (!*row) return {};
     auto entry = read_entry(statement, file);
     if (!entry) return std::unexpected(entry.error());
-    entries.push_back(std::move(*entry));
+    if (!on_entry(std::move(*entry))) return {};
   }
+}
+
+// Runs a SELECT of kColumns and reads every row.
+Result<std::vector<JournalEntry>> read_entries(sqlite::Statement& statement, const fs::path& file) {
+  std::vector<JournalEntry> entries;
+  auto read = each_entry(statement, file, [&](JournalEntry&& entry) {
+    entries.push_back(std::move(entry));
+    return true;
+  });
+  if (!read) return std::unexpected(read.error());
+  return entries;
 }
 
 sqlite::Result<int64_t> pragma(sqlite::Database& database, const char* name) {
@@ -422,16 +433,60 @@ void bind_query(sqlite::Statement& statement, const JournalQuery& query) {
 }  // namespace
 
 Result<std::vector<JournalEntry>> Journal::entries(const JournalQuery& query) {
+  std::vector<JournalEntry> entries;
+  auto read = for_each(query, [&](JournalEntry&& entry) {
+    entries.push_back(std::move(entry));
+    return true;
+  });
+  if (!read) return std::unexpected(read.error());
+  return entries;
+}
+
+Result<void> Journal::for_each(const JournalQuery& query, const std::function<bool(JournalEntry&&)>& on_entry) {
   auto store = open(false);
   if (!store) return std::unexpected(store.error());
-  if (*store == nullptr) return std::vector<JournalEntry>();
+  if (*store == nullptr) return {};
   // LIMIT -1 is SQLite's "no limit".
   auto select = (*store)->database.prepare(std::string("SELECT ") + kColumns + " FROM jobs" + where(query) +
                                            kNewestFirst + " LIMIT ?3");
   if (!select) return failure(file(), "read", select.error());
   bind_query(*select, query);
   select->bind(3, query.limit ? static_cast<int64_t>(*query.limit) : int64_t{-1});
-  return read_entries(*select, file());
+  return each_entry(*select, file(), on_entry);
+}
+
+Result<std::vector<std::string>> Journal::platforms(const JournalQuery& query) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return std::vector<std::string>();
+  auto select = (*store)->database.prepare("SELECT DISTINCT platform FROM (SELECT platform, native_id FROM jobs" +
+                                           where(query) + kNewestFirst + " LIMIT ?3) WHERE native_id != ''"
+                                           " ORDER BY platform");
+  if (!select) return failure(file(), "read", select.error());
+  bind_query(*select, query);
+  select->bind(3, query.limit ? static_cast<int64_t>(*query.limit) : int64_t{-1});
+  std::vector<std::string> platforms;
+  while (true) {
+    auto row = select->step();
+    if (!row) return failure(file(), "read", row.error());
+    if (!*row) return platforms;
+    platforms.push_back(select->text(0));
+  }
+}
+
+Result<void> Journal::read_snapshot(const std::function<Result<void>()>& reads) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return reads();
+  sqlite::Database& database = (*store)->database;
+  // A deferred transaction that only reads: its snapshot is taken at its first read, and ending it writes
+  // nothing.
+  if (auto begun = database.exec("BEGIN"); !begun) return failure(file(), "read", begun.error());
+  Result<void> done = reads();
+  if (auto ended = database.exec(done ? "COMMIT" : "ROLLBACK"); !ended && done) {
+    return failure(file(), "read", ended.error());
+  }
+  return done;
 }
 
 Result<std::vector<JournalEntry>> Journal::intents(const std::string& platform) {

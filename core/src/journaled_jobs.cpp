@@ -1,6 +1,5 @@
 #include <dlaunch/core/journaled_jobs.hpp>
 
-#include <map>
 #include <string>
 
 namespace dlaunch {
@@ -12,34 +11,55 @@ std::vector<JournaledJob> journaled_jobs(std::vector<JournalEntry> entries) {
   return jobs;
 }
 
-std::vector<std::string> fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs) {
-  std::vector<std::string> warnings;
-  std::map<std::string, std::vector<JournaledJob*>> by_platform;
-  for (auto& job : jobs) {
-    if (!job.entry.native_id.empty()) by_platform[job.entry.platform].push_back(&job);
-  }
-  for (auto& [platform, members] : by_platform) {
+PlatformStates::PlatformStates(Orchestrator& orchestrator, const std::vector<std::string>& platforms)
+    : orchestrator_(orchestrator) {
+  for (const std::string& platform : platforms) {
     auto listed = orchestrator.list(platform);
-    if (!listed && listed.error().code == ErrorCode::kUnimplemented) {
-      for (JournaledJob* job : members) {  // a platform that cannot list: each job's own status
-        auto status = orchestrator.status(JobHandle{platform, job->entry.native_id});
-        if (status) job->status = *status;
-        job->state_unknown = !status && status.error().code != ErrorCode::kNotFound;
-      }
-      continue;
-    }
+    if (!listed && listed.error().code == ErrorCode::kUnimplemented) continue;  // asked job by job
     if (!listed) {
-      warnings.push_back("the states of " + platform + " jobs are unknown: " + listed.error().message);
-      for (JournaledJob* job : members) job->state_unknown = true;
+      warnings_.push_back("the states of " + platform + " jobs are unknown: " + listed.error().message);
+      unknown_.insert(platform);
       continue;
     }
-    std::map<std::string, const JobStatus*> by_id;
-    for (const auto& s : *listed) by_id[s.native_id] = &s;
-    for (JournaledJob* job : members) {
-      if (auto it = by_id.find(job->entry.native_id); it != by_id.end()) job->status = *it->second;
+    auto& by_id = listed_[platform];
+    for (auto& s : *listed) {
+      std::string id = s.native_id;
+      by_id.try_emplace(std::move(id), std::move(s));
     }
   }
-  return warnings;
+}
+
+JournaledJob PlatformStates::look_up(JournalEntry entry) {
+  JournaledJob job{std::move(entry), std::nullopt};
+  const std::string& platform = job.entry.platform;
+  const std::string& native_id = job.entry.native_id;
+  if (native_id.empty()) return job;
+  if (unknown_.contains(platform)) {
+    job.state_unknown = true;
+  } else if (auto list = listed_.find(platform); list != listed_.end()) {
+    if (auto it = list->second.find(native_id); it != list->second.end()) job.status = it->second;
+  } else {
+    // A platform that cannot list (or one not named at construction): this job's own status, once.
+    auto [it, added] = asked_.try_emplace({platform, native_id});
+    if (added) {
+      auto status = orchestrator_.status(JobHandle{platform, native_id});
+      if (status) it->second.status = *status;
+      it->second.state_unknown = !status && status.error().code != ErrorCode::kNotFound;
+    }
+    job.status = it->second.status;
+    job.state_unknown = it->second.state_unknown;
+  }
+  return job;
+}
+
+std::vector<std::string> fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs) {
+  std::set<std::string> platforms;
+  for (const auto& job : jobs) {
+    if (!job.entry.native_id.empty()) platforms.insert(job.entry.platform);
+  }
+  PlatformStates states(orchestrator, {platforms.begin(), platforms.end()});
+  for (auto& job : jobs) job = states.look_up(std::move(job.entry));
+  return states.warnings();
 }
 
 }  // namespace dlaunch

@@ -82,8 +82,14 @@ TEST_F(CliTest, ListShowsAScreenfulOfTextAndEveryJobInJson) {
   auto piped = dlaunch({"list"});
   EXPECT_EQ(lines_of(piped.out).size(), 21u) << piped.out;
   EXPECT_EQ(piped.err, "dlaunch: the newest 20 of 22 jobs shown (--limit N shows more, --limit 0 all)\n");
-  EXPECT_EQ(lines_of(dlaunch({"list", "--limit", "0"}).out).size(), 23u);
+  // Every job, streamed from the journal: the same rows in the same columns (the one left out is no wider).
+  const auto all = lines_of(dlaunch({"list", "--limit", "0"}).out);
+  ASSERT_EQ(all.size(), 23u);
+  EXPECT_EQ(std::vector<std::string>(all.begin(), all.begin() + 21), lines_of(piped.out));
+  EXPECT_EQ(all[22].rfind("local:old-0 ", 0), 0u) << all[22];
   const std::string json = dlaunch({"list", "-o", "json"}).out;
+  EXPECT_EQ(json.rfind("[\n  {\n    \"handle\": ", 0), 0u) << json;
+  EXPECT_TRUE(json.ends_with("\n  }\n]\n")) << json;
   size_t jobs = 0;
   for (size_t at = json.find("\"submission_id\""); at != std::string::npos; at = json.find("\"submission_id\"", at + 1)) {
     ++jobs;

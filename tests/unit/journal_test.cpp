@@ -182,6 +182,50 @@ TEST_F(JournalTest, QueriesSelectByPlatformAndAgeAndLimitTheNewest) {
   EXPECT_FALSE(journal_.find("ray:raysubmit_1")->has_value());
 }
 
+// A listing streams the entries one at a time (for_each), in the order entries() gives them, and reads them
+// twice on one snapshot: a write between the two reads is not seen by the second.
+TEST_F(JournalTest, EntriesStreamOneAtATimeAndASnapshotKeepsTwoReadsAlike) {
+  JournalEntry intent_only = intent("in-flight");
+  intent_only.platform = "slurm";
+  for (const JournalEntry& entry : {submitted("a", "ray", "raysubmit_1"), submitted("b", "local", "job-1"),
+                                    intent_only, submitted("c", "ray", "raysubmit_2")}) {
+    ASSERT_TRUE(journal_.put(entry).has_value());
+  }
+  std::vector<std::string> streamed;
+  auto each = [&](JournalEntry&& entry) {
+    streamed.push_back(entry.submission_id);
+    return true;
+  };
+  ASSERT_TRUE(journal_.for_each({}, each).has_value());
+  EXPECT_EQ(streamed, ids_of(*journal_.entries()));
+  streamed.clear();
+  ASSERT_TRUE(journal_.for_each({}, [&](JournalEntry&& entry) { return each(std::move(entry)) && streamed.size() < 2; })
+                  .has_value());
+  EXPECT_EQ(streamed, (std::vector<std::string>{"c", "in-flight"}));  // stopped when asked
+
+  // The platforms of submitted entries only (the slurm intent has no native id), of the entries selected.
+  EXPECT_EQ(*journal_.platforms(), (std::vector<std::string>{"local", "ray"}));
+  EXPECT_EQ(*journal_.platforms({.limit = 2}), (std::vector<std::string>{"ray"}));
+
+  std::vector<std::string> first, second;
+  Journal other(directory_);  // another process's connection
+  auto read = journal_.read_snapshot([&]() -> Result<void> {
+    streamed.clear();
+    if (auto r = journal_.for_each({}, each); !r) return r;
+    first = streamed;
+    EXPECT_TRUE(other.put(submitted("d", "local", "job-2")).has_value());
+    streamed.clear();
+    if (auto r = journal_.for_each({}, each); !r) return r;
+    second = streamed;
+    return {};
+  });
+  ASSERT_TRUE(read.has_value()) << read.error().message;
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(first.size(), 4u);
+  EXPECT_EQ(journal_.count().value_or(0), 5u);  // seen once the snapshot ends
+  EXPECT_TRUE(Journal(temp_.path() + "/none").read_snapshot([] { return Result<void>(); }).has_value());
+}
+
 TEST_F(JournalTest, FilesArePrivate) {
   const mode_t saved = ::umask(0);  // whatever the user's umask, the journal is theirs alone
   const auto written = journal_.put(intent("sub-1"));

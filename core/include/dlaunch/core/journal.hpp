@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +91,17 @@ class Journal {
   // The entries `query` selects, newest first (by created_ms, then by the order they were first written). A
   // journal that does not exist yet is empty, and is not created; an unreadable one is an error.
   Result<std::vector<JournalEntry>> entries(const JournalQuery& query = {});
+
+  // The same entries handed to `on_entry` one at a time as they are read, so that a listing of any length
+  // holds one entry at a time; stops early when `on_entry` returns false.
+  Result<void> for_each(const JournalQuery& query, const std::function<bool(JournalEntry&&)>& on_entry);
+
+  // The platforms of the submitted entries (those with a native id) `query` selects, in name order.
+  Result<std::vector<std::string>> platforms(const JournalQuery& query = {});
+
+  // Runs `reads` (reads of this journal) on one snapshot of it: what other processes write meanwhile is not
+  // seen, so a listing read twice (to size its columns, then to print them) reads the same entries twice.
+  Result<void> read_snapshot(const std::function<Result<void>()>& reads);
 
   // The entries still in state intent (no outcome journaled), of `platform` ("" for every platform), oldest
   // first: submits in flight, or left by a dlaunch that died during one.

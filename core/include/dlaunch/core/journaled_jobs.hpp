@@ -6,8 +6,11 @@
 #include <dlaunch/core/journal.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dlaunch {
@@ -21,9 +24,26 @@ struct JournaledJob {
 
 std::vector<JournaledJob> journaled_jobs(std::vector<JournalEntry> entries);
 
-// Asks each platform of `jobs` once, with its own list, not once per job (a platform that cannot list: each
-// job's status). The states of the jobs of a platform that cannot be asked are unknown; the warnings say which
-// and why, one per platform.
+// What some platforms say of their jobs now, each asked once, with its own list, not once per job (a platform
+// that cannot list: each job's status, asked when the job is first looked up and kept). The jobs of a platform
+// that cannot be asked have unknown states; the warnings say which and why, one per platform. Jobs are looked
+// up one at a time, so that a listing streamed from the journal never holds all of its entries.
+class PlatformStates {
+ public:
+  PlatformStates(Orchestrator& orchestrator, const std::vector<std::string>& platforms);
+
+  JournaledJob look_up(JournalEntry entry);
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  Orchestrator& orchestrator_;
+  std::map<std::string, std::map<std::string, JobStatus>> listed_;  // platform -> native id -> status
+  std::set<std::string> unknown_;                                   // platforms that could not be asked
+  std::map<std::pair<std::string, std::string>, JournaledJob> asked_;  // (platform, native id), one by one
+  std::vector<std::string> warnings_;
+};
+
+// Fills the states of `jobs` as PlatformStates does; returns its warnings.
 [[nodiscard]] std::vector<std::string> fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs);
 
 }  // namespace dlaunch
