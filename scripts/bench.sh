@@ -207,18 +207,21 @@ PY
     --command-name "dlaunch list --limit 40 (a terminal's screenful), 100,000 jobs" \
     --command-name "dlaunch list, piped (20 rows)" \
     --command-name "dlaunch list --limit 0 (all 100,001 jobs)" \
+    --command-name "dlaunch list --limit 0 -o json" \
     --command-name "dlaunch status HANDLE, 100,000 jobs" \
     --command-name "dlaunch run hello.toml, 100,000 jobs" \
     --command-name "dlaunch run hello.toml, empty journal" \
     "env XDG_STATE_HOME=$big $dlaunch list --limit 40" \
     "env XDG_STATE_HOME=$big $dlaunch list" \
     "env XDG_STATE_HOME=$big $dlaunch list --limit 0" \
+    "env XDG_STATE_HOME=$big $dlaunch list --limit 0 -o json" \
     "env XDG_STATE_HOME=$big $dlaunch status $handle" \
     "env XDG_STATE_HOME=$big $dlaunch run examples/hello.toml" \
     "env XDG_STATE_HOME=$empty $dlaunch run examples/hello.toml"
   # Peak resident memory of each (the bound: 16 MiB), by GNU time: a parent's own measure would count
   # the memory it had when it forked the child.
-  for args in "list --limit 40" "list" "list --limit 0" "status $handle" "run examples/hello.toml"; do
+  for args in "list --limit 40" "list" "list --limit 0" "list --limit 0 -o json" "status $handle" \
+              "run examples/hello.toml"; do
     # shellcheck disable=SC2086
     kb=$(XDG_STATE_HOME=$big /usr/bin/time -f %M "$dlaunch" $args 2>&1 >/dev/null | tail -n 1)
     echo "peak memory of dlaunch $args, 100,000 jobs: $((kb / 1024)).$(( (kb % 1024) * 10 / 1024 )) MiB"

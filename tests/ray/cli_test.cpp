@@ -68,6 +68,19 @@ TEST_F(RayCli, WorkingDirFileIsReadAndAnIdenticalSecondRunSkipsTheUpload) {
   EXPECT_EQ(second.exit_code, 0) << second.err;
   EXPECT_TRUE(contains(second.err, "upload skipped")) << second.err;
   EXPECT_FALSE(contains(second.err, "uploading")) << second.err;
+
+  // A sweep's jobs, submitted at once, share their new package: it is asked for and uploaded once, not per job.
+  work_.write("input.txt", marker + "-sweep\n");
+  auto sweep = dlaunch({"-v", "run", write_spec(spec), "-p", "ray", "--sweep", "seed=1,2,3,4"});
+  EXPECT_EQ(sweep.exit_code, 0) << sweep.err;
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = sweep.err.find(what); at != std::string::npos; at = sweep.err.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("uploading "), 1u) << sweep.err;
+  EXPECT_EQ(count("/api/packages/gcs/"), 2u) << sweep.err;  // its GET, then its PUT
+  EXPECT_EQ(count("POST http"), 4u) << sweep.err;
 }
 
 TEST_F(RayCli, EnvironmentVariablesReachTheJob) {

@@ -126,20 +126,21 @@ void RayPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out)
 }
 
 void RayPlugin::upload_if_missing(const RayClient& client, Package& package) const {
-  auto on_cluster = [&] {
-    if (!client.package_exists(package.name())) return false;
-    host_.info(package.root().string() + " is already on the cluster as " + package.name() + "; upload skipped");
-    return true;
-  };
-  // Named from the digest cache, an unchanged directory is neither read nor zipped again.
-  if (package.named() && on_cluster()) return;
-  bool asked = package.named();
-  ZipFile zip = package.zip();  // names the package when the cache could not
-  if (!asked && on_cluster()) return;
-  host_.info("uploading " + package.root().string() + " as " + package.name() + " (" + human_size(zip.size()) + ")");
-  UploadProgress progress("uploading " + package.name());
-  client.upload_package(package.name(), zip.path().string(),
-                        [&](uint64_t sent, uint64_t total) { progress.update(sent, total); });
+  // Named from the digest cache, an unchanged directory is neither read nor zipped again; else zipping names it.
+  std::optional<ZipFile> zip;
+  if (!package.named()) zip.emplace(package.zip());
+  packages_on_cluster_.ensure(client.endpoint().address, package.name(), [&] {
+    if (client.package_exists(package.name())) {
+      host_.info(package.root().string() + " is already on the cluster as " + package.name() + "; upload skipped");
+      return;
+    }
+    if (!zip) zip.emplace(package.zip());
+    host_.info("uploading " + package.root().string() + " as " + package.name() + " (" + human_size(zip->size()) +
+               ")");
+    UploadProgress progress("uploading " + package.name());
+    client.upload_package(package.name(), zip->path().string(),
+                          [&](uint64_t sent, uint64_t total) { progress.update(sent, total); });
+  });
 }
 
 std::string RayPlugin::submit(const sdk::JobRequest& request) {

@@ -4,6 +4,7 @@
 
 #include "options.hpp"
 #include "package.hpp"
+#include "packages_on_cluster.hpp"
 #include "ray_client.hpp"
 
 #include <dlaunch/job_document.hpp>
@@ -38,12 +39,14 @@ class RayPlugin : public sdk::Plugin {
   Prepared prepare(const sdk::JobRequest& request) const;
   RayClient connect(const RayOptions& options) const;
   RayClient connect(std::string_view options_json) const;
-  // GET first; zips (stopping at the size limit) and PUTs only when the cluster does not have it.
+  // GET first; zips (stopping at the size limit) and PUTs only when the cluster does not have it. Once per
+  // package and cluster for the jobs this process submits within a minute (a sweep's).
   void upload_if_missing(const RayClient& client, Package& package) const;
 
   sdk::Host host_;
   std::string plugin_dir_;
   std::string state_dir_;  // the packages' digest cache and the servers' versions live here
+  mutable PackagesOnCluster packages_on_cluster_;
 };
 
 }  // namespace dlaunch::ray
