@@ -312,14 +312,22 @@ void Table::measure(const std::vector<std::string>& row) {
   for (size_t c = 0; c < row.size() && c < widths_.size(); ++c) widths_[c] = std::max(widths_[c], row[c].size());
 }
 
-void Table::print(const std::vector<std::string>& row) const {
+void Table::print(const std::vector<std::string>& row) {
   const size_t columns = std::min(row.size(), headers_.size());
-  std::string line;
   for (size_t c = 0; c < columns; ++c) {
-    line += row[c];
-    if (c + 1 < columns) line += std::string(widths_[c] - row[c].size() + 2, ' ');
+    pending_ += row[c];
+    if (c + 1 < columns) pending_.append(widths_[c] - row[c].size() + 2, ' ');
   }
-  std::printf("%s\n", line.c_str());
+  pending_ += '\n';
+  constexpr size_t kBlock = 64 * 1024;
+  if (pending_.size() >= kBlock) flush();
+}
+
+void Table::flush() {
+  if (pending_.empty()) return;
+  std::fwrite(pending_.data(), 1, pending_.size(), stdout);
+  std::fflush(stdout);
+  pending_.clear();
 }
 
 void print_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {

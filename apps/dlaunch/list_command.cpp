@@ -169,6 +169,7 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
     if (!printed) return std::unexpected(printed.error());
     return {};
   });
+  table.flush();
   if (!listed) return report_failure(listed.error());
   note_left_out(shown, total);
   return 0;
