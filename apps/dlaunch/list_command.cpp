@@ -98,35 +98,20 @@ std::string state_cell(const JournaledJob& job) {
 
 // The journal's jobs are streamed, never all held: each is read, given its state and written out on its own
 // (text reads them twice, on one snapshot of the journal: to size the columns, then to print them), so that
-// `--limit 0` over 100,000 jobs takes the memory of a screenful.
+// `--limit 0` over 100,000 jobs takes the memory of a screenful. The listing is the core's, as dl_list's.
 int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, std::optional<size_t> limit,
                  OutputFormat format) {
   Journal& journal = orchestrator.journal();
-  // A filter needs the state of every journaled job before it knows which are the newest N that match.
-  // Without one, the journal reads only the jobs shown, and only their platforms are asked.
-  const JournalQuery query{.limit = states.empty() ? limit : std::nullopt};
-  auto platforms = journal.platforms(query);
-  if (!platforms) return report_failure(platforms.error());
-  PlatformStates known(orchestrator, *platforms);
-  print_warnings(known.warnings());
-  // Hands each job shown to `on_job`, newest first; the number of jobs the listing would show without the limit.
-  auto each_shown = [&](const std::function<void(const JournaledJob&)>& on_job) -> Result<size_t> {
-    size_t matched = 0;
-    auto read = journal.for_each(query, [&](JournalEntry&& entry) {
-      const JournaledJob job = known.look_up(std::move(entry));
-      if (!states.empty() && (!job.status || !states.contains(job.status->state))) return true;
-      if (!limit || matched < *limit) on_job(job);
-      ++matched;
-      return true;
-    });
-    if (!read) return std::unexpected(read.error());
-    if (!states.empty()) return matched;
-    return journal.count();
-  };
+  JournalListQuery query;
+  query.states = states;
+  query.limit = limit;
+  auto listing = JournalListing::open(orchestrator, query);
+  if (!listing) return report_failure(listing.error());
+  print_warnings(listing->warnings());
   if (format == OutputFormat::kJson) {
     JsonStreamOut json;
     json.w().StartArray();
-    auto listed = each_shown([&](const JournaledJob& j) {
+    auto listed = listing->each_shown([&](const JournaledJob& j) {
       const JournalEntry& e = j.entry;
       json.w().StartObject();
       journal_entry_fields(json, e);
@@ -154,7 +139,7 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
   size_t shown = 0, total = 0;
   auto listed = journal.read_snapshot([&]() -> Result<void> {
     bool any_sweep = false;
-    auto measured = each_shown([&](const JournaledJob& j) {
+    auto measured = listing->each_shown([&](const JournaledJob& j) {
       any_sweep = any_sweep || sweep_of_submission(j.entry.submission_id).has_value();
       table.measure(cells(j));
     });
@@ -162,7 +147,7 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
     total = *measured;
     if (!any_sweep) table.drop_last_column();
     table.print_header();
-    auto printed = each_shown([&](const JournaledJob& j) {
+    auto printed = listing->each_shown([&](const JournaledJob& j) {
       table.print(cells(j));
       ++shown;
     });
@@ -229,10 +214,10 @@ int list_command(const std::vector<std::string>& args) {
   }
   auto orchestrator = make_orchestrator(parsed.global, option_overrides);
   if (!orchestrator) return exit_code_for(ErrorCode::kInvalidArgument);
-  // Intents a killed dlaunch left are settled first, so each job shows with its handle, or not at all. A
-  // platform that cannot be asked now leaves them for the next list.
-  (void)orchestrator->resolve_intents(platform);
+  // Intents a killed dlaunch left are settled first (JournalListing does for the journal), so each job shows
+  // with its handle, or not at all. A platform that cannot be asked now leaves them for the next list.
   if (platform.empty()) return list_journal(*orchestrator, states, limit, format);
+  (void)orchestrator->resolve_intents(platform);
   warn_about_refused_plugin_dirs(*orchestrator, parsed.global);
   return list_platform(*orchestrator, platform, states, limit, format);
 }

@@ -22,6 +22,7 @@ bool copy_strings(const char* const* strings, size_t count, std::vector<std::str
 dl_status validate(dl_job* job, const char* platform) {
   job->request.platform_override = platform == nullptr ? "" : platform;
   job->report = job->session->orchestrator->validate_spec(job->request);
+  job->submitted_as.clear();  // a new submission id
   const ValidationReport& report = *job->report;
   job->diagnostics_text.clear();
   for (const auto& d : report.diagnostics) job->diagnostics_text += format_diagnostic(d) + "\n";
@@ -140,8 +141,13 @@ dl_status dl_job_submit(dl_job* job, const char** out_handle) {
     dl_status status;
     const dlaunch::PreparedJob* p = prepared(job, status);
     if (p == nullptr) return status;
+    if (!job->submitted_as.empty()) {
+      return usage_error(job->session, "this validation of the job was submitted already, as " + job->submitted_as +
+                                           "; validate it again (dl_job_validate) to submit it once more");
+    }
     auto submission = job->session->orchestrator->submit(*p);
     if (!submission) return fail(job->session, submission.error());
+    job->submitted_as = submission->handle;
     return hand_out(job, submission->handle, out_handle);
   });
 }

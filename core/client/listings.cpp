@@ -11,24 +11,31 @@ dl_status dl_list(dl_session* session, const char* platform, size_t limit, size_
   return call(session, [&]() -> dl_status {
     if (out_count == nullptr) return usage_error(session, "out_count is NULL");
     session->listed.clear();
-    dlaunch::JournalQuery query;
+    session->list_warnings.clear();
+    dlaunch::JournalListQuery query;
     query.platform = platform == nullptr ? "" : platform;
     if (limit > 0) query.limit = limit;
-    auto entries = session->orchestrator->journal().entries(query);
-    if (!entries) return fail(session, entries.error());
-    std::vector<dlaunch::JournaledJob> jobs = dlaunch::journaled_jobs(std::move(*entries));
-    // A platform that cannot be asked leaves its jobs without a state (has_state false): that is the answer.
-    (void)dlaunch::fill_states(*session->orchestrator, jobs);
-    for (auto& job : jobs) {
+    // What `dlaunch list` shows: intents settled first, then each platform asked once.
+    auto listing = dlaunch::JournalListing::open(*session->orchestrator, query);
+    if (!listing) return fail(session, listing.error());
+    session->list_warnings = listing->warnings();
+    auto listed = listing->each_shown([&](const dlaunch::JournaledJob& job) {
       auto sweep = dlaunch::sweep_of_submission(job.entry.submission_id);
-      std::string handle = job.entry.handle();
-      session->listed.push_back(
-          {std::move(job), std::move(handle),
-           sweep ? dlaunch::sweep_handle(*sweep) : std::string()});
-    }
+      session->listed.push_back({job, job.entry.handle(), sweep ? dlaunch::sweep_handle(*sweep) : std::string()});
+    });
+    if (!listed) return fail(session, listed.error());
     *out_count = session->listed.size();
     return DL_OK;
   });
+}
+
+size_t dl_list_warning_count(const dl_session* session) {
+  return session == nullptr ? 0 : session->list_warnings.size();
+}
+
+const char* dl_list_warning(const dl_session* session, size_t index) {
+  if (session == nullptr || index >= session->list_warnings.size()) return nullptr;
+  return session->list_warnings[index].c_str();
 }
 
 dl_status dl_list_entry(dl_session* session, size_t index, dl_journal_entry* out) {
@@ -58,6 +65,7 @@ dl_status dl_list_entry(dl_session* session, size_t index, dl_journal_entry* out
   out->has_state = listed.job.status.has_value();
   out->state = listed.job.status ? static_cast<int32_t>(listed.job.status->state) : DL_STATE_UNKNOWN;
   out->submitted_ms = e.created_ms;
+  if (out->struct_size >= DL_JOURNAL_ENTRY_SIZE_1_1) out->state_unknown = listed.job.state_unknown;
   return DL_OK;
 }
 

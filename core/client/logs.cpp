@@ -16,6 +16,8 @@ namespace {
 constexpr auto kIdleTick = std::chrono::milliseconds(100);
 // Output the plugin may be ahead of the callback by, before it waits for the callback to catch up.
 constexpr size_t kMaxPending = 1 << 20;
+// The longest line handed out whole (client.h: a longer one comes in chunks of this size).
+constexpr size_t kMaxLine = 1 << 20;
 
 // What the streaming thread hands the caller's.
 struct Channel {
@@ -28,14 +30,26 @@ struct Channel {
 };
 
 // Calls back once per complete line of `buffer` and keeps the rest (a line not yet ended); `delivered` says
-// whether there was a line. False when the callback asked to stop.
+// whether there was a line. A line that reaches kMaxLine bytes without its '\n' is handed out in chunks of
+// kMaxLine bytes (client.h): a job that writes no newline cannot make the buffer grow without bound. False when
+// the callback asked to stop.
 bool deliver_lines(std::string& buffer, dl_line_fn on_line, void* user_data, bool& delivered) {
   size_t start = 0;
-  for (size_t end = buffer.find('\n'); end != std::string::npos; end = buffer.find('\n', start)) {
-    buffer[end] = '\0';  // the line is handed out NUL-terminated, in place
+  while (start < buffer.size()) {
+    size_t end = buffer.find('\n', start);
+    size_t next = end + 1;
+    if (end == std::string::npos || end - start > kMaxLine) {
+      if (buffer.size() - start < kMaxLine) break;  // the rest of a line, not yet ended
+      end = start + kMaxLine;
+      next = end;
+    }
+    // Handed out NUL-terminated in place; a chunk's NUL overwrites the first byte of the next, kept aside.
+    const char kept = buffer[end];
+    buffer[end] = '\0';
     delivered = true;
     const bool stop = on_line(user_data, buffer.data() + start, end - start) != 0;
-    start = end + 1;
+    buffer[end] = kept;
+    start = next;
     if (stop) return false;
   }
   buffer.erase(0, start);
@@ -71,7 +85,8 @@ dl_status stream(dl_session* session, const JobHandle& handle, bool follow, dl_l
 
   std::string buffer;
   bool stopped = false, cancelled = false, finished = false;
-  while (!stopped && !cancelled && !finished) {
+  // A cancel sent before the call started ends it too (client.h: it applies to the current or the next call).
+  while (!stopped && !finished && !(cancelled = session->cancelled.load())) {
     {
       std::unique_lock lock(channel.mutex);
       channel.changed.wait_for(lock, kIdleTick, [&] { return !channel.pending.empty() || channel.finished; });
@@ -84,7 +99,6 @@ dl_status stream(dl_session* session, const JobHandle& handle, bool follow, dl_l
     stopped = !deliver_lines(buffer, on_line, user_data, delivered);
     // No line for a while (no output, or only part of a line): the caller hears from us all the same.
     if (!stopped && !delivered && !finished) stopped = on_line(user_data, nullptr, 0) != 0;
-    cancelled = session->cancelled.load();
   }
   // The end of the output: a last line without its newline is a line too.
   if (finished && !stopped && !cancelled && !buffer.empty()) on_line(user_data, buffer.c_str(), buffer.size());

@@ -62,4 +62,42 @@ std::vector<std::string> fill_states(Orchestrator& orchestrator, std::vector<Jou
   return states.warnings();
 }
 
+JournalListing::JournalListing(Orchestrator& orchestrator, const JournalListQuery& query,
+                               std::vector<std::string> platforms)
+    : journal_(orchestrator.journal()),
+      states_(orchestrator, platforms),
+      filter_(query.states),
+      limit_(query.limit) {
+  selected_.platform = query.platform;
+  // A filter needs the state of every journaled job before it knows which are the newest N that match.
+  // Without one, the journal reads only the jobs shown, and only their platforms are asked.
+  if (filter_.empty()) selected_.limit = limit_;
+}
+
+Result<JournalListing> JournalListing::open(Orchestrator& orchestrator, const JournalListQuery& query) {
+  (void)orchestrator.resolve_intents(query.platform);
+  JournalQuery selected;
+  selected.platform = query.platform;
+  if (query.states.empty()) selected.limit = query.limit;
+  auto platforms = orchestrator.journal().platforms(selected);
+  if (!platforms) return std::unexpected(platforms.error());
+  return JournalListing(orchestrator, query, std::move(*platforms));
+}
+
+Result<std::size_t> JournalListing::each_shown(const std::function<void(const JournaledJob&)>& on_job) {
+  std::size_t matched = 0;
+  auto read = journal_.for_each(selected_, [&](JournalEntry&& entry) {
+    const JournaledJob job = states_.look_up(std::move(entry));
+    if (!filter_.empty() && (!job.status || !filter_.contains(job.status->state))) return true;
+    if (!limit_ || matched < *limit_) on_job(job);
+    ++matched;
+    return true;
+  });
+  if (!read) return std::unexpected(read.error());
+  if (!filter_.empty()) return matched;
+  JournalQuery every = selected_;
+  every.limit.reset();
+  return journal_.count(every);
+}
+
 }  // namespace dlaunch

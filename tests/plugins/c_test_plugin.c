@@ -12,8 +12,9 @@
  *   TEST_OPTIONS_DISAGREE    declare options other than its manifest's (options.json, via the generated
  *                            dlaunch_plugin_options.h)
  * Its operations are real enough to round-trip through the host: submit answers "job-" + the submission id,
- * status reports SUCCEEDED with exit code 0, logs writes two chunks, validate flags option "flag" = false
- * and warns at the key path that a job's label report_path names (well-formed or not). */
+ * status reports SUCCEEDED with exit code 0, logs writes two chunks (job "long-line": 2.5 MiB of 'x' and no
+ * newline, for the client API's line limit), validate flags option "flag" = false and warns at the key path
+ * that a job's label report_path names (well-formed or not). */
 #include <dlaunch/plugin.h>
 #include <dlaunch_plugin_options.h>
 
@@ -118,7 +119,12 @@ static dlaunch_error *status(const dlaunch_job_ref_args *args, const dlaunch_sta
 }
 
 static dlaunch_error *logs(const dlaunch_logs_args *args, const dlaunch_text_sink *out) {
-  (void)args;
+  if (strcmp(args->native_id, "long-line") == 0) {
+    static char xs[64 * 1024];
+    memset(xs, 'x', sizeof xs);
+    for (int i = 0; i < 40; ++i) out->write(out->context, xs, sizeof xs);
+    return NULL;
+  }
   out->write(out->context, "line 1\n", 7);
   out->write(out->context, "line 2\n", 7);
   return NULL;

@@ -349,5 +349,13 @@ TEST_F(PluginHostTest, ReportsBrokenManifestsWithTheFileName) {
   EXPECT_NE(catalog.problems()[2].message.find("not valid JSON"), std::string::npos);
 }
 
+TEST_F(PluginHostTest, APluginIsLoadedAndInitialisedOncePerProcess) {
+  // Every session of the client API has an orchestrator of its own; they share the one Platform of a library.
+  auto first = Platform::load(manifest("good"));
+  auto again = Platform::load(manifest("good"));
+  ASSERT_TRUE(first.has_value() && again.has_value());
+  EXPECT_EQ(first->get(), again->get());
+}
+
 }  // namespace
 }  // namespace dlaunch

@@ -1,5 +1,5 @@
 /*
- * dlaunch client API, version 1.
+ * dlaunch client API, version 1.1.
  *
  * For programs that USE dlaunch: load a job spec, validate it, submit it and follow it, from C or from any
  * language that calls C (Python's ctypes). The library is libdlaunch.so; it runs dlaunch's own core, so a job
@@ -24,6 +24,9 @@
  *    not synchronised). Different sessions are independent and may be used from different threads at once.
  *    dl_session_cancel is the exception: it may be called from any thread at any time. Callbacks are called on
  *    the thread that made the call they were passed to, during that call only.
+ *  - Re-entry: a callback may not call its own session (nor a job of it), except dl_session_cancel: such a
+ *    call returns DL_ERR_USAGE and changes nothing, dl_last_error included. It may use another session. It
+ *    never calls dl_session_close or dl_job_free on the session or job in use.
  *  - The library installs no signal handler and prints nothing but what plugins log (warnings, on stderr).
  */
 #ifndef DLAUNCH_CLIENT_H_
@@ -38,12 +41,20 @@ extern "C" {
 #endif
 
 #define DL_CLIENT_API_MAJOR 1
-#define DL_CLIENT_API_MINOR 0
+#define DL_CLIENT_API_MINOR 1
 
+/* What marks the functions of libdlaunch: exported when the library itself is built (its build defines
+ * DL_CLIENT_BUILDING), imported by the programs that use it. */
 #if defined(_WIN32)
-#define DL_API __declspec(dllexport)
+#if defined(DL_CLIENT_BUILDING)
+#define DL_CLIENT_API __declspec(dllexport)
 #else
-#define DL_API __attribute__((visibility("default")))
+#define DL_CLIENT_API __declspec(dllimport)
+#endif
+#elif defined(DL_CLIENT_BUILDING)
+#define DL_CLIENT_API __attribute__((visibility("default")))
+#else
+#define DL_CLIENT_API
 #endif
 
 /* Size of a struct up to and including `last_field` (plugin.h's rule: trailing padding never passes for a field
@@ -112,28 +123,30 @@ typedef struct dl_session_options {
  * located findings in the message) *out_session is still set, unless it is NULL or memory ran out, to a session
  * that answers only dl_last_error, dl_last_error_code and dl_session_close. The session is the caller's: close
  * it with dl_session_close. */
-DL_API dl_status dl_session_open(const dl_session_options *options, dl_session **out_session);
+DL_CLIENT_API dl_status dl_session_open(const dl_session_options *options, dl_session **out_session);
 
 /* Closes the session. Jobs loaded through it must be freed before. NULL is allowed. */
-DL_API void dl_session_close(dl_session *session);
+DL_CLIENT_API void dl_session_close(dl_session *session);
 
 /* The message of the last call on this session that failed, compiler-style findings included (several lines);
  * "" when the last call succeeded. Calls that only read what an earlier one returned (dl_job_diagnostic_count,
- * dl_job_diagnostic, dl_job_diagnostics_text, dl_list_entry) leave it as it is. Owned by the session; valid
- * until the next call on it. NULL session: "". */
-DL_API const char *dl_last_error(const dl_session *session);
+ * dl_job_diagnostic, dl_job_diagnostics_text, dl_list_entry, dl_list_warning) leave it as it is. Owned by the
+ * session; valid until the next call on it. NULL session: "". */
+DL_CLIENT_API const char *dl_last_error(const dl_session *session);
 
 /* The cause of the last failure as a stable word, the "code" of `dlaunch -o json` errors: "not_found",
  * "failed_precondition", "unimplemented", "invalid_request", "invalid_argument", "unreadable", "unavailable",
  * "unauthenticated", "temporary", "cancelled", "internal"; "" after a success. Static storage. */
-DL_API const char *dl_last_error_code(const dl_session *session);
+DL_CLIENT_API const char *dl_last_error_code(const dl_session *session);
 
 /* Asks the blocking call in progress on `session` (dl_handle_logs, dl_handle_wait, or a plugin operation that
  * polls for cancellation) to end; it returns DL_ERR_CANCELLED soon after (plugins look at least every 250 ms,
  * the library every 100 ms). The job itself goes on.
- * A cancel that arrives while no call is in progress is forgotten: each call starts uncancelled.
+ * A cancel applies to the call in progress, or, when none is, to the next call on the session (so a cancel
+ * sent just before a call starts is not lost); every call ends with the session uncancelled, whether the
+ * cancel ended it or came too late to. A call that does not block may return DL_OK all the same.
  * [thread-safe: any thread, any time while the session is open] */
-DL_API void dl_session_cancel(dl_session *session);
+DL_CLIENT_API void dl_session_cancel(dl_session *session);
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Jobs: a spec, validated for a platform, then printed, dry-run or submitted                              */
@@ -159,18 +172,18 @@ typedef struct dl_job_source {
 
 /* Makes a job of a spec; copies `source`. Nothing is read or checked until dl_job_validate. The job is the
  * caller's: free it with dl_job_free, before its session is closed. */
-DL_API dl_status dl_job_load(dl_session *session, const dl_job_source *source, dl_job **out_job);
+DL_CLIENT_API dl_status dl_job_load(dl_session *session, const dl_job_source *source, dl_job **out_job);
 
 /* Frees the job. NULL is allowed. */
-DL_API void dl_job_free(dl_job *job);
+DL_CLIENT_API void dl_job_free(dl_job *job);
 
 /* Validates the job for `platform` (as -p; NULL or "" for the spec's own, else local): parse, overrides,
  * schema, semantics, then the platform's options and the plugin's own check. Every finding becomes a
  * diagnostic (dl_job_diagnostic), warnings too, and the job passes when none is an error: DL_OK. Otherwise
  * DL_ERR_INVALID (65), or DL_ERR_UNREADABLE (66) for a spec file that cannot be read, or the plugin's failure.
  * A spec with a [sweep] table is DL_ERR_USAGE: sweeps are `dlaunch run`'s. Each validation makes a new
- * submission id, so validate again before submitting the same job a second time. */
-DL_API dl_status dl_job_validate(dl_job *job, const char *platform);
+ * submission id, the key that makes one submission of it (see dl_job_submit). */
+DL_CLIENT_API dl_status dl_job_validate(dl_job *job, const char *platform);
 
 /* One finding. Every string owned by the job; valid until the next dl_job_validate or dl_job_free. */
 typedef struct dl_diagnostic {
@@ -186,15 +199,15 @@ typedef struct dl_diagnostic {
 #define DL_DIAGNOSTIC_SIZE_1_0 DL_STRUCT_SIZE(dl_diagnostic, hint)
 
 /* The number of findings of the last validation (0 before any); sorted by position, as the CLI prints them. */
-DL_API size_t dl_job_diagnostic_count(const dl_job *job);
+DL_CLIENT_API size_t dl_job_diagnostic_count(const dl_job *job);
 
 /* Fills `out` (its struct_size set by the caller) with finding `index`. DL_ERR_USAGE when out of range. */
-DL_API dl_status dl_job_diagnostic(const dl_job *job, size_t index, dl_diagnostic *out);
+DL_CLIENT_API dl_status dl_job_diagnostic(const dl_job *job, size_t index, dl_diagnostic *out);
 
 /* Every finding of the last validation, compiler style as `dlaunch validate` prints them ("file:line:col:
  * error: message (at path)", a hint on a line of its own), each line ending in '\n'; "" when there is none.
  * Owned by the job; valid until the next dl_job_validate or dl_job_free. */
-DL_API const char *dl_job_diagnostics_text(const dl_job *job);
+DL_CLIENT_API const char *dl_job_diagnostics_text(const dl_job *job);
 
 /* The three calls below work on the last validation, and validate for the spec's own platform first when the
  * job was never validated; after a failed validation they return its status again. Each text is owned by the
@@ -202,13 +215,16 @@ DL_API const char *dl_job_diagnostics_text(const dl_job *job);
 
 /* The normalized job document (docs/job-document.md): the JSON the platform's plugin is handed and the journal
  * keeps, byte for byte, secret options as "***". Two specs that say the same job give the same text. */
-DL_API dl_status dl_job_document(dl_job *job, const char **out_json);
+DL_CLIENT_API dl_status dl_job_document(dl_job *job, const char **out_json);
 
 /* The platform-native request, as `dlaunch run --dry-run` prints it, secrets as "***". Sends nothing. */
-DL_API dl_status dl_job_dry_run(dl_job *job, const char **out_text);
+DL_CLIENT_API dl_status dl_job_dry_run(dl_job *job, const char **out_text);
 
-/* Journals and submits the job; *out_handle is its handle "PLATFORM:NATIVE_ID", as `dlaunch run` prints it. */
-DL_API dl_status dl_job_submit(dl_job *job, const char **out_handle);
+/* Journals and submits the job; *out_handle is its handle "PLATFORM:NATIVE_ID", as `dlaunch run` prints it.
+ * One validation is submitted at most once: a second dl_job_submit after a success is DL_ERR_USAGE (validate
+ * again, a new submission id, to submit the job once more). After a failure, submitting again retries with the
+ * same submission id, so a platform that did take the job does not run it twice. */
+DL_CLIENT_API dl_status dl_job_submit(dl_job *job, const char **out_handle);
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Submitted jobs, named by handle "PLATFORM:NATIVE_ID" (borrowed for the call). A handle the journal does not
@@ -230,7 +246,7 @@ typedef struct dl_job_status {
 #define DL_JOB_STATUS_SIZE_1_0 DL_STRUCT_SIZE(dl_job_status, message)
 
 /* The job's status now, as `dlaunch status HANDLE`. */
-DL_API dl_status dl_handle_status(dl_session *session, const char *handle, dl_job_status *out);
+DL_CLIENT_API dl_status dl_handle_status(dl_session *session, const char *handle, dl_job_status *out);
 
 /* Called as a wait goes on with the status of each poll: after every poll, polls at most 200 ms apart (plus
  * the time the platform takes to answer). `status` is borrowed for the call. Returns nonzero to stop waiting
@@ -242,11 +258,13 @@ typedef int (*dl_wait_fn)(void *user_data, const dl_job_status *status);
  * failed with one, else 1 (stopped, or failed without a code); and `out_final` (when not NULL) its last status.
  * `on_update` may be NULL. Ends with DL_ERR_CANCELLED when on_update returns nonzero or dl_session_cancel is
  * called; the job goes on. */
-DL_API dl_status dl_handle_wait(dl_session *session, const char *handle, dl_wait_fn on_update, void *user_data,
+DL_CLIENT_API dl_status dl_handle_wait(dl_session *session, const char *handle, dl_wait_fn on_update, void *user_data,
                                 dl_job_status *out_final, int32_t *out_exit_code);
 
 /* Receives the job's output line by line: `line` without its '\n' (the last line of a finished output may have
- * had none), `length` bytes before its NUL; borrowed for the call. While no output comes (following a quiet job,
+ * had none), `length` bytes before its NUL; borrowed for the call. A line longer than 1 MiB (1048576 bytes)
+ * comes in pieces of 1 MiB, each handed out as a line, the rest after them: a job that writes no '\n' does not
+ * make the library hold its output without bound. While no output comes (following a quiet job,
  * or a platform slow to answer) it is also called at least every 200 ms with line NULL and length 0 (an idle
  * tick), so the caller can stop. Returns nonzero to stop. */
 typedef int (*dl_line_fn)(void *user_data, const char *line, size_t length);
@@ -254,15 +272,15 @@ typedef int (*dl_line_fn)(void *user_data, const char *line, size_t length);
 /* The job's output from the start, as `dlaunch logs HANDLE [-f]`; with `follow`, until the job is terminal.
  * Returns DL_OK at the end of the output, or as soon as on_line returns nonzero; DL_ERR_CANCELLED when
  * dl_session_cancel ended it. */
-DL_API dl_status dl_handle_logs(dl_session *session, const char *handle, bool follow, dl_line_fn on_line,
+DL_CLIENT_API dl_status dl_handle_logs(dl_session *session, const char *handle, bool follow, dl_line_fn on_line,
                                 void *user_data);
 
 /* Asks the platform to stop the job, as `dlaunch stop`. Stopping a finished job is not an error. */
-DL_API dl_status dl_handle_stop(dl_session *session, const char *handle);
+DL_CLIENT_API dl_status dl_handle_stop(dl_session *session, const char *handle);
 
 /* Makes the platform forget a finished job, as `dlaunch delete`. A running job: DL_ERR_REFUSED
  * ("failed_precondition"). The journal keeps its record. */
-DL_API dl_status dl_handle_delete(dl_session *session, const char *handle);
+DL_CLIENT_API dl_status dl_handle_delete(dl_session *session, const char *handle);
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* The journal's jobs, and the installed plugins                                                            */
@@ -288,15 +306,30 @@ typedef struct dl_journal_entry {
   bool has_state;            /* false: the platform no longer has the job, or could not be asked */
   int32_t state;             /* DL_STATE_*, when has_state */
   int64_t submitted_ms;      /* Unix epoch milliseconds of the submit */
+  /* 1.1. True: the platform could not be asked (unreachable, its plugin broken; dl_list_warning says why), so
+   * the state is unknown and the job may well go on. False with has_state false for a submitted job: the
+   * platform no longer has it. */
+  bool state_unknown;
 } dl_journal_entry;
 #define DL_JOURNAL_ENTRY_SIZE_1_0 DL_STRUCT_SIZE(dl_journal_entry, submitted_ms)
+#define DL_JOURNAL_ENTRY_SIZE_1_1 DL_STRUCT_SIZE(dl_journal_entry, state_unknown)
 
 /* Reads the journal's jobs, newest first, as `dlaunch list`: only `platform`'s (NULL or "": every platform's),
- * at most `limit` (0: all), each with its state now (each platform asked once). *out_count is how many. */
-DL_API dl_status dl_list(dl_session *session, const char *platform, size_t limit, size_t *out_count);
+ * at most `limit` (0: all), each with its state now (each platform asked once). First, as `dlaunch list`, the
+ * submits a killed program left unfinished (DL_JOURNAL_SUBMITTING) are settled with their platforms where they
+ * can be. *out_count is how many. A platform that cannot be asked is no failure: its jobs come with
+ * state_unknown, and a warning says why (dl_list_warning). */
+DL_CLIENT_API dl_status dl_list(dl_session *session, const char *platform, size_t limit, size_t *out_count);
 
-/* Fills `out` with job `index` of the last dl_list. DL_ERR_USAGE when out of range. */
-DL_API dl_status dl_list_entry(dl_session *session, size_t index, dl_journal_entry *out);
+/* 1.1. The warnings of the last dl_list, which `dlaunch list` prints on stderr: one line each, e.g. "the states
+ * of ray jobs are unknown: ...". dl_list_warning is NULL when `index` is out of range. Owned by the session;
+ * valid until the next dl_list or dl_session_close. NULL session: 0, NULL. */
+DL_CLIENT_API size_t dl_list_warning_count(const dl_session *session);
+DL_CLIENT_API const char *dl_list_warning(const dl_session *session, size_t index);
+
+/* Fills `out` with job `index` of the last dl_list (the fields its struct_size covers). DL_ERR_USAGE when out
+ * of range. */
+DL_CLIENT_API dl_status dl_list_entry(dl_session *session, size_t index, dl_journal_entry *out);
 
 /* Every string owned by the session; valid until dl_session_close. */
 typedef struct dl_plugin_info {
@@ -312,13 +345,13 @@ typedef struct dl_plugin_info {
 
 /* The installed plugins, as `dlaunch plugins list`: from their manifests, no plugin code loaded; the first of
  * an id in the search path wins. *out_count is how many. */
-DL_API dl_status dl_plugins(dl_session *session, size_t *out_count);
+DL_CLIENT_API dl_status dl_plugins(dl_session *session, size_t *out_count);
 
 /* Fills `out` with plugin `index`. DL_ERR_USAGE when out of range. */
-DL_API dl_status dl_plugin(dl_session *session, size_t index, dl_plugin_info *out);
+DL_CLIENT_API dl_status dl_plugin(dl_session *session, size_t index, dl_plugin_info *out);
 
 /* The release of the library, e.g. "1.0.0". Static storage. */
-DL_API const char *dl_version(void);
+DL_CLIENT_API const char *dl_version(void);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,8 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <mutex>
 
 namespace dlaunch {
@@ -118,6 +120,13 @@ std::vector<boost::dll::shared_library>& loaded_libraries() {
 std::vector<HostTable*>& host_tables() {
   static auto* tables = new std::vector<HostTable*>();
   return *tables;
+}
+// One Platform per plugin library for the process, initialised once: every Orchestrator (each session of the
+// client API, and Python opens one per wait or follow) shares it, instead of initialising the plugin again and
+// making it another host table each time. Guarded by g_load_mutex.
+std::map<std::filesystem::path, std::shared_ptr<Platform>>& loaded_platforms() {
+  static auto* platforms = new std::map<std::filesystem::path, std::shared_ptr<Platform>>();
+  return *platforms;
 }
 
 constexpr uint32_t kKnownOptionFlags = DLAUNCH_OPTION_REQUIRED | DLAUNCH_OPTION_SECRET;
@@ -330,6 +339,7 @@ Result<std::shared_ptr<Platform>> Platform::load(const PluginManifest& manifest)
   if (auto reason = untrusted_reason(manifest.library)) return refuse(who + " refused: " + *reason);
 
   std::lock_guard<std::mutex> lock(g_load_mutex);
+  if (auto it = loaded_platforms().find(manifest.library); it != loaded_platforms().end()) return it->second;
   boost::dll::shared_library library;
   std::error_code ec;  // Boost.DLL uses std types under BOOST_DLL_USE_STD_FS
   library.load(manifest.library, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
@@ -381,6 +391,7 @@ Result<std::shared_ptr<Platform>> Platform::load(const PluginManifest& manifest)
     failure.message = who + " failed to start: " + failure.message;
     return std::unexpected(failure);
   }
+  loaded_platforms().emplace(manifest.library, platform);
   return platform;
 }
 

@@ -6,6 +6,8 @@
 #include <dlaunch/core/journal.hpp>
 #include <dlaunch/core/orchestrator.hpp>
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -45,6 +47,37 @@ class PlatformStates {
 
 // Fills the states of `jobs` as PlatformStates does; returns its warnings.
 [[nodiscard]] std::vector<std::string> fill_states(Orchestrator& orchestrator, std::vector<JournaledJob>& jobs);
+
+struct JournalListQuery {
+  std::string platform;              // only this platform's jobs; "" for every platform's
+  std::set<JobState> states;         // only jobs in these states now; empty for any (and none)
+  std::optional<std::size_t> limit;  // at most the newest N
+};
+
+// `dlaunch list` and the client API's dl_list: the journal's jobs with their state now, newest first, streamed
+// (never all held). Opening it settles the intents a killed dlaunch left first (Orchestrator::resolve_intents;
+// a platform that cannot be asked now leaves them for the next list), so that each job shows with its handle,
+// then asks each platform of the jobs to show once. A state filter needs every job's state before it knows
+// which are the newest N that match; without one, only the jobs shown are read and only their platforms asked.
+class JournalListing {
+ public:
+  static Result<JournalListing> open(Orchestrator& orchestrator, const JournalListQuery& query);
+
+  // One per platform that could not be asked, saying why: its jobs' states are unknown.
+  const std::vector<std::string>& warnings() const { return states_.warnings(); }
+  // Hands each job shown to `on_job`, newest first; returns how many would be shown without the limit. Each
+  // call reads the journal again: in Journal::read_snapshot, two calls see the same jobs.
+  Result<std::size_t> each_shown(const std::function<void(const JournaledJob&)>& on_job);
+
+ private:
+  JournalListing(Orchestrator& orchestrator, const JournalListQuery& query, std::vector<std::string> platforms);
+
+  Journal& journal_;
+  PlatformStates states_;
+  std::set<JobState> filter_;
+  std::optional<std::size_t> limit_;
+  JournalQuery selected_;
+};
 
 }  // namespace dlaunch
 
