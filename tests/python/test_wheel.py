@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,14 +35,15 @@ SCRIPT = textwrap.dedent("""\
 
 
 @pytest.fixture(scope="module")
-def venv() -> Path:
+def venv() -> Iterator[Path]:
     wheels = glob.glob(os.path.join(os.environ["DLAUNCH_WHEEL_DIR"], "dlaunch-*.whl"))
     assert len(wheels) == 1, f"expected one wheel, found {wheels}"
-    root = Path(tempfile.mkdtemp(prefix="dlaunch-wheel-venv-"))
-    subprocess.run([sys.executable, "-m", "venv", str(root)], check=True)
-    subprocess.run([str(root / "bin" / "pip"), "install", "--quiet", "--no-index", "--disable-pip-version-check",
-                    wheels[0]], check=True)
-    return root
+    with tempfile.TemporaryDirectory(prefix="dlaunch-wheel-venv-") as directory:
+        root = Path(directory)
+        subprocess.run([sys.executable, "-m", "venv", str(root)], check=True)
+        subprocess.run([str(root / "bin" / "pip"), "install", "--quiet", "--no-index",
+                        "--disable-pip-version-check", wheels[0]], check=True)
+        yield root
 
 
 def _clean_env(tmp: Path) -> dict[str, str]:

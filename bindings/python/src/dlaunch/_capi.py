@@ -1,7 +1,8 @@
 """libdlaunch's C client API (core/include/dlaunch/client.h) through ctypes.
 
 Imported on first use, never by ``import dlaunch``: loading ctypes and the library is the cost that import
-must not pay. The structs are declared at version 1.0 and each ``struct_size`` says so, as the header asks.
+must not pay. The structs are declared at version 1.1 and each ``struct_size`` says so, as the header asks (the
+package ships with its library, so the two are of one version).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dlaunch._native import library_path
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-API_MAJOR, API_MINOR = 1, 0
+API_MAJOR, API_MINOR = 1, 1
 OK, ERR_INVALID, ERR_CANCELLED = 0, 65, 130
 STATES = ("UNKNOWN", "PENDING", "RUNNING", "SUCCEEDED", "FAILED", "STOPPED")
 
@@ -29,6 +30,11 @@ def state_name(state: int) -> str:
     return STATES[state] if 0 <= state < len(STATES) else "UNKNOWN"
 
 JOURNAL_STATES = ("submitting", "submitted", "submit_failed")
+
+
+def journal_state_name(state: int) -> str:
+    """DL_JOURNAL_*; one of a newer library is "unknown"."""
+    return JOURNAL_STATES[state] if 0 <= state < len(JOURNAL_STATES) else "unknown"
 
 
 def _sized(struct: type[Structure], last_field: str) -> int:
@@ -64,7 +70,7 @@ class JournalEntryStruct(Structure):
     _fields_ = [("struct_size", c_size_t), ("handle", c_char_p), ("submission_id", c_char_p),
                 ("platform", c_char_p), ("name", c_char_p), ("spec_file", c_char_p), ("sweep", c_char_p),
                 ("error", c_char_p), ("journal_state", c_int32), ("has_state", c_bool), ("state", c_int32),
-                ("submitted_ms", c_int64)]
+                ("submitted_ms", c_int64), ("state_unknown", c_bool)]
 
 
 class PluginInfoStruct(Structure):
@@ -77,7 +83,7 @@ SIZES = {
     JobSource: _sized(JobSource, "driver_arg_count"),
     DiagnosticStruct: _sized(DiagnosticStruct, "hint"),
     JobStatusStruct: _sized(JobStatusStruct, "message"),
-    JournalEntryStruct: _sized(JournalEntryStruct, "submitted_ms"),
+    JournalEntryStruct: _sized(JournalEntryStruct, "state_unknown"),
     PluginInfoStruct: _sized(PluginInfoStruct, "abi_minor"),
 }
 
@@ -109,6 +115,8 @@ _PROTOTYPES: dict[str, tuple[Any, list[Any]]] = {
     "dl_handle_delete": (c_int32, [_session_p, c_char_p]),
     "dl_list": (c_int32, [_session_p, c_char_p, c_size_t, POINTER(c_size_t)]),
     "dl_list_entry": (c_int32, [_session_p, c_size_t, POINTER(JournalEntryStruct)]),
+    "dl_list_warning_count": (c_size_t, [_session_p]),
+    "dl_list_warning": (c_char_p, [_session_p, c_size_t]),
     "dl_plugins": (c_int32, [_session_p, POINTER(c_size_t)]),
     "dl_plugin": (c_int32, [_session_p, c_size_t, POINTER(PluginInfoStruct)]),
     "dl_version": (c_char_p, []),
@@ -188,6 +196,25 @@ class Session:
     def cancel(self) -> None:
         lib.dl_session_cancel(self.pointer)
 
+    def call_interruptibly(self, name: str, *args: Any) -> None:
+        """``call`` for a function that may block without calling back (dl_list asks every platform): it runs
+        on a worker thread while this one waits, where Ctrl-C (KeyboardInterrupt) lands; the interrupt cancels
+        the call, which ends soon after, and goes on up."""
+        returned: list[int] = []
+        function = getattr(lib, name)
+        worker = threading.Thread(target=lambda: returned.append(function(self.pointer, *args)),
+                                  name=f"dlaunch {name}", daemon=True)
+        with self.lock:
+            worker.start()
+            try:
+                while worker.is_alive():
+                    worker.join(0.1)
+            except BaseException:
+                self.cancel()
+                worker.join()
+                raise
+            self.check(returned[0] if returned else ERR_CANCELLED)
+
 
 _shared: Session | None = None
 _shared_lock = threading.Lock()
@@ -207,33 +234,45 @@ class Interruptible:
     in the next Python code that runs, which may be the entry of a ctypes callback, where ctypes prints it and
     drops it. So, for the call, SIGINT only sets ``interrupted``, which the callbacks see (they come at least
     every 200 ms) and which makes them end the call; ``check()``, after the call, hands the signal to the
-    handler that was there before (KeyboardInterrupt, by default)."""
+    handler that was there before (KeyboardInterrupt, by default).
+
+    A SIGINT handler installed from C (an embedding program's: Python reports it as None) is left in place:
+    Python could not put it back afterwards. Ctrl-C is then that program's business, as it was before."""
 
     def __init__(self) -> None:
         self.interrupted = False
+        self._installed = False
         self._previous: Any = None
 
     def __enter__(self) -> Interruptible:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not None:
+                self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+                self._installed = True
         return self
 
     def _on_sigint(self, _signum: int, _frame: Any) -> None:
         self.interrupted = True
 
+    def _restore(self) -> None:
+        if self._installed:
+            self._installed = False
+            # None: the handler was replaced from C meanwhile; the default is all Python can put back.
+            signal.signal(signal.SIGINT, signal.SIG_DFL if self._previous is None else self._previous)
+
     def check(self) -> None:
         """Raises the Ctrl-C that came during the call (its handler runs as this Python call starts)."""
-        if self.interrupted and self._previous is not None:
-            previous, self._previous = self._previous, None
-            signal.signal(signal.SIGINT, previous)
+        if self.interrupted and self._installed:
+            self._restore()
+            previous = self._previous
             if callable(previous):
                 previous(signal.SIGINT, None)
             elif previous != signal.SIG_IGN:
                 raise KeyboardInterrupt
 
     def __exit__(self, *_: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        self._restore()
 
 
 def guarded(callback: Callable[..., int]) -> tuple[Callable[..., int], list[BaseException]]:

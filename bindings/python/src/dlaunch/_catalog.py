@@ -34,10 +34,12 @@ class JournalEntry:
         self.sweep = _capi.text(out.sweep)
         #: Why the submit failed (journal_state "submit_failed"), else "".
         self.error = _capi.text(out.error)
-        #: "submitting", "submitted" or "submit_failed".
-        self.journal_state = _capi.JOURNAL_STATES[out.journal_state]
-        #: The state now ("RUNNING", ...), None when the platform no longer has the job or could not be asked.
-        self.state: str | None = _capi.state_name(out.state) if out.has_state else None
+        #: "submitting", "submitted" or "submit_failed" ("unknown" from a newer library).
+        self.journal_state = _capi.journal_state_name(out.journal_state)
+        #: The state now ("RUNNING", ...); "UNKNOWN" when the platform could not be asked (a RuntimeWarning of
+        #: ``list`` says why); None when the platform no longer has the job, or never got it.
+        self.state: str | None = ("UNKNOWN" if out.state_unknown else
+                                  _capi.state_name(out.state) if out.has_state else None)
         #: Unix epoch milliseconds of the submit.
         self.submitted_ms: int = out.submitted_ms
 
@@ -67,18 +69,29 @@ class PluginInfo:
 
 def list_jobs(platform: str | None = None, limit: int = 0) -> list[JournalEntry]:
     """The jobs dlaunch submitted from this machine, newest first, as ``dlaunch list``: only ``platform``'s
-    when given, at most ``limit`` (0: all), each with its state now (each platform asked once)."""
+    when given, at most ``limit`` (0: all), each with its state now (each platform asked once). A platform
+    that cannot be asked gives its jobs the state "UNKNOWN" and a RuntimeWarning that says why.
+
+    Asking the platforms may take a while: it runs on a session of its own, so that other threads go on with
+    the shared one, and Ctrl-C (KeyboardInterrupt) ends it at once."""
+    import warnings
+
     from dlaunch import _capi
 
-    session = _capi.shared_session()
     count = _capi.c_size_t()
     out = _capi.new(_capi.JournalEntryStruct)
-    with session.lock:
-        session.call("dl_list", platform.encode() if platform else None, limit, _capi.byref(count))
+    session = _capi.Session()
+    try:
+        session.call_interruptibly("dl_list", platform.encode() if platform else None, limit, _capi.byref(count))
         entries = []
         for index in range(count.value):
             session.call("dl_list_entry", index, _capi.byref(out))
             entries.append(JournalEntry(out))
+        for index in range(_capi.lib.dl_list_warning_count(session.pointer)):
+            warnings.warn(f"dlaunch: {_capi.text(_capi.lib.dl_list_warning(session.pointer, index))}",
+                          RuntimeWarning, stacklevel=2)
+    finally:
+        session.close()
     return entries
 
 

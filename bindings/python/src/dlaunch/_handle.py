@@ -205,24 +205,36 @@ def _read_logs(handle: str) -> list[str]:
 
 
 _END = object()
+# Lines a follow may be ahead of its consumer by. When they are waiting, the follow waits for the consumer
+# (and the library, then the plugin, for it): a slow loop over a chatty job holds a bounded amount of output.
+_BACKLOG = 1024
 
 
 def _follow(handle: str) -> Iterator[str]:
-    """The C follow on a worker thread, its lines through a queue. Leaving the loop early (break, an
+    """The C follow on a worker thread, its lines through a bounded queue. Leaving the loop early (break, an
     exception, Ctrl-C in the consumer) cancels the follow and joins the thread before going on."""
     import queue
     import threading
 
     from dlaunch import _capi
 
-    lines: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    lines: queue.Queue[Any] = queue.Queue(maxsize=_BACKLOG)
     done = threading.Event()
     outcome: list[BaseException] = []
     session = _capi.Session()
 
+    def put(item: Any) -> None:
+        """Waits for room, unless the consumer has gone (done), which nothing is then put for."""
+        while not done.is_set():
+            try:
+                lines.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
     def on_line(_user: Any, line: int | None, length: int) -> int:
         if line:
-            lines.put(_capi.ctypes.string_at(line, length).decode("utf-8", "replace"))
+            put(_capi.ctypes.string_at(line, length).decode("utf-8", "replace"))
         return 1 if done.is_set() else 0  # an idle tick comes at least every 200 ms: done is seen in time
 
     def follow() -> None:
@@ -233,7 +245,7 @@ def _follow(handle: str) -> Iterator[str]:
             if status not in (_capi.OK, _capi.ERR_CANCELLED):
                 outcome.append(session.error(status))
         finally:
-            lines.put(_END)
+            put(_END)
 
     worker = threading.Thread(target=follow, name=f"dlaunch logs {handle}", daemon=True)
     worker.start()
