@@ -122,6 +122,23 @@ def test_list_goes_on_while_another_thread_holds_the_shared_session() -> None:
     assert [e.state for e in listed[0] if e.handle == handle] == ["SUCCEEDED"]
 
 
+def test_ctrl_c_ends_a_call_that_blocks_without_calling_back() -> None:
+    # What dlaunch.list() does while it asks the platforms: here a wait with no callback, which only a cancel
+    # ends (the job sleeps 30 s; the test's TIMEOUT bounds the rest).
+    from dlaunch import _capi
+
+    handle = sleeper("uncalled").run()
+    session = _capi.Session()
+    _interrupt_soon(0.5)
+    with pytest.raises(KeyboardInterrupt):
+        session.call_interruptibly("dl_handle_wait", str(handle).encode(), _capi.WAIT_FN(), None, None, None)
+    assert not [t for t in threading.enumerate() if t.name == "dlaunch dl_handle_wait" and t.is_alive()]  # joined
+    session.close()
+    assert handle.status().state == "RUNNING"
+    handle.stop()
+    handle.wait()
+
+
 def test_ctrl_c_is_left_to_a_handler_installed_from_c(monkeypatch: pytest.MonkeyPatch) -> None:
     # Python reports a SIGINT handler installed from C (an embedding program's) as None, and cannot put it back:
     # it is left alone, and the call runs all the same.
