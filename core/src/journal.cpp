@@ -30,8 +30,9 @@ namespace {
 constexpr int64_t kApplicationId = 0x646c4a31;
 // The schema's version (the header's user_version). A later dlaunch that changes the schema raises it and
 // migrates older files when it opens them; this one refuses files of a version it does not know.
-// Version 2 added the jobs' documents (migrate_to_version_2).
-constexpr int64_t kSchemaVersion = 2;
+// Version 2 added the jobs' documents (migrate_to_version_2); version 3 named the states as the client API and
+// the UI do (migrate_to_version_3).
+constexpr int64_t kSchemaVersion = 3;
 // How long a write waits for another process's write before it fails. Writes take well under a millisecond;
 // this is for many processes at once on a slow disk.
 constexpr int kBusyTimeoutMs = 30'000;
@@ -45,7 +46,7 @@ CREATE TABLE jobs (
   platform      TEXT NOT NULL,
   job_name      TEXT NOT NULL,
   spec_file     TEXT NOT NULL,
-  state         TEXT NOT NULL CHECK (state IN ('intent', 'submitted', 'failed')),
+  state         TEXT NOT NULL CHECK (state IN ('submitting', 'submitted', 'submit_failed')),
   native_id     TEXT NOT NULL,
   error         TEXT NOT NULL,
   options       TEXT NOT NULL,
@@ -62,7 +63,9 @@ constexpr const char* kColumns =
     "submission_id, platform, job_name, spec_file, state, native_id, error, options, created_ms, updated_ms";
 constexpr const char* kNewestFirst = " ORDER BY created_ms DESC, rowid DESC";
 
-const char* const kStateNames[] = {"intent", "submitted", "failed"};
+// The states' names, in JournalEntry::State's order: the same words in the database, in `-o json` output, the
+// UI and the client API (DL_JOURNAL_*).
+const char* const kStateNames[] = {"submitting", "submitted", "submit_failed"};
 
 // Less free space than this, and a journal that cannot be written is taken to be on a full filesystem: a
 // write needs a few pages (4 KiB each) of the database and of its log.
@@ -194,6 +197,24 @@ sqlite::Result<void> migrate_to_version_2(sqlite::Database& database) {
   return transaction->commit();
 }
 
+// Version 2 named the states 'intent', 'submitted' and 'failed'. A CHECK constraint cannot be altered: the
+// table is laid out anew and its rows copied in their order (rowid breaks ties of time), renamed.
+sqlite::Result<void> migrate_to_version_3(sqlite::Database& database) {
+  auto transaction = sqlite::Transaction::begin(database);
+  if (!transaction) return std::unexpected(transaction.error());
+  auto version = pragma(database, "user_version");
+  if (!version) return std::unexpected(version.error());
+  if (*version != 2) return {};
+  const std::string migrate =
+      std::string("DROP INDEX jobs_by_native_id; DROP INDEX jobs_by_time; ALTER TABLE jobs RENAME TO jobs_v2;") +
+      kSchema +
+      "INSERT INTO jobs SELECT submission_id, platform, job_name, spec_file, CASE state WHEN 'intent' THEN "
+      "'submitting' WHEN 'failed' THEN 'submit_failed' ELSE state END, native_id, error, options, created_ms, "
+      "updated_ms, document FROM jobs_v2 ORDER BY rowid; DROP TABLE jobs_v2; PRAGMA user_version = 3;";
+  if (auto migrated = database.exec(migrate.c_str()); !migrated) return std::unexpected(migrated.error());
+  return transaction->commit();
+}
+
 // Checks that the file is a journal this dlaunch can use, and lays out an empty one. Several processes may
 // open a new file at once: the one that takes the write lock first creates the schema, the others then find it.
 Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
@@ -222,16 +243,18 @@ Result<void> prepare_schema(sqlite::Database& database, const fs::path& file) {
   if (*application_id != kApplicationId) return not_a_journal(file);
   auto version = pragma(database, "user_version");
   if (!version) return failure(file, "open", version.error());
-  // An older version would be migrated here; version 1 is the first.
+  // An older version is migrated, one version at a time.
   if (*version > kSchemaVersion) {
     return failure("the journal " + file.string() + " has schema version " + std::to_string(*version) +
                    ", which this dlaunch does not know (it writes version " + std::to_string(kSchemaVersion) +
                    "): it was written by a newer dlaunch");
   }
-  if (*version == 1) {
+  if (*version < 1) return not_a_journal(file);
+  if (*version <= 1) {
     if (auto migrated = migrate_to_version_2(database); !migrated) return failure(file, "migrate", migrated.error());
-  } else if (*version != kSchemaVersion) {
-    return not_a_journal(file);
+  }
+  if (*version <= 2) {
+    if (auto migrated = migrate_to_version_3(database); !migrated) return failure(file, "migrate", migrated.error());
   }
   return {};
 }
@@ -354,6 +377,20 @@ Result<void> Journal::put(const JournalEntry& entry) {
   bind_entry(*upsert, stored);
   if (auto written = upsert->run(); !written) return failure(file(), "write", written.error());
   return {};
+}
+
+Result<bool> Journal::settle(const JournalEntry& entry) {
+  auto store = open(false);
+  if (!store) return std::unexpected(store.error());
+  if (*store == nullptr) return false;
+  sqlite::Database& database = (*store)->database;
+  auto update = database.prepare("UPDATE jobs SET state = ?2, native_id = ?3, error = ?4, updated_ms = ?5"
+                                 " WHERE submission_id = ?1 AND state = ?6");
+  if (!update) return failure(file(), "write", update.error());
+  update->bind(1, entry.submission_id).bind(2, to_string(entry.state)).bind(3, entry.native_id).bind(4, entry.error);
+  update->bind(5, now_ms()).bind(6, to_string(JournalEntry::State::kIntent));
+  if (auto written = update->run(); !written) return failure(file(), "write", written.error());
+  return database.changes() > 0;
 }
 
 Result<std::optional<JournalEntry>> Journal::find(const std::string& key) {
@@ -494,7 +531,7 @@ Result<std::vector<JournalEntry>> Journal::intents(const std::string& platform) 
   if (!store) return std::unexpected(store.error());
   if (*store == nullptr) return std::vector<JournalEntry>();
   auto select = (*store)->database.prepare(std::string("SELECT ") + kColumns +
-                                           " FROM jobs WHERE state = 'intent' AND (?1 = '' OR platform = ?1)"
+                                           " FROM jobs WHERE state = 'submitting' AND (?1 = '' OR platform = ?1)"
                                            " ORDER BY created_ms, rowid");
   if (!select) return failure(file(), "read", select.error());
   select->bind(1, platform);

@@ -19,10 +19,11 @@ std::unexpected<Error> failure(std::string message) {
   return std::unexpected(Error{ErrorCode::kInternal, std::move(message)});
 }
 
+// JSON journals were written before the states had the names they have now (journal.cpp, version 3).
 std::optional<JournalEntry::State> state_from_string(std::string_view name) {
-  for (const auto state : {JournalEntry::State::kIntent, JournalEntry::State::kSubmitted, JournalEntry::State::kFailed}) {
-    if (name == to_string(state)) return state;
-  }
+  if (name == "intent") return JournalEntry::State::kIntent;
+  if (name == "submitted") return JournalEntry::State::kSubmitted;
+  if (name == "failed") return JournalEntry::State::kFailed;
   return std::nullopt;
 }
 

@@ -6,45 +6,85 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
 
 #include "support/paths.hpp"
 
 namespace dlaunch {
 namespace {
 
+// At most this many intents are settled per call, so that a list after many killed submits stays quick: the
+// rest are settled by the next ones. It is also the most one find_submissions call is asked about (plugin.h).
+constexpr std::size_t kSettledPerCall = 64;
+
 std::filesystem::path lock_file(const std::filesystem::path& journal_directory, const std::string& submission_id) {
-  return journal_directory / "submitting" / submission_id;
+  return SubmitLock::directory(journal_directory) / submission_id;
 }
 
-// Whether the journal shows `platform` naming its jobs by the submission id dlaunch sent (Ray does): only
-// then does "no such job" prove that an intent never reached it. The newest submitted job decides.
-bool names_jobs_by_submission_id(Journal& journal, const std::string& platform) {
-  constexpr std::size_t kLooked = 50;
-  auto recent = journal.entries(JournalQuery{.platform = platform, .limit = kLooked});
-  if (!recent) return false;
-  for (const auto& e : *recent) {
-    if (!e.native_id.empty()) return e.native_id == e.submission_id;
-  }
-  return false;
+// Whether the open file `fd` is still the one at `file` (a holder that removed it did so while locked).
+bool still_linked(int fd, const std::filesystem::path& file) {
+  struct stat opened {}, named {};
+  return ::fstat(fd, &opened) == 0 && ::stat(file.c_str(), &named) == 0 && opened.st_dev == named.st_dev &&
+         opened.st_ino == named.st_ino;
 }
+
+// Locks `file` (created if missing): the fd when locked, -1 when `wait` is false and another process holds it,
+// or on an error (errno set).
+int lock(const std::filesystem::path& file, bool wait) {
+  while (true) {
+    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    if (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+      const int why = errno;
+      ::close(fd);
+      errno = why;
+      return -1;
+    }
+    if (still_linked(fd, file)) return fd;
+    ::close(fd);  // locked a file its holder removed meanwhile: lock the one at the path now
+  }
+}
+
+// One platform's intents with the same options: asked about in one find_submissions call.
+struct Batch {
+  std::shared_ptr<Platform> platform;
+  std::string options_json;
+  std::vector<JournalEntry> entries;
+  std::vector<SubmitLock> locks;  // held until the batch is settled, so no other dlaunch asks the same
+};
 
 }  // namespace
+
+std::filesystem::path SubmitLock::directory(const std::filesystem::path& journal_directory) {
+  return journal_directory / "submitting";
+}
 
 Result<SubmitLock> SubmitLock::acquire(const std::filesystem::path& journal_directory,
                                        const std::string& submission_id) {
   const std::filesystem::path file = lock_file(journal_directory, submission_id);
   if (auto made = create_private_directories(file.parent_path()); !made) return std::unexpected(made.error());
-  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0 || ::flock(fd, LOCK_EX) != 0) {
-    std::string why = std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    return std::unexpected(Error{ErrorCode::kInternal, "cannot create " + file.string() + ": " + why});
+  int fd = lock(file, true);
+  if (fd < 0) {
+    return std::unexpected(Error{ErrorCode::kInternal, "cannot create " + file.string() + ": " + std::strerror(errno)});
   }
+  return SubmitLock(file, fd);
+}
+
+std::optional<SubmitLock> SubmitLock::try_acquire(const std::filesystem::path& journal_directory,
+                                                  const std::string& submission_id) {
+  const std::filesystem::path file = lock_file(journal_directory, submission_id);
+  if (!create_private_directories(file.parent_path())) return std::nullopt;
+  int fd = lock(file, false);
+  if (fd < 0) return std::nullopt;
   return SubmitLock(file, fd);
 }
 
@@ -52,47 +92,76 @@ SubmitLock::SubmitLock(SubmitLock&& other) noexcept : file_(std::move(other.file
 
 SubmitLock::~SubmitLock() {
   if (fd_ < 0) return;
-  std::error_code ignored;
-  std::filesystem::remove(file_, ignored);
+  // Removed before the lock is released: a process that opened it meanwhile finds it unlinked (still_linked).
+  ::unlink(file_.c_str());
   ::close(fd_);
 }
 
-bool SubmitLock::held(const std::filesystem::path& journal_directory, const std::string& submission_id) {
-  int fd = ::open(lock_file(journal_directory, submission_id).c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return false;  // no file: its submit ended, or died before it journaled anything
-  const bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  ::close(fd);
-  return busy;
-}
-
 Result<std::size_t> Orchestrator::resolve_intents(const std::string& platform_id) {
-  auto intents = journal().intents(platform_id);
+  // Every intent, to tell a leftover lock file from one whose intent is left for later.
+  auto intents = journal().intents();
   if (!intents) return std::unexpected(intents.error());
-  std::size_t resolved = 0;
-  for (JournalEntry entry : *intents) {
-    if (SubmitLock::held(journal().directory(), entry.submission_id)) continue;  // another dlaunch is submitting it
+  const std::filesystem::path directory = journal().directory();
+  std::map<std::pair<std::string, std::string>, Batch> batches;
+  std::size_t taken = 0;
+  for (const JournalEntry& entry : *intents) {
+    if (taken == kSettledPerCall) break;
+    if (!platform_id.empty() && entry.platform != platform_id) continue;
+    // A 1.0 plugin (or one that cannot look jobs up by submission id) cannot answer: its intents stay, shown as
+    // "(submitting)".
     auto loaded = platform(entry.platform);
-    if (!loaded) continue;
+    if (!loaded || !(*loaded)->finds_submissions()) continue;
+    auto held = SubmitLock::try_acquire(directory, entry.submission_id);
+    if (!held) continue;  // its submit is still running
     auto options = options_for(JobHandle{entry.platform, ""}, **loaded, &entry);
     if (!options) continue;
-    // A platform that keeps dlaunch's submission id as the job's id answers for it; any other platform cannot
-    // be asked by submission id through the plugin ABI, and its intents stay (shown as "(submitting)").
-    auto found = (*loaded)->status(entry.submission_id, *options);
-    entry.updated_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
-    if (found) {
-      entry.state = JournalEntry::State::kSubmitted;
-      entry.native_id = entry.submission_id;
-    } else if (found.error().code == ErrorCode::kNotFound && names_jobs_by_submission_id(journal(), entry.platform)) {
-      entry.state = JournalEntry::State::kFailed;
-      entry.error = "dlaunch was stopped before " + entry.platform + " accepted the job: it holds no job '" +
-                    entry.submission_id + "'";
-    } else {
-      continue;  // unreachable, or no proof either way: asked again by the next command
+    Batch& batch = batches[{entry.platform, *options}];
+    batch.platform = *loaded;
+    batch.options_json = *options;
+    batch.entries.push_back(entry);
+    batch.locks.push_back(std::move(*held));
+    ++taken;
+  }
+  std::size_t resolved = 0;
+  for (auto& [key, batch] : batches) {
+    std::vector<std::string> ids;
+    for (const JournalEntry& entry : batch.entries) ids.push_back(entry.submission_id);
+    int64_t since_ms = batch.entries.front().created_ms;
+    for (const JournalEntry& entry : batch.entries) since_ms = std::min(since_ms, entry.created_ms);
+    auto found = batch.platform->find_submissions(ids, batch.options_json, since_ms);
+    if (!found) continue;  // unreachable, or it cannot tell: asked again by the next command
+    // A record without its submission id or native id cannot be matched to an intent: the answer proves nothing.
+    std::map<std::string, std::string> native_ids;
+    bool complete = true;
+    for (const JobStatus& job : *found) {
+      complete = complete && !job.submission_id.empty() && !job.native_id.empty();
+      native_ids.emplace(job.submission_id, job.native_id);
     }
-    std::lock_guard lock(*journal_mutex_);
-    if (auto written = journal().put(entry); !written) return std::unexpected(written.error());
-    ++resolved;
+    if (!complete) continue;
+    for (JournalEntry& entry : batch.entries) {
+      if (auto it = native_ids.find(entry.submission_id); it != native_ids.end()) {
+        entry.state = JournalEntry::State::kSubmitted;
+        entry.native_id = it->second;
+      } else {
+        entry.state = JournalEntry::State::kFailed;
+        entry.error = "dlaunch was stopped before " + entry.platform + " accepted the job: it holds no job of submission '" +
+                      entry.submission_id + "'";
+      }
+      std::lock_guard lock(*journal_mutex_);
+      auto written = journal().settle(entry);
+      if (!written) return std::unexpected(written.error());
+      if (*written) ++resolved;
+    }
+  }
+  batches.clear();  // their lock files go
+  // Lock files of no intent: left by a submit killed after its outcome was journaled, or by a dlaunch older than
+  // this one. A submit in flight holds its own (taken before its intent is journaled), so try_acquire skips it.
+  std::set<std::string> pending;
+  for (const JournalEntry& entry : *intents) pending.insert(entry.submission_id);
+  std::error_code error;
+  for (const auto& file : std::filesystem::directory_iterator(SubmitLock::directory(directory), error)) {
+    const std::string id = file.path().filename().string();
+    if (!pending.contains(id)) (void)SubmitLock::try_acquire(directory, id);
   }
   return resolved;
 }

@@ -8,21 +8,28 @@
 #include <dlaunch/core/error.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace dlaunch {
 
-// Held by the submitting process; released (and its file removed) when destroyed. A process killed with it
-// held releases it too: the kernel drops a dead process's locks.
+// Held by the submitting process, or by the process settling an intent its submit left; released, and its file
+// removed, when destroyed. A process killed with it held releases it too (the kernel drops a dead process's
+// locks), and leaves the file for the next resolve_intents to remove. The file is removed while locked, so a
+// holder checks that the file it locked is still the one at its path (it may have locked one just removed).
 class SubmitLock {
  public:
+  // Waits for the lock of `submission_id` (no one else should hold it: ids are unique per submit).
   static Result<SubmitLock> acquire(const std::filesystem::path& journal_directory, const std::string& submission_id);
+  // The lock of `submission_id` if no live process holds it; nullopt if one does, or on any error.
+  static std::optional<SubmitLock> try_acquire(const std::filesystem::path& journal_directory,
+                                               const std::string& submission_id);
   SubmitLock(SubmitLock&& other) noexcept;
   SubmitLock& operator=(SubmitLock&&) = delete;
   ~SubmitLock();
 
-  // True while a live process holds the lock of `submission_id`.
-  static bool held(const std::filesystem::path& journal_directory, const std::string& submission_id);
+  // The directory of the lock files.
+  static std::filesystem::path directory(const std::filesystem::path& journal_directory);
 
  private:
   SubmitLock(std::filesystem::path file, int fd) : file_(std::move(file)), fd_(fd) {}

@@ -98,4 +98,23 @@ std::vector<std::string> list_job_ids(const std::filesystem::path& state_dir) {
   return ids;
 }
 
+std::map<std::string, JobPaths> find_submissions(const std::filesystem::path& state_dir,
+                                                 const std::vector<std::string_view>& submission_ids) {
+  std::map<std::string, JobPaths> found;
+  if (submission_ids.empty()) return found;
+  std::vector<std::string> hashes;
+  for (std::string_view id : submission_ids) hashes.push_back(hex_hash(id));
+  // A job's id ends with a prefix of its submission's hash (create_job): only those jobs are read.
+  for (const std::string& native_id : list_job_ids(state_dir)) {
+    const std::string suffix = native_id.substr(native_id.rfind('-') + 1);
+    for (std::size_t i = 0; i < submission_ids.size(); ++i) {
+      JobPaths paths = JobPaths::of(state_dir, native_id);
+      if (hashes[i].starts_with(suffix) && belongs_to(paths, submission_ids[i])) {
+        found.emplace(std::string(submission_ids[i]), paths);
+      }
+    }
+  }
+  return found;
+}
+
 }  // namespace dlaunch::local

@@ -3,6 +3,7 @@
 #define DLAUNCH_LOCAL_JOB_STORE_HPP_
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,10 @@ CreatedJob create_job(const std::filesystem::path& state_dir, const std::string&
 
 // The native ids of every job, sorted.
 std::vector<std::string> list_job_ids(const std::filesystem::path& state_dir);
+
+// The published jobs of these submissions (ids absent when never published), as submission id -> job.
+std::map<std::string, JobPaths> find_submissions(const std::filesystem::path& state_dir,
+                                                 const std::vector<std::string_view>& submission_ids);
 
 }  // namespace dlaunch::local
 

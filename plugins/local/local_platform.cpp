@@ -103,4 +103,22 @@ void LocalPlatform::list(std::string_view /*options_json*/, const sdk::StatusOut
   }
 }
 
+void LocalPlatform::find_submissions(const std::vector<std::string_view>& submission_ids,
+                                     std::string_view /*options_json*/, int64_t /*since_ms*/,
+                                     const sdk::StatusOut& out) {
+  // A job directory is published whole (create_job): one not there now never will be for a submit that died.
+  for (const auto& [submission_id, paths] : local::find_submissions(state_dir_, submission_ids)) {
+    sdk::JobStatus status;
+    try {
+      status = host_status(paths.native_id(), observe(paths));
+    } catch (const sdk::Error& e) {
+      status.native_id = paths.native_id();
+      status.message = e.what();
+      status.submitted_by_dlaunch = true;
+    }
+    status.submission_id = submission_id;
+    if (!out.report(status)) return;
+  }
+}
+
 }  // namespace dlaunch::local

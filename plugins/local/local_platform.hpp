@@ -20,6 +20,8 @@ class LocalPlatform : public sdk::Plugin {
   void stop(const sdk::JobRef& job) override;
   void delete_job(const sdk::JobRef& job) override;
   void list(std::string_view options_json, const sdk::StatusOut& out) override;
+  void find_submissions(const std::vector<std::string_view>& submission_ids, std::string_view options_json,
+                        int64_t since_ms, const sdk::StatusOut& out) override;
 
  private:
   sdk::Host host_;

@@ -31,8 +31,8 @@ TEST_F(CliTest, PruneForgetsOnlyFinishedJobsOlderThanAsked) {
           .count() - 40 * kDayMs);
   journal_sql("INSERT INTO jobs (submission_id, platform, job_name, spec_file, state, native_id, error, options, "
               "created_ms, updated_ms) VALUES "
-              "('refused', 'local', 'r', '', 'failed', '', 'no', '{}', " + forty_days_ago + ", " + forty_days_ago + "), "
-              "('interrupted', 'local', 'i', '', 'intent', '', '', '{}', " + forty_days_ago + ", " + forty_days_ago + "), "
+              "('refused', 'local', 'r', '', 'submit_failed', '', 'no', '{}', " + forty_days_ago + ", " + forty_days_ago + "), "
+              "('interrupted', 'local', 'i', '', 'submitting', '', '', '{}', " + forty_days_ago + ", " + forty_days_ago + "), "
               "('elsewhere', 'nowhere', 'e', '', 'submitted', 'e-1', '', '{}', " + forty_days_ago + ", " + forty_days_ago + ")");
   auto younger = dlaunch({"prune", "--older-than", "41d"});
   EXPECT_EQ(younger.out, "removed 0 of the 0 jobs submitted more than 41d ago\n") << younger.err;

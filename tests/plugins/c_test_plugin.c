@@ -190,7 +190,11 @@ static const dlaunch_plugin_api kApi = {
     TEST_TABLE_MIN_HOST,
     TEST_PLUGIN_ID, "9.9.9", "a plugin for the host's own tests", kOptions,
     init, validate, dry_run, submit, status, logs, stop, delete_job, list,
-    error_code, error_message, error_destroy};
+    error_code, error_message, error_destroy,
+#if DLAUNCH_ABI_MINOR >= 1
+    NULL /* find_submissions: a table of 1.0's size has none */
+#endif
+};
 
 #ifndef TEST_WITHOUT_ENTRY
 DLAUNCH_EXPORT const dlaunch_plugin_api *dlaunch_plugin_entry(uint32_t host_major, uint32_t host_minor) {

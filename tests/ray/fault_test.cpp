@@ -139,7 +139,7 @@ TEST_F(RayFaults, SubmitsKilledAfterRayAcceptedThemAreListedWithTheirHandle) {
   for (std::sregex_iterator it(listed.out.begin(), listed.out.end(), handle), end; it != end; ++it) {
     journaled.insert((*it)[1]);
   }
-  EXPECT_EQ(listed.out.find("\"journal_state\": \"intent\""), std::string::npos)
+  EXPECT_EQ(listed.out.find("\"journal_state\": \"submitting\""), std::string::npos)
       << "an intent no submit holds was left unsettled:\n" << listed.out;
   std::set<std::string> on_ray;
   rapidjson::Document jobs = rest_.get("/api/jobs/");

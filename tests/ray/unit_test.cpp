@@ -103,10 +103,13 @@ TEST(RaySubmitBody, SingleReplicaRunsDirectlyWithTheFoundationEnvironment) {
   spec.env = {{"K", "job"}};
   spec.roles.front().env = {{"K", "role"}};
   rapidjson::Document body = body_of(spec, ServerVersion::newest());
-  // A preamble writes the config file (the cluster tests read it back), then the entrypoint replaces the shell.
+  // A preamble writes the config file (the cluster tests read it back) and starts the watcher that removes it
+  // when the job's process ends, then the entrypoint replaces the shell.
   EXPECT_STREQ(body["entrypoint"].GetString(),
                "export DLAUNCH_CONFIG_FILE=\"${TMPDIR:-/tmp}/\"dlaunch-x.config.json && (umask 077 && printf '%s\\n' "
-               "'{}' >\"$DLAUNCH_CONFIG_FILE\") && exec /bin/sh -c 'python3 train.py'");
+               "'{}' >\"$DLAUNCH_CONFIG_FILE\") && (dlaunch_job=$$; (tail --pid=\"$dlaunch_job\" -f /dev/null "
+               "2>/dev/null || while kill -0 \"$dlaunch_job\" 2>/dev/null; do sleep 1; done; rm -f "
+               "\"$DLAUNCH_CONFIG_FILE\") </dev/null >/dev/null 2>&1 &) && exec /bin/sh -c 'python3 train.py'");
   EXPECT_STREQ(body["submission_id"].GetString(), "dlaunch-x");
   const auto& env = body["runtime_env"]["env_vars"];
   EXPECT_STREQ(env["K"].GetString(), "role");

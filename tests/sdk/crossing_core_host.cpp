@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   const std::string expected = "plugin 1." + std::to_string(plugin_minor) + "; host minor " +
                                std::to_string(DLAUNCH_ABI_MINOR) + "; logs_args " +
                                std::to_string(DLAUNCH_LOGS_ARGS_SIZE_1_0) + " bytes; follow=true; " +
-                               (plugin_minor >= 1 ? "timestamps=absent" : "timestamps=unknown");
+                               (plugin_minor >= TEST_NEXT_MINOR ? "timestamps=absent" : "timestamps=unknown");
   if (seen != expected) {
     std::printf("FAIL what the plugin read of dlaunch_logs_args:\n  seen:     %s\n  expected: %s\n", seen.c_str(),
                 expected.c_str());
@@ -56,6 +56,6 @@ int main(int argc, char** argv) {
     std::printf("FAIL the plugin's status record was not read as SUCCEEDED\n");
     return 1;
   }
-  std::printf("ok   the host read the plugin's %s status record\n", plugin_minor >= 1 ? "1.1" : "1.0");
+  std::printf("ok   the host read the plugin's %s status record\n", plugin_minor >= TEST_NEXT_MINOR ? "newer" : "1.0");
   return 0;
 }

@@ -1,11 +1,12 @@
-/* The struct-size crossing test: a host built against one minor (the real 1.0 header, or the test 1.1 one in
- * tests/sdk/abi_1_1_header.cmake) loads a crossing plugin built against either, and both sides must read only what
+/* The struct-size crossing test: a host built against one minor (the frozen 1.0 header, or the test one of the
+ * next minor, tests/sdk/abi_next_header.cmake) loads a crossing plugin built against either, and both sides must read only what
  * struct_size covers. crossing_core_host.cpp does the same with dlaunch's own host code.
  *
  *   crossing_host LIBRARY    exit 0 when every answer is the expected one, else 1 with the difference
  *
- * This host fills struct_size with the constant of its newest minor and sets the 1.1 field when it has it;
- * the plugin reports what it saw (crossing_plugin.c). A 1.1 field is seen only when both sides are 1.1. */
+ * This host fills struct_size with the constant of its newest minor and sets the next minor's field when it
+ * has it; the plugin reports what it saw (crossing_plugin.c). That field is seen only when both sides have it.
+ * TEST_NEXT_MINOR (from the build) is that minor. */
 #include <dlaunch/plugin.h>
 
 #include <dlfcn.h>
@@ -36,7 +37,7 @@ static bool append(void *context, const char *data, size_t size) {
 static bool report_status(void *context, const dlaunch_job_status *status) {
   char *seen = context;
   const char *preempted = "unknown";
-#if DLAUNCH_ABI_MINOR >= 1
+#ifdef DLAUNCH_TEST_NEXT_MINOR
   preempted = DLAUNCH_HAS_FIELD(dlaunch_job_status, status, preempted) ? (status->preempted ? "true" : "false")
                                                                        : "absent";
 #endif
@@ -85,13 +86,13 @@ int main(int argc, char **argv) {
   logs.native_id = "job";
   logs.options_json = "{}";
   logs.follow = true;
-#if DLAUNCH_ABI_MINOR >= 1
-  logs.struct_size = DLAUNCH_LOGS_ARGS_SIZE_1_1;
+#ifdef DLAUNCH_TEST_NEXT_MINOR
+  logs.struct_size = DLAUNCH_TEST_NEXT_LOGS_ARGS_SIZE;
   logs.timestamps = true;
-  const char *timestamps = plugin_minor >= 1 ? "true" : "unknown";
+  const char *timestamps = plugin_minor >= TEST_NEXT_MINOR ? "true" : "unknown";
 #else
   logs.struct_size = DLAUNCH_LOGS_ARGS_SIZE_1_0;
-  const char *timestamps = plugin_minor >= 1 ? "absent" : "unknown";
+  const char *timestamps = plugin_minor >= TEST_NEXT_MINOR ? "absent" : "unknown";
 #endif
   if (api->logs(&logs, &text_sink) != NULL) return 1;
   char expected[512];
@@ -103,8 +104,8 @@ int main(int argc, char **argv) {
   dlaunch_status_sink status_sink = {DLAUNCH_STATUS_SINK_SIZE_1_0, seen, report_status};
   dlaunch_job_ref_args ref = {DLAUNCH_JOB_REF_ARGS_SIZE_1_0, "job", "{}"};
   if (api->status(&ref, &status_sink) != NULL) return 1;
-#if DLAUNCH_ABI_MINOR >= 1
-  const char *preempted = plugin_minor >= 1 ? "true" : "absent";
+#ifdef DLAUNCH_TEST_NEXT_MINOR
+  const char *preempted = plugin_minor >= TEST_NEXT_MINOR ? "true" : "absent";
 #else
   const char *preempted = "unknown";
 #endif

@@ -1,11 +1,12 @@
 /* The plugin side of the struct-size crossing test (see crossing_host.c). Built twice, against the real 1.0
- * header and against the test 1.1 header (tests/sdk/abi_1_1_header.cmake), and loaded by hosts of both minors.
+ * header and against the test header of the next minor (tests/sdk/abi_next_header.cmake), and loaded by hosts
+ * of both minors.
  *
  * It answers what it saw, reading only what struct_size covers:
- *   logs    writes "plugin 1.M; host minor H; logs_args N bytes; follow=B; timestamps=T", where T is the 1.1
- *           field as the host set it, "absent" when struct_size does not cover it, or "unknown" in a 1.0 build
+ *   logs    writes "plugin 1.M; host minor H; logs_args N bytes; follow=B; timestamps=T", where T is the next
+ *           minor's field as the host set it, "absent" when struct_size does not cover it, or "unknown" in a 1.0 build
  *           (which cannot even name it);
- *   status  reports a record of this build's newest size: SUCCEEDED, and in a 1.1 build preempted = true. */
+ *   status  reports a record of this build's newest size: SUCCEEDED, and in a next-minor build preempted = true. */
 #include <dlaunch/plugin.h>
 
 #include <stdio.h>
@@ -40,8 +41,8 @@ static dlaunch_error *status(const dlaunch_job_ref_args *args, const dlaunch_sta
   memset(&s, 0, sizeof s);
   s.native_id = args->native_id;
   s.state = DLAUNCH_STATE_SUCCEEDED;
-#if DLAUNCH_ABI_MINOR >= 1
-  s.struct_size = DLAUNCH_JOB_STATUS_SIZE_1_1;
+#ifdef DLAUNCH_TEST_NEXT_MINOR
+  s.struct_size = DLAUNCH_TEST_NEXT_JOB_STATUS_SIZE;
   s.preempted = true;
 #else
   s.struct_size = DLAUNCH_JOB_STATUS_SIZE_1_0;
@@ -52,7 +53,7 @@ static dlaunch_error *status(const dlaunch_job_ref_args *args, const dlaunch_sta
 
 static dlaunch_error *logs(const dlaunch_logs_args *args, const dlaunch_text_sink *out) {
   const char *timestamps = "unknown";
-#if DLAUNCH_ABI_MINOR >= 1
+#ifdef DLAUNCH_TEST_NEXT_MINOR
   timestamps = DLAUNCH_HAS_FIELD(dlaunch_logs_args, args, timestamps) ? (args->timestamps ? "true" : "false")
                                                                       : "absent";
 #endif
@@ -88,7 +89,11 @@ static void error_destroy(dlaunch_error *e) { free(e); }
 static const dlaunch_plugin_api kApi = {
     DLAUNCH_PLUGIN_API_SIZE_1_0, DLAUNCH_ABI_MAJOR, DLAUNCH_ABI_MINOR, 0, TEST_PLUGIN_ID, "1.0.0",
     "struct-size crossing test", NULL, init, validate, write_nothing, write_nothing, status, logs, stop, stop, list,
-    error_code, error_message, error_destroy};
+    error_code, error_message, error_destroy,
+#if DLAUNCH_ABI_MINOR >= 1
+    NULL /* find_submissions: a table of 1.0's size has none */
+#endif
+};
 
 DLAUNCH_EXPORT const dlaunch_plugin_api *dlaunch_plugin_entry(uint32_t host_major, uint32_t host_minor) {
   if (host_major != DLAUNCH_ABI_MAJOR) return NULL;

@@ -306,10 +306,10 @@ TEST_F(JournalTest, AnotherProgramsDatabaseIsRefused) {
 
 TEST_F(JournalTest, AJournalOfANewerSchemaIsRefused) {
   ASSERT_TRUE(journal_.put(intent("sub-1")).has_value());
-  EXPECT_EQ(sql(journal_.file(), "PRAGMA user_version = 3"), "");
+  EXPECT_EQ(sql(journal_.file(), "PRAGMA user_version = 4"), "");
   const auto entries = Journal(directory_).entries();
   ASSERT_FALSE(entries.has_value());
-  EXPECT_NE(entries.error().message.find("has schema version 3, which this dlaunch does not know"), std::string::npos)
+  EXPECT_NE(entries.error().message.find("has schema version 4, which this dlaunch does not know"), std::string::npos)
       << entries.error().message;
 }
 
@@ -342,18 +342,45 @@ TEST_F(JournalTest, AVersion1JournalIsMigratedKeepingEveryEntry) {
     CREATE INDEX jobs_by_native_id ON jobs (native_id, platform);
     CREATE INDEX jobs_by_time ON jobs (created_ms);
     INSERT INTO jobs VALUES ('old-1', 'local', 'old', '/old.toml', 'submitted', 'old-n', '', '{}', 1, 1);
+    INSERT INTO jobs VALUES ('old-2', 'local', 'old', '/old.toml', 'intent', '', '', '{}', 1, 1);
+    INSERT INTO jobs VALUES ('old-3', 'local', 'old', '/old.toml', 'failed', '', 'no', '{}', 1, 1);
     PRAGMA application_id = 1684818481; PRAGMA user_version = 1;)"),
             "");
   const auto entries = journal_.entries();
   ASSERT_TRUE(entries.has_value()) << entries.error().message;
-  EXPECT_EQ(ids_of(*entries), std::vector<std::string>{"old-1"});
-  EXPECT_EQ(sql(journal_.file(), "PRAGMA user_version"), "2\n");
+  // Newest first; of one time, the last written first: the rows kept their order.
+  EXPECT_EQ(ids_of(*entries), (std::vector<std::string>{"old-3", "old-2", "old-1"}));
+  EXPECT_EQ(sql(journal_.file(), "PRAGMA user_version"), "3\n");
+  // Version 3 names the states as the client API does (migrate_to_version_3).
+  EXPECT_EQ(sql(journal_.file(), "SELECT state FROM jobs ORDER BY submission_id"),
+            "submitted\nsubmitting\nsubmit_failed\n");
+  EXPECT_EQ((*entries)[1].state, JournalEntry::State::kIntent);
+  EXPECT_EQ((*entries)[0].state, JournalEntry::State::kFailed);
   EXPECT_EQ(journal_.document("old-1").value(), "");
   JournalEntry entry = intent("new-1");
   entry.document_json = "{}";
   ASSERT_TRUE(journal_.put(entry).has_value());
   EXPECT_EQ(journal_.document("new-1").value(), "{}");
   EXPECT_TRUE(is_valid_journal(journal_.file()));
+}
+
+TEST_F(JournalTest, SettlingNeverOverwritesAnOutcomeJournaledMeanwhile) {
+  ASSERT_TRUE(journal_.put(intent("sub-1")).has_value());
+  JournalEntry answered = intent("sub-1");
+  answered.state = JournalEntry::State::kSubmitted;
+  answered.native_id = "n-1";
+  ASSERT_TRUE(journal_.put(answered).has_value());  // the live submit's answer, first
+  JournalEntry stale = intent("sub-1");
+  stale.state = JournalEntry::State::kFailed;
+  stale.error = "never reached it";
+  EXPECT_EQ(journal_.settle(stale).value(), false);
+  EXPECT_EQ(journal_.find("sub-1").value()->native_id, "n-1");
+  ASSERT_TRUE(journal_.put(intent("sub-2")).has_value());
+  JournalEntry found = intent("sub-2");
+  found.state = JournalEntry::State::kSubmitted;
+  found.native_id = "n-2";
+  EXPECT_EQ(journal_.settle(found).value(), true);
+  EXPECT_EQ(journal_.find("local:n-2").value()->submission_id, "sub-2");
 }
 
 TEST_F(JournalTest, UnknownStateIsCorruption) {

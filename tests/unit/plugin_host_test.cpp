@@ -6,6 +6,7 @@
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
 #include <dlaunch/core/plugin_host.hpp>
+#include <dlaunch/plugin.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -189,10 +190,12 @@ TEST_F(PluginHostTest, ReadsCodesStatesSeveritiesAndLevelsOfANewerMinorAsPluginH
 }
 
 TEST_F(PluginHostTest, AnSdkPluginDeclaresTheOldestHostMinorItRunsOn) {
-  // Built against the test 1.1 header with kMinHostMinor = 1; its manifest does not say so, its table does.
-  auto platform = Platform::load(manifest("sdk-needs-1-1"));
+  // Built against the test header of the next minor, and needs it; its manifest does not say so, its table does.
+  auto platform = Platform::load(manifest("sdk-needs-next"));
   ASSERT_FALSE(platform.has_value());
-  EXPECT_NE(platform.error().message.find("needs plugin ABI 1.1 or newer; this dlaunch provides 1.0"),
+  const std::string next = std::to_string(DLAUNCH_ABI_MINOR + 1);
+  EXPECT_NE(platform.error().message.find("needs plugin ABI 1." + next + " or newer; this dlaunch provides 1." +
+                                          std::to_string(DLAUNCH_ABI_MINOR)),
             std::string::npos)
       << platform.error().message;
 }
@@ -223,6 +226,11 @@ TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
   ASSERT_TRUE(submitted.has_value());
   EXPECT_EQ(*submitted, "job-frozen");
   EXPECT_EQ((*platform)->options().size(), 4u);
+  // It cannot look jobs up by submission id (ABI 1.1): the host does not ask, and says so if asked.
+  EXPECT_FALSE((*platform)->finds_submissions());
+  auto found = (*platform)->find_submissions({"frozen"}, "{}", 0);
+  ASSERT_FALSE(found.has_value());
+  EXPECT_EQ(found.error().code, ErrorCode::kUnimplemented);
 }
 
 TEST_F(PluginHostTest, RefusesAPluginWhoseTableDisagreesWithItsManifest) {

@@ -293,7 +293,7 @@ void collect_diagnostic(void* context, int32_t severity, const char* path, const
 
 
 // A record smaller than ABI 1.0's is malformed; it is dropped, and the caller reports the missing status.
-// Only the 1.0 fields are read, whatever struct_size says beyond them.
+// Only the fields struct_size covers are read.
 bool collect_status(void* context, const dlaunch_job_status* c) {
   if (c == nullptr || c->struct_size < DLAUNCH_JOB_STATUS_SIZE_1_0) return true;
   auto text = [](const char* p) { return p != nullptr ? std::string(p) : std::string(); };
@@ -308,6 +308,7 @@ bool collect_status(void* context, const dlaunch_job_status* c) {
   status.submitted_by_dlaunch = c->submitted_by_dlaunch;
   status.start_time_ms = c->start_time_ms;
   status.end_time_ms = c->end_time_ms;
+  if (DLAUNCH_HAS_FIELD(dlaunch_job_status, c, submission_id)) status.submission_id = text(c->submission_id);
   static_cast<std::vector<JobStatus>*>(context)->push_back(std::move(status));
   return true;
 }
@@ -479,6 +480,25 @@ Result<std::vector<JobStatus>> Platform::list(const std::string& options_json) c
   dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &found, &collect_status};
   dlaunch_list_args args{DLAUNCH_LIST_ARGS_SIZE_1_0, options_json.c_str()};
   if (dlaunch_error* error = api_->list(&args, &sink)) return std::unexpected(take_error(api_, error));
+  return found;
+}
+
+bool Platform::finds_submissions() const {
+  return abi_minor_ >= 1 && DLAUNCH_HAS_FIELD(dlaunch_plugin_api, api_, find_submissions) &&
+         api_->find_submissions != nullptr;
+}
+
+Result<std::vector<JobStatus>> Platform::find_submissions(const std::vector<std::string>& submission_ids,
+                                                          const std::string& options_json, int64_t since_ms) const {
+  if (!finds_submissions()) {
+    return std::unexpected(Error{ErrorCode::kUnimplemented, "plugin '" + id() + "' cannot find jobs by submission id"});
+  }
+  std::vector<const char*> ids;
+  for (const std::string& s : submission_ids) ids.push_back(s.c_str());
+  std::vector<JobStatus> found;
+  dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &found, &collect_status};
+  dlaunch_find_args args{DLAUNCH_FIND_ARGS_SIZE_1_1, ids.data(), ids.size(), options_json.c_str(), since_ms};
+  if (dlaunch_error* error = api_->find_submissions(&args, &sink)) return std::unexpected(take_error(api_, error));
   return found;
 }
 

@@ -70,12 +70,18 @@ sdk::StringMap direct_env(const SubmitInputs& in) {
 // writes the job's config where DLAUNCH_CONFIG_FILE says (the node's temporary directory, named after the
 // submission: nothing else on the node knows the job), then `exec` makes the process Ray waits for the
 // job's own, so a signal that kills it reaches Ray as -N (a signal by name in the status) rather than the
-// shell's 128 + N.
+// shell's 128 + N. The file goes when that process ends (it would pile up in the node's /tmp otherwise): a
+// watcher started before the exec waits for it (GNU tail --pid, else a poll). It is detached (not the job's
+// child, so neither the job's wait() nor Ray's stop, which signals the job's process tree, meets it) and kept
+// off the job's log. Only Ray's last resort, killing the job's whole process group when its supervisor dies,
+// takes the watcher with it.
 std::string direct_entrypoint(const SubmitInputs& in) {
   const sdk::Job& job = *in.job;
   return "export DLAUNCH_CONFIG_FILE=\"${TMPDIR:-/tmp}/\"" + sdk::shell_quote(in.ray_id + ".config.json") +
          " && (umask 077 && printf '%s\\n' " + sdk::shell_quote(job.config.json()) +
-         " >\"$DLAUNCH_CONFIG_FILE\") && exec " + sdk::shell_join(job.roles.front().entrypoint);
+         " >\"$DLAUNCH_CONFIG_FILE\") && (dlaunch_job=$$; (tail --pid=\"$dlaunch_job\" -f /dev/null 2>/dev/null || "
+         "while kill -0 \"$dlaunch_job\" 2>/dev/null; do sleep 1; done; rm -f \"$DLAUNCH_CONFIG_FILE\") "
+         "</dev/null >/dev/null 2>&1 &) && exec " + sdk::shell_join(job.roles.front().entrypoint);
 }
 
 // The gang driver's instructions (see driver/dlaunch_ray_driver/__main__.py).

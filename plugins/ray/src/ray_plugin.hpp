@@ -26,6 +26,8 @@ class RayPlugin : public sdk::Plugin {
   void stop(const sdk::JobRef& ref) override;
   void delete_job(const sdk::JobRef& ref) override;
   void list(std::string_view options_json, const sdk::StatusOut& out) override;
+  void find_submissions(const std::vector<std::string_view>& submission_ids, std::string_view options_json,
+                        int64_t since_ms, const sdk::StatusOut& out) override;
 
  private:
   // A job ready to submit: parsed, with its packages hashed (not yet zipped).

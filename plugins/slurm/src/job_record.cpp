@@ -94,6 +94,13 @@ int64_t start_timeout_of(const std::string& comment) {
   return mark.IsObject() ? integer_field(mark, "start_timeout") : 0;
 }
 
+std::string submission_of(const std::string& comment) {
+  if (!is_dlaunch_comment(comment)) return "";
+  rapidjson::Document mark;
+  mark.Parse(comment.c_str() + kCommentPrefix.size());
+  return mark.IsObject() ? string_field(mark, "submission") : "";
+}
+
 int32_t state_of(const std::string& slurm_state) {
   // A state may carry flags after it in some versions ("CANCELLED by 0", "RUNNING+..."): the word counts.
   std::string_view word(slurm_state);

@@ -22,6 +22,8 @@ std::string dlaunch_comment(const std::string& submission_id, const sdk::StringM
 bool is_dlaunch_comment(const std::string& comment);
 // The start_timeout in a comment dlaunch_comment wrote; 0 for none.
 int64_t start_timeout_of(const std::string& comment);
+// The submission id in a comment dlaunch_comment wrote; "" for none.
+std::string submission_of(const std::string& comment);
 
 // dlaunch's state for Slurm's job state word (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT,
 // OUT_OF_MEMORY, NODE_FAIL, ...); UNKNOWN for a word it does not know.

@@ -15,8 +15,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <optional>
+#include <set>
 
 namespace dlaunch::slurm {
 namespace {
@@ -63,6 +65,11 @@ void note_elastic_roles(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
                 "replica fails the job (srun ends the role's step), as without it");
   }
 }
+
+// How long after a submit its job is surely still listed, ended or not: Slurm's default MinJobAge (300 s), less a
+// margin. A site that sets a shorter MinJobAge (rare: it is the only record of an ended job without slurmdbd)
+// makes an older intent look like a job that never reached Slurm.
+constexpr int64_t kSafeJobAgeMs = 240'000;
 
 class SlurmPlugin : public sdk::Plugin {
  public:
@@ -171,17 +178,29 @@ class SlurmPlugin : public sdk::Plugin {
 
   void list(std::string_view options_json, const sdk::StatusOut& out) override {
     RestApi api = connect(sdk::Options::parse(options_json));
-    rapidjson::Document answer = api.get("jobs");
-    auto jobs = answer.FindMember("jobs");
-    if (jobs == answer.MemberEnd() || !jobs->value.IsArray()) return;
-    for (const auto& record : jobs->value.GetArray()) {
-      auto user = record.FindMember("user_name");
-      if (user == record.MemberEnd() || !user->value.IsString() || api.connection().user != user->value.GetString()) {
-        continue;
-      }
-      if (deleted_->contains(instance_key(record))) continue;
-      if (!out.report(job_status(record))) return;
+    for_each_own_job(api, [&](const rapidjson::Value& record) { return out.report(job_status(record)); });
+  }
+
+  // The submission id travels in the job's comment (dlaunch_comment). Slurm forgets an ended job after its
+  // MinJobAge, so a job not listed proves only for submits more recent than that: older ones cannot be told.
+  void find_submissions(const std::vector<std::string_view>& submission_ids, std::string_view options_json,
+                        int64_t since_ms, const sdk::StatusOut& out) override {
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+    if (now_ms - since_ms >= kSafeJobAgeMs) {
+      throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, "Slurm may have forgotten a job submitted that long ago");
     }
+    std::set<std::string, std::less<>> wanted(submission_ids.begin(), submission_ids.end());
+    RestApi api = connect(sdk::Options::parse(options_json));
+    for_each_own_job(api, [&](const rapidjson::Value& record) {
+      auto comment = record.FindMember("comment");
+      if (comment == record.MemberEnd() || !comment->value.IsString()) return true;
+      std::string submission = submission_of(comment->value.GetString());
+      if (!wanted.contains(submission)) return true;
+      sdk::JobStatus status = job_status(record);
+      status.submission_id = submission;
+      return out.report(status);
+    });
   }
 
  private:
@@ -193,6 +212,23 @@ class SlurmPlugin : public sdk::Plugin {
       throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "there is no Slurm job " + id + ": it was deleted (dlaunch delete)");
     }
     return record;
+  }
+
+  // Calls `visit` with each record of GET /jobs of the connection's user that `dlaunch delete` did not forget,
+  // until it returns false.
+  template <class Visit>
+  void for_each_own_job(RestApi& api, Visit visit) const {
+    rapidjson::Document answer = api.get("jobs");
+    auto jobs = answer.FindMember("jobs");
+    if (jobs == answer.MemberEnd() || !jobs->value.IsArray()) return;
+    for (const auto& record : jobs->value.GetArray()) {
+      auto user = record.FindMember("user_name");
+      if (user == record.MemberEnd() || !user->value.IsString() || api.connection().user != user->value.GetString()) {
+        continue;
+      }
+      if (deleted_->contains(instance_key(record))) continue;
+      if (!visit(record)) return;
+    }
   }
 
   RestApi connect(const sdk::Options& options) const {

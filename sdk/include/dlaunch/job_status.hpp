@@ -23,6 +23,7 @@ struct JobStatus {
   bool submitted_by_dlaunch = false;
   int64_t start_time_ms = 0;
   int64_t end_time_ms = 0;
+  std::string submission_id;  // ABI 1.1: the host's submission id, when the platform keeps it
 
   bool terminal() const { return state >= DLAUNCH_STATE_SUCCEEDED && state <= DLAUNCH_STATE_STOPPED; }
 };
@@ -30,7 +31,7 @@ struct JobStatus {
 // The C record for `status`; its pointers borrow from `status`, which must outlive it.
 inline dlaunch_job_status to_c(const JobStatus& status) {
   dlaunch_job_status c{};
-  c.struct_size = DLAUNCH_JOB_STATUS_SIZE_1_0;
+  c.struct_size = DLAUNCH_JOB_STATUS_SIZE_1_1;
   c.native_id = status.native_id.c_str();
   c.name = status.name.c_str();
   c.state = status.state;
@@ -42,6 +43,7 @@ inline dlaunch_job_status to_c(const JobStatus& status) {
   c.submitted_by_dlaunch = status.submitted_by_dlaunch;
   c.start_time_ms = status.start_time_ms;
   c.end_time_ms = status.end_time_ms;
+  c.submission_id = status.submission_id.empty() ? nullptr : status.submission_id.c_str();
   return c;
 }
 
@@ -59,6 +61,7 @@ inline JobStatus from_c(const dlaunch_job_status& c) {
   status.submitted_by_dlaunch = c.submitted_by_dlaunch;
   status.start_time_ms = c.start_time_ms;
   status.end_time_ms = c.end_time_ms;
+  if (DLAUNCH_HAS_FIELD(dlaunch_job_status, &c, submission_id)) status.submission_id = text(c.submission_id);
   return status;
 }
 

@@ -42,7 +42,11 @@ extern "C" {
 #endif
 
 #define DLAUNCH_ABI_MAJOR 1
-#define DLAUNCH_ABI_MINOR 0
+#define DLAUNCH_ABI_MINOR 1
+/* What each minor added (a plugin uses an addition only when the host's minor has it, and a host only when the
+ * plugin's table is large enough to hold it):
+ *   1.1  dlaunch_job_status.submission_id; dlaunch_plugin_api.find_submissions with dlaunch_find_args: the
+ *        host asks which submissions reached the platform, to settle submits a killed dlaunch left. */
 
 /* The newest version of the normalized job document (see docs/job-document.md) handed to plugins. The host
  * writes the lowest version that expresses the job: 1 unless the job uses a field of version 2 (an elastic
@@ -196,8 +200,12 @@ typedef struct dlaunch_job_status {
   bool submitted_by_dlaunch;
   int64_t start_time_ms;    /* Unix epoch milliseconds; 0 when unknown */
   int64_t end_time_ms;      /* 0 when unknown or still running */
+  /* 1.1: the host's submission id the job was submitted with (dlaunch_job_args.submission_id), when the
+   * platform keeps it. Set in every record find_submissions reports. */
+  const char *submission_id;
 } dlaunch_job_status;
 #define DLAUNCH_JOB_STATUS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_job_status, end_time_ms)
+#define DLAUNCH_JOB_STATUS_SIZE_1_1 DLAUNCH_STRUCT_SIZE(dlaunch_job_status, submission_id)
 
 typedef struct dlaunch_status_sink {
   size_t struct_size;
@@ -247,6 +255,18 @@ typedef struct dlaunch_list_args {
   const char *options_json;
 } dlaunch_list_args;
 #define DLAUNCH_LIST_ARGS_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_list_args, options_json)
+
+/* 1.1: submissions to look for, for find_submissions. */
+typedef struct dlaunch_find_args {
+  size_t struct_size;
+  const char *const *submission_ids; /* `count` host submission ids, as dlaunch_job_args.submission_id */
+  size_t count;
+  const char *options_json;          /* as in dlaunch_job_ref_args */
+  /* Every one of these submits began at or after this time (Unix epoch milliseconds): a platform that forgets
+   * ended jobs after a while can tell whether it may have forgotten one of them. */
+  int64_t since_ms;
+} dlaunch_find_args;
+#define DLAUNCH_FIND_ARGS_SIZE_1_1 DLAUNCH_STRUCT_SIZE(dlaunch_find_args, since_ms)
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Plugin description.                                                                                      */
@@ -342,10 +362,20 @@ typedef struct dlaunch_plugin_api {
   const char *(*error_message)(const dlaunch_error *error);
   /* Frees an error this plugin returned. NULL is allowed. */
   void (*error_destroy)(dlaunch_error *error);
+
+  /* 1.1: which of the given submissions the platform holds: one status record for each, its submission_id
+   * and native_id set (a job submitted under none of them is not reported). A submission not reported is
+   * one the platform never accepted, so only a platform that can prove absence answers: where it cannot
+   * tell (unreachable, or it forgets finished jobs it may have held), it returns an error instead of a
+   * partial answer. The host asks it about submits whose dlaunch was killed (no submit of these ids is in
+   * flight), at most 64 at once. NULL, or DLAUNCH_ERR_UNIMPLEMENTED, when the platform cannot look jobs up
+   * by submission id: those submits stay unsettled. */
+  dlaunch_error *(*find_submissions)(const dlaunch_find_args *args, const dlaunch_status_sink *out);
 } dlaunch_plugin_api;
 
 /* The smallest table a host of this major accepts: everything in ABI 1.0. */
 #define DLAUNCH_PLUGIN_API_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, error_destroy)
+#define DLAUNCH_PLUGIN_API_SIZE_1_1 DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, find_submissions)
 
 /* The entry point, the plugin's only exported symbol. Returns the plugin's table (plugin-owned, static), or
  * NULL when it cannot serve a host of this version. Must be fast and side-effect free; nothing else in the

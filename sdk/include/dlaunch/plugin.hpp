@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 // The plugin's error object. Each plugin library has its own (symbols are hidden), allocated and freed here.
 struct dlaunch_error {
@@ -148,6 +149,13 @@ class Plugin {
   virtual void list(std::string_view /*options_json*/, const StatusOut& /*out*/) {
     throw Error(DLAUNCH_ERR_UNIMPLEMENTED, "this platform cannot list jobs");
   }
+  // ABI 1.1 (plugin.h, find_submissions): reports the job of each submission id the platform holds, its
+  // submission_id set; throws when it cannot tell, so that a submission not reported was never accepted.
+  // `since_ms`: every one of these submits began at or after it (dlaunch_find_args.since_ms).
+  virtual void find_submissions(const std::vector<std::string_view>& /*submission_ids*/,
+                                std::string_view /*options_json*/, int64_t /*since_ms*/, const StatusOut& /*out*/) {
+    throw Error(DLAUNCH_ERR_UNIMPLEMENTED, "this platform cannot find jobs by submission id");
+  }
 };
 
 namespace detail {
@@ -206,7 +214,7 @@ class Adapter {
     host_minor_.store(host_minor);
     static const dlaunch_plugin_api api = [&] {
       dlaunch_plugin_api t{};
-      t.struct_size = DLAUNCH_PLUGIN_API_SIZE_1_0;
+      t.struct_size = DLAUNCH_PLUGIN_API_SIZE_1_1;
       t.abi_major = DLAUNCH_ABI_MAJOR;
       t.abi_minor = DLAUNCH_ABI_MINOR;
       t.min_host_minor = P::kMinHostMinor;
@@ -226,6 +234,7 @@ class Adapter {
       t.error_code = &error_code;
       t.error_message = &error_message;
       t.error_destroy = &error_destroy;
+      t.find_submissions = &find_submissions;
       return t;
     }();
     return &api;
@@ -286,6 +295,15 @@ class Adapter {
   static dlaunch_error* list(const dlaunch_list_args* a, const dlaunch_status_sink* out) {
     return guarded([&] {
       self().list(a->options_json != nullptr ? a->options_json : "{}", StatusOut(out));
+    });
+  }
+  static dlaunch_error* find_submissions(const dlaunch_find_args* a, const dlaunch_status_sink* out) {
+    return guarded([&] {
+      std::vector<std::string_view> ids;
+      for (size_t i = 0; i < a->count; ++i) {
+        if (a->submission_ids[i] != nullptr) ids.emplace_back(a->submission_ids[i]);
+      }
+      self().find_submissions(ids, a->options_json != nullptr ? a->options_json : "{}", a->since_ms, StatusOut(out));
     });
   }
   static int32_t error_code(const dlaunch_error* e) { return e != nullptr ? e->code : DLAUNCH_ERR_INTERNAL; }

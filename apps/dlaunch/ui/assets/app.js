@@ -38,8 +38,8 @@ function age(ms) {
 }
 
 function stateOf(job) {
-  if (job.journal_state === "failed") return "submit failed";
-  if (job.journal_state === "intent") return "submitting";
+  if (job.journal_state === "submit_failed") return "submit failed";
+  if (job.journal_state === "submitting") return "submitting";
   if (job.unreachable) return "unreachable";
   return job.state || "gone";
 }

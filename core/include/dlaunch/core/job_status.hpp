@@ -33,6 +33,7 @@ struct JobStatus {
   bool submitted_by_dlaunch = false;
   int64_t start_time_ms = 0;  // Unix epoch milliseconds; 0 when unknown
   int64_t end_time_ms = 0;    // 0 when unknown or still running
+  std::string submission_id;  // dlaunch's submission id, when the platform keeps it (ABI 1.1)
 
   bool terminal() const { return is_terminal(state); }
 };

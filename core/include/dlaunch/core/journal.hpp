@@ -76,6 +76,10 @@ class Journal {
   // error is kInternal, and names the file.
   Result<void> put(const JournalEntry& entry);
 
+  // Records the outcome (state, native_id, error) of a submission that is still an intent; false, writing
+  // nothing, when an outcome was journaled meanwhile (by its own submit): a settled entry is never overwritten.
+  Result<bool> settle(const JournalEntry& entry);
+
   // The entry whose handle() or submission_id equals `key`.
   Result<std::optional<JournalEntry>> find(const std::string& key);
 

@@ -49,6 +49,12 @@ class Platform {
   // The ABI's delete_job (`delete` is a C++ keyword); the CLI command is `dlaunch delete`.
   Result<void> delete_job(const std::string& native_id, const std::string& options_json) const;
   Result<std::vector<JobStatus>> list(const std::string& options_json) const;
+  // ABI 1.1: whether the plugin can say which submissions reached its platform, and the jobs of those that
+  // did (each with its submission_id); an id not among them never did. kUnimplemented for a 1.0 plugin.
+  bool finds_submissions() const;
+  // `since_ms`: every one of these submits began at or after it.
+  Result<std::vector<JobStatus>> find_submissions(const std::vector<std::string>& submission_ids,
+                                                  const std::string& options_json, int64_t since_ms) const;
 
  private:
   Platform(PluginManifest manifest, const dlaunch_plugin_api* api, std::vector<PlatformOption> options);

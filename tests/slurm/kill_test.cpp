@@ -1,0 +1,73 @@
+// `dlaunch run -p slurm` killed with SIGKILL at random points of a submit, as tests/cli/kill_test.cpp does on
+// local with a hundred trials; a few here, since each submit reaches the real cluster. The next `list` settles
+// every intent the killed submits left by asking Slurm (the submission id travels in the job's comment): each
+// job on the cluster is journaled once with its handle, each other submit as failed, and no lock file stays.
+#include "slurm_cluster.hpp"
+
+#include <filesystem>
+#include <random>
+#include <regex>
+#include <set>
+
+namespace dlaunch::slurm_test {
+namespace {
+
+using SlurmKill = SlurmClusterTest;
+
+// The handles `pattern` (its first group) matches in `text`, in order, repeats kept.
+std::vector<std::string> matches(const std::string& text, const std::regex& pattern) {
+  std::vector<std::string> found;
+  for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it) found.push_back((*it)[1]);
+  return found;
+}
+
+TEST_F(SlurmKill, SubmitsKilledAtRandomPointsAreSettledByTheNextList) {
+  const std::string name = "killed-" + std::to_string(::getpid());
+  const std::string spec_file = write_spec(JobSpec({shell_role("main", "true")}, name));
+  auto submit = [&](std::chrono::milliseconds kill_after) {
+    test::ProcessOptions options = process_options({}, std::chrono::seconds(60));
+    options.timeout = kill_after;  // then SIGKILL to its process group
+    return test::run_dlaunch({"run", spec_file, "-p", "slurm"}, options);
+  };
+  auto took = std::chrono::milliseconds::max();
+  for (int i = 0; i < 2; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    auto whole = submit(std::chrono::seconds(60));
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    took = std::min(took, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started));
+  }
+  const std::filesystem::path locks = state_.path() + "/dlaunch/submitting";
+  auto lock_files = [&] {
+    std::error_code error;
+    auto files = std::distance(std::filesystem::directory_iterator(locks, error), std::filesystem::directory_iterator());
+    return error ? 0 : files;
+  };
+  EXPECT_EQ(lock_files(), 0) << "a whole submit removes its lock file";
+  std::mt19937 random(20261203);
+  constexpr int kTrials = 8;
+  int killed = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    const auto delay = std::uniform_int_distribution<long>(1, took.count())(random);
+    killed += submit(std::chrono::milliseconds(delay)).timed_out ? 1 : 0;
+  }
+  EXPECT_GT(killed, 0) << "submits must be cut short for the test to mean anything";
+
+  auto journal = dlaunch({"list", "-o", "json"});
+  ASSERT_EQ(journal.exit_code, 0) << journal.err;
+  EXPECT_EQ(journal.out.find("\"journal_state\": \"submitting\""), std::string::npos)
+      << "an intent no submit holds was left unsettled:\n" << journal.out;
+  EXPECT_EQ(lock_files(), 0) << "the recovery removes the lock files the killed submits left";
+  auto cluster = dlaunch({"list", "-p", "slurm", "-o", "json"});
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.err;
+  const auto journaled = matches(journal.out, std::regex("\"handle\": \"(slurm:[0-9]+)\""));
+  const auto on_slurm = matches(cluster.out, std::regex("\"handle\": \"(slurm:[0-9]+)\",\\s*\"platform\": \"slurm\",\\s*"
+                                                        "\"native_id\": \"[0-9]+\",\\s*\"name\": \"" + name + "\""));
+  EXPECT_EQ(std::set<std::string>(journaled.begin(), journaled.end()).size(), journaled.size()) << "a job journaled twice";
+  EXPECT_EQ(std::set<std::string>(journaled.begin(), journaled.end()), std::set<std::string>(on_slurm.begin(), on_slurm.end()))
+      << journal.out << cluster.out;
+  std::cout << "[kill] " << killed << " of " << kTrials << " submits killed; " << on_slurm.size()
+            << " jobs on Slurm, each journaled once\n";
+}
+
+}  // namespace
+}  // namespace dlaunch::slurm_test
