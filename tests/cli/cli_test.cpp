@@ -328,7 +328,7 @@ TEST_F(CliTest, EnvironmentReachesEveryProcess) {
 TEST_F(CliTest, PluginsListShowsLocalWithItsAbiAndPath) {
   auto r = dlaunch({"plugins", "list"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::regex local_line(R"(local\s+\S+\s+1\.0\s+/\S+/lib/dlaunch/plugins/local)");
+  std::regex local_line(R"(local\s+\S+\s+1\.1\s+/\S+/lib/dlaunch/plugins/local)");
   EXPECT_TRUE(std::regex_search(r.out, local_line)) << r.out;
   auto info = dlaunch({"plugins", "info", "local", "--output", "json"});
   EXPECT_EQ(info.exit_code, 0) << info.err;
@@ -353,7 +353,7 @@ TEST_F(CliTest, SchemaAndVersion) {
   EXPECT_EQ(schema.exit_code, 0);
   EXPECT_NE(schema.out.find("\"$schema\""), std::string::npos);
   auto version = dlaunch({"version"});
-  EXPECT_NE(version.out.find("plugin ABI 1.0"), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("plugin ABI 1.1"), std::string::npos) << version.out;
 }
 
 // A plugin whose manifest declares its options but whose "library" is not a library at all: anything that

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 namespace dlaunch::ray_test {
 namespace {
@@ -54,13 +55,23 @@ TEST_F(RaySchema2, EveryReplicaGetsTheEnvironmentContractOfLocal) {
   // A one-replica job runs without the gang driver: the same contract.
   JobSpec single = job("contract-one", "");
   single.config_toml = "lr = 0.5\n";
-  single.roles = {RoleSpec{"trainer", kReport, 1, 1, 0.5, {}, true}};
+  single.roles = {RoleSpec{"trainer", std::string(kReport) + "; echo \"file=$DLAUNCH_CONFIG_FILE\"", 1, 1, 0.5, {}, true}};
   auto direct = dlaunch({"run", write_spec(single), "-p", "ray", "--follow"});
   ASSERT_EQ(direct.exit_code, 0) << direct.out << direct.err;
   const std::string line = direct.out.substr(direct.out.find("trainer/0 sub="));
   EXPECT_TRUE(contains(line, " nnodes=1:1 restarts=0 trainer=127.0.0.1:29500@127.0.0.1 ")) << direct.out;
   EXPECT_TRUE(contains(line, " config={\"lr\":0.5}\n")) << direct.out;
   EXPECT_TRUE(contains(line, "sub=dlaunch-contract-one-")) << direct.out;
+  // The config file lives as long as the job's process: none piles up in the node's /tmp (this cluster's node is
+  // this machine). Its watcher notices the end within a second.
+  const auto at = direct.out.find("file=");
+  ASSERT_NE(at, std::string::npos) << direct.out;
+  const std::string file = direct.out.substr(at + 5, direct.out.find('\n', at) - at - 5);
+  ASSERT_TRUE(file.ends_with(".config.json")) << direct.out;
+  for (int tries = 0; tries < 100 && std::filesystem::exists(file); ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(std::filesystem::exists(file)) << file << " outlived its job";
 }
 
 TEST_F(RaySchema2, AJobThatCannotBePlacedFailsAfterItsStartTimeoutSayingWhatItWaitedFor) {
