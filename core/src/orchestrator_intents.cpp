@@ -103,20 +103,24 @@ Result<std::size_t> Orchestrator::resolve_intents(const std::string& platform_id
   if (!intents) return std::unexpected(intents.error());
   const std::filesystem::path directory = journal().directory();
   std::map<std::pair<std::string, std::string>, Batch> batches;
+  // Each platform's plugin, once per call; null for one that cannot answer: not installed, or a 1.0 plugin (or
+  // one that cannot look jobs up by submission id), whose intents stay, shown as "(submitting)".
+  std::map<std::string, std::shared_ptr<Platform>> answering;
   std::size_t taken = 0;
   for (const JournalEntry& entry : *intents) {
     if (taken == kSettledPerCall) break;
     if (!platform_id.empty() && entry.platform != platform_id) continue;
-    // A 1.0 plugin (or one that cannot look jobs up by submission id) cannot answer: its intents stay, shown as
-    // "(submitting)".
-    auto loaded = platform(entry.platform);
-    if (!loaded || !(*loaded)->finds_submissions()) continue;
+    auto [known, added] = answering.try_emplace(entry.platform);
+    if (added) {
+      if (auto loaded = platform(entry.platform); loaded && (*loaded)->finds_submissions()) known->second = *loaded;
+    }
+    if (known->second == nullptr) continue;
     auto held = SubmitLock::try_acquire(directory, entry.submission_id);
     if (!held) continue;  // its submit is still running
-    auto options = options_for(JobHandle{entry.platform, ""}, **loaded, &entry);
+    auto options = options_for(JobHandle{entry.platform, ""}, *known->second, &entry);
     if (!options) continue;
     Batch& batch = batches[{entry.platform, *options}];
-    batch.platform = *loaded;
+    batch.platform = known->second;
     batch.options_json = *options;
     batch.entries.push_back(entry);
     batch.locks.push_back(std::move(*held));

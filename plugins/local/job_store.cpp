@@ -1,6 +1,7 @@
 #include "job_store.hpp"
 
 #include <dlaunch/plugin.hpp>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,6 +64,22 @@ bool publish(const std::filesystem::path& staged, const std::filesystem::path& t
   throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot create " + target.string() + ": " + std::strerror(error));
 }
 
+// A staged directory (".ID.staging-PID") whose process is gone was left by a submit killed while building it:
+// its job was never published. One whose process lives (or whose pid was reused) stays.
+void remove_abandoned_staging(const std::filesystem::path& state_dir) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(jobs_dir(state_dir), error)) {
+    const std::string name = entry.path().filename().string();
+    const auto mark = name.rfind(".staging-");
+    if (!name.starts_with(".") || mark == std::string::npos) continue;
+    const std::string pid = name.substr(mark + std::strlen(".staging-"));
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) {
+      std::filesystem::remove_all(entry.path(), error);
+    }
+  }
+}
+
 }  // namespace
 
 CreatedJob create_job(const std::filesystem::path& state_dir, const std::string& job_name, std::string_view job_json,
@@ -100,6 +117,7 @@ std::vector<std::string> list_job_ids(const std::filesystem::path& state_dir) {
 
 std::map<std::string, JobPaths> find_submissions(const std::filesystem::path& state_dir,
                                                  const std::vector<std::string_view>& submission_ids) {
+  remove_abandoned_staging(state_dir);
   std::map<std::string, JobPaths> found;
   if (submission_ids.empty()) return found;
   std::vector<std::string> hashes;

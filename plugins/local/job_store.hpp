@@ -27,7 +27,8 @@ CreatedJob create_job(const std::filesystem::path& state_dir, const std::string&
 // The native ids of every job, sorted.
 std::vector<std::string> list_job_ids(const std::filesystem::path& state_dir);
 
-// The published jobs of these submissions (ids absent when never published), as submission id -> job.
+// The published jobs of these submissions (ids absent when never published), as submission id -> job. Removes
+// the half-built directories of submits that died while building them (their process is gone).
 std::map<std::string, JobPaths> find_submissions(const std::filesystem::path& state_dir,
                                                  const std::vector<std::string_view>& submission_ids);
 

@@ -2,7 +2,8 @@
 // database with no half-written entry, no job reaches the platform without the journal's intent for it written
 // first, and the next `list` settles every intent the killed submits left (find_submissions, plugin ABI 1.1):
 // each job is then journaled once with its handle, or the submit as failed when local never got the job. No
-// in-flight lock file (<state>/dlaunch/submitting) outlives its submit or the recovery. The same on Slurm:
+// in-flight lock file (<state>/dlaunch/submitting) outlives its submit or the recovery, nor any job directory
+// local was building when its submit was killed. The same on Slurm:
 // tests/slurm/kill_test.cpp; on Ray: tests/ray/fault_test.cpp.
 #include <signal.h>
 #include <fcntl.h>
@@ -108,6 +109,10 @@ TEST_F(CliTest, SubmitsKilledAtRandomPointsLeaveAValidJournalThatHoldsEveryJob) 
   EXPECT_EQ(journal_sql("SELECT count(*) FROM jobs WHERE state = 'submitting'"), "0\n") << "intents left unsettled";
   EXPECT_EQ(journal_sql("SELECT count(*) FROM jobs"), std::to_string(entries) + "\n");
   EXPECT_EQ(lock_files(), 0) << "the recovery removes the lock files the killed submits left";
+  std::error_code error;
+  for (const auto& job : std::filesystem::directory_iterator(home_.path() + "/state/dlaunch/plugins/local/jobs", error)) {
+    EXPECT_FALSE(job.path().filename().string().starts_with(".")) << "a killed submit's half-built job stayed: " << job.path();
+  }
   auto platform = dlaunch({"list", "-p", "local", "-o", "json"});
   ASSERT_EQ(platform.exit_code, 0) << platform.err;
   // Every job on the platform is journaled with its handle, each once.

@@ -1,9 +1,10 @@
-// The struct-size crossing test with dlaunch's own host (core/src/plugins/platform.cpp, ABI 1.0) on one side:
-// it loads a crossing plugin (crossing_plugin.c) built against 1.0 or the test 1.1 header, and the plugin must
-// see exactly the 1.0 fields. Were the host to fill dlaunch_logs_args.struct_size with sizeof (32 bytes, not
-// 25), a 1.1 plugin would believe the 1.1 field sits in the padding, and this test fails.
+// The struct-size crossing test with dlaunch's own host (core/src/plugins/platform.cpp) on one side: it loads a
+// crossing plugin (crossing_plugin.c) built against today's header or the test header of the next minor
+// (TEST_NEXT_MINOR), and the plugin must see exactly the 1.0 fields of dlaunch_logs_args, the only ones the
+// host sets. Were the host to fill its struct_size with sizeof (32 bytes, not 25), a next-minor plugin would
+// believe that minor's field sits in the padding, and this test fails.
 //
-//   crossing_core_host PLUGIN_DIR    exit 0 when the plugin saw what a 1.0 host sends, else 1
+//   crossing_core_host PLUGIN_DIR    exit 0 when the plugin saw what the host sends, else 1
 #include <dlaunch/core/platform.hpp>
 #include <dlaunch/core/plugin_catalog.hpp>
 #include <dlaunch/plugin.h>  // the ABI the core was built with: what it must send
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", streamed.error().message.c_str());
     return 1;
   }
-  // The 1.0 host sends ABI 1.0's dlaunch_logs_args (25 bytes on LP64), whatever the plugin's minor.
+  // The host sends ABI 1.0's dlaunch_logs_args (25 bytes on LP64), whatever the plugin's minor.
   const uint32_t plugin_minor = (*platform)->abi_minor();
   const std::string expected = "plugin 1." + std::to_string(plugin_minor) + "; host minor " +
                                std::to_string(DLAUNCH_ABI_MINOR) + "; logs_args " +
@@ -50,12 +51,12 @@ int main(int argc, char** argv) {
   }
   std::printf("ok   what the plugin read of dlaunch_logs_args: %s\n", seen.c_str());
 
-  // A 1.1 record is longer than the 1.0 one; the host reads the 1.0 fields of it and nothing else.
+  // A newer record is longer; the host reads the fields it knows of it and nothing else.
   auto status = (*platform)->status("job", "{}");
   if (!status || !status->terminal()) {
     std::printf("FAIL the plugin's status record was not read as SUCCEEDED\n");
     return 1;
   }
-  std::printf("ok   the host read the plugin's %s status record\n", plugin_minor >= TEST_NEXT_MINOR ? "newer" : "1.0");
+  std::printf("ok   the host read the plugin's %s status record\n", plugin_minor >= TEST_NEXT_MINOR ? "newer" : "own");
   return 0;
 }

@@ -1,6 +1,6 @@
-/* The struct-size crossing test: a host built against one minor (the frozen 1.0 header, or the test one of the
- * next minor, tests/sdk/abi_next_header.cmake) loads a crossing plugin built against either, and both sides must read only what
- * struct_size covers. crossing_core_host.cpp does the same with dlaunch's own host code.
+/* The struct-size crossing test: a host built against one minor (today's header, or the test one of the
+ * next minor, tests/sdk/abi_next_header.cmake) loads a crossing plugin built against either, and both sides
+ * must read only what struct_size covers. crossing_core_host.cpp does the same with dlaunch's own host code.
  *
  *   crossing_host LIBRARY    exit 0 when every answer is the expected one, else 1 with the difference
  *

@@ -1,11 +1,11 @@
-/* The plugin side of the struct-size crossing test (see crossing_host.c). Built twice, against the real 1.0
+/* The plugin side of the struct-size crossing test (see crossing_host.c). Built twice, against today's
  * header and against the test header of the next minor (tests/sdk/abi_next_header.cmake), and loaded by hosts
  * of both minors.
  *
  * It answers what it saw, reading only what struct_size covers:
  *   logs    writes "plugin 1.M; host minor H; logs_args N bytes; follow=B; timestamps=T", where T is the next
- *           minor's field as the host set it, "absent" when struct_size does not cover it, or "unknown" in a 1.0 build
- *           (which cannot even name it);
+ *           minor's field as the host set it, "absent" when struct_size does not cover it, or "unknown" in a
+ *           build of today's header (which cannot even name it);
  *   status  reports a record of this build's newest size: SUCCEEDED, and in a next-minor build preempted = true. */
 #include <dlaunch/plugin.h>
 
