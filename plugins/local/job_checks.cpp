@@ -31,6 +31,13 @@ void check_programs(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
 }  // namespace
 
 void check_job(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
+  sdk::refuse_fields_not_honoured(
+      job, "local",
+      {"config", "start_timeout", "priority", "failover.scope", "roles.min_replicas", "roles.max_restarts",
+       "roles.launcher", "roles.nproc_per_node", "roles.rdzv_backend", "roles.rdzv_port", "roles.tf_task"},
+      {{"roles.resources.gpu_share", "local processes see every device of this machine: none gets a share of one"},
+       {"colocations", "local processes see every device of this machine: none is placed on a device"}},
+      out);
   check_programs(job, out);  // the host checked that working_dir is a directory
   if (job.platform.integer(kStopGraceOption, 0) < 0) {
     out.error(sdk::KeyPath("platform").member("local").member(kStopGraceOption), "must be 0 or more seconds");

@@ -13,7 +13,7 @@ sys.path.insert(0, sys.argv.pop(1))
 
 from dlaunch_ray_driver.failover import FailoverPolicy, Recovery  # noqa: E402
 from dlaunch_ray_driver.launch import Node, argv_of, env_of, tf_config  # noqa: E402
-from dlaunch_ray_driver.plan import Plan, Role  # noqa: E402
+from dlaunch_ray_driver.plan import Plan, Role, merged_bundles  # noqa: E402
 
 
 def role(name="w", replicas=2, per_node=1, gpu=0, max_restarts=0, min_replicas=None, launcher="direct",
@@ -24,10 +24,11 @@ def role(name="w", replicas=2, per_node=1, gpu=0, max_restarts=0, min_replicas=N
                 launcher=launcher, nproc_per_node=2, rdzv_backend="c10d", rdzv_port=0, tf_task=tf_task)
 
 
-def plan(*roles, scope="job", max_restarts=0, start_timeout=0):
+def plan(*roles, scope="job", max_restarts=0, start_timeout=0, colocations=()):
     return Plan(job="j", submission_id="dlaunch-j-0123", config="{}", env={"MASTER_PORT": "1", "MINE": "0"},
                 max_restarts=max_restarts, scope=scope,
-                start_timeout=start_timeout, placement_strategy="PACK", accelerator="GPU", roles=list(roles))
+                start_timeout=start_timeout, placement_strategy="PACK", accelerator="GPU", roles=list(roles),
+                colocations=[list(names) for names in colocations])
 
 
 class FailoverTest(unittest.TestCase):
@@ -66,7 +67,28 @@ def gang(nodes):
     return types.SimpleNamespace(nodes=nodes, size=size)
 
 
+class PlacementTest(unittest.TestCase):
+    def test_colocated_roles_share_each_bundle_and_others_keep_their_own(self):
+        p = plan(role("t", replicas=1), role("a", gpu=0.5), role("c", gpu=0.5), colocations=[("c", "a")])
+        self.assertEqual([[r.name for r in unit] for unit in p.units()], [["t"], ["a", "c"]])
+        self.assertEqual(merged_bundles(p.units()[1], "GPU"), [{"CPU": 2.0, "GPU": 1.0}] * 2)
+        self.assertEqual(merged_bundles(p.units()[0], "GPU"), p.role("t").bundles("GPU"))
+
+    def test_shares_that_add_up_to_one_device_make_one(self):
+        roles = [role(n, replicas=1, gpu=g) for n, g in (("x", 0.1), ("y", 0.2), ("z", 0.7))]
+        self.assertEqual(merged_bundles(roles, "GPU"), [{"CPU": 3.0, "GPU": 1.0}])
+
+    def test_a_share_is_rays_fractional_num_gpus(self):
+        self.assertEqual(role(gpu=0.4).actor_resources("GPU"), {"num_cpus": 1.0, "num_gpus": 0.4})
+
+
 class LaunchTest(unittest.TestCase):
+    def test_a_replica_with_a_share_sees_its_one_device_at_local_rank_0(self):
+        critic = role("c", replicas=2, gpu=0.4)
+        nodes = {("c", 0): Node("10.0.0.1", ["2"], "/c"), ("c", 1): Node("10.0.0.1", ["2"], "/c")}
+        envs = [env_of(plan(critic), critic, rank, {"c": ("10.0.0.1", 4000)}, gang(nodes), 0) for rank in (0, 1)]
+        self.assertEqual([(e["CUDA_VISIBLE_DEVICES"], e["LOCAL_RANK"]) for e in envs], [("2", "0"), ("2", "0")])
+
     def test_replicas_of_a_node_see_its_gpus_in_local_rank_order(self):
         # Ray gave w/0 GPU 3 and w/1 GPU 1 on one node (one bundle of per_node = 2), w/2 GPU 0 on another.
         trainer = role(replicas=4, per_node=2, gpu=1)

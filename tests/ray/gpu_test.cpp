@@ -1,7 +1,8 @@
 // GPU visibility on the real Ray cluster of the RayCluster fixture, whose head node advertises 4 fake GPUs
 // (scripts/ray-cluster.sh: `ray start --num-gpus`; Ray hands out their ids as it would real ones). The rule
 // of docs/ray.md#gpu-visibility: device LOCAL_RANK of what a process sees is a GPU of its own, so
-// `torch.cuda.set_device(LOCAL_RANK)` works. One short job each: about 10 s of CI.
+// `torch.cuda.set_device(LOCAL_RANK)` works; with shares of a GPU, colocated replicas see the same device
+// (docs/job-spec.md#fractional-gpus-and-colocations). One short job each: about 10 s of CI.
 #include "cli_test_fixture.hpp"
 #include "text_checks.hpp"
 
@@ -28,8 +29,8 @@ std::map<std::string, Seen> seen_by_replica(const std::string& log) {
   std::map<std::string, Seen> seen;
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with("[w/")) line = line.substr(line.find("] ") + 2);
-    if (!line.starts_with("w/")) continue;
+    if (line.starts_with("[") && line.find("] ") != std::string::npos) line = line.substr(line.find("] ") + 2);
+    if (line.find(" local=") == std::string::npos) continue;
     std::istringstream words(line);
     std::string label, local, node, devices;
     words >> label >> local >> node >> devices;
@@ -73,6 +74,29 @@ TEST_F(RayGpu, LocalRankIndexesAGpuOfTheReplicasOwnAmongThoseItSees) {
   ASSERT_EQ(alone.count("w/0"), 1u) << direct.out;
   EXPECT_EQ(alone.at("w/0").local_rank, 0) << direct.out;
   EXPECT_EQ(alone.at("w/0").devices.size(), 2u) << direct.out;
+}
+
+// Two roles with half a GPU each, colocated: replica i of each shares one device, and sees it alone at
+// LOCAL_RANK 0; the two sets have devices of their own. A role with a quarter GPU, alone, runs too.
+TEST_F(RayGpu, ColocatedSharesOfAGpuSeeTheSameDevice) {
+  JobSpec spec = job("shares", "");
+  spec.roles = {RoleSpec{"actor", kReport, 2, 1, 0.25, {}, true, 0.5},
+                RoleSpec{"critic", kReport, 2, 1, 0.25, {}, true, 0.5},
+                RoleSpec{"reward", kReport, 1, 1, 0.25, {}, true, 0.25}};
+  spec.colocations = {{"actor", "critic"}};
+  auto result = dlaunch({"run", write_spec(spec), "-p", "ray", "--follow"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const auto seen = seen_by_replica(result.out);
+  ASSERT_EQ(seen.size(), 5u) << result.out;
+  for (const auto& [label, s] : seen) {
+    EXPECT_EQ(s.local_rank, 0) << label << "\n" << result.out;
+    EXPECT_EQ(s.devices.size(), 1u) << label << "\n" << result.out;
+  }
+  for (const char* rank : {"0", "1"}) {
+    EXPECT_EQ(seen.at(std::string("actor/") + rank).devices, seen.at(std::string("critic/") + rank).devices)
+        << rank << "\n" << result.out;
+  }
+  EXPECT_NE(seen.at("actor/0").devices, seen.at("actor/1").devices) << result.out;
 }
 
 }  // namespace

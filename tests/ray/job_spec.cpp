@@ -65,7 +65,11 @@ std::string JobSpec::document() const {
     role.replicas = spec.replicas;
     role.per_node = spec.per_node;
     role.resources.cpu = spec.cpu;
-    role.resources.gpu = spec.gpu;
+    if (spec.gpu < 1) {
+      role.resources.gpu_share = spec.gpu;
+    } else {
+      role.resources.gpu = static_cast<int64_t>(spec.gpu);
+    }
     role.env = spec.env;
     role.driver = spec.driver;
     if (spec.max_restarts >= 0) role.max_restarts = spec.max_restarts;
@@ -74,6 +78,7 @@ std::string JobSpec::document() const {
     role.nproc_per_node = spec.nproc_per_node;
     role.tf_task = spec.tf_task;
   }
+  for (const auto& names : colocations) job.colocations.push_back({names});
   job.platform = sdk::Options::parse(platform_json());
   return sdk::write_job(job);
 }
@@ -91,7 +96,7 @@ std::string JobSpec::toml() const {
   for (const auto& role : roles) {
     out += "\n[[roles]]\nname = " + string_literal(role.name) + "\nentrypoint = " + string_literal(role.command) +
            "\nreplicas = " + std::to_string(role.replicas) + "\nper_node = " + std::to_string(role.per_node) +
-           "\nresources = { cpu = " + number(role.cpu) + ", gpu = " + std::to_string(role.gpu) + " }\n";
+           "\nresources = { cpu = " + number(role.cpu) + ", gpu = " + number(role.gpu) + " }\n";
     if (!role.env.empty()) out += "env = " + string_table(role.env, " = ") + "\n";
     out += std::string("driver = ") + (role.driver ? "true" : "false") + "\n";
     if (role.max_restarts >= 0) out += "max_restarts = " + std::to_string(role.max_restarts) + "\n";
@@ -100,6 +105,11 @@ std::string JobSpec::toml() const {
     if (role.launcher != "direct") {
       out += "launcher = " + string_literal(role.launcher) + "\nnproc_per_node = " + std::to_string(role.nproc_per_node) + "\n";
     }
+  }
+  for (const auto& names : colocations) {
+    out += "\n[[colocations]]\nroles = [";
+    for (size_t i = 0; i < names.size(); ++i) out += (i > 0 ? ", " : "") + string_literal(names[i]);
+    out += "]\n";
   }
   if (!platform.empty()) {
     out += "\n[platform.ray]\n";

@@ -18,7 +18,7 @@ struct RoleSpec {
   double cpu = 0.5;
   std::map<std::string, std::string> env;
   bool driver = true;
-  int gpu = 0;
+  double gpu = 0;  // below 1: a share of one device (document version 3)
   // Schema 2 (a document of version 2 once one differs from its default).
   int max_restarts = -1;  // -1: the job's failover.max_restarts
   std::string launcher = "direct";
@@ -36,6 +36,7 @@ struct JobSpec {
   int start_timeout = 0;       // seconds
   std::string config_toml;     // the [config] table's body, as TOML lines; empty for none
   std::vector<RoleSpec> roles;
+  std::vector<std::vector<std::string>> colocations;  // [[colocations]] roles = [...]
   // [platform.ray] options: name and value, the value written the same in JSON and TOML (a string in
   // quotes, a number, a boolean, an array of strings).
   std::vector<std::pair<std::string, std::string>> platform;
@@ -44,7 +45,7 @@ struct JobSpec {
     platform.emplace_back(name, literal);
     return *this;
   }
-  std::string document() const;  // the job document (schema_version 1 unless a schema 2 field is used)
+  std::string document() const;  // the job document (schema_version 1 unless a field of version 2 or 3 is used)
   std::string toml() const;       // a spec file
   std::string platform_json() const;  // the options alone, as a JSON object (a job reference's options_json)
 };

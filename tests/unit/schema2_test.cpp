@@ -99,7 +99,7 @@ rdzv_port = 29400
   ASSERT_TRUE(c.diagnostics.empty()) << dump(c);
   std::string json;
   sdk::Job job = document_of(c, &json);
-  EXPECT_EQ(job.schema_version, DLAUNCH_JOB_SCHEMA_VERSION) << json;
+  EXPECT_EQ(job.schema_version, 2) << json;
   EXPECT_EQ(job.start_timeout, 5400);
   EXPECT_EQ(job.priority, "low");
   EXPECT_EQ(job.config.json(), R"({"lr":0.01,"layers":[1,2],"model":{"name":"gpt","size":124}})");
@@ -138,7 +138,7 @@ TEST_F(Schema2Test, AVersion1DocumentReadByTheSdkInheritsTheNewFields) {
 }
 
 TEST_F(Schema2Test, TheSdkRefusesAVersionAboveItsOwn) {
-  EXPECT_THROW(sdk::parse_job(R"({"schema_version":3,"roles":[]})"), sdk::Error);
+  EXPECT_THROW(sdk::parse_job(R"({"schema_version":4,"roles":[]})"), sdk::Error);
   EXPECT_THROW(sdk::parse_job(R"({"schema_version":0,"roles":[]})"), sdk::Error);
 }
 
@@ -292,7 +292,7 @@ TEST_F(Schema2Test, JobsBuiltInCodeGetTheSameRulesAndDocument) {
   job.roles[0].min_replicas = 2;
   ASSERT_TRUE(validate_built(job).empty());
   sdk::Job document = sdk::parse_job(job_document(job, "{}"));
-  EXPECT_EQ(document.schema_version, DLAUNCH_JOB_SCHEMA_VERSION);
+  EXPECT_EQ(document.schema_version, 2);
   EXPECT_EQ(document.failover.scope, "replica");
   EXPECT_EQ(document.start_timeout, 60);
   EXPECT_EQ(document.config.json(), R"({"lr":0.5})");

@@ -70,6 +70,13 @@ std::string document_type(const Field& f) {
       return "object";
     case Kind::kRoles:
       return "array of objects, ≥ 1 (a role: below)";
+    case Kind::kGpu:
+      return "integer" + bound(f.constraint) + ", whole devices; `0` when a spec asks for a share (`gpu_share`)";
+    case Kind::kGpuShare:
+      return "number, 0 < share < 1, or `0.0` for whole devices";
+    case Kind::kColocations:
+      return "array of objects `{\"roles\": [names]}`, each ≥ 2 roles of the job, a role in one at most; `[]` "
+             "when none";
   }
   return {};
 }
@@ -99,8 +106,9 @@ constexpr std::string_view kHeader = "| field | JSON type | in a spec | meaning 
 std::string job_fields_markdown() {
   std::string out = "### The job\n\n";
   out += kHeader;
-  out += "| `schema_version` | integer | (not in a spec) | `1`, or `2` when the job uses a field of version 2. Check "
-         "it first; refuse a version you do not know (the C++ reader does) |\n";
+  out += "| `schema_version` | integer | (not in a spec) | the newest version among the fields the job uses: `1`, `2` "
+         "or `3` (see [Versions](#versions)). Check it first; refuse a version you do not know (the C++ reader does) "
+         "|\n";
   rows(out, job_fields::kJobFields, "");
   out += "\n### A role\n\n";
   out += kHeader;

@@ -158,7 +158,35 @@ void kind_schema(Writer& w, const Field& f) {
       type(w, "object");
       break;
     case Kind::kNumber:
+    case Kind::kGpu:
+    case Kind::kGpuShare:
       type(w, "number");
+      break;
+    case Kind::kColocations:
+      type(w, "array");
+      key(w, "items");
+      w.StartObject();
+      type(w, "object");
+      key(w, "additionalProperties");
+      w.Bool(false);
+      key(w, "required");
+      w.StartArray();
+      text(w, "roles");
+      w.EndArray();
+      key(w, "properties");
+      w.StartObject();
+      key(w, "roles");
+      w.StartObject();
+      type(w, "array");
+      key(w, "minItems");
+      w.Int(2);
+      key(w, "items");
+      w.StartObject();
+      type(w, "string");
+      w.EndObject();
+      w.EndObject();
+      w.EndObject();
+      w.EndObject();
       break;
     case Kind::kChoice:
       key(w, "enum");

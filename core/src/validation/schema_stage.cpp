@@ -168,6 +168,10 @@ void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kC
 void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kNumber>, double& out) {
   r.read_number(v, path, out);
 }
+// Whole devices or a share of one: the semantic stage judges which values are either.
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kGpu>, double& out) {
+  r.read_number(v, path, out);
+}
 void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kEnv>, EnvMap& out) {
   r.read_string_map(v, path, out);
 }
@@ -305,6 +309,29 @@ void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kP
   }
 }
 
+// [[colocations]] roles = ["actor", "critic"]: the names are checked against the roles by the semantic stage.
+void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kColocations>,
+          std::vector<Colocation>& out) {
+  if (!r.expect(v, path, Value::Kind::kArray, "an array of [[colocations]] tables")) return;
+  for (size_t i = 0; i < v.items().size(); ++i) {
+    const Value& item = v.items()[i];
+    const KeyPath item_path = path.element(i);
+    if (!r.expect(item, item_path, Value::Kind::kTable, "a table")) continue;
+    for (const auto& m : item.members()) {
+      if (m.key == "roles") continue;
+      r.error(item_path.member(m.key), m.key_location.known() ? m.key_location : m.value.location(),
+              "unknown key '" + m.key + "' in a colocation", did_you_mean(m.key, {"roles"}));
+    }
+    Colocation& colocation = out.emplace_back();
+    const Value* roles = item.find("roles");
+    if (roles == nullptr) {
+      r.error(item_path, item.location(), "a colocation needs roles", "roles = [\"actor\", \"critic\"]");
+    } else if (r.expect(*roles, item_path.member("roles"), Value::Kind::kArray, "an array of role names")) {
+      read_strings(r, *roles, item_path.member("roles"), colocation.roles);
+    }
+  }
+}
+
 void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Failover& out);
 void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Resources& out);
 void read_table(SchemaReader& r, const Value& table, const KeyPath& path, Role& out);
@@ -328,8 +355,8 @@ void read(SchemaReader& r, const Value& v, const KeyPath& path, KindTag<Kind::kR
 // A row of a table, read when the table has it.
 template <Kind K, class T>
 void read_field(SchemaReader& r, const Value& table, const KeyPath& path, const char* key, T& out) {
-  if constexpr (K == Kind::kSpecFile) {
-    return;  // never in a spec: the loader knows it
+  if constexpr (K == Kind::kSpecFile || K == Kind::kGpuShare) {
+    return;  // never in a spec: the loader knows the one, the document derives the other
   } else if (const Value* v = table.find(key)) {
     read(r, *v, path.member(key), KindTag<K>{}, out);
   }

@@ -252,6 +252,102 @@ void check_tf_tasks(Rules& rules, const Job& job) {
   }
 }
 
+bool is_share(double gpu) { return gpu > 0 && gpu < 1; }
+bool is_whole(double gpu) { return gpu == std::floor(gpu); }
+// "0.4", "1.5": a spec's gpu as the user wrote it.
+std::string gpu_text(double gpu) {
+  std::string s = std::to_string(gpu);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+// gpu is whole devices, or a share of one device. A share is seen as the replica's one device, so the
+// replica must be alone in its group: LOCAL_RANK (0) then indexes the devices the process sees.
+void check_gpu(Rules& rules, const Role& role, const KeyPath& path, bool counts_usable) {
+  const KeyPath gpu_path = path.member("resources").member("gpu");
+  const double gpu = role.resources.gpu;
+  if (!rules.usable({gpu_path}) || gpu < 0) return;
+  if (!is_whole(gpu) && !is_share(gpu)) {
+    rules.error(gpu_path, "gpu " + gpu_text(gpu) + " is neither whole devices nor a share of one device",
+                "ask for whole GPUs (gpu = " + std::to_string(static_cast<int64_t>(std::ceil(gpu))) +
+                    ") or a share of one below 1 (gpu = 0.5)");
+  } else if (is_share(gpu) && counts_usable && role.per_node != 1) {
+    rules.error(path.member("per_node"),
+                "a replica with a share of a GPU (gpu = " + gpu_text(gpu) +
+                    ") sees that one device, so its role places one replica per group: per_node must be 1, got " +
+                    std::to_string(role.per_node),
+                "LOCAL_RANK indexes the devices a process sees (docs/job-spec.md#fractional-gpus-and-colocations)");
+  }
+}
+
+// [[colocations]]: replica i of each listed role is placed with replica i of the others, so the roles have
+// the same size and groups; a role is in one colocation at most; shares of one device fit in it.
+void check_colocations(Rules& rules, const Job& job) {
+  std::map<std::string, size_t> role_index;
+  for (size_t i = 0; i < job.roles.size(); ++i) role_index.emplace(job.roles[i].name, i);
+  std::vector<std::string> names;
+  for (const Role& role : job.roles) names.push_back(role.name);
+  std::map<std::string, size_t> colocation_of;
+  for (size_t c = 0; c < job.colocations.size(); ++c) {
+    const Colocation& colocation = job.colocations[c];
+    const KeyPath path = KeyPath("colocations").element(c).member("roles");
+    if (!rules.usable({path})) continue;
+    if (colocation.roles.size() < 2) {
+      rules.error(path, "a colocation places two roles or more together, got " +
+                            std::to_string(colocation.roles.size()),
+                  "list the roles whose replicas share nodes and devices: roles = [\"actor\", \"critic\"]");
+      continue;
+    }
+    const Role* first = nullptr;
+    double shares = 0;
+    bool any_share = false;
+    for (size_t k = 0; k < colocation.roles.size(); ++k) {
+      const std::string& name = colocation.roles[k];
+      const KeyPath name_path = path.element(k);
+      auto role = role_index.find(name);
+      if (role == role_index.end()) {
+        rules.error(name_path, "no role is named '" + name + "'", did_you_mean(name, names));
+        continue;
+      }
+      auto [earlier, inserted] = colocation_of.emplace(name, c);
+      if (!inserted) {
+        rules.error(name_path,
+                    "role '" + name + "' is already in " +
+                        (earlier->second == c ? std::string("this colocation")
+                                              : "colocations[" + std::to_string(earlier->second) + "]"),
+                    "a role is placed with one set of roles: merge the colocations");
+        continue;
+      }
+      const Role& r = job.roles[role->second];
+      const double gpu = r.resources.gpu;
+      shares += gpu;
+      any_share = any_share || is_share(gpu);
+      if (first == nullptr) {
+        first = &r;
+        continue;
+      }
+      const int64_t min = r.min_replicas.value_or(r.replicas);
+      const int64_t first_min = first->min_replicas.value_or(first->replicas);
+      if (r.replicas != first->replicas || r.per_node != first->per_node || min != first_min) {
+        rules.error(name_path,
+                    "role '" + name + "' has replicas " + std::to_string(r.replicas) + ", min_replicas " +
+                        std::to_string(min) + " and per_node " + std::to_string(r.per_node) + ", but '" +
+                        first->name + "', colocated with it, has " + std::to_string(first->replicas) + ", " +
+                        std::to_string(first_min) + " and " + std::to_string(first->per_node),
+                    "replica i of each colocated role is placed with replica i of the others: give them the "
+                    "same replicas, min_replicas and per_node");
+      }
+    }
+    // The tolerance lets 0.1 + 0.2 + 0.7 (1.0000000000000002) fill one device.
+    if (any_share && shares > 1 + 1e-9) {
+      rules.error(path, "colocated replicas with shares of a GPU share one device, but their gpu add up to " +
+                            gpu_text(shares),
+                  "give the colocated roles shares that add up to 1 at most (DLRover gives each 1/n)");
+    }
+  }
+}
+
 // The GPUs of the most loaded node, with the job's groups laid out on its nodes as every platform lays them
 // out (dlaunch/node_groups.hpp): what each node must hold.
 int64_t gpus_on_the_most_loaded_node(const Job& job) {
@@ -259,11 +355,14 @@ int64_t gpus_on_the_most_loaded_node(const Job& job) {
   layout.node_num = job.node_num;
   for (const Role& role : job.roles) {
     sdk::Role r;
+    r.name = role.name;
     r.replicas = role.replicas;
     r.per_node = role.per_node;
-    r.resources.gpu = role.resources.gpu;
+    r.resources.gpu = is_share(role.resources.gpu) ? 0 : static_cast<int64_t>(role.resources.gpu);
+    r.resources.gpu_share = is_share(role.resources.gpu) ? role.resources.gpu : 0;
     layout.roles.push_back(r);
   }
+  for (const Colocation& colocation : job.colocations) layout.colocations.push_back({colocation.roles});
   return sdk::NodeGroups(layout).most_on_a_node().gpu;
 }
 
@@ -323,21 +422,26 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
     }
     check_elastic_range(rules, role, path, counts_usable);
     check_launcher(rules, role, path);
-    const bool gpu_usable = counts_usable && rules.usable({gpu_path});
+    check_gpu(rules, role, path, counts_usable);
+    const bool gpu_usable = counts_usable && rules.usable({gpu_path}) && role.resources.gpu >= 0 &&
+                            (is_whole(role.resources.gpu) || (is_share(role.resources.gpu) && role.per_node == 1));
     // A layout needs whole groups of per_node replicas: else the error above is the one to fix first.
     gpu_inputs_usable = gpu_inputs_usable && gpu_usable && role.per_node >= 1 && role.replicas % role.per_node == 0;
-    if (gpu_usable && rules.usable({"device_per_node"}) && job.device_per_node && role.resources.gpu > 0 &&
-        role.per_node >= 1 &&
-        role.per_node * role.resources.gpu > *job.device_per_node) {
+    const auto whole = static_cast<int64_t>(role.resources.gpu);  // a share's group needs one device at most
+    if (gpu_usable && rules.usable({"device_per_node"}) && job.device_per_node && whole > 0 &&
+        role.per_node >= 1 && role.per_node * whole > *job.device_per_node) {
       gpu_inputs_usable = false;  // one group already exceeds a node: that error says it
       rules.error(gpu_path,
-                  who + " places " + std::to_string(role.per_node) + " replicas × " +
-                      std::to_string(role.resources.gpu) + " GPUs = " +
-                      std::to_string(role.per_node * role.resources.gpu) + " GPUs on one node, but device_per_node is " +
+                  who + " places " + std::to_string(role.per_node) + " replicas × " + std::to_string(whole) +
+                      " GPUs = " + std::to_string(role.per_node * whole) + " GPUs on one node, but device_per_node is " +
                       std::to_string(*job.device_per_node));
     }
   }
   check_tf_tasks(rules, job);
+  const size_t errors_before_colocations = out.size();
+  check_colocations(rules, job);
+  // The layout of colocated roles assumes a well-formed colocation.
+  gpu_inputs_usable = gpu_inputs_usable && out.size() == errors_before_colocations && rules.usable({"colocations"});
   // Each node holds device_per_node: the most loaded one must fit, not merely the sum over the nodes (the
   // groups of per_node replicas are placed whole, so the sum may fit while no layout does).
   if (gpu_inputs_usable && job.device_per_node && job.node_num >= 1) {

@@ -84,7 +84,11 @@ JobPlan plan_job(std::string_view job_json, const KubeOptions& options, std::str
 
 void check_job(std::string_view job_json, std::string_view submission_id, const sdk::DiagnosticsOut& out) {
   sdk::Job job = sdk::parse_job(job_json);
-  sdk::refuse_fields_not_honoured(job, "kubernetes", {}, {}, out);
+  sdk::refuse_fields_not_honoured(
+      job, "kubernetes", {},
+      {{"roles.resources.gpu_share", "a pod's GPUs are an extended resource, which Kubernetes counts in whole units"},
+       {"colocations", "each replica is a pod with GPUs of its own: pods do not share a device"}},
+      out);
   KubeOptions options = KubeOptions::from(job.platform);
   std::string base = base_name(job.name, submission_id);
   if (!job.name.empty() && !(job.name.front() >= 'a' && job.name.front() <= 'z')) {

@@ -40,6 +40,9 @@ void set(Value& object, std::string_view key, Value value, Allocator& a) {
 // GPUs are Ray's num_gpus; other accelerators (TPU, NPU) are Ray resources of that name.
 bool uses_gpu_resource(const sdk::Job& job) { return job.device_type == "GPU" || job.device_type == "CPU"; }
 
+// What a replica asks Ray for: whole devices, or a share of one (Ray's fractional num_gpus and resources).
+double accelerators(const sdk::Resources& r) { return r.gpu_share > 0 ? r.gpu_share : static_cast<double>(r.gpu); }
+
 // What the process of a single-replica job sees, as docs/job-spec.md defines it (one node: itself); then the
 // job's and the role's env, which may override. DLAUNCH_CONFIG_FILE is set by the entrypoint's preamble.
 sdk::StringMap direct_env(const SubmitInputs& in) {
@@ -111,7 +114,7 @@ std::string gang_plan(const SubmitInputs& in) {
     r.AddMember("min_replicas", Value(static_cast<int64_t>(role.min_replicas)), a);
     r.AddMember("per_node", Value(static_cast<int64_t>(role.per_node)), a);
     r.AddMember("cpu", Value(role.resources.cpu), a);
-    r.AddMember("accelerators", Value(static_cast<int64_t>(role.resources.gpu)), a);
+    r.AddMember("accelerators", Value(accelerators(role.resources)), a);
     r.AddMember("memory_bytes", Value(static_cast<int64_t>(role.resources.memory_bytes)), a);
     r.AddMember("env", string_object(role.env, a), a);
     r.AddMember("driver", Value(role.driver), a);
@@ -124,6 +127,13 @@ std::string gang_plan(const SubmitInputs& in) {
     roles.PushBack(r, a);
   }
   plan.AddMember("roles", roles, a);
+  Value colocations(rapidjson::kArrayType);
+  for (const auto& colocation : job.colocations) {
+    Value names(rapidjson::kArrayType);
+    for (const auto& name : colocation.roles) names.PushBack(text(name, a), a);
+    colocations.PushBack(names, a);
+  }
+  plan.AddMember("colocations", colocations, a);
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   plan.Accept(writer);
@@ -178,9 +188,9 @@ void add_entrypoint_resources(const SubmitInputs& in, bool gang, Value& body, Su
     cpus = r.cpu;
     memory = r.memory_bytes;
     if (uses_gpu_resource(job)) {
-      gpus = static_cast<double>(r.gpu);
-    } else if (r.gpu > 0) {
-      resources[job.device_type] = static_cast<double>(r.gpu);
+      gpus = accelerators(r);
+    } else if (accelerators(r) > 0) {
+      resources[job.device_type] = accelerators(r);
     }
   }
   bool wanted = cpus > 0 || gpus > 0 || !resources.empty();

@@ -64,7 +64,8 @@ void RayPlugin::validate(const sdk::JobRequest& request, const sdk::DiagnosticsO
   sdk::refuse_fields_not_honoured(job, "ray",
                                   {"config", "start_timeout", "failover.scope", "roles.min_replicas",
                                    "roles.max_restarts", "roles.launcher", "roles.nproc_per_node",
-                                   "roles.rdzv_backend", "roles.rdzv_port", "roles.tf_task"},
+                                   "roles.rdzv_backend", "roles.rdzv_port", "roles.tf_task",
+                                   "roles.resources.gpu_share", "colocations"},
                                   {{"priority", "Ray has no notion of a job's priority"}}, out);
   RayOptions options = RayOptions::from(job.platform);
   if (needs_gang_driver(job) && options.python.empty()) {

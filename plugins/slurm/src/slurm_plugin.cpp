@@ -86,7 +86,9 @@ class SlurmPlugin : public sdk::Plugin {
         job, "slurm",
         {"roles.min_replicas", "roles.launcher", "roles.nproc_per_node", "roles.rdzv_backend", "roles.rdzv_port", "roles.max_restarts", "roles.tf_task",
          "config", "priority", "start_timeout"},
-        {{"failover.scope", "Slurm requeues a failed batch job whole"}},
+        {{"failover.scope", "Slurm requeues a failed batch job whole"},
+         {"roles.resources.gpu_share", "Slurm's gres hands a job step whole GPUs"},
+         {"colocations", "each job step gets GPUs of its own: steps do not share a device"}},
         out);
     refuse_role_restart_limits(job, out);
     note_elastic_roles(job, out);

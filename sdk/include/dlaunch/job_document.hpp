@@ -131,6 +131,10 @@ template <> struct Member<Kind::kArgv> : Plain<std::vector<std::string>> {};
 template <> struct Member<Kind::kPlatform> : Plain<Options> {};
 template <> struct Member<Kind::kConfig> : Plain<Options> {};  // any JSON object
 template <> struct Member<Kind::kDuration> : Plain<int64_t> {};
+// Whole devices stay an integer, so a plugin that knows no shares never truncates one: a share is a member
+// of its own (gpu_share), which such a plugin refuses by name (refuse_fields_not_honoured).
+template <> struct Member<Kind::kGpu> : Plain<int64_t> {};
+template <> struct Member<Kind::kGpuShare> : Plain<double> {};
 // Members that inherit another field's value when a spec leaves them out. The host always writes the
 // inherited value; these markers stand for it in a struct a test fills by hand and in a version 1 document
 // (which has no such field), and parse_job and write_job replace them (resolve_inherited below).
@@ -180,6 +184,13 @@ struct Role {
 };
 template <> struct detail::Member<job_fields::Kind::kRoles> : detail::Plain<std::vector<Role>> {};
 
+// Roles placed together: replica i of each on the same node and devices (docs/job-spec.md#colocations).
+struct Colocation {
+  std::vector<std::string> roles;
+  bool operator==(const Colocation&) const = default;
+};
+template <> struct detail::Member<job_fields::Kind::kColocations> : detail::Plain<std::vector<Colocation>> {};
+
 struct Job {
   // As read; write_job writes the lowest version that expresses the job (document_version()).
   int schema_version = DLAUNCH_JOB_SCHEMA_VERSION;
@@ -191,6 +202,10 @@ struct Job {
 namespace detail {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// The spec key a document member's value comes from, where they differ (a document-only member): what a
+// diagnostic about it points at.
+constexpr std::string_view spec_member(std::string_view member) { return member == "gpu_share" ? "gpu" : member; }
 
 inline const rapidjson::Value& member(const rapidjson::Value& object, std::string_view name) {
   static const rapidjson::Value null_value;
@@ -232,6 +247,10 @@ inline void read(const rapidjson::Value& v, std::vector<Role>& out) {
   if (!v.IsArray()) return;
   for (const auto& item : v.GetArray()) read(item, out.emplace_back());
 }
+inline void read(const rapidjson::Value& v, std::vector<Colocation>& out) {
+  if (!v.IsArray()) return;
+  for (const auto& item : v.GetArray()) read(member(item, "roles"), out.emplace_back().roles);
+}
 
 #define DLAUNCH_SDK_JOB_READ(member_name, key, kind, def, constraint, since, doc) read(member(v, #member_name), out.member_name);
 inline void read(const rapidjson::Value& v, Failover& out) { DLAUNCH_FAILOVER_FIELDS(DLAUNCH_SDK_JOB_READ) }
@@ -261,6 +280,16 @@ inline void write(Writer& w, const std::vector<std::string>& argv) {
 inline void write(Writer& w, const Options& options) {
   const std::string json = options.json();
   w.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+}
+inline void write(Writer& w, const std::vector<Colocation>& colocations) {
+  w.StartArray();
+  for (const auto& colocation : colocations) {
+    w.StartObject();
+    w.Key("roles");
+    write(w, colocation.roles);
+    w.EndObject();
+  }
+  w.EndArray();
 }
 inline void write(Writer& w, const Failover& in);
 inline void write(Writer& w, const Resources& in);
@@ -307,7 +336,8 @@ inline void resolve_inherited(Job& job) {
   }
 }
 
-// Whether a field of a version above 1 holds other than what a version 1 document means.
+// Whether a field of a version above 1 holds other than what a version 1 document means (and what the version
+// before its own meant).
 struct InUse {
   const Job& job;
   const Role* role = nullptr;
@@ -340,11 +370,13 @@ bool used_above_1(const Check& check, const T& value, Initial initial) {
 
 }  // namespace detail
 
-// A field of a schema version above 1 that a job uses: its key path ("roles[1].min_replicas") and its row's
-// place in the table without indexes ("roles.min_replicas", "failover.scope", "start_timeout").
+// A field of a schema version above 1 that a job uses: the key path of the spec value it holds
+// ("roles[1].min_replicas"; a gpu_share is the spec's "roles[1].resources.gpu") and its row's place in the
+// table without indexes ("roles.min_replicas", "failover.scope", "start_timeout").
 struct FieldInUse {
   std::string path;
   std::string field;
+  int since;  // the document version that introduced the field
 };
 
 // The fields above version 1 the job uses, in document order: what the host raises schema_version for, and
@@ -358,7 +390,8 @@ inline std::vector<FieldInUse> fields_in_use(const Job& job) {
   if (detail::used_above_1<since, Kind::kind>(check, in.member_name, [] {                                \
         return detail::Member<Kind::kind>::initial(def);                                                 \
       })) {                                                                                              \
-    found.push_back({prefix.member(#member_name).str(), std::string(table) + #member_name});             \
+    found.push_back({prefix.member(std::string(detail::spec_member(#member_name))).str(),                \
+                     std::string(table) + #member_name, since});                                        \
   }
 #define DLAUNCH_SDK_JOB_IN_USE(member_name, key, kind, def, constraint, since, doc) \
   DLAUNCH_SDK_IN_USE("", KeyPath(), job, in_use, member_name, kind, def, since)
@@ -414,9 +447,13 @@ inline void refuse_fields_not_honoured(const Job& job, std::string_view platform
 }
 
 namespace detail {
-// 1 when the job uses no field above version 1, so plugins that know only version 1 keep reading the jobs
-// whose meaning they know; else DLAUNCH_JOB_SCHEMA_VERSION.
-inline int document_version(const Job& job) { return fields_in_use(job).empty() ? 1 : DLAUNCH_JOB_SCHEMA_VERSION; }
+// The newest version among the fields the job uses (1 when it uses none above version 1), so a plugin that
+// knows an older version keeps reading the jobs whose meaning it knows, and refuses the others.
+inline int document_version(const Job& job) {
+  int version = 1;
+  for (const FieldInUse& used : fields_in_use(job)) version = std::max(version, used.since);
+  return version;
+}
 }  // namespace detail
 
 // Reads a job document. Fields it does not know are ignored; fields it knows but cannot find keep their

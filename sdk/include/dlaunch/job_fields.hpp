@@ -46,6 +46,11 @@ enum class Kind {
   kFailover,         // the [failover] table (DLAUNCH_FAILOVER_FIELDS)
   kResources,        // a role's resources table (DLAUNCH_RESOURCES_FIELDS)
   kRoles,            // the [[roles]] array of tables (DLAUNCH_ROLE_FIELDS)
+  kGpu,              // spec: a whole number of devices, or a share of one (0 < gpu < 1); document: the whole
+                     // devices, an integer (0 for a share, which travels as the kGpuShare beside it)
+  kGpuShare,         // not in a spec; document: the share of one device (0 < share < 1) a spec's fractional
+                     // gpu asks for, 0.0 for whole devices
+  kColocations,      // spec: [[colocations]] tables of roles = [names]; document: [{"roles": [names]}], [] when none
 };
 
 template <Kind K>
@@ -75,7 +80,7 @@ constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type
 //   kind        a Kind, without "Kind::"
 //   default     the C++ initializer: the value a spec that leaves the key out gets ({} is empty or unset)
 //   constraint  from job_fields::constraints
-//   since       the document schema_version that introduced the field (1 or 2). A document is written with
+//   since       the document schema_version that introduced the field (1, 2 or 3). A document is written with
 //               the lowest version whose fields express the job: 2 only when a field of version 2 holds
 //               other than its default, so a plugin that knows only version 1 refuses exactly the jobs
 //               whose meaning it would miss (fields_in_use() in job_document.hpp)
@@ -90,7 +95,11 @@ constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type
 
 #define DLAUNCH_RESOURCES_FIELDS(X)                                                                      \
   X(cpu, "cpu", kNumber, 1.0, above(0), 1, "CPUs per replica; fractions allowed")                        \
-  X(gpu, "gpu", kInteger, 0, at_least(0), 1, "GPUs (accelerators of device_type) per replica")           \
+  X(gpu, "gpu", kGpu, 0, at_least(0), 1,                                                                 \
+    "GPUs (accelerators of device_type) per replica: whole devices, or a share of one below 1 (0.4)")      \
+  X(gpu_share, "", kGpuShare, 0.0, none(), 3,                                                            \
+    "the share of one device (0 < share < 1) a replica asks for when the spec's gpu is a fraction; gpu is " \
+    "0 then")                                                                                            \
   X(memory_bytes, "memory", kMemory, 0, none(), 1,                                                       \
     "memory per replica in bytes; a spec writes `memory` with a unit: Ki Mi Gi Ti (powers of 1024) or K M G T")
 
@@ -142,6 +151,8 @@ constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type
   X(config, "config", kConfig, {}, none(), 2,                                                                 \
     "the user's configuration, handed to every process as a JSON file (DLAUNCH_CONFIG_FILE)")                 \
   X(roles, "roles", kRoles, {}, required(), 1, "the job's roles, in the spec's order")                        \
+  X(colocations, "colocations", kColocations, {}, none(), 3,                                                  \
+    "roles placed together: replica i of each listed role on the same node and devices, counted once")      \
   X(platform, "platform", kPlatform, {}, none(), 1,                                                           \
     "a spec: the platform id or [platform.<id>] option tables; the document: the receiving plugin's options")
 

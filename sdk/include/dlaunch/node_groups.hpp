@@ -9,6 +9,10 @@
 //      and groups share a node (of one role or several) only when there are more groups than nodes.
 //   3. A node carries the sum of its groups; every node is asked for what the most loaded one carries
 //      (most_on_a_node), since platforms allocate nodes alike.
+//   4. Colocated roles (job.colocations) count once: their groups are dealt as the first of them in the
+//      job's order, and group g of each is on the node of that role's group g. A colocated set of replicas (replica i of
+//      each role) needs the sum of their devices; shares of one device (gpu_share) of one role or one
+//      colocation fill a device with as many as fit whole: n of share s need ceil(n / floor(1 / s)) devices.
 // No node count is ever refused for its own sake: a platform that cannot share a node between groups says
 // so as a fact of that platform.
 //
@@ -21,7 +25,9 @@
 #include <dlaunch/job_document.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace dlaunch::sdk {
@@ -36,12 +42,16 @@ struct NodeLoad {
 class NodeGroups {
  public:
   // The job as the host checked it: replicas a multiple of per_node, counts at least 1.
+  // Colocated roles have the same replicas and per_node.
   explicit NodeGroups(const Job& job) : nodes_(std::max<int64_t>(1, job.node_num)) {
     int64_t first = 0;
-    for (const Role& role : job.roles) {
+    for (size_t i = 0; i < job.roles.size(); ++i) {
+      const Role& role = job.roles[i];
       const int64_t per_node = std::max<int64_t>(1, role.per_node);
-      roles_.push_back({first, role.replicas / per_node, per_node, role.resources});
-      first += roles_.back().groups;
+      const size_t lead = colocation_lead(job, i);
+      const int64_t start = lead < i ? roles_[lead].first : first;
+      roles_.push_back({start, role.replicas / per_node, per_node, role.resources, lead});
+      if (lead == i) first += roles_.back().groups;
     }
   }
 
@@ -69,8 +79,16 @@ class NodeGroups {
     for (size_t role = 0; role < roles_.size(); ++role) {
       const int64_t replicas = replicas_on(role, node);
       load.cpu += static_cast<double>(replicas) * roles_[role].resources.cpu;
-      load.gpu += replicas * roles_[role].resources.gpu;
       load.memory_bytes += replicas * roles_[role].resources.memory_bytes;
+      if (roles_[role].lead != role) continue;  // its colocation's devices are counted at its first role
+      int64_t whole = 0;
+      double share = 0;
+      for (const RoleGroups& member : roles_) {
+        if (member.lead != role) continue;
+        whole += member.resources.gpu;
+        share += member.resources.gpu_share;
+      }
+      load.gpu += replicas * whole + devices_for_shares(replicas, share);
     }
     return load;
   }
@@ -92,7 +110,31 @@ class NodeGroups {
     int64_t groups;
     int64_t per_node;
     Resources resources;
+    size_t lead;  // the first role of its colocation; itself when it has none
   };
+
+  // The index of the first role listed in role `i`'s colocation, or `i`.
+  static size_t colocation_lead(const Job& job, size_t i) {
+    for (const Colocation& colocation : job.colocations) {
+      if (std::find(colocation.roles.begin(), colocation.roles.end(), job.roles[i].name) == colocation.roles.end()) {
+        continue;
+      }
+      for (size_t j = 0; j < i; ++j) {
+        if (std::find(colocation.roles.begin(), colocation.roles.end(), job.roles[j].name) != colocation.roles.end()) {
+          return j;
+        }
+      }
+    }
+    return i;
+  }
+
+  // Devices for `sets` replicas (or colocated sets) each asking for `share` of one device (0 when none).
+  static int64_t devices_for_shares(int64_t sets, double share) {
+    if (sets == 0 || share <= 0) return 0;
+    // The tolerance keeps 1 / 0.2 (4.999...) from counting 4 shares to a device.
+    const auto per_device = std::max<int64_t>(1, static_cast<int64_t>(std::floor(1.0 / share + 1e-9)));
+    return (sets + per_device - 1) / per_device;
+  }
 
   int64_t nodes_;
   std::vector<RoleGroups> roles_;

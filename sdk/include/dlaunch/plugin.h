@@ -50,9 +50,10 @@ extern "C" {
 
 /* The newest version of the normalized job document (see docs/job-document.md) handed to plugins. The host
  * writes the lowest version that expresses the job: 1 unless the job uses a field of version 2 (an elastic
- * range, a per-role restart limit, a failover scope, torchrun, a start timeout, a priority, a config table),
- * so a plugin that knows only version 1 still reads every job it can run, and refuses the others. */
-#define DLAUNCH_JOB_SCHEMA_VERSION 2
+ * range, a per-role restart limit, a failover scope, torchrun, a start timeout, a priority, a config table)
+ * or 3 (a share of a GPU, colocated roles), so a plugin that knows an older version still reads every job it
+ * can run, and refuses the others. */
+#define DLAUNCH_JOB_SCHEMA_VERSION 3
 
 /* The one symbol a plugin exports. */
 #define DLAUNCH_ENTRY_SYMBOL "dlaunch_plugin_entry"
@@ -304,7 +305,7 @@ typedef struct dlaunch_plugin_api {
    * an error only when it could not check. dlaunch calls validate, dry_run and submit with a document that
    * holds all of the following (only `plugins check` also sends broken ones), so a plugin does not check
    * them again; it checks its platform's own facts (more nodes asked for than a partition has):
-   *   - schema_version is 1 or DLAUNCH_JOB_SCHEMA_VERSION (the lowest that expresses the job); every field
+   *   - schema_version is 1 to DLAUNCH_JOB_SCHEMA_VERSION (the lowest that expresses the job); every field
    *     of docs/job-document.md of that version is present and of its type.
    *   - name and every role's name are DNS labels (1-63 of a-z, 0-9 and '-', starting and ending with a
    *     letter or digit); role names are unique within the job.
@@ -327,6 +328,11 @@ typedef struct dlaunch_plugin_api {
    *     "direct" nproc_per_node is 1, rdzv_backend "c10d" and rdzv_port 0; with "torchrun" per_node is 1,
    *     and with "static" min_replicas equals replicas; tf_task is "none", "chief", "worker", "ps" or
    *     "evaluator", each but "none" used by one role at most, and a "chief" role has one replica.
+   *   - version 3 fields: a role's gpu_share is 0, or 0 < gpu_share < 1 with gpu 0 and per_node 1; each
+   *     colocation names two roles or more, each role at most once in all colocations, all with the same
+   *     replicas, min_replicas and per_node, and shares adding up to at most one device. In the GPU checks
+   *     above colocated replicas count once, and the replicas that share devices fill each device with as many
+   *     shares as fit whole (dlaunch/node_groups.hpp).
    *   - platform holds only options this plugin declares, each of its declared type; required options
    *     are present.
    * Paths reported to `out` are key paths ("roles[1].entrypoint", "platform.<id>.<option>"): keys joined

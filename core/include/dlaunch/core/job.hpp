@@ -50,6 +50,15 @@ template <> struct Member<Kind::kConfig> : Plain<Value> {};          // a table,
 // Unset: the document writes what they inherit (the role's replicas, failover.max_restarts).
 template <> struct Member<Kind::kMinReplicas> : Plain<std::optional<int64_t>> {};
 template <> struct Member<Kind::kRoleRestarts> : Plain<std::optional<int64_t>> {};
+// What the spec says: whole devices, or a share of one below 1; the document splits it into gpu and gpu_share.
+template <> struct Member<Kind::kGpu> : Plain<double> {};
+// gpu_share is the document's half of the spec's gpu: the core holds nothing for it.
+struct DerivedInDocument {};
+template <>
+struct Member<Kind::kGpuShare> {
+  using type = DerivedInDocument;
+  static type initial(double) { return {}; }
+};
 
 }  // namespace job_model
 
@@ -71,6 +80,12 @@ struct Role {
   DLAUNCH_ROLE_FIELDS(DLAUNCH_CORE_JOB_MEMBER)
 };
 template <> struct job_model::Member<job_fields::Kind::kRoles> : job_model::Plain<std::vector<Role>> {};
+
+// [[colocations]]: roles placed together (replica i of each on the same node and devices).
+struct Colocation {
+  std::vector<std::string> roles;
+};
+template <> struct job_model::Member<job_fields::Kind::kColocations> : job_model::Plain<std::vector<Colocation>> {};
 
 struct Job {
   DLAUNCH_JOB_FIELDS(DLAUNCH_CORE_JOB_MEMBER)

@@ -4,7 +4,9 @@ workers to start); a lost actor makes the next attempt reserve a new gang.
 
 A role of fixed size has one placement group, one bundle per group of per_node replicas, placed whole. An
 elastic role (min_replicas < replicas) has one placement group per group of per_node replicas, so it can
-start with the groups the cluster holds: once every role has its minimum, the gang waits
+start with the groups the cluster holds. Colocated roles (same replicas, min_replicas and per_node) share
+their placement groups: bundle g holds group g of each, so replica i of each is on the same node and, with
+shares of a device, on the same device. Once every role has its minimum, the gang waits
 ELASTIC_LAST_CALL_SECONDS more for the others (as torchrun's rendezvous waits for late nodes), then starts
 with what is placed and gives up the rest."""
 import dataclasses
@@ -15,6 +17,7 @@ import ray
 from ray.util.placement_group import placement_group, remove_placement_group
 from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
 
+from .plan import merged_bundles
 from .replica import Replica
 from .report import resources_text, say, wanted_text
 
@@ -26,11 +29,16 @@ ELASTIC_LAST_CALL_SECONDS = 5
 
 @dataclasses.dataclass
 class _Reservation:
-    """One placement group: of a whole role (groups 0, 1, ...) or of one group of an elastic role."""
-    role: object
+    """One placement group: of a whole role (groups 0, 1, ...) or of one group of an elastic role; of its
+    colocated roles too."""
+    roles: list
     groups: List[int]  # the role's groups of per_node replicas it holds, one bundle each, in order
     group: object  # the placement group
     ready: bool = False
+
+
+def _holds(reservation, role):
+    return any(held is role for held in reservation.roles)
 
 
 class Gang:
@@ -49,15 +57,15 @@ class Gang:
         start_timeout passed first (then `failure` says what the gang waited for, as DLRover fails a job
         pending too long)."""
         accelerator = self.plan.accelerator
-        for role in self.plan.roles:
-            bundles = role.bundles(accelerator)
-            if role.min_replicas < role.replicas:
+        for unit in self.plan.units():
+            bundles = merged_bundles(unit, accelerator)
+            if unit[0].min_replicas < unit[0].replicas:
                 for index, bundle in enumerate(bundles):
                     group = placement_group([bundle], strategy=self.plan.placement_strategy)
-                    self.reservations.append(_Reservation(role, [index], group))
+                    self.reservations.append(_Reservation(unit, [index], group))
             else:
                 group = placement_group(bundles, strategy=self.plan.placement_strategy)
-                self.reservations.append(_Reservation(role, list(range(len(bundles))), group))
+                self.reservations.append(_Reservation(unit, list(range(len(bundles))), group))
         pending = {r.group.ready(): r for r in self.reservations}
         started = time.monotonic()
         notice_at = started + FIRST_WAITING_NOTICE_SECONDS
@@ -67,8 +75,8 @@ class Gang:
         def waiting_for():
             wanted = "; ".join(
                 f"{role.name}: " + wanted_text([role.bundles(accelerator)[0]
-                                                for r in pending.values() if r.role is role for _ in r.groups])
-                for role in self.plan.roles if any(r.role is role for r in pending.values()))
+                                                for r in pending.values() if _holds(r, role) for _ in r.groups])
+                for role in self.plan.roles if any(_holds(r, role) for r in pending.values()))
             return f"{wanted}; the cluster has {resources_text(ray.cluster_resources())}"
 
         while pending:
@@ -99,13 +107,13 @@ class Gang:
         return True
 
     def _placed_groups(self, role):
-        return sum(len(r.groups) for r in self.reservations if r.role is role and r.ready)
+        return sum(len(r.groups) for r in self.reservations if _holds(r, role) and r.ready)
 
     def _create_actors(self):
         """One actor per replica of the placed groups, ranked in the groups' order (an elastic role that got
         fewer groups has ranks 0 to its size - 1)."""
         for role in self.plan.roles:
-            bundles = [(r.group, bundle) for r in self.reservations if r.role is role
+            bundles = [(r.group, bundle) for r in self.reservations if _holds(r, role)
                        for bundle in range(len(r.groups))]
             self.size[role.name] = len(bundles) * role.per_node
             if self.size[role.name] < role.replicas:

@@ -18,7 +18,7 @@ class Role:
     replicas: int
     per_node: int
     cpu: float
-    accelerators: int
+    accelerators: float  # whole devices, or a share of one (0.4: Ray's fractional num_gpus)
     memory_bytes: int
     env: Dict[str, str]
     driver: bool
@@ -63,6 +63,20 @@ class Role:
         return [bundle] * (self.replicas // self.per_node)
 
 
+def merged_bundles(roles, accelerator) -> List[dict]:
+    """The bundles of roles placed together: bundle g holds group g of each (colocated roles have the same
+    groups), so replica i of each lands on the same node and, with shares of a device, the same device."""
+    merged = []
+    for bundles in zip(*(role.bundles(accelerator) for role in roles)):
+        bundle = {}
+        for part in bundles:
+            for resource, amount in part.items():
+                bundle[resource] = bundle.get(resource, 0) + amount
+        # Ray keeps 4 decimals of a resource: 0.1 + 0.2 + 0.7 is one device, not 1.0000000000000002.
+        merged.append({resource: round(amount, 4) for resource, amount in bundle.items()})
+    return merged
+
+
 @dataclasses.dataclass
 class Plan:
     job: str
@@ -75,9 +89,21 @@ class Plan:
     placement_strategy: str
     accelerator: str
     roles: List[Role]
+    colocations: List[List[str]]  # names of roles placed together (replica i of each with the others')
 
     def role(self, name) -> Role:
         return next(role for role in self.roles if role.name == name)
+
+    def units(self) -> List[List[Role]]:
+        """The roles as they are placed: each colocation's together (at its first role), every other alone."""
+        units, placed = [], set()
+        for role in self.roles:
+            if role.name in placed:
+                continue
+            names = next((names for names in self.colocations if role.name in names), [role.name])
+            units.append([r for r in self.roles if r.name in names])
+            placed.update(names)
+        return units
 
     @staticmethod
     def from_environment() -> "Plan":
