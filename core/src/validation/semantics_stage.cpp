@@ -40,6 +40,14 @@ bool is_identifier(const std::string& s) {
   return true;
 }
 
+// "0.4", "1.5", "-1": a number as a user writes it.
+std::string number_text(double value) {
+  std::string s = std::to_string(value);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
 class Rules {
  public:
   Rules(Diagnostics& out, const std::set<std::string>& unusable) : out_(out), unusable_(unusable) {}
@@ -100,7 +108,7 @@ struct FieldCheck {
     if (value) (*this)(path, key, kind, c, *value);
   }
   void operator()(const KeyPath& path, std::string_view key, Kind, const Constraint& c, double value) {
-    number(path, key, c, value, std::to_string(value));
+    number(path, key, c, value, number_text(value));
   }
   void operator()(const KeyPath& path, std::string_view key, Kind kind, const Constraint& c, const std::string& value) {
     // A required name that is missing has its own rule below.
@@ -254,13 +262,6 @@ void check_tf_tasks(Rules& rules, const Job& job) {
 
 bool is_share(double gpu) { return gpu > 0 && gpu < 1; }
 bool is_whole(double gpu) { return gpu == std::floor(gpu); }
-// "0.4", "1.5": a spec's gpu as the user wrote it.
-std::string gpu_text(double gpu) {
-  std::string s = std::to_string(gpu);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
 
 // gpu is whole devices, or a share of one device. A share is seen as the replica's one device, so the
 // replica must be alone in its group: LOCAL_RANK (0) then indexes the devices the process sees.
@@ -269,12 +270,12 @@ void check_gpu(Rules& rules, const Role& role, const KeyPath& path, bool counts_
   const double gpu = role.resources.gpu;
   if (!rules.usable({gpu_path}) || gpu < 0) return;
   if (!is_whole(gpu) && !is_share(gpu)) {
-    rules.error(gpu_path, "gpu " + gpu_text(gpu) + " is neither whole devices nor a share of one device",
+    rules.error(gpu_path, "gpu " + number_text(gpu) + " is neither whole devices nor a share of one device",
                 "ask for whole GPUs (gpu = " + std::to_string(static_cast<int64_t>(std::ceil(gpu))) +
                     ") or a share of one below 1 (gpu = 0.5)");
   } else if (is_share(gpu) && counts_usable && role.per_node != 1) {
     rules.error(path.member("per_node"),
-                "a replica with a share of a GPU (gpu = " + gpu_text(gpu) +
+                "a replica with a share of a GPU (gpu = " + number_text(gpu) +
                     ") sees that one device, so its role places one replica per group: per_node must be 1, got " +
                     std::to_string(role.per_node),
                 "LOCAL_RANK indexes the devices a process sees (docs/job-spec.md#fractional-gpus-and-colocations)");
@@ -342,7 +343,7 @@ void check_colocations(Rules& rules, const Job& job) {
     // The tolerance lets 0.1 + 0.2 + 0.7 (1.0000000000000002) fill one device.
     if (any_share && shares > 1 + 1e-9) {
       rules.error(path, "colocated replicas with shares of a GPU share one device, but their gpu add up to " +
-                            gpu_text(shares),
+                            number_text(shares),
                   "give the colocated roles shares that add up to 1 at most (DLRover gives each 1/n)");
     }
   }
