@@ -161,6 +161,23 @@ TEST(RaySubmitBody, TorchrunOrAStartTimeoutNeedsTheGangDriverEvenForOneReplica) 
   EXPECT_STREQ(plan["roles"][0]["rdzv_backend"].GetString(), "c10d");
 }
 
+// A share of a GPU is Ray's fractional num_gpus, for the gang's actors and for a one-replica job's entrypoint
+// alike; colocations reach the driver by role name.
+TEST(RaySubmitBody, SharesOfAGpuAndColocationsReachRayAsTheyAre) {
+  JobSpec spec = ray_test::shell_job("one", "true");
+  spec.roles.front().gpu = 0.5;
+  EXPECT_DOUBLE_EQ(body_of(spec, ServerVersion::newest())["entrypoint_num_gpus"].GetDouble(), 0.5);
+  spec.roles.push_back(spec.roles.front());
+  spec.roles.back().name = "critic";
+  spec.colocations = {{"main", "critic"}};
+  rapidjson::Document plan;
+  plan.Parse(body_of(spec, ServerVersion::newest())["runtime_env"]["env_vars"][kPlanVariable].GetString());
+  ASSERT_TRUE(plan.IsObject());
+  EXPECT_DOUBLE_EQ(plan["roles"][1]["accelerators"].GetDouble(), 0.5);
+  ASSERT_EQ(plan["colocations"].Size(), 1u);
+  EXPECT_STREQ(plan["colocations"][0][1].GetString(), "critic");
+}
+
 TEST(RaySubmitBody, FieldsAnOldServerDoesNotKnowAreLeftOut) {
   JobSpec spec = ray_test::shell_job("old", "true");
   ServerVersion old = ServerVersion::parse(R"({"version": "3", "ray_version": "2.1.0"})");

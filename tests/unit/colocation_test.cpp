@@ -188,10 +188,10 @@ TEST_F(ColocationTest, APluginThatDoesNotHonourThemRefusesThemAtTheSpecsKeys) {
                                   sdk::DiagnosticsOut(&sink));
   EXPECT_EQ(reports, (std::vector<std::string>{
                          "colocations: the example platform cannot honour colocations: its replicas never share a node",
-                         "roles[1].resources.gpu: the example platform cannot honour gpu_share: the example plugin "
-                         "does not implement it yet",
-                         "roles[2].resources.gpu: the example platform cannot honour gpu_share: the example plugin "
-                         "does not implement it yet"}));
+                         "roles[1].resources.gpu: the example platform cannot honour a share of a GPU: the example "
+                         "plugin does not implement it yet",
+                         "roles[2].resources.gpu: the example platform cannot honour a share of a GPU: the example "
+                         "plugin does not implement it yet"}));
 }
 
 }  // namespace

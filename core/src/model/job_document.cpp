@@ -9,6 +9,8 @@
 
 #include <filesystem>
 
+#include "model/gpu_share.hpp"
+
 namespace dlaunch {
 namespace {
 
@@ -103,9 +105,8 @@ int64_t to_document(const DocumentContext&, KindTag<Kind::kRoleRestarts>, const 
 }
 // A spec's gpu is whole devices or a share of one; the document keeps the whole ones in gpu (an integer, as
 // version 1 has it) and a share in gpu_share (below), so no reader can truncate a share to an integer.
-bool is_share(double gpu) { return gpu > 0 && gpu < 1; }
 int64_t to_document(const DocumentContext&, KindTag<Kind::kGpu>, double gpu) {
-  return is_share(gpu) ? 0 : static_cast<int64_t>(gpu);
+  return is_gpu_share(gpu) ? 0 : static_cast<int64_t>(gpu);
 }
 double to_document(const DocumentContext&, KindTag<Kind::kGpuShare>, job_model::DerivedInDocument) { return 0; }
 std::vector<sdk::Colocation> to_document(const DocumentContext&, KindTag<Kind::kColocations>,
@@ -140,7 +141,7 @@ void to_document(const DocumentContext& c, const Failover& in, sdk::Failover& ou
 }
 void to_document(const DocumentContext& c, const Resources& in, sdk::Resources& out) {
   DLAUNCH_RESOURCES_FIELDS(DLAUNCH_TO_DOCUMENT)
-  if (is_share(in.gpu)) out.gpu_share = in.gpu;
+  if (is_gpu_share(in.gpu)) out.gpu_share = in.gpu;
 }
 void to_document(const DocumentContext& c, const Role& in, sdk::Role& out) { DLAUNCH_ROLE_FIELDS(DLAUNCH_TO_DOCUMENT) }
 void to_document(const DocumentContext& c, const Job& in, sdk::Job& out) { DLAUNCH_JOB_FIELDS(DLAUNCH_TO_DOCUMENT) }

@@ -15,6 +15,8 @@
 #include <set>
 #include <string>
 
+#include "model/gpu_share.hpp"
+
 namespace dlaunch {
 namespace {
 
@@ -260,7 +262,6 @@ void check_tf_tasks(Rules& rules, const Job& job) {
   }
 }
 
-bool is_share(double gpu) { return gpu > 0 && gpu < 1; }
 bool is_whole(double gpu) { return gpu == std::floor(gpu); }
 
 // gpu is whole devices, or a share of one device. A share is seen as the replica's one device, so the
@@ -269,11 +270,11 @@ void check_gpu(Rules& rules, const Role& role, const KeyPath& path, bool counts_
   const KeyPath gpu_path = path.member("resources").member("gpu");
   const double gpu = role.resources.gpu;
   if (!rules.usable({gpu_path}) || gpu < 0) return;
-  if (!is_whole(gpu) && !is_share(gpu)) {
+  if (!is_whole(gpu) && !is_gpu_share(gpu)) {
     rules.error(gpu_path, "gpu " + number_text(gpu) + " is neither whole devices nor a share of one device",
                 "ask for whole GPUs (gpu = " + std::to_string(static_cast<int64_t>(std::ceil(gpu))) +
                     ") or a share of one below 1 (gpu = 0.5)");
-  } else if (is_share(gpu) && counts_usable && role.per_node != 1) {
+  } else if (is_gpu_share(gpu) && counts_usable && role.per_node != 1) {
     rules.error(path.member("per_node"),
                 "a replica with a share of a GPU (gpu = " + number_text(gpu) +
                     ") sees that one device, so its role places one replica per group: per_node must be 1, got " +
@@ -323,7 +324,7 @@ void check_colocations(Rules& rules, const Job& job) {
       const Role& r = job.roles[role->second];
       const double gpu = r.resources.gpu;
       shares += gpu;
-      any_share = any_share || is_share(gpu);
+      any_share = any_share || is_gpu_share(gpu);
       if (first == nullptr) {
         first = &r;
         continue;
@@ -359,8 +360,8 @@ int64_t gpus_on_the_most_loaded_node(const Job& job) {
     r.name = role.name;
     r.replicas = role.replicas;
     r.per_node = role.per_node;
-    r.resources.gpu = is_share(role.resources.gpu) ? 0 : static_cast<int64_t>(role.resources.gpu);
-    r.resources.gpu_share = is_share(role.resources.gpu) ? role.resources.gpu : 0;
+    r.resources.gpu = is_gpu_share(role.resources.gpu) ? 0 : static_cast<int64_t>(role.resources.gpu);
+    r.resources.gpu_share = is_gpu_share(role.resources.gpu) ? role.resources.gpu : 0;
     layout.roles.push_back(r);
   }
   for (const Colocation& colocation : job.colocations) layout.colocations.push_back({colocation.roles});
@@ -425,7 +426,7 @@ Diagnostics check_semantics(const Job& job, const std::set<std::string>& unusabl
     check_launcher(rules, role, path);
     check_gpu(rules, role, path, counts_usable);
     const bool gpu_usable = counts_usable && rules.usable({gpu_path}) && role.resources.gpu >= 0 &&
-                            (is_whole(role.resources.gpu) || (is_share(role.resources.gpu) && role.per_node == 1));
+                            (is_whole(role.resources.gpu) || (is_gpu_share(role.resources.gpu) && role.per_node == 1));
     // A layout needs whole groups of per_node replicas: else the error above is the one to fix first.
     gpu_inputs_usable = gpu_inputs_usable && gpu_usable && role.per_node >= 1 && role.replicas % role.per_node == 0;
     const auto whole = static_cast<int64_t>(role.resources.gpu);  // a share's group needs one device at most

@@ -440,9 +440,12 @@ inline void refuse_fields_not_honoured(const Job& job, std::string_view platform
     for (const auto& n : not_honoured) {
       if (n.field == used.field) reason = std::string(n.reason);
     }
-    const std::string name = used.field.substr(used.field.rfind('.') + 1);
+    // What the spec says: a share is the spec's gpu below 1, not a key of its own.
+    const bool share = used.field == "roles.resources.gpu_share";
+    const std::string name = share ? "a share of a GPU" : used.field.substr(used.field.rfind('.') + 1);
     out.error(used.path, "the " + std::string(platform) + " platform cannot honour " + name + ": " + reason,
-              "leave " + name + " out for this platform, or choose a platform that honours it (docs/job-spec.md)");
+              (share ? std::string("ask for whole GPUs") : "leave " + name + " out") +
+                  " for this platform, or choose a platform that honours it (docs/job-spec.md)");
   }
 }
 

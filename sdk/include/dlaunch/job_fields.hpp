@@ -81,9 +81,9 @@ constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type
 //   default     the C++ initializer: the value a spec that leaves the key out gets ({} is empty or unset)
 //   constraint  from job_fields::constraints
 //   since       the document schema_version that introduced the field (1, 2 or 3). A document is written with
-//               the lowest version whose fields express the job: 2 only when a field of version 2 holds
-//               other than its default, so a plugin that knows only version 1 refuses exactly the jobs
-//               whose meaning it would miss (fields_in_use() in job_document.hpp)
+//               the lowest version whose fields express the job: the newest among the fields that hold
+//               other than their default, so a plugin that knows an older version refuses exactly the
+//               jobs whose meaning it would miss (fields_in_use() in job_document.hpp)
 //   doc         one line, for `dlaunch schema` and docs/job-document.md
 // Tables are in document order.
 

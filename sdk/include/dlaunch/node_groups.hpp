@@ -10,9 +10,10 @@
 //   3. A node carries the sum of its groups; every node is asked for what the most loaded one carries
 //      (most_on_a_node), since platforms allocate nodes alike.
 //   4. Colocated roles (job.colocations) count once: their groups are dealt as the first of them in the
-//      job's order, and group g of each is on the node of that role's group g. A colocated set of replicas (replica i of
-//      each role) needs the sum of their devices; shares of one device (gpu_share) of one role or one
-//      colocation fill a device with as many as fit whole: n of share s need ceil(n / floor(1 / s)) devices.
+//      job's order, and group g of each is on the node of that role's group g. A colocated set of replicas
+//      (replica i of each role) needs the sum of their devices; shares of one device (gpu_share) of one
+//      role or one colocation fill a device with as many as fit whole: n of share s need
+//      ceil(n / floor(1 / s)) devices.
 // No node count is ever refused for its own sake: a platform that cannot share a node between groups says
 // so as a fact of that platform.
 //
