@@ -66,6 +66,9 @@ TEST(JobFields, TheSchemaHasEveryFieldOfTheTableWithItsDefaultsAndBounds) {
   EXPECT_FALSE(role["additionalProperties"].GetBool());
   EXPECT_EQ(role["properties"]["resources"]["properties"]["cpu"]["exclusiveMinimum"].GetInt(), 0);
   EXPECT_TRUE(role["properties"]["resources"]["properties"].HasMember("memory"));
+  EXPECT_STREQ(role["properties"]["resources"]["properties"]["gpu"]["type"].GetString(), "number") << "0.4: a share";
+  EXPECT_FALSE(role["properties"]["resources"]["properties"].HasMember("gpu_share"));
+  EXPECT_EQ(job["colocations"]["items"]["properties"]["roles"]["minItems"].GetInt(), 2);
   EXPECT_EQ(schema["required"][0].GetString(), std::string("roles"));
 }
 
