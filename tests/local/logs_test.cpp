@@ -1,19 +1,14 @@
 // Reading a job's output: follow until the end, cancellation, lines without a newline.
-#include <chrono>
-
 #include "local/local_platform_test.hpp"
 
 namespace dlaunch::test {
 namespace {
 
 using LogsTest = LocalPlatformTest;
-using std::chrono::steady_clock;
 
 TEST_F(LogsTest, FollowReturnsOnceTheJobHasEndedWithEveryLine) {
   std::string id = submit(job_with({shell_role("trainer", "echo first; sleep 1; echo last", 2)}));
-  auto started = steady_clock::now();
   std::string logs = logs_of(id, /*follow=*/true);
-  EXPECT_LT(steady_clock::now() - started, std::chrono::seconds(20));
   JobStatusCopy status;
   ASSERT_TRUE(client().status(id, "{}", status).ok());
   EXPECT_EQ(status.state, DLAUNCH_STATE_SUCCEEDED);
@@ -26,11 +21,10 @@ TEST_F(LogsTest, FollowEndsWithCancelledWhenTheHostCancels) {
   std::string id = submit(job_with({shell_role("trainer", "echo waiting; sleep 600")}));
   client().set_cancelled(true);
   std::string logs;
-  auto started = steady_clock::now();
+  // Uncancelled, it would follow the job for 600 s: past the test's TIMEOUT.
   CallResult result = client().logs(id, "{}", /*follow=*/true, logs);
   client().set_cancelled(false);
   EXPECT_EQ(result.code, DLAUNCH_ERR_CANCELLED);
-  EXPECT_LT(steady_clock::now() - started, std::chrono::seconds(1));
   EXPECT_TRUE(client().stop(id, "{}").ok());
 }
 

@@ -98,7 +98,11 @@ CuttingProxy::CuttingProxy(int upstream_port, std::string request_prefix, int cu
 }
 
 CuttingProxy::~CuttingProxy() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(hold_mutex_);
+    stopping_ = true;
+  }
+  hold_changed_.notify_all();
   ::shutdown(listener_, SHUT_RDWR);
   acceptor_.join();
   ::close(listener_);
@@ -109,6 +113,43 @@ CuttingProxy::~CuttingProxy() {
 std::vector<std::string> CuttingProxy::request_lines() const {
   std::lock_guard lock(lines_mutex_);
   return lines_;
+}
+
+void CuttingProxy::hold_requests(std::string line_part, std::string answered) {
+  std::lock_guard lock(hold_mutex_);
+  hold_line_part_ = std::move(line_part);
+  hold_answered_ = std::move(answered);
+}
+
+bool CuttingProxy::wait_until_holding(std::chrono::milliseconds deadline) {
+  std::unique_lock lock(hold_mutex_);
+  return hold_changed_.wait_for(lock, deadline, [this] { return held_ > 0; });
+}
+
+int CuttingProxy::held_count() const {
+  std::lock_guard lock(hold_mutex_);
+  return held_;
+}
+
+bool CuttingProxy::holds(const std::string& line) {
+  std::lock_guard lock(hold_mutex_);
+  return holding_ && line.find(hold_line_part_) != std::string::npos;
+}
+
+void CuttingProxy::note_answer(const std::string& line, const std::string& answer) {
+  std::lock_guard lock(hold_mutex_);
+  if (!hold_line_part_.empty() && line.find(hold_line_part_) != std::string::npos &&
+      answer.find(hold_answered_) != std::string::npos) {
+    holding_ = true;
+  }
+}
+
+void CuttingProxy::hold(int client) {
+  std::unique_lock lock(hold_mutex_);
+  ++held_;
+  hold_changed_.notify_all();
+  hold_changed_.wait(lock, [this] { return stopping_.load(); });
+  ::close(client);  // the head is gone, and the connection with it
 }
 
 void CuttingProxy::accept_loop() {
@@ -124,10 +165,12 @@ void CuttingProxy::accept_loop() {
 void CuttingProxy::serve(int client) {
   std::string request = read_request(client);
   ++requests_;
+  const std::string line = request.substr(0, request.find("\r\n"));
   {
     std::lock_guard lock(lines_mutex_);
-    lines_.push_back(request.substr(0, request.find("\r\n")));
+    lines_.push_back(line);
   }
+  if (holds(line)) return hold(client);
   enum class Fault { none, drop_before, drop_after, stall } fault = Fault::none;
   {
     std::lock_guard lock(random_mutex_);
@@ -168,6 +211,7 @@ void CuttingProxy::serve(int client) {
   if (request.starts_with("POST ")) std::this_thread::sleep_for(faults_.hold_posts_for);
   // The client may keep its connection alive: tell it this one ends here.
   send_all(client, answer);
+  note_answer(line, answer);
   ::shutdown(client, SHUT_WR);
   ::close(client);
 }

@@ -7,11 +7,18 @@
 // or after Ray answered (half each: the client cannot tell which), a stalled one is held before it goes on.
 // Faults::hold_posts_for holds every POST's answer after Ray gave it: a submit Ray has accepted whose client
 // has not heard so yet, the window in which a killed dlaunch leaves an intent without a handle.
+//
+// hold_requests() makes it a head that stops answering at a known point: once an answer to a request whose
+// line contains some text carried a marker (a job's output), every later such request is held, neither
+// forwarded nor answered, until the proxy closes and its connection with it. wait_until_holding() tells a
+// test that such a request is in flight, the moment to close the proxy (a head killed mid-request) or to let
+// the client's own timeout run out (a head that never answers).
 #ifndef DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
 #define DLAUNCH_TESTS_RAY_CUTTING_PROXY_HPP_
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <random>
 #include <string>
@@ -45,11 +52,20 @@ class CuttingProxy {
   int request_count() const { return requests_; }
   // The request lines seen, in order ("GET /api/version HTTP/1.1").
   std::vector<std::string> request_lines() const;
+  // Holds every request whose line contains `line_part` from the first answer to one of them that contains
+  // `answered`.
+  void hold_requests(std::string line_part, std::string answered);
+  // Whether a request is held within `deadline`.
+  bool wait_until_holding(std::chrono::milliseconds deadline);
+  int held_count() const;
 
  private:
   CuttingProxy(int upstream_port, std::string request_prefix, int cuts, Faults faults);
   void accept_loop();
   void serve(int client);
+  bool holds(const std::string& line);
+  void note_answer(const std::string& line, const std::string& answer);
+  void hold(int client);
 
   int upstream_port_;
   std::string request_prefix_;
@@ -63,6 +79,12 @@ class CuttingProxy {
   std::atomic<int> stalls_{0};
   mutable std::mutex lines_mutex_;
   std::vector<std::string> lines_;
+  mutable std::mutex hold_mutex_;
+  std::condition_variable hold_changed_;
+  std::string hold_line_part_;
+  std::string hold_answered_;
+  bool holding_ = false;  // an answer carried hold_answered_
+  int held_ = 0;
   Faults faults_;
   std::mutex random_mutex_;
   std::mt19937 random_;

@@ -144,7 +144,8 @@ TEST(RayPackage, RefusedAtOnceWhenEvenTheBestCompressionCannotFit) {
               std::string::npos) << error.what();
     EXPECT_NE(std::string(error.what()).find("excludes"), std::string::npos) << error.what();
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  // Reading the 120 GiB would take minutes; the sizes alone take well under a second, even on a busy machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30)) << "the tree was read";
   EXPECT_LT(peak_rss_mib(), 64.0);
 }
 

@@ -10,6 +10,8 @@
 #include <support/process.hpp>
 
 #include <cstdlib>
+#include <filesystem>
+#include <string>
 
 namespace dlaunch::slurm {
 namespace {
@@ -163,25 +165,27 @@ TEST(BatchScript, AnElasticJobRunsThePlanForTheNodesItGot) {
   EXPECT_EQ(result.out.find("[trainer/1]"), std::string::npos) << result.out;
 }
 
-// The roles the script leaves behind sleep this long, so they end by themselves soon after the test.
-constexpr const char* kLongSleep = "sleep 20";
+// A role the script leaves behind: it sleeps, so that it ends by itself soon after the test, and then leaves
+// a mark in `dir`; a script that waited for it would find the mark there when it returns.
+std::string left_behind(const test::TempDir& dir) { return "sleep 20; touch " + dir.path() + "/left-behind-ended"; }
+bool waited_for_left_behind(const test::TempDir& dir) {
+  return std::filesystem::exists(dir.path() + "/left-behind-ended");
+}
 
 TEST(BatchScript, TheJobEndsWhenTheDriversEndAndLeavesOtherRolesBehind) {
   test::TempDir dir;
-  auto started = std::chrono::steady_clock::now();
   test::ProcessResult result =
-      run_script(job_of({shell_role("driver", "echo done"), shell_role("server", kLongSleep, false)}), dir);
+      run_script(job_of({shell_role("driver", "echo done"), shell_role("server", left_behind(dir), false)}), dir);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << "it waited for the server";
+  EXPECT_FALSE(waited_for_left_behind(dir)) << "it waited for the server";
 }
 
 TEST(BatchScript, AFailingRoleEndsTheJobWithItsExitCode) {
   test::TempDir dir;
-  auto started = std::chrono::steady_clock::now();
   test::ProcessResult result =
-      run_script(job_of({shell_role("driver", kLongSleep), shell_role("server", "exit 6", false)}), dir);
+      run_script(job_of({shell_role("driver", left_behind(dir)), shell_role("server", "exit 6", false)}), dir);
   EXPECT_EQ(result.exit_code, 6) << result.out << result.err;
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << "it waited for the driver";
+  EXPECT_FALSE(waited_for_left_behind(dir)) << "it waited for the driver";
 }
 
 // The entrypoint runs as the task's child, so its last lines are out before the task ends (slurmstepd drops
