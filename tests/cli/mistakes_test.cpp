@@ -1,10 +1,15 @@
 // Mistakes that point to the fix: did-you-mean for commands, options, platform ids and journaled handles; one
 // error line and a hint, in dlaunch's words; --help with only what users type; --set on commands on submitted
 // jobs; refused plugin directories said, not skipped silently.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "cli_fixture.hpp"
 
@@ -81,17 +86,30 @@ TEST_F(CliTest, AHandleTheJournalKnowsIsSuggestedWithoutAskingAnotherPlatform) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string handle = test::last_line(run.out);
   const std::string native_id = handle.substr(handle.find(':') + 1);
+  // Ray's address is a loopback port that listens and never accepts: a connection to it would wait there.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 16), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  fs::create_directories(home_.path() + "/config/dlaunch");
+  std::ofstream(home_.path() + "/config/dlaunch/config.toml")
+      << "[platform.ray]\naddress = \"http://127.0.0.1:" << ntohs(address.sin_port) << "\"\n";
   for (const char* command : {"status", "logs", "stop", "delete"}) {
     // "ray" and "lcoal": an installed platform that would be asked over the network, and a typo.
     for (const std::string platform : {"ray", "lcoal"}) {
-      const auto started = std::chrono::steady_clock::now();
       auto r = dlaunch({command, platform + ":" + native_id});
-      EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500)) << command;
       EXPECT_EQ(r.exit_code, 1) << command << r.err;
       EXPECT_EQ(r.err, "dlaunch: error: job '" + native_id + "' was submitted to platform 'local', not '" + platform +
                            "'; did you mean '" + handle + "'?\n");
     }
   }
+  pollfd waiting{listener, POLLIN, 0};
+  EXPECT_EQ(::poll(&waiting, 1, 0), 0) << "Ray was asked";
+  ::close(listener);
   // One character off the journaled handle: the platform says it has no such job, and the journal's is offered.
   auto near = dlaunch({"status", handle + "0"});
   EXPECT_EQ(near.exit_code, 1);
