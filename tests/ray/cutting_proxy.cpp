@@ -126,11 +126,6 @@ bool CuttingProxy::wait_until_holding(std::chrono::milliseconds deadline) {
   return hold_changed_.wait_for(lock, deadline, [this] { return held_ > 0; });
 }
 
-int CuttingProxy::held_count() const {
-  std::lock_guard lock(hold_mutex_);
-  return held_;
-}
-
 bool CuttingProxy::holds(const std::string& line) {
   std::lock_guard lock(hold_mutex_);
   return holding_ && line.find(hold_line_part_) != std::string::npos;

@@ -57,7 +57,6 @@ class CuttingProxy {
   void hold_requests(std::string line_part, std::string answered);
   // Whether a request is held within `deadline`.
   bool wait_until_holding(std::chrono::milliseconds deadline);
-  int held_count() const;
 
  private:
   CuttingProxy(int upstream_port, std::string request_prefix, int cuts, Faults faults);

@@ -167,8 +167,8 @@ TEST_F(RayFaults, SubmitsKilledAfterRayAcceptedThemAreListedWithTheirHandle) {
 // came through it, it holds the next poll of the output and is closed while that poll is in flight; then it
 // is opened again on the same port. The shared cluster's head itself is not killed, since a restarted head
 // without GCS fault tolerance (Redis) forgets every job, and `status` could then only say the job is gone.
-// Then a head that never answers: `logs -f` through a proxy that holds its polls gives up once its own
-// request timeout has run out, with the error that says so.
+// Meanwhile a head that never answers: `logs -f` of the same job through a second proxy that holds its polls
+// once the output came gives up when its own request timeout has run out, with the error that says so.
 TEST_F(RayFaults, DashboardGoneDuringFollowIsAClearErrorAndStatusWorksWhenItIsBack) {
   auto proxy = std::make_unique<CuttingProxy>(cluster_.port(), CuttingProxy::Faults{});
   const int port = proxy->port();
@@ -180,6 +180,19 @@ TEST_F(RayFaults, DashboardGoneDuringFollowIsAClearErrorAndStatusWorksWhenItIsBa
   auto follow = std::async(std::launch::async, [&] { return dlaunch({"run", file, "-p", "ray", "--follow"}); });
   ASSERT_TRUE(proxy->wait_until_holding(std::chrono::seconds(90)))
       << "run --follow never asked for the job's output again after it had some";
+  std::smatch found;
+  const std::string listed = dlaunch({"list", "-o", "json"}).out;
+  ASSERT_TRUE(std::regex_search(listed, found, std::regex("\"handle\": \"(ray:[^\"]+)\""))) << listed;
+  const std::string handle = found[1];
+
+  CuttingProxy silent(cluster_.port(), CuttingProxy::Faults{});
+  silent.hold_requests(logs_poll, "tick 1");
+  auto never_answered = std::async(std::launch::async, [&] {
+    return dlaunch({"logs", handle, "-f", "--set", "platform.ray.address=" + silent.address(), "--set",
+                    "platform.ray.request_timeout_s=2", "--set", "platform.ray.max_attempts=1"});
+  });
+  ASSERT_TRUE(silent.wait_until_holding(std::chrono::seconds(60)))
+      << "logs -f never asked for the job's output again after it had some";
 
   proxy.reset();
   ASSERT_EQ(follow.wait_for(std::chrono::seconds(60)), std::future_status::ready)
@@ -189,10 +202,13 @@ TEST_F(RayFaults, DashboardGoneDuringFollowIsAClearErrorAndStatusWorksWhenItIsBa
   EXPECT_TRUE(result.exit_code == 69 || result.exit_code == 75) << result.exit_code << ": " << result.err;
   EXPECT_TRUE(contains(result.err, "127.0.0.1:" + std::to_string(port))) << "the error names no server:\n" << result.err;
   EXPECT_TRUE(contains(result.out, "tick 1")) << "nothing was followed before: " << result.out;
-  std::smatch found;
-  const std::string listed = dlaunch({"list", "-o", "json"}).out;
-  ASSERT_TRUE(std::regex_search(listed, found, std::regex("\"handle\": \"(ray:[^\"]+)\""))) << listed;
-  const std::string handle = found[1];
+
+  ASSERT_EQ(never_answered.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "logs -f did not give up on a dashboard that never answers";
+  auto silenced = never_answered.get();
+  EXPECT_EQ(silenced.exit_code, 75) << silenced.err;
+  EXPECT_TRUE(contains(silenced.err, "did not answer")) << silenced.err;
+  EXPECT_TRUE(contains(silenced.out, "tick 1")) << silenced.out;
 
   CuttingProxy::Faults same_port;
   same_port.listen_port = port;
@@ -200,14 +216,6 @@ TEST_F(RayFaults, DashboardGoneDuringFollowIsAClearErrorAndStatusWorksWhenItIsBa
   auto status = dlaunch({"status", handle});
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_TRUE(contains(status.out, "RUNNING")) << status.out;
-
-  proxy->hold_requests(logs_poll, "tick");
-  auto never_answered = dlaunch({"logs", handle, "-f", "--set", "platform.ray.request_timeout_s=2", "--set",
-                                 "platform.ray.max_attempts=1"});
-  EXPECT_GT(proxy->held_count(), 0) << "no poll was held: " << never_answered.err;
-  EXPECT_EQ(never_answered.exit_code, 75) << never_answered.err;
-  EXPECT_TRUE(contains(never_answered.err, "did not answer")) << never_answered.err;
-  EXPECT_TRUE(contains(never_answered.out, "tick 1")) << never_answered.out;
   dlaunch({"stop", handle});
 }
 
