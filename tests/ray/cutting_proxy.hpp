@@ -78,7 +78,7 @@ class CuttingProxy {
   std::atomic<int> stalls_{0};
   mutable std::mutex lines_mutex_;
   std::vector<std::string> lines_;
-  mutable std::mutex hold_mutex_;
+  std::mutex hold_mutex_;
   std::condition_variable hold_changed_;
   std::string hold_line_part_;
   std::string hold_answered_;
