@@ -3,6 +3,7 @@
 #include <dlaunch/key_path.hpp>
 #include <dlaunch/plugin.h>
 
+#include "plugins/gnutls_deferred_init.hpp"
 #include "plugins/host_state.hpp"
 #include "support/paths.hpp"
 
@@ -343,7 +344,10 @@ Result<std::shared_ptr<Platform>> Platform::load(const PluginManifest& manifest)
   if (auto it = loaded_platforms().find(manifest.library); it != loaded_platforms().end()) return it->second;
   boost::dll::shared_library library;
   std::error_code ec;  // Boost.DLL uses std types under BOOST_DLL_USE_STD_FS
-  library.load(manifest.library, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  {
+    plugins::GnutlsDeferredInit deferred;
+    library.load(manifest.library, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  }
   if (ec) {
     // Boost.DLL keeps only an errno-like code; dlopen's own message says why (not ELF, missing symbol...).
     void* probe = dlopen(manifest.library.c_str(), RTLD_NOW | RTLD_LOCAL);
