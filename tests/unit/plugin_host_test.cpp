@@ -114,6 +114,20 @@ TEST_F(PluginHostTest, GoodPluginRoundTripsEveryOperation) {
   EXPECT_TRUE((*listed)[1].submitted_by_dlaunch);
 }
 
+// Loading a plugin defers GnuTLS's initialisation with GNUTLS_NO_IMPLICIT_INIT (platform.cpp): the
+// variable must be gone once the library is loaded, or every job the process starts would inherit it.
+TEST_F(PluginHostTest, LoadingAPluginLeavesNoGnutlsVariableInTheEnvironment) {
+  unsetenv("GNUTLS_NO_IMPLICIT_INIT");
+  ASSERT_TRUE(Platform::load(manifest("good")).has_value());
+  EXPECT_EQ(std::getenv("GNUTLS_NO_IMPLICIT_INIT"), nullptr);
+  // A value the user set is theirs: kept as it was.
+  setenv("GNUTLS_NO_IMPLICIT_INIT", "0", 1);
+  ASSERT_TRUE(Platform::load(manifest("good")).has_value());
+  ASSERT_NE(std::getenv("GNUTLS_NO_IMPLICIT_INIT"), nullptr);
+  EXPECT_STREQ(std::getenv("GNUTLS_NO_IMPLICIT_INIT"), "0");
+  unsetenv("GNUTLS_NO_IMPLICIT_INIT");
+}
+
 TEST_F(PluginHostTest, RefusesAWrongMajorInTheTableAfterLoading) {
   auto platform = Platform::load(manifest("wrong-major"));
   ASSERT_FALSE(platform.has_value());
