@@ -37,8 +37,8 @@ TEST(RayPackagesOnCluster, AFailureIsPassedOnAndTheNextCallerTriesAgain) {
   PackagesOnCluster packages;
   EXPECT_THROW(packages.ensure("a", "p", [] { throw std::runtime_error("upload refused"); }), std::runtime_error);
   int made = 0;
-  packages.ensure("a", "p", [&] { ++made; });
-  packages.ensure("a", "p", [&] { ++made; });
+  EXPECT_TRUE(packages.ensure("a", "p", [&] { ++made; })) << "the failed call left nothing remembered";
+  EXPECT_FALSE(packages.ensure("a", "p", [&] { ++made; })) << "the second call uses the first one's answer";
   EXPECT_EQ(made, 1);
 }
 

@@ -2,7 +2,7 @@
 
 namespace dlaunch::ray {
 
-void PackagesOnCluster::ensure(const std::string& address, const std::string& package,
+bool PackagesOnCluster::ensure(const std::string& address, const std::string& package,
                                const std::function<void()>& make_present) {
   std::shared_ptr<Seen> seen;
   {
@@ -13,11 +13,12 @@ void PackagesOnCluster::ensure(const std::string& address, const std::string& pa
   }
   std::lock_guard turn(seen->turn);
   const auto now = std::chrono::steady_clock::now();
-  if (seen->present && now - seen->at < lifetime_) return;
+  if (seen->present && now - seen->at < lifetime_) return false;
   seen->present = false;
   make_present();
   seen->present = true;
   seen->at = now;
+  return true;
 }
 
 }  // namespace dlaunch::ray

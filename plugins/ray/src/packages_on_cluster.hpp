@@ -23,7 +23,8 @@ class PackagesOnCluster {
   // Runs `make_present` (ask the cluster, upload when it lacks the package) unless `package` was made present
   // on `address` within the lifetime. Callers for the same package wait for the one running it, then use its
   // outcome; when it throws, the exception goes to its caller and nothing is remembered, so the next one tries.
-  void ensure(const std::string& address, const std::string& package, const std::function<void()>& make_present);
+  // Returns false when a recent outcome was used and `make_present` did not run.
+  bool ensure(const std::string& address, const std::string& package, const std::function<void()>& make_present);
 
  private:
   struct Seen {

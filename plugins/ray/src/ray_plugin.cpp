@@ -130,7 +130,7 @@ void RayPlugin::upload_if_missing(const RayClient& client, Package& package) con
   // Named from the digest cache, an unchanged directory is neither read nor zipped again; else zipping names it.
   std::optional<ZipFile> zip;
   if (!package.named()) zip.emplace(package.zip());
-  packages_on_cluster_.ensure(client.endpoint().address, package.name(), [&] {
+  const bool asked = packages_on_cluster_.ensure(client.endpoint().address, package.name(), [&] {
     if (client.package_exists(package.name())) {
       host_.info(package.root().string() + " is already on the cluster as " + package.name() + "; upload skipped");
       return;
@@ -142,6 +142,10 @@ void RayPlugin::upload_if_missing(const RayClient& client, Package& package) con
     client.upload_package(package.name(), zip->path().string(),
                           [&](uint64_t sent, uint64_t total) { progress.update(sent, total); });
   });
+  if (!asked) {
+    host_.info(package.root().string() + " is already on the cluster as " + package.name() +
+               " (this process saw it there); upload skipped");
+  }
 }
 
 std::string RayPlugin::submit(const sdk::JobRequest& request) {
