@@ -7,9 +7,13 @@
 #include <gtest/gtest.h>
 
 #include "support/process.hpp"
+#include "support/validation_asserts.hpp"
 
 namespace dlaunch {
 namespace {
+
+using test::dump;
+using test::only_error;
 
 // A trainer, an actor (its lines from line 10) and a critic, each of the two taking `*_lines` after its
 // entrypoint; `tail` after them (a one-line actor puts tail's first key on line 18).
@@ -26,25 +30,6 @@ class ColocationTest : public ::testing::Test {
     context.spec_file = dir_.write("job.toml", text);
     ValidationPipeline::for_spec_file().run(context);
     return context;
-  }
-
-  static std::string dump(const ValidationContext& c) {
-    std::string out;
-    for (const auto& d : c.diagnostics) out += format_diagnostic(d) + "\n";
-    return out;
-  }
-
-  // The only error, checked to be at `path`, line `line`.
-  static Diagnostic only_error(const ValidationContext& c, const std::string& path, unsigned line) {
-    std::vector<Diagnostic> errors;
-    for (const auto& d : c.diagnostics) {
-      if (d.severity == Severity::kError) errors.push_back(d);
-    }
-    EXPECT_EQ(errors.size(), 1u) << dump(c);
-    if (errors.empty()) return {};
-    EXPECT_EQ(errors[0].path, path) << dump(c);
-    EXPECT_EQ(errors[0].location.line, line) << dump(c);
-    return errors[0];
   }
 
   test::TempDir dir_;

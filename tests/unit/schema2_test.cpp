@@ -8,9 +8,13 @@
 #include <gtest/gtest.h>
 
 #include "support/process.hpp"
+#include "support/validation_asserts.hpp"
 
 namespace dlaunch {
 namespace {
+
+using test::dump;
+using test::only_error;
 
 class Schema2Test : public ::testing::Test {
  protected:
@@ -25,25 +29,6 @@ class Schema2Test : public ::testing::Test {
   ValidationContext validate_role(const std::string& role_lines, const std::string& job_lines = "") {
     return validate(job_lines + "\n[[roles]]\nname = \"trainer\"\nentrypoint = [\"python3\", \"train.py\"]\n" +
                     role_lines + "\n");
-  }
-
-  static std::string dump(const ValidationContext& c) {
-    std::string out;
-    for (const auto& d : c.diagnostics) out += format_diagnostic(d) + "\n";
-    return out;
-  }
-
-  // The only error, checked to be at `path`, line `line`.
-  static Diagnostic only_error(const ValidationContext& c, const std::string& path, unsigned line) {
-    std::vector<Diagnostic> errors;
-    for (const auto& d : c.diagnostics) {
-      if (d.severity == Severity::kError) errors.push_back(d);
-    }
-    EXPECT_EQ(errors.size(), 1u) << dump(c);
-    if (errors.empty()) return {};
-    EXPECT_EQ(errors[0].path, path) << dump(c);
-    EXPECT_EQ(errors[0].location.line, line) << dump(c);
-    return errors[0];
   }
 
   // The document the host would write for the job of `c`.
