@@ -38,8 +38,9 @@ constexpr int64_t kSchemaVersion = 3;
 constexpr int kBusyTimeoutMs = 30'000;
 
 // One row per submission. Indexed for what is looked up, and no more, since every index is written by every
-// submit: native id with platform (a handle, did-you-mean, a native id under another platform) and time (list,
-// newest first; prune).
+// submit: native id with platform (a handle, did-you-mean, a native id under another platform), time (list,
+// newest first; prune) and the submits not settled (read before every list: a partial index, holding only
+// those few rows, so that read does not scan the table).
 constexpr const char* kSchema = R"(
 CREATE TABLE jobs (
   submission_id TEXT PRIMARY KEY NOT NULL,
@@ -56,6 +57,7 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_by_native_id ON jobs (native_id, platform);
 CREATE INDEX jobs_by_time ON jobs (created_ms);
+CREATE INDEX jobs_submitting ON jobs (created_ms) WHERE state = 'submitting';
 )";
 
 // What an entry is read as; the document (?11 when written) only by Journal::document(): lists need none.
@@ -208,7 +210,8 @@ sqlite::Result<void> migrate_to_version_3(sqlite::Database& database) {
   const std::string migrate =
       std::string("DROP INDEX jobs_by_native_id; DROP INDEX jobs_by_time; ALTER TABLE jobs RENAME TO jobs_v2;") +
       kSchema +
-      "INSERT INTO jobs SELECT submission_id, platform, job_name, spec_file, CASE state WHEN 'intent' THEN "
+      "INSERT INTO jobs (submission_id, platform, job_name, spec_file, state, native_id, error, options, created_ms, "
+      "updated_ms, document) SELECT submission_id, platform, job_name, spec_file, CASE state WHEN 'intent' THEN "
       "'submitting' WHEN 'failed' THEN 'submit_failed' ELSE state END, native_id, error, options, created_ms, "
       "updated_ms, document FROM jobs_v2 ORDER BY rowid; DROP TABLE jobs_v2; PRAGMA user_version = 3;";
   if (auto migrated = database.exec(migrate.c_str()); !migrated) return std::unexpected(migrated.error());
@@ -531,8 +534,8 @@ Result<std::vector<JournalEntry>> Journal::intents(const std::string& platform) 
   if (!store) return std::unexpected(store.error());
   if (*store == nullptr) return std::vector<JournalEntry>();
   auto select = (*store)->database.prepare(std::string("SELECT ") + kColumns +
-                                           " FROM jobs WHERE state = 'submitting' AND (?1 = '' OR platform = ?1)"
-                                           " ORDER BY created_ms, rowid");
+                                           " FROM jobs WHERE state = 'submitting' AND (?1 = '' OR platform = ?1)" +
+                                           kNewestFirst);
   if (!select) return failure(file(), "read", select.error());
   select->bind(1, platform);
   return read_entries(*select, file());

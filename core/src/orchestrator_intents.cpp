@@ -25,6 +25,9 @@ namespace {
 // At most this many intents are settled per call, so that a list after many killed submits stays quick: the
 // rest are settled by the next ones. It is also the most one find_submissions call is asked about (plugin.h).
 constexpr std::size_t kSettledPerCall = 64;
+// A batch the platform may have forgotten part of (FAILED_PRECONDITION: Slurm, for a submit older than its
+// memory) is asked again for its newer half, then for what is left: at most this many questions per batch.
+constexpr int kAsksPerBatch = 16;
 
 std::filesystem::path lock_file(const std::filesystem::path& journal_directory, const std::string& submission_id) {
   return SubmitLock::directory(journal_directory) / submission_id;
@@ -128,33 +131,56 @@ Result<std::size_t> Orchestrator::resolve_intents(const std::string& platform_id
   }
   std::size_t resolved = 0;
   for (auto& [key, batch] : batches) {
-    std::vector<std::string> ids;
-    for (const JournalEntry& entry : batch.entries) ids.push_back(entry.submission_id);
-    int64_t since_ms = batch.entries.front().created_ms;
-    for (const JournalEntry& entry : batch.entries) since_ms = std::min(since_ms, entry.created_ms);
-    auto found = batch.platform->find_submissions(ids, batch.options_json, since_ms);
-    if (!found) continue;  // unreachable, or it cannot tell: asked again by the next command
-    // A record without its submission id or native id cannot be matched to an intent: the answer proves nothing.
-    std::map<std::string, std::string> native_ids;
-    bool complete = true;
-    for (const JobStatus& job : *found) {
-      complete = complete && !job.submission_id.empty() && !job.native_id.empty();
-      native_ids.emplace(job.submission_id, job.native_id);
-    }
-    if (!complete) continue;
-    for (JournalEntry& entry : batch.entries) {
-      if (auto it = native_ids.find(entry.submission_id); it != native_ids.end()) {
-        entry.state = JournalEntry::State::kSubmitted;
-        entry.native_id = it->second;
-      } else {
-        entry.state = JournalEntry::State::kFailed;
-        entry.error = "dlaunch was stopped before " + entry.platform + " accepted the job: it holds no job of submission '" +
-                      entry.submission_id + "'";
+    // Settles batch.entries[first, first + count) (newest first) from one answer.
+    enum class Answer { kSettled, kTooOld, kNone };
+    auto settle = [&](std::size_t first, std::size_t count) -> Result<Answer> {
+      std::vector<std::string> ids;
+      int64_t since_ms = batch.entries[first].created_ms;
+      for (std::size_t i = first; i < first + count; ++i) {
+        ids.push_back(batch.entries[i].submission_id);
+        since_ms = std::min(since_ms, batch.entries[i].created_ms);
       }
-      std::lock_guard lock(*journal_mutex_);
-      auto written = journal().settle(entry);
-      if (!written) return std::unexpected(written.error());
-      if (*written) ++resolved;
+      auto found = batch.platform->find_submissions(ids, batch.options_json, since_ms);
+      if (!found) return found.error().code == ErrorCode::kFailedPrecondition ? Answer::kTooOld : Answer::kNone;
+      // A record without its submission id or native id cannot be matched to an intent: the answer proves
+      // nothing.
+      std::map<std::string, std::string> native_ids;
+      for (const JobStatus& job : *found) {
+        if (job.submission_id.empty() || job.native_id.empty()) return Answer::kNone;
+        native_ids.emplace(job.submission_id, job.native_id);
+      }
+      for (std::size_t i = first; i < first + count; ++i) {
+        JournalEntry& entry = batch.entries[i];
+        if (auto it = native_ids.find(entry.submission_id); it != native_ids.end()) {
+          entry.state = JournalEntry::State::kSubmitted;
+          entry.native_id = it->second;
+        } else {
+          entry.state = JournalEntry::State::kFailed;
+          entry.error = entry.platform + " holds no job of submission '" + entry.submission_id +
+                        "': dlaunch was stopped before " + entry.platform + " accepted it (or " + entry.platform +
+                        " has forgotten it since)";
+        }
+        std::lock_guard lock(*journal_mutex_);
+        auto written = journal().settle(entry);
+        if (!written) return std::unexpected(written.error());
+        if (*written) ++resolved;
+      }
+      return Answer::kSettled;
+    };
+    // All at once; where the platform may have forgotten the oldest, the newer half, and so on, then what is
+    // left the same way, within kAsksPerBatch questions: one old entry holds up no younger one.
+    std::size_t first = 0, count = batch.entries.size();
+    for (int asks = 0; first < batch.entries.size() && asks < kAsksPerBatch; ++asks) {
+      auto settled = settle(first, count);
+      if (!settled) return std::unexpected(settled.error());
+      if (*settled == Answer::kSettled) {
+        first += count;
+        count = batch.entries.size() - first;
+      } else if (*settled == Answer::kTooOld && count > 1) {
+        count = (count + 1) / 2;
+      } else {
+        break;  // unreachable, or it cannot tell about the newest left: asked again by the next command
+      }
     }
   }
   batches.clear();  // their lock files go

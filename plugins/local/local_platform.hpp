@@ -11,6 +11,8 @@ namespace dlaunch::local {
 
 class LocalPlatform : public sdk::Plugin {
  public:
+  static constexpr bool kFindsSubmissions = true;
+
   void init(const sdk::InitContext& context) override;
   void validate(const sdk::JobRequest& job, const sdk::DiagnosticsOut& out) override;
   void dry_run(const sdk::JobRequest& job, const sdk::TextOut& out) override;

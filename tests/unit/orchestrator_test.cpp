@@ -4,6 +4,9 @@
 #include <dlaunch/core/orchestrator.hpp>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+
 #include "support/process.hpp"
 
 namespace dlaunch {
@@ -156,6 +159,39 @@ TEST(JobHandles, AreParsedAndRefusedClearly) {
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidRequest);
   }
+}
+
+TEST_F(OrchestratorTest, OneIntentThePlatformCanNoLongerAnswerForHoldsUpNoYoungerOne) {
+  Orchestrator orchestrator = make();
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  // Left by killed submits: one ten minutes ago (the plugin has forgotten that far back), three just now.
+  auto intent = [&](const std::string& id, int64_t age_ms) {
+    JournalEntry entry;
+    entry.submission_id = id;
+    entry.platform = "forgetful";
+    entry.job_name = "j";
+    entry.options_json = "{}";
+    entry.created_ms = entry.updated_ms = now_ms - age_ms;
+    ASSERT_TRUE(orchestrator.journal().put(entry).has_value());
+  };
+  intent("old", 600'000);
+  for (int i = 1; i <= 3; ++i) intent("young-" + std::to_string(i), i * 1000);
+
+  auto resolved = orchestrator.resolve_intents();
+  ASSERT_TRUE(resolved.has_value()) << resolved.error().message;
+  EXPECT_EQ(*resolved, 3u);
+  auto entries = orchestrator.journal().entries();
+  ASSERT_TRUE(entries.has_value());
+  for (const JournalEntry& entry : *entries) {
+    if (entry.submission_id == "old") {
+      EXPECT_EQ(entry.state, JournalEntry::State::kIntent) << "nobody could say: it stays";
+    } else {
+      EXPECT_EQ(entry.state, JournalEntry::State::kSubmitted) << entry.submission_id;
+      EXPECT_EQ(entry.native_id, "job-" + entry.submission_id);
+    }
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(home_.path() + "/journal/submitting")) << "no lock file is left";
 }
 
 }  // namespace

@@ -283,6 +283,8 @@ TEST_F(PluginHostTest, ContainsEveryExceptionAPluginThrows) {
   auto platform = Platform::load(manifest("throwing"));
   ASSERT_TRUE(platform.has_value()) << platform.error().message;
   const Platform& p = **platform;
+  // A C++ SDK plugin offers find_submissions only when it says so (kFindsSubmissions): this one does not.
+  EXPECT_FALSE(p.finds_submissions());
 
   auto dry = p.dry_run(document(), "s");
   ASSERT_FALSE(dry.has_value());

@@ -17,6 +17,8 @@ namespace dlaunch::ray {
 
 class RayPlugin : public sdk::Plugin {
  public:
+  static constexpr bool kFindsSubmissions = true;
+
   void init(const sdk::InitContext& context) override;
   void validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) override;
   void dry_run(const sdk::JobRequest& request, const sdk::TextOut& out) override;

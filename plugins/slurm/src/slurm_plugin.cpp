@@ -73,6 +73,8 @@ constexpr int64_t kSafeJobAgeMs = 240'000;
 
 class SlurmPlugin : public sdk::Plugin {
  public:
+  static constexpr bool kFindsSubmissions = true;
+
   void init(const sdk::InitContext& context) override {
     host_ = context.host;
     if (!context.state_dir.empty()) api_versions_dir_ = std::filesystem::path(context.state_dir) / "api-versions";
@@ -190,7 +192,7 @@ class SlurmPlugin : public sdk::Plugin {
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count();
     if (now_ms - since_ms >= kSafeJobAgeMs) {
-      throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, "Slurm may have forgotten a job submitted that long ago");
+      throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "Slurm may have forgotten a job submitted that long ago");
     }
     std::set<std::string, std::less<>> wanted(submission_ids.begin(), submission_ids.end());
     RestApi api = connect(sdk::Options::parse(options_json));
@@ -217,12 +219,16 @@ class SlurmPlugin : public sdk::Plugin {
   }
 
   // Calls `visit` with each record of GET /jobs of the connection's user that `dlaunch delete` did not forget,
-  // until it returns false.
+  // until it returns false. An answer without its list of jobs is an error, never "no jobs": find_submissions
+  // would take it for proof that none of its submits reached Slurm.
   template <class Visit>
   void for_each_own_job(RestApi& api, Visit visit) const {
     rapidjson::Document answer = api.get("jobs");
     auto jobs = answer.FindMember("jobs");
-    if (jobs == answer.MemberEnd() || !jobs->value.IsArray()) return;
+    if (jobs == answer.MemberEnd() || !jobs->value.IsArray()) {
+      throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE,
+                       api.connection().describe() + " answered GET /jobs without a list of jobs");
+    }
     for (const auto& record : jobs->value.GetArray()) {
       auto user = record.FindMember("user_name");
       if (user == record.MemberEnd() || !user->value.IsString() || api.connection().user != user->value.GetString()) {

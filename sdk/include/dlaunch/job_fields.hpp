@@ -85,7 +85,8 @@ constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type
 //               other than their default, so a plugin that knows an older version refuses exactly the
 //               jobs whose meaning it would miss (fields_in_use() in job_document.hpp)
 //   doc         one line, for `dlaunch schema` and docs/job-document.md
-// Tables are in document order.
+// Tables are in document order. A field a later version adds goes at the end of its table: the members of
+// the SDK's structs follow this order, and a plugin's aggregate initializer ({cpu, gpu, memory}) keeps its meaning.
 
 #define DLAUNCH_FAILOVER_FIELDS(X)                                                                            \
   X(max_restarts, "max_restarts", kInteger, 0, at_least(0), 1,                                                \
@@ -97,11 +98,11 @@ constexpr Constraint one_of(std::string_view choices) { return {Constraint::Type
   X(cpu, "cpu", kNumber, 1.0, above(0), 1, "CPUs per replica; fractions allowed")                        \
   X(gpu, "gpu", kGpu, 0, at_least(0), 1,                                                                 \
     "GPUs (accelerators of device_type) per replica: whole devices, or a share of one below 1 (0.4)")      \
+  X(memory_bytes, "memory", kMemory, 0, none(), 1,                                                       \
+    "memory per replica in bytes; a spec writes `memory` with a unit: Ki Mi Gi Ti (powers of 1024) or K M G T") \
   X(gpu_share, "", kGpuShare, 0.0, none(), 3,                                                            \
     "the share of one device (0 < share < 1) a replica asks for when the spec's gpu is a fraction; gpu is " \
-    "0 then")                                                                                            \
-  X(memory_bytes, "memory", kMemory, 0, none(), 1,                                                       \
-    "memory per replica in bytes; a spec writes `memory` with a unit: Ki Mi Gi Ti (powers of 1024) or K M G T")
+    "0 then")
 
 #define DLAUNCH_ROLE_FIELDS(X)                                                                                \
   X(name, "name", kName, {}, required(), 1, "the role's name, unique within the job")                         \

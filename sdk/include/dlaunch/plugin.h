@@ -372,9 +372,10 @@ typedef struct dlaunch_plugin_api {
   /* 1.1: which of the given submissions the platform holds: one status record for each, its submission_id
    * and native_id set (a job submitted under none of them is not reported). A submission not reported is
    * one the platform never accepted, so only a platform that can prove absence answers: where it cannot
-   * tell (unreachable, or it forgets finished jobs it may have held), it returns an error instead of a
-   * partial answer. The host asks it about submits whose dlaunch was killed (no submit of these ids is in
-   * flight), at most 64 at once. NULL, or DLAUNCH_ERR_UNIMPLEMENTED, when the platform cannot look jobs up
+   * tell, it returns an error instead of a partial answer: DLAUNCH_ERR_FAILED_PRECONDITION when it may have
+   * forgotten a finished job of one of them (since_ms too long ago; the host then asks about the newer ones
+   * alone), another code when it cannot tell at all (unreachable). The host asks it about submits whose
+   * dlaunch was killed (no submit of these ids is in flight), at most 64 at once. NULL, or DLAUNCH_ERR_UNIMPLEMENTED, when the platform cannot look jobs up
    * by submission id: those submits stay unsettled. */
   dlaunch_error *(*find_submissions)(const dlaunch_find_args *args, const dlaunch_status_sink *out);
 } dlaunch_plugin_api;

@@ -134,6 +134,10 @@ class Plugin {
   // The oldest host minor the plugin runs on (dlaunch_plugin_api.min_host_minor). A plugin that needs what a
   // later minor added declares it by hiding this one: `static constexpr uint32_t kMinHostMinor = 1;`.
   static constexpr uint32_t kMinHostMinor = 0;
+  // Whether the table offers find_submissions (ABI 1.1). A plugin that overrides find_submissions declares it by
+  // hiding this one: `static constexpr bool kFindsSubmissions = true;`. Otherwise the entry stays NULL, and the
+  // host knows without asking that this platform cannot say which submits reached it.
+  static constexpr bool kFindsSubmissions = false;
 
   virtual ~Plugin() = default;
   virtual void init(const InitContext& /*context*/) {}
@@ -234,7 +238,7 @@ class Adapter {
       t.error_code = &error_code;
       t.error_message = &error_message;
       t.error_destroy = &error_destroy;
-      t.find_submissions = &find_submissions;
+      t.find_submissions = P::kFindsSubmissions ? &find_submissions : nullptr;
       return t;
     }();
     return &api;
@@ -301,7 +305,11 @@ class Adapter {
     return guarded([&] {
       std::vector<std::string_view> ids;
       for (size_t i = 0; i < a->count; ++i) {
-        if (a->submission_ids[i] != nullptr) ids.emplace_back(a->submission_ids[i]);
+        // An id left out would be reported as never accepted: a missing one is the host's error, said as such.
+        if (a->submission_ids[i] == nullptr) {
+          throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "submission id " + std::to_string(i) + " is NULL");
+        }
+        ids.emplace_back(a->submission_ids[i]);
       }
       self().find_submissions(ids, a->options_json != nullptr ? a->options_json : "{}", a->since_ms, StatusOut(out));
     });

@@ -211,9 +211,21 @@ class Session:
                     worker.join(0.1)
             except BaseException:
                 self.cancel()
-                worker.join()
+                join_through_interrupts(worker)
                 raise
             self.check(returned[0] if returned else ERR_CANCELLED)
+
+
+def join_through_interrupts(worker: threading.Thread) -> bool:
+    """Waits until `worker` has ended, even through further Ctrl-C: the session its call uses must outlive
+    that call (closing it sooner frees what the call still reads). True when a Ctrl-C came meanwhile."""
+    interrupted = False
+    while worker.is_alive():
+        try:
+            worker.join()
+        except KeyboardInterrupt:
+            interrupted = True
+    return interrupted
 
 
 _shared: Session | None = None

@@ -255,7 +255,9 @@ def _follow(handle: str) -> Iterator[str]:
     finally:
         done.set()
         session.cancel()
-        worker.join()
+        interrupted = _capi.join_through_interrupts(worker)
         session.close()
+        if interrupted:
+            raise KeyboardInterrupt
     if outcome:
         raise outcome[0]

@@ -107,7 +107,7 @@ class Journal {
   // seen, so a listing read twice (to size its columns, then to print them) reads the same entries twice.
   Result<void> read_snapshot(const std::function<Result<void>()>& reads);
 
-  // The entries still in state intent (no outcome journaled), of `platform` ("" for every platform), oldest
+  // The entries still in state submitting (no outcome journaled), of `platform` ("" for every platform), newest
   // first: submits in flight, or left by a dlaunch that died during one.
   Result<std::vector<JournalEntry>> intents(const std::string& platform = "");
 

@@ -1,0 +1,42 @@
+// A C++ SDK plugin that finds submissions the way Slurm does: it forgets jobs after a while, so it cannot
+// answer for a batch that reaches back further than a minute (tests/unit/orchestrator_test.cpp, intents).
+#include <dlaunch/plugin.hpp>
+
+#include <chrono>
+
+namespace {
+
+class ForgetfulPlatform : public dlaunch::sdk::Plugin {
+ public:
+  static constexpr bool kFindsSubmissions = true;
+
+  void dry_run(const dlaunch::sdk::JobRequest&, const dlaunch::sdk::TextOut&) override {}
+  std::string submit(const dlaunch::sdk::JobRequest& job) override { return "job-" + std::string(job.submission_id); }
+  dlaunch::sdk::JobStatus status(const dlaunch::sdk::JobRef& job) override {
+    dlaunch::sdk::JobStatus status;
+    status.native_id = std::string(job.native_id);
+    status.state = DLAUNCH_STATE_RUNNING;
+    return status;
+  }
+  void logs(const dlaunch::sdk::JobRef&, bool, const dlaunch::sdk::TextOut&) override {}
+  void stop(const dlaunch::sdk::JobRef&) override {}
+
+  // Holds every submission it is asked about, unless the batch reaches back more than a minute.
+  void find_submissions(const std::vector<std::string_view>& submission_ids, std::string_view, int64_t since_ms,
+                        const dlaunch::sdk::StatusOut& out) override {
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+    if (now_ms - since_ms > 60'000) throw dlaunch::sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "forgotten by now");
+    for (std::string_view id : submission_ids) {
+      dlaunch::sdk::JobStatus status;
+      status.native_id = "job-" + std::string(id);
+      status.submission_id = std::string(id);
+      status.state = DLAUNCH_STATE_RUNNING;
+      if (!out.report(status)) return;
+    }
+  }
+};
+
+}  // namespace
+
+DLAUNCH_PLUGIN(ForgetfulPlatform, "forgetful", "1.0.0", "finds submissions of the last minute only")
