@@ -164,6 +164,11 @@ class Session:
         options = new(SessionOptions)
         options.api_major, options.api_minor = API_MAJOR, API_MINOR
         self.lock = threading.RLock()
+        # Calls running on a worker thread (call_interruptibly), which close waits for: a worker may outlive
+        # the call that started it when Ctrl-C lands while the thread starts.
+        self._workers = threading.Condition()
+        self._working = 0
+        self._closed = False
         self.pointer = _session_p()
         status = lib.dl_session_open(byref(options), byref(self.pointer))
         if status != OK:
@@ -173,6 +178,11 @@ class Session:
 
     def close(self) -> None:
         with self.lock:
+            with self._workers:
+                self._closed = True
+                while self._working:  # cancelled, it ends soon; the session must outlive it
+                    lib.dl_session_cancel(self.pointer)
+                    self._workers.wait(0.1)
             if self.pointer and lib is not None:  # lib is None when the interpreter is being torn down
                 lib.dl_session_close(self.pointer)
                 self.pointer = _session_p()
@@ -202,11 +212,23 @@ class Session:
         the call, which ends soon after, and goes on up."""
         returned: list[int] = []
         function = getattr(lib, name)
-        worker = threading.Thread(target=lambda: returned.append(function(self.pointer, *args)),
-                                  name=f"dlaunch {name}", daemon=True)
-        with self.lock:
-            worker.start()
+
+        def work() -> None:
+            with self._workers:
+                if self._closed:
+                    return
+                self._working += 1
             try:
+                returned.append(function(self.pointer, *args))
+            finally:
+                with self._workers:
+                    self._working -= 1
+                    self._workers.notify_all()
+
+        worker = threading.Thread(target=work, name=f"dlaunch {name}", daemon=True)
+        with self.lock:
+            try:
+                worker.start()
                 while worker.is_alive():
                     worker.join(0.1)
             except BaseException:
