@@ -14,7 +14,8 @@
  * Its operations are real enough to round-trip through the host: submit answers "job-" + the submission id,
  * status reports SUCCEEDED with exit code 0, logs writes two chunks (job "long-line": 2.5 MiB of 'x' and no
  * newline, for the client API's line limit), validate flags option "flag" = false and warns at the key path
- * that a job's label report_path names (well-formed or not). */
+ * that a job's label report_path names (well-formed or not), and job "gnutls-env" reports as its native state
+ * the GNUTLS_NO_IMPLICIT_INIT this library's constructor saw when the host loaded it ("unset" when none). */
 #include <dlaunch/plugin.h>
 #include <dlaunch_plugin_options.h>
 
@@ -103,6 +104,13 @@ static dlaunch_error *submit(const dlaunch_job_args *args, const dlaunch_text_si
   return NULL;
 }
 
+/* What a library's constructor sees of the environment the host loads it in, as GnuTLS's does. */
+static char g_gnutls_at_load[16] = "unset";
+__attribute__((constructor)) static void record_gnutls_at_load(void) {
+  const char *value = getenv("GNUTLS_NO_IMPLICIT_INIT");
+  if (value != NULL) snprintf(g_gnutls_at_load, sizeof g_gnutls_at_load, "%s", value);
+}
+
 static dlaunch_error *status(const dlaunch_job_ref_args *args, const dlaunch_status_sink *out) {
   if (strcmp(args->native_id, "missing") == 0) return make_error(DLAUNCH_ERR_NOT_FOUND, "no job 'missing'");
   dlaunch_job_status s;
@@ -112,7 +120,7 @@ static dlaunch_error *status(const dlaunch_job_ref_args *args, const dlaunch_sta
   s.state = TEST_STATE;
   s.has_exit_code = true;
   s.exit_code = 0;
-  s.native_state = "DONE";
+  s.native_state = strcmp(args->native_id, "gnutls-env") == 0 ? g_gnutls_at_load : "DONE";
   s.message = args->options_json; /* lets a test see which options reached the plugin */
   out->report(out->context, &s);
   return NULL;
