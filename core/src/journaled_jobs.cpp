@@ -62,24 +62,31 @@ std::vector<std::string> fill_states(Orchestrator& orchestrator, std::vector<Jou
   return states.warnings();
 }
 
+namespace {
+
+// The journal's part of a listing. A state filter needs the state of every journaled job before it knows
+// which are the newest N that match; without one, the journal reads only the jobs shown, and only their
+// platforms are asked.
+JournalQuery journal_selection(const JournalListQuery& query) {
+  JournalQuery selected;
+  selected.platform = query.platform;
+  if (query.states.empty()) selected.limit = query.limit;
+  return selected;
+}
+
+}  // namespace
+
 JournalListing::JournalListing(Orchestrator& orchestrator, const JournalListQuery& query,
                                std::vector<std::string> platforms)
     : journal_(orchestrator.journal()),
       states_(orchestrator, platforms),
       filter_(query.states),
-      limit_(query.limit) {
-  selected_.platform = query.platform;
-  // A filter needs the state of every journaled job before it knows which are the newest N that match.
-  // Without one, the journal reads only the jobs shown, and only their platforms are asked.
-  if (filter_.empty()) selected_.limit = limit_;
-}
+      limit_(query.limit),
+      selected_(journal_selection(query)) {}
 
 Result<JournalListing> JournalListing::open(Orchestrator& orchestrator, const JournalListQuery& query) {
   (void)orchestrator.resolve_intents(query.platform);
-  JournalQuery selected;
-  selected.platform = query.platform;
-  if (query.states.empty()) selected.limit = query.limit;
-  auto platforms = orchestrator.journal().platforms(selected);
+  auto platforms = orchestrator.journal().platforms(journal_selection(query));
   if (!platforms) return std::unexpected(platforms.error());
   return JournalListing(orchestrator, query, std::move(*platforms));
 }
