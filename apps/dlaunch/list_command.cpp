@@ -126,7 +126,10 @@ int list_journal(Orchestrator& orchestrator, const std::set<JobState>& states, s
       json.w().EndObject();
     });
     json.w().EndArray();
-    return listed ? 0 : report_failure(listed.error());
+    if (listed) return 0;
+    // The array is out already: stdout keeps one JSON document, and the failure goes to stderr.
+    std::cerr << "dlaunch: error: " << listed.error().message << "\n";
+    return exit_code_for(listed.error().code);
   }
   auto cells = [](const JournaledJob& j) -> std::vector<std::string> {
     const JournalEntry& e = j.entry;
