@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -64,19 +65,36 @@ bool publish(const std::filesystem::path& staged, const std::filesystem::path& t
   throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot create " + target.string() + ": " + std::strerror(error));
 }
 
-// A staged directory (".ID.staging-PID") whose process is gone was left by a submit killed while building it:
-// its job was never published. One whose process lives (or whose pid was reused) stays.
+// Names a staged directory ".ID.staging-HOST-PID": the process building it. The host is part of it because a
+// state directory may be shared (an NFS home), and a pid says nothing of another machine's processes.
+std::string staging_prefix() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return ".staging-" + std::string(host) + "-";
+}
+
+// A staged directory of this host whose process is gone was left by a submit killed while building it: its
+// job was never published. One whose process lives (or whose pid was reused) stays, and so does another
+// host's, until it is a day old: building one takes milliseconds.
 void remove_abandoned_staging(const std::filesystem::path& state_dir) {
+  const std::string mine = staging_prefix();
+  const auto day_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24);
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(jobs_dir(state_dir), error)) {
     const std::string name = entry.path().filename().string();
     const auto mark = name.rfind(".staging-");
     if (!name.starts_with(".") || mark == std::string::npos) continue;
-    const std::string pid = name.substr(mark + std::strlen(".staging-"));
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) {
-      std::filesystem::remove_all(entry.path(), error);
+    bool abandoned = false;
+    if (name.compare(mark, mine.size(), mine) == 0) {
+      const std::string pid = name.substr(mark + mine.size());
+      abandoned = !pid.empty() && pid.find_first_not_of("0123456789") == std::string::npos &&
+                  ::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH;
+    } else {
+      std::error_code time_error;
+      const auto written = std::filesystem::last_write_time(entry.path(), time_error);
+      abandoned = !time_error && written < day_ago;
     }
+    if (abandoned) std::filesystem::remove_all(entry.path(), error);
   }
 }
 
@@ -95,7 +113,7 @@ CreatedJob create_job(const std::filesystem::path& state_dir, const std::string&
       continue;
     }
     // Dot-prefixed, so list_job_ids never sees a half-built job.
-    auto staged = jobs_dir(state_dir) / ("." + paths.native_id() + ".staging-" + std::to_string(::getpid()));
+    auto staged = jobs_dir(state_dir) / ("." + paths.native_id() + staging_prefix() + std::to_string(::getpid()));
     std::filesystem::remove_all(staged);
     write_new_job(staged, base, job_json, submission);
     if (publish(staged, paths.dir())) return {paths, true};
