@@ -54,6 +54,17 @@ TEST(JobRecord, AFailedJobHasItsExitCodeReasonRestartsAndTimes) {
   EXPECT_EQ(status.end_time_ms, 160000);
 }
 
+TEST(JobRecord, TimesNoClockCanShowAreUnknownNotOverflowed) {
+  // From the slurmrestd fuzzer (tests/fuzz/corpus/slurm_responses/regression-time-overflow): a start time whose
+  // milliseconds do not fit in 64 bits, and a negative end time.
+  auto record = json(R"({"job_id":42,"job_state":"FAILED","exit_code":256,"batch_host":"node1",
+      "start_time":176460000164600060,"end_time":-9223372036854775807})");
+  sdk::JobStatus status = job_status(record);
+  EXPECT_EQ(status.state, DLAUNCH_STATE_FAILED);
+  EXPECT_EQ(status.start_time_ms, 0);
+  EXPECT_EQ(status.end_time_ms, 0);
+}
+
 TEST(JobRecord, APendingJobShowsSlurmsReasonAndNoTimes) {
   auto record = json(R"({"job_id":7,"job_state":"PENDING","exit_code":0,"state_reason":"Resources",
       "state_description":"","comment":"","start_time":999,"end_time":0})");

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <utility>
 
@@ -25,6 +26,16 @@ int64_t integer_field(const rapidjson::Value& record, const char* name) {
   auto found = record.FindMember(name);
   return found != record.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
 }
+
+// A time field of Slurm's (Unix seconds); 0 (unknown) for one no real time can be, which a broken or hostile
+// server may send: times are then safe to subtract and to turn into milliseconds.
+int64_t time_field(const rapidjson::Value& record, const char* name) {
+  const int64_t seconds = integer_field(record, name);
+  constexpr int64_t kLatest = std::numeric_limits<int64_t>::max() / 1000;
+  return seconds > 0 && seconds <= kLatest ? seconds : 0;
+}
+
+int64_t time_ms_field(const rapidjson::Value& record, const char* name) { return time_field(record, name) * 1000; }
 
 // Slurm's reason code (a CamelCase word; "None" means there is none), with its description if any.
 std::string reason_of(const rapidjson::Value& record) {
@@ -159,9 +170,8 @@ bool start_timed_out(const rapidjson::Value& record, int32_t state, int64_t now)
   if (timeout <= 0 || !string_field(record, "batch_host").empty() || integer_field(record, "restart_cnt") != 0) {
     return false;
   }
-  if (state == DLAUNCH_STATE_PENDING) return now - integer_field(record, "submit_time") >= timeout;
-  return state == DLAUNCH_STATE_STOPPED &&
-         integer_field(record, "end_time") - integer_field(record, "submit_time") >= timeout;
+  if (state == DLAUNCH_STATE_PENDING) return now - time_field(record, "submit_time") >= timeout;
+  return state == DLAUNCH_STATE_STOPPED && time_field(record, "end_time") - time_field(record, "submit_time") >= timeout;
 }
 
 sdk::JobStatus job_status(const rapidjson::Value& record, int64_t now) {
@@ -180,16 +190,16 @@ sdk::JobStatus job_status(const rapidjson::Value& record, int64_t now) {
     status.message = "did not start within start_timeout (" +
                      std::to_string(start_timeout_of(string_field(record, "comment"))) + "s)" +
                      (reason.empty() ? "" : ": Slurm's reason: " + reason);
-    status.end_time_ms = (pending ? now : integer_field(record, "end_time")) * 1000;
+    status.end_time_ms = pending ? now * 1000 : time_ms_field(record, "end_time");
     return status;
   }
   // A pending job's start_time is Slurm's estimate, and one cancelled while pending gets the time it was
   // cancelled: only a job a node took has started.
   if (status.state != DLAUNCH_STATE_PENDING && !string_field(record, "batch_host").empty()) {
-    status.start_time_ms = integer_field(record, "start_time") * 1000;
+    status.start_time_ms = time_ms_field(record, "start_time");
   }
   if (is_terminal(status.state)) {
-    status.end_time_ms = integer_field(record, "end_time") * 1000;
+    status.end_time_ms = time_ms_field(record, "end_time");
     auto code = exit_code_of(integer_field(record, "exit_code"));
     // A job that failed with code 0 (NODE_FAIL, TIMEOUT...) has no exit code of its own.
     if (code && (status.state == DLAUNCH_STATE_SUCCEEDED || *code != 0)) status.exit_code = code;
