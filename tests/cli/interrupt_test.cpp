@@ -15,10 +15,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <string_view>
 #include <thread>
 
 #include "cli_fixture.hpp"
+#include "support/cluster_env.hpp"
 
 extern char** environ;
 
@@ -185,8 +185,7 @@ TEST_F(CliTest, AFullStateFilesystemIsAClearErrorAndTheJournalStaysWhole) {
   const std::string state = home_.path() + "/state";
   std::filesystem::create_directories(state);
   if (::mount("tmpfs", state.c_str(), "tmpfs", 0, "size=1m,mode=0700") != 0) {
-    const char* ci = std::getenv("CI");
-    if (ci != nullptr && std::string_view(ci) == "true") FAIL() << "cannot mount a tmpfs: " << std::strerror(errno);
+    if (test::running_in_ci()) FAIL() << "cannot mount a tmpfs: " << std::strerror(errno);
     GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
   }
   struct Unmount {

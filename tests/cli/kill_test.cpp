@@ -67,19 +67,10 @@ TEST_F(CliTest, SubmitsKilledAtRandomPointsLeaveAValidJournalThatHoldsEveryJob) 
     return WIFSIGNALED(status);
   };
   // The kills land anywhere within a whole submit, as long as the quickest of three takes on this machine.
-  auto quickest = std::chrono::microseconds::max();
-  for (int i = 0; i < 3; ++i) {
-    auto started = std::chrono::steady_clock::now();
-    submit(std::chrono::microseconds(-1));
-    quickest = std::min(quickest, std::chrono::duration_cast<std::chrono::microseconds>(
-                                      std::chrono::steady_clock::now() - started));
-  }
+  const auto quickest = std::chrono::duration_cast<std::chrono::microseconds>(
+      test::quickest_of(3, [&] { submit(std::chrono::microseconds(-1)); }));
   const std::filesystem::path locks = home_.path() + "/state/dlaunch/submitting";
-  auto lock_files = [&] {
-    std::error_code error;
-    auto files = std::distance(std::filesystem::directory_iterator(locks, error), std::filesystem::directory_iterator());
-    return error ? 0 : files;
-  };
+  auto lock_files = [&] { return test::entries_in(locks); };
   EXPECT_EQ(lock_files(), 0) << "a whole submit removes its lock file";
   std::mt19937 random(20261201);
   std::uniform_int_distribution<long> delay_us(0, quickest.count());

@@ -159,4 +159,10 @@ std::string last_line(const std::string& text) {
   return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
+std::size_t entries_in(const std::filesystem::path& directory) {
+  std::error_code error;
+  std::filesystem::directory_iterator it(directory, error);
+  return error ? 0 : static_cast<std::size_t>(std::distance(it, std::filesystem::directory_iterator()));
+}
+
 }  // namespace dlaunch::test

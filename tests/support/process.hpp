@@ -3,7 +3,10 @@
 #ifndef DLAUNCH_TESTS_SUPPORT_PROCESS_HPP_
 #define DLAUNCH_TESTS_SUPPORT_PROCESS_HPP_
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +54,21 @@ class TempDir {
 
 // The last non-empty line of `text` (run's handle line).
 std::string last_line(const std::string& text);
+
+// The entries of `directory`; 0 when there is no such directory.
+std::size_t entries_in(const std::filesystem::path& directory);
+
+// The shortest of `times` runs of `once` here: the span a test draws the moments of its random kills from.
+template <class Once>
+std::chrono::steady_clock::duration quickest_of(int times, Once once) {
+  auto quickest = std::chrono::steady_clock::duration::max();
+  for (int i = 0; i < times; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    once();
+    quickest = std::min(quickest, std::chrono::steady_clock::now() - started);
+  }
+  return quickest;
+}
 
 }  // namespace dlaunch::test
 

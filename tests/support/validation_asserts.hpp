@@ -1,4 +1,5 @@
-// Assertions on what validation said, shared by the unit tests of the spec's rules.
+// Validating spec text as `dlaunch validate` does a file, and assertions on what it said: shared by the unit
+// tests of the spec's rules.
 #ifndef DLAUNCH_TESTS_SUPPORT_VALIDATION_ASSERTS_HPP_
 #define DLAUNCH_TESTS_SUPPORT_VALIDATION_ASSERTS_HPP_
 
@@ -7,6 +8,8 @@
 
 #include <string>
 #include <vector>
+
+#include "support/process.hpp"
 
 namespace dlaunch::test {
 
@@ -29,6 +32,19 @@ inline Diagnostic only_error(const ValidationContext& c, const std::string& path
   EXPECT_EQ(errors[0].location.line, line) << dump(c);
   return errors[0];
 }
+
+// Validates spec text written to job.toml in a fresh directory.
+class SpecFileTest : public ::testing::Test {
+ protected:
+  ValidationContext validate(const std::string& text) {
+    ValidationContext context;
+    context.spec_file = dir_.write("job.toml", text);
+    ValidationPipeline::for_spec_file().run(context);
+    return context;
+  }
+
+  TempDir dir_;
+};
 
 }  // namespace dlaunch::test
 

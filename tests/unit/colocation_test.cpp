@@ -23,17 +23,7 @@ std::string spec(const std::string& actor_lines, const std::string& critic_lines
          "[[roles]]\nname = \"critic\"\nentrypoint = \"judge\"\n" + critic_lines + "\n" + tail;
 }
 
-class ColocationTest : public ::testing::Test {
- protected:
-  ValidationContext validate(const std::string& text) {
-    ValidationContext context;
-    context.spec_file = dir_.write("job.toml", text);
-    ValidationPipeline::for_spec_file().run(context);
-    return context;
-  }
-
-  test::TempDir dir_;
-};
+using ColocationTest = test::SpecFileTest;
 
 constexpr const char* kColocated = "\n[[colocations]]\nroles = [\"actor\", \"critic\"]\n";
 

@@ -16,15 +16,8 @@ namespace {
 using test::dump;
 using test::only_error;
 
-class Schema2Test : public ::testing::Test {
+class Schema2Test : public test::SpecFileTest {
  protected:
-  ValidationContext validate(const std::string& text) {
-    ValidationContext context;
-    context.spec_file = dir_.write("job.toml", text);
-    ValidationPipeline::for_spec_file().run(context);
-    return context;
-  }
-
   // A spec of one role "trainer" with `role_lines` added to it, and `job_lines` before it.
   ValidationContext validate_role(const std::string& role_lines, const std::string& job_lines = "") {
     return validate(job_lines + "\n[[roles]]\nname = \"trainer\"\nentrypoint = [\"python3\", \"train.py\"]\n" +
@@ -37,8 +30,6 @@ class Schema2Test : public ::testing::Test {
     if (json != nullptr) *json = text;
     return sdk::parse_job(text);
   }
-
-  test::TempDir dir_;
 };
 
 TEST_F(Schema2Test, ASchema1SpecGivesAVersion1DocumentWithTheInheritedValuesExplicit) {

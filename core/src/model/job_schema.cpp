@@ -48,18 +48,24 @@ void object_of_strings(Writer& w) {
 // `more` writes properties that are not fields of the job (the spec's [sweep]).
 void properties(Writer& w, std::span<const Field> table, void (*more)(Writer&) = nullptr);
 
-// entrypoint = { module = "pkg.train", args = [...], python = "python3" }
-void module_entrypoint_schema(Writer& w) {
+// Opens an object schema that allows no other keys and requires `required`, and its "properties" object:
+// the caller writes the properties, then closes both objects.
+void start_closed_object(Writer& w, const char* required) {
   w.StartObject();
   type(w, "object");
   key(w, "additionalProperties");
   w.Bool(false);
   key(w, "required");
   w.StartArray();
-  text(w, "module");
+  text(w, required);
   w.EndArray();
   key(w, "properties");
   w.StartObject();
+}
+
+// entrypoint = { module = "pkg.train", args = [...], python = "python3" }
+void module_entrypoint_schema(Writer& w) {
+  start_closed_object(w, "module");
   key(w, "module");
   w.StartObject();
   type(w, "string");
@@ -165,16 +171,7 @@ void kind_schema(Writer& w, const Field& f) {
     case Kind::kColocations:
       type(w, "array");
       key(w, "items");
-      w.StartObject();
-      type(w, "object");
-      key(w, "additionalProperties");
-      w.Bool(false);
-      key(w, "required");
-      w.StartArray();
-      text(w, "roles");
-      w.EndArray();
-      key(w, "properties");
-      w.StartObject();
+      start_closed_object(w, "roles");
       key(w, "roles");
       w.StartObject();
       type(w, "array");
