@@ -140,6 +140,16 @@ TEST_F(PluginHostTest, AGnutlsVariableTheUserSetIsLeftAsItWas) {
   unsetenv("GNUTLS_NO_IMPLICIT_INIT");
 }
 
+TEST_F(PluginHostTest, ALoadedLibraryIsNotServedUnderAnotherManifestsId) {
+  ASSERT_TRUE(Platform::load(manifest("good")).has_value());
+  PluginManifest other = manifest("good");
+  other.id = "impostor";  // another manifest naming the same library
+  auto platform = Platform::load(other);
+  ASSERT_FALSE(platform.has_value());
+  EXPECT_NE(platform.error().message.find("calls itself 'good' but its manifest says 'impostor'"), std::string::npos)
+      << platform.error().message;
+}
+
 TEST_F(PluginHostTest, RefusesAWrongMajorInTheTableAfterLoading) {
   auto platform = Platform::load(manifest("wrong-major"));
   ASSERT_FALSE(platform.has_value());

@@ -341,7 +341,13 @@ Result<std::shared_ptr<Platform>> Platform::load(const PluginManifest& manifest)
   if (auto reason = untrusted_reason(manifest.library)) return refuse(who + " refused: " + *reason);
 
   std::lock_guard<std::mutex> lock(g_load_mutex);
-  if (auto it = loaded_platforms().find(manifest.library); it != loaded_platforms().end()) return it->second;
+  if (auto it = loaded_platforms().find(manifest.library); it != loaded_platforms().end()) {
+    // The library's table names one plugin: a manifest naming another for it is refused as on the first load.
+    if (it->second->id() != manifest.id) {
+      return refuse(who + " calls itself '" + it->second->id() + "' but its manifest says '" + manifest.id + "'");
+    }
+    return it->second;
+  }
   boost::dll::shared_library library;
   std::error_code ec;  // Boost.DLL uses std types under BOOST_DLL_USE_STD_FS
   {
