@@ -128,14 +128,18 @@ std::string PlaneTest::job_json(const std::string& name, const std::string& role
          R"("roles":)" + roles_json + R"(,"platform":)" + options + "}";
 }
 
-test::ProcessResult PlaneTest::dlaunch(const std::vector<std::string>& args, const std::string& kubeconfig) const {
+test::ProcessOptions PlaneTest::dlaunch_options(const std::string& kubeconfig) const {
   test::ProcessOptions options;
   options.env["KUBECONFIG"] = kubeconfig.empty() ? plane_.kubeconfig : kubeconfig;
   options.env["XDG_STATE_HOME"] = scratch_->path() + "/state";
   options.env["XDG_CONFIG_HOME"] = scratch_->path() + "/config";
   options.env["XDG_DATA_HOME"] = scratch_->path() + "/data";
   options.timeout = std::chrono::seconds(120);
-  return test::run_dlaunch(args, options);
+  return options;
+}
+
+test::ProcessResult PlaneTest::dlaunch(const std::vector<std::string>& args, const std::string& kubeconfig) const {
+  return test::run_dlaunch(args, dlaunch_options(kubeconfig));
 }
 
 std::string PlaneTest::kubeconfig_with(const std::string& user_yaml, const std::string& cluster_extra_yaml) const {

@@ -52,8 +52,10 @@ class PlaneTest : public ::testing::Test {
   std::string options_json(const std::string& extra = "") const;
   // A job document for the plugin, of the given roles JSON and options.
   std::string job_json(const std::string& name, const std::string& roles_json, const std::string& options) const;
-  // The built dlaunch with KUBECONFIG at the plane and a private state directory.
+  // The built dlaunch with KUBECONFIG at the plane and a private state directory (under scratch_: state/).
   test::ProcessResult dlaunch(const std::vector<std::string>& args, const std::string& kubeconfig = {}) const;
+  // Its environment, and a timeout of two minutes.
+  test::ProcessOptions dlaunch_options(const std::string& kubeconfig = {}) const;
   // A kubeconfig for the plane's server with this user entry (YAML lines under `user:`) and CA lines.
   std::string kubeconfig_with(const std::string& user_yaml, const std::string& cluster_extra_yaml = {}) const;
 

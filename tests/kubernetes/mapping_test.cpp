@@ -101,6 +101,7 @@ TEST(Manifests, IndexedJobPerRoleAndAHeadlessService) {
   EXPECT_EQ(json::text(service, "metadata.name"), plan.base);
   EXPECT_EQ(json::text(service, "spec.clusterIP"), "None");
   EXPECT_EQ(json::member(json::at(service, "spec.selector"), kJobLabel), plan.base);
+  EXPECT_EQ(json::member(json::at(service, "metadata.annotations"), kSubmissionLabel), "dlaunch-ddp-0123456789ab");
 
   const auto& trainer = *manifests[1].object;
   EXPECT_EQ(json::text(trainer, "apiVersion"), "batch/v1");
@@ -113,6 +114,8 @@ TEST(Manifests, IndexedJobPerRoleAndAHeadlessService) {
   const auto& labels = json::at(trainer, "metadata.labels");
   EXPECT_EQ(json::member(labels, kManagedByLabel), "dlaunch");
   EXPECT_EQ(json::member(labels, kSubmissionLabel), "dlaunch-ddp-0123456789ab");
+  EXPECT_EQ(json::member(json::at(trainer, "metadata.annotations"), kSubmissionLabel), "dlaunch-ddp-0123456789ab");
+  EXPECT_EQ(json::member(json::at(trainer, "spec.template.metadata.labels"), kSubmissionLabel), "dlaunch-ddp-0123456789ab");
   EXPECT_EQ(json::member(labels, "team"), "nlp");
   EXPECT_EQ(json::text(trainer, "spec.template.spec.subdomain"), plan.base);
   EXPECT_EQ(json::text(trainer, "spec.template.spec.restartPolicy"), "Never");

@@ -23,6 +23,8 @@ struct JobLocation {
 
 class KubernetesPlugin : public sdk::Plugin {
  public:
+  static constexpr bool kFindsSubmissions = true;
+
   void init(const sdk::InitContext& context) override;
   void validate(const sdk::JobRequest& request, const sdk::DiagnosticsOut& out) override;
   void dry_run(const sdk::JobRequest& request, const sdk::TextOut& out) override;
@@ -32,6 +34,8 @@ class KubernetesPlugin : public sdk::Plugin {
   void stop(const sdk::JobRef& ref) override;
   void delete_job(const sdk::JobRef& ref) override;
   void list(std::string_view options_json, const sdk::StatusOut& out) override;
+  void find_submissions(const std::vector<std::string_view>& submission_ids, std::string_view options_json,
+                        int64_t since_ms, const sdk::StatusOut& out) override;
 
  private:
   // The cluster the options point at, with the namespace to use; nullopt when nothing is configured.

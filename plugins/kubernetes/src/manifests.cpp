@@ -1,5 +1,6 @@
 #include "manifests.hpp"
 
+#include "job_listing.hpp"
 #include "json.hpp"
 #include "names.hpp"
 
@@ -25,15 +26,19 @@ sdk::StringMap object_labels(const JobPlan& plan) {
   labels[kManagedByLabel] = kManagedByValue;
   labels[kJobLabel] = plan.base;
   labels[kNameLabel] = plan.job_name;
-  labels[kSubmissionLabel] = plan.submission_id;
+  labels[kSubmissionLabel] = submission_label(plan.submission_id);
   return labels;
 }
 
+// A top-level object's metadata: annotated with the whole submission id, which the label may only digest.
 Value metadata(const std::string& name, const JobPlan& plan, const sdk::StringMap& labels, Allocator& a) {
   Value meta(rapidjson::kObjectType);
   meta.AddMember("name", str(name, a), a);
   meta.AddMember("namespace", str(plan.namespace_, a), a);
   meta.AddMember("labels", string_map(labels, a), a);
+  Value annotations(rapidjson::kObjectType);
+  annotations.AddMember(rapidjson::StringRef(kSubmissionLabel), str(plan.submission_id, a), a);
+  meta.AddMember("annotations", annotations, a);
   return meta;
 }
 
@@ -162,9 +167,8 @@ std::vector<Manifest> job_manifests(const JobPlan& plan, const KubeOptions& opti
     sdk::StringMap role_labels = labels;
     role_labels[kRoleLabel] = role.name;
     Value meta = metadata(role.object_name, plan, role_labels, a);
-    Value annotations(rapidjson::kObjectType);
-    annotations.AddMember(rapidjson::StringRef(kDriverAnnotation), rapidjson::StringRef(role.driver ? "true" : "false"), a);
-    meta.AddMember("annotations", annotations, a);
+    meta["annotations"].AddMember(rapidjson::StringRef(kDriverAnnotation),
+                                  rapidjson::StringRef(role.driver ? "true" : "false"), a);
     json::set(*job, "metadata", std::move(meta), a);
     // failover.max_restarts: how many failed pods the role's Job replaces before it fails.
     job->AddMember("spec", indexed_job_spec(plan, role, options, plan.max_restarts, patch, a), a);
