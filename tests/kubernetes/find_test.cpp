@@ -26,62 +26,26 @@ std::string role(const std::string& name) {
          R"("resources":{"cpu":1,"gpu":0,"memory_bytes":0},"env":{},"driver":true})";
 }
 
-struct Found {
-  std::map<std::string, std::string> native_ids;  // submission id -> native id, as reported
-  std::map<std::string, int32_t> states;
-  int32_t code = 0;  // no error
-  std::string message;
-};
-
-// The plugin's find_submissions, called through its table as the host calls it.
-Found find(const test::PluginClient& plugin, const std::vector<std::string>& ids, const std::string& options) {
-  Found found;
-  std::vector<const char*> c_ids;
-  for (const auto& id : ids) c_ids.push_back(id.c_str());
-  dlaunch_find_args args{};
-  args.struct_size = DLAUNCH_FIND_ARGS_SIZE_1_1;
-  args.submission_ids = c_ids.data();
-  args.count = c_ids.size();
-  args.options_json = options.c_str();
-  dlaunch_status_sink sink{};
-  sink.struct_size = DLAUNCH_STATUS_SINK_SIZE_1_0;
-  sink.context = &found;
-  sink.report = [](void* context, const dlaunch_job_status* status) {
-    auto& found = *static_cast<Found*>(context);
-    const std::string id = status->submission_id != nullptr ? status->submission_id : "(none)";
-    EXPECT_EQ(found.native_ids.count(id), 0u) << id << " reported twice";
-    found.native_ids[id] = status->native_id != nullptr ? status->native_id : "";
-    found.states[id] = status->state;
-    return true;
-  };
-  const dlaunch_plugin_api& api = plugin.api();
-  if (dlaunch_error* error = api.find_submissions(&args, &sink)) {
-    found.code = api.error_code(error);
-    found.message = api.error_message(error);
-    api.error_destroy(error);
-  }
-  return found;
-}
-
 using KubernetesFind = PlaneTest;
 
 TEST_F(KubernetesFind, ReportsEachSubmissionTheClusterHoldsAndNoOther) {
   const std::string options = options_json(R"("annotations":{"dlaunch.test/duration":"30s"})");
   const std::string two = "dlaunch-found-000000000001", one = "dlaunch-found-000000000002";
   const std::string never = "dlaunch-found-000000000003";
-  ASSERT_NE(plugin().api().find_submissions, nullptr) << "the plugin offers no find_submissions";
   std::string first = submit(job_json("found", "[" + role("main") + "," + role("side") + "]", options), two);
   // This one ends at once: its state, read after it ended, is the one status reads.
   std::string second = submit(job_json("found", "[" + role("main") + "]", options_json()), one);
   ASSERT_FALSE(HasFailure());
   ASSERT_TRUE(eventually([&] { return status_of(second, options).terminal(); })) << second << " did not end";
 
-  Found found = find(plugin(), {two, one, never}, options);
+  Found found = find_submissions({two, one, never}, options);
   ASSERT_EQ(found.code, 0) << found.message;
   EXPECT_EQ(found.native_ids, (std::map<std::string, std::string>{{two, first}, {one, second}}));
   EXPECT_EQ(found.states[one], DLAUNCH_STATE_SUCCEEDED);
   EXPECT_NE(found.states[two], DLAUNCH_STATE_UNKNOWN);
-  EXPECT_TRUE(find(plugin(), {never}, options).native_ids.empty());
+  Found nothing = find_submissions({never}, options);
+  EXPECT_EQ(nothing.code, 0) << nothing.message;
+  EXPECT_TRUE(nothing.native_ids.empty());
 
   // A server that cannot be asked is an error, not an empty answer.
   std::string nowhere = scratch_->write("nowhere.kubeconfig", "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
@@ -90,7 +54,7 @@ TEST_F(KubernetesFind, ReportsEachSubmissionTheClusterHoldsAndNoOther) {
                                         "contexts:\n- name: c\n  context: {cluster: k, user: u}\n");
   const std::string unreachable = R"({"image":"busybox:1.36","namespace":")" + namespace_ + R"(","kubeconfig":")" +
                                   nowhere + R"("})";
-  Found none = find(plugin(), {two}, unreachable);
+  Found none = find_submissions({two}, unreachable);
   EXPECT_EQ(none.code, DLAUNCH_ERR_UNAVAILABLE) << none.message;
   EXPECT_TRUE(none.native_ids.empty());
 }

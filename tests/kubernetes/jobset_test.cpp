@@ -54,6 +54,11 @@ TEST_F(JobSets, AreAcceptedByJobSetsOwnCrdAndTheirStatusIsMapped) {
   sdk::JobStatus done = status_of(id, options);
   EXPECT_EQ(done.state, DLAUNCH_STATE_SUCCEEDED);
   EXPECT_EQ(done.restarts, 1u);
+  // find_submissions reads the JobSet as status does.
+  Found found = find_submissions({"dlaunch-sets-000000000008", "dlaunch-sets-000000000009"}, options);
+  ASSERT_EQ(found.code, 0) << found.message;
+  EXPECT_EQ(found.native_ids, (std::map<std::string, std::string>{{"dlaunch-sets-000000000008", id}}));
+  EXPECT_EQ(found.states["dlaunch-sets-000000000008"], DLAUNCH_STATE_SUCCEEDED);
   ASSERT_TRUE(plugin().stop(id, options).ok());
   EXPECT_TRUE(at(get(jobset_path(id)), "spec.suspend").IsTrue());
 }

@@ -92,6 +92,39 @@ sdk::JobStatus PlaneTest::status_of(const std::string& native_id, const std::str
   return status;
 }
 
+Found PlaneTest::find_submissions(const std::vector<std::string>& submission_ids, const std::string& options) const {
+  Found found;
+  std::vector<const char*> ids;
+  for (const auto& id : submission_ids) ids.push_back(id.c_str());
+  dlaunch_find_args args{};
+  args.struct_size = DLAUNCH_FIND_ARGS_SIZE_1_1;
+  args.submission_ids = ids.data();
+  args.count = ids.size();
+  args.options_json = options.c_str();
+  dlaunch_status_sink sink{};
+  sink.struct_size = DLAUNCH_STATUS_SINK_SIZE_1_0;
+  sink.context = &found;
+  sink.report = [](void* context, const dlaunch_job_status* status) {
+    auto& found = *static_cast<Found*>(context);
+    const std::string id = status->submission_id != nullptr ? status->submission_id : "(none)";
+    EXPECT_EQ(found.native_ids.count(id), 0u) << id << " reported twice";
+    found.native_ids[id] = status->native_id != nullptr ? status->native_id : "";
+    found.states[id] = status->state;
+    return true;
+  };
+  const dlaunch_plugin_api& api = plugin().api();
+  if (api.find_submissions == nullptr) {
+    ADD_FAILURE() << "the plugin offers no find_submissions";
+    return found;
+  }
+  if (dlaunch_error* error = api.find_submissions(&args, &sink)) {
+    found.code = api.error_code(error);
+    found.message = api.error_message(error);
+    api.error_destroy(error);
+  }
+  return found;
+}
+
 // Server-side: JobSet's CRD is too large for a client-side apply.
 void PlaneTest::install_crd(const std::string& file, const std::string& name) const {
   auto applied = test::run_process({plane_.kubectl, "--kubeconfig", plane_.kubeconfig, "apply",

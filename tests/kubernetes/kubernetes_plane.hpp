@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,14 @@ struct Plane {
 std::string base_of(const std::string& native_id);
 // A label selector (URL-encoded) for the objects of the job named `base`.
 std::string selector(const std::string& base);
+
+// What find_submissions reported.
+struct Found {
+  std::map<std::string, std::string> native_ids;  // submission id -> native id
+  std::map<std::string, int32_t> states;          // submission id -> DLAUNCH_STATE_*
+  int32_t code = 0;                               // its error's, or 0
+  std::string message;
+};
 
 // Each test gets a fresh namespace (deleted at the end), an admin client and a scratch directory.
 class PlaneTest : public ::testing::Test {
@@ -63,6 +72,9 @@ class PlaneTest : public ::testing::Test {
   // The plugin's submit and status, failing the test on an error.
   std::string submit(const std::string& job, const std::string& submission_id) const;
   sdk::JobStatus status_of(const std::string& native_id, const std::string& options) const;
+  // The plugin's find_submissions, called through its table as the host calls it (a record reported twice
+  // fails the test).
+  Found find_submissions(const std::vector<std::string>& submission_ids, const std::string& options) const;
   // Installs a CRD into the plane and waits until it is served.
   void install_crd(const std::string& file, const std::string& name) const;
 
