@@ -69,6 +69,7 @@ void note_elastic_roles(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
 // How long after a submit its job is surely still listed, ended or not: Slurm's default MinJobAge (300 s), less a
 // margin. A site that sets a shorter MinJobAge (rare: it is the only record of an ended job without slurmdbd)
 // makes an older intent look like a job that never reached Slurm.
+// Not asked of the cluster: no slurmrestd endpoint (v0.0.36-38) shows slurmctld's config; /diag is statistics only.
 constexpr int64_t kSafeJobAgeMs = 240'000;
 
 class SlurmPlugin : public sdk::Plugin {
