@@ -14,6 +14,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <thread>
 
 namespace dlaunch::kubernetes_test {
 namespace {
@@ -26,7 +27,11 @@ std::string role(const std::string& name) {
          R"("resources":{"cpu":1,"gpu":0,"memory_bytes":0},"env":{},"driver":true})";
 }
 
-using KubernetesFind = PlaneTest;
+class KubernetesFind : public PlaneTest {
+ protected:
+  std::string jobs_path() const { return "/apis/batch/v1/namespaces/" + namespace_ + "/jobs"; }
+  std::string services_path() const { return "/api/v1/namespaces/" + namespace_ + "/services"; }
+};
 
 TEST_F(KubernetesFind, ReportsEachSubmissionTheClusterHoldsAndNoOther) {
   const std::string options = options_json(R"("annotations":{"dlaunch.test/duration":"30s"})");
@@ -46,6 +51,26 @@ TEST_F(KubernetesFind, ReportsEachSubmissionTheClusterHoldsAndNoOther) {
   Found nothing = find_submissions({never}, options);
   EXPECT_EQ(nothing.code, 0) << nothing.message;
   EXPECT_TRUE(nothing.native_ids.empty());
+
+  // Submits cut short: one without one of its role Jobs, one with its Service alone. Both are reported as
+  // never accepted, and what they made is deleted.
+  const std::string part = "dlaunch-found-000000000004", service = "dlaunch-found-000000000005";
+  std::string partial = submit(job_json("part", "[" + role("main") + "," + role("side") + "]", options), part);
+  std::string alone = submit(job_json("alone", "[" + role("main") + "]", options), service);
+  const std::string kForeground = R"({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Foreground"})";
+  admin_->call("DELETE", jobs_path() + "/" + base_of(partial) + "-side", kForeground);
+  admin_->call("DELETE", jobs_path() + "/" + base_of(alone) + "-main", kForeground);
+  ASSERT_TRUE(eventually([&] {
+    return at(list(jobs_path(), selector(base_of(partial))), "items").Size() == 1 &&
+           at(list(jobs_path(), selector(base_of(alone))), "items").Size() == 0;
+  })) << "the Jobs deleted by hand are still there";
+  Found cut = find_submissions({part, service, one}, options);
+  ASSERT_EQ(cut.code, 0) << cut.message;
+  EXPECT_EQ(cut.native_ids, (std::map<std::string, std::string>{{one, second}}));
+  for (const auto& base : {base_of(partial), base_of(alone)}) {
+    EXPECT_EQ(at(list(jobs_path(), selector(base)), "items").Size(), 0u) << base;
+    EXPECT_EQ(at(list(services_path(), selector(base)), "items").Size(), 0u) << base;
+  }
 
   // A server that cannot be asked is an error, not an empty answer.
   std::string nowhere = scratch_->write("nowhere.kubeconfig", "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
@@ -68,9 +93,12 @@ std::vector<std::string> matches(const std::string& text, const std::regex& patt
 
 TEST_F(KubernetesFind, SubmitsKilledAtRandomPointsAreSettledByTheNextList) {
   const std::string name = "killed";
-  const std::string spec = scratch_->write("killed.toml", "name = \"" + name + "\"\n[[roles]]\nname = \"main\"\n"
-                                                          "entrypoint = \"echo hi\"\n[platform.kubernetes]\n"
-                                                          "image = \"busybox:1.36\"\nnamespace = \"" + namespace_ + "\"\n");
+  // Two roles: a Service and two Jobs, created at once, any of which a kill may leave alone.
+  const std::string spec = scratch_->write("killed.toml", "name = \"" + name + "\"\n"
+                                                          "[[roles]]\nname = \"a\"\nentrypoint = \"echo a\"\n"
+                                                          "[[roles]]\nname = \"b\"\nentrypoint = \"echo b\"\n"
+                                                          "[platform.kubernetes]\nimage = \"busybox:1.36\"\n"
+                                                          "namespace = \"" + namespace_ + "\"\n");
   auto submit = [&](std::chrono::milliseconds kill_after) {
     test::ProcessOptions options = dlaunch_options();
     options.timeout = kill_after;  // then SIGKILL to its process group
@@ -93,6 +121,8 @@ TEST_F(KubernetesFind, SubmitsKilledAtRandomPointsAreSettledByTheNextList) {
   }
   EXPECT_GT(killed, 0) << "submits must be cut short for the test to mean anything";
 
+  // A create a killed dlaunch sent may still be under way in the API server for a moment.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   auto journal = dlaunch({"list", "-o", "json"});
   ASSERT_EQ(journal.exit_code, 0) << journal.err;
   EXPECT_EQ(journal.out.find("\"journal_state\": \"submitting\""), std::string::npos)
@@ -100,13 +130,23 @@ TEST_F(KubernetesFind, SubmitsKilledAtRandomPointsAreSettledByTheNextList) {
   EXPECT_EQ(test::entries_in(locks), 0) << "the recovery removes the lock files the killed submits left";
   const auto journaled = matches(journal.out, std::regex("\"handle\": \"kubernetes:([^\"]+)\""));
   EXPECT_EQ(std::set<std::string>(journaled.begin(), journaled.end()).size(), journaled.size()) << "a job journaled twice";
-  // The cluster's side, as the admin sees it: every Job of the spec's name.
-  auto jobs = list("/apis/batch/v1/namespaces/" + namespace_ + "/jobs",
-                   std::string(kubernetes::kNameLabel) + "%3D" + name);
+  // The cluster's side, as the admin sees it: every Job and Service of the spec's name, by job.
+  auto jobs_of = [&](const std::string& path) {
+    std::map<std::string, int> count;
+    const rapidjson::Document listed = list(path, std::string(kubernetes::kNameLabel) + "%3D" + name);
+    for (const auto& item : at(listed, "items").GetArray()) {
+      ++count[namespace_ + "/" + member(at(item, "metadata.labels"), kubernetes::kJobLabel)];
+    }
+    return count;
+  };
+  const auto jobs = jobs_of(jobs_path()), services = jobs_of(services_path());
   std::set<std::string> on_cluster;
-  for (const auto& job : at(jobs, "items").GetArray()) {
-    on_cluster.insert(namespace_ + "/" + member(at(job, "metadata.labels"), kubernetes::kJobLabel));
+  for (const auto& [job, count] : jobs) {
+    on_cluster.insert(job);
+    EXPECT_EQ(count, 2) << job << " has " << count << " of its 2 role Jobs";
+    EXPECT_EQ(services.count(job), 1u) << job << " has no Service";
   }
+  for (const auto& [job, count] : services) EXPECT_EQ(jobs.count(job), 1u) << "a Service left alone: " << job;
   EXPECT_EQ(std::set<std::string>(journaled.begin(), journaled.end()), on_cluster) << journal.out;
   std::cout << "[kill] whole submit " << took.count() << " ms; " << killed << " of " << kTrials
             << " submits killed; " << on_cluster.size()

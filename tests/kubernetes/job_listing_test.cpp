@@ -69,5 +69,34 @@ TEST(ListedJobs, EachJobOnceWithItsSubmissionAndTheStatusStatusGives) {
   EXPECT_TRUE(listed_jobs("ns1", Kind::kJob, rapidjson::Value(), pods).empty());
 }
 
+// A Job or Service of a submission, as listed; `roles` the Job's dlaunch.io/roles ("" for none).
+std::string object(const std::string& name, const std::string& submission, const std::string& roles = "") {
+  const std::string roles_member = roles.empty() ? "" : ", \"dlaunch.io/roles\": \"" + roles + "\"";
+  return "{\"metadata\": {\"name\": \"" + name + "\", \"labels\": {\"dlaunch.io/job\": \"" + submission +
+         "-base\"}, \"annotations\": {\"dlaunch.io/submission-id\": \"" + submission + "\"" + roles_member + "}}}";
+}
+
+TEST(CutShort, ASubmissionWithoutItsServiceOrOneOfItsRoleJobs) {
+  // whole: a Service and both Jobs; one-job: a Service, one of two Jobs; service: a Service alone; jobs: both
+  // Jobs, no Service; old: a Service and a Job made before Jobs said how many there are.
+  rapidjson::Document jobs = json::parse(
+      "[" + object("whole-a", "whole", "2") + "," + object("whole-b", "whole", "2") + "," +
+      object("one-job-a", "one-job", "2") + "," + object("jobs-a", "jobs", "2") + "," + object("jobs-b", "jobs", "2") +
+      "," + object("old-a", "old") + "]");
+  rapidjson::Document services = json::parse("[" + object("whole", "whole") + "," + object("one-job", "one-job") + "," +
+                                             object("service", "service") + "," + object("old", "old") + "]");
+  auto cut = cut_short(jobs, services);
+  ASSERT_EQ(cut.size(), 3u);
+  EXPECT_EQ(cut[0].submission_id, "jobs");
+  EXPECT_EQ(cut[0].jobs, (std::vector<std::string>{"jobs-a", "jobs-b"}));
+  EXPECT_TRUE(cut[0].services.empty());
+  EXPECT_EQ(cut[1].submission_id, "one-job");
+  EXPECT_EQ(cut[1].jobs, (std::vector<std::string>{"one-job-a"}));
+  EXPECT_EQ(cut[1].services, (std::vector<std::string>{"one-job"}));
+  EXPECT_EQ(cut[1].base, "one-job-base");
+  EXPECT_EQ(cut[2].submission_id, "service");
+  EXPECT_TRUE(cut[2].jobs.empty());
+}
+
 }  // namespace
 }  // namespace dlaunch::kubernetes

@@ -142,6 +142,7 @@ TEST(Manifests, IndexedJobPerRoleAndAHeadlessService) {
   EXPECT_EQ(evaluator_env["WORLD_SIZE"], "1");  // ranks count the role's own replicas
   EXPECT_EQ(evaluator_env["MASTER_ADDR"], plan.base + "-evaluator-0." + plan.base);
   EXPECT_EQ(json::member(json::at(evaluator, "metadata.annotations"), kDriverAnnotation), "false");
+  EXPECT_EQ(json::member(json::at(evaluator, "metadata.annotations"), kRolesAnnotation), "2");
 }
 
 TEST(Manifests, OptionsAndThePodTemplatePatch) {

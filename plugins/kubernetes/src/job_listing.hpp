@@ -43,6 +43,19 @@ struct ListedJob {
 std::vector<ListedJob> listed_jobs(const std::string& namespace_, Kind kind, const rapidjson::Value& objects,
                                    const rapidjson::Value& pods);
 
+// What a kind-job submit cut short left (its dlaunch killed while the creates were in flight: they are sent at
+// once, and any of them may have been made): the objects of a submission that lacks its Service, or one of
+// its role Jobs (each says how many there are: dlaunch.io/roles).
+struct Remains {
+  std::string submission_id;
+  std::string base;                   // the dlaunch.io/job label: its pods'
+  std::vector<std::string> jobs;      // names of its role Jobs
+  std::vector<std::string> services;  // names of its Services
+};
+
+// The submissions cut short among the items of a list of Jobs and of Services, in submission id order.
+std::vector<Remains> cut_short(const rapidjson::Value& jobs, const rapidjson::Value& services);
+
 }  // namespace dlaunch::kubernetes
 
 #endif  // DLAUNCH_KUBERNETES_JOB_LISTING_HPP_

@@ -31,6 +31,8 @@ inline constexpr const char* kSubmissionLabel = "dlaunch.io/submission-id";
 inline constexpr const char* kRoleLabel = "dlaunch.io/role";
 // On a role's Job: "false" for a role whose end the job does not wait for (driver = false).
 inline constexpr const char* kDriverAnnotation = "dlaunch.io/driver";
+// On a role's Job: how many role Jobs the job has, which tells a submit cut short from a whole one.
+inline constexpr const char* kRolesAnnotation = "dlaunch.io/roles";
 inline constexpr const char* kContainerName = "main";
 
 struct EnvVar {

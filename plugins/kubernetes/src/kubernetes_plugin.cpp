@@ -263,24 +263,45 @@ void KubernetesPlugin::list(std::string_view options_json, const sdk::StatusOut&
 
 // Kubernetes keeps objects until they are deleted, so a submission none of whose objects is listed was never
 // accepted (dlaunch delete needs the handle the killed submit did not journal; only a deletion by hand can
-// hide one). No age limit, then. One list of the batch's workload objects, one of their pods; a list that
-// fails throws: never taken for "none of them".
+// hide one). No age limit, then. One list of the batch's workload objects, one of their pods (and, for kind
+// job, one of their Services); a list that fails throws: never taken for "none of them".
+//
+// A kind-job submit cut short while its creates were in flight leaves part of a job: a Service alone, or some
+// of the role Jobs. No submit of these ids is in flight (the host's promise), so nobody will finish it: its
+// objects are deleted and the submission reported as never accepted, which the host journals as failed.
 void KubernetesPlugin::find_submissions(const std::vector<std::string_view>& submission_ids,
                                         std::string_view options_json, int64_t /*since_ms*/, const sdk::StatusOut& out) {
   if (submission_ids.empty()) return;
   KubeOptions options = options_from_json(options_json);
   ApiClient client = connect(options);
   std::string namespace_ = namespace_for(options, client.access());
-  const std::string selector = selector_query(submissions_selector(submission_ids));
-  rapidjson::Document objects = client.get(workload_type(options.kind).collection(namespace_) + "?labelSelector=" + selector);
-  rapidjson::Document pods = client.get(kPods.collection(namespace_) + "?labelSelector=" + selector);
+  const std::string selector = "?labelSelector=" + selector_query(submissions_selector(submission_ids));
+  const ResourceType& type = workload_type(options.kind);
+  rapidjson::Document objects = client.get(type.collection(namespace_) + selector);
+  rapidjson::Document pods = client.get(kPods.collection(namespace_) + selector);
   if (!json::at(objects, "items").IsArray()) {
-    throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, client.access().server + " answered a list of " +
-                                                  workload_type(options.kind).plural + " without its items");
+    throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE,
+                     client.access().server + " answered a list of " + type.plural + " without its items");
   }
-  const std::set<std::string_view> wanted(submission_ids.begin(), submission_ids.end());
+  std::set<std::string_view> wanted(submission_ids.begin(), submission_ids.end());
+  if (options.kind == Kind::kJob) {
+    rapidjson::Document services = client.get(kServices.collection(namespace_) + selector);
+    for (const auto& remains : cut_short(json::at(objects, "items"), json::at(services, "items"))) {
+      if (!wanted.contains(remains.submission_id)) continue;  // another id of the same digest
+      host_.debug("submission " + remains.submission_id + " was cut short: deleting what it made");
+      for (const auto& name : remains.jobs) {
+        client.call("DELETE", named_path(kJobs, namespace_, name), kDeleteInBackground, {404});
+      }
+      for (const auto& name : remains.services) {
+        client.call("DELETE", named_path(kServices, namespace_, name), kDeleteInBackground, {404});
+      }
+      client.call("DELETE", kPods.collection(namespace_) + "?labelSelector=" + selector_query(job_selector(remains.base)),
+                  {}, {404});
+      wanted.erase(remains.submission_id);
+    }
+  }
   for (auto& job : listed_jobs(namespace_, options.kind, json::at(objects, "items"), json::at(pods, "items"))) {
-    if (!wanted.contains(job.submission_id)) continue;  // another id of the same digest
+    if (!wanted.contains(job.submission_id)) continue;
     job.status.submission_id = job.submission_id;
     if (!out.report(job.status)) return;
   }

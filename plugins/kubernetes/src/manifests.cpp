@@ -169,6 +169,7 @@ std::vector<Manifest> job_manifests(const JobPlan& plan, const KubeOptions& opti
     Value meta = metadata(role.object_name, plan, role_labels, a);
     meta["annotations"].AddMember(rapidjson::StringRef(kDriverAnnotation),
                                   rapidjson::StringRef(role.driver ? "true" : "false"), a);
+    meta["annotations"].AddMember(rapidjson::StringRef(kRolesAnnotation), str(std::to_string(plan.roles.size()), a), a);
     json::set(*job, "metadata", std::move(meta), a);
     // failover.max_restarts: how many failed pods the role's Job replaces before it fails.
     job->AddMember("spec", indexed_job_spec(plan, role, options, plan.max_restarts, patch, a), a);
