@@ -27,6 +27,16 @@ std::string named_path(const ResourceType& type, const std::string& namespace_, 
   return type.collection(namespace_) + "/" + name;
 }
 
+void delete_named(const ApiClient& client, const ResourceType& type, const std::string& namespace_,
+                  const std::vector<std::string>& names) {
+  for (const auto& name : names) client.call("DELETE", named_path(type, namespace_, name), kDeleteInBackground, {404});
+}
+
+// The garbage collector removes a deleted job's pods in its own time; deleting them now leaves nothing behind.
+void delete_pods(const ApiClient& client, const std::string& namespace_, const std::string& base) {
+  client.call("DELETE", kPods.collection(namespace_) + "?labelSelector=" + selector_query(job_selector(base)), {}, {404});
+}
+
 // Environment values whose names look secret, shown as *** (the dry run's promise).
 void mask_secrets(json::Value& value) {
   if (value.IsArray()) {
@@ -235,18 +245,17 @@ void KubernetesPlugin::delete_job(const sdk::JobRef& ref) {
                                                           status.native_state + "); stop it first: dlaunch stop kubernetes:" +
                                                           where.native_id());
   }
-  const std::string selector = selector_query(job_selector(where.base));
   if (options.kind == Kind::kJob) {
-    rapidjson::Document jobs = client.get(kJobs.collection(where.namespace_) + "?labelSelector=" + selector);
-    for (const auto& job : json::at(jobs, "items").GetArray()) {
-      client.call("DELETE", named_path(kJobs, where.namespace_, json::text(job, "metadata.name")), kDeleteInBackground, {404});
-    }
-    client.call("DELETE", named_path(kServices, where.namespace_, where.base), kDeleteInBackground, {404});
+    rapidjson::Document jobs =
+        client.get(kJobs.collection(where.namespace_) + "?labelSelector=" + selector_query(job_selector(where.base)));
+    std::vector<std::string> names;
+    for (const auto& job : json::at(jobs, "items").GetArray()) names.push_back(json::text(job, "metadata.name"));
+    delete_named(client, kJobs, where.namespace_, names);
+    delete_named(client, kServices, where.namespace_, {where.base});
   } else {
-    client.call("DELETE", named_path(workload_type(options.kind), where.namespace_, where.base), kDeleteInBackground, {404});
+    delete_named(client, workload_type(options.kind), where.namespace_, {where.base});
   }
-  // The garbage collector removes the pods in its own time; deleting them now leaves nothing behind.
-  client.call("DELETE", kPods.collection(where.namespace_) + "?labelSelector=" + selector, {}, {404});
+  delete_pods(client, where.namespace_, where.base);
 }
 
 void KubernetesPlugin::list(std::string_view options_json, const sdk::StatusOut& out) {
@@ -289,14 +298,9 @@ void KubernetesPlugin::find_submissions(const std::vector<std::string_view>& sub
     for (const auto& remains : cut_short(json::at(objects, "items"), json::at(services, "items"))) {
       if (!wanted.contains(remains.submission_id)) continue;  // another id of the same digest
       host_.debug("submission " + remains.submission_id + " was cut short: deleting what it made");
-      for (const auto& name : remains.jobs) {
-        client.call("DELETE", named_path(kJobs, namespace_, name), kDeleteInBackground, {404});
-      }
-      for (const auto& name : remains.services) {
-        client.call("DELETE", named_path(kServices, namespace_, name), kDeleteInBackground, {404});
-      }
-      client.call("DELETE", kPods.collection(namespace_) + "?labelSelector=" + selector_query(job_selector(remains.base)),
-                  {}, {404});
+      delete_named(client, kJobs, namespace_, remains.jobs);
+      delete_named(client, kServices, namespace_, remains.services);
+      delete_pods(client, namespace_, remains.base);
       wanted.erase(remains.submission_id);
     }
   }
