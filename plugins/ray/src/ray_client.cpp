@@ -46,13 +46,12 @@ std::string describe_failure(const HttpResponse& response) {
   return "HTTP " + std::to_string(response.status) + ": " + summary(response.body);
 }
 
-support::HttpOptions http_options(const RayOptions& options, const sdk::Host& host,
-                                  std::chrono::milliseconds request_timeout) {
+support::HttpOptions http_options(const RayOptions& options, const sdk::Host& host) {
   support::HttpOptions http;
   http.verify_tls = !options.insecure_skip_tls_verify;
   http.ca_file = options.ca_file;
   http.connect_timeout = options.connect_timeout;
-  http.request_timeout = request_timeout;
+  http.request_timeout = options.request_timeout;
   http.user_agent = "dlaunch-ray";  // never a browser's: Ray refuses POST/PUT from "Mozilla..." agents
   http.should_abort = [host] { return host.cancelled(); };
   return http;
@@ -64,8 +63,7 @@ RayClient::RayClient(Endpoint endpoint, const RayOptions& options, const sdk::Ho
     : endpoint_(std::move(endpoint)),
       options_(options),
       host_(host),
-      client_(http_options(options, host, options.request_timeout)),
-      upload_client_(http_options(options, host, options.upload_timeout)) {
+      client_(http_options(options, host)) {
   // Once per process: every command makes clients, and one warning says it.
   static std::atomic<bool> warned{false};
   if (options.insecure_skip_tls_verify && endpoint_.address.starts_with("https://") && !warned.exchange(true)) {
@@ -97,9 +95,9 @@ HttpRequest RayClient::upload_request(const std::string& package_name, std::stri
   return request;
 }
 
-HttpResponse RayClient::exchange(const HttpRequest& request, const support::HttpClient& client) const {
+HttpResponse RayClient::exchange(const HttpRequest& request) const {
   auto started = std::chrono::steady_clock::now();
-  HttpResponse response = client.send(request);
+  HttpResponse response = client_.send(request);
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   host_.debug(request.method + " " + request.url + " -> " +
               (response.transport_failed() ? response.transport_error : std::to_string(response.status)) + " (" +
@@ -122,11 +120,11 @@ void RayClient::pause_before_retry(int retry, const HttpResponse& failure) const
   }
 }
 
-HttpResponse RayClient::send(const HttpRequest& request, const support::HttpClient& client) const {
-  HttpResponse response = exchange(request, client);
+HttpResponse RayClient::send(const HttpRequest& request) const {
+  HttpResponse response = exchange(request);
   for (int attempt = 2; attempt <= options_.max_attempts && worth_retrying(response, endpoint_); ++attempt) {
     pause_before_retry(attempt - 1, response);
-    response = exchange(request, client);
+    response = exchange(request);
   }
   return response;
 }
@@ -245,7 +243,7 @@ void RayClient::submit(const std::string& submission_id, const std::string& body
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     if (attempt > 1) pause_before_retry(attempt - 1, response);
     if (outcome_unknown) {
-      HttpResponse found = exchange(probe, client_);
+      HttpResponse found = exchange(probe);
       if (found.ok()) {
         host_.info("an earlier attempt of submission " + submission_id + " reached Ray; not sending it again");
         return;
@@ -256,7 +254,7 @@ void RayClient::submit(const std::string& submission_id, const std::string& body
         fail(probe, found);
       }
     }
-    response = exchange(post, client_);
+    response = exchange(post);
     if (response.ok()) return;
     // The id is unique to this submission: if Ray already has it, an earlier attempt created it.
     if (response.body.find("already exists") != std::string::npos) return;
@@ -306,7 +304,8 @@ void RayClient::upload_package(const std::string& package_name, const std::strin
   HttpRequest request = upload_request(package_name, {});
   request.body_file = zip_file;
   request.on_upload_progress = on_progress;
-  HttpResponse response = send(request, upload_client_);
+  request.timeout = options_.upload_timeout;  // over the connection the check and the submit use
+  HttpResponse response = send(request);
   if (!response.ok()) fail(request, response);
 }
 

@@ -53,10 +53,9 @@ class RayClient {
 
  private:
   // One exchange, logged at debug level. Throws CANCELLED when the user interrupted it.
-  support::HttpResponse exchange(const support::HttpRequest& request, const support::HttpClient& client) const;
+  support::HttpResponse exchange(const support::HttpRequest& request) const;
   // Exchanges until the answer is final or max_attempts is reached.
-  support::HttpResponse send(const support::HttpRequest& request, const support::HttpClient& client) const;
-  support::HttpResponse send(const support::HttpRequest& request) const { return send(request, client_); }
+  support::HttpResponse send(const support::HttpRequest& request) const;
   // Sleeps before retry number `retry`; throws CANCELLED when the user interrupts the wait.
   void pause_before_retry(int retry, const support::HttpResponse& failure) const;
   [[noreturn]] void fail(const support::HttpRequest& request, const support::HttpResponse& response) const;
@@ -66,8 +65,7 @@ class RayClient {
   Endpoint endpoint_;
   RayOptions options_;
   sdk::Host host_;
-  support::HttpClient client_;
-  support::HttpClient upload_client_;  // the same, with the longer upload timeout
+  support::HttpClient client_;  // one connection for every request, an upload's too (its own timeout)
 };
 
 }  // namespace dlaunch::ray

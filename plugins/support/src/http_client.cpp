@@ -141,7 +141,8 @@ bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& 
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
   if (on_data == nullptr) {
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
+    const auto timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   }
   // HTTP/2 when the server agrees to it in the TLS handshake (ALPN), HTTP/1.1 otherwise and in clear text.
   // A request waits for the connection being opened to the same server rather than opening its own, so

@@ -26,6 +26,8 @@ struct HttpRequest {
   std::string content_type;    // sets Content-Type when the body is non-empty
   // Called as the body goes out (about every 100 ms and at the end): bytes sent, bytes in all.
   std::function<void(std::uint64_t sent, std::uint64_t total)> on_upload_progress;
+  // This exchange's limit instead of the client's request_timeout (a large upload), when not zero.
+  std::chrono::milliseconds timeout{0};
 };
 
 struct HttpOptions {
