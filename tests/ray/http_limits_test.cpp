@@ -1,5 +1,5 @@
-// The HTTP client every REST plugin uses (plugins/support), against a server that answers too much: the
-// answer is cut at the client's limit and the error names the server. Here because the ray plugin's unit
+// The HTTP client every REST plugin uses (plugins/support), against a server that answers too much (the
+// answer is cut at the client's limit and the error names the server) or late (a request's own timeout). Here because the ray plugin's unit
 // tests are the support library's first user that needs no cluster.
 #include <dlaunch_support/http_client.hpp>
 
@@ -10,16 +10,19 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <thread>
 
 namespace dlaunch::support {
 namespace {
 
-// Answers one request on a loopback port with a body of `body_bytes` bytes, then closes.
+// Answers one request on a loopback port, `delay` after it arrived, with a body of `body_bytes` bytes, then
+// closes.
 class OneAnswerServer {
  public:
-  explicit OneAnswerServer(std::size_t body_bytes) : listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  explicit OneAnswerServer(std::size_t body_bytes, std::chrono::milliseconds delay = {})
+      : listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -29,7 +32,7 @@ class OneAnswerServer {
       ADD_FAILURE() << "cannot listen on a loopback port";
     }
     port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this, body_bytes] { answer(body_bytes); });
+    thread_ = std::thread([this, body_bytes, delay] { answer(body_bytes, delay); });
   }
   ~OneAnswerServer() {
     ::shutdown(listener_, SHUT_RDWR);
@@ -41,7 +44,7 @@ class OneAnswerServer {
   std::string server() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:
-  void answer(std::size_t body_bytes) {
+  void answer(std::size_t body_bytes, std::chrono::milliseconds delay) {
     const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (connection < 0) return;
     std::string request;
@@ -51,6 +54,7 @@ class OneAnswerServer {
       if (n <= 0) break;
       request.append(buffer, static_cast<std::size_t>(n));
     }
+    std::this_thread::sleep_for(delay);
     std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                          std::to_string(body_bytes) + "\r\nConnection: close\r\n\r\n";
     answer.append(body_bytes, 'x');
@@ -104,6 +108,18 @@ TEST(HttpLimits, AStreamGoesToItsReaderWhateverItsLength) {
       HttpClient(options).stream(get(server.url()), [](std::string_view) { return true; });
   // Only what is collected is capped (answers and error answers); a stream is the reader's to bound.
   EXPECT_TRUE(response.transport_error.empty()) << response.transport_error;
+}
+
+TEST(HttpLimits, ARequestsOwnTimeoutReplacesTheClients) {
+  // An upload's answer comes later than the client's timeout allows, but within the request's own.
+  OneAnswerServer server(2, std::chrono::milliseconds(500));
+  HttpOptions options;
+  options.request_timeout = std::chrono::milliseconds(50);
+  HttpRequest request = get(server.url());
+  request.timeout = std::chrono::minutes(1);
+  const HttpResponse response = HttpClient(options).send(request);
+  EXPECT_TRUE(response.ok()) << response.transport_error;
+  EXPECT_FALSE(response.timed_out);
 }
 
 }  // namespace
