@@ -41,26 +41,33 @@ PY
 }
 
 # Like timed, for a server whose answers slow down as its jobs pile up (Ray): the commands take turns, one
-# run of each per round, so each meets the same backlog. Arguments: RUNS BASELINE, then per command a name,
-# a preparation (run untimed before each of its runs; "" for none) and the command (split at spaces).
+# run of each per round, each round starting one command further on (A B C, B C A, C A B...), so each meets
+# the same backlog and takes each place in a round as often. Arguments: RUNS BASELINE, then per command a name, a preparation (run untimed before each of
+# its runs; "" for none) and the command (split at spaces). Besides the medians, the median over the rounds
+# of each run's time divided by the baseline's in the same round: a ratio of two commands that met the same
+# server.
 in_turns() {
   python3 - "$@" <<'PY'
 import statistics, subprocess, sys, time
 runs, baseline, rest = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 commands = [rest[i:i + 3] for i in range(0, len(rest), 3)]
 times = [[] for _ in commands]
-for _ in range(runs):
-    for (name, prepare, command), spent in zip(commands, times):
+for round in range(runs):
+    for i in [(round + k) % len(commands) for k in range(len(commands))]:
+        name, prepare, command = commands[i]
         if prepare:
             subprocess.run(prepare, shell=True, check=True)
         started = time.perf_counter()
         subprocess.run(command.split(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        spent.append((time.perf_counter() - started) * 1000)
-base = statistics.median(times[baseline - 1])
-print(f"| command ({runs} runs each, in turns) | median | mean ± σ | min | × |\n|---|---:|---:|---:|---:|")
+        times[i].append((time.perf_counter() - started) * 1000)
+base = times[baseline - 1]
+print(f"| command ({runs} runs each, in turns) | median | mean ± σ | min | × | × per round (median) |\n"
+      "|---|---:|---:|---:|---:|---:|")
 for (name, _, _), spent in zip(commands, times):
+    ratios = [t / b for t, b in zip(spent, base)]
     print(f"| `{name}` | {statistics.median(spent):.1f} ms | {statistics.mean(spent):.1f} ± "
-          f"{statistics.stdev(spent):.1f} ms | {min(spent):.1f} ms | {statistics.median(spent) / base:.2f} |")
+          f"{statistics.stdev(spent):.1f} ms | {min(spent):.1f} ms | {statistics.median(spent) / statistics.median(base):.2f} | "
+          f"{statistics.median(ratios):.2f} |")
 PY
 }
 
@@ -376,6 +383,12 @@ print(json.dumps(body))' >"$state/body.json"
     "curl: one POST /api/jobs/ of the same body" "" \
     "curl -sf -o /dev/null -H Content-Type:application/json --data-binary @$state/body.json $ray_address/api/jobs/" \
     "ray job submit --no-wait -- true" "" "$ray job submit --no-wait -- true"
+  # The goal's pair alone: dlaunch and one curl POST in turns, 31 rounds, so each pair meets the same server
+  # (Ray's answer to a POST varies from tens to hundreds of milliseconds with the cluster's load).
+  in_turns 31 2 \
+    "dlaunch run one.toml -p ray (version cached)" "" "$dlaunch run $state/one.toml -p ray" \
+    "curl: one POST /api/jobs/ of the same body" "" \
+    "curl -sf -o /dev/null -H Content-Type:application/json --data-binary @$state/body.json $ray_address/api/jobs/"
   # Where dlaunch's time goes, the server left out: a process that prints its version, then with the spec
   # validated and the ray plugin (and libcurl) loaded, then with the request body built and libcurl set up
   # (the dry run); against curl's own start (`curl --version` loads and sets up the same libcurl).
@@ -384,12 +397,17 @@ print(json.dumps(body))' >"$state/body.json"
     "curl --version"
   # What a submit sends, and over which connections (-v prints the plugin's debug lines).
   "$dlaunch" -v run "$state/ray-small/small.toml" -p ray 2>&1 | grep -E "(GET|POST|PUT) http" >&2 || true
-  echo "peak memory of dlaunch run -p ray: $(peak_mib "$dlaunch" run "$state/one.toml" -p ray) MiB," \
-       "status: $(peak_mib "$dlaunch" status "$handle") MiB, logs: $(peak_mib "$dlaunch" logs "$handle") MiB"
+  echo "peak memory of dlaunch status: $(peak_mib "$dlaunch" status "$handle") MiB," \
+       "logs: $(peak_mib "$dlaunch" logs "$handle") MiB"
 
   # 100 jobs: one dlaunch sweep against a Python loop over JobSubmissionClient.submit_job (Ray's own client,
-  # from the same venv as the cluster) submitting the same body as dlaunch, each a whole process, 3 runs
-  # each, in turns: every run leaves 100 jobs queued on the cluster (each asks for one CPU).
+  # from the same venv as the cluster) submitting the same body as dlaunch, and the floor: one curl process
+  # POSTing that body 100 times, 8 at a time (what any client sending 8 at once gets from this cluster).
+  # Each a whole process, 3 runs each, in turns. Ray answers a POST more slowly the more jobs are live (it
+  # starts each job's supervisor before answering), and each run leaves 100 jobs that each wait for one of
+  # the cluster's CPUs: the table starts once the cluster has no live job (the runs above drained), and the
+  # rounds rotate which command meets which backlog. Stopping the jobs between runs would take longer than
+  # letting them finish (about 2 s a job here).
   cat >"$state/submit_loop.py" <<'PY'
 import json, os, sys
 from ray.job_submission import JobSubmissionClient
@@ -398,11 +416,38 @@ client = JobSubmissionClient(os.environ["RAY_ADDRESS"])
 for i in range(100):
     client.submit_job(**body)
 PY
+  # Waits until no job of the cluster is pending or running (at most 15 minutes), and says how long it took.
+  cat >"$state/settle_ray.py" <<'PY'
+import json, os, sys, time, urllib.request
+address = os.environ["RAY_ADDRESS"].rstrip("/")
+started = time.monotonic()
+while True:
+    with urllib.request.urlopen(address + "/api/jobs/", timeout=120) as answer:
+        live = sum(job["status"] in ("PENDING", "RUNNING") for job in json.load(answer))
+    waited = time.monotonic() - started
+    if live == 0:
+        print(f"bench: the Ray cluster has no live job (waited {waited:.0f} s)", file=sys.stderr)
+        break
+    if waited > 900:
+        sys.exit(f"bench: {live} Ray jobs still live after 15 minutes")
+    time.sleep(2)
+PY
+  python3 "$state/settle_ray.py"
+  urls=$(for _ in $(seq 100); do printf '%s/api/jobs/ ' "$ray_address"; done)
   in_turns 3 1 \
     "dlaunch run one.toml -p ray --sweep seed=1,...,100" "" \
     "$dlaunch run $state/one.toml -p ray --sweep seed=$(seq -s, 1 100)" \
-    "Python: 100 x JobSubmissionClient.submit_job" "" "$ray_venv/bin/python $state/submit_loop.py $state/body.json"
-  echo "peak memory of dlaunch run -p ray --sweep (20 jobs): $(peak_mib "$dlaunch" run "$state/one.toml" -p ray --sweep "seed=$(seq -s, 1 20)") MiB"
+    "Python: 100 x JobSubmissionClient.submit_job" "" "$ray_venv/bin/python $state/submit_loop.py $state/body.json" \
+    "curl: 100 POSTs of the same body, 8 at a time (the floor)" "" \
+    "curl -sf --parallel --parallel-max 8 -H Content-Type:application/json --data-binary @$state/body.json $urls"
+  # Peak memory of a submit and of a 20-job sweep, 5 runs each in turns: the range.
+  ray_single_mib=() ray_sweep_mib=()
+  for _ in 1 2 3 4 5; do
+    ray_single_mib+=("$(peak_mib "$dlaunch" run "$state/one.toml" -p ray)")
+    ray_sweep_mib+=("$(peak_mib "$dlaunch" run "$state/one.toml" -p ray --sweep "seed=$(seq -s, 1 20)")")
+  done
+  echo "peak memory of dlaunch run -p ray, 5 runs: $(printf '%s\n' "${ray_single_mib[@]}" | sort -n | tr '\n' ' ')MiB;" \
+       "of a 20-job sweep: $(printf '%s\n' "${ray_sweep_mib[@]}" | sort -n | tr '\n' ' ')MiB"
 else
   echo "bench: no Ray cluster running (scripts/ray-cluster.sh start): skipping the comparison with ray job" >&2
 fi
