@@ -169,15 +169,14 @@ start = text.index("\n\n") + 2
 print(text[start:text.index("\n# The batch script")].strip())' >"$state/slurm-body.json"
   slurm_version=$(grep -o "/slurm/v[0-9.]*/" <("$dlaunch" run "$state/slurm-one.toml" -p slurm --dry-run) | head -n 1)
   "$dlaunch" run "$state/slurm-one.toml" -p slurm >/dev/null  # caches the API version
-  timed --baseline 3 --warmup 3 --runs 40 \
-    --command-name "dlaunch run one.toml -p slurm (API version cached)" \
-    --command-name "dlaunch run one.toml -p slurm (API version asked)" \
-    --command-name "curl: one POST ${slurm_version}job/submit to the same socket" \
-    --command-name "sbatch --wrap true (slurmctld directly)" \
-    --prepare true --prepare "rm -rf $state/dlaunch/plugins/slurm/api-versions" --prepare true --prepare true \
-    "$dlaunch run $state/slurm-one.toml -p slurm" "$dlaunch run $state/slurm-one.toml -p slurm" \
+  # In turns, as the Ray rows: each queued job makes slurmctld's next answer a little slower.
+  in_turns 40 3 \
+    "dlaunch run one.toml -p slurm (API version cached)" "" "$dlaunch run $state/slurm-one.toml -p slurm" \
+    "dlaunch run one.toml -p slurm (API version asked)" "rm -rf $state/dlaunch/plugins/slurm/api-versions" \
+    "$dlaunch run $state/slurm-one.toml -p slurm" \
+    "curl: one POST ${slurm_version}job/submit to the same socket" "" \
     "curl -sf -o /dev/null --unix-socket $DLAUNCH_SLURM_SOCKET -H Content-Type:application/json --data-binary @$state/slurm-body.json http://localhost${slurm_version}job/submit" \
-    "sbatch --quiet -D $slurm_dir -o /dev/null --wrap true"
+    "sbatch --wrap true (slurmctld directly)" "" "sbatch --quiet -D $slurm_dir -o /dev/null --wrap true"
   "$dlaunch" -v run "$state/slurm-one.toml" -p slurm 2>&1 | grep -iE "request|POST|GET" >&2 || true
   handle=$("$dlaunch" run "$state/slurm-one.toml" -p slurm | tail -n 1)
   echo "peak memory of dlaunch run -p slurm: $(peak_mib "$dlaunch" run "$state/slurm-one.toml" -p slurm) MiB," \
