@@ -1,6 +1,6 @@
 # dlaunch_add_plugin(<target> ID <id> [VERSION <v>] [DESCRIPTION <text>] SOURCES <src>...
 #                    [OPTIONS <options.json>] [OUTPUT_DIRECTORY <dir>] [NO_INSTALL]
-#                    [ABI_MAJOR <n>] [ABI_MINOR <n>] [MIN_HOST_MINOR <n>])
+#                    [ABI_MAJOR <n>] [ABI_MINOR <n>] [MIN_HOST_MINOR <n>] [JOB_DOCUMENT <n>])
 #
 # Builds a dlaunch platform plugin: a shared library that exports only `dlaunch_plugin_entry` (hidden
 # visibility plus a version script), placed with a generated manifest in <plugin dir>/<id>/, and installed
@@ -8,8 +8,8 @@
 # DLAUNCH_PLUGIN(...). OPTIONS names the plugin's one declaration of its options (DlaunchPluginManifest.cmake):
 # they go into the manifest (version 2), and into the generated header <dlaunch_plugin_options.h> that the
 # sources include (C) or that DLAUNCH_PLUGIN picks up (C++). OUTPUT_DIRECTORY replaces <plugin dir> (tests
-# build plugins apart from the real ones); the ABI_* values only change what the manifest claims (tests of the
-# host's refusals).
+# build plugins apart from the real ones); the ABI_* and JOB_DOCUMENT values only change what the manifest
+# claims (tests of the host's refusals; JOB_DOCUMENT 0 claims nothing, as manifests before the claim).
 include_guard(GLOBAL)
 
 # Where `cmake --install` puts plugins, relative to the install prefix (or absolute, e.g.
@@ -30,7 +30,7 @@ dlaunch_sdk_abi(${DLAUNCH_SDK_INCLUDE_DIR} DLAUNCH_SDK_ABI)
 
 function(dlaunch_add_plugin target)
   cmake_parse_arguments(PLUGIN "NO_INSTALL"
-    "ID;VERSION;DESCRIPTION;OPTIONS;OUTPUT_DIRECTORY;ABI_MAJOR;ABI_MINOR;MIN_HOST_MINOR" "SOURCES" ${ARGN})
+    "ID;VERSION;DESCRIPTION;OPTIONS;OUTPUT_DIRECTORY;ABI_MAJOR;ABI_MINOR;MIN_HOST_MINOR;JOB_DOCUMENT" "SOURCES" ${ARGN})
   if(NOT PLUGIN_ID)
     message(FATAL_ERROR "dlaunch_add_plugin(${target}): ID is required")
   endif()
@@ -54,6 +54,9 @@ function(dlaunch_add_plugin target)
   endif()
   if(NOT DEFINED PLUGIN_MIN_HOST_MINOR)
     set(PLUGIN_MIN_HOST_MINOR 0)
+  endif()
+  if(NOT DEFINED PLUGIN_JOB_DOCUMENT)
+    set(PLUGIN_JOB_DOCUMENT ${DLAUNCH_SDK_ABI_JOB_DOCUMENT})
   endif()
 
   add_library(${target} MODULE ${PLUGIN_SOURCES})
@@ -86,7 +89,8 @@ function(dlaunch_add_plugin target)
   endif()
   dlaunch_write_plugin_files(ID ${PLUGIN_ID} LIBRARY libdlaunch-${PLUGIN_ID}.so VERSION "${PLUGIN_VERSION}"
     DESCRIPTION "${PLUGIN_DESCRIPTION}" ABI_MAJOR ${PLUGIN_ABI_MAJOR} ABI_MINOR ${PLUGIN_ABI_MINOR}
-    MIN_HOST_MINOR ${PLUGIN_MIN_HOST_MINOR} MANIFEST ${out_dir}/plugin.json ${options_args})
+    MIN_HOST_MINOR ${PLUGIN_MIN_HOST_MINOR} JOB_DOCUMENT ${PLUGIN_JOB_DOCUMENT} MANIFEST ${out_dir}/plugin.json
+    ${options_args})
   add_custom_command(TARGET ${target} POST_BUILD
                      COMMAND chmod go-w $<TARGET_FILE:${target}> ${out_dir}
                      VERBATIM)

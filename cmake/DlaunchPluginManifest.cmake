@@ -17,12 +17,17 @@ if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
 endif()
 include_guard(GLOBAL)
 
-# The plugin ABI the SDK header at `include_dir` defines, into <prefix>_MAJOR and <prefix>_MINOR.
+# The plugin ABI the SDK header at `include_dir` defines, into <prefix>_MAJOR and <prefix>_MINOR, and the
+# newest job document version it reads (DLAUNCH_JOB_SCHEMA_VERSION) into <prefix>_JOB_DOCUMENT.
 function(dlaunch_sdk_abi include_dir prefix)
-  file(STRINGS ${include_dir}/dlaunch/plugin.h lines REGEX "^#define DLAUNCH_ABI_(MAJOR|MINOR) [0-9]+$")
+  file(STRINGS ${include_dir}/dlaunch/plugin.h lines
+       REGEX "^#define DLAUNCH_(ABI_MAJOR|ABI_MINOR|JOB_SCHEMA_VERSION) [0-9]+$")
   foreach(line IN LISTS lines)
-    string(REGEX MATCH "DLAUNCH_ABI_(MAJOR|MINOR) ([0-9]+)" _ "${line}")
-    set(${prefix}_${CMAKE_MATCH_1} ${CMAKE_MATCH_2} PARENT_SCOPE)
+    string(REGEX MATCH "DLAUNCH_(ABI_MAJOR|ABI_MINOR|JOB_SCHEMA_VERSION) ([0-9]+)" _ "${line}")
+    set(name ${CMAKE_MATCH_1})
+    string(REPLACE "ABI_" "" name ${name})
+    string(REPLACE "JOB_SCHEMA_VERSION" "JOB_DOCUMENT" name ${name})
+    set(${prefix}_${name} ${CMAKE_MATCH_2} PARENT_SCOPE)
   endforeach()
 endfunction()
 
@@ -285,12 +290,14 @@ function(_dlaunch_read_options out options_file id)
 endfunction()
 
 # dlaunch_write_plugin_files(ID <id> LIBRARY <file name> VERSION <v> DESCRIPTION <text>
-#                            ABI_MAJOR <n> ABI_MINOR <n> MIN_HOST_MINOR <n> MANIFEST <path>
+#                            ABI_MAJOR <n> ABI_MINOR <n> MIN_HOST_MINOR <n> JOB_DOCUMENT <n> MANIFEST <path>
 #                            [OPTIONS <options.json> HEADER <path>])
 # Without OPTIONS the manifest is version 1 and declares no options: the host loads the plugin to learn them.
+# JOB_DOCUMENT is the newest job document version the plugin reads (its SDK's DLAUNCH_JOB_SCHEMA_VERSION), so
+# the host never sends it one it would refuse; 0 leaves "job_document" out, as manifests before it did.
 function(dlaunch_write_plugin_files)
   cmake_parse_arguments(PARSE_ARGV 0 P ""
-                        "ID;LIBRARY;VERSION;DESCRIPTION;ABI_MAJOR;ABI_MINOR;MIN_HOST_MINOR;MANIFEST;OPTIONS;HEADER" "")
+                        "ID;LIBRARY;VERSION;DESCRIPTION;ABI_MAJOR;ABI_MINOR;MIN_HOST_MINOR;JOB_DOCUMENT;MANIFEST;OPTIONS;HEADER" "")
   _dlaunch_json_escape(description "${P_DESCRIPTION}")
   _dlaunch_json_escape(version "${P_VERSION}")
   set(manifest_version 1)
@@ -304,13 +311,17 @@ function(dlaunch_write_plugin_files)
     set(options ",\n  \"options\": ${declared_MANIFEST}")
     _dlaunch_write_if_changed("${P_HEADER}" "${declared_HEADER}")
   endif()
+  set(job_document "")
+  if(P_JOB_DOCUMENT)
+    set(job_document ",\n  \"job_document\": { \"newest\": ${P_JOB_DOCUMENT} }")
+  endif()
   _dlaunch_write_if_changed("${P_MANIFEST}" "{
   \"manifest_version\": ${manifest_version},
   \"id\": \"${P_ID}\",
   \"library\": \"${P_LIBRARY}\",
   \"version\": \"${version}\",
   \"description\": \"${description}\",
-  \"abi\": { \"major\": ${P_ABI_MAJOR}, \"minor\": ${P_ABI_MINOR}, \"min_host_minor\": ${P_MIN_HOST_MINOR} }${options}
+  \"abi\": { \"major\": ${P_ABI_MAJOR}, \"minor\": ${P_ABI_MINOR}, \"min_host_minor\": ${P_MIN_HOST_MINOR} }${job_document}${options}
 }
 ")
   # The host refuses plugin files that others can write, whatever the builder's umask.
@@ -332,5 +343,6 @@ if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
     set(optional OPTIONS "${OPTIONS}" HEADER "${HEADER}")
   endif()
   dlaunch_write_plugin_files(ID ${ID} LIBRARY ${LIBRARY} VERSION "${VERSION}" DESCRIPTION "${DESCRIPTION}"
-    ABI_MAJOR ${abi_MAJOR} ABI_MINOR ${abi_MINOR} MIN_HOST_MINOR ${MIN_HOST_MINOR} MANIFEST "${MANIFEST}" ${optional})
+    ABI_MAJOR ${abi_MAJOR} ABI_MINOR ${abi_MINOR} MIN_HOST_MINOR ${MIN_HOST_MINOR} JOB_DOCUMENT ${abi_JOB_DOCUMENT}
+    MANIFEST "${MANIFEST}" ${optional})
 endif()

@@ -15,6 +15,7 @@
 #include "orchestrator_intents.hpp"
 #include "plugins/host_state.hpp"
 #include "support/random_id.hpp"
+#include "validation/document_version.hpp"
 #include <dlaunch/core/did_you_mean.hpp>
 
 namespace dlaunch {
@@ -151,9 +152,19 @@ void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& 
   prepared.options_json = platform_options_json(job, platform_id, target.options());
   prepared.document = job_document(job, prepared.options_json);
   prepared.submission_id = new_submission_id(job);
+  // A plugin built for an older job document would refuse this one as a whole: its manifest says which it
+  // reads, so it is never sent one; a manifest that predates the claim leaves its refusal to be recognised.
+  auto unreadable = [&](int readable) {
+    Diagnostics fields = fields_unreadable_by(prepared.document, platform_id, readable);
+    context.diagnostics.insert(context.diagnostics.end(), fields.begin(), fields.end());
+    return !fields.empty();
+  };
+  if (unreadable(target.manifest().job_document_version)) return;
   auto plugin_findings = target.validate(prepared.document, prepared.submission_id);
   if (!plugin_findings) {
-    report.failure = plugin_findings.error();
+    const Error& refused = plugin_findings.error();
+    auto readable = refused.code == ErrorCode::kInvalidArgument ? readable_in_refusal(refused.message) : std::nullopt;
+    if (!readable || !unreadable(*readable)) report.failure = refused;
     return;
   }
   context.diagnostics.insert(context.diagnostics.end(), plugin_findings->begin(), plugin_findings->end());

@@ -11,6 +11,9 @@
  *   TEST_WITHOUT_ENTRY       export no entry symbol at all
  *   TEST_OPTIONS_DISAGREE    declare options other than its manifest's (options.json, via the generated
  *                            dlaunch_plugin_options.h)
+ *   TEST_JOB_DOCUMENT        the newest job document version it reads (default: its header's
+ *                            DLAUNCH_JOB_SCHEMA_VERSION); validate refuses a newer one in the words of the C++
+ *                            SDK reader of that version
  * Its operations are real enough to round-trip through the host: submit answers "job-" + the submission id,
  * status reports SUCCEEDED with exit code 0, logs writes two chunks (job "long-line": 2.5 MiB of 'x' and no
  * newline, for the client API's line limit), validate flags option "flag" = false and warns at the key path
@@ -31,6 +34,9 @@
 #endif
 #ifndef TEST_TABLE_MIN_HOST
 #define TEST_TABLE_MIN_HOST 0
+#endif
+#ifndef TEST_JOB_DOCUMENT
+#define TEST_JOB_DOCUMENT DLAUNCH_JOB_SCHEMA_VERSION
 #endif
 #ifdef TEST_FUTURE_VALUES
 #define TEST_CODE 42
@@ -71,6 +77,15 @@ static dlaunch_error *init(const dlaunch_init_args *args) {
 }
 
 static dlaunch_error *validate(const dlaunch_job_args *args, const dlaunch_diagnostic_sink *out) {
+  /* The host writes schema_version first, so no other key can hold this text before it. */
+  static const char version_key[] = "\"schema_version\":";
+  const char *version = strstr(args->job_json, version_key);
+  if (version != NULL && atoi(version + sizeof version_key - 1) > TEST_JOB_DOCUMENT) {
+    char message[128];
+    snprintf(message, sizeof message, "job document schema_version %d is not %s%d", atoi(version + sizeof version_key - 1),
+             TEST_JOB_DOCUMENT == 1 ? "the supported version " : "one of the supported versions 1 to ", TEST_JOB_DOCUMENT);
+    return make_error(DLAUNCH_ERR_INVALID_ARGUMENT, message);
+  }
   if (strstr(args->job_json, "\"flag\":false") != NULL) {
     out->report(out->context, TEST_SEVERITY, "platform." TEST_PLUGIN_ID ".flag", "flag must be true here",
                 "set flag = true");

@@ -269,6 +269,20 @@ TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
   EXPECT_EQ(found.error().code, ErrorCode::kUnimplemented);
 }
 
+// The manifest says which job documents the plugin reads, from the SDK header it was built against.
+TEST_F(PluginHostTest, AManifestClaimsTheNewestJobDocumentItsPluginReads) {
+  EXPECT_EQ(manifest("good").job_document_version, DLAUNCH_JOB_SCHEMA_VERSION);
+  EXPECT_EQ(manifest("document-v2").job_document_version, 2);
+  EXPECT_EQ(manifest("frozen-abi").job_document_version, 0) << "a manifest from before the claim";
+  test::TempDir dir;
+  const std::string head = R"({"manifest_version": 1, "id": "x", "library": "libx.so", "abi": {"major": 1, "minor": 0})";
+  for (const char* claim : {R"("job_document": 3)", R"("job_document": {"newest": 0})", R"("job_document": {})"}) {
+    auto refused = read_manifest(dir.write("plugin.json", head + ", " + claim + "}"));
+    ASSERT_FALSE(refused.has_value()) << claim;
+    EXPECT_NE(refused.error().find("\"job_document\" must be {\"newest\": N}"), std::string::npos) << refused.error();
+  }
+}
+
 TEST_F(PluginHostTest, RefusesAPluginWhoseTableDisagreesWithItsManifest) {
   auto platform = Platform::load(manifest("disagreeing-options"));
   ASSERT_FALSE(platform.has_value());

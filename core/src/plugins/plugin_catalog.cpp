@@ -141,6 +141,16 @@ std::expected<PluginManifest, std::string> read_manifest(const std::filesystem::
   if (abi->value.HasMember("min_host_minor") && abi->value["min_host_minor"].IsUint()) {
     m.min_host_minor = abi->value["min_host_minor"].GetUint();
   }
+  // Optional in every manifest version: older hosts ignore it, and a manifest without it leaves the host to
+  // recognise the plugin's own refusal of a newer document.
+  if (auto document = doc.FindMember("job_document"); document != doc.MemberEnd()) {
+    const rapidjson::Value& claim = document->value;
+    const bool valid = claim.IsObject() && claim.HasMember("newest") && claim["newest"].IsInt() && claim["newest"].GetInt() >= 1;
+    if (!valid) {
+      return fail("\"job_document\" must be {\"newest\": N}, N >= 1: the newest job document version the plugin reads");
+    }
+    m.job_document_version = claim["newest"].GetInt();
+  }
   if (manifest_version >= 2) {
     auto options = read_options(doc);
     if (!options) return fail(options.error());

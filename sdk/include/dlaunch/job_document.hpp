@@ -421,6 +421,13 @@ inline std::vector<FieldInUse> fields_in_use(const Job& job) {
   return found;
 }
 
+// The field as a spec writes it, for messages: its key ("min_replicas"), or "a share of a GPU" for gpu_share,
+// which is the spec's gpu below 1 and not a key of its own.
+inline std::string spec_name(const FieldInUse& used) {
+  if (used.field == "roles.resources.gpu_share") return "a share of a GPU";
+  return used.field.substr(used.field.rfind('.') + 1);
+}
+
 // Why a platform cannot honour a field above version 1: `field` as fields_in_use() names it
 // ("roles.min_replicas"), `reason` the platform fact ("a Ray placement group is placed whole").
 struct NotHonoured {
@@ -440,9 +447,8 @@ inline void refuse_fields_not_honoured(const Job& job, std::string_view platform
     for (const auto& n : not_honoured) {
       if (n.field == used.field) reason = std::string(n.reason);
     }
-    // What the spec says: a share is the spec's gpu below 1, not a key of its own.
     const bool share = used.field == "roles.resources.gpu_share";
-    const std::string name = share ? "a share of a GPU" : used.field.substr(used.field.rfind('.') + 1);
+    const std::string name = spec_name(used);
     out.error(used.path, "the " + std::string(platform) + " platform cannot honour " + name + ": " + reason,
               (share ? std::string("ask for whole GPUs") : "leave " + name + " out") +
                   " for this platform, or choose a platform that honours it (docs/job-spec.md)");

@@ -22,6 +22,9 @@ struct PluginManifest {
   uint32_t abi_major = 0;
   uint32_t abi_minor = 0;
   uint32_t min_host_minor = 0;  // "abi.min_host_minor"; defaults to abi_minor
+  // "job_document.newest": the newest job document version the plugin reads (the DLAUNCH_JOB_SCHEMA_VERSION
+  // of the SDK it was built against); 0 when its manifest predates the claim.
+  int job_document_version = 0;
   std::filesystem::path manifest_path;
   std::filesystem::path directory;
   std::filesystem::path library;  // absolute
