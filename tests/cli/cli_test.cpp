@@ -420,6 +420,26 @@ TEST_F(UnloadablePluginTest, PluginsInfoAndListReadTheOptionsFromTheManifest) {
   EXPECT_NE(check.out.find("FAIL  loads"), std::string::npos) << check.out;
 }
 
+// A plugin that offers find_submissions and breaks its contract fails each of its checks, a crash included
+// (tried in a child process), and the checks after it still run; the bundled plugins pass them (sdk.*.conformance).
+TEST_F(CliTest, PluginsCheckFailsEachBrokenPartOfFindSubmissions) {
+  auto check = dlaunch({"plugins", "check", std::string(DLAUNCH_TEST_PLUGIN_DIR) + "/careless-finder"});
+  EXPECT_EQ(check.exit_code, 1) << check.out;
+  for (const char* expected :
+       {"FAIL  find_submissions refuses NULL args with an error: it crashed: Segmentation fault",
+        "FAIL  find_submissions refuses a NULL sink with an error: it crashed",
+        "FAIL  find_submissions reads nothing beyond struct_size (args without since_ms): it crashed",
+        "FAIL  find_submissions answers an empty batch with no record: 1 records for no submission",
+        "FAIL  find_submissions reports no job for a submission it never saw: reported 2 records for",
+        "FAIL  find_submissions records are large enough to carry submission_id (DLAUNCH_JOB_STATUS_SIZE_1_1): records of",
+        "FAIL  find_submissions records name only submissions asked about, with a native id: records for 'never-asked'"}) {
+    EXPECT_NE(check.out.find(expected), std::string::npos) << expected << "\n" << check.out;
+  }
+  // A plugin without find_submissions (ABI 1.0's table) is not asked about it.
+  auto frozen = dlaunch({"plugins", "check", std::string(DLAUNCH_TEST_PLUGIN_DIR) + "/frozen-abi"});
+  EXPECT_EQ(frozen.out.find("find_submissions"), std::string::npos) << frozen.out;
+}
+
 // The real network plugin, when it is built: the dynamic loader's own log shows what `validate -p local` of
 // a spec with a [platform.ray] table opens.
 TEST_F(CliTest, ValidateOnLocalOfASpecForRayLoadsNeitherRayNorLibcurl) {

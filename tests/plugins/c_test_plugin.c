@@ -11,6 +11,9 @@
  *   TEST_WITHOUT_ENTRY       export no entry symbol at all
  *   TEST_OPTIONS_DISAGREE    declare options other than its manifest's (options.json, via the generated
  *                            dlaunch_plugin_options.h)
+ *   TEST_CARELESS_FINDER     offer find_submissions (ABI 1.1) and break its contract: read the arguments
+ *                            unchecked (NULL ones, since_ms whatever struct_size says), report every id asked as
+ *                            found in records of 1.0's size, and one never asked in a record of 1.1's
  *   TEST_JOB_DOCUMENT        the newest job document version it reads (default: its header's
  *                            DLAUNCH_JOB_SCHEMA_VERSION); validate refuses a newer one in the words of the C++
  *                            SDK reader of that version
@@ -179,6 +182,29 @@ static dlaunch_error *list(const dlaunch_list_args *args, const dlaunch_status_s
   return NULL;
 }
 
+#ifdef TEST_CARELESS_FINDER
+static dlaunch_error *find_submissions(const dlaunch_find_args *args, const dlaunch_status_sink *out) {
+  if (args->since_ms < 0) return make_error(DLAUNCH_ERR_INVALID_ARGUMENT, "since_ms is negative");
+  char native_id[300];
+  dlaunch_job_status s;
+  memset(&s, 0, sizeof s);
+  s.native_id = native_id;
+  s.state = DLAUNCH_STATE_RUNNING;
+  for (size_t i = 0; i <= args->count; ++i) {
+    s.submission_id = i < args->count ? args->submission_ids[i] : "never-asked";
+    s.struct_size = i < args->count ? TEST_JOB_STATUS_SIZE : DLAUNCH_JOB_STATUS_SIZE_1_1;
+    snprintf(native_id, sizeof native_id, "job-%s", s.submission_id);
+    out->report(out->context, &s);
+  }
+  return NULL;
+}
+#define TEST_API_SIZE DLAUNCH_PLUGIN_API_SIZE_1_1
+#define TEST_FIND_SUBMISSIONS find_submissions
+#else
+#define TEST_API_SIZE DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, error_destroy)
+#define TEST_FIND_SUBMISSIONS NULL /* a table of 1.0's size has none */
+#endif
+
 static int32_t error_code(const dlaunch_error *e) { return e != NULL ? e->code : DLAUNCH_ERR_INTERNAL; }
 static const char *error_message(const dlaunch_error *e) { return e != NULL ? e->message : "out of memory"; }
 static void error_destroy(dlaunch_error *e) { free(e); }
@@ -209,13 +235,13 @@ static const dlaunch_option_desc *const kOptions[] = {&kFlag, &kToken, &kRetries
 #endif
 
 static const dlaunch_plugin_api kApi = {
-    DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, error_destroy), TEST_TABLE_ABI_MAJOR, TEST_TABLE_ABI_MINOR,
+    TEST_API_SIZE, TEST_TABLE_ABI_MAJOR, TEST_TABLE_ABI_MINOR,
     TEST_TABLE_MIN_HOST,
     TEST_PLUGIN_ID, "9.9.9", "a plugin for the host's own tests", kOptions,
     init, validate, dry_run, submit, status, logs, stop, delete_job, list,
     error_code, error_message, error_destroy,
 #if DLAUNCH_ABI_MINOR >= 1
-    NULL /* find_submissions: a table of 1.0's size has none */
+    TEST_FIND_SUBMISSIONS
 #endif
 };
 

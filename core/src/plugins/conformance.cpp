@@ -14,6 +14,7 @@
 #include <fstream>
 #include <set>
 
+#include "plugins/conformance_find.hpp"
 #include "plugins/elf_exports.hpp"
 
 namespace dlaunch {
@@ -137,6 +138,9 @@ std::vector<ConformanceCheck> check_plugin_conformance(const std::filesystem::pa
   auto logs = p.logs(missing, options, false, [](std::string_view) { return true; });
   report.check("logs of an unknown job is a well-formed error", !logs && well_formed(logs.error()),
                logs ? "streamed logs of a job that does not exist" : logs.error().message);
+  if (p.finds_submissions()) {
+    for (auto& c : check_find_submissions(p, options)) report.check(std::move(c.name), c.passed, std::move(c.detail));
+  }
   return report.take();
 }
 

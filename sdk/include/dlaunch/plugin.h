@@ -376,7 +376,9 @@ typedef struct dlaunch_plugin_api {
    * forgotten a finished job of one of them (since_ms too long ago; the host then asks about the newer ones
    * alone), another code when it cannot tell at all (unreachable). The host asks it about submits whose
    * dlaunch was killed (no submit of these ids is in flight), at most 64 at once. NULL, or DLAUNCH_ERR_UNIMPLEMENTED, when the platform cannot look jobs up
-   * by submission id: those submits stay unsettled. */
+   * by submission id: those submits stay unsettled. NULL args or out, or args too small for the fields it
+   * reads, are refused with an error (DLAUNCH_ERR_INVALID_ARGUMENT), never read: `dlaunch plugins check`
+   * sends them, and checks that every record it gets names a submission it asked about. */
   dlaunch_error *(*find_submissions)(const dlaunch_find_args *args, const dlaunch_status_sink *out);
 } dlaunch_plugin_api;
 

@@ -303,6 +303,13 @@ class Adapter {
   }
   static dlaunch_error* find_submissions(const dlaunch_find_args* a, const dlaunch_status_sink* out) {
     return guarded([&] {
+      // Refused rather than read: a host (or `plugins check`) that sends these gets an error, never a crash.
+      if (a == nullptr || out == nullptr) throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "find_submissions needs args and a sink");
+      if (a->struct_size < DLAUNCH_FIND_ARGS_SIZE_1_1) {
+        throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "dlaunch_find_args of " + std::to_string(a->struct_size) +
+                                                      " bytes is too small to hold since_ms");
+      }
+      if (a->count > 0 && a->submission_ids == nullptr) throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "submission_ids is NULL");
       std::vector<std::string_view> ids;
       for (size_t i = 0; i < a->count; ++i) {
         // An id left out would be reported as never accepted: a missing one is the host's error, said as such.

@@ -36,6 +36,8 @@ class Platform {
   uint32_t abi_major() const { return abi_major_; }
   uint32_t abi_minor() const { return abi_minor_; }
   const std::vector<PlatformOption>& options() const { return options_; }
+  // The plugin's C table, for `plugins check`, which also calls it as no host would (NULL arguments...).
+  const dlaunch_plugin_api* table() const { return api_; }
 
   // A plugin's error keeps its code; a code this host does not know (a newer minor's) is kInternal.
   Result<Diagnostics> validate(std::string_view job_json, std::string_view submission_id) const;

@@ -1,0 +1,178 @@
+#include "plugins/conformance_find.hpp"
+
+#include <dlaunch/plugin.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <set>
+
+#include "support/random_id.hpp"
+
+namespace dlaunch {
+namespace {
+
+struct Record {
+  std::size_t struct_size = 0;
+  bool has_submission_id = false;
+  std::string submission_id;
+  std::string native_id;
+};
+
+struct Answer {
+  bool refused = false;  // it returned an error
+  std::string message;   // the error's
+  std::vector<Record> records;
+};
+
+bool collect(void* context, const dlaunch_job_status* s) {
+  Record r;
+  r.struct_size = s != nullptr ? s->struct_size : 0;
+  if (s != nullptr && s->struct_size >= DLAUNCH_JOB_STATUS_SIZE_1_0 && s->native_id != nullptr) r.native_id = s->native_id;
+  r.has_submission_id = s != nullptr && DLAUNCH_HAS_FIELD(dlaunch_job_status, s, submission_id) && s->submission_id != nullptr;
+  if (r.has_submission_id) r.submission_id = s->submission_id;
+  static_cast<std::vector<Record>*>(context)->push_back(std::move(r));
+  return true;
+}
+
+Answer ask(const dlaunch_plugin_api* api, const std::vector<std::string>& ids, const std::string& options_json) {
+  std::vector<const char*> pointers;
+  for (const auto& id : ids) pointers.push_back(id.c_str());
+  static const char* const kNone[] = {nullptr};  // an empty batch still gets a valid pointer
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  dlaunch_find_args args{DLAUNCH_FIND_ARGS_SIZE_1_1, pointers.empty() ? kNone : pointers.data(), pointers.size(),
+                         options_json.c_str(), now_ms};
+  Answer answer;
+  dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &answer.records, &collect};
+  if (dlaunch_error* error = api->find_submissions(&args, &sink)) {
+    answer.refused = true;
+    const char* message = api->error_message(error);
+    answer.message = message != nullptr ? message : "";
+    api->error_destroy(error);
+  }
+  return answer;
+}
+
+// How a call tried in a child process went (its exit code), or kNotTried: the child could not set it up.
+constexpr int kNotTried = 3;
+enum class Outcome { kRefused, kAnswered, kRefusedWithoutMessage, kFailed };
+struct Tried {
+  Outcome outcome;
+  std::string detail;  // for kFailed: it crashed, hung, or could not be tried
+};
+
+// Runs `call` in a child process, so that a plugin that crashes or hangs there fails this check instead of
+// ending the others.
+Tried try_in_child(const std::function<dlaunch_error*()>& call, const dlaunch_plugin_api* api) {
+  constexpr unsigned kSeconds = 10;
+  std::fflush(nullptr);  // nothing buffered is written twice
+  const pid_t child = fork();
+  if (child < 0) return {Outcome::kFailed, std::string("cannot fork to try it: ") + std::strerror(errno)};
+  if (child == 0) {
+    alarm(kSeconds);
+    dlaunch_error* error = call();
+    if (error == nullptr) _exit(static_cast<int>(Outcome::kAnswered));
+    const char* message = api->error_message(error);
+    _exit(static_cast<int>(message != nullptr && *message != '\0' ? Outcome::kRefused : Outcome::kRefusedWithoutMessage));
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    if (WTERMSIG(status) == SIGALRM) return {Outcome::kFailed, "it did not return within " + std::to_string(kSeconds) + " s"};
+    return {Outcome::kFailed, std::string("it crashed: ") + strsignal(WTERMSIG(status))};
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) >= kNotTried) return {Outcome::kFailed, "it could not be tried"};
+  return {static_cast<Outcome>(WEXITSTATUS(status)), ""};
+}
+
+// Empty when the call was refused with a message.
+std::string refusal_failure(const Tried& tried) {
+  switch (tried.outcome) {
+    case Outcome::kRefused:
+      return "";
+    case Outcome::kAnswered:
+      return "it returned no error";
+    case Outcome::kRefusedWithoutMessage:
+      return "its error has no message";
+    case Outcome::kFailed:
+      break;
+  }
+  return tried.detail;
+}
+
+bool ignore_record(void*, const dlaunch_job_status*) { return true; }
+
+}  // namespace
+
+std::vector<ConformanceCheck> check_find_submissions(const Platform& platform, const std::string& options_json) {
+  std::vector<ConformanceCheck> checks;
+  auto check = [&](std::string name, const std::string& failure, std::string passed_detail = {}) {
+    checks.push_back(ConformanceCheck{"find_submissions " + std::move(name), failure.empty(),
+                                      failure.empty() ? std::move(passed_detail) : failure});
+  };
+  const dlaunch_plugin_api* api = platform.table();
+  const std::string asked = "dlaunch-conformance-never-submitted-" + random_suffix();
+  const char* asked_ids[] = {asked.c_str()};
+  dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, nullptr, &ignore_record};
+  dlaunch_find_args args{DLAUNCH_FIND_ARGS_SIZE_1_1, asked_ids, 1, options_json.c_str(), 0};
+
+  check("refuses NULL args with an error",
+        refusal_failure(try_in_child([&] { return api->find_submissions(nullptr, &sink); }, api)));
+  check("refuses a NULL sink with an error",
+        refusal_failure(try_in_child([&] { return api->find_submissions(&args, nullptr); }, api)));
+  // Args of a size without since_ms, ending where an unreadable page begins: reading since_ms crashes.
+  // Answering without since_ms is allowed too: only reading past struct_size is wrong.
+  const Tried short_args = try_in_child([&]() -> dlaunch_error* {
+    const long page = sysconf(_SC_PAGESIZE);
+    auto* pages = static_cast<char*>(mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    if (pages == MAP_FAILED || mprotect(pages + page, page, PROT_NONE) != 0) _exit(kNotTried);
+    constexpr std::size_t kCovered = offsetof(dlaunch_find_args, since_ms);
+    auto* covered = reinterpret_cast<dlaunch_find_args*>(pages + page - kCovered);
+    std::memcpy(covered, &args, kCovered);
+    covered->struct_size = kCovered;
+    return api->find_submissions(covered, &sink);
+  }, api);
+  check("reads nothing beyond struct_size (args without since_ms)",
+        short_args.outcome == Outcome::kAnswered ? "" : refusal_failure(short_args),
+        short_args.outcome == Outcome::kAnswered ? "answered without since_ms" : "refused");
+
+  const Answer empty = ask(api, {}, options_json);
+  check("answers an empty batch with no record",
+        !empty.records.empty()            ? std::to_string(empty.records.size()) + " records for no submission"
+        : empty.refused && empty.message.empty() ? "an error without a message"
+                                                 : "",
+        empty.refused ? "cannot tell here: " + empty.message : "no record");
+  const Answer unknown = ask(api, {asked}, options_json);
+  check("reports no job for a submission it never saw",
+        !unknown.records.empty()              ? "reported " + std::to_string(unknown.records.size()) + " records for " + asked
+        : unknown.refused && unknown.message.empty() ? "an error without a message"
+                                                     : "",
+        unknown.refused ? "cannot tell here: " + unknown.message : "no record");
+
+  std::vector<Record> records = empty.records;
+  records.insert(records.end(), unknown.records.begin(), unknown.records.end());
+  std::string small;
+  std::string unasked;
+  for (const Record& r : records) {
+    if (r.struct_size < DLAUNCH_JOB_STATUS_SIZE_1_1) {
+      small += (small.empty() ? "" : ", ") + std::to_string(r.struct_size) + " bytes";
+    } else if (!r.has_submission_id || r.submission_id != asked || r.native_id.empty()) {
+      unasked += (unasked.empty() ? "'" : ", '") + r.submission_id + "' (native id '" + r.native_id + "')";
+    }
+  }
+  check("records are large enough to carry submission_id (DLAUNCH_JOB_STATUS_SIZE_1_1)",
+        small.empty() ? "" : "records of " + small, std::to_string(records.size()) + " records");
+  check("records name only submissions asked about, with a native id",
+        unasked.empty() ? "" : "records for " + unasked, std::to_string(records.size()) + " records");
+  return checks;
+}
+
+}  // namespace dlaunch
