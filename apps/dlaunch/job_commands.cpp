@@ -97,7 +97,9 @@ int status_command(const std::vector<std::string>& args) {
     JsonOut json;
     json.status(*status, command.handle.platform);
   } else {
-    std::cout << command.handle.text() << "  " << describe_state(*status) << "\n";
+    // The job's own handle, as under -o json: a submission id given for a killed submit's job names it too.
+    const std::string& native_id = status->native_id.empty() ? command.handle.native_id : status->native_id;
+    std::cout << command.handle.platform << ":" << native_id << "  " << describe_state(*status) << "\n";
     if (!status->name.empty()) std::cout << "  name:     " << status->name << "\n";
     if (status->start_time_ms > 0) std::cout << "  started:  " << format_time(status->start_time_ms) << "\n";
     if (status->end_time_ms > 0) std::cout << "  ended:    " << format_time(status->end_time_ms) << "\n";

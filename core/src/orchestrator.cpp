@@ -413,7 +413,25 @@ Result<Orchestrator::Target> Orchestrator::target_of(const JobHandle& handle) {
   return Target{*loaded, *options};
 }
 
-Result<JobStatus> Orchestrator::status(const JobHandle& handle) {
+Result<JobHandle> Orchestrator::platform_handle(const JobHandle& asked) {
+  auto intent = settled_intent(asked);
+  if (!intent) return std::unexpected(intent.error());
+  if (!*intent) return asked;
+  const JournalEntry& entry = **intent;
+  if (entry.state == JournalEntry::State::kFailed) return std::unexpected(Error{ErrorCode::kNotFound, entry.error});
+  if (entry.state == JournalEntry::State::kSubmitted) return JobHandle{entry.platform, entry.native_id};
+  // Still an intent (its platform cannot tell): asked by the handle as given, which is the job's own where the
+  // platform takes the submission id as its id (Ray).
+  return asked;
+}
+
+Result<JobStatus> Orchestrator::status(const JobHandle& asked) {
+  auto handle = platform_handle(asked);
+  if (!handle) return std::unexpected(handle.error());
+  return platform_status(*handle);
+}
+
+Result<JobStatus> Orchestrator::platform_status(const JobHandle& handle) {
   auto target = target_of(handle);
   if (!target) return std::unexpected(target.error());
   auto status = target->platform->status(handle.native_id, target->options_json);
@@ -421,8 +439,11 @@ Result<JobStatus> Orchestrator::status(const JobHandle& handle) {
   return status;
 }
 
-Result<JobStatus> Orchestrator::wait(const JobHandle& handle, const std::function<void(const JobStatus&)>& on_update,
+Result<JobStatus> Orchestrator::wait(const JobHandle& asked, const std::function<void(const JobStatus&)>& on_update,
                                      std::chrono::milliseconds longest_interval) {
+  auto settled = platform_handle(asked);  // once: the polls below ask the platform alone
+  if (!settled) return std::unexpected(settled.error());
+  const JobHandle& handle = *settled;
   // The plugin ABI has no blocking wait, so the host polls; a short job ends within its first few
   // milliseconds, a long one needs no fine-grained look. The interval starts at 1 ms and grows by half up to
   // `longest_interval`: a job that ends after t is seen by about 1.5 t (t + longest_interval at most), for
@@ -432,7 +453,7 @@ Result<JobStatus> Orchestrator::wait(const JobHandle& handle, const std::functio
   constexpr auto kCancelCheck = std::chrono::milliseconds(50);
   std::chrono::microseconds interval = std::min<std::chrono::microseconds>(kFirstInterval, longest_interval);
   while (true) {
-    auto current = status(handle);
+    auto current = platform_status(handle);
     if (!current) return current;
     if (on_update) on_update(*current);
     if (current->terminal()) return current;

@@ -100,17 +100,15 @@ SubmitLock::~SubmitLock() {
   ::close(fd_);
 }
 
-Result<std::size_t> Orchestrator::resolve_intents(const std::string& platform_id) {
-  // Every intent, to tell a leftover lock file from one whose intent is left for later.
-  auto intents = journal().intents();
-  if (!intents) return std::unexpected(intents.error());
+Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>& intents,
+                                                 const std::string& platform_id) {
   const std::filesystem::path directory = journal().directory();
   std::map<std::pair<std::string, std::string>, Batch> batches;
   // Each platform's plugin, once per call; null for one that cannot answer: not installed, or a 1.0 plugin (or
   // one that cannot look jobs up by submission id), whose intents stay, shown as "(submitting)".
   std::map<std::string, std::shared_ptr<Platform>> answering;
   std::size_t taken = 0;
-  for (const JournalEntry& entry : *intents) {
+  for (const JournalEntry& entry : intents) {
     if (taken == kSettledPerCall) break;
     if (!platform_id.empty() && entry.platform != platform_id) continue;
     auto [known, added] = answering.try_emplace(entry.platform);
@@ -183,7 +181,16 @@ Result<std::size_t> Orchestrator::resolve_intents(const std::string& platform_id
       }
     }
   }
-  batches.clear();  // their lock files go
+  return resolved;  // the batches' lock files go
+}
+
+Result<std::size_t> Orchestrator::resolve_intents(const std::string& platform_id) {
+  // Every intent, to tell a leftover lock file from one whose intent is left for later.
+  auto intents = journal().intents();
+  if (!intents) return std::unexpected(intents.error());
+  auto resolved = settle_intents(*intents, platform_id);
+  if (!resolved) return resolved;
+  const std::filesystem::path directory = journal().directory();
   // Lock files of no intent: left by a submit killed after its outcome was journaled, or by a dlaunch older than
   // this one. A submit in flight holds its own (taken before its intent is journaled), so try_acquire skips it.
   std::set<std::string> pending;
@@ -194,6 +201,20 @@ Result<std::size_t> Orchestrator::resolve_intents(const std::string& platform_id
     if (!pending.contains(id)) (void)SubmitLock::try_acquire(directory, id);
   }
   return resolved;
+}
+
+Result<std::optional<JournalEntry>> Orchestrator::settled_intent(const JobHandle& handle) {
+  if (handle.native_id.empty()) return std::nullopt;
+  // A key without ':' is looked up as a submission id alone.
+  auto found = journal().find(handle.native_id);
+  if (!found) return std::unexpected(found.error());
+  if (!*found || (*found)->state != JournalEntry::State::kIntent || (*found)->platform != handle.platform) {
+    return std::nullopt;
+  }
+  auto settled = settle_intents({**found}, handle.platform);
+  if (!settled) return std::unexpected(settled.error());
+  // Read again: settled now, by this call or by its own submit meanwhile, or still an intent.
+  return journal().find(handle.native_id);
 }
 
 }  // namespace dlaunch

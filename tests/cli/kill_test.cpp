@@ -119,5 +119,33 @@ TEST_F(CliTest, SubmitsKilledAtRandomPointsLeaveAValidJournalThatHoldsEveryJob) 
             << left << " left as intents, all settled; " << started.size() << " jobs on the platform\n";
 }
 
+// `status` of a killed submit's job, named as `list` shows it (by its submission id), before any `list`: that
+// intent is settled first, to the job local holds (here: one whose outcome the journal lost, as a kill between
+// local's answer and the journal's write loses it), or to the submit local never got.
+TEST_F(CliTest, StatusOfAKilledSubmitAsksThePlatformWhatBecameOfIt) {
+  auto run = dlaunch({"run", spec("job.toml", "name = \"lost\"\n" + role("t", "[\"true\"]"))});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string submission = journal_sql("SELECT submission_id FROM jobs");
+  const std::string id = submission.substr(0, submission.size() - 1);
+  const std::string handle = journal_sql("SELECT platform || ':' || native_id FROM jobs");
+  journal_sql("UPDATE jobs SET state = 'submitting', native_id = ''");
+  journal_sql("INSERT INTO jobs (submission_id, platform, job_name, spec_file, state, native_id, error, options, "
+              "created_ms, updated_ms) SELECT 'dlaunch-never-got', platform, job_name, spec_file, state, '', '', "
+              "options, created_ms, updated_ms FROM jobs");
+
+  auto status = dlaunch({"status", "local:" + id});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(status.out.substr(0, status.out.find(' ')) + "\n", handle) << "answered for the job itself:\n" << status.out;
+  EXPECT_EQ(journal_sql("SELECT state || ' ' || platform || ':' || native_id FROM jobs WHERE submission_id = '" + id + "'"),
+            "submitted " + handle);
+  EXPECT_EQ(journal_sql("SELECT state FROM jobs WHERE submission_id = 'dlaunch-never-got'"), "submitting\n")
+      << "only the intent asked about is settled";
+
+  auto never = dlaunch({"status", "local:dlaunch-never-got"});
+  EXPECT_EQ(never.exit_code, 1) << never.err;
+  EXPECT_NE(never.err.find("local holds no job of submission 'dlaunch-never-got'"), std::string::npos) << never.err;
+  EXPECT_EQ(journal_sql("SELECT state FROM jobs WHERE submission_id = 'dlaunch-never-got'"), "submit_failed\n");
+}
+
 }  // namespace
 }  // namespace dlaunch

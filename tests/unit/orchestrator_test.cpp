@@ -194,5 +194,39 @@ TEST_F(OrchestratorTest, OneIntentThePlatformCanNoLongerAnswerForHoldsUpNoYounge
   EXPECT_TRUE(std::filesystem::is_empty(home_.path() + "/journal/submitting")) << "no lock file is left";
 }
 
+TEST_F(OrchestratorTest, StatusOfAKilledSubmitSettlesThatIntentFirst) {
+  Orchestrator orchestrator = make();
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const std::string id : {"asked", "other"}) {
+    JournalEntry entry;
+    entry.submission_id = id;
+    entry.platform = "forgetful";
+    entry.job_name = "j";
+    entry.options_json = "{}";
+    entry.created_ms = entry.updated_ms = now_ms - 1000;
+    ASSERT_TRUE(orchestrator.journal().put(entry).has_value());
+  }
+
+  // The handle `list` shows such a job by: its submission id. The platform holds it as "job-asked".
+  auto status = orchestrator.status(JobHandle{"forgetful", "asked"});
+  ASSERT_TRUE(status.has_value()) << status.error().message;
+  EXPECT_EQ(status->native_id, "job-asked") << "answered for the job the intent settled to";
+  auto asked = orchestrator.journal().find("asked");
+  ASSERT_TRUE(asked.has_value() && asked->has_value());
+  EXPECT_EQ((*asked)->state, JournalEntry::State::kSubmitted);
+  EXPECT_EQ((*asked)->handle(), "forgetful:job-asked");
+  auto other = orchestrator.journal().find("other");
+  ASSERT_TRUE(other.has_value() && other->has_value());
+  EXPECT_EQ((*other)->state, JournalEntry::State::kIntent) << "only the intent asked about is settled";
+
+  // Its real handle, and a job the journal holds no intent of, are asked as they are.
+  auto again = orchestrator.status(JobHandle{"forgetful", "job-asked"});
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->native_id, "job-asked");
+  EXPECT_EQ(orchestrator.status(JobHandle{"forgetful", "job-x"})->native_id, "job-x");
+  EXPECT_FALSE(std::filesystem::exists(home_.path() + "/journal/submitting/asked")) << "its lock file is gone";
+}
+
 }  // namespace
 }  // namespace dlaunch

@@ -127,6 +127,9 @@ class Orchestrator {
   // The journaled jobs of sweep `sweep_id`, by index; kNotFound when it has none.
   Result<std::vector<JournalEntry>> sweep_jobs(const std::string& sweep_id);
 
+  // A handle PLATFORM:SUBMISSION_ID of a journaled intent (a submit a killed dlaunch left, shown by `list` as
+  // "(SUBMISSION_ID)") has that intent settled first (as resolve_intents does): the answer is then the job's,
+  // under its real native id, or kNotFound saying that the platform never got it.
   Result<JobStatus> status(const JobHandle& handle);
   // Polls until the job is terminal, calling on_update after every poll: first after 1 ms, then each interval half
   // as long again as the last, up to `longest_interval`. Ctrl-C ends it with kCancelled.
@@ -170,6 +173,17 @@ class Orchestrator {
   std::optional<Error> misnamed_platform(const JobHandle& handle);
   // kNotFound gets "did you mean 'local:hello-2218be'?" when the journal holds a handle close to it.
   Error with_journal_hint(const JobHandle& handle, Error failure);
+  // Settles `intents` (of `platform_id`; "" for all) that no running submit holds, at most 64: the work of
+  // resolve_intents, which gives it every intent, and of status, which gives it one. How many were settled.
+  Result<std::size_t> settle_intents(const std::vector<JournalEntry>& intents, const std::string& platform_id);
+  // The journaled intent a handle names by its submission id, settled if its platform can tell now; nullopt
+  // when the handle names none.
+  Result<std::optional<JournalEntry>> settled_intent(const JobHandle& handle);
+  // The handle to ask the platform by: `asked`, or, when it names an intent by its submission id, the job that
+  // intent settled to (kNotFound with the journal's reason when the platform never got it).
+  Result<JobHandle> platform_handle(const JobHandle& asked);
+  // The platform's answer for `handle`, with nothing settled first.
+  Result<JobStatus> platform_status(const JobHandle& handle);
 
   OrchestratorSettings settings_;
   std::optional<PluginCatalog> catalog_;
