@@ -414,9 +414,9 @@ Result<Orchestrator::Target> Orchestrator::target_of(const JobHandle& handle) {
 }
 
 Result<JobHandle> Orchestrator::platform_handle(const JobHandle& asked) {
+  // The journal only helps here: when it cannot be read or written, the platform is asked as before.
   auto intent = settled_intent(asked);
-  if (!intent) return std::unexpected(intent.error());
-  if (!*intent) return asked;
+  if (!intent || !*intent) return asked;
   const JournalEntry& entry = **intent;
   if (entry.state == JournalEntry::State::kFailed) return std::unexpected(Error{ErrorCode::kNotFound, entry.error});
   if (entry.state == JournalEntry::State::kSubmitted) return JobHandle{entry.platform, entry.native_id};

@@ -180,7 +180,8 @@ class Orchestrator {
   // when the handle names none.
   Result<std::optional<JournalEntry>> settled_intent(const JobHandle& handle);
   // The handle to ask the platform by: `asked`, or, when it names an intent by its submission id, the job that
-  // intent settled to (kNotFound with the journal's reason when the platform never got it).
+  // intent settled to (kNotFound with the journal's reason when the platform never got it). A journal that
+  // cannot be read or written leaves `asked`.
   Result<JobHandle> platform_handle(const JobHandle& asked);
   // The platform's answer for `handle`, with nothing settled first.
   Result<JobStatus> platform_status(const JobHandle& handle);
