@@ -65,17 +65,30 @@ bool publish(const std::filesystem::path& staged, const std::filesystem::path& t
   throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot create " + target.string() + ": " + std::strerror(error));
 }
 
-// Names a staged directory ".ID.staging-HOST-PID": the process building it. The host is part of it because a
-// state directory may be shared (an NFS home), and a pid says nothing of another machine's processes.
+// The inode of this process's pid namespace ("4026531836" of /proc/self/ns/pid's "pid:[4026531836]"); "" when
+// it cannot be read.
+std::string pid_namespace() {
+  char link[64] = {};
+  const ssize_t size = ::readlink("/proc/self/ns/pid", link, sizeof link - 1);
+  const std::string text(link, size > 0 ? static_cast<std::size_t>(size) : 0);
+  const auto open = text.find('['), close = text.find(']');
+  return open != std::string::npos && close != std::string::npos && close > open ? text.substr(open + 1, close - open - 1)
+                                                                                : "";
+}
+
+// Names a staged directory ".ID.staging-HOST-PIDNS-PID": the process building it. The host and the pid
+// namespace are part of it because a state directory may be shared (an NFS home; containers of one host,
+// often under one host name), and a pid says nothing of another machine's or another namespace's processes.
 std::string staging_prefix() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return ".staging-" + std::string(host) + "-";
+  return ".staging-" + std::string(host) + "-" + pid_namespace() + "-";
 }
 
-// A staged directory of this host whose process is gone was left by a submit killed while building it: its
-// job was never published. One whose process lives (or whose pid was reused) stays, and so does another
-// host's, until it is a day old: building one takes milliseconds.
+// A staged directory of this host and pid namespace whose process is gone was left by a submit killed while
+// building it: its job was never published. One whose process lives (or whose pid was reused) stays, and so
+// does another host's or namespace's (or one named before the namespace was), until it is a day old: building
+// one takes milliseconds.
 void remove_abandoned_staging(const std::filesystem::path& state_dir) {
   const std::string mine = staging_prefix();
   const auto day_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24);
