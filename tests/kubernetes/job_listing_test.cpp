@@ -73,29 +73,39 @@ TEST(ListedJobs, EachJobOnceWithItsSubmissionAndTheStatusStatusGives) {
 std::string object(const std::string& name, const std::string& submission, const std::string& roles = "") {
   const std::string roles_member = roles.empty() ? "" : ", \"dlaunch.io/roles\": \"" + roles + "\"";
   return "{\"metadata\": {\"name\": \"" + name + "\", \"labels\": {\"dlaunch.io/job\": \"" + submission +
-         "-base\"}, \"annotations\": {\"dlaunch.io/submission-id\": \"" + submission + "\"" + roles_member + "}}}";
+         "-base\", \"dlaunch.io/role\": \"" + name + "\"}, \"annotations\": {\"dlaunch.io/submission-id\": \"" +
+         submission + "\"" + roles_member + "}}, \"status\": {\"active\": 1}}";
 }
 
-TEST(CutShort, ASubmissionWithoutItsServiceOrOneOfItsRoleJobs) {
-  // whole: a Service and both Jobs; one-job: a Service, one of two Jobs; service: a Service alone; jobs: both
-  // Jobs, no Service; old: a Service and a Job made before Jobs said how many there are.
-  rapidjson::Document jobs = json::parse(
-      "[" + object("whole-a", "whole", "2") + "," + object("whole-b", "whole", "2") + "," +
-      object("one-job-a", "one-job", "2") + "," + object("jobs-a", "jobs", "2") + "," + object("jobs-b", "jobs", "2") +
-      "," + object("old-a", "old") + "]");
-  rapidjson::Document services = json::parse("[" + object("whole", "whole") + "," + object("one-job", "one-job") + "," +
-                                             object("service", "service") + "," + object("old", "old") + "]");
-  auto cut = cut_short(jobs, services);
-  ASSERT_EQ(cut.size(), 3u);
-  EXPECT_EQ(cut[0].submission_id, "jobs");
-  EXPECT_EQ(cut[0].jobs, (std::vector<std::string>{"jobs-a", "jobs-b"}));
-  EXPECT_TRUE(cut[0].services.empty());
-  EXPECT_EQ(cut[1].submission_id, "one-job");
-  EXPECT_EQ(cut[1].jobs, (std::vector<std::string>{"one-job-a"}));
-  EXPECT_EQ(cut[1].services, (std::vector<std::string>{"one-job"}));
-  EXPECT_EQ(cut[1].base, "one-job-base");
-  EXPECT_EQ(cut[2].submission_id, "service");
-  EXPECT_TRUE(cut[2].jobs.empty());
+// What a submit cut short between its creates leaves is a job: held (find reports it with its handle, so a
+// create landing later belongs to it), FAILED as status says it, and removed by dlaunch delete.
+TEST(CutShort, FewerRoleJobsThanAnnouncedIsAFailedJob) {
+  // whole: both Jobs; one-job: one of two; old: a Job made before Jobs said how many there are.
+  rapidjson::Document jobs = json::parse("[" + object("whole-a", "whole", "2") + "," + object("whole-b", "whole", "2") +
+                                         "," + object("one-job-a", "one-job", "2") + "," + object("old-a", "old") + "]");
+  const rapidjson::Value no_pods(rapidjson::kArrayType);
+  auto listed = listed_jobs("ns1", Kind::kJob, jobs, no_pods);
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed[0].submission_id, "old");
+  EXPECT_EQ(listed[0].status.state, DLAUNCH_STATE_PENDING);
+  EXPECT_EQ(listed[1].submission_id, "one-job");
+  EXPECT_EQ(listed[1].status.native_id, "ns1/one-job-base");
+  EXPECT_EQ(listed[1].status.state, DLAUNCH_STATE_FAILED);
+  EXPECT_NE(listed[1].status.message.find("only 1 of its 2 role Jobs exist"), std::string::npos)
+      << listed[1].status.message;
+  EXPECT_EQ(listed[2].submission_id, "whole");
+  EXPECT_EQ(listed[2].status.state, DLAUNCH_STATE_PENDING);
+}
+
+TEST(CutShort, AServiceWithoutRoleJobsIsAFailedJob) {
+  rapidjson::Document jobs = json::parse("[" + object("whole-a", "whole", "1") + "]");
+  rapidjson::Document services = json::parse("[" + object("whole", "whole") + "," + object("service", "service") + "]");
+  auto alone = services_alone("ns1", jobs, services);
+  ASSERT_EQ(alone.size(), 1u);  // whole's Service belongs to a job its Jobs make
+  EXPECT_EQ(alone[0].submission_id, "service");
+  EXPECT_EQ(alone[0].status.native_id, "ns1/service-base");
+  EXPECT_EQ(alone[0].status.state, DLAUNCH_STATE_FAILED);
+  EXPECT_NE(alone[0].status.message.find("none of its role Jobs"), std::string::npos) << alone[0].status.message;
 }
 
 }  // namespace

@@ -5,9 +5,7 @@
 #include "json.hpp"
 #include "names.hpp"
 
-#include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <map>
 #include <set>
 
@@ -76,39 +74,17 @@ std::vector<ListedJob> listed_jobs(const std::string& namespace_, Kind kind, con
   return listed;
 }
 
-std::vector<Remains> cut_short(const rapidjson::Value& jobs, const rapidjson::Value& services) {
-  struct Seen {
-    Remains remains;
-    size_t roles = 0;  // role Jobs its Jobs announce; 0 when they do not say (made before they did)
-  };
-  std::map<std::string, Seen> seen;  // by submission id
-  auto add = [&](const rapidjson::Value& items, bool is_job) {
-    if (!items.IsArray()) return;
-    for (const auto& item : items.GetArray()) {
-      Seen& submission = seen[submission_of(item)];
-      submission.remains.base = json::member(json::at(item, "metadata.labels"), kJobLabel);
-      const std::string name = json::text(item, "metadata.name");
-      if (!is_job) {
-        submission.remains.services.push_back(name);
-        continue;
-      }
-      submission.remains.jobs.push_back(name);
-      const std::string roles = json::member(json::at(item, "metadata.annotations"), kRolesAnnotation);
-      size_t announced = 0;
-      std::from_chars(roles.data(), roles.data() + roles.size(), announced);
-      submission.roles = std::max(submission.roles, announced);
-    }
-  };
-  add(jobs, true);
-  add(services, false);
-  std::vector<Remains> cut;
-  for (auto& [id, submission] : seen) {
-    const Remains& r = submission.remains;
-    if (!r.services.empty() && !r.jobs.empty() && r.jobs.size() >= submission.roles) continue;
-    submission.remains.submission_id = id;
-    cut.push_back(std::move(submission.remains));
+std::vector<ListedJob> services_alone(const std::string& namespace_, const rapidjson::Value& jobs,
+                                      const rapidjson::Value& services) {
+  std::set<std::string> with_jobs;
+  for (const auto& job : jobs.GetArray()) with_jobs.insert(json::member(json::at(job, "metadata.labels"), kJobLabel));
+  std::vector<ListedJob> alone;
+  for (const auto& service : services.GetArray()) {
+    std::string base = json::member(json::at(service, "metadata.labels"), kJobLabel);
+    if (base.empty() || with_jobs.contains(base)) continue;
+    alone.push_back({submission_of(service), status_of_service_alone(namespace_ + "/" + base, service)});
   }
-  return cut;
+  return alone;
 }
 
 }  // namespace dlaunch::kubernetes

@@ -1,5 +1,6 @@
 // Listing jobs by label (list and find_submissions): the label selectors, as a query string takes them, and
-// the jobs among the listed objects and pods, each with its status.
+// the jobs among the listed objects and pods, each with its status. Pure functions of list answers whose
+// items the caller has checked are arrays.
 //
 // Every object of a job is labelled dlaunch.io/submission-id, and its top-level objects are annotated with
 // the same key. A label value is at most 63 of [A-Za-z0-9._-]: the ids dlaunch makes fit
@@ -43,18 +44,10 @@ struct ListedJob {
 std::vector<ListedJob> listed_jobs(const std::string& namespace_, Kind kind, const rapidjson::Value& objects,
                                    const rapidjson::Value& pods);
 
-// What a kind-job submit cut short left (its dlaunch killed while the creates were in flight: they are sent at
-// once, and any of them may have been made): the objects of a submission that lacks its Service, or one of
-// its role Jobs (each says how many there are: dlaunch.io/roles).
-struct Remains {
-  std::string submission_id;
-  std::string base;                   // the dlaunch.io/job label: its pods'
-  std::vector<std::string> jobs;      // names of its role Jobs
-  std::vector<std::string> services;  // names of its Services
-};
-
-// The submissions cut short among the items of a list of Jobs and of Services, in submission id order.
-std::vector<Remains> cut_short(const rapidjson::Value& jobs, const rapidjson::Value& services);
+// Kind job: the jobs of which the Service is listed and none of their role Jobs (a submit cut short before
+// any Job was made, or whose Jobs were deleted), each FAILED as `status` says it (status_of_service_alone).
+std::vector<ListedJob> services_alone(const std::string& namespace_, const rapidjson::Value& jobs,
+                                      const rapidjson::Value& services);
 
 }  // namespace dlaunch::kubernetes
 

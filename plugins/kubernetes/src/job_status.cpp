@@ -4,6 +4,7 @@
 #include "json.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 
 namespace dlaunch::kubernetes {
@@ -100,8 +101,13 @@ sdk::JobStatus status_of_jobs(const std::string& native_id, const Value& jobs, c
   sdk::JobStatus status = base_status(native_id, jobs.IsArray() && !jobs.Empty() ? jobs[0] : kNone);
   bool failed = false, all_drivers_done = true, all_open_suspended = true, any_ready = false;
   int64_t failures = 0, end = 0;
+  size_t roles = 0;  // role Jobs the Jobs announce (dlaunch.io/roles); 0 when they do not say
   std::string states;
   for (const auto& job : jobs.GetArray()) {
+    const std::string announced = json::member(json::at(job, "metadata.annotations"), kRolesAnnotation);
+    size_t count = 0;
+    std::from_chars(announced.data(), announced.data() + announced.size(), count);
+    roles = std::max(roles, count);
     std::string role = json::member(json::at(job, "metadata.labels"), kRoleLabel);
     bool driver = json::member(json::at(job, "metadata.annotations"), kDriverAnnotation) != "false";
     failures += json::integer(job, "status.failed");
@@ -128,6 +134,13 @@ sdk::JobStatus status_of_jobs(const std::string& native_id, const Value& jobs, c
     }
     states += (states.empty() ? "" : ", ") + role + ": " + state;
   }
+  // A submit cut short between its creates (or a role Job deleted by hand): what exists cannot make the job.
+  if (jobs.Size() < roles) {
+    failed = true;
+    status.message = "only " + std::to_string(jobs.Size()) + " of its " + std::to_string(roles) +
+                     " role Jobs exist (a submit cut short, or Jobs deleted): dlaunch delete removes the rest" +
+                     (status.message.empty() ? "" : "; " + status.message);
+  }
   if (failed) {
     status.state = DLAUNCH_STATE_FAILED;
   } else if (all_drivers_done) {
@@ -143,6 +156,15 @@ sdk::JobStatus status_of_jobs(const std::string& native_id, const Value& jobs, c
   status.start_time_ms = earliest_start(jobs);
   if (status.terminal()) status.end_time_ms = end;
   set_exit_code(status, pods);
+  return status;
+}
+
+sdk::JobStatus status_of_service_alone(const std::string& native_id, const Value& service) {
+  sdk::JobStatus status = base_status(native_id, service);
+  status.state = DLAUNCH_STATE_FAILED;
+  status.native_state = "no role Jobs";
+  status.message = "its Service exists but none of its role Jobs (a submit cut short, or Jobs deleted): dlaunch "
+                   "delete removes the Service";
   return status;
 }
 

@@ -27,6 +27,18 @@ std::string named_path(const ResourceType& type, const std::string& namespace_, 
   return type.collection(namespace_) + "/" + name;
 }
 
+// A list of `type` in the namespace, `query` its "?labelSelector=...". An answer without an items array
+// throws: never taken for "none of them".
+rapidjson::Document list_of(const ApiClient& client, const ResourceType& type, const std::string& namespace_,
+                            const std::string& query) {
+  rapidjson::Document answer = client.get(type.collection(namespace_) + query);
+  if (!json::at(answer, "items").IsArray()) {
+    throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE,
+                     client.access().server + " answered a list of " + type.plural + " without its items");
+  }
+  return answer;
+}
+
 void delete_named(const ApiClient& client, const ResourceType& type, const std::string& namespace_,
                   const std::vector<std::string>& names) {
   for (const auto& name : names) client.call("DELETE", named_path(type, namespace_, name), kDeleteInBackground, {404});
@@ -165,17 +177,20 @@ std::string KubernetesPlugin::submit(const sdk::JobRequest& request) {
 
 sdk::JobStatus KubernetesPlugin::status_at(const ApiClient& client, const KubeOptions& options,
                                            const JobLocation& where) const {
-  const std::string selector = selector_query(job_selector(where.base));
-  rapidjson::Document pods = client.get(kPods.collection(where.namespace_) + "?labelSelector=" + selector);
+  const std::string selector = "?labelSelector=" + selector_query(job_selector(where.base));
+  rapidjson::Document pods = list_of(client, kPods, where.namespace_, selector);
   const auto& pod_items = json::at(pods, "items");
   if (options.kind == Kind::kJob) {
-    rapidjson::Document jobs = client.get(kJobs.collection(where.namespace_) + "?labelSelector=" + selector);
+    rapidjson::Document jobs = list_of(client, kJobs, where.namespace_, selector);
     const auto& items = json::at(jobs, "items");
-    if (!items.IsArray() || items.Empty()) {
+    if (!items.Empty()) return status_of_jobs(where.native_id(), items, pod_items);
+    // No Job: a Service alone is what a submit cut short may leave, shown so that `delete` removes it.
+    support::HttpResponse service = client.call("GET", named_path(kServices, where.namespace_, where.base), {}, {404});
+    if (service.status == 404) {
       throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "no Kubernetes Jobs of job " + where.base + " in namespace '" +
                                                   where.namespace_ + "'");
     }
-    return status_of_jobs(where.native_id(), items, pod_items);
+    return status_of_service_alone(where.native_id(), json::parse(service.body));
   }
   const ResourceType& type = workload_type(options.kind);
   rapidjson::Document object = client.get(named_path(type, where.namespace_, where.base));
@@ -213,9 +228,9 @@ void KubernetesPlugin::stop(const sdk::JobRef& ref) {
     return;
   }
   rapidjson::Document jobs =
-      client.get(kJobs.collection(where.namespace_) + "?labelSelector=" + selector_query(job_selector(where.base)));
+      list_of(client, kJobs, where.namespace_, "?labelSelector=" + selector_query(job_selector(where.base)));
   const auto& items = json::at(jobs, "items");
-  if (!items.IsArray() || items.Empty()) {
+  if (items.Empty()) {
     throw sdk::Error(DLAUNCH_ERR_NOT_FOUND, "no Kubernetes Jobs of job " + where.base + " in namespace '" + where.namespace_ + "'");
   }
   // A suspended Job's controller deletes its running pods; Jobs that ended stay as they are.
@@ -247,7 +262,7 @@ void KubernetesPlugin::delete_job(const sdk::JobRef& ref) {
   }
   if (options.kind == Kind::kJob) {
     rapidjson::Document jobs =
-        client.get(kJobs.collection(where.namespace_) + "?labelSelector=" + selector_query(job_selector(where.base)));
+        list_of(client, kJobs, where.namespace_, "?labelSelector=" + selector_query(job_selector(where.base)));
     std::vector<std::string> names;
     for (const auto& job : json::at(jobs, "items").GetArray()) names.push_back(json::text(job, "metadata.name"));
     delete_named(client, kJobs, where.namespace_, names);
@@ -262,9 +277,9 @@ void KubernetesPlugin::list(std::string_view options_json, const sdk::StatusOut&
   KubeOptions options = options_from_json(options_json);
   ApiClient client = connect(options);
   std::string namespace_ = namespace_for(options, client.access());
-  const std::string managed = selector_query(std::string(kManagedByLabel) + "=" + kManagedByValue);
-  rapidjson::Document pods = client.get(kPods.collection(namespace_) + "?labelSelector=" + managed);
-  rapidjson::Document objects = client.get(workload_type(options.kind).collection(namespace_) + "?labelSelector=" + managed);
+  const std::string managed = "?labelSelector=" + selector_query(std::string(kManagedByLabel) + "=" + kManagedByValue);
+  rapidjson::Document pods = list_of(client, kPods, namespace_, managed);
+  rapidjson::Document objects = list_of(client, workload_type(options.kind), namespace_, managed);
   for (const auto& job : listed_jobs(namespace_, options.kind, json::at(objects, "items"), json::at(pods, "items"))) {
     if (!out.report(job.status)) return;
   }
@@ -272,12 +287,14 @@ void KubernetesPlugin::list(std::string_view options_json, const sdk::StatusOut&
 
 // Kubernetes keeps objects until they are deleted, so a submission none of whose objects is listed was never
 // accepted (dlaunch delete needs the handle the killed submit did not journal; only a deletion by hand can
-// hide one). No age limit, then. One list of the batch's workload objects, one of their pods (and, for kind
-// job, one of their Services); a list that fails throws: never taken for "none of them".
+// hide one). No age limit, then. One list of the batch's workload objects (and, for kind job, one of their
+// Services); a list that fails, or answers without its items, throws: never taken for "none of them".
 //
-// A kind-job submit cut short while its creates were in flight leaves part of a job: a Service alone, or some
-// of the role Jobs. No submit of these ids is in flight (the host's promise), so nobody will finish it: its
-// objects are deleted and the submission reported as never accepted, which the host journals as failed.
+// Nothing is changed: requests a killed submit sent may still be processed by the API server after this
+// answer, and the native id is the same whatever part of a job exists. A kind-job submit cut short between its
+// creates (a Service alone, or fewer role Jobs than dlaunch.io/roles says) is reported held, FAILED as status
+// shows it, so a create landing later belongs to a journaled job and `dlaunch delete` removes all of it. The
+// state is read from the workload objects alone (no pods: the host needs the handle; status reads them).
 void KubernetesPlugin::find_submissions(const std::vector<std::string_view>& submission_ids,
                                         std::string_view options_json, int64_t /*since_ms*/, const sdk::StatusOut& out) {
   if (submission_ids.empty()) return;
@@ -285,27 +302,18 @@ void KubernetesPlugin::find_submissions(const std::vector<std::string_view>& sub
   ApiClient client = connect(options);
   std::string namespace_ = namespace_for(options, client.access());
   const std::string selector = "?labelSelector=" + selector_query(submissions_selector(submission_ids));
-  const ResourceType& type = workload_type(options.kind);
-  rapidjson::Document objects = client.get(type.collection(namespace_) + selector);
-  rapidjson::Document pods = client.get(kPods.collection(namespace_) + selector);
-  if (!json::at(objects, "items").IsArray()) {
-    throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE,
-                     client.access().server + " answered a list of " + type.plural + " without its items");
-  }
-  std::set<std::string_view> wanted(submission_ids.begin(), submission_ids.end());
+  rapidjson::Document objects = list_of(client, workload_type(options.kind), namespace_, selector);
+  const rapidjson::Value no_pods(rapidjson::kArrayType);
+  std::vector<ListedJob> found = listed_jobs(namespace_, options.kind, json::at(objects, "items"), no_pods);
   if (options.kind == Kind::kJob) {
-    rapidjson::Document services = client.get(kServices.collection(namespace_) + selector);
-    for (const auto& remains : cut_short(json::at(objects, "items"), json::at(services, "items"))) {
-      if (!wanted.contains(remains.submission_id)) continue;  // another id of the same digest
-      host_.debug("submission " + remains.submission_id + " was cut short: deleting what it made");
-      delete_named(client, kJobs, namespace_, remains.jobs);
-      delete_named(client, kServices, namespace_, remains.services);
-      delete_pods(client, namespace_, remains.base);
-      wanted.erase(remains.submission_id);
+    rapidjson::Document services = list_of(client, kServices, namespace_, selector);
+    for (auto& alone : services_alone(namespace_, json::at(objects, "items"), json::at(services, "items"))) {
+      found.push_back(std::move(alone));
     }
   }
-  for (auto& job : listed_jobs(namespace_, options.kind, json::at(objects, "items"), json::at(pods, "items"))) {
-    if (!wanted.contains(job.submission_id)) continue;
+  const std::set<std::string_view> wanted(submission_ids.begin(), submission_ids.end());
+  for (auto& job : found) {
+    if (!wanted.contains(job.submission_id)) continue;  // another id of the same digest
     job.status.submission_id = job.submission_id;
     if (!out.report(job.status)) return;
   }
