@@ -265,6 +265,10 @@ TEST_F(KubernetesPlane, TheServersFieldCausesOfAnInvalidObjectGet65) {
   auto result = dlaunch({"run", file, "-p", "kubernetes"});
   EXPECT_EQ(result.exit_code, 65) << result.out << result.err;
   EXPECT_NE(result.err.find("spec.template.spec.restartPolicy"), std::string::npos) << result.err;
+  // The Service, created at once with the refused Job, is deleted: a failed submit leaves nothing behind.
+  const std::string named = std::string(kubernetes::kNameLabel) + "%3Dinvalid";
+  EXPECT_EQ(at(list("/api/v1/namespaces/" + namespace_ + "/services", named), "items").Size(), 0u) << result.err;
+  EXPECT_EQ(at(list("/apis/batch/v1/namespaces/" + namespace_ + "/jobs", named), "items").Size(), 0u) << result.err;
 }
 
 TEST_F(KubernetesPlane, DryRunManifestsAreAcceptedByTheServer) {

@@ -139,6 +139,17 @@ support::HttpResponse ApiClient::call(const std::string& method, const std::stri
 
 std::vector<support::HttpResponse> ApiClient::call_all(const std::vector<ApiRequest>& requests,
                                                        std::initializer_list<long> accepted) const {
+  std::vector<support::HttpResponse> responses = exchange_all(requests);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const support::HttpResponse& response = responses[i];
+    bool accept = response.ok();
+    for (long status : accepted) accept = accept || (!response.transport_failed() && response.status == status);
+    if (!accept) fail(requests[i].method, requests[i].path, response);
+  }
+  return responses;
+}
+
+std::vector<support::HttpResponse> ApiClient::exchange_all(const std::vector<ApiRequest>& requests) const {
   std::vector<support::HttpRequest> http;
   for (const ApiRequest& r : requests) {
     http.push_back(request(r.method, r.path));
@@ -181,12 +192,6 @@ std::vector<support::HttpResponse> ApiClient::call_all(const std::vector<ApiRequ
       throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
     }
     pending = std::move(retry);
-  }
-  for (size_t i = 0; i < requests.size(); ++i) {
-    const support::HttpResponse& response = responses[i];
-    bool accept = response.ok();
-    for (long status : accepted) accept = accept || (!response.transport_failed() && response.status == status);
-    if (!accept) fail(requests[i].method, requests[i].path, response);
   }
   return responses;
 }

@@ -51,6 +51,9 @@ class ApiClient {
   // thrown as by call(). The answers are in the requests' order. Under -v, says how many connections it took.
   std::vector<support::HttpResponse> call_all(const std::vector<ApiRequest>& requests,
                                               std::initializer_list<long> accepted = {}) const;
+  // The same exchanges, retried as by call_all, every answer returned (fail() says what one means): a caller
+  // that must know which of them succeeded when another did not. Throws only when cancelled.
+  std::vector<support::HttpResponse> exchange_all(const std::vector<ApiRequest>& requests) const;
   // GET of a JSON object; 404 throws NOT_FOUND.
   rapidjson::Document get(const std::string& path) const;
 

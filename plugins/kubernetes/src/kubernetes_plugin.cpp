@@ -49,6 +49,20 @@ void delete_pods(const ApiClient& client, const std::string& namespace_, const s
   client.call("DELETE", kPods.collection(namespace_) + "?labelSelector=" + selector_query(job_selector(base)), {}, {404});
 }
 
+// Deletes what a failed submit made, and says so; an object it cannot delete is named in a warning.
+void roll_back(const ApiClient& client, const std::vector<const Manifest*>& made, const std::string& namespace_,
+               const std::string& base, const sdk::Host& host) {
+  if (made.empty()) return;
+  try {
+    for (const Manifest* manifest : made) delete_named(client, *manifest->type, namespace_, {manifest->name});
+    delete_pods(client, namespace_, base);
+    host.info("the submit failed: deleted the " + std::to_string(made.size()) + " object(s) it had made");
+  } catch (const sdk::Error& error) {
+    host.warn("the submit failed and what it made could not all be deleted (" + std::string(error.what()) +
+              "): delete the objects labelled dlaunch.io/job=" + base + " in namespace '" + namespace_ + "'");
+  }
+}
+
 // Environment values whose names look secret, shown as *** (the dry run's promise).
 void mask_secrets(json::Value& value) {
   if (value.IsArray()) {
@@ -168,9 +182,24 @@ std::string KubernetesPlugin::submit(const sdk::JobRequest& request) {
   for (const auto& manifest : manifests) {
     creates.push_back(ApiRequest{"POST", manifest.type->collection(namespace_), json::write(*manifest.object)});
   }
-  std::vector<support::HttpResponse> answers = client.call_all(creates, {404, 409});
-  for (size_t i = 0; i < manifests.size(); ++i) {
-    check_created(client, manifests[i], answers[i], namespace_, plan.submission_id, host_);
+  std::vector<support::HttpResponse> answers = client.exchange_all(creates);
+  size_t checked = 0;  // the answers before it say the object is this submission's: made, or its own 409
+  try {
+    for (; checked < manifests.size(); ++checked) {
+      const support::HttpResponse& answer = answers[checked];
+      if (answer.transport_failed() || (!answer.ok() && answer.status != 404 && answer.status != 409)) {
+        client.fail(creates[checked].method, creates[checked].path, answer);
+      }
+      check_created(client, manifests[checked], answer, namespace_, plan.submission_id, host_);
+    }
+  } catch (const sdk::Error&) {
+    // A failed submit leaves nothing behind: the host journals it as failed, with no handle to delete it by.
+    std::vector<const Manifest*> made;
+    for (size_t i = 0; i < manifests.size(); ++i) {
+      if (answers[i].ok() || (i < checked && answers[i].status == 409)) made.push_back(&manifests[i]);
+    }
+    roll_back(client, made, namespace_, plan.base, host_);
+    throw;
   }
   return JobLocation{namespace_, plan.base}.native_id();
 }
