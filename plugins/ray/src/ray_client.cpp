@@ -207,6 +207,21 @@ rapidjson::Document RayClient::job(const std::string& id) const {
   return parse_json(request, response);
 }
 
+std::optional<rapidjson::Document> RayClient::find_job(const std::string& id) const {
+  HttpRequest request = get_request(kJobsPath + id);
+  HttpResponse response = send(request);
+  if (response.status == 404) {
+    // The dashboard's own answer for an id it does not hold (job_head.py); a 404 of something else at the
+    // address (a proxy, another service, a path it does not route) says nothing about the job.
+    if (response.body.find("Job " + id + " does not exist") != std::string::npos) return std::nullopt;
+    throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, endpoint_.address + " (from " + endpoint_.address_source +
+                                                  ") answered GET " + kJobsPath + id + " with a 404 that is not Ray's "
+                                                  "(\"" + summary(response.body) + "\"): is it a Ray dashboard?");
+  }
+  if (!response.ok()) fail(request, response);
+  return parse_json(request, response);
+}
+
 rapidjson::Document RayClient::jobs() const {
   HttpRequest request = get_request(kJobsPath);
   HttpResponse response = send(request);

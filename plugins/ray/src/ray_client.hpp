@@ -13,6 +13,7 @@
 #include <rapidjson/document.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace dlaunch::ray {
@@ -31,6 +32,9 @@ class RayClient {
   ServerVersion version() const;
   // One job's JobDetails object. NOT_FOUND when Ray does not know the id.
   rapidjson::Document job(const std::string& id) const;
+  // The same, or nothing only when the answer is Ray's own "Job ... does not exist": any other 404 is
+  // UNAVAILABLE naming the server (what settles a killed submit as failed must be Ray's word).
+  std::optional<rapidjson::Document> find_job(const std::string& id) const;
   // Every job's JobDetails, as Ray lists them (an array).
   rapidjson::Document jobs() const;
   // The state API's list of the placement groups the Ray job `job_id` (hex) created (see gang_wait.hpp).

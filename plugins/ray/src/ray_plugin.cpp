@@ -265,17 +265,13 @@ void RayPlugin::list(std::string_view options_json, const sdk::StatusOut& out) {
 void RayPlugin::find_submissions(const std::vector<std::string_view>& submission_ids, std::string_view options_json,
                                  int64_t /*since_ms*/, const sdk::StatusOut& out) {
   // Ray keeps every job under the submission id dlaunch gave it (ray_submission_id) until it is deleted, and
-  // answers 404 for one it never accepted. One GET each: a list of every job may be far larger.
+  // answers 404 "Job ... does not exist" for one it never accepted (find_job takes no other 404 for that).
+  // One GET each: a list of every job may be far larger.
   RayClient client = connect(options_json);
   for (std::string_view submission_id : submission_ids) {
-    rapidjson::Document details;
-    try {
-      details = client.job(ray_submission_id(submission_id));
-    } catch (const sdk::Error& error) {
-      if (error.code() == DLAUNCH_ERR_NOT_FOUND) continue;
-      throw;
-    }
-    sdk::JobStatus status = to_job_status(details);
+    std::optional<rapidjson::Document> details = client.find_job(ray_submission_id(submission_id));
+    if (!details) continue;
+    sdk::JobStatus status = to_job_status(*details);
     status.submission_id = std::string(submission_id);
     if (!out.report(status)) return;
   }
