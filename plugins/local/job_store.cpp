@@ -1,6 +1,7 @@
 #include "job_store.hpp"
 
 #include <dlaunch/plugin.hpp>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <random>
 
 #include "files.hpp"
@@ -42,6 +44,36 @@ std::string effective_submission_id(std::string_view submission_id) {
 bool belongs_to(const JobPaths& paths, std::string_view submission_id) {
   auto recorded = read_file(paths.submission_id());
   return recorded && *recorded == submission_id;
+}
+
+[[noreturn]] void cannot_read(const std::filesystem::path& path, int error) {
+  throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot read " + path.string() + ": " + std::strerror(error));
+}
+
+// The submission id a job's directory records; none only when it has no such file. Any other failure
+// (unreadable, a directory in its place) throws: find_submissions must not take it for "another submission".
+std::optional<std::string> recorded_submission(const JobPaths& paths) {
+  const std::filesystem::path file = paths.submission_id();
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    cannot_read(file, errno);
+  }
+  std::string text;
+  char buffer[256];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      cannot_read(file, error);
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
 }
 
 void write_new_job(const std::filesystem::path& dir, const std::string& job_name, std::string_view job_json,
@@ -138,7 +170,10 @@ CreatedJob create_job(const std::filesystem::path& state_dir, const std::string&
 std::vector<std::string> list_job_ids(const std::filesystem::path& state_dir) {
   std::vector<std::string> ids;
   std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(jobs_dir(state_dir), error)) {
+  std::filesystem::directory_iterator entries(jobs_dir(state_dir), error);
+  // No jobs directory: no job was ever made. Any other failure is no answer.
+  if (error && error != std::errc::no_such_file_or_directory) cannot_read(jobs_dir(state_dir), error.value());
+  for (const auto& entry : entries) {
     std::string name = entry.path().filename().string();
     if (entry.is_directory() && is_native_id(name)) ids.push_back(name);
   }
@@ -158,7 +193,7 @@ std::map<std::string, JobPaths> find_submissions(const std::filesystem::path& st
     const std::string suffix = native_id.substr(native_id.rfind('-') + 1);
     for (std::size_t i = 0; i < submission_ids.size(); ++i) {
       JobPaths paths = JobPaths::of(state_dir, native_id);
-      if (hashes[i].starts_with(suffix) && belongs_to(paths, submission_ids[i])) {
+      if (hashes[i].starts_with(suffix) && recorded_submission(paths) == submission_ids[i]) {
         found.emplace(std::string(submission_ids[i]), paths);
       }
     }

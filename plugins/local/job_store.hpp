@@ -24,11 +24,14 @@ struct CreatedJob {
 CreatedJob create_job(const std::filesystem::path& state_dir, const std::string& job_name, std::string_view job_json,
                       std::string_view submission_id);
 
-// The native ids of every job, sorted.
+// The native ids of every job, sorted (none when no jobs directory exists; a directory that cannot be read
+// throws).
 std::vector<std::string> list_job_ids(const std::filesystem::path& state_dir);
 
 // The published jobs of these submissions (ids absent when never published), as submission id -> job. Removes
-// the half-built directories of submits that died while building them (their process is gone).
+// the half-built directories of submits that died while building them (their process is gone). Throws when
+// the jobs directory, or the submission id file of a job that may be one of them, cannot be read: only a file
+// that does not exist means "not there".
 std::map<std::string, JobPaths> find_submissions(const std::filesystem::path& state_dir,
                                                  const std::vector<std::string_view>& submission_ids);
 

@@ -1,9 +1,12 @@
-// Controlling jobs from outside: stop, delete, a lost supervisor, idempotent submit, list, unknown ids.
+// Controlling jobs from outside: stop, delete, a lost supervisor, idempotent submit, finding submissions, list,
+// unknown ids.
 #include <signal.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <iterator>
 #include <string>
 #include <thread>
@@ -148,6 +151,71 @@ TEST_F(ControlTest, SubmitIsIdempotentPerSubmissionId) {
     EXPECT_TRUE(listed.submitted_by_dlaunch);
     EXPECT_EQ(listed.name, "test-job");
   }
+}
+
+// find_submissions through the plugin's table, as the host calls it: the submission id -> native id reported.
+CallResult find_submissions(const std::vector<std::string>& submission_ids, std::map<std::string, std::string>& found) {
+  std::vector<const char*> ids;
+  for (const auto& id : submission_ids) ids.push_back(id.c_str());
+  dlaunch_find_args args{};
+  args.struct_size = DLAUNCH_FIND_ARGS_SIZE_1_1;
+  args.submission_ids = ids.data();
+  args.count = ids.size();
+  args.options_json = "{}";
+  dlaunch_status_sink sink{};
+  sink.struct_size = DLAUNCH_STATUS_SINK_SIZE_1_0;
+  sink.context = &found;
+  sink.report = [](void* context, const dlaunch_job_status* status) {
+    (*static_cast<std::map<std::string, std::string>*>(context))[status->submission_id] = status->native_id;
+    return true;
+  };
+  const dlaunch_plugin_api& api = LocalPluginClient::instance().api();
+  CallResult result;
+  if (dlaunch_error* error = api.find_submissions(&args, &sink)) {
+    result.code = api.error_code(error);
+    result.message = api.error_message(error);
+    api.error_destroy(error);
+  }
+  return result;
+}
+
+// Only a file that does not exist means "no such submission": a jobs directory or a submission file that
+// cannot be read is an error, never taken for "not there" (the host would settle the submit as failed).
+TEST_F(ControlTest, FindingSubmissionsIsAnErrorWhenWhatItReadsCannotBeRead) {
+  TestJob job = job_with({shell_role("trainer", "true")});
+  const std::string submission = new_submission_id(), never = new_submission_id();
+  std::string id;
+  ASSERT_TRUE(client().submit(job.json(), submission, id).ok());
+  client().wait_until_terminal(id);
+  std::map<std::string, std::string> found;
+  CallResult whole = find_submissions({submission, never}, found);
+  ASSERT_TRUE(whole.ok()) << whole.message;
+  EXPECT_EQ(found, (std::map<std::string, std::string>{{submission, id}}));
+
+  // The job's submission id file cannot be read (a directory in its place: read fails with EISDIR).
+  const std::filesystem::path jobs = std::filesystem::path(client().state_dir()) / "jobs";
+  const std::filesystem::path file = jobs / id / "submission-id";
+  std::filesystem::rename(file, file.string() + ".saved");
+  std::filesystem::create_directory(file);
+  found.clear();
+  CallResult unreadable = find_submissions({submission}, found);
+  EXPECT_EQ(unreadable.code, DLAUNCH_ERR_INTERNAL) << unreadable.message;
+  EXPECT_NE(unreadable.message.find("cannot read " + file.string()), std::string::npos) << unreadable.message;
+  EXPECT_TRUE(found.empty());
+  std::filesystem::remove(file);
+  std::filesystem::rename(file.string() + ".saved", file);
+
+  // The jobs directory cannot be listed (a file in its place).
+  std::filesystem::rename(jobs, jobs.string() + ".saved");
+  std::ofstream(jobs) << "not a directory";
+  CallResult unlisted = find_submissions({submission}, found);
+  EXPECT_EQ(unlisted.code, DLAUNCH_ERR_INTERNAL) << unlisted.message;
+  EXPECT_NE(unlisted.message.find("cannot read " + jobs.string()), std::string::npos) << unlisted.message;
+  EXPECT_TRUE(found.empty());
+  std::filesystem::remove(jobs);
+  std::filesystem::rename(jobs.string() + ".saved", jobs);
+  ASSERT_TRUE(find_submissions({submission}, found).ok());
+  EXPECT_EQ(found.size(), 1u);
 }
 
 TEST_F(ControlTest, UnknownOrMalformedJobIdsAreNotFound) {
