@@ -150,6 +150,29 @@ TEST(Options, ChecksReportEveryProblemWithItsPath) {
   EXPECT_NE(all.find("platform.slurm.url: 'ftp://x' is not an http:// or https:// URL"), std::string::npos) << all;
 }
 
+// A killed submit is settled from GET /jobs only while Slurm surely still lists its job: MinJobAge (the
+// option; Slurm's default 300 s) less a 60 s margin.
+TEST(Options, TheSettlingWindowIsMinJobAgeLessAMargin) {
+  EXPECT_EQ(listed_window_ms(sdk::Options::parse("{}")), 240'000);
+  EXPECT_EQ(listed_window_ms(sdk::Options::parse(R"({"min_job_age_s":300})")), 240'000);
+  EXPECT_EQ(listed_window_ms(sdk::Options::parse(R"({"min_job_age_s":100})")), 40'000);
+  EXPECT_EQ(listed_window_ms(sdk::Options::parse(R"({"min_job_age_s":30})")), 0) << "no window: nothing is settled";
+  Findings findings;
+  check_options(sdk::Options::parse(R"({"min_job_age_s":-1})"), sdk::DiagnosticsOut(&findings.sink));
+  ASSERT_EQ(findings.errors.size(), 1u);
+  EXPECT_NE(findings.errors[0].find("platform.slurm.min_job_age_s: a number of seconds cannot be negative"),
+            std::string::npos)
+      << findings.errors[0];
+  // Declared with Slurm's default, so a job document always carries the value it was settled with.
+  bool declared = false;
+  for (const dlaunch_option_desc* const* option = dlaunch_plugin_options; *option != nullptr; ++option) {
+    if (std::string((*option)->name) != "min_job_age_s") continue;
+    declared = true;
+    EXPECT_EQ(std::string((*option)->default_json), "300");
+  }
+  EXPECT_TRUE(declared);
+}
+
 TEST(Options, EveryDeclaredOptionHasHelpAndTheTokenIsSecret) {
   int count = 0;
   for (const dlaunch_option_desc* const* option = dlaunch_plugin_options; *option != nullptr; ++option, ++count) {
@@ -158,7 +181,7 @@ TEST(Options, EveryDeclaredOptionHasHelpAndTheTokenIsSecret) {
     bool secret = ((*option)->flags & DLAUNCH_OPTION_SECRET) != 0;
     EXPECT_EQ(secret, std::string((*option)->name) == "token") << (*option)->name;
   }
-  EXPECT_EQ(count, 15);
+  EXPECT_EQ(count, 16);
 }
 
 }  // namespace

@@ -135,8 +135,16 @@ SchedulingOptions read_scheduling_options(const sdk::Options& options, const std
   return out;
 }
 
+int64_t listed_window_ms(const sdk::Options& options) {
+  return std::max<int64_t>(0, options.integer("min_job_age_s", kDefaultMinJobAgeS) - kJobAgeMarginS) * 1000;
+}
+
 void check_options(const sdk::Options& options, const sdk::DiagnosticsOut& out) {
   for (const auto& [path, message] : extra_problems(options)) out.error(path, message);
+  if (options.integer("min_job_age_s", kDefaultMinJobAgeS) < 0) {
+    out.error("platform.slurm.min_job_age_s", "a number of seconds cannot be negative",
+              "set the cluster's MinJobAge (scontrol show config | grep MinJobAge)");
+  }
   if (auto text = options.string("time_limit"); !text.empty() && !parse_time_limit(text)) {
     out.error("platform.slurm.time_limit", "'" + text + "' is not a Slurm time limit", kTimeLimitHint);
   }

@@ -32,6 +32,14 @@ SchedulingOptions read_scheduling_options(const sdk::Options& options, const std
 // into whole minutes, rounding seconds up. Empty on malformed text.
 std::optional<int64_t> parse_time_limit(const std::string& text);
 
+// Slurm lists an ended job for MinJobAge (slurm.conf, the option min_job_age_s; 300 s by default), then forgets
+// it (without accounting, for good). A job not listed proves that its submit never reached Slurm only when the
+// submit began less than that ago, less a margin for this machine's clock against slurmctld's: the window, in
+// milliseconds, find_submissions answers in (0 when min_job_age_s leaves none).
+inline constexpr int64_t kDefaultMinJobAgeS = 300;
+inline constexpr int64_t kJobAgeMarginS = 60;
+int64_t listed_window_ms(const sdk::Options& options);
+
 // Reports every malformed option of a job document's platform table as a diagnostic.
 void check_options(const sdk::Options& options, const sdk::DiagnosticsOut& out);
 

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <vector>
 
 namespace dlaunch::slurm {
 namespace {
@@ -65,12 +66,6 @@ void note_elastic_roles(const sdk::Job& job, const sdk::DiagnosticsOut& out) {
                 "replica fails the job (srun ends the role's step), as without it");
   }
 }
-
-// How long after a submit its job is surely still listed, ended or not: Slurm's default MinJobAge (300 s), less a
-// margin. A site that sets a shorter MinJobAge (rare: it is the only record of an ended job without slurmdbd)
-// makes an older intent look like a job that never reached Slurm.
-// Not asked of the cluster: no slurmrestd endpoint (v0.0.36-38) shows slurmctld's config; /diag is statistics only.
-constexpr int64_t kSafeJobAgeMs = 240'000;
 
 class SlurmPlugin : public sdk::Plugin {
  public:
@@ -187,25 +182,40 @@ class SlurmPlugin : public sdk::Plugin {
   }
 
   // The submission id travels in the job's comment (dlaunch_comment). Slurm forgets an ended job after its
-  // MinJobAge, so a job not listed proves only for submits more recent than that: older ones cannot be told.
+  // MinJobAge, so a job not listed proves only for submits more recent than that (listed_window_ms): older ones
+  // cannot be told. The age is checked again once the answer is in: a slow answer may have been built after
+  // Slurm forgot one. MinJobAge is not asked of the cluster: no slurmrestd endpoint (v0.0.36-38) shows
+  // slurmctld's config (/diag is statistics only), hence the option. One GET /jobs per call, whatever the count.
   void find_submissions(const std::vector<std::string_view>& submission_ids, std::string_view options_json,
                         int64_t since_ms, const sdk::StatusOut& out) override {
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
-    if (now_ms - since_ms >= kSafeJobAgeMs) {
-      throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "Slurm may have forgotten a job submitted that long ago");
-    }
+    const sdk::Options options = sdk::Options::parse(options_json);
+    const int64_t window_ms = listed_window_ms(options);
+    auto check_age = [&] {
+      const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
+      if (now_ms - since_ms >= window_ms) {
+        throw sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION,
+                         "Slurm may have forgotten a job submitted that long ago (min_job_age_s = " +
+                             std::to_string(options.integer("min_job_age_s", kDefaultMinJobAgeS)) + ")");
+      }
+    };
+    check_age();
     std::set<std::string, std::less<>> wanted(submission_ids.begin(), submission_ids.end());
-    RestApi api = connect(sdk::Options::parse(options_json));
+    RestApi api = connect(options);
+    std::vector<sdk::JobStatus> found;
     for_each_own_job(api, [&](const rapidjson::Value& record) {
       auto comment = record.FindMember("comment");
       if (comment == record.MemberEnd() || !comment->value.IsString()) return true;
       std::string submission = submission_of(comment->value.GetString());
       if (!wanted.contains(submission)) return true;
-      sdk::JobStatus status = job_status(record);
-      status.submission_id = submission;
-      return out.report(status);
+      found.push_back(job_status(record));
+      found.back().submission_id = submission;
+      return true;
     });
+    check_age();
+    for (const auto& status : found) {
+      if (!out.report(status)) return;
+    }
   }
 
  private:
