@@ -374,11 +374,15 @@ typedef struct dlaunch_plugin_api {
    * one the platform never accepted, so only a platform that can prove absence answers: where it cannot
    * tell, it returns an error instead of a partial answer: DLAUNCH_ERR_FAILED_PRECONDITION when it may have
    * forgotten a finished job of one of them (since_ms too long ago; the host then asks about the newer ones
-   * alone), another code when it cannot tell at all (unreachable). The host asks it about submits whose
-   * dlaunch was killed (no submit of these ids is in flight), at most 64 at once. NULL, or DLAUNCH_ERR_UNIMPLEMENTED, when the platform cannot look jobs up
-   * by submission id: those submits stay unsettled. NULL args or out, or args too small for the fields it
-   * reads, are refused with an error (DLAUNCH_ERR_INVALID_ARGUMENT), never read: `dlaunch plugins check`
-   * sends them, and checks that every record it gets names a submission it asked about. */
+   * alone), another code when it cannot tell at all (unreachable, or an answer it cannot read). The host asks
+   * it about submits whose dlaunch was killed, at most 64 at once; requests a killed submit sent may still be
+   * processed by the platform after this answer. So find has no side effects: it deletes, finishes and
+   * changes nothing; part of a job a submit cut short left is reported (with the native id the whole job
+   * would have), so that what lands later belongs to a journaled job. NULL, or DLAUNCH_ERR_UNIMPLEMENTED, when
+   * the platform cannot look jobs up by submission id: those submits stay unsettled. NULL args or out, or args
+   * too small for the fields it reads, are refused with an error (DLAUNCH_ERR_INVALID_ARGUMENT), never read:
+   * `dlaunch plugins check` sends them, and checks that every record it gets names a submission it asked
+   * about. */
   dlaunch_error *(*find_submissions)(const dlaunch_find_args *args, const dlaunch_status_sink *out);
 } dlaunch_plugin_api;
 
