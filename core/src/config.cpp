@@ -50,9 +50,15 @@ Result<void> load_config(const std::filesystem::path& file, bool required, Orche
           error("platform." + platform.key, platform.value.location(), "[platform." + platform.key + "] must be a table");
         }
       }
+    } else if (m.key == "settle_grace_seconds") {
+      if (m.value.is_integer() && m.value.as_integer() >= 0 && m.value.as_integer() <= 86'400) {
+        settings.settle_grace = std::chrono::seconds(m.value.as_integer());
+      } else {
+        error(m.key, m.value.location(), "settle_grace_seconds must be an integer from 0 to 86400");
+      }
     } else {
       error(m.key, m.key_location, "unknown or mistyped key '" + m.key + "' in the dlaunch configuration",
-            did_you_mean(m.key, {"plugin_dirs", "platform"}));
+            did_you_mean(m.key, {"plugin_dirs", "platform", "settle_grace_seconds"}));
     }
   }
   if (!problems.empty()) return invalid(std::move(problems));

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
@@ -63,7 +65,13 @@ struct Batch {
   std::string options_json;
   std::vector<JournalEntry> entries;
   std::vector<SubmitLock> locks;  // held until the batch is settled, so no other dlaunch asks the same
+  std::vector<int64_t> abandoned_since;  // each entry's lock's
 };
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
 
@@ -91,13 +99,31 @@ std::optional<SubmitLock> SubmitLock::try_acquire(const std::filesystem::path& j
   return SubmitLock(file, fd);
 }
 
-SubmitLock::SubmitLock(SubmitLock&& other) noexcept : file_(std::move(other.file_)), fd_(other.fd_) { other.fd_ = -1; }
+SubmitLock::SubmitLock(SubmitLock&& other) noexcept
+    : file_(std::move(other.file_)), fd_(other.fd_), keep_(other.keep_) {
+  other.fd_ = -1;
+}
 
 SubmitLock::~SubmitLock() {
   if (fd_ < 0) return;
   // Removed before the lock is released: a process that opened it meanwhile finds it unlinked (still_linked).
-  ::unlink(file_.c_str());
+  if (!keep_) ::unlink(file_.c_str());
   ::close(fd_);
+}
+
+int64_t SubmitLock::abandoned_since(int64_t now_ms) {
+  char text[32] = {};
+  const ssize_t read = ::pread(fd_, text, sizeof text - 1, 0);
+  if (read > 0) {
+    char* end = nullptr;
+    const long long stamp = std::strtoll(text, &end, 10);
+    if (end != text && *end == '\0' && stamp > 0) return stamp;
+  }
+  // Not stamped yet (or torn by a crash while stamping): the wait starts now. A file that cannot be written
+  // is stamped by a later call; until then the intent waits.
+  const std::string stamp = std::to_string(now_ms);
+  if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, stamp.data(), stamp.size(), 0);
+  return now_ms;
 }
 
 Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>& intents,
@@ -118,16 +144,19 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
     if (known->second == nullptr) continue;
     auto held = SubmitLock::try_acquire(directory, entry.submission_id);
     if (!held) continue;  // its submit is still running
+    held->keep();  // with its stamp, until the intent is settled
     auto options = options_for(JobHandle{entry.platform, ""}, *known->second, &entry);
     if (!options) continue;
     Batch& batch = batches[{entry.platform, *options}];
     batch.platform = known->second;
     batch.options_json = *options;
     batch.entries.push_back(entry);
+    batch.abandoned_since.push_back(held->abandoned_since(now_ms()));
     batch.locks.push_back(std::move(*held));
     ++taken;
   }
   std::size_t resolved = 0;
+  const int64_t grace_ms = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.settle_grace).count();
   for (auto& [key, batch] : batches) {
     // Settles batch.entries[first, first + count) (newest first) from one answer.
     enum class Answer { kSettled, kTooOld, kNone };
@@ -138,6 +167,9 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
         ids.push_back(batch.entries[i].submission_id);
         since_ms = std::min(since_ms, batch.entries[i].created_ms);
       }
+      // A request the killed dlaunch sent may land after this call began: absence proves nothing about an
+      // entry abandoned less than the grace period before it.
+      const int64_t asked_ms = now_ms();
       auto found = batch.platform->find_submissions(ids, batch.options_json, since_ms);
       if (!found) return found.error().code == ErrorCode::kFailedPrecondition ? Answer::kTooOld : Answer::kNone;
       // A record without its submission id or native id cannot be matched to an intent: the answer proves
@@ -152,6 +184,8 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
         if (auto it = native_ids.find(entry.submission_id); it != native_ids.end()) {
           entry.state = JournalEntry::State::kSubmitted;
           entry.native_id = it->second;
+        } else if (asked_ms - batch.abandoned_since[i] < grace_ms) {
+          continue;  // it stays, and its lock file keeps the stamp for the next command
         } else {
           entry.state = JournalEntry::State::kFailed;
           entry.error = entry.platform + " holds no job of submission '" + entry.submission_id +
@@ -162,6 +196,7 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
         auto written = journal().settle(entry);
         if (!written) return std::unexpected(written.error());
         if (*written) ++resolved;
+        batch.locks[i].keep(false);  // settled by this call or another one: no longer an intent either way
       }
       return Answer::kSettled;
     };
@@ -181,7 +216,7 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
       }
     }
   }
-  return resolved;  // the batches' lock files go
+  return resolved;
 }
 
 Result<std::size_t> Orchestrator::resolve_intents(const std::string& platform_id) {

@@ -7,6 +7,7 @@
 
 #include <dlaunch/core/error.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -15,7 +16,7 @@ namespace dlaunch {
 
 // Held by the submitting process, or by the process settling an intent its submit left; released, and its file
 // removed, when destroyed. A process killed with it held releases it too (the kernel drops a dead process's
-// locks), and leaves the file for the next resolve_intents to remove. The file is removed while locked, so a
+// locks), and leaves the file for the next resolve_intents to remove (or to stamp: abandoned_since). The file is removed while locked, so a
 // holder checks that the file it locked is still the one at its path (it may have locked one just removed).
 class SubmitLock {
  public:
@@ -28,6 +29,12 @@ class SubmitLock {
   SubmitLock& operator=(SubmitLock&&) = delete;
   ~SubmitLock();
 
+  // When a settling process first found the lock free, in ms since the epoch: read from the file, or `now_ms`,
+  // written there, when nobody found it so before (a submit leaves the file empty).
+  int64_t abandoned_since(int64_t now_ms);
+  // Whether the file stays when the lock is released, and with it abandoned_since, for the next settling.
+  void keep(bool keep = true) { keep_ = keep; }
+
   // The directory of the lock files.
   static std::filesystem::path directory(const std::filesystem::path& journal_directory);
 
@@ -35,6 +42,7 @@ class SubmitLock {
   SubmitLock(std::filesystem::path file, int fd) : file_(std::move(file)), fd_(fd) {}
   std::filesystem::path file_;
   int fd_ = -1;
+  bool keep_ = false;
 };
 
 }  // namespace dlaunch

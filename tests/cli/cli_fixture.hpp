@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -46,6 +47,12 @@ class CliTest : public ::testing::Test {
   }
 
   std::string spec(const std::string& name, const std::string& text) { return dir_.write(name, text); }
+
+  // The user's configuration file (XDG_CONFIG_HOME/dlaunch/config.toml), which dlaunch reads when it exists.
+  void configure(const std::string& toml) {
+    std::filesystem::create_directories(home_.path() + "/config/dlaunch");
+    std::ofstream(home_.path() + "/config/dlaunch/config.toml") << toml;
+  }
 
   std::string journal_file() const { return home_.path() + "/state/dlaunch/journal.db"; }
 

@@ -90,9 +90,12 @@ TEST_F(CliTest, SubmitsKilledAtRandomPointsLeaveAValidJournalThatHoldsEveryJob) 
   whole();
   const int entries = std::stoi(journal_sql("SELECT count(*) FROM jobs"));
   const int left = std::stoi(journal_sql("SELECT count(*) FROM jobs WHERE state = 'submitting'"));
-  // Each list settles at most 64 intents (orchestrator_intents.cpp): a hundred kills may leave more.
+  // Each list settles at most 64 intents (orchestrator_intents.cpp): a hundred kills may leave more. Those local
+  // does not hold are settled failed only a grace period after a list first found them abandoned: a second here.
+  configure("settle_grace_seconds = 1\n");
   test::ProcessResult journal;
-  for (int list = 0; list < 3; ++list) {
+  for (int list = 0; list < 6; ++list) {
+    if (list == 3) std::this_thread::sleep_for(std::chrono::seconds(1));
     journal = dlaunch({"list", "-o", "json"});
     ASSERT_EQ(journal.exit_code, 0) << journal.err;
   }
@@ -141,6 +144,12 @@ TEST_F(CliTest, StatusOfAKilledSubmitAsksThePlatformWhatBecameOfIt) {
   EXPECT_EQ(journal_sql("SELECT state FROM jobs WHERE submission_id = 'dlaunch-never-got'"), "submitting\n")
       << "only the intent asked about is settled";
 
+  // Local's "none" is final only a grace period after the intent was first found abandoned (a request the killed
+  // dlaunch sent might still land): a second here.
+  configure("settle_grace_seconds = 1\n");
+  auto early = dlaunch({"status", "local:dlaunch-never-got"});
+  EXPECT_EQ(journal_sql("SELECT state FROM jobs WHERE submission_id = 'dlaunch-never-got'"), "submitting\n") << early.err;
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   auto never = dlaunch({"status", "local:dlaunch-never-got"});
   EXPECT_EQ(never.exit_code, 1) << never.err;
   EXPECT_NE(never.err.find("local holds no job of submission 'dlaunch-never-got'"), std::string::npos) << never.err;

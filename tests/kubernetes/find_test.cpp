@@ -133,9 +133,12 @@ TEST_F(KubernetesFind, SubmitsKilledAtRandomPointsAreSettledByTheNextList) {
   }
   EXPECT_GT(killed, 0) << "submits must be cut short for the test to mean anything";
 
-  // A create a killed dlaunch sent may still be under way in the API server for a moment.
+  // A create a killed dlaunch sent may still land: what the cluster does not hold is settled failed only a grace
+  // period (a second here) after the first list found it abandoned.
+  const std::string config = scratch_->write("grace.toml", "settle_grace_seconds = 1\n");
+  ASSERT_EQ(dlaunch({"--config", config, "list"}).exit_code, 0);
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  auto journal = dlaunch({"list", "-o", "json"});
+  auto journal = dlaunch({"--config", config, "list", "-o", "json"});
   ASSERT_EQ(journal.exit_code, 0) << journal.err;
   EXPECT_EQ(journal.out.find("\"journal_state\": \"submitting\""), std::string::npos)
       << "an intent no submit holds was left unsettled:\n" << journal.out;

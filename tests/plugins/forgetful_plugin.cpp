@@ -1,5 +1,6 @@
 // A C++ SDK plugin that finds submissions the way Slurm does: it forgets jobs after a while, so it cannot
-// answer for a batch that reaches back further than a minute (tests/unit/orchestrator_test.cpp, intents).
+// answer for a batch that reaches back further than a minute (tests/unit/orchestrator_test.cpp, intents). A
+// submission whose id starts with "lost" it never got.
 #include <dlaunch/plugin.hpp>
 
 #include <chrono>
@@ -21,13 +22,14 @@ class ForgetfulPlatform : public dlaunch::sdk::Plugin {
   void logs(const dlaunch::sdk::JobRef&, bool, const dlaunch::sdk::TextOut&) override {}
   void stop(const dlaunch::sdk::JobRef&) override {}
 
-  // Holds every submission it is asked about, unless the batch reaches back more than a minute.
+  // Holds every submission it is asked about but the lost ones, unless the batch reaches back more than a minute.
   void find_submissions(const std::vector<std::string_view>& submission_ids, std::string_view, int64_t since_ms,
                         const dlaunch::sdk::StatusOut& out) override {
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count();
     if (now_ms - since_ms > 60'000) throw dlaunch::sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "forgotten by now");
     for (std::string_view id : submission_ids) {
+      if (id.starts_with("lost")) continue;
       dlaunch::sdk::JobStatus status;
       status.native_id = "job-" + std::string(id);
       status.submission_id = std::string(id);

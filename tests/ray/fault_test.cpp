@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <future>
 #include <map>
 #include <random>
@@ -131,7 +132,13 @@ TEST_F(RayFaults, SubmitsKilledAfterRayAcceptedThemAreListedWithTheirHandle) {
     }
   }
 
-  auto listed = dlaunch({"list", "-o", "json"});
+  // A request a killed dlaunch sent may still land: what Ray does not hold is settled failed only a grace period
+  // (a second here) after the first list found it abandoned.
+  const std::string config = state_.path() + "/grace.toml";
+  std::ofstream(config) << "settle_grace_seconds = 1\n";
+  ASSERT_EQ(dlaunch({"--config", config, "list"}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto listed = dlaunch({"--config", config, "list", "-o", "json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   std::set<std::string> journaled;
   std::regex handle("\"handle\": \"ray:([^\"]+)\"");

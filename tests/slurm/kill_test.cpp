@@ -5,9 +5,11 @@
 #include "slurm_cluster.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <regex>
 #include <set>
+#include <thread>
 
 namespace dlaunch::slurm_test {
 namespace {
@@ -48,7 +50,13 @@ TEST_F(SlurmKill, SubmitsKilledAtRandomPointsAreSettledByTheNextList) {
   }
   EXPECT_GT(killed, 0) << "submits must be cut short for the test to mean anything";
 
-  auto journal = dlaunch({"list", "-o", "json"});
+  // A request a killed dlaunch sent may still land: what Slurm does not hold is settled failed only a grace period
+  // (a second here) after the first list found it abandoned.
+  const std::string config = state_.path() + "/grace.toml";
+  std::ofstream(config) << "settle_grace_seconds = 1\n";
+  ASSERT_EQ(dlaunch({"--config", config, "list"}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto journal = dlaunch({"--config", config, "list", "-o", "json"});
   ASSERT_EQ(journal.exit_code, 0) << journal.err;
   EXPECT_EQ(journal.out.find("\"journal_state\": \"submitting\""), std::string::npos)
       << "an intent no submit holds was left unsettled:\n" << journal.out;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "support/process.hpp"
 
@@ -16,12 +17,35 @@ class OrchestratorTest : public ::testing::Test {
  protected:
   void SetUp() override { setenv("XDG_STATE_HOME", (home_.path() + "/state").c_str(), 1); }
 
-  Orchestrator make(std::map<std::string, Value> defaults = {}) {
+  Orchestrator make(std::map<std::string, Value> defaults = {}, std::chrono::seconds settle_grace = std::chrono::seconds(60)) {
     OrchestratorSettings settings;
     settings.plugin_dirs = {DLAUNCH_TEST_PLUGIN_DIR};
     settings.journal_directory = home_.path() + "/journal";
     settings.platform_defaults = std::move(defaults);
+    settings.settle_grace = settle_grace;
     return Orchestrator(std::move(settings));
+  }
+
+  static int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Journals the intent a submit of `id` to the forgetful platform left when it was killed `age_ms` ago.
+  static void killed_submit(Orchestrator& orchestrator, const std::string& id, int64_t age_ms) {
+    JournalEntry entry;
+    entry.submission_id = id;
+    entry.platform = "forgetful";
+    entry.job_name = "j";
+    entry.options_json = "{}";
+    entry.created_ms = entry.updated_ms = now_ms() - age_ms;
+    ASSERT_TRUE(orchestrator.journal().put(entry).has_value());
+  }
+
+  JournalEntry::State state_of(Orchestrator& orchestrator, const std::string& id) {
+    auto found = orchestrator.journal().find(id);
+    EXPECT_TRUE(found.has_value() && found->has_value()) << id;
+    return found && *found ? (*found)->state : JournalEntry::State::kIntent;
   }
 
   static Job job_with_token(const std::string& token) {
@@ -191,7 +215,7 @@ TEST_F(OrchestratorTest, OneIntentThePlatformCanNoLongerAnswerForHoldsUpNoYounge
       EXPECT_EQ(entry.native_id, "job-" + entry.submission_id);
     }
   }
-  EXPECT_TRUE(std::filesystem::is_empty(home_.path() + "/journal/submitting")) << "no lock file is left";
+  EXPECT_EQ(test::entries_in(home_.path() + "/journal/submitting"), 1u) << "only the unsettled one's lock file is left";
 }
 
 TEST_F(OrchestratorTest, StatusOfAKilledSubmitSettlesThatIntentFirst) {
@@ -226,6 +250,36 @@ TEST_F(OrchestratorTest, StatusOfAKilledSubmitSettlesThatIntentFirst) {
   EXPECT_EQ(again->native_id, "job-asked");
   EXPECT_EQ(orchestrator.status(JobHandle{"forgetful", "job-x"})->native_id, "job-x");
   EXPECT_FALSE(std::filesystem::exists(home_.path() + "/journal/submitting/asked")) << "its lock file is gone";
+}
+
+TEST_F(OrchestratorTest, AnIntentThePlatformDoesNotHoldFailsOnlyAGracePeriodAfterItWasFoundAbandoned) {
+  Orchestrator orchestrator = make();  // a minute of grace
+  killed_submit(orchestrator, "lost", 1000);
+  killed_submit(orchestrator, "held", 1000);
+  const std::string lock = home_.path() + "/journal/submitting/lost";
+
+  // A request the killed dlaunch sent may still land: the platform's "none" settles nothing yet.
+  auto first = orchestrator.resolve_intents();
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(*first, 1u) << "a job the platform holds is settled at once";
+  EXPECT_EQ(state_of(orchestrator, "held"), JournalEntry::State::kSubmitted);
+  EXPECT_EQ(state_of(orchestrator, "lost"), JournalEntry::State::kIntent);
+  ASSERT_TRUE(std::filesystem::exists(lock)) << "its lock file keeps when it was first found abandoned";
+  EXPECT_FALSE(std::filesystem::exists(home_.path() + "/journal/submitting/held"));
+  ASSERT_TRUE(orchestrator.resolve_intents().has_value());
+  EXPECT_EQ(state_of(orchestrator, "lost"), JournalEntry::State::kIntent) << "the wait runs from the first look";
+
+  // That first look was a minute ago now: the platform's answer is final, and the lock file goes.
+  std::ofstream(lock, std::ios::trunc) << now_ms() - 61'000;
+  ASSERT_TRUE(orchestrator.resolve_intents().has_value());
+  EXPECT_EQ(state_of(orchestrator, "lost"), JournalEntry::State::kFailed);
+  EXPECT_FALSE(std::filesystem::exists(lock)) << "no lock file is left";
+
+  // The grace period is a setting: with none, the first answer is final.
+  Orchestrator impatient = make({}, std::chrono::seconds(0));
+  killed_submit(impatient, "lost-2", 1000);
+  ASSERT_TRUE(impatient.resolve_intents().has_value());
+  EXPECT_EQ(state_of(impatient, "lost-2"), JournalEntry::State::kFailed);
 }
 
 }  // namespace

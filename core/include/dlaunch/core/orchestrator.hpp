@@ -35,6 +35,10 @@ struct OrchestratorSettings {
   // `--set platform.ID.OPTION=VALUE` for commands on submitted jobs (status, logs, stop, delete, list): over
   // the options the journal recorded, e.g. another address. Checked against the plugin's declared options.
   std::vector<std::string> option_overrides;
+  // How long a submit a killed dlaunch left is given for the requests it had sent to land, from the first time a
+  // later command finds it abandoned, before a platform that holds no job of it has it settled as failed (a
+  // server still handles a request whose sender died). `settle_grace_seconds` in the configuration file.
+  std::chrono::seconds settle_grace{60};
 };
 
 // A job that passed every stage, ready for dry-run or submit.
@@ -143,8 +147,9 @@ class Orchestrator {
   Result<std::vector<JobStatus>> list(const std::string& platform_id);
   // Settles the journal's intents (of `platform_id`; "" for all) that no running submit holds: a dlaunch killed
   // after the platform accepted a job but before the journal recorded its answer left one. A platform that
-  // holds the job by its submission id gets it journaled with its handle; one that shows it never got it, as
-  // failed. The others stay intents until a later call can tell. How many were settled.
+  // holds the job by its submission id gets it journaled with its handle; one that holds no job of it, as failed,
+  // once settings.settle_grace has passed since a call first found the intent abandoned. The others stay intents
+  // until a later call can tell. How many were settled.
   Result<std::size_t> resolve_intents(const std::string& platform_id = "");
   // This machine's journal, opened on first use.
   Journal& journal();
