@@ -35,6 +35,12 @@ int64_t now_ms() {
       .count();
 }
 
+// Whether a submit that failed so may have reached the platform all the same: it was interrupted, or the request
+// or its answer was lost on the way. Every other failure is the platform's (or the plugin's) refusal.
+bool outcome_unknown(ErrorCode code) {
+  return code == ErrorCode::kCancelled || code == ErrorCode::kUnavailable || code == ErrorCode::kTemporary;
+}
+
 std::string new_submission_id(const Job& job) { return "dlaunch-" + job.name.substr(0, 40) + "-" + random_suffix(); }
 
 // Gives a job the user's configured defaults for a platform's options, under what the spec itself says.
@@ -248,10 +254,18 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
   auto native_id = target.submit(prepared.document, prepared.submission_id);
   entry.updated_ms = now_ms();
   if (!native_id) {
+    Error failure = native_id.error();
+    if (outcome_unknown(failure.code) && target.finds_submissions()) {
+      // The request may have reached the platform (a Ctrl-C, a connection lost or an answer that never came):
+      // the intent stays, for the next list to ask the platform what became of it (resolve_intents).
+      failure.message += "; whether " + entry.platform + " got the job (submission " + entry.submission_id +
+                         ") is known at the next `dlaunch list`";
+      return std::unexpected(std::move(failure));
+    }
     entry.state = JournalEntry::State::kFailed;
-    entry.error = native_id.error().message;
+    entry.error = failure.message;
     (void)record();  // the submit's own error is the one worth reporting
-    return std::unexpected(native_id.error());
+    return std::unexpected(std::move(failure));
   }
   entry.state = JournalEntry::State::kSubmitted;
   entry.native_id = *native_id;

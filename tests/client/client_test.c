@@ -635,7 +635,9 @@ static void test_secrets_are_never_shown(const char *journal) {
   for (size_t i = 0; i < count; ++i) {
     dl_journal_entry e = {.struct_size = DL_JOURNAL_ENTRY_SIZE_1_1};
     CHECK(dl_list_entry(s, i, &e) == DL_OK);
-    CHECK(e.journal_state == DL_JOURNAL_SUBMIT_FAILED && shows_no_secret("the journal's error", e.error));
+    /* Slurm could not be reached: whether it got the job is for a later list to settle (the journal then holds
+     * no error yet, nor anything else of the secret). */
+    CHECK(e.journal_state == DL_JOURNAL_SUBMITTING && shows_no_secret("the journal's error", e.error));
   }
   dl_session_close(s);
 }

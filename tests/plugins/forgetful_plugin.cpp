@@ -1,9 +1,10 @@
 // A C++ SDK plugin that finds submissions the way Slurm does: it forgets jobs after a while, so it cannot
 // answer for a batch that reaches back further than a minute (tests/unit/orchestrator_test.cpp, intents). A
-// submission whose id starts with "lost" it never got.
+// submission whose id starts with "lost" it never got. A few job names make its submit fail.
 #include <dlaunch/plugin.hpp>
 
 #include <chrono>
+#include <utility>
 
 namespace {
 
@@ -12,7 +13,15 @@ class ForgetfulPlatform : public dlaunch::sdk::Plugin {
   static constexpr bool kFindsSubmissions = true;
 
   void dry_run(const dlaunch::sdk::JobRequest&, const dlaunch::sdk::TextOut&) override {}
-  std::string submit(const dlaunch::sdk::JobRequest& job) override { return "job-" + std::string(job.submission_id); }
+  // A job named "unavailable", "temporary", "cancelled" or "refused" fails its submit so.
+  std::string submit(const dlaunch::sdk::JobRequest& job) override {
+    const std::string id(job.submission_id);
+    for (auto [name, code] : {std::pair{"unavailable", DLAUNCH_ERR_UNAVAILABLE}, {"temporary", DLAUNCH_ERR_TEMPORARY},
+                              {"cancelled", DLAUNCH_ERR_CANCELLED}, {"refused", DLAUNCH_ERR_INVALID_ARGUMENT}}) {
+      if (id.starts_with("dlaunch-" + std::string(name) + "-")) throw dlaunch::sdk::Error(code, name);
+    }
+    return "job-" + id;
+  }
   dlaunch::sdk::JobStatus status(const dlaunch::sdk::JobRef& job) override {
     dlaunch::sdk::JobStatus status;
     status.native_id = std::string(job.native_id);

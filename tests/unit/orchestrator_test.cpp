@@ -282,5 +282,36 @@ TEST_F(OrchestratorTest, AnIntentThePlatformDoesNotHoldFailsOnlyAGracePeriodAfte
   EXPECT_EQ(state_of(impatient, "lost-2"), JournalEntry::State::kFailed);
 }
 
+TEST_F(OrchestratorTest, ASubmitThatMayHaveReachedThePlatformIsLeftForItToSettle) {
+  Orchestrator orchestrator = make({}, std::chrono::seconds(0));
+  auto submit = [&](const std::string& name) {
+    auto report = orchestrator.validate_job(JobBuilder(name).role("main").entrypoint({"true"}).build(), "forgetful");
+    EXPECT_TRUE(report.ok()) << (report.failure ? report.failure->message : "");
+    auto submitted = orchestrator.submit(*report.prepared);
+    EXPECT_FALSE(submitted.has_value()) << name;
+    return std::pair{report.prepared->submission_id, submitted.error()};
+  };
+  // Interrupted, or the request or its answer lost: the platform may have the job.
+  for (const std::string name : {"cancelled", "unavailable", "temporary"}) {
+    auto [id, failure] = submit(name);
+    EXPECT_NE(failure.message.find("whether forgetful got the job (submission " + id +
+                                   ") is known at the next `dlaunch list`"), std::string::npos)
+        << failure.message;
+    EXPECT_EQ(state_of(orchestrator, id), JournalEntry::State::kIntent) << name;
+    EXPECT_FALSE(std::filesystem::exists(home_.path() + "/journal/submitting/" + id)) << "its lock is released";
+  }
+  // A refusal is final.
+  auto [refused, failure] = submit("refused");
+  EXPECT_EQ(failure.code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(failure.message, "refused");
+  EXPECT_EQ(state_of(orchestrator, refused), JournalEntry::State::kFailed);
+
+  // The next list asks the platform, which holds them all here.
+  ASSERT_TRUE(orchestrator.resolve_intents().has_value());
+  auto intents = orchestrator.journal().intents();
+  ASSERT_TRUE(intents.has_value());
+  EXPECT_TRUE(intents->empty());
+}
+
 }  // namespace
 }  // namespace dlaunch

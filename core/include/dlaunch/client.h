@@ -287,7 +287,8 @@ DL_CLIENT_API dl_status dl_handle_delete(dl_session *session, const char *handle
 
 /* Where a journaled job got to on this machine. */
 enum {
-  DL_JOURNAL_SUBMITTING = 0,   /* the intent is recorded; the submit has not returned (or the process died) */
+  DL_JOURNAL_SUBMITTING = 0,   /* the intent is recorded; the submit has not returned (or the process died, or
+                                * it ended interrupted or cut off from the platform, which may have got it) */
   DL_JOURNAL_SUBMITTED = 1,    /* the platform took it: the handle is known */
   DL_JOURNAL_SUBMIT_FAILED = 2 /* the platform refused it: see error */
 };
