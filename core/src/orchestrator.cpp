@@ -337,7 +337,7 @@ Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Pla
 }
 
 Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Platform& platform,
-                                              const JournalEntry* journaled_entry) {
+                                              const JournalEntry* journaled_entry, bool overridden) {
   Job bare;
   Value recorded = Value::table();
   std::optional<std::string> submitted;
@@ -359,7 +359,7 @@ Result<std::string> Orchestrator::options_for(const JobHandle& handle, const Pla
       recorded = std::move(*journaled);
     }
   }
-  if (!settings_.option_overrides.empty()) {
+  if (overridden && !settings_.option_overrides.empty()) {
     // Only this platform's options can be set here; anything else would be silently ignored.
     Diagnostics found;
     const std::string prefix = "platform." + handle.platform + ".";

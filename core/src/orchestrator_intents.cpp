@@ -145,7 +145,9 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
     auto held = SubmitLock::try_acquire(directory, entry.submission_id);
     if (!held) continue;  // its submit is still running
     held->keep();  // with its stamp, until the intent is settled
-    auto options = options_for(JobHandle{entry.platform, ""}, *known->second, &entry);
+    // Where the submit went, as journaled: `list -p P --set platform.P.address=...` asks another place about the
+    // platform's jobs, which truthfully holds none of these.
+    auto options = options_for(JobHandle{entry.platform, ""}, *known->second, &entry, false);
     if (!options) continue;
     Batch& batch = batches[{entry.platform, *options}];
     batch.platform = known->second;

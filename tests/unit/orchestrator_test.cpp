@@ -313,5 +313,20 @@ TEST_F(OrchestratorTest, ASubmitThatMayHaveReachedThePlatformIsLeftForItToSettle
   EXPECT_TRUE(intents->empty());
 }
 
+TEST_F(OrchestratorTest, IntentsAreSettledWithTheOptionsTheirSubmitWasSentWithNotTheCommandLines) {
+  OrchestratorSettings settings;
+  settings.plugin_dirs = {DLAUNCH_TEST_PLUGIN_DIR};
+  settings.journal_directory = home_.path() + "/journal";
+  // `list -p forgetful --set platform.forgetful.elsewhere=1`: about the platform's own list, never the intents'
+  // (an option the forgetful plugin does not even declare: with it, no question could be asked).
+  settings.option_overrides = {"platform.forgetful.elsewhere=1"};
+  Orchestrator orchestrator(std::move(settings));
+  killed_submit(orchestrator, "sent", 1000);
+  auto resolved = orchestrator.resolve_intents("forgetful");
+  ASSERT_TRUE(resolved.has_value()) << resolved.error().message;
+  EXPECT_EQ(*resolved, 1u);
+  EXPECT_EQ(state_of(orchestrator, "sent"), JournalEntry::State::kSubmitted);
+}
+
 }  // namespace
 }  // namespace dlaunch

@@ -171,8 +171,10 @@ class Orchestrator {
   };
   Result<Target> target_of(const JobHandle& handle);
   Result<std::string> options_for(const JobHandle& handle, const Platform& platform);
-  // The same for a journaled entry, found already (an intent, which has no handle to find it by).
-  Result<std::string> options_for(const JobHandle& handle, const Platform& platform, const JournalEntry* journaled);
+  // The same for a journaled entry, found already (an intent, which has no handle to find it by); without the
+  // command line's --set when `overridden` is false.
+  Result<std::string> options_for(const JobHandle& handle, const Platform& platform, const JournalEntry* journaled,
+                                  bool overridden = true);
   // A handle whose native id the journal holds under another platform ("ray:X" for "local:X"): the error that
   // names the right one, before any platform is asked.
   std::optional<Error> misnamed_platform(const JobHandle& handle);
