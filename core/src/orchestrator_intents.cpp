@@ -174,13 +174,9 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
       const int64_t asked_ms = now_ms();
       auto found = batch.platform->find_submissions(ids, batch.options_json, since_ms);
       if (!found) return found.error().code == ErrorCode::kFailedPrecondition ? Answer::kTooOld : Answer::kNone;
-      // A record without its submission id or native id cannot be matched to an intent: the answer proves
-      // nothing.
+      // Each record names one of `ids`, once, with its native id (Platform::find_submissions checks).
       std::map<std::string, std::string> native_ids;
-      for (const JobStatus& job : *found) {
-        if (job.submission_id.empty() || job.native_id.empty()) return Answer::kNone;
-        native_ids.emplace(job.submission_id, job.native_id);
-      }
+      for (const JobStatus& job : *found) native_ids.emplace(job.submission_id, job.native_id);
       for (std::size_t i = first; i < first + count; ++i) {
         JournalEntry& entry = batch.entries[i];
         if (auto it = native_ids.find(entry.submission_id); it != native_ids.end()) {

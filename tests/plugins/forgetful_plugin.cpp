@@ -1,6 +1,6 @@
 // A C++ SDK plugin that finds submissions the way Slurm does: it forgets jobs after a while, so it cannot
 // answer for a batch that reaches back further than a minute (tests/unit/orchestrator_test.cpp, intents). A
-// submission whose id starts with "lost" it never got. A few job names make its submit fail.
+// submission whose id starts with "lost" it never got; asked about one starting "chatty", it tells of another too. A few job names make its submit fail.
 #include <dlaunch/plugin.hpp>
 
 #include <chrono>
@@ -39,6 +39,12 @@ class ForgetfulPlatform : public dlaunch::sdk::Plugin {
     if (now_ms - since_ms > 60'000) throw dlaunch::sdk::Error(DLAUNCH_ERR_FAILED_PRECONDITION, "forgotten by now");
     for (std::string_view id : submission_ids) {
       if (id.starts_with("lost")) continue;
+      if (id.starts_with("chatty")) {  // tells of one it was not asked about as well
+        dlaunch::sdk::JobStatus stranger;
+        stranger.native_id = "job-stranger";
+        stranger.submission_id = "stranger";
+        if (!out.report(stranger)) return;
+      }
       dlaunch::sdk::JobStatus status;
       status.native_id = "job-" + std::string(id);
       status.submission_id = std::string(id);

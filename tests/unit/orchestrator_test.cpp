@@ -328,5 +328,35 @@ TEST_F(OrchestratorTest, IntentsAreSettledWithTheOptionsTheirSubmitWasSentWithNo
   EXPECT_EQ(state_of(orchestrator, "sent"), JournalEntry::State::kSubmitted);
 }
 
+TEST_F(OrchestratorTest, AFindAnswerNamingWhatWasNotAskedOrNoSubmissionAtAllIsAnError) {
+  Orchestrator orchestrator = make();
+  // Records of ABI 1.0's size, which cannot name their submission id: the whole answer proves nothing.
+  auto careless = orchestrator.platform("careless-finder");
+  ASSERT_TRUE(careless.has_value()) << careless.error().message;
+  auto small = (*careless)->find_submissions({"a", "b"}, "{}", 0);
+  ASSERT_FALSE(small.has_value());
+  EXPECT_EQ(small.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(small.error().message,
+            "plugin 'careless-finder' answered find_submissions with a record smaller than ABI 1.1's, which cannot "
+            "name its submission id");
+  // A submission it was not asked about.
+  auto forgetful = orchestrator.platform("forgetful");
+  ASSERT_TRUE(forgetful.has_value()) << forgetful.error().message;
+  auto chatty = (*forgetful)->find_submissions({"chatty-1"}, "{}", now_ms());
+  ASSERT_FALSE(chatty.has_value());
+  EXPECT_EQ(chatty.error().message,
+            "plugin 'forgetful' answered find_submissions with a record of submission 'stranger', which it was not "
+            "asked about");
+  // Nothing settles from such an answer.
+  killed_submit(orchestrator, "chatty-2", 1000);
+  ASSERT_TRUE(orchestrator.resolve_intents().has_value());
+  EXPECT_EQ(state_of(orchestrator, "chatty-2"), JournalEntry::State::kIntent);
+  // A well-formed answer is as before.
+  auto fine = (*forgetful)->find_submissions({"x"}, "{}", now_ms());
+  ASSERT_TRUE(fine.has_value()) << fine.error().message;
+  ASSERT_EQ(fine->size(), 1u);
+  EXPECT_EQ((*fine)[0].native_id, "job-x");
+}
+
 }  // namespace
 }  // namespace dlaunch

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 
 namespace dlaunch {
 namespace {
@@ -314,6 +315,33 @@ bool collect_status(void* context, const dlaunch_job_status* c) {
   return true;
 }
 
+// find_submissions' answer: a record that names no id it was asked about, or one of them twice, or is too small
+// to name one, makes the whole answer worthless (the host would settle intents from it), so the first such
+// problem stops the plugin and is its error.
+struct FoundSubmissions {
+  std::set<std::string> asked;
+  std::set<std::string> reported;
+  std::vector<JobStatus> found;
+  std::string problem;
+};
+
+bool collect_found(void* context, const dlaunch_job_status* c) {
+  auto& answer = *static_cast<FoundSubmissions*>(context);
+  if (!answer.problem.empty()) return false;  // a plugin that reports on after the refusal: the first one stands
+  if (c == nullptr || c->struct_size < DLAUNCH_JOB_STATUS_SIZE_1_1) {
+    answer.problem = "a record smaller than ABI 1.1's, which cannot name its submission id";
+  } else if (c->submission_id == nullptr || c->native_id == nullptr || c->native_id[0] == '\0') {
+    answer.problem = "a record without its submission id or native id";
+  } else if (!answer.asked.contains(c->submission_id)) {
+    answer.problem = std::string("a record of submission '") + c->submission_id + "', which it was not asked about";
+  } else if (!answer.reported.insert(c->submission_id).second) {
+    answer.problem = std::string("submission '") + c->submission_id + "' twice";
+  } else {
+    return collect_status(&answer.found, c);
+  }
+  return false;
+}
+
 dlaunch_text_sink text_sink(bool (*write)(void*, const char*, size_t), void* context) {
   return dlaunch_text_sink{DLAUNCH_TEXT_SINK_SIZE_1_0, context, write};
 }
@@ -505,11 +533,19 @@ Result<std::vector<JobStatus>> Platform::find_submissions(const std::vector<std:
   }
   std::vector<const char*> ids;
   for (const std::string& s : submission_ids) ids.push_back(s.c_str());
-  std::vector<JobStatus> found;
-  dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &found, &collect_status};
+  FoundSubmissions answer;
+  answer.asked.insert(submission_ids.begin(), submission_ids.end());
+  dlaunch_status_sink sink{DLAUNCH_STATUS_SINK_SIZE_1_0, &answer, &collect_found};
   dlaunch_find_args args{DLAUNCH_FIND_ARGS_SIZE_1_1, ids.data(), ids.size(), options_json.c_str(), since_ms};
-  if (dlaunch_error* error = api_->find_submissions(&args, &sink)) return std::unexpected(take_error(api_, error));
-  return found;
+  dlaunch_error* error = api_->find_submissions(&args, &sink);
+  // The plugin's own error may be only its answer to the sink's refusal: the refusal's reason is the one to tell.
+  if (!answer.problem.empty()) {
+    if (error != nullptr) api_->error_destroy(error);
+    return std::unexpected(
+        Error{ErrorCode::kInternal, "plugin '" + id() + "' answered find_submissions with " + answer.problem});
+  }
+  if (error != nullptr) return std::unexpected(take_error(api_, error));
+  return std::move(answer.found);
 }
 
 }  // namespace dlaunch

@@ -54,7 +54,8 @@ class Platform {
   // ABI 1.1: whether the plugin can say which submissions reached its platform, and the jobs of those that
   // did (each with its submission_id); an id not among them never did. kUnimplemented for a 1.0 plugin.
   bool finds_submissions() const;
-  // `since_ms`: every one of these submits began at or after it.
+  // `since_ms`: every one of these submits began at or after it. An answer with a record too small to name its
+  // submission id, or naming one not asked about or one twice, is kInternal as a whole.
   Result<std::vector<JobStatus>> find_submissions(const std::vector<std::string>& submission_ids,
                                                   const std::string& options_json, int64_t since_ms) const;
 
