@@ -164,6 +164,7 @@ std::optional<Orchestrator> make_orchestrator(const GlobalOptions& global, std::
   OrchestratorSettings settings;
   settings.plugin_dirs = global.plugin_dirs;
   settings.option_overrides = std::move(option_overrides);
+  settings.on_warning = [](const std::string& warning) { print_warnings({warning}); };
   bool explicit_file = !global.config_file.empty();
   auto loaded = load_config(explicit_file ? std::filesystem::path(global.config_file) : default_config_file(),
                             explicit_file, settings);

@@ -24,8 +24,8 @@
 namespace dlaunch {
 namespace {
 
-// At most this many intents are settled per call, so that a list after many killed submits stays quick: the
-// rest are settled by the next ones. It is also the most one find_submissions call is asked about (plugin.h).
+// At most this many intents of a platform are settled per call, so that a list after many killed submits stays
+// quick: the rest are settled by the next ones. It is also the most one find_submissions call is asked about (plugin.h).
 constexpr std::size_t kSettledPerCall = 64;
 // A batch the platform may have forgotten part of (FAILED_PRECONDITION: Slurm, for a submit older than its
 // memory) is asked again for its newer half, then for what is left: at most this many questions per batch.
@@ -133,18 +133,35 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
   // Each platform's plugin, once per call; null for one that cannot answer: not installed, or a 1.0 plugin (or
   // one that cannot look jobs up by submission id), whose intents stay, shown as "(submitting)".
   std::map<std::string, std::shared_ptr<Platform>> answering;
-  std::size_t taken = 0;
+  // Why a platform's intents stay, told once per platform; a platform that failed (other than about entries too
+  // old for it) is asked nothing more in this call.
+  std::map<std::string, std::string> unsettled;
+  std::set<std::string> failed;
+  std::map<std::string, std::size_t> taken;  // per platform: one that cannot answer holds up no other
   for (const JournalEntry& entry : intents) {
-    if (taken == kSettledPerCall) break;
     if (!platform_id.empty() && entry.platform != platform_id) continue;
     auto [known, added] = answering.try_emplace(entry.platform);
     if (added) {
-      if (auto loaded = platform(entry.platform); loaded && (*loaded)->finds_submissions()) known->second = *loaded;
+      auto loaded = platform(entry.platform);
+      if (!loaded) {
+        unsettled[entry.platform] = loaded.error().message;
+      } else if (!(*loaded)->finds_submissions()) {
+        unsettled[entry.platform] = "plugin '" + entry.platform + "' cannot find jobs by submission id";
+      } else {
+        known->second = *loaded;
+      }
     }
-    if (known->second == nullptr) continue;
+    if (known->second == nullptr || taken[entry.platform] == kSettledPerCall) continue;
     auto held = SubmitLock::try_acquire(directory, entry.submission_id);
     if (!held) continue;  // its submit is still running
     held->keep();  // with its stamp, until the intent is settled
+    // Settled meanwhile (by another command, or by its submit just before it let go): the file goes.
+    auto now = journal().find(entry.submission_id);
+    if (!now) continue;  // asked by a later call
+    if (!*now || (*now)->state != JournalEntry::State::kIntent) {
+      held->keep(false);
+      continue;
+    }
     // Where the submit went, as journaled: `list -p P --set platform.P.address=...` asks another place about the
     // platform's jobs, which truthfully holds none of these.
     auto options = options_for(JobHandle{entry.platform, ""}, *known->second, &entry, false);
@@ -155,13 +172,15 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
     batch.entries.push_back(entry);
     batch.abandoned_since.push_back(held->abandoned_since(now_ms()));
     batch.locks.push_back(std::move(*held));
-    ++taken;
+    ++taken[entry.platform];
   }
   std::size_t resolved = 0;
   const int64_t grace_ms = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.settle_grace).count();
   for (auto& [key, batch] : batches) {
     // Settles batch.entries[first, first + count) (newest first) from one answer.
-    enum class Answer { kSettled, kTooOld, kNone };
+    enum class Answer { kSettled, kTooOld, kFailed };
+    const std::string& platform = key.first;
+    if (failed.contains(platform)) continue;  // unreachable for another batch of this call already
     auto settle = [&](std::size_t first, std::size_t count) -> Result<Answer> {
       std::vector<std::string> ids;
       int64_t since_ms = batch.entries[first].created_ms;
@@ -173,7 +192,13 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
       // entry abandoned less than the grace period before it.
       const int64_t asked_ms = now_ms();
       auto found = batch.platform->find_submissions(ids, batch.options_json, since_ms);
-      if (!found) return found.error().code == ErrorCode::kFailedPrecondition ? Answer::kTooOld : Answer::kNone;
+      if (!found) {
+        const bool too_old = found.error().code == ErrorCode::kFailedPrecondition;
+        if (too_old && count > 1) return Answer::kTooOld;
+        unsettled[platform] = found.error().message;
+        if (!too_old) failed.insert(platform);
+        return Answer::kFailed;
+      }
       // Each record names one of `ids`, once, with its native id (Platform::find_submissions checks).
       std::map<std::string, std::string> native_ids;
       for (const JobStatus& job : *found) native_ids.emplace(job.submission_id, job.native_id);
@@ -186,9 +211,9 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
           continue;  // it stays, and its lock file keeps the stamp for the next command
         } else {
           entry.state = JournalEntry::State::kFailed;
+          // Whether it never got it, or deleted or forgot it since, nobody can tell.
           entry.error = entry.platform + " holds no job of submission '" + entry.submission_id +
-                        "': dlaunch was stopped before " + entry.platform + " accepted it (or " + entry.platform +
-                        " has forgotten it since)";
+                        "', whose submit was cut short";
         }
         std::lock_guard lock(*journal_mutex_);
         auto written = journal().settle(entry);
@@ -207,11 +232,16 @@ Result<std::size_t> Orchestrator::settle_intents(const std::vector<JournalEntry>
       if (*settled == Answer::kSettled) {
         first += count;
         count = batch.entries.size() - first;
-      } else if (*settled == Answer::kTooOld && count > 1) {
+      } else if (*settled == Answer::kTooOld) {
         count = (count + 1) / 2;
       } else {
         break;  // unreachable, or it cannot tell about the newest left: asked again by the next command
       }
+    }
+  }
+  if (settings_.on_warning) {
+    for (const auto& [platform, why] : unsettled) {
+      settings_.on_warning("submits to " + platform + " that a dlaunch stopped mid-way left stay (submitting): " + why);
     }
   }
   return resolved;

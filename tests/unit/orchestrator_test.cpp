@@ -358,5 +358,34 @@ TEST_F(OrchestratorTest, AFindAnswerNamingWhatWasNotAskedOrNoSubmissionAtAllIsAn
   EXPECT_EQ((*fine)[0].native_id, "job-x");
 }
 
+TEST_F(OrchestratorTest, APlatformThatCannotAnswerHoldsUpNoOtherAndIsNamedOnce) {
+  std::vector<std::string> warnings;
+  OrchestratorSettings settings;
+  settings.plugin_dirs = {DLAUNCH_TEST_PLUGIN_DIR};
+  settings.journal_directory = home_.path() + "/journal";
+  settings.on_warning = [&](const std::string& warning) { warnings.push_back(warning); };
+  Orchestrator orchestrator(std::move(settings));
+  // More intents than one call settles, newer than the one of a platform that can answer, of one whose every
+  // answer is an error.
+  killed_submit(orchestrator, "answered", 5000);
+  for (int i = 0; i < 70; ++i) {
+    JournalEntry entry;
+    entry.submission_id = "careless-" + std::to_string(i);
+    entry.platform = "careless-finder";
+    entry.job_name = "j";
+    entry.options_json = "{}";
+    entry.created_ms = entry.updated_ms = now_ms() - 1000;
+    ASSERT_TRUE(orchestrator.journal().put(entry).has_value());
+  }
+  auto resolved = orchestrator.resolve_intents();
+  ASSERT_TRUE(resolved.has_value()) << resolved.error().message;
+  EXPECT_EQ(*resolved, 1u);
+  EXPECT_EQ(state_of(orchestrator, "answered"), JournalEntry::State::kSubmitted);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "submits to careless-finder that a dlaunch stopped mid-way left stay (submitting): plugin "
+                         "'careless-finder' answered find_submissions with a record smaller than ABI 1.1's, which "
+                         "cannot name its submission id");
+}
+
 }  // namespace
 }  // namespace dlaunch

@@ -39,6 +39,8 @@ struct OrchestratorSettings {
   // later command finds it abandoned, before a platform that holds no job of it has it settled as failed (a
   // server still handles a request whose sender died). `settle_grace_seconds` in the configuration file.
   std::chrono::seconds settle_grace{60};
+  // Told, once per platform and call, why intents of it could not be settled (`list` and `status` print it).
+  std::function<void(const std::string& warning)> on_warning;
 };
 
 // A job that passed every stage, ready for dry-run or submit.
