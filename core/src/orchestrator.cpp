@@ -442,7 +442,23 @@ Result<JobHandle> Orchestrator::platform_handle(const JobHandle& asked) {
 Result<JobStatus> Orchestrator::status(const JobHandle& asked) {
   auto handle = platform_handle(asked);
   if (!handle) return std::unexpected(handle.error());
-  return platform_status(*handle);
+  auto status = platform_status(*handle);
+  if (!status) return std::unexpected(with_intent_hint(*handle, status.error()));
+  return status;
+}
+
+Error Orchestrator::with_intent_hint(const JobHandle& handle, Error failure) {
+  // Within the grace period a platform's "no such job" about a cut-short submit is not final: a request the
+  // killed dlaunch sent may still land. Say so, as a condition worth retrying, rather than as an answer.
+  if (failure.code != ErrorCode::kNotFound) return failure;
+  auto found = journal().find(handle.native_id);
+  if (!found || !*found || (*found)->state != JournalEntry::State::kIntent || (*found)->platform != handle.platform) {
+    return failure;
+  }
+  return Error{ErrorCode::kTemporary,
+               "the submit of '" + handle.native_id + "' to " + handle.platform + " was cut short, and " +
+                   handle.platform + " holds no job of it yet; a request it sent may still land, so that is known " +
+                   "only settle_grace_seconds after it was found cut short: ask again later (or run dlaunch list)"};
 }
 
 Result<JobStatus> Orchestrator::platform_status(const JobHandle& handle) {
@@ -468,7 +484,7 @@ Result<JobStatus> Orchestrator::wait(const JobHandle& asked, const std::function
   std::chrono::microseconds interval = std::min<std::chrono::microseconds>(kFirstInterval, longest_interval);
   while (true) {
     auto current = platform_status(handle);
-    if (!current) return current;
+    if (!current) return std::unexpected(with_intent_hint(handle, current.error()));
     if (on_update) on_update(*current);
     if (current->terminal()) return current;
     const auto until = std::chrono::steady_clock::now() + interval;

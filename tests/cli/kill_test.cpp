@@ -149,6 +149,8 @@ TEST_F(CliTest, StatusOfAKilledSubmitAsksThePlatformWhatBecameOfIt) {
   configure("settle_grace_seconds = 1\n");
   auto early = dlaunch({"status", "local:dlaunch-never-got"});
   EXPECT_EQ(journal_sql("SELECT state FROM jobs WHERE submission_id = 'dlaunch-never-got'"), "submitting\n") << early.err;
+  EXPECT_EQ(early.exit_code, 75) << "not known yet is worth asking again, not a final answer:\n" << early.err;
+  EXPECT_NE(early.err.find("holds no job of it yet"), std::string::npos) << early.err;
   std::this_thread::sleep_for(std::chrono::seconds(1));
   auto never = dlaunch({"status", "local:dlaunch-never-got"});
   EXPECT_EQ(never.exit_code, 1) << never.err;

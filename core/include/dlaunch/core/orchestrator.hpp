@@ -182,6 +182,8 @@ class Orchestrator {
   std::optional<Error> misnamed_platform(const JobHandle& handle);
   // kNotFound gets "did you mean 'local:hello-2218be'?" when the journal holds a handle close to it.
   Error with_journal_hint(const JobHandle& handle, Error failure);
+  // A "no such job" about a submit still being settled (within its grace period) is not final.
+  Error with_intent_hint(const JobHandle& handle, Error failure);
   // Settles `intents` (of `platform_id`; "" for all) that no running submit holds, at most 64: the work of
   // resolve_intents, which gives it every intent, and of status, which gives it one. How many were settled.
   Result<std::size_t> settle_intents(const std::vector<JournalEntry>& intents, const std::string& platform_id);
