@@ -6,7 +6,10 @@
 # with the input that caused it left in build-fuzz/findings/<name>/. Arguments name fuzzers to run, in that
 # order (default: all). DLAUNCH_FUZZ_SECONDS=0 skips fuzzing. DLAUNCH_FUZZ_RUNS=N runs each to N executions
 # instead, however long that takes (the long runs outside CI that docs/robustness.md reports; run them under
-# `nice -n 19`). Everything stays in build-fuzz/, which the ordinary build never reads.
+# `nice -n 19`). DLAUNCH_FUZZ_SANITIZERS=undefined builds without ASan, in build-fuzz-undefined/, several times
+# as fast for those long runs; the corpus they grow stays in build-fuzz/corpus/, so the next run of the ordinary
+# build executes every input of it under ASan first. Everything stays in build-fuzz*/, which the ordinary build
+# never reads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${DLAUNCH_FUZZ_SECONDS:-30}
@@ -29,11 +32,14 @@ fi
 clang=clang-16
 command -v "$clang" >/dev/null || scripts/install-deps.sh --with-fuzz
 # No ccache: it does not hash tests/fuzz/ubsan-ignorelist.txt, and would serve objects built with an older one.
-if [[ ! -f build-fuzz/build.ninja ]]; then
-  CC=$clang CXX=${clang/clang/clang++} cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DDLAUNCH_FUZZ=ON -DDLAUNCH_BUILD_TESTS=OFF >/dev/null
+sanitizers=${DLAUNCH_FUZZ_SANITIZERS:-address,undefined}
+build=build-fuzz
+[[ "$sanitizers" == address,undefined ]] || build=build-fuzz-${sanitizers//,/-}
+if [[ ! -f $build/build.ninja ]]; then
+  CC=$clang CXX=${clang/clang/clang++} cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DDLAUNCH_FUZZ=ON -DDLAUNCH_FUZZ_SANITIZERS="$sanitizers" -DDLAUNCH_BUILD_TESTS=OFF >/dev/null
 fi
-cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
+cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
 
 names=("$@")
 if (( ${#names[@]} == 0 )); then
@@ -41,14 +47,14 @@ if (( ${#names[@]} == 0 )); then
 fi
 status=0
 for name in "${names[@]}"; do
-  corpus=build-fuzz/corpus/$name findings=build-fuzz/findings/$name log=build-fuzz/fuzz_$name.log
-  if [[ ! -x build-fuzz/bin/fuzz_$name ]]; then
+  corpus=build-fuzz/corpus/$name findings=$build/findings/$name log=$build/fuzz_$name.log
+  if [[ ! -x $build/bin/fuzz_$name ]]; then
     echo "fuzz: $name not built (its plugin is left out of this build): skipped" >&2
     continue
   fi
   mkdir -p "$corpus" "$findings"
   started=$SECONDS
-  if build-fuzz/bin/fuzz_"$name" "${bound[@]}" -timeout=10 -print_final_stats=1 \
+  if "$build/bin/fuzz_$name" "${bound[@]}" -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$findings/" "$corpus" "tests/fuzz/corpus/$name" >"$log" 2>&1; then
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     printf 'fuzz: %-16s %12s executions in %s s, corpus %s inputs, no finding\n' "$name" "${executions:-?}" \
