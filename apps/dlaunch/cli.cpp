@@ -350,18 +350,12 @@ std::string describe_state(const JobStatus& status) {
   return text;
 }
 
-namespace {
-
-// Cursor and colour codes only where they do something: stderr is a terminal that knows them (TERM set and not
-// "dumb") and the user did not ask for plain output (NO_COLOR, https://no-color.org).
 bool terminal_takes_escape_codes() {
   const char* term = std::getenv("TERM");
   const char* no_color = std::getenv("NO_COLOR");
   return isatty(STDERR_FILENO) != 0 && term != nullptr && *term != '\0' && std::string_view(term) != "dumb" &&
          (no_color == nullptr || *no_color == '\0');
 }
-
-}  // namespace
 
 Result<JobStatus> wait_with_progress(Orchestrator& orchestrator, const JobHandle& handle) {
   const bool tty = terminal_takes_escape_codes();

@@ -110,6 +110,10 @@ bool write_output(std::FILE* stream, std::string_view chunk);
 // goes on, and its handle is named (in JSON too).
 int report_job_failure(const Error& failure, const JobHandle& handle);
 
+// Whether progress lines may use cursor codes: stderr is a terminal that knows them (TERM set and not "dumb")
+// and the user did not ask for plain output (NO_COLOR, https://no-color.org). Otherwise no progress is shown.
+bool terminal_takes_escape_codes();
+
 // "2026-11-28 13:41:54" in local time; "-" for 0.
 std::string format_time(int64_t ms);
 

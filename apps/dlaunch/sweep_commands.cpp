@@ -1,6 +1,5 @@
 #include "sweep_commands.hpp"
 
-#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -76,7 +75,7 @@ int run_sweep(Orchestrator& orchestrator, const SweepReport& sweep, OutputFormat
 
   std::vector<const PreparedJob*> prepared;
   for (const SweepJob& job : sweep.jobs) prepared.push_back(&job.prepared);
-  const bool tty = isatty(STDERR_FILENO) != 0;
+  const bool tty = terminal_takes_escape_codes();
   auto submitted = orchestrator.submit_all(prepared, [&](std::size_t done) {
     if (tty) std::fprintf(stderr, "\r\033[Kdlaunch: submitted %zu of %zu jobs", done, prepared.size());
   });

@@ -82,6 +82,29 @@ TEST_F(CliTest, ASweepWithAWrongCombinationSubmitsNothingAndNamesEveryProblem) {
   EXPECT_NE(empty.err.find(":2:1: error: sweep has no key: it would make no job"), std::string::npos) << empty.err;
 }
 
+TEST_F(CliTest, ASweepOnATerminalShowsItsProgressUnlessAskedForPlainOutput) {
+  const std::string path = spec("quick.toml", "name = \"quick\"\n" + role("w", "\"true\""));
+  // script(1) runs dlaunch on a terminal (bsdutils: on every Debian); stderr goes to that terminal too.
+  const auto on_terminal = [&](const std::string& environment) {
+    return shell("script -qec '" + environment + " \"$DLAUNCH\" run " + path + " --sweep seed=1,2,3' /dev/null");
+  };
+  auto shown = on_terminal("TERM=xterm");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("\r\033[Kdlaunch: submitted 3 of 3 jobs"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("sweep:quick-"), std::string::npos) << shown.out;
+  for (const std::string plain : {"TERM=xterm NO_COLOR=1", "TERM=dumb"}) {
+    auto quiet = on_terminal(plain);
+    ASSERT_EQ(quiet.exit_code, 0) << plain << ": " << quiet.err;
+    EXPECT_NE(quiet.out.find("sweep:quick-"), std::string::npos) << plain << ": " << quiet.out;
+    EXPECT_EQ(quiet.out.find("\033"), std::string::npos) << plain << ": " << quiet.out;
+  }
+  // Piped, as every other test runs it: no progress either.
+  auto piped = dlaunch({"run", path, "--sweep", "seed=4,5"});
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err.find("\033"), std::string::npos) << piped.err;
+  EXPECT_EQ(piped.err.find("submitted 2 of 2"), std::string::npos) << piped.err;
+}
+
 TEST_F(CliTest, StoppingASweepByItsHandleStopsEveryJob) {
   auto run = dlaunch({"run", spec("long.toml", "name = \"long\"\n" + role("w", "\"sleep 600\"")), "--sweep",
                       "seed=1,2,3"});
