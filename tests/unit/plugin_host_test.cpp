@@ -409,6 +409,23 @@ TEST_F(PluginHostTest, ReportsBrokenManifestsWithTheFileName) {
   EXPECT_NE(catalog.problems()[2].message.find("not valid JSON"), std::string::npos);
 }
 
+// A stray FIFO or a huge file in a plugin directory costs `plugins list` nothing: it is refused, named.
+TEST_F(PluginHostTest, AManifestThatIsNoRegularFileOrTooLargeIsRefusedWithoutReadingIt) {
+  test::TempDir dir;
+  const fs::path fifo = fs::path(dir.path()) / "fifo.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  auto blocked = read_manifest(fifo);  // with no writer, reading a FIFO would wait forever
+  ASSERT_FALSE(blocked.has_value());
+  EXPECT_EQ(blocked.error(), fifo.string() + ": cannot read the manifest: not a regular file (a FIFO)");
+  const std::string big = dir.write("big.json", "{\"manifest_version\": 1, \"id\": \"" + std::string(2 << 20, 'x') + "\"}");
+  auto refused = read_manifest(big);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error(), big + ": the manifest is over the limit of 1.0 MiB");
+  auto missing = read_manifest(fs::path(dir.path()) / "none.json");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().find("cannot read the manifest: No such file or directory"), std::string::npos);
+}
+
 TEST_F(PluginHostTest, APluginIsLoadedAndInitialisedOncePerProcess) {
   // Every session of the client API has an orchestrator of its own; they share the one Platform of a library.
   auto first = Platform::load(manifest("good"));

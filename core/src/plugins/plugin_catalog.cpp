@@ -1,4 +1,5 @@
 #include "support/paths.hpp"
+#include "support/regular_file.hpp"
 #include <dlaunch/core/plugin_catalog.hpp>
 #include <dlaunch/plugin.h>
 
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -88,20 +88,24 @@ std::expected<std::vector<PlatformOption>, std::string> read_options(const rapid
   return options;
 }
 
+// A manifest is a few KiB; the limit keeps a stray file in a plugin directory from costing much.
+constexpr std::size_t kMaxManifestBytes = 1024 * 1024;
+
 }  // namespace
 
 std::expected<PluginManifest, std::string> read_manifest(const std::filesystem::path& manifest_path) {
   auto fail = [&](const std::string& why) {
     return std::unexpected(manifest_path.string() + ": " + why);
   };
-  std::ifstream in(manifest_path, std::ios::binary);
-  if (!in) return fail("cannot read the manifest");
-  std::stringstream text;
-  text << in.rdbuf();
+  auto text = read_regular_file(manifest_path.string(), kMaxManifestBytes);
+  if (!text) {
+    return fail(text.error().too_large ? "the manifest is over the limit of " + mebibytes(kMaxManifestBytes)
+                                       : "cannot read the manifest: " + text.error().reason);
+  }
   rapidjson::Document doc;
   // Iterative: however deeply a manifest nests, nothing recurses (the document's pool allocator frees
   // without walking the tree either).
-  doc.Parse<rapidjson::kParseIterativeFlag>(text.str().c_str());
+  doc.Parse<rapidjson::kParseIterativeFlag>(text->c_str());
   if (doc.HasParseError()) {
     return fail(std::string("not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
                 std::to_string(doc.GetErrorOffset()));
