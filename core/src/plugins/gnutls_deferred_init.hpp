@@ -1,7 +1,8 @@
 #pragma once
-// Loading a platform plugin loads libcurl, and Debian's libcurl loads GnuTLS (through librtmp and libldap),
-// whose constructor initialises it on load: about 0.8 MiB of a submit's peak memory for a library that
-// dlaunch's requests never use (they go through OpenSSL). GNUTLS_NO_IMPLICIT_INIT=1 makes that constructor
+// A platform plugin that links libcurl loads it with the plugin (the built-in ones load it later, when a request
+// needs it, behind the same guard: plugins/support/src/curl_library.cpp), and Debian's libcurl loads GnuTLS
+// (through librtmp and libldap), whose constructor initialises it on load: about 0.8 MiB of a submit's peak
+// memory for a library that dlaunch's requests never use (they go through OpenSSL). GNUTLS_NO_IMPLICIT_INIT=1 makes that constructor
 // skip it; the libraries that do use GnuTLS call gnutls_global_init themselves first, as GnuTLS asks.
 //
 // The variable is set only while the plugin's library is loaded and removed right after, so neither the jobs

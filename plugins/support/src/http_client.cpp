@@ -1,6 +1,7 @@
 #include "dlaunch_support/http_client.hpp"
 
-#include <curl/curl.h>
+#include "curl_library.hpp"
+#include "plain_http.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,11 +15,9 @@
 namespace dlaunch::support {
 namespace {
 
-// curl_global_init is not thread-safe: run it once per process, before the first handle.
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+// libcurl's functions, once an exchange that needs it has loaded it (curl_library below): only called on the
+// handles that exist because it did.
+const CurlLibrary& lib() { return *curl_library(nullptr); }
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -34,10 +33,10 @@ std::string trim(std::string_view text) {
 }
 
 struct CurlDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const { lib().easy_cleanup(handle); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { lib().slist_free_all(list); }
 };
 struct FileCloser {
   void operator()(FILE* file) const { std::fclose(file); }
@@ -129,41 +128,41 @@ bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& 
   exchange.request = &request;
   exchange.on_data = on_data;
   exchange.max_body_bytes = options.max_body_bytes;
-  exchange.handle.reset(curl_easy_init());
+  exchange.handle.reset(lib().easy_init());
   if (!exchange.handle) {
     exchange.response.transport_error = "could not create a libcurl handle";
     return false;
   }
   CURL* curl = exchange.handle.get();
-  curl_easy_setopt(curl, CURLOPT_PRIVATE, reinterpret_cast<char*>(&exchange));
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: we run inside a host process
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+  lib().easy_setopt(curl, CURLOPT_PRIVATE, reinterpret_cast<char*>(&exchange));
+  lib().easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  lib().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: we run inside a host process
+  lib().easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
+  lib().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
   if (on_data == nullptr) {
     const auto timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+    lib().easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   }
   // HTTP/2 when the server agrees to it in the TLS handshake (ALPN), HTTP/1.1 otherwise and in clear text.
   // A request waits for the connection being opened to the same server rather than opening its own, so
   // that requests sent together share it.
-  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
-  if (!options.unix_socket.empty()) curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
-  if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  lib().easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  lib().easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+  if (!options.unix_socket.empty()) lib().easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
+  lib().easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+  lib().easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+  if (!options.ca_file.empty()) lib().easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
   // libcurl copies blobs (CURL_BLOB_COPY), so the options may go before the handle.
   auto set_blob = [curl](CURLoption option, const std::string& pem) {
     curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
-    curl_easy_setopt(curl, option, &blob);
+    lib().easy_setopt(curl, option, &blob);
   };
   if (!options.ca_pem.empty()) set_blob(CURLOPT_CAINFO_BLOB, options.ca_pem);
-  if (!options.client_cert_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLCERT, options.client_cert_file.c_str());
-  if (!options.client_key_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, options.client_key_file.c_str());
+  if (!options.client_cert_file.empty()) lib().easy_setopt(curl, CURLOPT_SSLCERT, options.client_cert_file.c_str());
+  if (!options.client_key_file.empty()) lib().easy_setopt(curl, CURLOPT_SSLKEY, options.client_key_file.c_str());
   if (!options.client_cert_pem.empty()) set_blob(CURLOPT_SSLCERT_BLOB, options.client_cert_pem);
   if (!options.client_key_pem.empty()) set_blob(CURLOPT_SSLKEY_BLOB, options.client_key_pem);
-  if (!options.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options.proxy.c_str());
+  if (!options.proxy.empty()) lib().easy_setopt(curl, CURLOPT_PROXY, options.proxy.c_str());
 
   if (!request.body_file.empty()) {
     exchange.body_file.reset(std::fopen(request.body_file.c_str(), "rb"));
@@ -174,40 +173,40 @@ bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& 
       return false;
     }
     // UPLOAD makes libcurl read the body through on_read_body; the method stays the request's (below).
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, &on_read_body);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &exchange);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+    lib().easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    lib().easy_setopt(curl, CURLOPT_READFUNCTION, &on_read_body);
+    lib().easy_setopt(curl, CURLOPT_READDATA, &exchange);
+    lib().easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
   } else if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
     // POSTFIELDS sends the body (also an empty one, as Content-Length: 0) for POST and, with the custom
     // method below, for PUT.
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    lib().easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    lib().easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
   }
   if (request.method != "GET" && request.method != "POST") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    lib().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
   curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  for (const auto& [name, value] : request.headers) headers = lib().slist_append(headers, (name + ": " + value).c_str());
   if ((!request.body.empty() || !request.body_file.empty()) && !request.content_type.empty()) {
-    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+    headers = lib().slist_append(headers, ("Content-Type: " + request.content_type).c_str());
   }
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before large bodies
+  headers = lib().slist_append(headers, "Expect:");  // no 100-continue round trip before large bodies
   exchange.headers.reset(headers);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  lib().easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &on_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+  lib().easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
+  lib().easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+  lib().easy_setopt(curl, CURLOPT_HEADERFUNCTION, &on_header);
+  lib().easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
   if (options.should_abort) exchange.should_abort = &options.should_abort;
   if (options.should_abort || request.on_upload_progress) {
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &on_progress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    lib().easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    lib().easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
+    lib().easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   }
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, exchange.error_buffer);
+  lib().easy_setopt(curl, CURLOPT_ERRORBUFFER, exchange.error_buffer);
   return true;
 }
 
@@ -225,9 +224,9 @@ const char* protocol_name(long version) {
 void finish(Exchange& exchange, CURLcode code, const HttpOptions& options) {
   HttpResponse& response = exchange.response;
   CURL* curl = exchange.handle.get();
-  curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &response.connections_opened);
+  lib().easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &response.connections_opened);
   long version = 0;
-  curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
+  lib().easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
   response.protocol = protocol_name(version);
   if (code == CURLE_WRITE_ERROR && exchange.stopped_by_reader) return;  // the reader had enough
   if (code == CURLE_WRITE_ERROR && exchange.body_too_large) {
@@ -240,11 +239,11 @@ void finish(Exchange& exchange, CURLcode code, const HttpOptions& options) {
     response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
     response.connect_failed = code == CURLE_COULDNT_CONNECT;
     response.aborted = code == CURLE_ABORTED_BY_CALLBACK;
-    response.transport_error = exchange.error_buffer[0] != '\0' ? exchange.error_buffer : curl_easy_strerror(code);
+    response.transport_error = exchange.error_buffer[0] != '\0' ? exchange.error_buffer : lib().easy_strerror(code);
     return;
   }
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  lib().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = status;
 }
 
@@ -281,7 +280,7 @@ class IdleMultis {
     if (handles_.size() < kKept) {
       handles_.push_back(multi);
     } else {
-      curl_multi_cleanup(multi);
+      lib().multi_cleanup(multi);
     }
   }
 
@@ -291,6 +290,18 @@ class IdleMultis {
   std::vector<CURLM*> handles_;
 };
 
+// A multi handle for a client's libcurl exchanges: one a client before it left, else a new one.
+static CURLM* take_multi() {
+  CURLM* multi = IdleMultis::instance().take();
+  if (multi == nullptr && (multi = lib().multi_init()) != nullptr) {
+    // HTTP/2 streams share a connection; without HTTP/2, requests queue for the one connection per server
+    // (kept alive) rather than opening more.
+    lib().multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    lib().multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+  }
+  return multi;
+}
+
 struct HttpClient::Connections {
   struct MultiReturner {
     void operator()(CURLM* multi) const { IdleMultis::instance().give_back(multi); }
@@ -299,17 +310,7 @@ struct HttpClient::Connections {
   std::unique_ptr<CURLM, MultiReturner> multi;
 };
 
-HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)), connections_(new Connections) {
-  global_init_once();
-  CURLM* multi = IdleMultis::instance().take();
-  if (multi == nullptr && (multi = curl_multi_init()) != nullptr) {
-    // HTTP/2 streams share a connection; without HTTP/2, requests queue for the one connection per server
-    // (kept alive) rather than opening more.
-    curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
-  }
-  connections_->multi.reset(multi);
-}
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)), connections_(new Connections) {}
 
 HttpClient::~HttpClient() = default;
 
@@ -320,41 +321,53 @@ HttpResponse HttpClient::send(const HttpRequest& request) const {
 std::vector<HttpResponse> HttpClient::send_all(std::span<const HttpRequest> requests) const {
   std::vector<std::unique_ptr<Exchange>> exchanges;
   std::lock_guard<std::mutex> turn(connections_->turn);
-  CURLM* multi = connections_->multi.get();
   for (const HttpRequest& request : requests) {
     auto& exchange = *exchanges.emplace_back(std::make_unique<Exchange>());
+    // In clear text over HTTP/1.1 the exchanges go one after another whoever sends them: without libcurl.
+    if (plain_http::handles(options_, request)) {
+      exchange.response = plain_http::exchange(options_, request, nullptr);
+      continue;
+    }
+    std::string error;
+    if (curl_library(&error) == nullptr) {
+      exchange.response.transport_error = error;
+      continue;
+    }
+    if (!connections_->multi) connections_->multi.reset(take_multi());
+    CURLM* multi = connections_->multi.get();
     if (multi == nullptr) {
       exchange.response.transport_error = "could not create a libcurl multi handle";
     } else if (prepare(exchange, options_, request, nullptr)) {
-      if (CURLMcode code = curl_multi_add_handle(multi, exchange.handle.get()); code != CURLM_OK) {
-        exchange.response.transport_error = curl_multi_strerror(code);
+      if (CURLMcode code = lib().multi_add_handle(multi, exchange.handle.get()); code != CURLM_OK) {
+        exchange.response.transport_error = lib().multi_strerror(code);
         exchange.handle.reset();
       }
     }
   }
-  // Drives the transfers until all have ended; each one's timeout and should_abort apply as in send().
+  // Drives libcurl's transfers until all have ended; each one's timeout and should_abort apply as in send().
+  CURLM* multi = connections_->multi.get();
   std::size_t pending = 0;
   for (const auto& exchange : exchanges) pending += exchange->handle ? 1 : 0;
   while (pending > 0) {
     int running = 0;
-    CURLMcode code = curl_multi_perform(multi, &running);
-    if (code == CURLM_OK && running > 0) code = curl_multi_poll(multi, nullptr, 0, 100, nullptr);
-    for (int left = 0; CURLMsg* message = curl_multi_info_read(multi, &left);) {
+    CURLMcode code = lib().multi_perform(multi, &running);
+    if (code == CURLM_OK && running > 0) code = lib().multi_poll(multi, nullptr, 0, 100, nullptr);
+    for (int left = 0; CURLMsg* message = lib().multi_info_read(multi, &left);) {
       if (message->msg != CURLMSG_DONE) continue;
       char* private_data = nullptr;
-      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &private_data);
+      lib().easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &private_data);
       auto* exchange = reinterpret_cast<Exchange*>(private_data);
       finish(*exchange, message->data.result, options_);
-      curl_multi_remove_handle(multi, message->easy_handle);
+      lib().multi_remove_handle(multi, message->easy_handle);
       exchange->handle.reset();
       --pending;
     }
     if (code != CURLM_OK) {
       for (auto& exchange : exchanges) {
         if (!exchange->handle) continue;
-        curl_multi_remove_handle(multi, exchange->handle.get());
+        lib().multi_remove_handle(multi, exchange->handle.get());
         exchange->handle.reset();
-        exchange->response.transport_error = curl_multi_strerror(code);
+        exchange->response.transport_error = lib().multi_strerror(code);
       }
       break;
     }
@@ -367,9 +380,11 @@ std::vector<HttpResponse> HttpClient::send_all(std::span<const HttpRequest> requ
 
 HttpResponse HttpClient::stream(const HttpRequest& request,
                                 const std::function<bool(std::string_view)>& on_data) const {
+  if (plain_http::handles(options_, request)) return plain_http::exchange(options_, request, &on_data);
   Exchange exchange;
+  if (curl_library(&exchange.response.transport_error) == nullptr) return exchange.response;
   if (!prepare(exchange, options_, request, &on_data)) return exchange.response;
-  finish(exchange, curl_easy_perform(exchange.handle.get()), options_);
+  finish(exchange, lib().easy_perform(exchange.handle.get()), options_);
   return exchange.response;
 }
 

@@ -1,5 +1,6 @@
-// A small HTTP client over libcurl for the plugins that speak REST (ray, slurm, kubernetes). Not part of the SDK: a
-// static library linked into each plugin that needs it, so the core never links libcurl.
+// A small HTTP client for the plugins that speak REST (ray, slurm, kubernetes): HTTP/1.1 in clear text (also over
+// a UNIX socket) of its own, libcurl for the rest (TLS, HTTP/2, proxies), loaded on the first exchange that needs
+// it. Not part of the SDK: a static library linked into each plugin that needs it; the core never loads libcurl.
 #ifndef DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
 #define DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
 
@@ -52,7 +53,7 @@ struct HttpResponse {
   long status = 0;  // 0 when no response arrived (see transport_error)
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
-  std::string transport_error;  // libcurl's message when the exchange failed (connect refused, timeout...)
+  std::string transport_error;  // why the exchange failed (connect refused, timeout...), in libcurl's words
   bool timed_out = false;
   bool connect_failed = false;  // no connection to the server (or proxy) was made: refused, unreachable
   bool aborted = false;  // should_abort returned true

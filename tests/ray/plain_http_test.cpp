@@ -1,0 +1,250 @@
+// The HTTP client's own HTTP/1.1 in clear text (plugins/support plain_http.cpp), which Ray's http:// dashboards
+// and slurmrestd's UNIX sockets get without libcurl: against a stand-in server that answers each connection's
+// requests from a script and records what it was sent. Each test runs twice: as it is, and with a proxy named
+// in the environment (no_proxy exempting the stand-in), which sends the same exchanges through libcurl: both
+// ways must send the same bytes and read the same answers. Here because the ray plugin's unit tests are the
+// support library's first user that needs no cluster.
+#include <dlaunch_support/http_client.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace dlaunch::support {
+namespace {
+
+// Accepts connections one after another; the n-th is sent the n-th list of answers, one per request read
+// from it, and is then closed.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::vector<std::vector<std::string>> script, std::string unix_socket = {})
+      : script_(std::move(script)), unix_socket_(std::move(unix_socket)) {
+    if (unix_socket_.empty()) {
+      listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      socklen_t length = sizeof address;
+      if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+          ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        ADD_FAILURE() << "cannot bind a loopback port";
+      }
+      port_ = ntohs(address.sin_port);
+    } else {
+      listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_un address{};
+      address.sun_family = AF_UNIX;
+      std::snprintf(address.sun_path, sizeof address.sun_path, "%s", unix_socket_.c_str());
+      if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ADD_FAILURE() << "cannot bind " << unix_socket_;
+      }
+    }
+    if (::listen(listener_, 8) != 0) ADD_FAILURE() << "cannot listen";
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedServer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+    if (!unix_socket_.empty()) std::filesystem::remove(unix_socket_);
+  }
+
+  std::string server() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<std::string> requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  void serve() {
+    for (const auto& answers : script_) {
+      const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (connection < 0) return;
+      std::string pending;
+      for (const std::string& answer : answers) {
+        std::string request;
+        if (!read_request(connection, pending, request)) break;
+        {
+          std::lock_guard lock(mutex_);
+          requests_.push_back(request);
+        }
+        (void)!::send(connection, answer.data(), answer.size(), MSG_NOSIGNAL);
+      }
+      ::close(connection);
+    }
+  }
+
+  // One request (its head and a Content-Length body) from the connection; false when it ends first.
+  static bool read_request(int connection, std::string& pending, std::string& request) {
+    char buffer[4096];
+    std::size_t head_end;
+    while ((head_end = pending.find("\r\n\r\n")) == std::string::npos) {
+      const ssize_t n = ::recv(connection, buffer, sizeof buffer, 0);
+      if (n <= 0) return false;
+      pending.append(buffer, static_cast<std::size_t>(n));
+    }
+    std::size_t length = 0;
+    if (auto at = pending.find("Content-Length: "); at != std::string::npos && at < head_end) {
+      length = std::stoul(pending.substr(at + 16));
+    }
+    while (pending.size() < head_end + 4 + length) {
+      const ssize_t n = ::recv(connection, buffer, sizeof buffer, 0);
+      if (n <= 0) return false;
+      pending.append(buffer, static_cast<std::size_t>(n));
+    }
+    request = pending.substr(0, head_end + 4 + length);
+    pending.erase(0, request.size());
+    return true;
+  }
+
+  std::vector<std::vector<std::string>> script_;
+  std::string unix_socket_;
+  int listener_ = -1;
+  int port_ = 0;
+  mutable std::mutex mutex_;
+  std::vector<std::string> requests_;
+  std::thread thread_;
+};
+
+// The parameter: whether the exchanges go through libcurl (a proxy in the environment that they bypass).
+class PlainHttp : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    if (GetParam()) {
+      setenv("http_proxy", "http://127.0.0.1:9", 1);
+      setenv("no_proxy", "127.0.0.1,localhost", 1);
+    }
+  }
+  void TearDown() override {
+    unsetenv("http_proxy");
+    unsetenv("no_proxy");
+  }
+};
+
+const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+HttpRequest post(const std::string& url, std::string body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = url;
+  request.body = std::move(body);
+  request.content_type = "application/json";
+  request.headers = {{"X-Ray-Token", "t"}};
+  return request;
+}
+
+TEST_P(PlainHttp, AChunkedAnswerIsReadWholeAndTheConnectionServesTheNextClient) {
+  ScriptedServer server({{"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-Job: 7\r\n\r\n"
+                          "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n",
+                          kOk}});
+  const HttpResponse first = HttpClient().send(post(server.server() + "/api/jobs/?x=1#frag", "{\"a\":1}"));
+  ASSERT_TRUE(first.ok()) << first.transport_error;
+  EXPECT_EQ(first.status, 201);
+  EXPECT_EQ(first.body, "hello world");
+  EXPECT_EQ(first.protocol, "HTTP/1.1");
+  EXPECT_EQ(first.connections_opened, 1);
+  EXPECT_EQ(first.headers, (std::vector<std::pair<std::string, std::string>>{
+                               {"transfer-encoding", "chunked"}, {"x-job", "7"}}));
+  // Another client, as a sweep's next submit: the kept connection, not a new one.
+  const HttpResponse second = HttpClient().send(post(server.server() + "/api/jobs/", ""));
+  ASSERT_TRUE(second.ok()) << second.transport_error;
+  EXPECT_EQ(second.body, "ok");
+  EXPECT_EQ(second.connections_opened, 0);
+
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0], "POST /api/jobs/?x=1 HTTP/1.1\r\nHost: 127.0.0.1:" + server.server().substr(17) +
+                             "\r\nUser-Agent: dlaunch\r\nAccept: */*\r\nX-Ray-Token: t\r\n"
+                             "Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
+  // An empty POST still says its length (and, as libcurl does, the form type of a body named by none).
+  EXPECT_NE(requests[1].find("\r\nContent-Length: 0\r\n"), std::string::npos) << requests[1];
+}
+
+TEST_P(PlainHttp, AKeptConnectionTheServerClosedIsReplacedByANewOne) {
+  // The first connection answers once and closes without saying so; the second request must not fail.
+  ScriptedServer server({{kOk}, {kOk}});
+  ASSERT_TRUE(HttpClient().send(post(server.server() + "/a", "1")).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const HttpResponse second = HttpClient().send(post(server.server() + "/b", "2"));
+  ASSERT_TRUE(second.ok()) << second.transport_error;
+  EXPECT_EQ(second.connections_opened, 1);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST_P(PlainHttp, AnHttp10AnswerWithoutLengthEndsWithItsConnection) {
+  ScriptedServer server({{"HTTP/1.0 404 Not Found\r\nContent-Type: text/plain\r\n\r\nno such job"}, {kOk}});
+  HttpRequest request;
+  request.url = server.server() + "/api/jobs/x";
+  const HttpResponse response = HttpClient().send(request);
+  EXPECT_TRUE(response.transport_error.empty()) << response.transport_error;
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(response.protocol, "HTTP/1.0");
+  EXPECT_EQ(response.body, "no such job");
+  EXPECT_EQ(HttpClient().send(request).connections_opened, 1);  // that connection was not kept
+  EXPECT_EQ(server.requests().front().substr(0, 26), "GET /api/jobs/x HTTP/1.1\r\n");
+}
+
+TEST_P(PlainHttp, OverAUnixSocketTheUrlsHostIsOnlyItsHostHeader) {
+  const std::string socket_path = ::testing::TempDir() + "plain-http-" + std::to_string(::getpid()) + ".sock";
+  ScriptedServer server({{kOk}}, socket_path);
+  HttpOptions options;
+  options.unix_socket = socket_path;
+  HttpRequest request;
+  request.url = "http://localhost/slurm/v0.0.38/diag";
+  const HttpResponse response = HttpClient(options).send(request);
+  ASSERT_TRUE(response.ok()) << response.transport_error;
+  EXPECT_EQ(server.requests().front().rfind("GET /slurm/v0.0.38/diag HTTP/1.1\r\nHost: localhost\r\n", 0), 0u)
+      << server.requests().front();
+}
+
+TEST_P(PlainHttp, ARefusedConnectionIsAConnectFailureNamingTheServer) {
+  std::string url;
+  {
+    ScriptedServer closed({});
+    url = closed.server() + "/api/version";
+  }  // its port is free again: nothing listens
+  HttpRequest request;
+  request.url = url;
+  const HttpResponse response = HttpClient().send(request);
+  EXPECT_TRUE(response.connect_failed);
+  EXPECT_EQ(response.transport_error.rfind("Failed to connect to 127.0.0.1 port ", 0), 0u) << response.transport_error;
+}
+
+TEST_P(PlainHttp, AStreamStopsWhenItsReaderHasHadEnoughAndAnAbortEndsAWait) {
+  ScriptedServer server({{"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + std::string(100000, 'x')}});
+  HttpRequest request;
+  request.url = server.server() + "/logs";
+  std::size_t seen = 0;
+  const HttpResponse streamed = HttpClient().stream(request, [&](std::string_view data) {
+    seen += data.size();
+    return false;
+  });
+  EXPECT_TRUE(streamed.transport_error.empty()) << streamed.transport_error;
+  EXPECT_GT(seen, 0u);
+  EXPECT_LT(seen, 100000u);
+
+  // A server that never answers (it accepts no connection; the kernel's backlog does): should_abort ends the
+  // wait.
+  ScriptedServer silent({});
+  HttpOptions options;
+  options.should_abort = [] { return true; };
+  request.url = silent.server() + "/never";
+  const HttpResponse aborted = HttpClient(options).send(request);
+  EXPECT_TRUE(aborted.aborted) << aborted.transport_error;
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, PlainHttp, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Libcurl" : "Own"; });
+
+}  // namespace
+}  // namespace dlaunch::support
