@@ -1,7 +1,9 @@
 // The support library's HTTP client keeps its connection: requests sent together (send_all, the kubernetes
 // plugin's creates) and requests sent one after another share one connection. Against a loopback HTTP/1.1
 // server that counts the connections it accepts; HTTP/2 multiplexing is tested against the real API server
-// (plane_test.cpp), which is the HTTP/2 server at hand.
+// (plane_test.cpp), which is the HTTP/2 server at hand. An API server speaks TLS, so the kubernetes plugin's
+// exchanges go through libcurl: these tests send theirs there too (a proxy named in the environment, which
+// the loopback server is exempt from), not through the client's own clear-text HTTP/1.1.
 #include <dlaunch_support/http_client.hpp>
 
 #include <arpa/inet.h>
@@ -115,7 +117,20 @@ long connections_opened(const std::vector<HttpResponse>& responses) {
   return total;
 }
 
-TEST(HttpConnections, RequestsSentTogetherShareOneKeptAliveHttp11Connection) {
+// Routes the client's exchanges through libcurl, as an https:// API server's are.
+class HttpConnections : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("http_proxy", "http://127.0.0.1:9", 1);
+    setenv("no_proxy", "127.0.0.1,localhost", 1);
+  }
+  void TearDown() override {
+    unsetenv("http_proxy");
+    unsetenv("no_proxy");
+  }
+};
+
+TEST_F(HttpConnections, RequestsSentTogetherShareOneKeptAliveHttp11Connection) {
   KeepAliveServer server;
   HttpClient client;
   const auto responses = client.send_all(gets(server, {"/a", "/b", "/c", "/d"}));
@@ -130,7 +145,7 @@ TEST(HttpConnections, RequestsSentTogetherShareOneKeptAliveHttp11Connection) {
   EXPECT_EQ(server.connections_accepted(), 1);
 }
 
-TEST(HttpConnections, RequestsSentOneAfterAnotherReuseTheConnection) {
+TEST_F(HttpConnections, RequestsSentOneAfterAnotherReuseTheConnection) {
   KeepAliveServer server;
   HttpClient client;
   EXPECT_EQ(client.send(get(server.url("/first"))).connections_opened, 1);
@@ -141,7 +156,7 @@ TEST(HttpConnections, RequestsSentOneAfterAnotherReuseTheConnection) {
   EXPECT_EQ(server.connections_accepted(), 1);
 }
 
-TEST(HttpConnections, AClientThatEndedLeavesItsConnectionToTheNextOne) {
+TEST_F(HttpConnections, AClientThatEndedLeavesItsConnectionToTheNextOne) {
   KeepAliveServer server;
   EXPECT_EQ(HttpClient().send(get(server.url("/first"))).connections_opened, 1);
   // As a sweep's submits do: one client per job, one after another (or one per thread at a time).
@@ -155,7 +170,7 @@ TEST(HttpConnections, AClientThatEndedLeavesItsConnectionToTheNextOne) {
   EXPECT_EQ(server.connections_accepted(), 2);
 }
 
-TEST(HttpConnections, EachAnswerOfABatchIsCappedOnItsOwn) {
+TEST_F(HttpConnections, EachAnswerOfABatchIsCappedOnItsOwn) {
   KeepAliveServer server(64 * 1024);
   HttpOptions options;
   options.max_body_bytes = 1024;
@@ -168,7 +183,7 @@ TEST(HttpConnections, EachAnswerOfABatchIsCappedOnItsOwn) {
   EXPECT_EQ(responses[2].body, "/after");
 }
 
-TEST(HttpConnections, ARequestToNoServerFailsAloneInItsBatch) {
+TEST_F(HttpConnections, ARequestToNoServerFailsAloneInItsBatch) {
   KeepAliveServer server;
   HttpOptions options;
   options.connect_timeout = std::chrono::seconds(2);
