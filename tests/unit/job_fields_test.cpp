@@ -116,6 +116,31 @@ TEST(JobFields, TheSdkReaderFillsTheTablesDefaults) {
   EXPECT_TRUE(job.roles[0].driver);
 }
 
+// RapidJSON's default parser recurses once per level: 200 KB of "[" overflowed the stack of any plugin reading
+// such a document. The SDK reader (a header a third-party plugin compiles as it is) refuses it instead.
+TEST(JobFields, TheSdkReaderRefusesADocumentNestedTooDeep) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  try {
+    sdk::parse_job(R"({"schema_version":1,"roles":[{"name":"a"}],"platform":{"x":)" + deep + "}}");
+    ADD_FAILURE() << "no error";
+  } catch (const sdk::Error& error) {
+    EXPECT_EQ(error.code(), DLAUNCH_ERR_INVALID_ARGUMENT);
+    EXPECT_STREQ(error.what(), "the job document nests arrays and objects deeper than 512 levels");
+  }
+  try {
+    sdk::Options::parse(R"({"x":)" + deep + "}");
+    ADD_FAILURE() << "no error";
+  } catch (const sdk::Error& error) {
+    EXPECT_STREQ(error.what(), "the platform options document nests arrays and objects deeper than 512 levels");
+  }
+  // Brackets in strings do not count, and nesting up to the limit is read.
+  const std::string within = std::string(510, '[') + std::string(510, ']');
+  sdk::Job job = sdk::parse_job(R"({"schema_version":1,"roles":[{"name":")" + std::string(1000, '[') +
+                                R"("}],"platform":{"x":)" + within + "}}");
+  EXPECT_EQ(job.roles.at(0).name, std::string(1000, '['));
+  EXPECT_TRUE(job.platform.has("x"));
+}
+
 TEST(KeyPath, BuildsAndParsesPaths) {
   const sdk::KeyPath path = sdk::KeyPath("roles").element(12).member("resources").member("gpu");
   EXPECT_EQ(path.str(), "roles[12].resources.gpu");

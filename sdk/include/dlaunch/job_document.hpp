@@ -17,6 +17,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
@@ -30,6 +31,52 @@ namespace dlaunch::sdk {
 
 using StringMap = std::map<std::string, std::string>;
 
+namespace detail {
+
+// How deeply the JSON this header reads may nest. RapidJSON's default parser recurses once per level (about
+// 200 KB of "[" overflow the stack), and so do CopyFrom and Accept on the parsed value: documents are parsed
+// with the iterative parser, explicitly here rather than by a compile definition (a plugin built elsewhere
+// does not have ours), and refused past this depth.
+inline constexpr std::size_t kMaxJsonNesting = 512;
+
+// Whether arrays and objects in `text` nest deeper than kMaxJsonNesting, counted in one pass without recursion
+// (brackets inside strings do not count).
+inline bool nests_too_deep(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonNesting) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// Parses `json` into `doc` as a JSON object, or throws INVALID_ARGUMENT saying what `what` is not.
+inline void parse_object(rapidjson::Document& doc, std::string_view json, const std::string& what) {
+  if (nests_too_deep(json)) {
+    throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, what + " nests arrays and objects deeper than " +
+                                                  std::to_string(kMaxJsonNesting) + " levels");
+  }
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, what + " is not a JSON object");
+}
+
+}  // namespace detail
+
 // A plugin's own options: the "platform" object of a job document, or the options_json of a job reference.
 // Declared defaults are already filled in by the host.
 class Options {
@@ -37,10 +84,7 @@ class Options {
   Options() { doc_->SetObject(); }
   static Options parse(std::string_view json) {
     Options o;
-    o.doc_->Parse(json.data(), json.size());
-    if (o.doc_->HasParseError() || !o.doc_->IsObject()) {
-      throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "platform options are not a JSON object");
-    }
+    detail::parse_object(*o.doc_, json, "the platform options document");
     return o;
   }
   static Options from(const rapidjson::Value& value) {
@@ -469,10 +513,7 @@ inline int document_version(const Job& job) {
 // defaults (job_fields.hpp).
 inline Job parse_job(std::string_view json) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "the job document is not a JSON object");
-  }
+  detail::parse_object(doc, json, "the job document");
   Job job;
   const auto& version = detail::member(doc, "schema_version");
   job.schema_version = version.IsInt() ? version.GetInt() : 0;
