@@ -1,6 +1,7 @@
 #include <dlaunch/core/journal.hpp>
 
 #include "journal_json.hpp"
+#include "support/json.hpp"
 #include "support/paths.hpp"
 #include "support/sqlite.hpp"
 
@@ -359,8 +360,7 @@ Result<Journal::Store*> Journal::open(bool create) {
 
 Result<void> Journal::put(const JournalEntry& entry) {
   rapidjson::Document options;
-  options.Parse(entry.options_json.empty() ? "{}" : entry.options_json.c_str());
-  if (options.HasParseError() || !options.IsObject()) {
+  if (!parse_json(options, entry.options_json.empty() ? "{}" : entry.options_json).empty() || !options.IsObject()) {
     return failure("the platform options of submission " + entry.submission_id + " are not a JSON object");
   }
   auto store = open(true);

@@ -1,7 +1,8 @@
 #include "journal_json.hpp"
 
+#include "support/json.hpp"
+
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -81,11 +82,7 @@ Result<std::vector<JournalEntry>> read_json_journal(const fs::path& file) {
   if (!in || in.bad()) return failure("cannot read the journal " + file.string());
   rapidjson::Document document;
   const std::string content = text.str();
-  document.Parse(content.c_str(), content.size());
-  if (document.HasParseError()) {
-    return corrupt(std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at byte " +
-                   std::to_string(document.GetErrorOffset()));
-  }
+  if (const std::string wrong = parse_json(document, content); !wrong.empty()) return corrupt(wrong);
   if (!document.IsArray()) return corrupt("it is not a JSON array");
   std::vector<JournalEntry> entries;
   for (const rapidjson::Value& object : document.GetArray()) {

@@ -164,7 +164,8 @@ std::string to_json(const JobState& state) {
 
 JobState state_from_json(std::string_view json, const std::string& origin) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  // Iterative: a damaged file nesting deep must not reach the stack (only known fields are visited after).
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) Reader(doc, origin).damaged("not a JSON object");
   Reader in(doc, origin);
   JobState state;

@@ -502,6 +502,18 @@ TEST_F(JournalTest, ACorruptJsonJournalIsReportedAndLeftInPlace) {
   EXPECT_FALSE(Journal(directory_).find("sub-1").has_value());  // still refused: nothing written meanwhile
 }
 
+TEST_F(JournalTest, AJsonJournalNestedTooDeepIsCorruptNotACrash) {
+  fs::create_directories(directory_);
+  const fs::path json = directory_ / "journal.json";
+  std::ofstream(json) << std::string(200000, '[') << std::string(200000, ']');
+  const auto written = journal_.put(intent("sub-1"));
+  ASSERT_FALSE(written.has_value());
+  EXPECT_EQ(written.error().message, "the journal " + json.string() +
+                                         " is corrupt (arrays and objects nested deeper than 512 levels); it was "
+                                         "left untouched: move it away to start a new one");
+  EXPECT_FALSE(fs::exists(json.string() + ".migrated"));
+}
+
 // ---- Concurrency and crashes, with real processes ---------------------------------------------------------
 
 // Forks a child running `body`; the child exits 0 when body returns true.

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "model/gpu_share.hpp"
+#include "support/json.hpp"
 
 namespace dlaunch {
 namespace {
@@ -182,8 +183,7 @@ std::string platform_options_json(const Job& job, const std::string& platform_id
 
 std::string redacted_options_json(const std::string& options_json, const std::vector<PlatformOption>& declared) {
   rapidjson::Document doc;
-  doc.Parse(options_json.c_str());
-  if (doc.HasParseError() || !doc.IsObject()) return "{}";
+  if (!parse_json(doc, options_json).empty() || !doc.IsObject()) return "{}";
   for (const auto& option : declared) {
     auto it = doc.FindMember(option.name.c_str());
     const bool has_value = it != doc.MemberEnd() && !(it->value.IsString() && it->value.GetStringLength() == 0);
