@@ -6,6 +6,7 @@
 #include "job_log.hpp"
 #include "server_version.hpp"
 
+#include <dlaunch_support/json.hpp>
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -32,11 +33,10 @@ void read_details(const rapidjson::Value& details) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  guarded([&] { (void)dlaunch::ray::ServerVersion::parse(text); });
+  guarded([&] { (void)dlaunch::ray::ServerVersion::parse(text, "http://fuzz.test:8265"); });
   guarded([&] { (void)dlaunch::ray::job_output(text, "dlaunch-fuzz"); });
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError()) return 0;
+  if (!dlaunch::support::parse_json(doc, {reinterpret_cast<const char*>(data), size}).empty()) return 0;
   read_details(doc);
   if (doc.IsArray()) {
     for (const auto& element : doc.GetArray()) read_details(element);

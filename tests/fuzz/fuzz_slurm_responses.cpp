@@ -4,6 +4,7 @@
 #include "job_record.hpp"
 #include "rest_api.hpp"
 
+#include <dlaunch_support/json.hpp>
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -23,8 +24,7 @@ void guarded(F&& read) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   rapidjson::Document doc;
-  doc.Parse(reinterpret_cast<const char*>(data), size);
-  if (doc.HasParseError()) return 0;
+  if (!dlaunch::support::parse_json(doc, {reinterpret_cast<const char*>(data), size}).empty()) return 0;
   guarded([&] { (void)dlaunch::slurm::offered_api_versions(doc); });
   guarded([&] { (void)dlaunch::slurm::error_text(doc); });
   guarded([&] {

@@ -1,15 +1,15 @@
 // What find_submissions takes for "Ray never accepted this submission": only the dashboard's own 404 answer,
 // against a stand-in server. tests/ray/fault_test.cpp settles killed submits against a real dashboard, whose
 // 404s for the submits it never got must be taken for absence.
-#include "one_answer_server.hpp"
 #include "ray_client.hpp"
+#include "support/one_answer_server.hpp"
 
 #include <gtest/gtest.h>
 
 namespace dlaunch::ray {
 namespace {
 
-using ray_test::OneAnswerServer;
+using test::OneAnswerServer;
 
 RayClient client_of(const OneAnswerServer& server) {
   RayOptions options;

@@ -1,7 +1,7 @@
 // The HTTP client every REST plugin uses (plugins/support), against a server that answers too much (the
 // answer is cut at the client's limit and the error names the server) or late (a request's own timeout). Here because the ray plugin's unit
 // tests are the support library's first user that needs no cluster.
-#include "one_answer_server.hpp"
+#include "support/one_answer_server.hpp"
 
 #include <dlaunch_support/http_client.hpp>
 
@@ -13,7 +13,7 @@
 namespace dlaunch::support {
 namespace {
 
-using ray_test::OneAnswerServer;
+using test::OneAnswerServer;
 
 HttpRequest get(const std::string& url) {
   HttpRequest request;

@@ -180,7 +180,7 @@ TEST(RaySubmitBody, SharesOfAGpuAndColocationsReachRayAsTheyAre) {
 
 TEST(RaySubmitBody, FieldsAnOldServerDoesNotKnowAreLeftOut) {
   JobSpec spec = ray_test::shell_job("old", "true");
-  ServerVersion old = ServerVersion::parse(R"({"version": "3", "ray_version": "2.1.0"})");
+  ServerVersion old = ServerVersion::parse(R"({"version": "3", "ray_version": "2.1.0"})", "http://ray.test:8265");
   SubmitBody out;
   rapidjson::Document body = body_of(spec, old, &out);
   EXPECT_FALSE(body.HasMember("entrypoint_num_cpus"));

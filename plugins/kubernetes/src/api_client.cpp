@@ -3,6 +3,7 @@
 #include "json.hpp"
 
 #include <dlaunch_support/backoff.hpp>
+#include <dlaunch_support/json.hpp>
 
 #include <map>
 #include <sstream>
@@ -198,9 +199,11 @@ std::vector<support::HttpResponse> ApiClient::exchange_all(const std::vector<Api
 
 rapidjson::Document ApiClient::get(const std::string& path) const {
   support::HttpResponse response = call("GET", path);
-  rapidjson::Document doc = json::parse(response.body);
+  rapidjson::Document doc;
+  const std::string wrong = support::parse_json(doc, response.body);
   if (!doc.IsObject()) {
-    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "GET " + access_.server + path + " answered something other than a JSON object");
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "GET " + access_.server + path + " answered " +
+                                               (wrong.empty() ? "something other than a JSON object" : wrong));
   }
   return doc;
 }

@@ -1,6 +1,7 @@
 #include "credentials.hpp"
 
 #include <dlaunch/plugin.hpp>
+#include <dlaunch_support/json.hpp>
 #include <rapidjson/document.h>
 
 #include <fcntl.h>
@@ -111,8 +112,7 @@ void run_exec_plugin(const ClusterAccess& access, Credentials& credentials) {
   }
   if (result.exit_code != 0) refuse(name + " failed with exit code " + std::to_string(result.exit_code));
   rapidjson::Document doc;
-  doc.Parse(result.out.c_str());
-  if (doc.HasParseError() || !doc.IsObject() || member_text(doc, "kind") != "ExecCredential") {
+  if (!support::parse_json(doc, result.out).empty() || !doc.IsObject() || member_text(doc, "kind") != "ExecCredential") {
     refuse(name + " did not print an ExecCredential (JSON) on its standard output");
   }
   auto status = doc.FindMember("status");

@@ -1,5 +1,6 @@
 #include "json.hpp"
 
+#include <dlaunch_support/json.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -14,8 +15,7 @@ std::string write(const Value& value) {
 
 rapidjson::Document parse(std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError()) doc.SetNull();
+  if (!support::parse_json(doc, text).empty()) doc.SetNull();
   return doc;
 }
 

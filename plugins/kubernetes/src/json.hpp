@@ -14,7 +14,8 @@ using Value = rapidjson::Value;
 using Allocator = rapidjson::Document::AllocatorType;
 
 std::string write(const Value& value);  // compact JSON
-rapidjson::Document parse(std::string_view text);  // a null document when the text is not JSON
+// A null document when the text is not JSON or nests deeper than support::kMaxJsonNesting levels.
+rapidjson::Document parse(std::string_view text);
 
 // The member at a dotted path of object keys ("status.conditions"), or a null value.
 const Value& at(const Value& value, std::string_view dotted_path);

@@ -3,6 +3,7 @@
 #include "gang_wait.hpp"
 
 #include <dlaunch_support/backoff.hpp>
+#include <dlaunch_support/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -172,11 +173,9 @@ void RayClient::fail(const HttpRequest& request, const HttpResponse& response) c
 
 rapidjson::Document RayClient::parse_json(const HttpRequest& request, const HttpResponse& response) const {
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
-  if (doc.HasParseError()) {
+  if (const std::string wrong = support::parse_json(doc, response.body); !wrong.empty()) {
     throw sdk::Error(DLAUNCH_ERR_INTERNAL, "Ray at " + endpoint_.address + " answered " + request.method + " " +
-                                               request.url + " with something that is not JSON: " +
-                                               response.body.substr(0, 200));
+                                               request.url + " with " + wrong + ": " + response.body.substr(0, 200));
   }
   return doc;
 }
@@ -190,7 +189,7 @@ ServerVersion RayClient::version() const {
                                                   "or newer, and the address must be the dashboard's (port 8265)");
   }
   if (!response.ok()) fail(request, response);
-  return ServerVersion::parse(response.body);
+  return ServerVersion::parse(response.body, endpoint_.address);
 }
 
 void RayClient::no_such_job(const std::string& id) const {
@@ -227,7 +226,10 @@ rapidjson::Document RayClient::jobs() const {
   HttpResponse response = send(request);
   if (!response.ok()) fail(request, response);
   rapidjson::Document doc = parse_json(request, response);
-  if (!doc.IsArray()) throw sdk::Error(DLAUNCH_ERR_INTERNAL, "GET /api/jobs/ did not answer a list of jobs");
+  if (!doc.IsArray()) {
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL,
+                     "Ray at " + endpoint_.address + " did not answer GET " + kJobsPath + " with a list of jobs");
+  }
   return doc;
 }
 

@@ -1,17 +1,20 @@
 #include "server_version.hpp"
 
 #include <dlaunch/plugin.hpp>
+#include <dlaunch_support/json.hpp>
 #include <rapidjson/document.h>
 
 #include <cstdio>
 
 namespace dlaunch::ray {
 
-ServerVersion ServerVersion::parse(std::string_view json) {
+ServerVersion ServerVersion::parse(std::string_view json, std::string_view address) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("ray_version") || !doc["ray_version"].IsString()) {
-    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "GET /api/version did not answer a Ray version object: " +
+  const std::string wrong = support::parse_json(doc, json);
+  if (!wrong.empty() || !doc.IsObject() || !doc.HasMember("ray_version") || !doc["ray_version"].IsString()) {
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "Ray at " + std::string(address) +
+                                               " did not answer GET /api/version with a Ray version object" +
+                                               (wrong.empty() ? "" : " (" + wrong + ")") + ": " +
                                                std::string(json.substr(0, 200)));
   }
   int api_version = 0;

@@ -14,8 +14,9 @@ struct ServerVersion {
   int ray_major = 0;
   int ray_minor = 0;
 
-  // Parses the body of GET /api/version; throws INTERNAL when it is not the expected object.
-  static ServerVersion parse(std::string_view json);
+  // Parses the body of GET /api/version from the Ray at `address`; throws INTERNAL, naming the address, when it
+  // is not the expected object.
+  static ServerVersion parse(std::string_view json, std::string_view address);
   // From the Jobs API version and the Ray version ("2.60.0"): what parse and the cache make.
   static ServerVersion of(int api_version, std::string ray_version);
   // The newest server this plugin knows, for dry runs (which never ask).

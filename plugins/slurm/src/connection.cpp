@@ -1,5 +1,6 @@
 #include "connection.hpp"
 
+#include <dlaunch_support/json.hpp>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,8 +87,7 @@ std::string jwt_user(const std::string& token) {
   if (first == std::string::npos || second == std::string::npos) return {};
   rapidjson::Document claims;
   std::string payload = base64url_decode(token.substr(first + 1, second - first - 1));
-  claims.Parse(payload.c_str());
-  if (claims.HasParseError() || !claims.IsObject()) return {};
+  if (!support::parse_json(claims, payload).empty() || !claims.IsObject()) return {};
   auto sun = claims.FindMember("sun");
   return sun != claims.MemberEnd() && sun->value.IsString() ? sun->value.GetString() : std::string();
 }

@@ -1,5 +1,6 @@
 #include "job_record.hpp"
 
+#include <dlaunch_support/json.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -101,14 +102,14 @@ bool is_dlaunch_comment(const std::string& comment) { return comment.starts_with
 int64_t start_timeout_of(const std::string& comment) {
   if (!is_dlaunch_comment(comment)) return 0;
   rapidjson::Document mark;
-  mark.Parse(comment.c_str() + kCommentPrefix.size());
+  (void)support::parse_json(mark, comment.c_str() + kCommentPrefix.size());
   return mark.IsObject() ? integer_field(mark, "start_timeout") : 0;
 }
 
 std::string submission_of(const std::string& comment) {
   if (!is_dlaunch_comment(comment)) return "";
   rapidjson::Document mark;
-  mark.Parse(comment.c_str() + kCommentPrefix.size());
+  (void)support::parse_json(mark, comment.c_str() + kCommentPrefix.size());
   return mark.IsObject() ? string_field(mark, "submission") : "";
 }
 

@@ -20,7 +20,8 @@ namespace dlaunch::slurm {
 std::string dlaunch_comment(const std::string& submission_id, const sdk::StringMap& labels,
                             int64_t start_timeout = 0);
 bool is_dlaunch_comment(const std::string& comment);
-// The start_timeout in a comment dlaunch_comment wrote; 0 for none.
+// The start_timeout in a comment dlaunch_comment wrote; 0 for none. Comments are anyone's to write: one that is
+// not such JSON (or nests it too deep to read safely) marks nothing.
 int64_t start_timeout_of(const std::string& comment);
 // The submission id in a comment dlaunch_comment wrote; "" for none.
 std::string submission_of(const std::string& comment);

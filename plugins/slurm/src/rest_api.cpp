@@ -1,5 +1,6 @@
 #include "rest_api.hpp"
 
+#include <dlaunch_support/json.hpp>
 #include <rapidjson/error/en.h>
 #include <sys/stat.h>
 
@@ -209,15 +210,16 @@ rapidjson::Document RestApi::exchange(const std::string& method, const std::stri
                          (connection_.socket.empty() ? "; check the token and platform.slurm.user" : ""));
   }
   rapidjson::Document answer;
-  answer.Parse(response.body.c_str());
-  if (response.ok() && !answer.HasParseError()) return answer;
+  const std::string wrong = support::parse_json(answer, response.body.c_str());  // up to a NUL, as before
+  if (response.ok() && wrong.empty()) return answer;
 
   auto [errors, number] = describe_errors(answer);
   const bool unknown_path = response.status == 404 && number == 0;
   if (errors.empty()) {
     errors = answer.HasParseError() ? "an answer that is not JSON (" +
                                           std::string(rapidjson::GetParseError_En(answer.GetParseError())) + ")"
-                                    : "no error message";
+             : wrong.empty()          ? "no error message"
+                                      : "an answer of " + wrong;
   }
   int32_t code = code_of_slurm_error(number, response.status);
   if (connection_.socket.empty() && (code == DLAUNCH_ERR_UNAVAILABLE || number <= 0)) {

@@ -1,7 +1,7 @@
 // Test support: a stand-in HTTP server on a loopback port that answers one request with a fixed answer, then
-// closes (the ray plugin's unit tests: limits of the HTTP client, answers a dashboard would not give).
-#ifndef DLAUNCH_TESTS_RAY_ONE_ANSWER_SERVER_HPP_
-#define DLAUNCH_TESTS_RAY_ONE_ANSWER_SERVER_HPP_
+// closes (the REST plugins' unit tests: limits of the HTTP client, answers a real server would not give).
+#ifndef DLAUNCH_TESTS_SUPPORT_ONE_ANSWER_SERVER_HPP_
+#define DLAUNCH_TESTS_SUPPORT_ONE_ANSWER_SERVER_HPP_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-namespace dlaunch::ray_test {
+namespace dlaunch::test {
 
 // Answers one request, `delay` after it arrived, with `status` ("404 Not Found") and `body`, then closes.
 class OneAnswerServer {
@@ -69,6 +69,6 @@ class OneAnswerServer {
   std::thread thread_;
 };
 
-}  // namespace dlaunch::ray_test
+}  // namespace dlaunch::test
 
-#endif  // DLAUNCH_TESTS_RAY_ONE_ANSWER_SERVER_HPP_
+#endif  // DLAUNCH_TESTS_SUPPORT_ONE_ANSWER_SERVER_HPP_
