@@ -1,6 +1,7 @@
 #include "credentials.hpp"
 
 #include <dlaunch/plugin.hpp>
+#include <dlaunch_support/bounded_file.hpp>
 #include <dlaunch_support/json.hpp>
 #include <rapidjson/document.h>
 
@@ -11,8 +12,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 extern char** environ;
@@ -25,11 +24,9 @@ constexpr const char* kExecApiVersion = "client.authentication.k8s.io/v1";
 [[noreturn]] void refuse(const std::string& message) { throw sdk::Error(DLAUNCH_ERR_UNAUTHENTICATED, message); }
 
 std::string read_token_file(const std::string& path, const std::string& who) {
-  std::ifstream in(path);
-  if (!in) refuse("cannot read the token file " + path + " of " + who);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string token = text.str();
+  const auto text = support::read_bounded_file(path);
+  if (!text) refuse("cannot read the token file " + path + " of " + who + ": " + text.error());
+  std::string token = *text;
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
   return token;
 }

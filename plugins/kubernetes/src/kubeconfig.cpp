@@ -1,6 +1,7 @@
 #include "kubeconfig.hpp"
 
 #include <dlaunch/plugin.hpp>
+#include <dlaunch_support/bounded_file.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -33,12 +34,10 @@ std::string located(const std::string& file, const YAML::Mark& mark) {
 }
 
 YAML::Node load_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) invalid("cannot read the kubeconfig " + file);
-  std::stringstream text;
-  text << in.rdbuf();
+  const auto text = support::read_bounded_file(file);
+  if (!text) invalid("cannot read the kubeconfig " + file + ": " + text.error());
   try {
-    return YAML::Load(text.str());
+    return YAML::Load(*text);
   } catch (const YAML::Exception& e) {
     invalid(located(file, e.mark) + ": not a valid kubeconfig: " + e.msg);
   }

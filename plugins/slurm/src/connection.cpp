@@ -1,15 +1,13 @@
 #include "connection.hpp"
 
+#include <dlaunch_support/bounded_file.hpp>
 #include <dlaunch_support/json.hpp>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace dlaunch::slurm {
 namespace {
@@ -37,14 +35,11 @@ std::string user_name_of(uid_t uid) {
 
 // A token file holds the token alone, or the line `scontrol token` prints: SLURM_JWT=...
 std::string read_token_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT,
-                     "platform.slurm.token_file: cannot read " + path + ": " + std::strerror(errno));
+  const auto content = support::read_bounded_file(path);
+  if (!content) {
+    throw sdk::Error(DLAUNCH_ERR_INVALID_ARGUMENT, "platform.slurm.token_file: cannot read " + path + ": " + content.error());
   }
-  std::stringstream content;
-  content << in.rdbuf();
-  std::string token = trim(content.str());
+  std::string token = trim(*content);
   if (token.starts_with("SLURM_JWT=")) token = trim(token.substr(std::strlen("SLURM_JWT=")));
   return token;
 }
