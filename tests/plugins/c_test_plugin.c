@@ -14,6 +14,8 @@
  *   TEST_CARELESS_FINDER     offer find_submissions (ABI 1.1) and break its contract: read the arguments
  *                            unchecked (NULL ones, since_ms whatever struct_size says), report every id asked as
  *                            found in records of 1.0's size, and one never asked in a record of 1.1's
+ *   TEST_ABRUPT_FINDER       offer find_submissions (ABI 1.1) that ends its process instead of refusing NULL
+ *                            arguments: abort() on NULL args, _exit(1) on a NULL sink; answers the rest rightly
  *   TEST_JOB_DOCUMENT        the newest job document version it reads (default: its header's
  *                            DLAUNCH_JOB_SCHEMA_VERSION); validate refuses a newer one in the words of the C++
  *                            SDK reader of that version
@@ -28,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef TEST_TABLE_ABI_MAJOR
 #define TEST_TABLE_ABI_MAJOR DLAUNCH_ABI_MAJOR
@@ -198,6 +201,14 @@ static dlaunch_error *find_submissions(const dlaunch_find_args *args, const dlau
   }
   return NULL;
 }
+#elif defined(TEST_ABRUPT_FINDER)
+static dlaunch_error *find_submissions(const dlaunch_find_args *args, const dlaunch_status_sink *out) {
+  if (args == NULL) abort();
+  if (out == NULL) _exit(1); /* as a crash handler that exits, AddressSanitizer's among them, does */
+  return NULL;
+}
+#endif
+#if defined(TEST_CARELESS_FINDER) || defined(TEST_ABRUPT_FINDER)
 #define TEST_API_SIZE DLAUNCH_PLUGIN_API_SIZE_1_1
 #define TEST_FIND_SUBMISSIONS find_submissions
 #else

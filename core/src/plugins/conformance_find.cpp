@@ -1,10 +1,12 @@
 #include "plugins/conformance_find.hpp"
 
 #include <dlaunch/plugin.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstddef>
@@ -60,37 +62,62 @@ Answer ask(const dlaunch_plugin_api* api, const std::vector<std::string>& ids, c
   return answer;
 }
 
-// How a call tried in a child process went (its exit code), or kNotTried: the child could not set it up.
-constexpr int kNotTried = 3;
-enum class Outcome { kRefused, kAnswered, kRefusedWithoutMessage, kFailed };
+// How a call tried in a child process went: what it returned, or kNotTried (the child could not set it up),
+// or kFailed (it never returned: detail says why).
+enum class Outcome : char { kRefused, kAnswered, kRefusedWithoutMessage, kNotTried, kFailed };
 struct Tried {
   Outcome outcome;
   std::string detail;  // for kFailed: it crashed, hung, or could not be tried
 };
 
+Outcome returned(const dlaunch_plugin_api* api, dlaunch_error* error) {
+  if (error == nullptr) return Outcome::kAnswered;
+  const char* message = api->error_message(error);
+  return message != nullptr && *message != '\0' ? Outcome::kRefused : Outcome::kRefusedWithoutMessage;
+}
+
 // Runs `call` in a child process, so that a plugin that crashes or hangs there fails this check instead of
-// ending the others.
-Tried try_in_child(const std::function<dlaunch_error*()>& call, const dlaunch_plugin_api* api) {
+// ending the others. The child writes what the call returned into a pipe once it has returned: its exit
+// status tells nothing, since a crash handler (AddressSanitizer's, or the plugin's own) may end the process
+// by exiting instead of by the signal. A child that ends without having written it crashed in the call.
+Tried try_in_child(const std::function<Outcome()>& call) {
   constexpr unsigned kSeconds = 10;
+  int result[2];
+  if (pipe2(result, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return {Outcome::kFailed, std::string("it could not be tried: no pipe: ") + std::strerror(errno)};
+  }
   std::fflush(nullptr);  // nothing buffered is written twice
   const pid_t child = fork();
-  if (child < 0) return {Outcome::kFailed, std::string("cannot fork to try it: ") + std::strerror(errno)};
-  if (child == 0) {
-    alarm(kSeconds);
-    dlaunch_error* error = call();
-    if (error == nullptr) _exit(static_cast<int>(Outcome::kAnswered));
-    const char* message = api->error_message(error);
-    _exit(static_cast<int>(message != nullptr && *message != '\0' ? Outcome::kRefused : Outcome::kRefusedWithoutMessage));
+  if (child < 0) {
+    const int error = errno;
+    close(result[0]);
+    close(result[1]);
+    return {Outcome::kFailed, std::string("it could not be tried: cannot fork: ") + std::strerror(error)};
   }
+  if (child == 0) {
+    close(result[0]);
+    alarm(kSeconds);
+    const Outcome outcome = call();
+    _exit(write(result[1], &outcome, 1) == 1 ? 0 : 1);
+  }
+  close(result[1]);
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFSIGNALED(status)) {
-    if (WTERMSIG(status) == SIGALRM) return {Outcome::kFailed, "it did not return within " + std::to_string(kSeconds) + " s"};
-    return {Outcome::kFailed, std::string("it crashed: ") + strsignal(WTERMSIG(status))};
+  // Read once the child has ended, without waiting: a process the plugin forked may still hold the pipe.
+  Outcome outcome = Outcome::kFailed;
+  const bool reported = read(result[0], &outcome, 1) == 1;
+  close(result[0]);
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+    return {Outcome::kFailed, "it did not return within " + std::to_string(kSeconds) + " s"};
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) >= kNotTried) return {Outcome::kFailed, "it could not be tried"};
-  return {static_cast<Outcome>(WEXITSTATUS(status)), ""};
+  if (!reported) {
+    if (WIFSIGNALED(status)) return {Outcome::kFailed, std::string("it crashed: ") + strsignal(WTERMSIG(status))};
+    return {Outcome::kFailed, "it crashed: its process exited with status " + std::to_string(WEXITSTATUS(status)) +
+                                  " before the call returned"};
+  }
+  if (outcome == Outcome::kNotTried) return {Outcome::kFailed, "it could not be tried"};
+  return {outcome, ""};
 }
 
 // Empty when the call was refused with a message.
@@ -102,6 +129,7 @@ std::string refusal_failure(const Tried& tried) {
       return "it returned no error";
     case Outcome::kRefusedWithoutMessage:
       return "its error has no message";
+    case Outcome::kNotTried:
     case Outcome::kFailed:
       break;
   }
@@ -125,21 +153,21 @@ std::vector<ConformanceCheck> check_find_submissions(const Platform& platform, c
   dlaunch_find_args args{DLAUNCH_FIND_ARGS_SIZE_1_1, asked_ids, 1, options_json.c_str(), 0};
 
   check("refuses NULL args with an error",
-        refusal_failure(try_in_child([&] { return api->find_submissions(nullptr, &sink); }, api)));
+        refusal_failure(try_in_child([&] { return returned(api, api->find_submissions(nullptr, &sink)); })));
   check("refuses a NULL sink with an error",
-        refusal_failure(try_in_child([&] { return api->find_submissions(&args, nullptr); }, api)));
+        refusal_failure(try_in_child([&] { return returned(api, api->find_submissions(&args, nullptr)); })));
   // Args of a size without since_ms, ending where an unreadable page begins: reading since_ms crashes.
   // Answering without since_ms is allowed too: only reading past struct_size is wrong.
-  const Tried short_args = try_in_child([&]() -> dlaunch_error* {
+  const Tried short_args = try_in_child([&] {
     const long page = sysconf(_SC_PAGESIZE);
     auto* pages = static_cast<char*>(mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-    if (pages == MAP_FAILED || mprotect(pages + page, page, PROT_NONE) != 0) _exit(kNotTried);
+    if (pages == MAP_FAILED || mprotect(pages + page, page, PROT_NONE) != 0) return Outcome::kNotTried;
     constexpr std::size_t kCovered = offsetof(dlaunch_find_args, since_ms);
     auto* covered = reinterpret_cast<dlaunch_find_args*>(pages + page - kCovered);
     std::memcpy(covered, &args, kCovered);
     covered->struct_size = kCovered;
-    return api->find_submissions(covered, &sink);
-  }, api);
+    return returned(api, api->find_submissions(covered, &sink));
+  });
   check("reads nothing beyond struct_size (args without since_ms)",
         short_args.outcome == Outcome::kAnswered ? "" : refusal_failure(short_args),
         short_args.outcome == Outcome::kAnswered ? "answered without since_ms" : "refused");
