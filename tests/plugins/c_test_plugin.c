@@ -16,6 +16,7 @@
  *                            found in records of 1.0's size, and one never asked in a record of 1.1's
  *   TEST_ABRUPT_FINDER       offer find_submissions (ABI 1.1) that ends its process instead of refusing NULL
  *                            arguments: abort() on NULL args, _exit(1) on a NULL sink; answers the rest rightly
+ *   TEST_GATED_INIT          init waits at the gate directory DLAUNCH_TEST_GATE names, when it names one
  *   TEST_JOB_DOCUMENT        the newest job document version it reads (default: its header's
  *                            DLAUNCH_JOB_SCHEMA_VERSION); validate refuses a newer one in the words of the C++
  *                            SDK reader of that version
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef TEST_TABLE_ABI_MAJOR
@@ -76,7 +78,26 @@ static dlaunch_error *make_error(int32_t code, const char *message) {
 
 static const dlaunch_host_api *g_host;
 
+#ifdef TEST_GATED_INIT
+/* When DLAUNCH_TEST_GATE names a directory: creates "entered" there, then waits (30 s at most) until "open" is
+ * there too: a test holds the host in this plugin's load while it does something else. */
+static void wait_at_gate(void) {
+  const char *gate = getenv("DLAUNCH_TEST_GATE");
+  if (gate == NULL) return;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/entered", gate);
+  FILE *entered = fopen(path, "w");
+  if (entered != NULL) fclose(entered);
+  snprintf(path, sizeof path, "%s/open", gate);
+  const struct timespec tick = {0, 10 * 1000 * 1000};
+  for (int i = 0; i < 3000 && access(path, F_OK) != 0; ++i) nanosleep(&tick, NULL);
+}
+#else
+static void wait_at_gate(void) {}
+#endif
+
 static dlaunch_error *init(const dlaunch_init_args *args) {
+  wait_at_gate();
   g_host = args->host;
   g_host->log(g_host, TEST_LEVEL, "test plugin initialised");
   return NULL;

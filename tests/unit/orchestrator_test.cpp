@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "support/process.hpp"
 
@@ -280,6 +281,46 @@ TEST_F(OrchestratorTest, AnIntentThePlatformDoesNotHoldFailsOnlyAGracePeriodAfte
   killed_submit(impatient, "lost-2", 1000);
   ASSERT_TRUE(impatient.resolve_intents().has_value());
   EXPECT_EQ(state_of(impatient, "lost-2"), JournalEntry::State::kFailed);
+}
+
+// Settling takes an intent's lock, then reads the intent again: one another dlaunch settled after this one read
+// the journal is not settled again, and its lock file goes (asked again, the platform that holds no job of it
+// would keep it, stamped, for a grace period). The other settles it while this one loads the plugin of a newer
+// intent ("gated", whose init waits until told; a process initialises a plugin once: no other test loads it).
+TEST_F(OrchestratorTest, AnIntentAnotherDlaunchSettledMeanwhileIsLeftAlone) {
+  Orchestrator first = make(), other = make({}, std::chrono::seconds(0));
+  killed_submit(first, "lost", 1000);
+  JournalEntry gated;
+  gated.submission_id = "held-at-the-gate";
+  gated.platform = "gated";
+  gated.job_name = "j";
+  gated.options_json = "{}";
+  gated.created_ms = gated.updated_ms = now_ms();
+  ASSERT_TRUE(first.journal().put(gated).has_value());
+  ASSERT_TRUE(other.validate_job(JobBuilder("j").role("main").entrypoint({"true"}).build(), "forgetful").ok())
+      << "the other loads forgetful now, not while the first holds the plugin loader";
+  const std::filesystem::path gate = home_.path() + "/gate";
+  std::filesystem::create_directories(gate);
+  setenv("DLAUNCH_TEST_GATE", gate.c_str(), 1);
+
+  Result<std::size_t> settled_first = 0;
+  std::thread first_call([&] { settled_first = first.resolve_intents(); });
+  bool entered = false;
+  for (int i = 0; i < 3000 && !(entered = std::filesystem::exists(gate / "entered")); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto settled_other = other.resolve_intents("forgetful");
+  std::ofstream(gate / "open").close();
+  first_call.join();
+  unsetenv("DLAUNCH_TEST_GATE");
+
+  ASSERT_TRUE(entered) << "the first never loaded the gated plugin";
+  ASSERT_TRUE(settled_other.has_value()) << settled_other.error().message;
+  EXPECT_EQ(*settled_other, 1u) << "the other settles it (no grace period)";
+  ASSERT_TRUE(settled_first.has_value()) << settled_first.error().message;
+  EXPECT_EQ(*settled_first, 0u);
+  EXPECT_EQ(state_of(first, "lost"), JournalEntry::State::kFailed);
+  EXPECT_FALSE(std::filesystem::exists(home_.path() + "/journal/submitting/lost")) << "its lock file is left";
 }
 
 TEST_F(OrchestratorTest, ASubmitThatMayHaveReachedThePlatformIsLeftForItToSettle) {
