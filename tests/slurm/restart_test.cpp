@@ -1,7 +1,10 @@
 // slurmrestd killed while `dlaunch run --follow` reads through it: dlaunch ends with a clear error (exit 69 or
-// 75) that names the server, and once slurmrestd is back, `status` of the job works again. The
-// fixture's slurmrestd (its UNIX socket instance) is killed for real and started again as it was: the same
-// program, arguments, environment and directory, read from /proc before the kill.
+// 75) that names the server and how long it gave no answer (8 s), and once slurmrestd is back, `status` of
+// the job works again. The fixture's slurmrestd (its UNIX socket instance) is killed for real and started
+// again as it was: the same program, arguments, environment and directory, read from /proc before the kill.
+// Then it is stopped (SIGSTOP) while `logs -f` reads through it: a server that accepts connections and never
+// answers ends the same way. The times from the fault to the error are printed, not asserted (they are
+// recorded in docs/robustness.md).
 #include "slurm_cluster.hpp"
 
 #include <signal.h>
@@ -86,13 +89,18 @@ TEST_F(SlurmRestRestart, SlurmrestdKilledDuringFollowIsAClearErrorAndStatusWorks
   wait_for_status(handle, "RUNNING");
   std::this_thread::sleep_for(2s);  // --follow is reading output now
 
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  const std::string no_answer = "no answer from slurmrestd on the UNIX socket " + cluster_.socket + " for 8 s";
   ASSERT_EQ(kill(rest.pid, SIGKILL), 0);
+  const auto killed = Clock::now();
   ASSERT_EQ(follow.wait_for(30s), std::future_status::ready) << "run --follow did not give up after slurmrestd died";
   auto result = follow.get();
+  std::cout << "[restart] slurmrestd killed; run --follow ended with exit " << result.exit_code << ", "
+            << seconds_since(killed) << " s after the kill\n";
   EXPECT_TRUE(result.exit_code == 69 || result.exit_code == 75) << result.exit_code << ": " << result.err;
-  EXPECT_TRUE(contains(result.err, cluster_.socket) || contains(result.err, "slurmrestd")) << result.err;
+  EXPECT_TRUE(contains(result.err, no_answer)) << result.err;
   EXPECT_TRUE(contains(result.out, "tick")) << "no output was followed before the kill: " << result.out;
-  std::cout << "[restart] slurmrestd killed; run --follow ended with exit " << result.exit_code << "\n";
 
   // Started again as it was (its stale socket first, which it would refuse to replace).
   std::filesystem::remove(cluster_.socket);
@@ -105,6 +113,24 @@ TEST_F(SlurmRestRestart, SlurmrestdKilledDuringFollowIsAClearErrorAndStatusWorks
   auto status = dlaunch({"status", handle});
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_TRUE(contains(status.out, "RUNNING")) << status.out;
+
+  // Silent: stopped, not killed, while `logs -f` follows the same job.
+  auto silent_follow = std::async(std::launch::async, [&] { return dlaunch({"logs", handle, "-f"}, {}, 60s); });
+  std::this_thread::sleep_for(2s);  // logs -f is reading output now
+  ASSERT_EQ(kill(rest.pid, SIGSTOP), 0);
+  const auto stopped = Clock::now();
+  const bool gave_up = silent_follow.wait_for(30s) == std::future_status::ready;
+  const double silent_took = seconds_since(stopped);
+  kill(rest.pid, SIGCONT);
+  ASSERT_TRUE(gave_up) << "logs -f did not give up on a slurmrestd that no longer answers";
+  auto silenced = silent_follow.get();
+  std::cout << "[silent] slurmrestd stopped; logs -f ended with exit " << silenced.exit_code << ", " << silent_took
+            << " s after the stop\n";
+  EXPECT_TRUE(silenced.exit_code == 69 || silenced.exit_code == 75) << silenced.exit_code << ": " << silenced.err;
+  EXPECT_TRUE(contains(silenced.err, no_answer)) << silenced.err;
+  EXPECT_TRUE(contains(silenced.out, "tick")) << "no output was followed before the stop: " << silenced.out;
+  status = dlaunch({"status", handle});
+  EXPECT_EQ(status.exit_code, 0) << "after SIGCONT: " << status.err;
   dlaunch({"stop", handle});
 }
 

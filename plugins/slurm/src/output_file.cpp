@@ -70,11 +70,37 @@ std::string ending_line(const sdk::JobStatus& status) {
   return line + (status.message.empty() ? "" : ": " + status.message) + "\n";
 }
 
-void copy_job_output(const std::function<JobSnapshot()>& snapshot, bool follow, const sdk::TextOut& out,
+void copy_job_output(const Snapshot& snapshot, bool follow, const std::string& server, const sdk::TextOut& out,
                      const sdk::Host& host) {
-  JobSnapshot job = snapshot();
+  JobSnapshot job = snapshot(std::chrono::milliseconds::zero());
   GrowingFile file(job.output_path);
   bool pending_said = false;
+  // Following, the retrying of snapshots is this loop's own: one attempt each, bounded by the time left.
+  support::AnswerClock clock;
+  bool failing = false;
+  auto take_snapshot = [&] {
+    try {
+      job = snapshot(clock.attempt_timeout());
+      clock.answered();
+      failing = false;
+    } catch (const sdk::Error& error) {
+      const int32_t code = error.code();
+      if (code != DLAUNCH_ERR_UNAVAILABLE && code != DLAUNCH_ERR_TEMPORARY && code != DLAUNCH_ERR_INTERNAL) throw;
+      const std::string id = job.status.native_id;
+      if (clock.over()) {
+        throw sdk::Error(code, "following the output of Slurm job " + id + ": " +
+                                   (code == DLAUNCH_ERR_INTERNAL ? "only failures from " : "no answer from ") +
+                                   server + " for " + std::to_string(clock.period_seconds()) + " s (" +
+                                   error.what() + "); the job goes on: `dlaunch logs -f slurm:" + id +
+                                   "` follows it again once slurmrestd answers");
+      }
+      if (!failing) {
+        host.warn("following the output of Slurm job " + id + ": " + error.what() + "; still trying, for up to " +
+                  std::to_string(clock.period_seconds()) + " s");
+      }
+      failing = true;
+    }
+  };
   for (;;) {
     const bool terminal = job.status.terminal();  // taken before the read below, so that read gets the last lines
     if (!job.output_path.empty() && !file.copy_new(out)) return;
@@ -95,13 +121,14 @@ void copy_job_output(const std::function<JobSnapshot()>& snapshot, bool follow, 
       if (terminal) out.write(ending_line(job.status));
       return;
     }
-    for (int i = 0; i < kPollsPerSnapshot; ++i) {
+    // While snapshots fail, the next is taken as soon as the time left runs out, not a poll later.
+    for (int i = 0; i < kPollsPerSnapshot && !(failing && clock.over()); ++i) {
       if (!support::sleep_unless_cancelled(kPollInterval, [&] { return host.cancelled(); })) {
         throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
       }
       if (!job.output_path.empty() && !file.copy_new(out)) return;
     }
-    job = snapshot();
+    take_snapshot();
   }
 }
 

@@ -197,7 +197,9 @@ rapidjson::Document RestApi::exchange(const std::string& method, const std::stri
                      connection_.describe() + " needs a JWT: set platform.slurm.token, SLURM_JWT or "
                      "platform.slurm.token_file (`scontrol token` prints one)");
   }
-  support::HttpResponse response = client_.send(request(method, path, json_body));
+  support::HttpRequest sent = request(method, path, json_body);
+  sent.timeout = request_timeout_;
+  support::HttpResponse response = client_.send(sent);
   if (response.aborted) throw sdk::Error(DLAUNCH_ERR_CANCELLED, "cancelled");
   if (response.transport_failed()) {
     throw sdk::Error(DLAUNCH_ERR_UNAVAILABLE, "cannot reach " + connection_.describe() + ": " +

@@ -57,6 +57,10 @@ class RestApi {
 
   const Connection& connection() const { return connection_; }
 
+  // Bounds each later request to `timeout` (zero: the client's own limit, 30 s), for a loop that does its
+  // own retrying within a time it has left (logs -f).
+  void set_request_timeout(std::chrono::milliseconds timeout) { request_timeout_ = timeout; }
+
  private:
   // A request to /slurm/<version>/<path>. When the cached version's path is unknown to the server (404
   // without a Slurm error: an upgrade dropped that version), it asks the server again and, when the version
@@ -75,6 +79,7 @@ class RestApi {
   support::AddressCache versions_;
   std::string version_;
   bool version_cached_ = false;  // version_ came from the cache, not from this server just now
+  std::chrono::milliseconds request_timeout_{0};
 };
 
 }  // namespace dlaunch::slurm

@@ -144,12 +144,13 @@ class SlurmPlugin : public sdk::Plugin {
   void logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& out) override {
     std::string id = checked_job_id(ref.native_id);
     RestApi api = connect(sdk::Options::parse(ref.options_json));
-    auto snapshot = [&] {
+    auto snapshot = [&](std::chrono::milliseconds timeout) {
+      api.set_request_timeout(timeout);
       rapidjson::Document answer = job_answer(api, id);
       const rapidjson::Value& record = undeleted_record(answer, id);
       return JobSnapshot{job_status(record), script_started(record), output_path(record)};
     };
-    copy_job_output(snapshot, follow, out, host_);
+    copy_job_output(snapshot, follow, api.connection().describe(), out, host_);
   }
 
   void stop(const sdk::JobRef& ref) override {

@@ -27,4 +27,20 @@ bool sleep_unless_cancelled(std::chrono::milliseconds duration, const std::funct
   }
 }
 
+AnswerClock::AnswerClock(std::chrono::milliseconds period)
+    : period_(period), last_answer_(std::chrono::steady_clock::now()) {}
+
+void AnswerClock::answered() { last_answer_ = std::chrono::steady_clock::now(); }
+
+std::chrono::milliseconds AnswerClock::left() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(last_answer_ + period_ -
+                                                               std::chrono::steady_clock::now());
+}
+
+std::chrono::milliseconds AnswerClock::attempt_timeout() const { return std::max(left(), kShortestAttempt); }
+
+long long AnswerClock::period_seconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(period_).count();
+}
+
 }  // namespace dlaunch::support

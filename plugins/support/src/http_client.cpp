@@ -126,7 +126,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t upload_total, cur
 bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& request,
              const std::function<bool(std::string_view)>* on_data) {
   exchange.request = &request;
-  exchange.on_data = on_data;
+  exchange.on_data = on_data != nullptr ? on_data : request.on_body ? &request.on_body : nullptr;
   exchange.max_body_bytes = options.max_body_bytes;
   exchange.handle.reset(lib().easy_init());
   if (!exchange.handle) {

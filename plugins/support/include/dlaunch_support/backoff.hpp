@@ -21,6 +21,31 @@ std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int retry);
 // Sleeps for `duration`, waking every 100 ms to ask `cancelled`; returns false as soon as it says true.
 bool sleep_unless_cancelled(std::chrono::milliseconds duration, const std::function<bool()>& cancelled);
 
+// The clock of a loop that polls a server while it follows a job (logs -f, run --follow). The loop does the
+// retrying: one attempt per poll, each bounded by the time left, and it gives up `period` after the server's
+// last answer. So a server that dies or goes silent is an error within the period (plus at most one shortest
+// attempt) whether its port refuses connections or nothing comes back at all.
+class AnswerClock {
+ public:
+  static constexpr std::chrono::seconds kGiveUpAfter{8};
+  static constexpr std::chrono::milliseconds kShortestAttempt{500};
+
+  explicit AnswerClock(std::chrono::milliseconds period = kGiveUpAfter);
+  // The server answered: the period starts again.
+  void answered();
+  // The time left before giving up; zero or less once it is over.
+  std::chrono::milliseconds left() const;
+  bool over() const { return left().count() <= 0; }
+  // How long the next request may take: the time left, but at least kShortestAttempt.
+  std::chrono::milliseconds attempt_timeout() const;
+  // The period in whole seconds, for the error: "no answer from ... for 8 s".
+  long long period_seconds() const;
+
+ private:
+  std::chrono::milliseconds period_;
+  std::chrono::steady_clock::time_point last_answer_;
+};
+
 }  // namespace dlaunch::support
 
 #endif  // DLAUNCH_SUPPORT_BACKOFF_HPP_

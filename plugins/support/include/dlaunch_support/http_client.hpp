@@ -29,6 +29,10 @@ struct HttpRequest {
   std::function<void(std::uint64_t sent, std::uint64_t total)> on_upload_progress;
   // This exchange's limit instead of the client's request_timeout (a large upload), when not zero.
   std::chrono::milliseconds timeout{0};
+  // When set, send() hands the body of a successful answer to it as it arrives instead of keeping it in the
+  // response, and max_body_bytes does not apply to it (an error answer's body is kept as usual). Returning
+  // false ends the exchange, which is then no failure.
+  std::function<bool(std::string_view)> on_body;
 };
 
 struct HttpOptions {
@@ -41,7 +45,7 @@ struct HttpOptions {
   std::string proxy;                           // a proxy URL; empty: libcurl's default (the *_proxy variables)
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
-  // The most of an answer's body that send() keeps (and of an error answer's, stream()): a longer one ends
+  // The most of an answer's body that send() keeps (and of an error answer's, stream() and on_body): a longer one ends
   // the exchange as a transport error naming the server, so a broken or hostile server cannot fill memory.
   std::size_t max_body_bytes = 64 * 1024 * 1024;
   std::string user_agent = "dlaunch";
