@@ -1,9 +1,10 @@
 // What the ray plugin reads from a Ray dashboard, a hostile or broken one: the version answer, JobDetails
 // (one job, or a list of them), the state API's placement groups, a driver's log. Whatever the body, an
-// sdk::Error at most, never a crash.
+// sdk::Error at most, never a crash; a log's answer read as a stream.
 #include "gang_wait.hpp"
 #include "job_details.hpp"
 #include "job_log.hpp"
+#include "log_answer.hpp"
 #include "server_version.hpp"
 
 #include <dlaunch_support/json.hpp>
@@ -11,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace {
@@ -35,6 +37,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   guarded([&] { (void)dlaunch::ray::ServerVersion::parse(text, "http://fuzz.test:8265"); });
   guarded([&] { (void)dlaunch::ray::job_output(text, "dlaunch-fuzz"); });
+  // A log's answer as it streams in, in two pieces: what it reads is what RapidJSON reads (the first "logs"
+  // member of an object, a string), unless it refused a nesting deeper than its limit, or RapidJSON refused
+  // a number too big for a double or took a NUL byte for the end.
+  std::string log;
+  dlaunch::ray::LogAnswerReader reader([&](std::string_view bytes) {
+    log.append(bytes);
+    return true;
+  });
+  const bool read = reader.read(text.substr(0, size / 2)) && reader.read(text.substr(size / 2)) && reader.finish();
+  rapidjson::Document answer;
+  answer.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  const bool is_answer = !answer.HasParseError() && answer.IsObject() && answer.HasMember("logs") &&
+                         answer["logs"].IsString();
+  const bool comparable = reader.error().find("nested deeper") == std::string::npos &&
+                          answer.GetParseError() != rapidjson::kParseErrorNumberTooBig &&
+                          text.find('\0') == std::string_view::npos;
+  if (comparable &&
+      (read != is_answer ||
+       (read && log != std::string_view(answer["logs"].GetString(), answer["logs"].GetStringLength())))) {
+    __builtin_trap();
+  }
   rapidjson::Document doc;
   if (!dlaunch::support::parse_json(doc, {reinterpret_cast<const char*>(data), size}).empty()) return 0;
   read_details(doc);

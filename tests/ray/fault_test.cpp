@@ -172,9 +172,12 @@ TEST_F(RayFaults, SubmitsKilledAfterRayAcceptedThemAreListedWithTheirHandle) {
 // came through it, it holds the next poll of the output and is closed while that poll is in flight; then it
 // is opened again on the same port. The shared cluster's head itself is not killed, since a restarted head
 // without GCS fault tolerance (Redis) forgets every job, and `status` could then only say the job is gone.
-// Meanwhile a head that never answers: `logs -f` of the same job through a second proxy that holds its polls
-// once the output came gives up when its own request timeout has run out, with the error that says so.
+// Meanwhile a head that goes silent: `logs -f` of the same job through a second proxy that holds its polls
+// once the output came, with the default options. Both end with the error that names the dashboard and how
+// long it gave no answer (8 s); the times from the fault to the error are printed, not asserted (they are
+// recorded in docs/robustness.md).
 TEST_F(RayFaults, DashboardGoneDuringFollowIsAClearErrorAndStatusWorksWhenItIsBack) {
+  using Clock = std::chrono::steady_clock;
   auto proxy = std::make_unique<CuttingProxy>(cluster_.port(), CuttingProxy::Faults{});
   const int port = proxy->port();
   const std::string logs_poll = "/logs HTTP/";
@@ -182,7 +185,12 @@ TEST_F(RayFaults, DashboardGoneDuringFollowIsAClearErrorAndStatusWorksWhenItIsBa
   JobSpec spec = shell_job("gone", "for i in $(seq 60); do echo tick $i; sleep 1; done");
   spec.option("address", string_literal(proxy->address()));
   const std::string file = write_spec(spec);
-  auto follow = std::async(std::launch::async, [&] { return dlaunch({"run", file, "-p", "ray", "--follow"}); });
+  // Each command's result and the moment it ended.
+  auto timed = [&](std::vector<std::string> args) {
+    auto result = dlaunch(std::move(args));
+    return std::make_pair(result, Clock::now());
+  };
+  auto follow = std::async(std::launch::async, timed, std::vector<std::string>{"run", file, "-p", "ray", "--follow"});
   ASSERT_TRUE(proxy->wait_until_holding(std::chrono::seconds(90)))
       << "run --follow never asked for the job's output again after it had some";
   std::smatch found;
@@ -192,26 +200,33 @@ TEST_F(RayFaults, DashboardGoneDuringFollowIsAClearErrorAndStatusWorksWhenItIsBa
 
   CuttingProxy silent(cluster_.port(), CuttingProxy::Faults{});
   silent.hold_requests(logs_poll, "tick 1");
-  auto never_answered = std::async(std::launch::async, [&] {
-    return dlaunch({"logs", handle, "-f", "--set", "platform.ray.address=" + silent.address(), "--set",
-                    "platform.ray.request_timeout_s=2", "--set", "platform.ray.max_attempts=1"});
-  });
+  auto never_answered = std::async(std::launch::async, timed,
+                                   std::vector<std::string>{"logs", handle, "-f", "--set",
+                                                            "platform.ray.address=" + silent.address()});
   ASSERT_TRUE(silent.wait_until_holding(std::chrono::seconds(60)))
       << "logs -f never asked for the job's output again after it had some";
+  const auto went_silent = Clock::now();
 
   proxy.reset();
+  const auto gone = Clock::now();
   ASSERT_EQ(follow.wait_for(std::chrono::seconds(60)), std::future_status::ready)
       << "run --follow did not give up on a dashboard that refuses connections";
-  auto result = follow.get();
-  std::cout << "[gone] run --follow ended with exit " << result.exit_code << "\n";
+  auto [result, follow_ended] = follow.get();
+  auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  std::cout << "[gone] run --follow ended with exit " << result.exit_code << ", " << seconds(follow_ended - gone)
+            << " s after the dashboard went away\n";
   EXPECT_TRUE(result.exit_code == 69 || result.exit_code == 75) << result.exit_code << ": " << result.err;
-  EXPECT_TRUE(contains(result.err, "127.0.0.1:" + std::to_string(port))) << "the error names no server:\n" << result.err;
+  EXPECT_TRUE(contains(result.err, "no answer from http://127.0.0.1:" + std::to_string(port) + " for 8 s"))
+      << "the error names no server, or not how long it gave no answer:\n" << result.err;
   EXPECT_TRUE(contains(result.out, "tick 1")) << "nothing was followed before: " << result.out;
 
   ASSERT_EQ(never_answered.wait_for(std::chrono::seconds(60)), std::future_status::ready)
       << "logs -f did not give up on a dashboard that never answers";
-  auto silenced = never_answered.get();
+  auto [silenced, silenced_ended] = never_answered.get();
+  std::cout << "[silent] logs -f ended with exit " << silenced.exit_code << ", "
+            << seconds(silenced_ended - went_silent) << " s after the dashboard stopped answering\n";
   EXPECT_EQ(silenced.exit_code, 75) << silenced.err;
+  EXPECT_TRUE(contains(silenced.err, "no answer from " + silent.address() + " for 8 s")) << silenced.err;
   EXPECT_TRUE(contains(silenced.err, "did not answer")) << silenced.err;
   EXPECT_TRUE(contains(silenced.out, "tick 1")) << silenced.out;
 

@@ -5,15 +5,49 @@
 #ifndef DLAUNCH_RAY_JOB_LOG_HPP_
 #define DLAUNCH_RAY_JOB_LOG_HPP_
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace dlaunch::ray {
 
-// The log without its leading lines in Ray's log format and without the "Running entrypoint for job `id`:
-// ..." line wherever it is. Anything else (pip's output while a runtime_env is set up) is kept. What is
-// shown only grows as the log grows (a line that may still become one of Ray's waits), so `logs -f` can
-// print what is new.
+// The job's output from its log as the log is read: the log's bytes go in once each, in pieces of any size,
+// and what is known to be the job's output comes out. Left out: the leading lines in Ray's log format, and
+// the "Running entrypoint for job `id`: ..." line wherever it is (from the marker to the line's end). What
+// comes out is never taken back, so `logs -f` prints it as it comes; memory stays bounded (kMaxHeld) however
+// long a line is.
+class JobOutput {
+ public:
+  // The most of a line held back while it may still become one of Ray's (a longer one is the job's).
+  static constexpr size_t kMaxHeld = 64 * 1024;
+
+  JobOutput(std::string_view id, std::function<bool(std::string_view)> out);
+  // The log's next bytes. False when `out` wants no more.
+  bool write(std::string_view log);
+  // The log read so far is all there is for now: lets out the unfinished last line too, unless it may still
+  // become one of Ray's lines (a leading line that starts with a digit, a part that may be the marker).
+  bool flush();
+  // The log is whole (the job ended): lets out all that is held but Ray's lines.
+  bool finish();
+
+ private:
+  bool end_line();
+  bool release(bool whole);
+  bool emit(std::string_view text);
+  bool send();
+
+  std::string marker_;
+  std::function<bool(std::string_view)> out_;
+  bool leading_ = true;        // still in the leading lines in Ray's format
+  bool marker_done_ = false;   // the "Running entrypoint" line was left out
+  bool dropping_ = false;      // leaving out the rest of that line
+  bool line_started_ = false;  // part of the current line went out already
+  std::string line_;           // the current line's bytes held back
+  std::string ready_;          // output not yet sent
+};
+
+// The whole log so far at once: what JobOutput lets out of it, flushed.
 std::string job_output(std::string_view log, std::string_view id);
 
 }  // namespace dlaunch::ray

@@ -12,8 +12,9 @@
 namespace dlaunch::ray {
 
 // Returns when the job is terminal and its last output was written, or when the host wants no more output.
-// A lost connection or a failing dashboard is retried (with a warning), never taken for the job's end; it
-// gives up after 5 s without a single answer. Throws CANCELLED on Ctrl-C.
+// A lost connection or a failing dashboard is retried (with one warning), never taken for the job's end; it
+// gives up 8 s after the last answer (support::AnswerClock), with the error of the last attempt.
+// Throws CANCELLED on Ctrl-C.
 void follow_logs(const RayClient& client, const std::string& id, std::chrono::milliseconds poll_interval,
                  const sdk::Host& host, const sdk::TextOut& out);
 

@@ -1,10 +1,12 @@
 #include "ray_client.hpp"
 
 #include "gang_wait.hpp"
+#include "log_answer.hpp"
 
 #include <dlaunch_support/backoff.hpp>
 #include <dlaunch_support/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -121,10 +123,15 @@ void RayClient::pause_before_retry(int retry, const HttpResponse& failure) const
   }
 }
 
-HttpResponse RayClient::send(const HttpRequest& request) const {
+HttpResponse RayClient::send(HttpRequest request, Patience patience,
+                             const std::function<void()>& before_each) const {
+  if (patience.timeout.count() > 0) request.timeout = std::min(patience.timeout, options_.request_timeout);
+  const int attempts = patience.attempts > 0 ? patience.attempts : options_.max_attempts;
+  if (before_each) before_each();
   HttpResponse response = exchange(request);
-  for (int attempt = 2; attempt <= options_.max_attempts && worth_retrying(response, endpoint_); ++attempt) {
+  for (int attempt = 2; attempt <= attempts && worth_retrying(response, endpoint_); ++attempt) {
     pause_before_retry(attempt - 1, response);
+    if (before_each) before_each();
     response = exchange(request);
   }
   return response;
@@ -198,9 +205,9 @@ void RayClient::no_such_job(const std::string& id) const {
                                               "GCS)");
 }
 
-rapidjson::Document RayClient::job(const std::string& id) const {
+rapidjson::Document RayClient::job(const std::string& id, Patience patience) const {
   HttpRequest request = get_request(kJobsPath + id);
-  HttpResponse response = send(request);
+  HttpResponse response = send(request, patience);
   if (response.status == 404) no_such_job(id);
   if (!response.ok()) fail(request, response);
   return parse_json(request, response);
@@ -240,16 +247,31 @@ rapidjson::Document RayClient::placement_groups(const std::string& job_id) const
   return parse_json(request, response);
 }
 
-std::string RayClient::logs(const std::string& id) const {
+void RayClient::logs(const std::string& id, uint64_t from, const std::function<bool(std::string_view)>& on_log,
+                     Patience patience) const {
   HttpRequest request = get_request(kJobsPath + id + "/logs");
-  HttpResponse response = send(request);
+  uint64_t handed = from;  // of the log: bytes before it were handed on (or not wanted)
+  std::optional<LogAnswerReader> answer;
+  // Each attempt reads the answer from its start: only the bytes past those handed on go on.
+  auto begin_attempt = [&] {
+    answer.emplace([&](std::string_view bytes) {
+      const uint64_t end = answer->log_bytes();
+      if (end <= handed) return true;
+      const uint64_t skip = handed - (end - bytes.size());
+      handed = end;
+      return on_log(bytes.substr(skip));
+    });
+  };
+  request.on_body = [&](std::string_view data) { return answer->read(data); };
+  HttpResponse response = send(request, patience, begin_attempt);
   if (response.status == 404) no_such_job(id);
   if (!response.ok()) fail(request, response);
-  rapidjson::Document doc = parse_json(request, response);
-  if (!doc.IsObject() || !doc.HasMember("logs") || !doc["logs"].IsString()) {
-    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "GET " + request.url + " did not answer {\"logs\": ...}");
+  if (answer->stopped()) return;
+  if (!answer->finish()) {
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "Ray at " + endpoint_.address + " answered GET " + request.url +
+                                               " with something that is not {\"logs\": \"...\"}: " +
+                                               answer->error());
   }
-  return std::string(doc["logs"].GetString(), doc["logs"].GetStringLength());
 }
 
 void RayClient::submit(const std::string& submission_id, const std::string& body_json) const {

@@ -223,7 +223,9 @@ void RayPlugin::logs(const sdk::JobRef& ref, bool follow, const sdk::TextOut& ou
   if (follow) {
     follow_logs(client, id, options.poll_interval, host_, out);
   } else {
-    out.write(job_output(client.logs(id), id));
+    JobOutput output(id, [&out](std::string_view text) { return out.write(text); });
+    client.logs(id, 0, [&output](std::string_view bytes) { return output.write(bytes); });
+    output.flush();
   }
 }
 
