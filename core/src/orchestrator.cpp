@@ -474,24 +474,37 @@ Result<JobStatus> Orchestrator::wait(const JobHandle& asked, const std::function
   auto settled = platform_handle(asked);  // once: the polls below ask the platform alone
   if (!settled) return std::unexpected(settled.error());
   const JobHandle& handle = *settled;
-  // The plugin ABI has no blocking wait, so the host polls; a short job ends within its first few
-  // milliseconds, a long one needs no fine-grained look. The interval starts at 1 ms and grows by half up to
-  // `longest_interval`: a job that ends after t is seen by about 1.5 t (t + longest_interval at most), for
-  // 15 status calls in the first second and then one per `longest_interval`.
+  auto target = target_of(handle);
+  if (!target) return std::unexpected(target.error());
+  // A plugin that can be told of a change (ABI 1.2's wait_for_change) is asked to wait for one between status
+  // calls; it is asked again at least every kEventWaitLongest, so that a progress line's clock moves. A state
+  // this host does not know cannot be handed back to compare with: that round polls.
+  const bool told = target->platform->waits_for_change();
+  constexpr auto kEventWaitLongest = std::chrono::milliseconds(1000);
+  // Otherwise the host polls; a short job ends within its first few milliseconds, a long one needs no
+  // fine-grained look. The interval starts at 1 ms and grows by half up to `longest_interval`: a job that ends
+  // after t is seen by about 1.5 t (t + longest_interval at most), for 15 status calls in the first second and
+  // then one per `longest_interval`.
   constexpr auto kFirstInterval = std::chrono::microseconds(1000);
   // How often Ctrl-C is looked for during a long interval.
   constexpr auto kCancelCheck = std::chrono::milliseconds(50);
+  auto cancelled = [&] { return Error{ErrorCode::kCancelled, "interrupted while waiting for " + handle.text()}; };
   std::chrono::microseconds interval = std::min<std::chrono::microseconds>(kFirstInterval, longest_interval);
   while (true) {
     auto current = platform_status(handle);
     if (!current) return std::unexpected(with_intent_hint(handle, current.error()));
     if (on_update) on_update(*current);
     if (current->terminal()) return current;
+    if (told && current->state != JobState::kUnknown) {
+      auto waited = target->platform->wait_for_change(handle.native_id, target->options_json, *current,
+                                                      std::max(longest_interval, kEventWaitLongest));
+      if (!waited && waited.error().code == ErrorCode::kCancelled) return std::unexpected(cancelled());
+      if (!waited) return std::unexpected(with_journal_hint(handle, waited.error()));
+      continue;
+    }
     const auto until = std::chrono::steady_clock::now() + interval;
     for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
-      if (host::cancellation_requested()) {
-        return std::unexpected(Error{ErrorCode::kCancelled, "interrupted while waiting for " + handle.text()});
-      }
+      if (host::cancellation_requested()) return std::unexpected(cancelled());
       std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, kCancelCheck));
     }
     interval = std::min<std::chrono::microseconds>(interval * 3 / 2, longest_interval);

@@ -2,10 +2,14 @@
 
 #include <dlaunch/job_document.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 #include "dry_run_text.hpp"
 #include "job_checks.hpp"
 #include "job_control.hpp"
 #include "job_store.hpp"
+#include "job_watch.hpp"
 #include "log_stream.hpp"
 #include "supervisor_launcher.hpp"
 
@@ -66,6 +70,42 @@ std::string LocalPlatform::submit(const sdk::JobRequest& request) {
 sdk::JobStatus LocalPlatform::status(const sdk::JobRef& job) {
   JobPaths paths = JobPaths::of(state_dir_, job.native_id);
   return host_status(paths.native_id(), observe(paths));
+}
+
+void LocalPlatform::wait_for_change(const sdk::JobRef& job, int32_t seen_state, uint32_t seen_restarts,
+                                    int64_t timeout_ms) {
+  // How often Ctrl-C is looked for while nothing happens (plugin.h asks for 250 ms at most).
+  constexpr auto kCancelCheck = std::chrono::milliseconds(100);
+  JobPaths paths = JobPaths::of(state_dir_, job.native_id);
+  // Set up before the first read, so that no change after it goes unnoticed.
+  JobWatch watch(paths, JobWatch::Files::kState);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  bool exit_asked = false;
+  bool exit_watched = false;
+  auto waited = [&](const char* outcome) {
+    host_.debug("local: waited on job " + paths.native_id() + " (its state file" +
+                (watch.watching_files() ? "" : " read every tick") +
+                (exit_watched ? ", its supervisor's exit" : "") + "): " + outcome);
+  };
+  bool woken = true;
+  while (true) {
+    // Without inotify nothing wakes the wait: the state is read on every tick instead.
+    if (woken || !watch.watching_files()) {
+      JobState state = observe(paths);
+      if (host_state(state.state) != seen_state || state.restarts != seen_restarts) return waited("changed");
+      if (!exit_asked && state.supervisor_pid > 0) {
+        // A supervisor killed outright records nothing: its exit is the change. Once watched, the state is read
+        // again: `observe` checks that the pid is still the supervisor's, so the pidfd is of the right process.
+        exit_asked = true;
+        exit_watched = watch.watch_exit_of(state.supervisor_pid);
+        if (exit_watched) continue;
+      }
+    }
+    host_.check_cancelled();
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return waited("unchanged");
+    woken = watch.wait_for_change(std::min(kCancelCheck, left));
+  }
 }
 
 void LocalPlatform::logs(const sdk::JobRef& job, bool follow, const sdk::TextOut& out) {

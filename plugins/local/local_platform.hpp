@@ -12,12 +12,16 @@ namespace dlaunch::local {
 class LocalPlatform : public sdk::Plugin {
  public:
   static constexpr bool kFindsSubmissions = true;
+  static constexpr bool kWaitsForChange = true;
 
   void init(const sdk::InitContext& context) override;
   void validate(const sdk::JobRequest& job, const sdk::DiagnosticsOut& out) override;
   void dry_run(const sdk::JobRequest& job, const sdk::TextOut& out) override;
   std::string submit(const sdk::JobRequest& job) override;
   sdk::JobStatus status(const sdk::JobRef& job) override;
+  // Wakes on the job's state file being replaced (inotify) and on its supervisor's exit (a pidfd).
+  void wait_for_change(const sdk::JobRef& job, int32_t seen_state, uint32_t seen_restarts,
+                       int64_t timeout_ms) override;
   void logs(const sdk::JobRef& job, bool follow, const sdk::TextOut& out) override;
   void stop(const sdk::JobRef& job) override;
   void delete_job(const sdk::JobRef& job) override;

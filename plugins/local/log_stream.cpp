@@ -47,7 +47,7 @@ void stream_logs(const JobPaths& paths, bool follow, const sdk::Host& host, cons
   LogTail tail(paths.combined_log());
   // Set up before the first read, so that nothing written after it goes unnoticed.
   std::optional<JobWatch> watch;
-  if (follow) watch.emplace(paths);
+  if (follow) watch.emplace(paths, JobWatch::Files::kStateAndLogs);
   while (true) {
     // The supervisor records the end only after the last line is written: once the job is terminal, one more
     // read gets everything.

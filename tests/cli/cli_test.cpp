@@ -353,7 +353,7 @@ TEST_F(CliTest, SchemaAndVersion) {
   EXPECT_EQ(schema.exit_code, 0);
   EXPECT_NE(schema.out.find("\"$schema\""), std::string::npos);
   auto version = dlaunch({"version"});
-  EXPECT_NE(version.out.find("plugin ABI 1.1"), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("plugin ABI 1.2"), std::string::npos) << version.out;
 }
 
 // A plugin whose manifest declares its options but whose "library" is not a library at all: anything that

@@ -166,6 +166,20 @@ TEST_F(Interrupt, CtrlCDuringRunWaitExits130AndTheJobGoesOn) {
   expect_job_went_on(handles.substr(0, handles.find('\n')));
 }
 
+TEST_F(Interrupt, CtrlCDuringStatusWaitExits130BeforeTheJobEnds) {
+  // The host waits in the local plugin's wait_for_change: it returns on Ctrl-C, not when the job next changes.
+  auto run = dlaunch({"run", slow_job()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string handle = test::last_line(run.out);
+  OnTerminal terminal({test::dlaunch_binary(), "status", handle, "--wait"}, environment());
+  ASSERT_TRUE(terminal.read_until("RUNNING", 20s)) << terminal.seen();
+  terminal.interrupt();
+  EXPECT_EQ(terminal.wait(10s), 130) << terminal.seen();
+  expect_clean_terminal(terminal);
+  EXPECT_FALSE(std::filesystem::exists(marker_)) << "the job ended before dlaunch did: the wait outlasted Ctrl-C";
+  expect_job_went_on(handle);
+}
+
 TEST_F(Interrupt, CtrlCDuringLogsFollowExits130AndTheJobGoesOn) {
   auto run = dlaunch({"run", slow_job()});
   ASSERT_EQ(run.exit_code, 0) << run.err;

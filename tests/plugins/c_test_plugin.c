@@ -275,6 +275,9 @@ static const dlaunch_plugin_api kApi = {
 #if DLAUNCH_ABI_MINOR >= 1
     TEST_FIND_SUBMISSIONS
 #endif
+#if DLAUNCH_ABI_MINOR >= 2
+    , NULL /* wait_for_change (1.2): a table of 1.1's size or less has none */
+#endif
 };
 
 #ifndef TEST_WITHOUT_ENTRY

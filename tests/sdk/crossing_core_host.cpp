@@ -58,5 +58,23 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("ok   the host read the plugin's %s status record\n", plugin_minor >= TEST_NEXT_MINOR ? "newer" : "own");
+
+  // ABI 1.2: the host waits on a plugin that offers wait_for_change, and polls any older one.
+  if ((*platform)->waits_for_change() != (plugin_minor >= 2)) {
+    std::printf("FAIL the host %s wait_for_change in a 1.%u table\n", plugin_minor >= 2 ? "missed" : "found",
+                plugin_minor);
+    return 1;
+  }
+  if ((*platform)->waits_for_change()) {
+    dlaunch::JobStatus seen;
+    seen.state = dlaunch::JobState::kRunning;
+    seen.restarts = 3;
+    auto waited = (*platform)->wait_for_change("job", "{}", seen, std::chrono::milliseconds(7));
+    if (!waited) {
+      std::printf("FAIL the plugin read other dlaunch_wait_args than the host sent\n");
+      return 1;
+    }
+  }
+  std::printf("ok   wait_for_change %s\n", plugin_minor >= 2 ? "offered and called" : "absent, so the host polls");
   return 0;
 }

@@ -6,7 +6,8 @@
  *
  * This host fills struct_size with the constant of its newest minor and sets the next minor's field when it
  * has it; the plugin reports what it saw (crossing_plugin.c). That field is seen only when both sides have it.
- * TEST_NEXT_MINOR (from the build) is that minor. */
+ * TEST_NEXT_MINOR (from the build) is that minor. A host of 1.2 or later also finds wait_for_change in the table
+ * of a 1.2 plugin or later, and in no older one, and calls it. */
 #include <dlaunch/plugin.h>
 
 #include <dlfcn.h>
@@ -111,5 +112,23 @@ int main(int argc, char **argv) {
 #endif
   snprintf(expected, sizeof expected, "state=%d; preempted=%s", DLAUNCH_STATE_SUCCEEDED, preempted);
   failures += expect("what the host read of dlaunch_job_status", seen, expected);
+
+#if DLAUNCH_ABI_MINOR >= 2
+  const bool waits = plugin_minor >= 2 && DLAUNCH_HAS_FIELD(dlaunch_plugin_api, api, wait_for_change) &&
+                     api->wait_for_change != NULL;
+  failures += expect("wait_for_change in the table", waits ? "offered" : "absent", plugin_minor >= 2 ? "offered" : "absent");
+  if (waits) {
+    dlaunch_wait_args wait;
+    memset(&wait, 0xA5, sizeof wait);
+    wait.struct_size = DLAUNCH_WAIT_ARGS_SIZE_1_2;
+    wait.native_id = "job";
+    wait.options_json = "{}";
+    wait.seen_state = DLAUNCH_STATE_RUNNING;
+    wait.seen_restarts = 3;
+    wait.timeout_ms = 7;
+    failures += expect("what the plugin read of dlaunch_wait_args", api->wait_for_change(&wait) == NULL ? "as sent" : "other",
+                       "as sent");
+  }
+#endif
   return failures == 0 ? 0 : 1;
 }

@@ -6,7 +6,9 @@
  *   logs    writes "plugin 1.M; host minor H; logs_args N bytes; follow=B; timestamps=T", where T is the next
  *           minor's field as the host set it, "absent" when struct_size does not cover it, or "unknown" in a
  *           build of today's header (which cannot even name it);
- *   status  reports a record of this build's newest size: SUCCEEDED, and in a next-minor build preempted = true. */
+ *   status  reports a record of this build's newest size: SUCCEEDED, and in a next-minor build preempted = true;
+ *   wait_for_change (1.2 and later builds; older ones have a table of 1.0's size) returns NULL only when the
+ *           host sent what crossing_host.c sends: a struct of at least 1.2's size, RUNNING, 3 restarts, 7 ms. */
 #include <dlaunch/plugin.h>
 
 #include <stdio.h>
@@ -76,6 +78,19 @@ static dlaunch_error *list(const dlaunch_list_args *args, const dlaunch_status_s
   return NULL;
 }
 
+#if DLAUNCH_ABI_MINOR >= 2
+static dlaunch_error *wait_for_change(const dlaunch_wait_args *args) {
+  static dlaunch_error unexpected;
+  if (args == NULL || !DLAUNCH_HAS_FIELD(dlaunch_wait_args, args, timeout_ms)) return &unexpected;
+  bool expected = strcmp(args->native_id, "job") == 0 && args->seen_state == DLAUNCH_STATE_RUNNING &&
+                  args->seen_restarts == 3 && args->timeout_ms == 7;
+  return expected ? NULL : &unexpected;
+}
+#define TEST_API_SIZE DLAUNCH_PLUGIN_API_SIZE_1_2
+#else
+#define TEST_API_SIZE DLAUNCH_PLUGIN_API_SIZE_1_0
+#endif
+
 static int32_t error_code(const dlaunch_error *e) {
   (void)e;
   return DLAUNCH_ERR_INTERNAL;
@@ -84,13 +99,15 @@ static const char *error_message(const dlaunch_error *e) {
   (void)e;
   return "crossing plugin error";
 }
-static void error_destroy(dlaunch_error *e) { free(e); }
+static void error_destroy(dlaunch_error *e) { (void)e; /* only the static one of wait_for_change is made */ }
 
 static const dlaunch_plugin_api kApi = {
-    DLAUNCH_PLUGIN_API_SIZE_1_0, DLAUNCH_ABI_MAJOR, DLAUNCH_ABI_MINOR, 0, TEST_PLUGIN_ID, "1.0.0",
+    TEST_API_SIZE, DLAUNCH_ABI_MAJOR, DLAUNCH_ABI_MINOR, 0, TEST_PLUGIN_ID, "1.0.0",
     "struct-size crossing test", NULL, init, validate, write_nothing, write_nothing, status, logs, stop, stop, list,
     error_code, error_message, error_destroy,
-#if DLAUNCH_ABI_MINOR >= 1
+#if DLAUNCH_ABI_MINOR >= 2
+    NULL /* find_submissions */, wait_for_change
+#elif DLAUNCH_ABI_MINOR >= 1
     NULL /* find_submissions: a table of 1.0's size has none */
 #endif
 };

@@ -267,6 +267,11 @@ TEST_F(PluginHostTest, APluginBuiltAgainstTheFrozen10HeaderStillLoadsAndWorks) {
   auto found = (*platform)->find_submissions({"frozen"}, "{}", 0);
   ASSERT_FALSE(found.has_value());
   EXPECT_EQ(found.error().code, ErrorCode::kUnimplemented);
+  // Nor wait for a job to change (ABI 1.2): the host polls it.
+  EXPECT_FALSE((*platform)->waits_for_change());
+  auto waited = (*platform)->wait_for_change("job-frozen", "{}", JobStatus{}, std::chrono::milliseconds(1));
+  ASSERT_FALSE(waited.has_value());
+  EXPECT_EQ(waited.error().code, ErrorCode::kUnimplemented);
 }
 
 // The manifest says which job documents the plugin reads, from the SDK header it was built against.
@@ -319,8 +324,10 @@ TEST_F(PluginHostTest, ContainsEveryExceptionAPluginThrows) {
   auto platform = Platform::load(manifest("throwing"));
   ASSERT_TRUE(platform.has_value()) << platform.error().message;
   const Platform& p = **platform;
-  // A C++ SDK plugin offers find_submissions only when it says so (kFindsSubmissions): this one does not.
+  // A C++ SDK plugin offers find_submissions and wait_for_change only when it says so (kFindsSubmissions,
+  // kWaitsForChange): this one does not.
   EXPECT_FALSE(p.finds_submissions());
+  EXPECT_FALSE(p.waits_for_change());
 
   auto dry = p.dry_run(document(), "s");
   ASSERT_FALSE(dry.has_value());

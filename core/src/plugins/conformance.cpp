@@ -141,6 +141,9 @@ std::vector<ConformanceCheck> check_plugin_conformance(const std::filesystem::pa
   if (p.finds_submissions()) {
     for (auto& c : check_find_submissions(p, options)) report.check(std::move(c.name), c.passed, std::move(c.detail));
   }
+  if (p.waits_for_change()) {
+    for (auto& c : check_wait_for_change(p, options)) report.check(std::move(c.name), c.passed, std::move(c.detail));
+  }
   return report.take();
 }
 

@@ -277,6 +277,23 @@ JobState job_state_of(int32_t state) {
   }
 }
 
+int32_t c_state_of(JobState state) {
+  switch (state) {
+    case JobState::kPending:
+      return DLAUNCH_STATE_PENDING;
+    case JobState::kRunning:
+      return DLAUNCH_STATE_RUNNING;
+    case JobState::kSucceeded:
+      return DLAUNCH_STATE_SUCCEEDED;
+    case JobState::kFailed:
+      return DLAUNCH_STATE_FAILED;
+    case JobState::kStopped:
+      return DLAUNCH_STATE_STOPPED;
+    default:
+      return DLAUNCH_STATE_UNKNOWN;
+  }
+}
+
 // Takes the plugin's error object, destroying it through the plugin that made it.
 Error take_error(const dlaunch_plugin_api* api, dlaunch_error* error) {
   const char* message = api->error_message(error);
@@ -546,6 +563,22 @@ Result<std::vector<JobStatus>> Platform::find_submissions(const std::vector<std:
   }
   if (error != nullptr) return std::unexpected(take_error(api_, error));
   return std::move(answer.found);
+}
+
+bool Platform::waits_for_change() const {
+  return abi_minor_ >= 2 && DLAUNCH_HAS_FIELD(dlaunch_plugin_api, api_, wait_for_change) &&
+         api_->wait_for_change != nullptr;
+}
+
+Result<void> Platform::wait_for_change(const std::string& native_id, const std::string& options_json,
+                                       const JobStatus& seen, std::chrono::milliseconds timeout) const {
+  if (!waits_for_change()) {
+    return std::unexpected(Error{ErrorCode::kUnimplemented, "plugin '" + id() + "' cannot wait for a job to change"});
+  }
+  dlaunch_wait_args args{DLAUNCH_WAIT_ARGS_SIZE_1_2, native_id.c_str(), options_json.c_str(), c_state_of(seen.state),
+                         seen.restarts, static_cast<int64_t>(timeout.count())};
+  if (dlaunch_error* error = api_->wait_for_change(&args)) return std::unexpected(take_error(api_, error));
+  return {};
 }
 
 }  // namespace dlaunch

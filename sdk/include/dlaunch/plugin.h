@@ -42,11 +42,13 @@ extern "C" {
 #endif
 
 #define DLAUNCH_ABI_MAJOR 1
-#define DLAUNCH_ABI_MINOR 1
+#define DLAUNCH_ABI_MINOR 2
 /* What each minor added (a plugin uses an addition only when the host's minor has it, and a host only when the
  * plugin's table is large enough to hold it):
  *   1.1  dlaunch_job_status.submission_id; dlaunch_plugin_api.find_submissions with dlaunch_find_args: the
- *        host asks which submissions reached the platform, to settle submits a killed dlaunch left. */
+ *        host asks which submissions reached the platform, to settle submits a killed dlaunch left.
+ *   1.2  dlaunch_plugin_api.wait_for_change with dlaunch_wait_args: a wait (`run --wait`, `status --wait`) wakes
+ *        when the job changes rather than on the host's polling tick. */
 
 /* The newest version of the normalized job document (see docs/job-document.md) handed to plugins. The host
  * writes the lowest version that expresses the job: 1 unless the job uses a field of version 2 (an elastic
@@ -269,6 +271,19 @@ typedef struct dlaunch_find_args {
 } dlaunch_find_args;
 #define DLAUNCH_FIND_ARGS_SIZE_1_1 DLAUNCH_STRUCT_SIZE(dlaunch_find_args, since_ms)
 
+/* 1.2: a job to wait on, for wait_for_change. */
+typedef struct dlaunch_wait_args {
+  size_t struct_size;
+  const char *native_id;    /* as in dlaunch_job_ref_args */
+  const char *options_json; /* as in dlaunch_job_ref_args */
+  /* What the host last had from status for this job: its state (DLAUNCH_STATE_*) and restarts. */
+  int32_t seen_state;
+  uint32_t seen_restarts;
+  /* Return after this long at most (milliseconds, >= 0), changed or not. */
+  int64_t timeout_ms;
+} dlaunch_wait_args;
+#define DLAUNCH_WAIT_ARGS_SIZE_1_2 DLAUNCH_STRUCT_SIZE(dlaunch_wait_args, timeout_ms)
+
 /* ------------------------------------------------------------------------------------------------------ */
 /* Plugin description.                                                                                      */
 
@@ -384,11 +399,24 @@ typedef struct dlaunch_plugin_api {
    * `dlaunch plugins check` sends them, and checks that every record it gets names a submission it asked
    * about. */
   dlaunch_error *(*find_submissions)(const dlaunch_find_args *args, const dlaunch_status_sink *out);
+
+  /* 1.2: blocks until the job's state or restarts may differ from seen_state and seen_restarts, or until
+   * timeout_ms has passed, and returns NULL either way: the host then asks status (so a spurious return costs
+   * one status call, and a plugin that cannot tell returns at the timeout). A job that differs already when
+   * the call begins returns at once, so that no change between the host's status call and this one is
+   * missed. Returns DLAUNCH_ERR_CANCELLED within 250 ms of is_cancelled turning true, and status's errors
+   * (DLAUNCH_ERR_NOT_FOUND...) for a job it cannot look at. The host calls it between status calls of a wait
+   * (`run --wait`, `status --wait`), on the thread of that wait; calls for different jobs may run
+   * concurrently. `args` is borrowed for the call. NULL, for a platform that has no way to be told (the host
+   * then polls status with a backoff); NULL args, or args too small for the fields it reads, are refused with
+   * DLAUNCH_ERR_INVALID_ARGUMENT, never read. */
+  dlaunch_error *(*wait_for_change)(const dlaunch_wait_args *args);
 } dlaunch_plugin_api;
 
 /* The smallest table a host of this major accepts: everything in ABI 1.0. */
 #define DLAUNCH_PLUGIN_API_SIZE_1_0 DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, error_destroy)
 #define DLAUNCH_PLUGIN_API_SIZE_1_1 DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, find_submissions)
+#define DLAUNCH_PLUGIN_API_SIZE_1_2 DLAUNCH_STRUCT_SIZE(dlaunch_plugin_api, wait_for_change)
 
 /* The entry point, the plugin's only exported symbol. Returns the plugin's table (plugin-owned, static), or
  * NULL when it cannot serve a host of this version. Must be fast and side-effect free; nothing else in the

@@ -138,6 +138,9 @@ class Plugin {
   // hiding this one: `static constexpr bool kFindsSubmissions = true;`. Otherwise the entry stays NULL, and the
   // host knows without asking that this platform cannot say which submits reached it.
   static constexpr bool kFindsSubmissions = false;
+  // Whether the table offers wait_for_change (ABI 1.2), declared the same way: `kWaitsForChange = true` with an
+  // override of wait_for_change. Otherwise the entry stays NULL, and the host's waits poll status.
+  static constexpr bool kWaitsForChange = false;
 
   virtual ~Plugin() = default;
   virtual void init(const InitContext& /*context*/) {}
@@ -159,6 +162,12 @@ class Plugin {
   virtual void find_submissions(const std::vector<std::string_view>& /*submission_ids*/,
                                 std::string_view /*options_json*/, int64_t /*since_ms*/, const StatusOut& /*out*/) {
     throw Error(DLAUNCH_ERR_UNIMPLEMENTED, "this platform cannot find jobs by submission id");
+  }
+  // ABI 1.2 (plugin.h, wait_for_change): returns once the job's state or restarts may differ from `seen`'s,
+  // or after `timeout_ms`; throws Error(CANCELLED) within 250 ms of host.cancelled().
+  virtual void wait_for_change(const JobRef& /*job*/, int32_t /*seen_state*/, uint32_t /*seen_restarts*/,
+                               int64_t /*timeout_ms*/) {
+    throw Error(DLAUNCH_ERR_UNIMPLEMENTED, "this platform cannot wait for a job to change");
   }
 };
 
@@ -218,7 +227,7 @@ class Adapter {
     host_minor_.store(host_minor);
     static const dlaunch_plugin_api api = [&] {
       dlaunch_plugin_api t{};
-      t.struct_size = DLAUNCH_PLUGIN_API_SIZE_1_1;
+      t.struct_size = DLAUNCH_PLUGIN_API_SIZE_1_2;
       t.abi_major = DLAUNCH_ABI_MAJOR;
       t.abi_minor = DLAUNCH_ABI_MINOR;
       t.min_host_minor = P::kMinHostMinor;
@@ -239,6 +248,7 @@ class Adapter {
       t.error_message = &error_message;
       t.error_destroy = &error_destroy;
       t.find_submissions = P::kFindsSubmissions ? &find_submissions : nullptr;
+      t.wait_for_change = P::kWaitsForChange ? &wait_for_change : nullptr;
       return t;
     }();
     return &api;
@@ -319,6 +329,17 @@ class Adapter {
         ids.emplace_back(a->submission_ids[i]);
       }
       self().find_submissions(ids, a->options_json != nullptr ? a->options_json : "{}", a->since_ms, StatusOut(out));
+    });
+  }
+  static dlaunch_error* wait_for_change(const dlaunch_wait_args* a) {
+    return guarded([&] {
+      if (a == nullptr) throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "wait_for_change needs args");
+      if (a->struct_size < DLAUNCH_WAIT_ARGS_SIZE_1_2) {
+        throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, "dlaunch_wait_args of " + std::to_string(a->struct_size) +
+                                                      " bytes is too small to hold timeout_ms");
+      }
+      self().wait_for_change(ref_of(a->native_id, a->options_json), a->seen_state, a->seen_restarts,
+                             a->timeout_ms < 0 ? 0 : a->timeout_ms);
     });
   }
   static int32_t error_code(const dlaunch_error* e) { return e != nullptr ? e->code : DLAUNCH_ERR_INTERNAL; }

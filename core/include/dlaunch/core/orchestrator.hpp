@@ -137,8 +137,10 @@ class Orchestrator {
   // "(SUBMISSION_ID)") has that intent settled first (as resolve_intents does): the answer is then the job's,
   // under its real native id, or kNotFound saying that the platform never got it.
   Result<JobStatus> status(const JobHandle& handle);
-  // Polls until the job is terminal, calling on_update after every poll: first after 1 ms, then each interval half
-  // as long again as the last, up to `longest_interval`. Ctrl-C ends it with kCancelled.
+  // Asks status until the job is terminal, calling on_update after every answer. Between two answers, a plugin
+  // that can (ABI 1.2's wait_for_change) waits for the job to change, for up to a second (or `longest_interval`
+  // if longer); for any other the host sleeps: first 1 ms, then each interval half as long again as the last,
+  // up to `longest_interval`. Ctrl-C ends it with kCancelled.
   Result<JobStatus> wait(const JobHandle& handle, const std::function<void(const JobStatus&)>& on_update = {},
                          std::chrono::milliseconds longest_interval = std::chrono::milliseconds(500));
   Result<void> logs(const JobHandle& handle, bool follow, const std::function<bool(std::string_view)>& on_output);

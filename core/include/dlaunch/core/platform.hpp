@@ -10,6 +10,7 @@
 #include <dlaunch/core/plugin_catalog.hpp>
 #include <dlaunch/core/plugin_option.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,6 +59,12 @@ class Platform {
   // submission id, or naming one not asked about or one twice, is kInternal as a whole.
   Result<std::vector<JobStatus>> find_submissions(const std::vector<std::string>& submission_ids,
                                                   const std::string& options_json, int64_t since_ms) const;
+  // ABI 1.2: whether the plugin can wait for a job to change, and that wait: it returns once the job's state or
+  // restarts may differ from `seen`'s, or after `timeout`. kCancelled on Ctrl-C; kUnimplemented for an older
+  // plugin, or one that offers no such wait.
+  bool waits_for_change() const;
+  Result<void> wait_for_change(const std::string& native_id, const std::string& options_json, const JobStatus& seen,
+                               std::chrono::milliseconds timeout) const;
 
  private:
   Platform(PluginManifest manifest, const dlaunch_plugin_api* api, std::vector<PlatformOption> options);
