@@ -7,6 +7,7 @@
 #   (root, Debian's Slurm) and stops it at the end; ray and kubernetes need theirs running
 #   (scripts/ray-cluster.sh start, scripts/k8s-plane.sh start). Run the whole under the cluster lock:
 #   flock -o /tmp/dlaunch-cluster.lock scripts/bench.sh
+#   DLAUNCH_BENCH_BINARY=/path/to/build/bin/dlaunch scripts/bench.sh wait   measures another build's dlaunch
 set -euo pipefail
 sections=" $* "
 want() { [[ "$sections" == "  " || "$sections" == *" $1 "* ]]; }
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
 export XDG_STATE_HOME="$state" XDG_CONFIG_HOME="$state"
-dlaunch=build/bin/dlaunch
+dlaunch=${DLAUNCH_BENCH_BINARY:-build/bin/dlaunch}  # another build's, to compare before and after
 echo "bench: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start" >&2
 
 # Runs hyperfine (-N: no shell between) with the given options and commands, then prints one markdown row
@@ -117,6 +118,12 @@ if want wait; then
     "$dlaunch run examples/hello.toml" \
     "sh -c 'sh -c \"echo 0\" & sh -c \"echo 1\" & wait'"
   # The jobs left running by the submit-only runs end on their own within milliseconds.
+  # A job of 300 ms: a wait that polls sees it at its next poll, one woken by the job as it ends.
+  printf 'name = "pause"\n[[roles]]\nname = "w"\nentrypoint = ["sleep", "0.3"]\n' >"$state/pause.toml"
+  timed --baseline 2 --warmup 2 --runs 20 \
+    --command-name "dlaunch run pause.toml --wait (one replica: sleep 0.3)" \
+    --command-name "sleep 0.3 (the floor)" \
+    "$dlaunch run $state/pause.toml --wait" "sleep 0.3"
 fi
 
 # 100 local jobs: one sweep (every job validated, then submitted 8 at a time) against a shell loop of 100 runs
