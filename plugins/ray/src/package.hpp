@@ -2,18 +2,19 @@
 // hash of its content so that an unchanged directory is uploaded once (GET before PUT).
 //
 // Bounded by construction: the scan reads metadata only and refuses a directory as soon as even the best
-// compression could not bring it under the upload limit; the zip is written as a stream to a temporary file
-// and stops the moment it reaches the limit; files' digests are cached by path, size and modification time,
-// so an unchanged directory is named without reading it again.
+// compression could not bring it under the upload limit, or when deflating a sample of its largest files shows
+// the zip would be far over it; the zip is written as a stream to a temporary file and stops the moment it
+// reaches the limit; files' digests are cached by path, size and modification time, so an unchanged directory
+// is named without reading it again. No list of the entries is kept: each pass walks the directory again
+// (holding one directory's names at a time), so memory does not grow with the number of files.
 #ifndef DLAUNCH_RAY_PACKAGE_HPP_
 #define DLAUNCH_RAY_PACKAGE_HPP_
 
 #include "human_size.hpp"
 
-#include <array>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,15 +65,17 @@ class Package {
  public:
   struct Entry {
     std::string name;  // the path inside the zip, '/'-separated; directories end with '/'
-    uint64_t size = 0;
-    int64_t mtime_ns = 0;
-    uint32_t mode = 0;  // permission bits
-    std::optional<std::array<unsigned char, 32>> digest;  // the file's SHA-256, once known
+    std::filesystem::path source;  // the file or directory it comes from
+    uint64_t size = 0;             // files only
+    int64_t mtime_ns = 0;          // files only
+    uint32_t mode = 0;             // permission bits
+    bool is_file() const { return !name.ends_with('/'); }
   };
 
   // Walks `root` (metadata only), leaving out what the options and the ignore files say. Throws
-  // INVALID_ARGUMENT when root is not a directory, and as soon as the files seen make a zip under the limit
-  // impossible. Digests the cache still holds are taken from it.
+  // INVALID_ARGUMENT when root is not a directory, as soon as the files seen make a zip under the limit
+  // impossible, and when a sample says the zip would be over twice the limit. When a digest cache is set and
+  // holds every file's digest, the package is named.
   static Package scan(const std::filesystem::path& root, const PackageOptions& options);
 
   // True when the name is known: every digest came from the cache, or zip() has run.
@@ -81,9 +84,14 @@ class Package {
   const std::string& name() const;
   std::string uri() const { return "gcs://" + name(); }
   const std::filesystem::path& root() const { return root_; }
-  const std::vector<Entry>& entries() const { return entries_; }
+  // Files and directories, as the last pass (scan or zip) found them.
+  uint64_t entry_count() const { return entry_count_; }
   // The files' total size before compression.
   uint64_t content_bytes() const { return content_bytes_; }
+
+  // Walks the directory again and calls `visit` with each entry, in name order (the zip's); stops when
+  // `visit` returns false. Returns false when it stopped.
+  bool walk(const std::function<bool(const Entry&)>& visit) const;
 
   // Writes the zip (deflate, entries in name order, fixed timestamps) to a temporary file, reading each file
   // once and learning its digest on the way (so the package is named after). Throws INVALID_ARGUMENT, having
@@ -91,13 +99,13 @@ class Package {
   ZipFile zip();
 
  private:
-  void compute_name();
-  std::filesystem::path source(const Entry& entry) const;
+  void refuse_by_sample(uint64_t lower_bound, std::vector<std::pair<uint64_t, std::string>> largest) const;
+  void name_from_cache();
 
   std::filesystem::path root_;
   PackageOptions options_;
-  std::vector<Entry> entries_;
   std::string name_;
+  uint64_t entry_count_ = 0;
   uint64_t content_bytes_ = 0;
 };
 

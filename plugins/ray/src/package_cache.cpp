@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 namespace dlaunch::ray {
 namespace {
@@ -25,7 +24,7 @@ std::string hex(const unsigned char* bytes, size_t size) {
   return out;
 }
 
-bool parse_hex(std::string_view text, std::array<unsigned char, 32>& out) {
+bool parse_hex(std::string_view text, Digest& out) {
   if (text.size() != 64) return false;
   for (size_t i = 0; i < 32; ++i) {
     unsigned value = 0;
@@ -33,10 +32,6 @@ bool parse_hex(std::string_view text, std::array<unsigned char, 32>& out) {
     out[i] = static_cast<unsigned char>(value);
   }
   return true;
-}
-
-bool cacheable(const Package::Entry& entry) {
-  return !entry.name.ends_with('/') && entry.digest && entry.name.find_first_of("\r\n") == std::string::npos;
 }
 
 }  // namespace
@@ -51,45 +46,56 @@ std::filesystem::path digest_cache_file(const std::filesystem::path& cache_dir, 
   return cache_dir / (hex(digest, 16) + ".digests");
 }
 
-void load_digests(const std::filesystem::path& file, std::vector<Package::Entry>& entries) {
-  std::ifstream in(file);
-  std::string line;
-  if (!std::getline(in, line) || line != kHeader) return;
-  auto entry = entries.begin();
-  while (std::getline(in, line) && entry != entries.end()) {
-    // "<64 hex digits> <size> <mtime in ns> <name>"
-    std::istringstream fields(line);
-    std::string digest_hex;
-    uint64_t size = 0;
-    int64_t mtime_ns = 0;
-    if (!(fields >> digest_hex >> size >> mtime_ns) || fields.get() != ' ') return;
-    std::string name;
-    std::getline(fields, name);
-    while (entry != entries.end() && entry->name < name) ++entry;
-    if (entry == entries.end() || entry->name != name) continue;
-    std::array<unsigned char, 32> digest;
-    if (entry->size == size && entry->mtime_ns == mtime_ns && parse_hex(digest_hex, digest)) entry->digest = digest;
-  }
+DigestCacheReader::DigestCacheReader(const std::filesystem::path& file) : in_(file) {
+  std::string header;
+  valid_ = std::getline(in_, header) && header == kHeader && next();
 }
 
-void save_digests(const std::filesystem::path& file, const std::vector<Package::Entry>& entries) {
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
-  std::filesystem::path temporary = file;
-  temporary += ".tmp." + std::to_string(::getpid());  // two runs at once each write their own
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << kHeader << '\n';
-    for (const auto& entry : entries) {
-      if (!cacheable(entry) || entry.mtime_ns > now_ns - kSettledNs) continue;
-      out << hex(entry.digest->data(), entry.digest->size()) << ' ' << entry.size << ' ' << entry.mtime_ns << ' '
-          << entry.name << '\n';
-    }
-    if (!out.flush()) return;
+bool DigestCacheReader::next() {
+  // "<64 hex digits> <size> <mtime in ns> <name>"
+  valid_ = static_cast<bool>(in_ >> digest_hex_ >> size_ >> mtime_ns_) && in_.get() == ' ' &&
+           std::getline(in_, name_);
+  return valid_;
+}
+
+std::optional<Digest> DigestCacheReader::find(const std::string& name, uint64_t size, int64_t mtime_ns) {
+  while (valid_ && name_ < name) next();
+  Digest digest;
+  if (!valid_ || name_ != name || size_ != size || mtime_ns_ != mtime_ns || !parse_hex(digest_hex_, digest)) {
+    return std::nullopt;
   }
-  std::filesystem::rename(temporary, file, ec);
+  return digest;
+}
+
+DigestCacheWriter::DigestCacheWriter(std::filesystem::path file) : file_(std::move(file)) {
+  std::error_code ec;
+  std::filesystem::create_directories(file_.parent_path(), ec);
+  temporary_ = file_;
+  temporary_ += ".tmp." + std::to_string(::getpid());  // two runs at once each write their own
+  out_.open(temporary_, std::ios::trunc);
+  out_ << kHeader << '\n';
+  settled_before_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count() - kSettledNs;
+}
+
+DigestCacheWriter::~DigestCacheWriter() {
+  if (temporary_.empty()) return;
+  out_.close();
+  std::error_code ec;
+  std::filesystem::remove(temporary_, ec);
+}
+
+void DigestCacheWriter::add(const std::string& name, uint64_t size, int64_t mtime_ns, const Digest& digest) {
+  if (mtime_ns > settled_before_ns_ || name.find_first_of("\r\n") != std::string::npos) return;
+  out_ << hex(digest.data(), digest.size()) << ' ' << size << ' ' << mtime_ns << ' ' << name << '\n';
+}
+
+void DigestCacheWriter::commit() {
+  if (!out_.flush()) return;
+  out_.close();
+  std::error_code ec;
+  std::filesystem::rename(temporary_, file_, ec);
+  if (!ec) temporary_.clear();
 }
 
 }  // namespace dlaunch::ray

@@ -38,7 +38,7 @@ PackageOptions package_options(const RayOptions& options, const std::string& wha
 }
 
 std::string package_summary(const Package& package) {
-  return std::to_string(package.entries().size()) + " entries, " + human_size(package.content_bytes()) +
+  return std::to_string(package.entry_count()) + " entries, " + human_size(package.content_bytes()) +
          " before compression";
 }
 
@@ -81,7 +81,7 @@ RayPlugin::Prepared RayPlugin::prepare(const sdk::JobRequest& request) const {
   if (!p.job.working_dir.empty() && !has_remote_working_dir(p.options)) {
     // An empty directory has nothing to ship (and a zip of nothing cannot be written): no working_dir then.
     Package package = Package::scan(p.job.working_dir, package_options(p.options, "working_dir", {}, state_dir_));
-    if (!package.entries().empty()) p.working_dir = std::move(package);
+    if (package.entry_count() > 0) p.working_dir = std::move(package);
   }
   if (needs_gang_driver(p.job)) {
     std::filesystem::path driver = std::filesystem::path(plugin_dir_) / kDriverDir / kDriverModule;
