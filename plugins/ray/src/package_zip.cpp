@@ -59,7 +59,16 @@ FILE* temporary_or_fail() {
 }  // namespace
 
 ZipWriter::ZipWriter(const std::filesystem::path& path, uint64_t limit)
-    : path_(path), limit_(limit), out_(open_or_fail(path)), central_(temporary_or_fail()) {}
+    : path_(path), limit_(limit), out_(open_or_fail(path)), central_(temporary_or_fail()), input_(kChunk),
+      output_(kChunk), deflate_(new z_stream{}, [](z_stream* z) {
+        int status = deflateEnd(z);
+        delete z;
+        return status;
+      }) {
+  if (deflateInit2(deflate_.get(), Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot start deflate");
+  }
+}
 
 ZipWriter::~ZipWriter() = default;
 
@@ -128,12 +137,10 @@ bool ZipWriter::add_file(const std::string& name, const std::filesystem::path& s
   if (zip64) header.u16(0x0001).u16(16).u64(size).u64(0);
   if (!write(header.str())) return false;
 
-  z_stream z{};
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw sdk::Error(DLAUNCH_ERR_INTERNAL, "cannot start deflate");
-  }
-  std::unique_ptr<z_stream, int (*)(z_stream*)> end_deflate(&z, &deflateEnd);
-  std::vector<char> input(kChunk), output(kChunk);
+  z_stream& z = *deflate_;
+  deflateReset(&z);
+  std::vector<char>& input = input_;
+  std::vector<char>& output = output_;
   uint32_t crc = crc32(0, nullptr, 0);
   uint64_t read = 0, compressed = 0;
   for (bool done = false; !done;) {

@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+#include <zlib.h>
 
 namespace dlaunch::ray {
 
@@ -46,6 +48,9 @@ class ZipWriter {
   uint64_t limit_;
   std::unique_ptr<FILE, FileCloser> out_;
   std::unique_ptr<FILE, FileCloser> central_;  // the central directory, until finish()
+  // Made once for every file: allocating and clearing them per file cost more than zipping small files.
+  std::vector<char> input_, output_;
+  std::unique_ptr<z_stream, int (*)(z_stream*)> deflate_{nullptr, nullptr};
   uint64_t offset_ = 0;
   uint64_t central_bytes_ = 0;
   uint64_t entries_ = 0;
