@@ -3,7 +3,7 @@
 # with hyperfine (installed when missing). Prints markdown tables of medians with ratios, and peak memory;
 # writes nothing to the repository (docs/performance.md records a run).
 # Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, slurm, journal, ui, completion,
-#   memory, ray, kubernetes, python (default: all, in that order). slurm starts the test cluster of tests/slurm
+#   memory, package, ray, kubernetes, python (default: all, in that order). slurm starts the test cluster of tests/slurm
 #   (root, Debian's Slurm) and stops it at the end; ray and kubernetes need theirs running
 #   (scripts/ray-cluster.sh start, scripts/k8s-plane.sh start). Run the whole under the cluster lock:
 #   flock -o /tmp/dlaunch-cluster.lock scripts/bench.sh
@@ -346,6 +346,43 @@ if want memory; then
   mem plugins info ray
   mem schema
   mem completion bash
+fi
+
+# A Ray working_dir package made by a dry run (no cluster: the package is zipped, nothing is sent), timed by
+# /usr/bin/time (elapsed, peak resident memory): many empty files (the bound: 64 MiB of memory whatever the
+# directory holds), and 3 GiB of random data, which a sample refuses before anything is zipped. Slow to set up
+# (~1 min, 3 GiB of disk), so a benchmark, not a test. DLAUNCH_BENCH="build/bin/dlaunch other/build/bin/dlaunch" measures several
+# builds on the same trees.
+if want package; then
+  pkg="$state/package"
+  python3 - "$pkg" <<'PY'
+import os, sys
+root = sys.argv[1]
+for d in range(300):  # 300 directories of 1,000 empty files
+    os.makedirs(f"{root}/nested/dir-{d:03}")
+    for f in range(1000):
+        open(f"{root}/nested/dir-{d:03}/module-{f:04}.py", "w").close()
+os.makedirs(f"{root}/flat")  # 300,000 empty files in one directory
+for f in range(300000):
+    open(f"{root}/flat/module-{f:06}.py", "w").close()
+os.makedirs(f"{root}/random")
+PY
+  head -c 3G /dev/urandom >"$pkg/random/data.bin"
+  printf '| dlaunch | working_dir | time | peak resident memory | outcome |\n|---|---|---:|---:|---|\n'
+  for tree in nested flat random; do
+    printf 'name = "package"\nworking_dir = "%s"\n[[roles]]\nname = "main"\nentrypoint = ["true"]\n' \
+      "$pkg/$tree" >"$pkg/$tree.toml"
+    for binary in ${DLAUNCH_BENCH:-$dlaunch}; do
+      /usr/bin/time -o "$pkg/time" -f '%e s|%M' "$binary" run "$pkg/$tree.toml" -p ray --dry-run \
+        >/dev/null 2>"$pkg/err" || true
+      result=$(tail -n 1 "$pkg/time")
+      kb=${result#*|}
+      outcome=$(grep -o 'cannot fit\|far over\|zipping stopped' "$pkg/err" | head -n 1 || true)
+      printf '| `%s` | %s | %s | %s.%s MiB | %s |\n' "$binary" "$tree" "${result%|*}" "$((kb / 1024))" \
+        "$(( (kb % 1024) * 10 / 1024 ))" "${outcome:-zipped}"
+    done
+  done
+  rm -rf "$pkg"
 fi
 
 # The cluster listens on ports it picked at start; `status` prints its address. Both dlaunch (the ray
