@@ -4,7 +4,7 @@
 // read whole from a stand-in server, in bounded pieces.
 #include "job_log.hpp"
 #include "log_answer.hpp"
-#include "one_answer_server.hpp"
+#include "support/one_answer_server.hpp"
 #include "ray_client.hpp"
 
 #include <gtest/gtest.h>
@@ -19,7 +19,7 @@
 namespace dlaunch::ray {
 namespace {
 
-using ray_test::OneAnswerServer;
+using test::OneAnswerServer;
 
 struct Read {
   bool ok = false;

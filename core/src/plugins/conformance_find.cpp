@@ -214,24 +214,24 @@ std::vector<ConformanceCheck> check_wait_for_change(const Platform& platform, co
   dlaunch_wait_args args{DLAUNCH_WAIT_ARGS_SIZE_1_2, missing.c_str(), options_json.c_str(), DLAUNCH_STATE_RUNNING, 0,
                          100};
   check("refuses NULL args with an error",
-        refusal_failure(try_in_child([&] { return api->wait_for_change(nullptr); }, api)));
+        refusal_failure(try_in_child([&] { return returned(api, api->wait_for_change(nullptr)); })));
   // Args of a size without timeout_ms, ending where an unreadable page begins: reading timeout_ms crashes.
-  const Tried short_args = try_in_child([&]() -> dlaunch_error* {
+  const Tried short_args = try_in_child([&] {
     const long page = sysconf(_SC_PAGESIZE);
     auto* pages = static_cast<char*>(mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-    if (pages == MAP_FAILED || mprotect(pages + page, page, PROT_NONE) != 0) _exit(kNotTried);
+    if (pages == MAP_FAILED || mprotect(pages + page, page, PROT_NONE) != 0) return Outcome::kNotTried;
     constexpr std::size_t kCovered = offsetof(dlaunch_wait_args, timeout_ms);
     auto* covered = reinterpret_cast<dlaunch_wait_args*>(pages + page - kCovered);
     std::memcpy(covered, &args, kCovered);
     covered->struct_size = kCovered;
-    return api->wait_for_change(covered);
-  }, api);
+    return returned(api, api->wait_for_change(covered));
+  });
   check("reads nothing beyond struct_size (args without timeout_ms)",
         short_args.outcome == Outcome::kAnswered ? "" : refusal_failure(short_args),
         short_args.outcome == Outcome::kAnswered ? "answered without timeout_ms" : "refused");
   // A wait on nothing would last until its timeout, and again after each status: the job's absence is said.
   check("on an unknown job is a well-formed error",
-        refusal_failure(try_in_child([&] { return api->wait_for_change(&args); }, api)));
+        refusal_failure(try_in_child([&] { return returned(api, api->wait_for_change(&args)); })));
   return checks;
 }
 

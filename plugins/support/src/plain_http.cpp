@@ -144,11 +144,17 @@ enum class Failure { none, retry, final };
 
 class Exchange {
  public:
+  // `stream`: HttpClient::stream's reader, which has no deadline; else the request's own on_body, if any, takes
+  // the body of a successful answer within the request's time, as libcurl's path does.
   Exchange(const HttpOptions& options, const HttpRequest& request, const Target& target,
-           const std::function<bool(std::string_view)>* on_data)
-      : options_(options), request_(request), target_(target), on_data_(on_data), start_(Clock::now()) {
+           const std::function<bool(std::string_view)>* stream)
+      : options_(options),
+        request_(request),
+        target_(target),
+        on_data_(stream != nullptr ? stream : request.on_body ? &request.on_body : nullptr),
+        start_(Clock::now()) {
     const auto timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
-    deadline_ = on_data != nullptr ? kNever : start_ + timeout;
+    deadline_ = stream != nullptr ? kNever : start_ + timeout;
     server_ = options.unix_socket.empty() ? "tcp:" + target.host + ":" + target.port : "unix:" + options.unix_socket;
   }
   ~Exchange() { close_connection(); }

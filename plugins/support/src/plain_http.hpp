@@ -17,7 +17,8 @@ namespace dlaunch::support::plain_http {
 // which libcurl would honour).
 bool handles(const HttpOptions& options, const HttpRequest& request);
 
-// Performs one exchange as HttpClient::send (on_data null) or HttpClient::stream would, over a connection
+// Performs one exchange as HttpClient::send (on_data null: the request's on_body, if set, takes the body of a
+// successful answer) or HttpClient::stream would, over a connection
 // kept open for the process's next exchange with the same server when the answer allows it.
 HttpResponse exchange(const HttpOptions& options, const HttpRequest& request,
                       const std::function<bool(std::string_view)>* on_data);
