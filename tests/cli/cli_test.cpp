@@ -1,5 +1,6 @@
 // The dlaunch command line, driven as a user would: the built binary, real spec files, the real local
 // platform running real processes. Every test has its own state, config and data directories.
+#include <dlaunch/plugin.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -328,7 +329,9 @@ TEST_F(CliTest, EnvironmentReachesEveryProcess) {
 TEST_F(CliTest, PluginsListShowsLocalWithItsAbiAndPath) {
   auto r = dlaunch({"plugins", "list"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::regex local_line(R"(local\s+\S+\s+1\.1\s+/\S+/lib/dlaunch/plugins/local)");
+  // The ABI the bundled plugin was built with: this SDK's.
+  const std::string abi = std::to_string(DLAUNCH_ABI_MAJOR) + "\\." + std::to_string(DLAUNCH_ABI_MINOR);
+  std::regex local_line(R"(local\s+\S+\s+)" + abi + R"(\s+/\S+/lib/dlaunch/plugins/local)");
   EXPECT_TRUE(std::regex_search(r.out, local_line)) << r.out;
   auto info = dlaunch({"plugins", "info", "local", "--output", "json"});
   EXPECT_EQ(info.exit_code, 0) << info.err;
