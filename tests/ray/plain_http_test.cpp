@@ -243,6 +243,29 @@ TEST_P(PlainHttp, AStreamStopsWhenItsReaderHasHadEnoughAndAnAbortEndsAWait) {
   EXPECT_TRUE(aborted.aborted) << aborted.transport_error;
 }
 
+// What a broken or hostile server may answer, each refused by the client's own HTTP/1.1 with an error naming
+// the server, in bounded memory: endless headers, a chunk longer than its size, numbers that are no numbers.
+TEST(PlainHttpRefuses, AnswersThatAreNotHttpAsItIsWritten) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"HTTP/1.1 200 OK\r\nX-Filler: " + std::string(300 * 1024, 'a') + "\r\n\r\n", "are over 256 KiB"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n",
+       "is longer than its size says"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(20 * 1024, '1'), "is too long"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\nx\r\n0\r\n\r\n",
+       "Illegal or missing hexadecimal sequence"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n",
+       "Illegal or missing hexadecimal sequence"},
+      {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nok", "Content-Length '-1'"},
+      {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", "two Content-Lengths"},
+  };
+  for (const auto& [answer, expected] : cases) {
+    ScriptedServer server({{answer}});
+    const HttpResponse response = HttpClient().send(post(server.server() + "/api/jobs/", "{}"));
+    EXPECT_FALSE(response.ok()) << expected;
+    EXPECT_NE(response.transport_error.find(expected), std::string::npos) << response.transport_error;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Transports, PlainHttp, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "Libcurl" : "Own"; });
 

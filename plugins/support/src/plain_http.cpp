@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -29,6 +30,33 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kNever = Clock::time_point::max();
 constexpr auto kAbortPoll = std::chrono::milliseconds(100);  // how often should_abort is asked while waiting
+// The most an answer's status line and headers, or one line of its chunked framing (a size or a trailer), may
+// take: libcurl's limit for one header is 100 KiB. Past it a broken or hostile server is refused, so its
+// headers cannot fill memory.
+constexpr std::size_t kMaxHeadBytes = 256 * 1024;
+constexpr std::size_t kMaxChunkLineBytes = 16 * 1024;
+
+// A decimal or hexadecimal number made of digits alone, as Content-Length and a chunk's size are: no sign,
+// no "0x", nothing after (bar a chunk's ";extension"), and no overflow. nullopt for anything else.
+std::optional<std::uint64_t> digits_value(std::string_view text, unsigned base) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    unsigned digit;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<unsigned>(c - '0');
+    } else if (base == 16 && c >= 'a' && c <= 'f') {
+      digit = static_cast<unsigned>(c - 'a' + 10);
+    } else if (base == 16 && c >= 'A' && c <= 'F') {
+      digit = static_cast<unsigned>(c - 'A' + 10);
+    } else {
+      return std::nullopt;
+    }
+    if (digit >= base || value > (UINT64_MAX - digit) / base) return std::nullopt;
+    value = value * base + digit;
+  }
+  return value;
+}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -209,13 +237,7 @@ class Exchange {
     while (true) {
       const auto now = Clock::now();
       if (now >= deadline) {
-        response_.timed_out = true;
-        if (connecting) {
-          response_.transport_error = "Connection timed out after " + std::to_string(since_ms(start_)) + " milliseconds";
-        } else {
-          response_.transport_error = "Operation timed out after " + std::to_string(since_ms(start_)) +
-                                      " milliseconds with " + std::to_string(received_) + " bytes received";
-        }
+        time_out(connecting);
         return false;
       }
       auto slice = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
@@ -230,6 +252,22 @@ class Exchange {
       }
       if (aborted()) return false;
     }
+  }
+
+  // Records that the exchange ran out of time.
+  void time_out(bool connecting) {
+    response_.timed_out = true;
+    if (connecting) {
+      response_.transport_error = "Connection timed out after " + std::to_string(since_ms(start_)) + " milliseconds";
+    } else {
+      response_.transport_error = "Operation timed out after " + std::to_string(since_ms(start_)) +
+                                  " milliseconds with " + std::to_string(received_) + " bytes received";
+    }
+  }
+
+  // "http://host:port" of the request, to name the server in messages (never its path or query).
+  std::string server_url() const {
+    return request_.url.substr(0, request_.url.find_first_of("/?#", request_.url.find("://") + 3));
   }
 
   bool aborted() {
@@ -399,6 +437,16 @@ class Exchange {
       if (got > 0) {
         buffer_.append(block, static_cast<std::size_t>(got));
         received_ += static_cast<std::size_t>(got);
+        // A server that never pauses never makes a read wait: the deadline and Ctrl-C are checked here too.
+        if (Clock::now() >= deadline_) {
+          time_out(false);
+          *failure = fail(response_.transport_error);
+          return false;
+        }
+        if (aborted()) {
+          *failure = fail(response_.transport_error);
+          return false;
+        }
         return true;
       }
       if (got == 0) {
@@ -436,8 +484,7 @@ class Exchange {
     }
     if (response_.body.size() + data.size() > options_.max_body_bytes) {
       response_.body.clear();
-      const auto path = request_.url.find_first_of("/?#", request_.url.find("://") + 3);
-      fail("the answer from " + request_.url.substr(0, path) + " is larger than " +
+      fail("the answer from " + server_url() + " is larger than " +
            std::to_string(options_.max_body_bytes) + " bytes, the most dlaunch reads");
       return false;
     }
@@ -449,13 +496,22 @@ class Exchange {
   Failure read_head() {
     while (true) {
       std::size_t end;
-      while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      std::size_t searched = 0;
+      while ((end = buffer_.find("\r\n\r\n", searched)) == std::string::npos) {
+        if (buffer_.size() > kMaxHeadBytes) {
+          return fail("the answer's headers from " + server_url() + " are over " + std::to_string(kMaxHeadBytes / 1024) +
+                      " KiB");
+        }
+        searched = buffer_.size() < 3 ? 0 : buffer_.size() - 3;
         bool eof = false;
         Failure failure = Failure::none;
         if (!receive(&eof, &failure)) {
           if (failure != Failure::none) return failure;
           return fail(received_ == 0 ? "Empty reply from server" : "Weird server reply");
         }
+      }
+      if (end > kMaxHeadBytes) {
+        return fail("the answer's headers from " + server_url() + " are over " + std::to_string(kMaxHeadBytes / 1024) + " KiB");
       }
       std::string_view head(buffer_.data(), end);
       const auto line_end = head.find("\r\n");
@@ -509,10 +565,12 @@ class Exchange {
     } else if (encoding != nullptr && lower(*encoding).find("chunked") != std::string::npos) {
       failure = read_chunked();
     } else if (length != nullptr) {
-      char* end = nullptr;
-      const unsigned long long size = std::strtoull(length->c_str(), &end, 10);
-      if (end == length->c_str() || *end != '\0') return fail("Weird server reply");
-      failure = read_length(size);
+      const std::optional<std::uint64_t> size = digits_value(*length, 10);
+      if (!size) return fail("Weird server reply: Content-Length '" + *length + "'");
+      for (const auto& [name, value] : response_.headers) {
+        if (name == "content-length" && value != *length) return fail("Weird server reply: two Content-Lengths");
+      }
+      failure = read_length(*size);
     } else {
       keep_alive_ = false;  // the body ends with the connection
       failure = read_until_close();
@@ -558,9 +616,13 @@ class Exchange {
   // A line of the chunked encoding (a size or a trailer), without its CRLF.
   Failure read_line(std::string* line) {
     std::size_t end;
-    while ((end = buffer_.find("\r\n")) == std::string::npos) {
+    std::size_t searched = 0;
+    while ((end = buffer_.find("\r\n", searched)) == std::string::npos) {
+      if (buffer_.size() > kMaxChunkLineBytes) return fail("a line of the chunked answer from " + server_url() + " is too long");
+      searched = buffer_.empty() ? 0 : buffer_.size() - 1;
       if (Failure failure = need_more(0); failure != Failure::none) return failure;
     }
+    if (end > kMaxChunkLineBytes) return fail("a line of the chunked answer from " + server_url() + " is too long");
     line->assign(buffer_, 0, end);
     buffer_.erase(0, end + 2);
     return Failure::none;
@@ -570,12 +632,16 @@ class Exchange {
     std::string line;
     while (true) {
       if (Failure failure = read_line(&line); failure != Failure::none) return failure;
-      char* end = nullptr;
-      const unsigned long long size = std::strtoull(line.c_str(), &end, 16);
-      if (end == line.c_str()) return fail("Illegal or missing hexadecimal sequence in chunked-encoding");
-      if (size == 0) break;
-      if (Failure failure = read_length(size); failure != Failure::none || stopped_by_reader_) return failure;
+      // The size in hexadecimal, then perhaps ";name=value" extensions (ignored), with optional blanks.
+      std::string_view digits(line);
+      digits = digits.substr(0, digits.find(';'));
+      while (!digits.empty() && (digits.back() == ' ' || digits.back() == '\t')) digits.remove_suffix(1);
+      const std::optional<std::uint64_t> size = digits_value(digits, 16);
+      if (!size) return fail("Illegal or missing hexadecimal sequence in chunked-encoding");
+      if (*size == 0) break;
+      if (Failure failure = read_length(*size); failure != Failure::none || stopped_by_reader_) return failure;
       if (Failure failure = read_line(&line); failure != Failure::none) return failure;  // the chunk's CRLF
+      if (!line.empty()) return fail("a chunk of the answer from " + server_url() + " is longer than its size says");
     }
     do {  // trailers, up to the empty line
       if (Failure failure = read_line(&line); failure != Failure::none) return failure;
