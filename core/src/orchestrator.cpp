@@ -496,11 +496,15 @@ Result<JobStatus> Orchestrator::wait(const JobHandle& asked, const std::function
     if (on_update) on_update(*current);
     if (current->terminal()) return current;
     if (told && current->state != JobState::kUnknown) {
+      const auto asked_at = std::chrono::steady_clock::now();
       auto waited = target->platform->wait_for_change(handle.native_id, target->options_json, *current,
                                                       std::max(longest_interval, kEventWaitLongest));
       if (!waited && waited.error().code == ErrorCode::kCancelled) return std::unexpected(cancelled());
       if (!waited) return std::unexpected(with_journal_hint(handle, waited.error()));
-      continue;
+      // The host does not leave Ctrl-C to the plugin alone; and a plugin whose wait returns at once every
+      // time would make this loop spin, so such a round is paced as a poll is.
+      if (host::cancellation_requested()) return std::unexpected(cancelled());
+      if (std::chrono::steady_clock::now() - asked_at >= kFirstInterval) continue;
     }
     const auto until = std::chrono::steady_clock::now() + interval;
     for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
