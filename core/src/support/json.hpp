@@ -4,6 +4,7 @@
 #ifndef DLAUNCH_CORE_SRC_SUPPORT_JSON_HPP_
 #define DLAUNCH_CORE_SRC_SUPPORT_JSON_HPP_
 
+#include <dlaunch/json_nesting.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -13,38 +14,12 @@
 
 namespace dlaunch {
 
-inline constexpr std::size_t kMaxJsonNesting = 512;
-
-// Whether arrays and objects in `text` nest deeper than kMaxJsonNesting, counted in one pass without recursion
-// (brackets inside strings do not count).
-inline bool json_nests_too_deep(std::string_view text) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonNesting) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
+using sdk::kMaxJsonNesting;
 
 // Parses `text` into `doc` with RapidJSON's iterative parser. Returns "" when it did, else what is wrong:
 // "arrays and objects nested deeper than 512 levels", or the parser's message and the byte it stopped at.
 [[nodiscard]] inline std::string parse_json(rapidjson::Document& doc, std::string_view text) {
-  if (json_nests_too_deep(text)) {
+  if (sdk::json_nests_deeper_than(text)) {
     doc.SetNull();
     return "arrays and objects nested deeper than " + std::to_string(kMaxJsonNesting) + " levels";
   }

@@ -10,6 +10,7 @@
 #define DLAUNCH_JOB_DOCUMENT_HPP_
 
 #include <dlaunch/job_fields.hpp>
+#include <dlaunch/json_nesting.hpp>
 #include <dlaunch/key_path.hpp>
 #include <dlaunch/plugin.hpp>
 #include <rapidjson/document.h>
@@ -33,41 +34,11 @@ using StringMap = std::map<std::string, std::string>;
 
 namespace detail {
 
-// How deeply the JSON this header reads may nest. RapidJSON's default parser recurses once per level (about
-// 200 KB of "[" overflow the stack), and so do CopyFrom and Accept on the parsed value: documents are parsed
-// with the iterative parser, explicitly here rather than by a compile definition (a plugin built elsewhere
-// does not have ours), and refused past this depth.
-inline constexpr std::size_t kMaxJsonNesting = 512;
-
-// Whether arrays and objects in `text` nest deeper than kMaxJsonNesting, counted in one pass without recursion
-// (brackets inside strings do not count).
-inline bool nests_too_deep(std::string_view text) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonNesting) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
-
+// Documents are parsed with RapidJSON's iterative parser, explicitly here rather than by a compile definition
+// (a plugin built elsewhere does not have ours), and refused past kMaxJsonNesting (json_nesting.hpp).
 // Parses `json` into `doc` as a JSON object, or throws INVALID_ARGUMENT saying what `what` is not.
 inline void parse_object(rapidjson::Document& doc, std::string_view json, const std::string& what) {
-  if (nests_too_deep(json)) {
+  if (json_nests_deeper_than(json)) {
     throw Error(DLAUNCH_ERR_INVALID_ARGUMENT, what + " nests arrays and objects deeper than " +
                                                   std::to_string(kMaxJsonNesting) + " levels");
   }

@@ -4,6 +4,7 @@
 #ifndef DLAUNCH_SUPPORT_JSON_HPP_
 #define DLAUNCH_SUPPORT_JSON_HPP_
 
+#include <dlaunch/json_nesting.hpp>
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -12,40 +13,13 @@
 
 namespace dlaunch::support {
 
-// Deeper than any answer of the services dlaunch talks to, shallow enough for any recursion over the value.
-inline constexpr std::size_t kMaxJsonNesting = 512;
-
-// Whether arrays and objects in `text` nest deeper than `limit`, counted in one pass without recursion (brackets
-// inside strings do not count).
-inline bool nests_deeper_than(std::string_view text, std::size_t limit) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
+using sdk::kMaxJsonNesting;
 
 // Parses `text` into `doc` with RapidJSON's iterative parser. Returns an empty string when it did, else what
 // is wrong, to follow a word such as "answered": "something that is not JSON" or "JSON nested deeper than 512
 // levels" (then `doc` is null).
 [[nodiscard]] inline std::string parse_json(rapidjson::Document& doc, std::string_view text) {
-  if (nests_deeper_than(text, kMaxJsonNesting)) {
+  if (sdk::json_nests_deeper_than(text)) {
     doc.SetNull();
     return "JSON nested deeper than " + std::to_string(kMaxJsonNesting) + " levels";
   }
