@@ -2,6 +2,7 @@
 
 #include "curl_library.hpp"
 #include "plain_http.hpp"
+#include "http_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -15,22 +16,13 @@
 namespace dlaunch::support {
 namespace {
 
+using http_text::lower;
+using http_text::server_of;
+using http_text::trim;
+
 // libcurl's functions, once an exchange that needs it has loaded it (curl_library below): only called on the
 // handles that exist because it did.
 const CurlLibrary& lib() { return *curl_library(nullptr); }
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string trim(std::string_view text) {
-  auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  auto end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(begin, end - begin + 1));
-}
 
 struct CurlDeleter {
   void operator()(CURL* handle) const { lib().easy_cleanup(handle); }
@@ -65,14 +57,6 @@ bool collect(Exchange& exchange, const char* data, size_t bytes) {
   }
   exchange.response.body.append(data, bytes);
   return true;
-}
-
-// "scheme://host:port" of a URL, to name the server in messages (never a path or a query, which may hold
-// names or tokens).
-std::string server_of(const std::string& url) {
-  const auto authority = url.find("://");
-  const auto path = url.find_first_of("/?#", authority == std::string::npos ? 0 : authority + 3);
-  return url.substr(0, path);
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {

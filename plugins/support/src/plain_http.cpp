@@ -1,5 +1,7 @@
 #include "plain_http.hpp"
 
+#include "http_text.hpp"
+
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -26,6 +28,9 @@
 
 namespace dlaunch::support::plain_http {
 namespace {
+
+using http_text::lower;
+using http_text::trim;
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kNever = Clock::time_point::max();
@@ -56,19 +61,6 @@ std::optional<std::uint64_t> digits_value(std::string_view text, unsigned base) 
     value = value * base + digit;
   }
   return value;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string trim(std::string_view text) {
-  auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  auto end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(begin, end - begin + 1));
 }
 
 long since_ms(Clock::time_point start) {
@@ -266,9 +258,7 @@ class Exchange {
   }
 
   // "http://host:port" of the request, to name the server in messages (never its path or query).
-  std::string server_url() const {
-    return request_.url.substr(0, request_.url.find_first_of("/?#", request_.url.find("://") + 3));
-  }
+  std::string server_url() const { return http_text::server_of(request_.url); }
 
   bool aborted() {
     if (!options_.should_abort || !options_.should_abort()) return false;
