@@ -14,6 +14,7 @@
 #include <cstring>
 #include <functional>
 #include <set>
+#include <thread>
 
 #include "support/random_id.hpp"
 
@@ -96,21 +97,31 @@ Tried try_in_child(const std::function<Outcome()>& call) {
   }
   if (child == 0) {
     close(result[0]);
-    alarm(kSeconds);
     const Outcome outcome = call();
     _exit(write(result[1], &outcome, 1) == 1 ? 0 : 1);
   }
   close(result[1]);
+  // The parent keeps the time, not an alarm in the child: a plugin may block or catch SIGALRM.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kSeconds);
   int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  bool hung = false;
+  while (true) {
+    const pid_t ended = waitpid(child, &status, WNOHANG);
+    if (ended == child || (ended < 0 && errno != EINTR)) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      hung = true;
+      kill(child, SIGKILL);
+      while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+      }
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   // Read once the child has ended, without waiting: a process the plugin forked may still hold the pipe.
   Outcome outcome = Outcome::kFailed;
   const bool reported = read(result[0], &outcome, 1) == 1;
   close(result[0]);
-  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
-    return {Outcome::kFailed, "it did not return within " + std::to_string(kSeconds) + " s"};
-  }
+  if (hung && !reported) return {Outcome::kFailed, "it did not return within " + std::to_string(kSeconds) + " s"};
   if (!reported) {
     if (WIFSIGNALED(status)) return {Outcome::kFailed, std::string("it crashed: ") + strsignal(WTERMSIG(status))};
     return {Outcome::kFailed, "it crashed: its process exited with status " + std::to_string(WEXITSTATUS(status)) +
@@ -138,6 +149,20 @@ std::string refusal_failure(const Tried& tried) {
 
 bool ignore_record(void*, const dlaunch_job_status*) { return true; }
 
+// A copy of the first `covered` bytes of `args`, its struct_size saying so, placed to end where an unreadable
+// page begins: a plugin that reads a field beyond struct_size crashes. Null when the pages cannot be had.
+// Only for a call in a child of try_in_child, which ends without unmapping them.
+template <typename Args>
+Args* cut_at_unreadable_page(const Args& args, std::size_t covered) {
+  const long page = sysconf(_SC_PAGESIZE);
+  auto* pages = static_cast<char*>(mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (pages == MAP_FAILED || mprotect(pages + page, page, PROT_NONE) != 0) return nullptr;
+  auto* cut = reinterpret_cast<Args*>(pages + page - covered);
+  std::memcpy(static_cast<void*>(cut), &args, covered);
+  cut->struct_size = covered;
+  return cut;
+}
+
 }  // namespace
 
 std::vector<ConformanceCheck> check_find_submissions(const Platform& platform, const std::string& options_json) {
@@ -159,14 +184,8 @@ std::vector<ConformanceCheck> check_find_submissions(const Platform& platform, c
   // Args of a size without since_ms, ending where an unreadable page begins: reading since_ms crashes.
   // Answering without since_ms is allowed too: only reading past struct_size is wrong.
   const Tried short_args = try_in_child([&] {
-    const long page = sysconf(_SC_PAGESIZE);
-    auto* pages = static_cast<char*>(mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-    if (pages == MAP_FAILED || mprotect(pages + page, page, PROT_NONE) != 0) return Outcome::kNotTried;
-    constexpr std::size_t kCovered = offsetof(dlaunch_find_args, since_ms);
-    auto* covered = reinterpret_cast<dlaunch_find_args*>(pages + page - kCovered);
-    std::memcpy(covered, &args, kCovered);
-    covered->struct_size = kCovered;
-    return returned(api, api->find_submissions(covered, &sink));
+    auto* cut = cut_at_unreadable_page(args, offsetof(dlaunch_find_args, since_ms));
+    return cut == nullptr ? Outcome::kNotTried : returned(api, api->find_submissions(cut, &sink));
   });
   check("reads nothing beyond struct_size (args without since_ms)",
         short_args.outcome == Outcome::kAnswered ? "" : refusal_failure(short_args),
@@ -217,14 +236,8 @@ std::vector<ConformanceCheck> check_wait_for_change(const Platform& platform, co
         refusal_failure(try_in_child([&] { return returned(api, api->wait_for_change(nullptr)); })));
   // Args of a size without timeout_ms, ending where an unreadable page begins: reading timeout_ms crashes.
   const Tried short_args = try_in_child([&] {
-    const long page = sysconf(_SC_PAGESIZE);
-    auto* pages = static_cast<char*>(mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-    if (pages == MAP_FAILED || mprotect(pages + page, page, PROT_NONE) != 0) return Outcome::kNotTried;
-    constexpr std::size_t kCovered = offsetof(dlaunch_wait_args, timeout_ms);
-    auto* covered = reinterpret_cast<dlaunch_wait_args*>(pages + page - kCovered);
-    std::memcpy(covered, &args, kCovered);
-    covered->struct_size = kCovered;
-    return returned(api, api->wait_for_change(covered));
+    auto* cut = cut_at_unreadable_page(args, offsetof(dlaunch_wait_args, timeout_ms));
+    return cut == nullptr ? Outcome::kNotTried : returned(api, api->wait_for_change(cut));
   });
   check("reads nothing beyond struct_size (args without timeout_ms)",
         short_args.outcome == Outcome::kAnswered ? "" : refusal_failure(short_args),
