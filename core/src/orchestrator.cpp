@@ -408,7 +408,9 @@ Error Orchestrator::with_journal_hint(const JobHandle& handle, Error failure) {
   if (failure.code != ErrorCode::kNotFound) return failure;
   // A mistyped handle is most likely one of the recent jobs; the newest ones bound the cost in a long journal.
   constexpr std::size_t kCandidates = 1000;
-  auto entries = journal().entries(JournalQuery{.limit = kCandidates});
+  JournalQuery newest;
+  newest.limit = kCandidates;
+  auto entries = journal().entries(newest);
   if (!entries) return failure;
   std::vector<std::string> handles;
   for (const auto& e : *entries) {

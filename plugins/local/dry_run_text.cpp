@@ -84,7 +84,7 @@ std::string replica_text(const ReplicaLaunch& launch) {
 }  // namespace
 
 std::string dry_run_text(const sdk::Job& job, const std::string& submission_id) {
-  LaunchContext context{{}, submission_id, kConfigPlaceholder};
+  LaunchContext context{{}, submission_id, kConfigPlaceholder, {}};
   for (const auto& role : job.roles) {
     context.master_ports[role.name] = kPortPlaceholder;
     context.tf_ports[role.name].assign(role.replicas, kPortPlaceholder);

@@ -266,7 +266,9 @@ TEST(Submission, LowPriorityIsANiceValue) {
     body.Parse(submission_body(prepare_submission(sdk::write_job(job), "s", {}, Purpose::kSend), false).c_str());
     ASSERT_FALSE(body.HasParseError());
     EXPECT_EQ(body["job"].HasMember("nice"), job.priority == "low") << priority;
-    if (job.priority == "low") EXPECT_EQ(body["job"]["nice"].GetInt(), kLowPriorityNice);
+    if (job.priority == "low") {
+      EXPECT_EQ(body["job"]["nice"].GetInt(), kLowPriorityNice);
+    }
   }
 }
 

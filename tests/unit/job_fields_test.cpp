@@ -53,7 +53,9 @@ TEST(JobFields, TheSchemaHasEveryFieldOfTheTableWithItsDefaultsAndBounds) {
   ASSERT_FALSE(schema.HasParseError());
   const auto& job = schema["properties"];
   for (const auto& f : job_fields::kJobFields) {
-    if (!f.key.empty()) EXPECT_TRUE(job.HasMember(std::string(f.key).c_str())) << f.key;
+    if (!f.key.empty()) {
+      EXPECT_TRUE(job.HasMember(std::string(f.key).c_str())) << f.key;
+    }
   }
   EXPECT_FALSE(job.HasMember("spec_file")) << "a document-only field is no spec key";
   EXPECT_EQ(job["node_num"]["default"].GetInt(), 1);
