@@ -17,8 +17,9 @@ its own. A command may go on over lines that end in `\`. In expected output:
     `sweep:NAME-XXXXXXXXXXXX`
     (except in a did-you-mean, which names any of the journal's jobs);
   - times (2026-11-28 13:41:54), epoch milliseconds, submission ids, ports after 127.0.0.1:, "N bytes", the
-    memory a Ray cluster reports (`memory: N MiB`) and the index and random suffix of a Kubernetes Job's pod
-    (`NAME-trainer-0-8jr8r`: which pod fails first is a race) match any;
+    memory a Ray cluster reports (`memory: N MiB`), the seconds a gang has waited (`waiting for resources
+    (N s)`) and the index and random suffix of a Kubernetes Job's pod (`NAME-trainer-0-8jr8r`: which pod fails
+    first is a race) match any;
   - a line `...` matches any number of lines;
   - consecutive lines of replicas (`[role/rank] ...`) match in any order, as replicas run side by side.
 
@@ -51,6 +52,8 @@ FLEXIBLE = [
     (re.compile(r"\b1\d{12}\b"), r"\d{13}"),
     (re.compile(r"\b\d+ bytes\b"), r"\d+ bytes"),  # sizes of texts that hold paths
     (re.compile(r"\bmemory: \d+(?:\.\d+)? MiB\b"), r"memory: \d+(?:\.\d+)? MiB"),  # the machine's
+    # How long a gang has waited when its driver says so: a second or two, on a loaded machine more.
+    (re.compile(r"waiting for resources \(\d+ s\)"), r"waiting for resources \(\d+ s\)"),
     # Any pod of a Job: its index, and the suffix Kubernetes draws from its alphabet.
     (re.compile(r"-\d+-[b-df-hj-np-tv-z2-9]{5}\b"), r"-\d+-[b-df-hj-np-tv-z2-9]{5}"),
 ]
