@@ -5,7 +5,8 @@
 # Usage: scripts/bench.sh [SECTION]...   sections: startup, wait, sweep, slurm, journal, ui, completion,
 #   memory, package, ray, kubernetes, python (default: all, in that order). slurm starts the test cluster of tests/slurm
 #   (root, Debian's Slurm) and stops it at the end; ray and kubernetes need theirs running
-#   (scripts/ray-cluster.sh start, scripts/k8s-plane.sh start). Run the whole under the cluster lock:
+#   (scripts/ray-cluster.sh start, scripts/k8s-plane.sh start), and so do memory's Kubernetes rows. wait
+#   installs torchx into a venv under ~/.cache/dlaunch the first time. Run the whole under the cluster lock:
 #   flock -o /tmp/dlaunch-cluster.lock scripts/bench.sh
 #   DLAUNCH_BENCH_BINARY=/path/to/build/bin/dlaunch scripts/bench.sh wait   measures another build's dlaunch
 set -euo pipefail
@@ -23,15 +24,18 @@ echo "bench: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the
 # Runs hyperfine (-N: no shell between) with the given options and commands, then prints one markdown row
 # per command: median, mean ± σ, min, runs, and the median as a multiple of the baseline's: the command
 # numbered by a leading `--baseline N` (from 1), else the fastest. Medians, because the machine is shared.
+# A leading `--add FILE` (after --baseline) appends the rows of an earlier hyperfine's --export-json FILE:
+# one table for commands that need different numbers of runs.
 timed() {
-  local baseline=0
+  local baseline=0 added=""
   if [[ $1 == --baseline ]]; then baseline=$2; shift 2; fi
+  if [[ $1 == --add ]]; then added=$2; shift 2; fi
   hyperfine -N --style none --export-json "$state/timed.json" "$@" >&2
-  python3 - "$state/timed.json" "$baseline" <<'PY'
+  python3 - "$baseline" "$state/timed.json" $added <<'PY'
 import json, statistics, sys
-results = json.load(open(sys.argv[1]))["results"]
+results = [r for file in sys.argv[2:] for r in json.load(open(file))["results"]]
 medians = [statistics.median(r["times"]) * 1000 for r in results]
-base = medians[int(sys.argv[2]) - 1] if int(sys.argv[2]) > 0 else min(medians)
+base = medians[int(sys.argv[1]) - 1] if int(sys.argv[1]) > 0 else min(medians)
 print("| command | median | mean ± σ | min | runs | × |\n|---|---:|---:|---:|---:|---:|")
 for r, median in zip(results, medians):
     times = [t * 1000 for t in r["times"]]
@@ -80,6 +84,33 @@ peak_mib() {
   echo "$((kb / 1024)).$(( (kb % 1024) * 10 / 1024 ))"
 }
 
+# Starts `dlaunch ui` in the background over the journal in XDG_STATE_HOME=$1, behind the command words after
+# it (none, or /usr/bin/time and its options), and sets ui_pid (the first word's process), ui_base and
+# ui_token once it printed its URL.
+start_ui() {
+  local ui_state=$1 url
+  shift
+  : >"$state/ui.url"
+  XDG_STATE_HOME=$ui_state "$@" "$dlaunch" ui >"$state/ui.url" 2>/dev/null &
+  ui_pid=$!
+  for _ in $(seq 100); do [[ -s "$state/ui.url" ]] && break; sleep 0.05; done
+  url=$(head -n 1 "$state/ui.url")
+  ui_base=${url%/\?token=*} ui_token=${url##*token=}
+}
+
+# Sources the environment of a running Kubernetes test plane (scripts/k8s-plane.sh start, or the file
+# DLAUNCH_K8S_PLANE_ENV names): its kubeconfig, server and token. Fails when none runs.
+k8s_plane() {
+  local file=$state/k8s.env
+  if [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]]; then
+    file=$DLAUNCH_K8S_PLANE_ENV
+  else
+    scripts/k8s-plane.sh env >"$file" 2>/dev/null || return 1
+  fi
+  # shellcheck disable=SC1090
+  source "$file"
+}
+
 # The same job with and without a [platform.ray] table: validating it on local checks that table against the
 # ray plugin's manifest and loads neither the ray plugin nor libcurl, so the two should take the same time.
 if want startup; then
@@ -105,18 +136,55 @@ timed --warmup 1 --runs 5 \
 fi
 
 # Waiting for a local job: examples/hello.toml (2 replicas, each a shell that echoes a line) end to end with
-# --wait and with --follow, against its submit alone and against the same two shells started by one shell
-# (the floor: what the job itself costs).
+# --wait and with --follow, against its submit alone, against the same two shells started by one shell (the
+# floor: what the job itself costs) and against torchx's local scheduler (the peer of the issue's goal), in
+# one table whose × column is each median over `run --wait`'s. torchx, without extras (its local_cwd
+# scheduler needs no PyTorch: about 17 MB installed), lives in a venv kept per pinned version under
+# ~/.cache/dlaunch. Its `run` on a local scheduler waits for the job and streams its logs, as --follow does;
+# `utils.sh` shell-quotes its arguments, so its two replicas echo a fixed line where hello.toml's expand
+# $RANK: the same job otherwise. torchx's rows take 10 runs, of a second or more each.
+torchx_version=0.7.0
+torchx_venv() (
+  source scripts/lib/venv.sh
+  venv_install bench-torchx "${XDG_CACHE_HOME:-$HOME/.cache}/dlaunch/bench-venv/torchx-$torchx_version" \
+    "torchx==$torchx_version"
+)
 if want wait; then
-  timed --warmup 5 --runs 40 \
+  torchx_same=(run -s local_cwd utils.sh --num_replicas 2 echo hello)
+  torchx_rows=()
+  if torchx_bin=$(torchx_venv) && "$torchx_bin/torchx" "${torchx_same[@]}" >"$state/torchx.log" 2>&1 &&
+     hyperfine -N --style none --export-json "$state/torchx.json" --warmup 1 --runs 10 \
+       --command-name "torchx ${torchx_same[*]} (the same job)" \
+       --command-name "torchx run -s local_cwd utils.echo (the issue's command: one replica)" \
+       "$torchx_bin/torchx ${torchx_same[*]}" "$torchx_bin/torchx run -s local_cwd utils.echo" >&2; then
+    torchx_rows=(--add "$state/torchx.json")
+  else
+    tail -n 20 "$state/torchx.log" >&2 2>/dev/null || true
+    missing="bench: TORCHX $torchx_version COULD NOT BE INSTALLED OR RUN HERE (on stderr, above): the table has no"
+    missing+=" torchx row, and the goal's ratio to torchx is NOT MEASURED"
+    echo "$missing" >&2
+    echo "$missing"
+  fi
+  timed --baseline 1 "${torchx_rows[@]}" --warmup 5 --runs 40 \
     --command-name "dlaunch run hello.toml --wait" \
     --command-name "dlaunch run hello.toml --follow" \
     --command-name "dlaunch run hello.toml (submit only)" \
-    --command-name "the job's two shells, started by one shell" \
+    --command-name "the job's two shells, started by one shell (the floor)" \
     "$dlaunch run examples/hello.toml --wait" \
     "$dlaunch run examples/hello.toml --follow" \
     "$dlaunch run examples/hello.toml" \
     "sh -c 'sh -c \"echo 0\" & sh -c \"echo 1\" & wait'"
+  # The goal's line: run --wait's median, and torchx's same job over it.
+  python3 - "$state/timed.json" "${torchx_rows[@]:1}" <<'PY'
+import json, statistics, sys
+medians = [statistics.median(r["times"]) * 1000 for f in sys.argv[1:] for r in json.load(open(f))["results"]]
+line = f"goal: dlaunch run --wait median {medians[0]:.1f} ms (goal: within 60 ms)"
+if len(medians) > 4:
+    line += f"; torchx's same job {medians[4]:.0f} ms, {medians[4] / medians[0]:.1f}× (goal: at least 15×)"
+else:
+    line += "; torchx NOT MEASURED"
+print(line)
+PY
   # The jobs left running by the submit-only runs end on their own within milliseconds.
   # A job of 300 ms: a wait that polls sees it at its next poll, one woken by the job as it ends.
   printf 'name = "pause"\n[[roles]]\nname = "w"\nentrypoint = ["sleep", "0.3"]\n' >"$state/pause.toml"
@@ -288,15 +356,11 @@ for _ in range(20):
     ui.wait()
 print(f"dlaunch ui, 1,000 journaled jobs: its URL printed after {statistics.median(times):.1f} ms (median of 20)")
 PY
-  XDG_STATE_HOME=$ui_state "$dlaunch" ui >"$state/ui.url" 2>/dev/null &
-  ui_pid=$!
-  for _ in $(seq 100); do [[ -s "$state/ui.url" ]] && break; sleep 0.05; done
-  url=$(head -n 1 "$state/ui.url")
-  base=${url%/\?token=*} token=${url##*token=}
+  start_ui "$ui_state"
   timed --warmup 3 --runs 30 \
     --command-name "GET /api/jobs (1,000 jobs, with their states)" --command-name "GET / (the page)" \
-    "curl -sf -o /dev/null -H X-Dlaunch-Token:$token $base/api/jobs" \
-    "curl -sf -o /dev/null -H X-Dlaunch-Token:$token $base/"
+    "curl -sf -o /dev/null -H X-Dlaunch-Token:$ui_token $ui_base/api/jobs" \
+    "curl -sf -o /dev/null -H X-Dlaunch-Token:$ui_token $ui_base/"
   kill "$ui_pid"
 fi
 
@@ -313,8 +377,10 @@ bench_completion() (
 if want completion; then bench_completion; fi
 
 # Peak resident memory of every command on local (the issue's bound: 16 MiB; packaging is not bound), each
-# on a small journal; the ray and slurm sections print their platforms' commands. GNU time's figure counts
-# every page a process touched, also of the shared libraries it loaded.
+# on a small journal, then of `dlaunch ui` (started, asked for the jobs once, stopped with SIGTERM) and of the
+# kubernetes plugin's commands: offline, and on the Kubernetes test plane when one runs (scripts/k8s-plane.sh
+# start; its fake pods run for a second). The ray and slurm sections print their platforms' commands. GNU
+# time's figure counts every page a process touched, also of the shared libraries it loaded.
 if want memory; then
   mem_state="$state/memory"
   mem() { printf '| `dlaunch %s` | %s MiB |\n' "$*" "$(XDG_STATE_HOME=$mem_state peak_mib "$dlaunch" "$@")"; }
@@ -346,6 +412,40 @@ if want memory; then
   mem plugins info ray
   mem schema
   mem completion bash
+  start_ui "$mem_state" /usr/bin/time -f %M -o "$state/ui.peak"
+  curl -sf -o /dev/null -H "X-Dlaunch-Token:$ui_token" "$ui_base/api/jobs"
+  kill "$(pgrep -P "$ui_pid")"
+  wait "$ui_pid"
+  kb=$(tail -n 1 "$state/ui.peak")
+  printf '| `dlaunch ui`, one `GET /api/jobs` | %s.%s MiB |\n' "$((kb / 1024))" "$(( (kb % 1024) * 10 / 1024 ))"
+  k8s_spec=examples/kubernetes-ddp.toml
+  mem validate "$k8s_spec" -p kubernetes
+  mem run "$k8s_spec" -p kubernetes --dry-run
+  # On the plane, in a namespace of its own that the configuration names (a subshell: the sections after
+  # this one keep the bench's configuration).
+  if k8s_plane; then (
+    ns=dlaunch-bench-memory
+    export XDG_CONFIG_HOME="$state/k8s-memory"
+    mkdir -p "$XDG_CONFIG_HOME/dlaunch"
+    printf '[platform.kubernetes]\nnamespace = "%s"\n' "$ns" >"$XDG_CONFIG_HOME/dlaunch/config.toml"
+    "$K8S_KUBECTL" --kubeconfig "$KUBECONFIG" create namespace "$ns" >/dev/null 2>&1 || true
+    echo "| on the Kubernetes test plane, namespace $ns, its pods running for a second: | |"
+    mem run "$k8s_spec" -p kubernetes
+    mem run "$k8s_spec" -p kubernetes --wait
+    handle=$(XDG_STATE_HOME=$mem_state "$dlaunch" run "$k8s_spec" -p kubernetes --wait | tail -n 1)
+    mem status "$handle"
+    mem logs "$handle"
+    mem list
+    mem list -p kubernetes
+    mem delete "$handle"
+    handle=$(XDG_STATE_HOME=$mem_state "$dlaunch" run "$k8s_spec" -p kubernetes \
+      --set 'platform.kubernetes.annotations={"dlaunch.test/duration"="60s"}' | tail -n 1)
+    mem stop "$handle"
+    "$K8S_KUBECTL" --kubeconfig "$KUBECONFIG" delete namespace "$ns" --wait=false >/dev/null
+  ) else
+    echo "| \`dlaunch run/status/logs/list/stop/delete\` on Kubernetes | not measured: no test plane running" \
+         "(scripts/k8s-plane.sh start) |"
+  fi
 fi
 
 # A Ray working_dir package made by a dry run (no cluster: the package is zipped, nothing is sent), timed by
@@ -499,9 +599,7 @@ fi
 # start, or the environment file DLAUNCH_K8S_PLANE_ENV names) gives the kubeconfig, the server and a token.
 if ! want kubernetes; then
   :
-elif [[ -r "${DLAUNCH_K8S_PLANE_ENV:-}" ]] || scripts/k8s-plane.sh env >"$state/k8s.env" 2>/dev/null; then
-  # shellcheck disable=SC1090
-  source "${DLAUNCH_K8S_PLANE_ENV:-$state/k8s.env}"
+elif k8s_plane; then
   kubectl=("$K8S_KUBECTL" --kubeconfig "$KUBECONFIG")
   spec=examples/kubernetes-ddp.toml
   ns=dlaunch-bench
