@@ -76,13 +76,12 @@ for (name, _, _), spent in zip(commands, times):
 PY
 }
 
+# KiB (GNU time's %M) as MiB with one decimal.
+mib() { echo "$(($1 / 1024)).$(( ($1 % 1024) * 10 / 1024 ))"; }
+
 # Peak resident memory of one command in MiB, by GNU time: a parent's own measure would count the memory it
 # had when it forked the child.
-peak_mib() {
-  local kb
-  kb=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1)
-  echo "$((kb / 1024)).$(( (kb % 1024) * 10 / 1024 ))"
-}
+peak_mib() { mib "$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1)"; }
 
 # Starts `dlaunch ui` in the background over the journal in XDG_STATE_HOME=$1, behind the command words after
 # it (none, or /usr/bin/time and its options), and sets ui_pid (the first word's process), ui_base and
@@ -305,7 +304,7 @@ PY
               "run examples/hello.toml"; do
     # shellcheck disable=SC2086
     kb=$(XDG_STATE_HOME=$big /usr/bin/time -f %M "$dlaunch" $args 2>&1 >/dev/null | tail -n 1)
-    echo "peak memory of dlaunch $args, 100,000 jobs: $((kb / 1024)).$(( (kb % 1024) * 10 / 1024 )) MiB"
+    echo "peak memory of dlaunch $args, 100,000 jobs: $(mib "$kb") MiB"
   done
   started=$(date +%s%N)
   writers=()
@@ -416,8 +415,7 @@ if want memory; then
   curl -sf -o /dev/null -H "X-Dlaunch-Token:$ui_token" "$ui_base/api/jobs"
   kill "$(pgrep -P "$ui_pid")"
   wait "$ui_pid"
-  kb=$(tail -n 1 "$state/ui.peak")
-  printf '| `dlaunch ui`, one `GET /api/jobs` | %s.%s MiB |\n' "$((kb / 1024))" "$(( (kb % 1024) * 10 / 1024 ))"
+  printf '| `dlaunch ui`, one `GET /api/jobs` | %s MiB |\n' "$(mib "$(tail -n 1 "$state/ui.peak")")"
   k8s_spec=examples/kubernetes-ddp.toml
   mem validate "$k8s_spec" -p kubernetes
   mem run "$k8s_spec" -p kubernetes --dry-run
@@ -478,8 +476,8 @@ PY
       result=$(tail -n 1 "$pkg/time")
       kb=${result#*|}
       outcome=$(grep -o 'cannot fit\|far over\|zipping stopped' "$pkg/err" | head -n 1 || true)
-      printf '| `%s` | %s | %s | %s.%s MiB | %s |\n' "$binary" "$tree" "${result%|*}" "$((kb / 1024))" \
-        "$(( (kb % 1024) * 10 / 1024 ))" "${outcome:-zipped}"
+      printf '| `%s` | %s | %s | %s MiB | %s |\n' "$binary" "$tree" "${result%|*}" "$(mib "$kb")" \
+        "${outcome:-zipped}"
     done
   done
   rm -rf "$pkg"
