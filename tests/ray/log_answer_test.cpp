@@ -86,7 +86,17 @@ TEST(RayLogAnswer, NestingIsLimitedWithAnErrorNotAStack) {
   const std::string deep = "{\"a\": " + std::string(100000, '[');
   const Read read = read_in_pieces(deep, 4096);
   EXPECT_FALSE(read.ok);
-  EXPECT_NE(read.error.find("nested deeper than 256 levels"), std::string::npos) << read.error;
+  EXPECT_NE(read.error.find("nested deeper than 512 levels"), std::string::npos) << read.error;
+}
+
+TEST(RayLogAnswer, NestingUpToTheSdksLimitIsReadAsEveryOtherJsonReaderReadsIt) {
+  // The object itself is the first level.
+  const std::size_t arrays = sdk::kMaxJsonNesting - 1;
+  const std::string nested = std::string(arrays, '[') + std::string(arrays, ']');
+  const Read read = read_in_pieces("{\"a\": " + nested + ", \"logs\": \"x\"}", 4096);
+  EXPECT_TRUE(read.ok) << read.error;
+  EXPECT_EQ(read.log, "x");
+  EXPECT_FALSE(read_in_pieces("{\"a\": [" + nested + "], \"logs\": \"x\"}", 4096).ok);
 }
 
 TEST(RayLogAnswer, TheReaderStopsWhenTheLogsReaderHasHadEnough) {

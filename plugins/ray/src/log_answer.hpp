@@ -8,6 +8,8 @@
 #ifndef DLAUNCH_RAY_LOG_ANSWER_HPP_
 #define DLAUNCH_RAY_LOG_ANSWER_HPP_
 
+#include <dlaunch/json_nesting.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -18,7 +20,7 @@ namespace dlaunch::ray {
 
 class LogAnswerReader {
  public:
-  static constexpr size_t kMaxDepth = 256;
+  static constexpr size_t kMaxDepth = sdk::kMaxJsonNesting;  // as every other reader of outside JSON
 
   // `on_log` gets the log's bytes in order, in pieces; returning false stops the reading.
   explicit LogAnswerReader(std::function<bool(std::string_view)> on_log);
