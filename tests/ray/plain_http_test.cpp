@@ -8,13 +8,18 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <list>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -264,6 +269,115 @@ TEST(PlainHttpRefuses, AnswersThatAreNotHttpAsItIsWritten) {
     EXPECT_FALSE(response.ok()) << expected;
     EXPECT_NE(response.transport_error.find(expected), std::string::npos) << response.transport_error;
   }
+}
+
+// Holds each request until `at_once` requests wait together (or as many as remain of `total`), then answers
+// them all with their paths; one that waits 2 s alone is answered then. Counts the requests it saw in flight
+// at the same time. A connection of its own per connection: requests may come at once.
+class HoldingServer {
+ public:
+  HoldingServer(std::size_t total, std::size_t at_once) : total_(total), at_once_(at_once) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(listener_, 16) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ADD_FAILURE() << "cannot listen on a loopback port";
+    }
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] {
+      while (!stopping_) {
+        pollfd ready{listener_, POLLIN, 0};
+        if (::poll(&ready, 1, 50) <= 0) continue;
+        const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (connection >= 0) connections_.emplace_back([this, connection] { serve(connection); });
+      }
+    });
+  }
+  ~HoldingServer() {
+    stopping_ = true;
+    acceptor_.join();
+    for (auto& connection : connections_) connection.join();
+    ::close(listener_);
+  }
+
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::size_t most_in_flight() const {
+    std::lock_guard lock(mutex_);
+    return most_in_flight_;
+  }
+
+ private:
+  void serve(int connection) {
+    std::string pending;
+    char buffer[4096];
+    while (!stopping_) {
+      const auto end = pending.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        pollfd ready{connection, POLLIN, 0};
+        if (::poll(&ready, 1, 50) <= 0) continue;
+        const ssize_t n = ::recv(connection, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        pending.append(buffer, static_cast<std::size_t>(n));
+        continue;
+      }
+      const auto path_begin = pending.find(' ') + 1;
+      const std::string path = pending.substr(path_begin, pending.find(' ', path_begin) - path_begin);
+      pending.erase(0, end + 4);
+      hold();
+      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(path.size()) + "\r\n\r\n" + path;
+      (void)!::send(connection, answer.data(), answer.size(), MSG_NOSIGNAL);
+    }
+    ::close(connection);
+  }
+
+  void hold() {
+    std::unique_lock lock(mutex_);
+    const std::size_t ticket = arrived_++;
+    most_in_flight_ = std::max(most_in_flight_, ++waiting_);
+    if (waiting_ >= std::min(at_once_, total_ - released_)) {
+      released_ += waiting_;
+      waiting_ = 0;
+      release_below_ = arrived_;
+      released_changed_.notify_all();
+    }
+    if (!released_changed_.wait_for(lock, std::chrono::seconds(2), [&] { return ticket < release_below_; })) {
+      --waiting_;  // answered alone
+      ++released_;
+    }
+  }
+
+  const std::size_t total_, at_once_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mutex_;
+  std::condition_variable released_changed_;
+  std::size_t arrived_ = 0, waiting_ = 0, released_ = 0, release_below_ = 0, most_in_flight_ = 0;
+  std::thread acceptor_;
+  std::list<std::thread> connections_;  // only the acceptor adds, and only the destructor (after it) joins
+};
+
+// In clear text each exchange of a batch has a connection of its own, so they go at once (at most 8): a
+// server that answers slowly costs the batch one answer's time, not one per request. (Through libcurl an
+// HTTP/1.1 batch queues for one connection: tests/kubernetes/http_connections_test.cpp.)
+TEST(PlainHttpSendAll, ClearTextRequestsAreInFlightTogetherEightAtMost) {
+  constexpr std::size_t kRequests = 10;
+  HoldingServer server(kRequests, 8);
+  std::vector<HttpRequest> requests(kRequests);
+  for (std::size_t i = 0; i < kRequests; ++i) {
+    requests[i].url = server.url("/job/" + std::to_string(i));
+    requests[i].timeout = std::chrono::seconds(10);
+  }
+  const std::vector<HttpResponse> responses = HttpClient().send_all(requests);
+  ASSERT_EQ(responses.size(), kRequests);
+  for (std::size_t i = 0; i < kRequests; ++i) {
+    EXPECT_TRUE(responses[i].ok()) << responses[i].transport_error;
+    EXPECT_EQ(responses[i].body, "/job/" + std::to_string(i)) << "answers come in the requests' order";
+  }
+  EXPECT_EQ(server.most_in_flight(), 8u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, PlainHttp, ::testing::Values(false, true),

@@ -5,13 +5,17 @@
 #include "http_text.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <system_error>
+#include <thread>
 
 namespace dlaunch::support {
 namespace {
@@ -23,6 +27,9 @@ using http_text::trim;
 // libcurl's functions, once an exchange that needs it has loaded it (curl_library below): only called on the
 // handles that exist because it did.
 const CurlLibrary& lib() { return *curl_library(nullptr); }
+
+// The most clear-text exchanges of one send_all in flight at once: as many as the host's submits at once.
+constexpr std::size_t kMaxPlainAtOnce = 8;
 
 struct CurlDeleter {
   void operator()(CURL* handle) const { lib().easy_cleanup(handle); }
@@ -303,15 +310,51 @@ HttpResponse HttpClient::send(const HttpRequest& request) const {
 }
 
 std::vector<HttpResponse> HttpClient::send_all(std::span<const HttpRequest> requests) const {
+  std::vector<HttpResponse> responses(requests.size());
+  // In clear text over HTTP/1.1 an exchange has its connection to itself: they go without libcurl and at
+  // once, each on a connection of its own (taken from the kept ones, or new), so a batch to a server that
+  // answers slowly costs one request's time, not the sum.
+  std::vector<std::size_t> plain;
+  std::vector<std::size_t> curl;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    (plain_http::handles(options_, requests[i]) ? plain : curl).push_back(i);
+  }
+  std::atomic<std::size_t> next_plain{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  auto run_plain = [&] {
+    for (std::size_t k; (k = next_plain.fetch_add(1)) < plain.size();) {
+      try {
+        responses[plain[k]] = plain_http::exchange(options_, requests[plain[k]], nullptr);
+      } catch (...) {  // for the calling thread to rethrow (std::bad_alloc)
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  {
+    // Helpers and the calling thread share the work, at most kMaxPlainAtOnce at once. A helper that cannot
+    // start leaves its share to the others.
+    std::vector<std::jthread> helpers;
+    try {
+      while (helpers.size() + 1 < std::min(plain.size(), kMaxPlainAtOnce)) helpers.emplace_back(run_plain);
+    } catch (const std::system_error&) {
+    }
+    if (!curl.empty()) send_with_libcurl(requests, curl, responses);
+    run_plain();
+  }  // the helpers have ended
+  if (failure) std::rethrow_exception(failure);
+  return responses;
+}
+
+// Concurrently as libcurl allows: HTTP/2 streams; HTTP/1.1 requests queue for the one connection per server.
+void HttpClient::send_with_libcurl(std::span<const HttpRequest> requests, const std::vector<std::size_t>& indexes,
+                                   std::vector<HttpResponse>& responses) const {
   std::vector<std::unique_ptr<Exchange>> exchanges;
   std::lock_guard<std::mutex> turn(connections_->turn);
-  for (const HttpRequest& request : requests) {
+  for (std::size_t index : indexes) {
+    const HttpRequest& request = requests[index];
     auto& exchange = *exchanges.emplace_back(std::make_unique<Exchange>());
-    // In clear text over HTTP/1.1 the exchanges go one after another whoever sends them: without libcurl.
-    if (plain_http::handles(options_, request)) {
-      exchange.response = plain_http::exchange(options_, request, nullptr);
-      continue;
-    }
     std::string error;
     if (curl_library(&error) == nullptr) {
       exchange.response.transport_error = error;
@@ -356,10 +399,7 @@ std::vector<HttpResponse> HttpClient::send_all(std::span<const HttpRequest> requ
       break;
     }
   }
-  std::vector<HttpResponse> responses;
-  responses.reserve(exchanges.size());
-  for (auto& exchange : exchanges) responses.push_back(std::move(exchange->response));
-  return responses;
+  for (std::size_t k = 0; k < indexes.size(); ++k) responses[indexes[k]] = std::move(exchanges[k]->response);
 }
 
 HttpResponse HttpClient::stream(const HttpRequest& request,

@@ -71,7 +71,8 @@ struct HttpResponse {
 // A client keeps its connections open between exchanges (one per server, shared by send() and send_all()),
 // so a sequence of requests pays for TCP and TLS set-up once; when it ends, they stay open for the process's
 // next client (a sweep's jobs, each submitted by its own client, reuse them). Safe to use from several
-// threads: their exchanges take turns on the connection. A stream has a connection of its own.
+// threads: their exchanges through libcurl take turns on the connection; in clear text each exchange has a
+// kept connection of its own. A stream has a connection of its own.
 class HttpClient {
  public:
   explicit HttpClient(HttpOptions options = {});
@@ -82,9 +83,12 @@ class HttpClient {
   // Performs one exchange. Never throws for HTTP or transport failures: they are in the response.
   HttpResponse send(const HttpRequest& request) const;
 
-  // Performs the exchanges at once over one connection per server: as concurrent HTTP/2 streams when
+  // Performs the exchanges at once: in clear text (http://, a UNIX socket) up to 8 at a time, each over a
+  // connection of its own; through libcurl over one connection per server, as concurrent HTTP/2 streams when
   // the server speaks HTTP/2 (offered over TLS through ALPN), else one after another on one kept-alive
-  // HTTP/1.1 connection. The answers are in the requests' order; each is as send() would give it.
+  // HTTP/1.1 connection. The answers are in the requests' order; each is as send() would give it, within
+  // its own timeout. should_abort may be called from several threads at once, a request's callbacks from a
+  // thread other than the caller's.
   std::vector<HttpResponse> send_all(std::span<const HttpRequest> requests) const;
 
   // Performs a GET and hands the body to `on_data` as it arrives (for streams); stops when it returns false.
@@ -95,6 +99,11 @@ class HttpClient {
 
  private:
   struct Connections;  // the open connections (a libcurl multi handle) and the lock taking turns on them
+
+  // send_all's exchanges through libcurl: those of `requests` at `indexes`, answered at the same places of
+  // `responses`.
+  void send_with_libcurl(std::span<const HttpRequest> requests, const std::vector<std::size_t>& indexes,
+                         std::vector<HttpResponse>& responses) const;
 
   HttpOptions options_;
   std::unique_ptr<Connections> connections_;
