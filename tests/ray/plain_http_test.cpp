@@ -7,6 +7,8 @@
 #include <dlaunch_support/http_client.hpp>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -22,11 +24,72 @@
 #include <list>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+// A resolver that never answers, made hermetically: the test binary's own getaddrinfo, which the client's
+// calls (and libcurl's resolver thread's) reach before the C library's, holds every name ending in
+// "never-answers.test" until the test lets go of it (NeverAnsweringResolver; 20 s at most), and hands any
+// other to the C library's.
+namespace {
+
+struct HeldNames {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool holding = false;
+  int waiting = 0;   // calls in getaddrinfo
+  int answered = 0;  // calls that returned since the NeverAnsweringResolver began
+};
+// Never freed: a resolver thread a client stopped waiting for may still be in getaddrinfo at exit.
+HeldNames& held_names() {
+  static auto* names = new HeldNames;
+  return *names;
+}
+
+}  // namespace
+
+extern "C" int getaddrinfo(const char* node, const char* service, const addrinfo* hints, addrinfo** found) {
+  using Function = int (*)(const char*, const char*, const addrinfo*, addrinfo**);
+  static const auto libc = reinterpret_cast<Function>(::dlsym(RTLD_NEXT, "getaddrinfo"));
+  const bool numeric_only = hints != nullptr && (hints->ai_flags & AI_NUMERICHOST) != 0;  // asks no resolver
+  if (node == nullptr || numeric_only || !std::string_view(node).ends_with("never-answers.test")) {
+    return libc(node, service, hints, found);
+  }
+  HeldNames& names = held_names();
+  std::unique_lock lock(names.mutex);
+  ++names.waiting;
+  names.changed.wait_for(lock, std::chrono::seconds(20), [&] { return !names.holding; });
+  --names.waiting;
+  ++names.answered;
+  names.changed.notify_all();
+  return EAI_NONAME;
+}
+
 namespace dlaunch::support {
 namespace {
+
+// Holds names while it lives.
+class NeverAnsweringResolver {
+ public:
+  NeverAnsweringResolver() {
+    std::lock_guard lock(held_names().mutex);
+    held_names().holding = true;
+    held_names().answered = 0;
+  }
+  ~NeverAnsweringResolver() {
+    HeldNames& names = held_names();
+    std::unique_lock lock(names.mutex);
+    names.holding = false;
+    names.changed.notify_all();
+    names.changed.wait_for(lock, std::chrono::seconds(20), [&] { return names.waiting == 0; });
+  }
+  // The names answered (as unknown: at the end of the test, or after 20 s).
+  int answered() const {
+    std::lock_guard lock(held_names().mutex);
+    return held_names().answered;
+  }
+};
 
 // Accepts connections one after another; the n-th is sent the n-th list of answers, one per request read
 // from it, and is then closed.
@@ -127,7 +190,7 @@ class PlainHttp : public ::testing::TestWithParam<bool> {
   void SetUp() override {
     if (GetParam()) {
       setenv("http_proxy", "http://127.0.0.1:9", 1);
-      setenv("no_proxy", "127.0.0.1,localhost", 1);
+      setenv("no_proxy", "127.0.0.1,localhost,never-answers.test", 1);
     }
   }
   void TearDown() override {
@@ -246,6 +309,32 @@ TEST_P(PlainHttp, AStreamStopsWhenItsReaderHasHadEnoughAndAnAbortEndsAWait) {
   request.url = silent.server() + "/never";
   const HttpResponse aborted = HttpClient(options).send(request);
   EXPECT_TRUE(aborted.aborted) << aborted.transport_error;
+}
+
+TEST_P(PlainHttp, ANameTheResolverNeverAnswersForEndsAtTheConnectTimeoutOrAnAbort) {
+  NeverAnsweringResolver resolver;
+  HttpRequest request;
+  request.url = "http://ray-head.never-answers.test:8265/api/version";
+  HttpOptions options;
+  options.connect_timeout = std::chrono::milliseconds(200);
+  const HttpResponse timed_out = HttpClient(options).send(request);
+  EXPECT_TRUE(timed_out.timed_out) << timed_out.transport_error;
+  EXPECT_EQ(timed_out.transport_error.rfind("Resolving timed out after ", 0), 0u) << timed_out.transport_error;
+  EXPECT_EQ(resolver.answered(), 0) << "the exchange ended without waiting for the resolver";
+
+  options.connect_timeout = std::chrono::minutes(10);
+  options.should_abort = [] { return true; };
+  const HttpResponse aborted = HttpClient(options).send(request);
+  EXPECT_TRUE(aborted.aborted) << aborted.transport_error;
+  EXPECT_EQ(resolver.answered(), 0);
+}
+
+TEST_P(PlainHttp, LocalhostIsTheLoopbackAddresses) {
+  ScriptedServer server({{kOk}});
+  const std::string url = "http://localhost:" + server.server().substr(17) + "/api/version";
+  const HttpResponse response = HttpClient().send(post(url, ""));
+  ASSERT_TRUE(response.ok()) << response.transport_error;
+  EXPECT_EQ(server.requests().front().find("\r\nHost: localhost:"), server.requests().front().find("\r\n"));
 }
 
 // What a broken or hostile server may answer, each refused by the client's own HTTP/1.1 with an error naming

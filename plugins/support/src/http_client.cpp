@@ -128,6 +128,9 @@ bool prepare(Exchange& exchange, const HttpOptions& options, const HttpRequest& 
   lib().easy_setopt(curl, CURLOPT_PRIVATE, reinterpret_cast<char*>(&exchange));
   lib().easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   lib().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: we run inside a host process
+  // A name the resolver has not answered for by the connect timeout is left to its thread: libcurl would
+  // otherwise wait for it (getaddrinfo has no deadline) before the exchange returns. libcurl 7.87 and later.
+  lib().easy_setopt(curl, CURLOPT_QUICK_EXIT, 1L);
   lib().easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
   lib().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
   if (on_data == nullptr) {

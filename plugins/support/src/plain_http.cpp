@@ -15,6 +15,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -23,6 +24,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -296,6 +299,78 @@ class Exchange {
     return false;
   }
 
+  using Addresses = std::unique_ptr<addrinfo, void (*)(addrinfo*)>;
+
+  // The addresses of the target's host; none (and why in the response) when it has none, or when the
+  // deadline or should_abort came first. An address is taken as it is and "localhost" is the loopback
+  // addresses, as libcurl has it; another name is resolved on a thread of its own (resolve_name).
+  Addresses resolve(Clock::time_point deadline) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    const bool loopback = lower(target_.host) == "localhost";
+    hints.ai_flags = loopback ? 0 : AI_NUMERICHOST;  // no node and no AI_PASSIVE: the loopback addresses
+    addrinfo* found = nullptr;
+    int status = ::getaddrinfo(loopback ? nullptr : target_.host.c_str(), target_.port.c_str(), &hints, &found);
+    if (status == EAI_NONAME && !loopback) {
+      hints.ai_flags = 0;
+      if (!resolve_name(hints, deadline, &status, &found)) return Addresses(nullptr, &::freeaddrinfo);
+    }
+    if (status != 0 || found == nullptr) response_.transport_error = "Could not resolve host: " + target_.host;
+    return Addresses(status == 0 ? found : nullptr, &::freeaddrinfo);
+  }
+
+  // getaddrinfo of the target's host on a thread, waited for until `deadline` and asking should_abort
+  // meanwhile: a resolver that does not answer (getaddrinfo has no deadline of its own) holds neither the
+  // exchange past its time nor Ctrl-C. The thread and the exchange share the outcome, and whichever lets go
+  // last frees it, so a thread the exchange stopped waiting for ends on its own. False when the wait ended
+  // first, with why in the response.
+  bool resolve_name(const addrinfo& hints, Clock::time_point deadline, int* status, addrinfo** found) {
+    struct Outcome {
+      std::mutex mutex;
+      std::condition_variable changed;
+      bool done = false;
+      int status = EAI_AGAIN;
+      addrinfo* found = nullptr;
+      ~Outcome() {
+        if (found != nullptr) ::freeaddrinfo(found);
+      }
+    };
+    auto outcome = std::make_shared<Outcome>();
+    try {
+      std::thread([outcome, host = target_.host, port = target_.port, hints] {
+        addrinfo* addresses = nullptr;
+        const int result = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &addresses);
+        std::lock_guard lock(outcome->mutex);
+        outcome->status = result;
+        outcome->found = addresses;
+        outcome->done = true;
+        outcome->changed.notify_all();
+      }).detach();
+    } catch (const std::system_error&) {  // no thread to be had: here, without a deadline, as before
+      *status = ::getaddrinfo(target_.host.c_str(), target_.port.c_str(), &hints, found);
+      return true;
+    }
+    std::unique_lock lock(outcome->mutex);
+    while (!outcome->done) {
+      const auto now = Clock::now();
+      if (now >= deadline) {
+        response_.timed_out = true;
+        response_.transport_error = "Resolving timed out after " + std::to_string(since_ms(start_)) + " milliseconds";
+        return false;
+      }
+      auto slice = std::min<Clock::duration>(deadline - now, std::chrono::hours(1));
+      if (options_.should_abort) slice = std::min<Clock::duration>(slice, kAbortPoll);
+      if (outcome->changed.wait_for(lock, slice, [&] { return outcome->done; })) break;
+      lock.unlock();
+      if (aborted()) return false;
+      lock.lock();
+    }
+    *status = outcome->status;
+    *found = std::exchange(outcome->found, nullptr);
+    return true;
+  }
+
   bool open_connection() {
     const auto deadline = std::min(deadline_, start_ + options_.connect_timeout);
     bool final = false;
@@ -309,16 +384,9 @@ class Exchange {
       std::memcpy(address.sun_path, options_.unix_socket.c_str(), options_.unix_socket.size() + 1);
       if (connect_to(reinterpret_cast<const sockaddr*>(&address), sizeof address, AF_UNIX, deadline, &final)) return true;
     } else {
-      addrinfo hints{};
-      hints.ai_family = AF_UNSPEC;
-      hints.ai_socktype = SOCK_STREAM;
-      addrinfo* found = nullptr;
-      if (::getaddrinfo(target_.host.c_str(), target_.port.c_str(), &hints, &found) != 0 || found == nullptr) {
-        response_.transport_error = "Could not resolve host: " + target_.host;
-        return false;
-      }
-      std::unique_ptr<addrinfo, void (*)(addrinfo*)> addresses(found, &::freeaddrinfo);
-      for (const addrinfo* address = found; address != nullptr && !final; address = address->ai_next) {
+      const Addresses addresses = resolve(deadline);
+      if (!addresses) return false;
+      for (const addrinfo* address = addresses.get(); address != nullptr && !final; address = address->ai_next) {
         if (connect_to(address->ai_addr, address->ai_addrlen, address->ai_family, deadline, &final)) return true;
       }
     }
