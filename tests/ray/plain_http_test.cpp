@@ -337,6 +337,25 @@ TEST_P(PlainHttp, LocalhostIsTheLoopbackAddresses) {
   EXPECT_EQ(server.requests().front().find("\r\nHost: localhost:"), server.requests().front().find("\r\n"));
 }
 
+// The server sends more than the answer says and keeps the connection open: a next exchange on it would read
+// the surplus as its answer. It must get its own, on a new connection. In clear text only: libcurl before
+// 8.x (Debian 12's 7.88) takes a connection with bytes waiting for alive and reads "stale".
+TEST(PlainHttpKeptConnections, AConnectionWithBytesAfterItsAnswerIsNotUsedAgain) {
+  const std::string surplus = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale";
+  const std::string big(100000, 'x');
+  for (const std::string& first : {kOk + surplus, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + big + surplus}) {
+    ScriptedServer server({{first, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nwrong"},
+                           {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nright"}});
+    const HttpResponse answered = HttpClient().send(post(server.server() + "/a", "1"));
+    ASSERT_TRUE(answered.ok()) << answered.transport_error;
+    EXPECT_EQ(answered.body.size(), first.size() - surplus.size() - (first.find("\r\n\r\n") + 4));
+    const HttpResponse next = HttpClient().send(post(server.server() + "/b", "2"));
+    ASSERT_TRUE(next.ok()) << next.transport_error;
+    EXPECT_EQ(next.body, "right");
+    EXPECT_EQ(next.connections_opened, 1);
+  }
+}
+
 // What a broken or hostile server may answer, each refused by the client's own HTTP/1.1 with an error naming
 // the server, in bounded memory: endless headers, a chunk longer than its size, numbers that are no numbers.
 TEST(PlainHttpRefuses, AnswersThatAreNotHttpAsItIsWritten) {
