@@ -1,6 +1,9 @@
 // Orchestrator::validate_sweep: a sweep's jobs, each validated as its own job, all before any is sent.
 #include <dlaunch/core/orchestrator.hpp>
 
+#include <dlaunch/secrets.hpp>
+
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <tuple>
@@ -21,6 +24,22 @@ std::string which_jobs(const std::vector<std::size_t>& jobs, std::size_t total) 
   return text;
 }
 
+// Whether a sweep key's values are secrets: an option its plugin declares secret (platform.ID.OPTION, or a
+// key inside it), or a key whose last name is a credential's (hf_token, platform.ray.headers.Authorization).
+bool secret_key(const PluginCatalog& catalog, std::string_view key) {
+  if (sdk::looks_secret(key.substr(key.rfind('.') + 1))) return true;
+  constexpr std::string_view kPlatform = "platform.";
+  if (!key.starts_with(kPlatform)) return false;
+  key.remove_prefix(kPlatform.size());
+  const auto dot = key.find('.');
+  if (dot == std::string_view::npos) return false;
+  const PluginManifest* plugin = catalog.find(key.substr(0, dot));
+  const std::string_view option = key.substr(dot + 1, key.find('.', dot + 1) - dot - 1);
+  return plugin != nullptr && std::ranges::any_of(plugin->options, [&](const PlatformOption& o) {
+           return o.secret && o.name == option;
+         });
+}
+
 std::string values_text(const SweepPoint& point) {
   std::string text;
   for (const auto& [key, value] : point.values) text += (text.empty() ? "" : ", ") + key + "=" + value;
@@ -36,6 +55,7 @@ SweepReport Orchestrator::validate_sweep(const SpecRequest& request, const Valid
   sweep.summary.failure = base.failure;
   std::vector<SweepParameter> parameters = base.sweep;
   Diagnostics problems = read_sweep_options(sweep_options, parameters);
+  for (auto& parameter : parameters) parameter.secret = secret_key(catalog(), parameter.key);
   if (base.ok() && problems.empty()) {
     // At most 30 + 1 + 12 characters: the submission ids stay within 63 (sweep.hpp).
     sweep.sweep_id = base.prepared->job.name.substr(0, 30) + "-" + random_suffix();

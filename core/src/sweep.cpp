@@ -1,4 +1,5 @@
 #include <dlaunch/core/sweep.hpp>
+#include <dlaunch/secrets.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -132,7 +133,9 @@ Diagnostics read_sweep_options(const std::vector<std::string>& options, std::vec
     const std::string source = "<sweep " + std::to_string(n + 1) + ">";
     const auto equals = option.find('=');
     if (equals == std::string::npos || equals == 0) {
-      problems.push_back({Severity::kError, "", {source, 1, 1}, "--sweep '" + option + "' is not KEY=V1,V2,...",
+      // Quoted unless it names a secret (platform.slurm.token:VALUE): its value is in it.
+      problems.push_back({Severity::kError, "", {source, 1, 1},
+                          "--sweep '" + sdk::printable(option, option) + "' is not KEY=V1,V2,...",
                           "--sweep lr=1e-3,1e-4"});
       continue;
     }
@@ -197,10 +200,14 @@ std::vector<SweepPoint> expand_sweep(const std::vector<SweepParameter>& paramete
     for (std::size_t k = 0; k < parameters.size(); ++k) {
       const std::string& key = parameters[k].key;
       const SweepValue& value = *chosen[k];
-      point.values.emplace_back(key, value.text);
-      std::string label = key;
-      std::replace(label.begin(), label.end(), '.', '_');
-      add("labels." + label + "=" + toml_string(value.text), value.location);
+      if (parameters[k].secret) {
+        point.values.emplace_back(key, std::string(sdk::kMasked));
+      } else {
+        point.values.emplace_back(key, value.text);
+        std::string label = key;
+        std::replace(label.begin(), label.end(), '.', '_');
+        add("labels." + label + "=" + toml_string(value.text), value.location);
+      }
       add(is_env_name(key) ? "env." + upper(key) + "=" + toml_string(value.text) : key + "=" + value.toml,
           value.location);
     }

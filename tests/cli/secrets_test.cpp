@@ -16,13 +16,12 @@ constexpr const char* kToken = "dlaunch-test-secret-4f1c9b2e7d";
 
 class LocalSecrets : public CliTest {
  protected:
+  // Runs `args` with -v and `extra`, the tokens in the environment, and keeps what it printed.
   test::ProcessResult command(std::vector<std::string> args, const std::vector<std::string>& extra) {
     args.push_back("-v");
     args.insert(args.end(), extra.begin(), extra.end());
     test::ProcessOptions options;
-    options.env = environment();
-    options.env["SLURM_JWT"] = kToken;
-    options.env["RAY_AUTH_TOKEN"] = kToken;
+    options.env = secret_environment();
     options.timeout = std::chrono::seconds(60);
     auto result = test::run_dlaunch(args, options);
     printed_.push_back({"dlaunch " + args[0] + " " + args[1], result.out + result.err});
@@ -32,30 +31,66 @@ class LocalSecrets : public CliTest {
     auto result = command(std::move(args), extra);
     EXPECT_EQ(result.exit_code, 0) << printed_.back().first << ":\n" << printed_.back().second;
   }
+  // A command that must be refused with `exit_code`.
+  void refused(std::vector<std::string> args, const std::vector<std::string>& extra, int exit_code) {
+    auto result = command(std::move(args), extra);
+    EXPECT_EQ(result.exit_code, exit_code) << printed_.back().first << ":\n" << printed_.back().second;
+  }
+
+  std::map<std::string, std::string> secret_environment() const {
+    auto env = environment();
+    env["SLURM_JWT"] = kToken;
+    env["RAY_AUTH_TOKEN"] = kToken;
+    return env;
+  }
+
+  // The token in the user's configuration file, and a job whose spec holds it for every installed platform.
+  std::string configure_and_write_job(const std::string& more_spec = "") {
+    configure("[platform.ray]\nheaders = { Authorization = " + quoted() + " }\n[platform.slurm]\ntoken = " +
+              quoted() + "\n");
+    return spec("job.toml", "name = \"secrets\"\n" + role("main", "[\"echo\", \"done\"]") +
+                                "[platform.ray]\nheaders = { X-Token = " + quoted() + " }\n[platform.slurm]\ntoken = " +
+                                quoted() + "\n" + more_spec);
+  }
+  static std::string quoted() { return std::string("\"") + kToken + "\""; }
+
+  // The token in nothing any command printed, nor in any byte under the state directory.
+  void expect_no_token() {
+    ASSERT_FALSE(printed_.empty());
+    for (const auto& [what, text] : printed_) {
+      EXPECT_EQ(text.find(kToken), std::string::npos) << what << " printed the token:\n" << text;
+    }
+    ASSERT_TRUE(std::filesystem::exists(home_.path() + "/state/dlaunch")) << "the journal was written";
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(home_.path() + "/state")) {
+      if (!entry.is_regular_file()) continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      EXPECT_EQ(bytes.str().find(kToken), std::string::npos) << "the token is in " << entry.path();
+    }
+  }
 
   std::vector<std::pair<std::string, std::string>> printed_;
 };
 
+const std::vector<std::string> kJson = {"-o", "json"};
+const std::vector<std::string> kSet = {"--set", std::string("platform.slurm.token=\"") + kToken + "\""};
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 TEST_F(LocalSecrets, TokensInConfigEnvironmentSetAndSpecAreNeverPrintedNorStored) {
-  const std::string token = std::string("\"") + kToken + "\"";
-  std::filesystem::create_directories(home_.path() + "/config/dlaunch");
-  std::ofstream(home_.path() + "/config/dlaunch/config.toml")
-      << "[platform.ray]\nheaders = { Authorization = " << token << " }\n[platform.slurm]\ntoken = " << token << "\n";
-  const std::string job = spec("job.toml", "name = \"secrets\"\n" + role("main", "[\"echo\", \"done\"]") +
-                                               "[platform.ray]\nheaders = { X-Token = " + token +
-                                               " }\n[platform.slurm]\ntoken = " + token + "\n");
-  const std::vector<std::string> set = {"--set", std::string("platform.slurm.token=") + token};
-  const std::vector<std::string> json = {"-o", "json"};
-  for (const auto& output : {std::vector<std::string>{}, json}) {
-    std::vector<std::string> with_set = set;
-    with_set.insert(with_set.end(), output.begin(), output.end());
-    succeeds({"validate", job}, with_set);
-    succeeds({"run", job, "--dry-run"}, with_set);
+  const std::string job = configure_and_write_job();
+  for (const auto& output : {std::vector<std::string>{}, kJson}) {
+    succeeds({"validate", job}, kSet + output);
+    succeeds({"run", job, "--dry-run"}, kSet + output);
   }
-  auto run = command({"run", job, "--wait"}, set);
+  auto run = command({"run", job, "--wait"}, kSet);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string handle = test::last_line(run.out);
-  for (const auto& output : {std::vector<std::string>{}, json}) {
+  for (const auto& output : {std::vector<std::string>{}, kJson}) {
     succeeds({"status", handle}, output);
     succeeds({"list", "-p", "local"}, output);
     succeeds({"list", "--limit", "0"}, output);
@@ -64,18 +99,112 @@ TEST_F(LocalSecrets, TokensInConfigEnvironmentSetAndSpecAreNeverPrintedNorStored
   succeeds({"logs", handle}, {});
   succeeds({"stop", handle}, {});
   succeeds({"delete", handle}, {});
-  command({"status", "local:no-such-job"}, json);
+  command({"status", "local:no-such-job"}, kJson);
+  expect_no_token();
+}
 
-  for (const auto& [what, text] : printed_) {
-    EXPECT_EQ(text.find(kToken), std::string::npos) << what << " printed the token:\n" << text;
+// The rest of the commands and output modes: run -o json and --follow, sweeps (--sweep and a [sweep] table, a
+// secret option swept too), their status, list and stop, logs -f and --tail, prune, the plugin commands,
+// --config, and the page of `dlaunch ui` over HTTP.
+TEST_F(LocalSecrets, EveryOtherCommandAndOutputModeKeepsTheTokensHidden) {
+  const std::string job = configure_and_write_job("[sweep]\nlr = [1, 2]\n");
+  const std::string single = spec("single.toml", "name = \"single\"\n" + role("main", "[\"echo\", \"done\"]") +
+                                                     "[platform.slurm]\ntoken = " + quoted() + "\n");
+  auto run = command({"run", single, "--wait"}, kSet + kJson);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto followed = command({"run", single, "--follow"}, kSet);
+  ASSERT_EQ(followed.exit_code, 0) << followed.err;
+  const std::string handle = test::last_line(followed.out);
+  ASSERT_TRUE(handle.starts_with("local:")) << followed.out;
+
+  // The [sweep] table, then --sweep over the token itself: its values are never printed, labelled nor kept.
+  const std::vector<std::string> secret_sweep = {
+      "--sweep", std::string("platform.slurm.token=") + kToken + "-a," + kToken + "-b"};
+  for (const auto& output : {std::vector<std::string>{}, kJson}) {
+    succeeds({"validate", job}, kSet + secret_sweep + output);
+    succeeds({"run", job, "--dry-run"}, kSet + secret_sweep + output);
   }
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(home_.path() + "/state")) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    EXPECT_EQ(bytes.str().find(kToken), std::string::npos) << "the token is in " << entry.path();
+  succeeds({"run", job, "--wait"}, kSet + kJson);
+  auto swept = command({"run", job, "--wait"}, kSet + secret_sweep);
+  ASSERT_EQ(swept.exit_code, 0) << swept.err;
+  const std::string sweep = test::last_line(swept.out);
+  ASSERT_TRUE(sweep.starts_with("sweep:")) << swept.out;
+  EXPECT_NE(swept.err.find("(lr=1, platform.slurm.token=***)"), std::string::npos) << swept.err;
+  for (const auto& output : {std::vector<std::string>{}, kJson}) {
+    succeeds({"status", sweep}, output);
+    succeeds({"list", "--state", "SUCCEEDED"}, output);
+    succeeds({"plugins", "list"}, output);
   }
+  succeeds({"stop", sweep}, {});
+  succeeds({"logs", handle, "-f"}, {});
+  succeeds({"logs", handle, "--tail", "1"}, {});
+  succeeds({"plugins", "check",
+            (std::filesystem::path(test::dlaunch_binary()).parent_path().parent_path() / "lib/dlaunch/plugins/local")
+                .string()},
+           {});
+  succeeds({"schema", "--config", home_.path() + "/config/dlaunch/config.toml"}, {});
+  succeeds({"version", "--config", home_.path() + "/config/dlaunch/config.toml"}, {});
+
+  // The page: every answer a browser gets, the job's spec, logs and events among them.
+  test::ProcessOptions options;
+  options.env = secret_environment();
+  options.env["HANDLE"] = handle;
+  options.working_dir = dir_.path();
+  const auto page = test::run_process(
+      {"/bin/sh", "-c",
+       R"("$DLAUNCH" ui -v >ui.out 2>ui.err & ui=$!
+          tries=0; until [ -s ui.out ] || [ $tries -ge 100 ]; do sleep 0.1; tries=$((tries + 1)); done
+          url=$(head -n 1 ui.out); base=${url%%/?token=*}; token=${url##*token=}
+          for path in / "/api/jobs" "/api/plugins" "/api/job/info?handle=$HANDLE" "/api/job/events?handle=$HANDLE" \
+                      "/api/job/logs?handle=$HANDLE"; do
+            curl -sS --max-time 20 -H "X-Dlaunch-Token: $token" "$base$path" || echo "curl failed on $path"
+          done
+          kill $ui; wait $ui; cat ui.out ui.err)"},
+      options);
+  printed_.push_back({"dlaunch ui", page.out + page.err});
+  EXPECT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_NE(page.out.find("\"handle\":\"" + handle + "\""), std::string::npos) << "the page answered:\n" << page.out;
+  EXPECT_NE(page.out.find("event: log\ndata: [main/0] done"), std::string::npos) << page.out;
+  EXPECT_EQ(page.out.find("curl failed"), std::string::npos) << page.out;
+
+  succeeds({"prune", "--older-than", "0s"}, {});
+  expect_no_token();
+}
+
+// Commands refused with a token in hand: a malformed option, an error located in the spec's or the
+// configuration's line that holds the token, a server that does not answer. None echoes the token.
+TEST_F(LocalSecrets, RefusedCommandsDoNotEchoTheToken) {
+  const std::string job = configure_and_write_job();
+  const std::string token(kToken);
+  refused({"run", job, "--set", "platform.slurm.token:" + token}, {}, 65);
+  refused({"validate", job, "--sweep", "platform.slurm.token:" + token}, kJson, 65);
+  refused({"run", job, "--bogus", "platform.slurm.token=" + token}, {}, 64);
+  const std::string inline_table =
+      spec("inline.toml", "name = \"x\"\n" + role("main", "[\"true\"]") + "platform.slurm = { token = " + quoted() +
+                              ", bogus = 1 }\n");
+  refused({"validate", inline_table}, {}, 65);
+  refused({"validate", inline_table}, kJson, 65);
+  const std::string broken_toml = spec("broken.toml", "name = \"x\"\n" + role("main", "[\"true\"]") +
+                                                          "[platform.slurm]\ntoken = " + quoted() + " x\n");
+  refused({"run", broken_toml}, {}, 65);
+  const std::string broken_json =
+      spec("broken.json", R"({"name": "x", "roles": [{"name": "m", "entrypoint": ["true"]}], )"
+                          R"("platform": {"slurm": {"token": )" + quoted() + " x}}}\n");
+  refused({"validate", broken_json}, kJson, 65);
+  const std::string broken_config = spec("config.toml", "[platform.slurm]\ntoken = " + quoted() + " x\n");
+  refused({"validate", job, "--config", broken_config}, {}, 65);
+  // Nothing listens on port 1: the submit, and a later command, fail with the token in hand.
+  const std::vector<std::string> no_slurm = {"--set", "platform.slurm.url=http://127.0.0.1:1"};
+  const std::vector<std::string> no_ray = {"--set", "platform.ray.address=http://127.0.0.1:1", "--set",
+                                           "platform.ray.max_attempts=1"};
+  for (const auto& output : {std::vector<std::string>{}, kJson}) {
+    refused({"run", job, "-p", "slurm"}, kSet + no_slurm + output, 69);
+    refused({"run", job, "-p", "ray"}, no_ray + output, 69);
+    refused({"list", "-p", "slurm"}, kSet + no_slurm + output, 69);
+    refused({"status", "slurm:42"}, no_slurm + output, 69);
+    refused({"list", "-p", "ray"}, no_ray + output, 69);
+  }
+  expect_no_token();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <dlaunch/core/did_you_mean.hpp>
 #include <dlaunch/key_path.hpp>
+#include <dlaunch/secrets.hpp>
 
 #include "spec/spec_error.hpp"
 #include "spec/toml_reader.hpp"
@@ -81,7 +82,8 @@ class Override {
   bool split() {
     const std::size_t equals = text_.find('=');
     if (equals == std::string_view::npos) {
-      report("", 1, "override '" + std::string(text_) + "' is not of the form KEY=VALUE");
+      // Quoted unless it names a secret (platform.slurm.token:VALUE): its value is in it.
+      report("", 1, "override '" + sdk::printable(text_, text_) + "' is not of the form KEY=VALUE");
       return false;
     }
     key_ = text_.substr(0, equals);

@@ -5,9 +5,9 @@
 //   - an environment variable name (`lr`): every process of the job gets it upper-cased (LR=0.001), or
 //   - a spec path with dots (`roles.trainer.replicas`): set in the job, exactly as --set would.
 // Job i of sweep ID is named "<job>-<i>" and labelled sweep=ID, sweep_index=i and one label per parameter
-// (its key, dots as '_'). Its submission id is "dlaunch-sweep.ID-i" (at most 63 characters, as a platform
-// may use it as a label's value): the journal finds a sweep's jobs by it, and `sweep:ID` names them all on
-// the command line.
+// (its key, dots as '_'), but a secret one (SweepParameter::secret). Its submission id is
+// "dlaunch-sweep.ID-i" (at most 63 characters, as a platform may use it as a label's value): the journal
+// finds a sweep's jobs by it, and `sweep:ID` names them all on the command line.
 #ifndef DLAUNCH_CORE_SWEEP_HPP_
 #define DLAUNCH_CORE_SWEEP_HPP_
 
@@ -37,12 +37,14 @@ struct SweepParameter {
   std::string key;
   std::vector<SweepValue> values;
   SourceLocation location;  // of the key: in the spec, or "<sweep N>" for the Nth --sweep
+  // The values are secrets: a job gets its value, but no label of it, and SweepPoint::values says "***".
+  bool secret = false;
 };
 
 // One job of a sweep: its index and one value per parameter, in the parameters' order.
 struct SweepPoint {
   std::size_t index = 0;
-  std::vector<std::pair<std::string, std::string>> values;  // key, text
+  std::vector<std::pair<std::string, std::string>> values;  // key, text ("***" for a secret parameter)
   std::vector<std::string> overrides;                        // the --set values that make the job
   std::vector<SourceLocation> sources;                       // where each override's value comes from
 };
