@@ -4,10 +4,9 @@
 // Slurm's token) and the variables they read — goes through every command with -v and -o json, and appears
 // neither in what they print nor in any byte under the state directory.
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "cli_fixture.hpp"
+#include "support/secret_search.hpp"
 
 namespace dlaunch {
 namespace {
@@ -24,17 +23,17 @@ class LocalSecrets : public CliTest {
     options.env = secret_environment();
     options.timeout = std::chrono::seconds(60);
     auto result = test::run_dlaunch(args, options);
-    printed_.push_back({"dlaunch " + args[0] + " " + args[1], result.out + result.err});
+    printed_.add("dlaunch " + args[0] + " " + args[1], result.out + result.err);
     return result;
   }
   void succeeds(std::vector<std::string> args, const std::vector<std::string>& extra) {
     auto result = command(std::move(args), extra);
-    EXPECT_EQ(result.exit_code, 0) << printed_.back().first << ":\n" << printed_.back().second;
+    EXPECT_EQ(result.exit_code, 0) << printed_.last_name() << ":\n" << printed_.last_text();
   }
   // A command that must be refused with `exit_code`.
   void refused(std::vector<std::string> args, const std::vector<std::string>& extra, int exit_code) {
     auto result = command(std::move(args), extra);
-    EXPECT_EQ(result.exit_code, exit_code) << printed_.back().first << ":\n" << printed_.back().second;
+    EXPECT_EQ(result.exit_code, exit_code) << printed_.last_name() << ":\n" << printed_.last_text();
   }
 
   std::map<std::string, std::string> secret_environment() const {
@@ -56,21 +55,12 @@ class LocalSecrets : public CliTest {
 
   // The token in nothing any command printed, nor in any byte under the state directory.
   void expect_no_token() {
-    ASSERT_FALSE(printed_.empty());
-    for (const auto& [what, text] : printed_) {
-      EXPECT_EQ(text.find(kToken), std::string::npos) << what << " printed the token:\n" << text;
-    }
+    printed_.expect_none_printed(kToken);
     ASSERT_TRUE(std::filesystem::exists(home_.path() + "/state/dlaunch")) << "the journal was written";
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(home_.path() + "/state")) {
-      if (!entry.is_regular_file()) continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      EXPECT_EQ(bytes.str().find(kToken), std::string::npos) << "the token is in " << entry.path();
-    }
+    test::expect_no_file_holds(home_.path() + "/state", kToken);
   }
 
-  std::vector<std::pair<std::string, std::string>> printed_;
+  test::PrintedOutput printed_;
 };
 
 const std::vector<std::string> kJson = {"-o", "json"};
@@ -161,7 +151,7 @@ TEST_F(LocalSecrets, EveryOtherCommandAndOutputModeKeepsTheTokensHidden) {
           done
           kill $ui; wait $ui; cat ui.out ui.err)"},
       options);
-  printed_.push_back({"dlaunch ui", page.out + page.err});
+  printed_.add("dlaunch ui", page.out + page.err);
   EXPECT_EQ(page.exit_code, 0) << page.err;
   EXPECT_NE(page.out.find("\"handle\":\"" + handle + "\""), std::string::npos) << "the page answered:\n" << page.out;
   EXPECT_NE(page.out.find("event: log\ndata: [main/0] done"), std::string::npos) << page.out;

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/loopback_listener.hpp"
+
 namespace dlaunch::support {
 namespace {
 
@@ -28,16 +30,10 @@ namespace {
 class KeepAliveServer {
  public:
   explicit KeepAliveServer(std::size_t big_bytes = 0)
-      : big_bytes_(big_bytes), listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(listener_, 16) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ADD_FAILURE() << "cannot listen on a loopback port";
-    }
-    port_ = ntohs(address.sin_port);
+      : big_bytes_(big_bytes) {
+    const test::LoopbackListener listener = test::listen_on_loopback(16);
+    listener_ = listener.fd;
+    port_ = listener.port;
     acceptor_ = std::thread([this] { accept_all(); });
   }
   ~KeepAliveServer() {

@@ -4,6 +4,7 @@
 // kubeconfig that cannot be read on the token's own line, are not echoed either. The same as
 // tests/ray/secrets_test.cpp does against a Ray cluster.
 #include "kubernetes_plane.hpp"
+#include "support/secret_search.hpp"
 
 #include <gtest/gtest.h>
 
@@ -36,13 +37,13 @@ class KubernetesSecrets : public PlaneTest {
     args.push_back("-v");
     args.insert(args.end(), extra.begin(), extra.end());
     auto result = dlaunch(args, kubeconfig);
-    printed_.push_back({"dlaunch " + args[0] + " " + args[1], result.out + result.err});
+    printed_.add("dlaunch " + args[0] + " " + args[1], result.out + result.err);
     return result;
   }
   void succeeds(std::vector<std::string> args, const std::string& kubeconfig,
                 const std::vector<std::string>& extra = {}) {
     auto result = command(std::move(args), kubeconfig, extra);
-    EXPECT_EQ(result.exit_code, 0) << printed_.back().first << ":\n" << printed_.back().second;
+    EXPECT_EQ(result.exit_code, 0) << printed_.last_name() << ":\n" << printed_.last_text();
   }
 
   std::string spec(const std::string& name) {
@@ -79,18 +80,13 @@ class KubernetesSecrets : public PlaneTest {
 
   void expect_no_secret(const std::string& secret) {
     ASSERT_GE(secret.size(), 16u);
-    for (const auto& [what, text] : printed_) {
-      EXPECT_EQ(text.find(secret), std::string::npos) << what << " printed the token:\n" << text;
-    }
+    printed_.expect_none_printed(secret);
     ASSERT_TRUE(std::filesystem::exists(scratch_->path() + "/state/dlaunch")) << "the journal was written";
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(scratch_->path() + "/state")) {
-      if (!entry.is_regular_file()) continue;
-      EXPECT_EQ(read_file(entry.path()).find(secret), std::string::npos) << "the token is in " << entry.path();
-    }
+    test::expect_no_file_holds(scratch_->path() + "/state", secret);
   }
 
   std::string token_;
-  std::vector<std::pair<std::string, std::string>> printed_;  // a command's name, and what it printed
+  test::PrintedOutput printed_;
 };
 
 TEST_F(KubernetesSecrets, TokenInTheKubeconfigIsNeverPrintedNorStored) {

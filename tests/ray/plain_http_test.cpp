@@ -28,6 +28,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/loopback_listener.hpp"
+
 // A resolver that never answers, made hermetically: the test binary's own getaddrinfo, which the client's
 // calls (and libcurl's resolver thread's) reach before the C library's, holds every name ending in
 // "never-answers.test" until the test lets go of it (NeverAnsweringResolver; 20 s at most), and hands any
@@ -385,16 +387,9 @@ TEST(PlainHttpRefuses, AnswersThatAreNotHttpAsItIsWritten) {
 class HoldingServer {
  public:
   HoldingServer(std::size_t total, std::size_t at_once) : total_(total), at_once_(at_once) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(listener_, 16) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ADD_FAILURE() << "cannot listen on a loopback port";
-    }
-    port_ = ntohs(address.sin_port);
+    const test::LoopbackListener listener = test::listen_on_loopback(16);
+    listener_ = listener.fd;
+    port_ = listener.port;
     acceptor_ = std::thread([this] {
       while (!stopping_) {
         pollfd ready{listener_, POLLIN, 0};

@@ -5,10 +5,9 @@
 // `Authorization` header of the secret `headers` table, which wins over the token sources (docs/ray.md).
 #include "cli_test_fixture.hpp"
 #include "text_checks.hpp"
+#include "support/secret_search.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace dlaunch::ray_test {
 namespace {
@@ -42,13 +41,13 @@ class RaySecrets : public CliTest {
     for (const auto& [k, v] : place.env) env[k] = v;
     auto result = dlaunch(args, env);
     // What the command printed, under its name (its arguments may hold the token: the search skips them).
-    printed_.push_back({"dlaunch " + args[0] + (args[0] == "plugins" ? "" : " " + args[1]), result.out + result.err});
+    printed_.add("dlaunch " + args[0] + (args[0] == "plugins" ? "" : " " + args[1]), result.out + result.err);
     return result;
   }
   // Runs a command that must succeed.
   void succeeds(std::vector<std::string> args, const TokenPlace& place, const std::vector<std::string>& extra) {
     auto result = command(std::move(args), place, extra);
-    EXPECT_EQ(result.exit_code, 0) << printed_.back().first << ":\n" << printed_.back().second;
+    EXPECT_EQ(result.exit_code, 0) << printed_.last_name() << ":\n" << printed_.last_text();
   }
 
   // Every command over a job whose token is in `place`; then the search for the token.
@@ -91,16 +90,8 @@ class RaySecrets : public CliTest {
     ASSERT_GE(token.size(), 16u);
     // A prefix too, so that a shortened token would be caught.
     for (const std::string& secret : {token, token.substr(0, 12)}) {
-      for (const auto& [what, text] : printed_) {
-        EXPECT_FALSE(contains(text, secret)) << what << " printed the token:\n" << text;
-      }
-      for (const auto& entry : std::filesystem::recursive_directory_iterator(state_.path() + "/state")) {
-        if (!entry.is_regular_file()) continue;
-        std::ifstream in(entry.path(), std::ios::binary);
-        std::stringstream bytes;
-        bytes << in.rdbuf();
-        EXPECT_FALSE(contains(bytes.str(), secret)) << "the token is in " << entry.path();
-      }
+      printed_.expect_none_printed(secret);
+      test::expect_no_file_holds(state_.path() + "/state", secret);
     }
     EXPECT_TRUE(std::filesystem::exists(state_.path() + "/state/dlaunch")) << "the journal was written";
   }
@@ -109,7 +100,7 @@ class RaySecrets : public CliTest {
   std::string headers_literal() const { return "{ Authorization = " + string_literal(authorization()) + " }"; }
 
   test::TempDir home_;
-  std::vector<std::pair<std::string, std::string>> printed_;  // a command's name, and what it printed
+  test::PrintedOutput printed_;
 };
 
 TEST_F(RaySecrets, TokenInTheConfigurationFileIsNeverPrintedNorStored) {

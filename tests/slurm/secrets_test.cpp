@@ -3,10 +3,9 @@
 // with -v and -o json, and appears nowhere in what they print nor in any byte under the state directory. The
 // same as tests/ray/secrets_test.cpp does against a Ray cluster.
 #include "slurm_cluster.hpp"
+#include "support/secret_search.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace dlaunch::slurm_test {
 namespace {
@@ -36,12 +35,12 @@ class SlurmSecrets : public SlurmClusterTest {
                                               {"SLURM_JWT", ""}, {"XDG_CONFIG_HOME", config_.path()}};
     for (const auto& [k, v] : place.env) env[k] = v;
     auto result = dlaunch(args, env);
-    printed_.push_back({"dlaunch " + args[0] + (args[0] == "plugins" ? "" : " " + args[1]), result.out + result.err});
+    printed_.add("dlaunch " + args[0] + (args[0] == "plugins" ? "" : " " + args[1]), result.out + result.err);
     return result;
   }
   void succeeds(std::vector<std::string> args, const TokenPlace& place, const std::vector<std::string>& extra) {
     auto result = command(std::move(args), place, extra);
-    EXPECT_EQ(result.exit_code, 0) << printed_.back().first << ":\n" << printed_.back().second;
+    EXPECT_EQ(result.exit_code, 0) << printed_.last_name() << ":\n" << printed_.last_text();
   }
 
   // Every command over a job whose token is in `place`; then the search for the token.
@@ -85,22 +84,14 @@ class SlurmSecrets : public SlurmClusterTest {
     // Its signature too, so that a shortened token would be caught (the header part is the same in any JWT).
     for (const std::string& secret : {token, token.substr(token.rfind('.') + 1)}) {
       ASSERT_GE(secret.size(), 16u);
-      for (const auto& [what, text] : printed_) {
-        EXPECT_FALSE(contains(text, secret)) << what << " printed the token:\n" << text;
-      }
-      for (const auto& entry : std::filesystem::recursive_directory_iterator(state_.path())) {
-        if (!entry.is_regular_file()) continue;
-        std::ifstream in(entry.path(), std::ios::binary);
-        std::stringstream bytes;
-        bytes << in.rdbuf();
-        EXPECT_FALSE(contains(bytes.str(), secret)) << "the token is in " << entry.path();
-      }
+      printed_.expect_none_printed(secret);
+      test::expect_no_file_holds(state_.path(), secret);
     }
     EXPECT_TRUE(std::filesystem::exists(state_.path() + "/dlaunch")) << "the journal was written";
   }
 
   test::TempDir config_;
-  std::vector<std::pair<std::string, std::string>> printed_;  // a command's name, and what it printed
+  test::PrintedOutput printed_;
 };
 
 TEST_F(SlurmSecrets, TokenInTheConfigurationFileIsNeverPrintedNorStored) {

@@ -14,22 +14,18 @@
 #include <string>
 #include <thread>
 
+#include "support/loopback_listener.hpp"
+
 namespace dlaunch::test {
 
 // Answers one request, `delay` after it arrived, with `status` ("404 Not Found") and `body`, then closes.
 class OneAnswerServer {
  public:
   explicit OneAnswerServer(std::string body, std::string status = "200 OK", std::chrono::milliseconds delay = {})
-      : listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(listener_, 1) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ADD_FAILURE() << "cannot listen on a loopback port";
-    }
-    port_ = ntohs(address.sin_port);
+  {
+    const LoopbackListener listener = listen_on_loopback(1);
+    listener_ = listener.fd;
+    port_ = listener.port;
     std::string answer = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
     thread_ = std::thread([this, answer = std::move(answer), delay] { respond(answer, delay); });
