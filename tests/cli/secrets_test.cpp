@@ -183,16 +183,23 @@ TEST_F(LocalSecrets, RefusedCommandsDoNotEchoTheToken) {
   refused({"validate", broken_json}, kJson, 65);
   const std::string broken_config = spec("config.toml", "[platform.slurm]\ntoken = " + quoted() + " x\n");
   refused({"validate", job, "--config", broken_config}, {}, 65);
-  // Nothing listens on port 1: the submit, and a later command, fail with the token in hand.
+  // Nothing listens on port 1: the submit, and a later command, fail with the token in hand (exit 69). In a
+  // build without the platform's plugin (the sanitizer build) they are refused for that (65 for a job, 64
+  // for a command line), and must not echo the token either.
+  auto built = [](const std::string& id) {
+    return ("," + std::string(DLAUNCH_TEST_BUILT_PLUGINS) + ",").find("," + id + ",") != std::string::npos;
+  };
+  const bool slurm = built("slurm");
+  const bool ray = built("ray");
   const std::vector<std::string> no_slurm = {"--set", "platform.slurm.url=http://127.0.0.1:1"};
   const std::vector<std::string> no_ray = {"--set", "platform.ray.address=http://127.0.0.1:1", "--set",
                                            "platform.ray.max_attempts=1"};
   for (const auto& output : {std::vector<std::string>{}, kJson}) {
-    refused({"run", job, "-p", "slurm"}, kSet + no_slurm + output, 69);
-    refused({"run", job, "-p", "ray"}, no_ray + output, 69);
-    refused({"list", "-p", "slurm"}, kSet + no_slurm + output, 69);
-    refused({"status", "slurm:42"}, no_slurm + output, 69);
-    refused({"list", "-p", "ray"}, no_ray + output, 69);
+    refused({"run", job, "-p", "slurm"}, kSet + no_slurm + output, slurm ? 69 : 65);
+    refused({"run", job, "-p", "ray"}, no_ray + output, ray ? 69 : 65);
+    refused({"list", "-p", "slurm"}, kSet + no_slurm + output, slurm ? 69 : 64);
+    refused({"status", "slurm:42"}, no_slurm + output, slurm ? 69 : 64);
+    refused({"list", "-p", "ray"}, no_ray + output, ray ? 69 : 64);
   }
   expect_no_token();
 }
