@@ -20,79 +20,17 @@
 #include <thread>
 #include <vector>
 
-#include "support/loopback_listener.hpp"
+#include "support/path_server.hpp"
 
 namespace dlaunch::support {
 namespace {
 
 // An HTTP/1.1 server on a loopback port that keeps connections alive and answers each request with its
-// path as the body; a request for /big gets a body of `big_bytes` bytes. Each connection has a thread.
-class KeepAliveServer {
+// path as the body; a request for /big gets a body of `big_bytes` bytes.
+class KeepAliveServer : public test::PathServer {
  public:
   explicit KeepAliveServer(std::size_t big_bytes = 0)
-      : big_bytes_(big_bytes) {
-    const test::LoopbackListener listener = test::listen_on_loopback(16);
-    listener_ = listener.fd;
-    port_ = listener.port;
-    acceptor_ = std::thread([this] { accept_all(); });
-  }
-  ~KeepAliveServer() {
-    stopping_ = true;
-    acceptor_.join();
-    for (auto& connection : connections_) connection.join();
-    ::close(listener_);
-  }
-
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-  int connections_accepted() const { return accepted_; }
-
- private:
-  void accept_all() {
-    while (!stopping_) {
-      pollfd ready{listener_, POLLIN, 0};
-      if (::poll(&ready, 1, 50) <= 0) continue;
-      const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (connection < 0) continue;
-      ++accepted_;
-      connections_.emplace_back([this, connection] { serve(connection); });
-    }
-  }
-
-  void serve(int connection) {
-    std::string pending;
-    char buffer[4096];
-    while (!stopping_) {
-      const auto end = pending.find("\r\n\r\n");
-      if (end == std::string::npos) {
-        pollfd ready{connection, POLLIN, 0};
-        if (::poll(&ready, 1, 50) <= 0) continue;
-        const ssize_t n = ::recv(connection, buffer, sizeof buffer, 0);
-        if (n <= 0) break;  // the client hung up
-        pending.append(buffer, static_cast<std::size_t>(n));
-        continue;
-      }
-      // "GET /path HTTP/1.1"; the requests here carry no body.
-      const std::string path = pending.substr(pending.find(' ') + 1, pending.find(' ', pending.find(' ') + 1) -
-                                                                          pending.find(' ') - 1);
-      pending.erase(0, end + 4);
-      const std::string body = path == "/big" ? std::string(big_bytes_, 'x') : path;
-      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-      for (std::size_t sent = 0; sent < answer.size();) {
-        const ssize_t n = ::send(connection, answer.data() + sent, answer.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        sent += static_cast<std::size_t>(n);
-      }
-    }
-    ::close(connection);
-  }
-
-  std::size_t big_bytes_;
-  int listener_;
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> accepted_{0};
-  std::thread acceptor_;
-  std::list<std::thread> connections_;  // only the acceptor adds, and only the destructor (after it) joins
+      : PathServer([big_bytes](const std::string& path) { return path == "/big" ? std::string(big_bytes, 'x') : path; }) {}
 };
 
 HttpRequest get(const std::string& url) {

@@ -28,7 +28,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/loopback_listener.hpp"
+#include "support/path_server.hpp"
 
 // A resolver that never answers, made hermetically: the test binary's own getaddrinfo, which the client's
 // calls (and libcurl's resolver thread's) reach before the C library's, holds every name ending in
@@ -383,59 +383,18 @@ TEST(PlainHttpRefuses, AnswersThatAreNotHttpAsItIsWritten) {
 
 // Holds each request until `at_once` requests wait together (or as many as remain of `total`), then answers
 // them all with their paths; one that waits 2 s alone is answered then. Counts the requests it saw in flight
-// at the same time. A connection of its own per connection: requests may come at once.
+// at the same time.
 class HoldingServer {
  public:
-  HoldingServer(std::size_t total, std::size_t at_once) : total_(total), at_once_(at_once) {
-    const test::LoopbackListener listener = test::listen_on_loopback(16);
-    listener_ = listener.fd;
-    port_ = listener.port;
-    acceptor_ = std::thread([this] {
-      while (!stopping_) {
-        pollfd ready{listener_, POLLIN, 0};
-        if (::poll(&ready, 1, 50) <= 0) continue;
-        const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (connection >= 0) connections_.emplace_back([this, connection] { serve(connection); });
-      }
-    });
-  }
-  ~HoldingServer() {
-    stopping_ = true;
-    acceptor_.join();
-    for (auto& connection : connections_) connection.join();
-    ::close(listener_);
-  }
+  HoldingServer(std::size_t total, std::size_t at_once) : total_(total), at_once_(at_once) {}
 
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string url(const std::string& path) const { return server_.url(path); }
   std::size_t most_in_flight() const {
     std::lock_guard lock(mutex_);
     return most_in_flight_;
   }
 
  private:
-  void serve(int connection) {
-    std::string pending;
-    char buffer[4096];
-    while (!stopping_) {
-      const auto end = pending.find("\r\n\r\n");
-      if (end == std::string::npos) {
-        pollfd ready{connection, POLLIN, 0};
-        if (::poll(&ready, 1, 50) <= 0) continue;
-        const ssize_t n = ::recv(connection, buffer, sizeof buffer, 0);
-        if (n <= 0) break;
-        pending.append(buffer, static_cast<std::size_t>(n));
-        continue;
-      }
-      const auto path_begin = pending.find(' ') + 1;
-      const std::string path = pending.substr(path_begin, pending.find(' ', path_begin) - path_begin);
-      pending.erase(0, end + 4);
-      hold();
-      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(path.size()) + "\r\n\r\n" + path;
-      (void)!::send(connection, answer.data(), answer.size(), MSG_NOSIGNAL);
-    }
-    ::close(connection);
-  }
-
   void hold() {
     std::unique_lock lock(mutex_);
     const std::size_t ticket = arrived_++;
@@ -453,14 +412,14 @@ class HoldingServer {
   }
 
   const std::size_t total_, at_once_;
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::condition_variable released_changed_;
   std::size_t arrived_ = 0, waiting_ = 0, released_ = 0, release_below_ = 0, most_in_flight_ = 0;
-  std::thread acceptor_;
-  std::list<std::thread> connections_;  // only the acceptor adds, and only the destructor (after it) joins
+  // Last: made after the state its answers use, and ended (its threads joined) before it.
+  test::PathServer server_{[this](const std::string& path) {
+    hold();
+    return path;
+  }};
 };
 
 // In clear text each exchange of a batch has a connection of its own, so they go at once (at most 8): a
