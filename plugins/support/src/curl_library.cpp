@@ -1,5 +1,7 @@
 #include "curl_library.hpp"
 
+#include "library_symbols.hpp"
+
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -39,12 +41,6 @@ class GnutlsDeferredInit {
   bool set_ = false;
 };
 
-template <typename Function>
-bool resolve(void* library, const char* name, Function& function) {
-  function = reinterpret_cast<Function>(dlsym(library, name));
-  return function != nullptr;
-}
-
 struct Loaded {
   CurlLibrary functions{};
   std::string error;  // empty when loaded
@@ -63,10 +59,8 @@ Loaded load() {
     return loaded;
   }
   CurlLibrary& f = loaded.functions;
-  const char* missing = nullptr;
-  auto need = [&](const char* name, auto& function) {
-    if (missing == nullptr && !resolve(library, name, function)) missing = name;
-  };
+  LibrarySymbols symbols(library);
+  auto need = [&](const char* name, auto& function) { symbols.need(name, function); };
   need("curl_global_init", f.global_init);
   need("curl_easy_init", f.easy_init);
   need("curl_easy_setopt", f.easy_setopt);
@@ -85,8 +79,8 @@ Loaded load() {
   need("curl_multi_info_read", f.multi_info_read);
   need("curl_multi_strerror", f.multi_strerror);
   need("curl_multi_cleanup", f.multi_cleanup);
-  if (missing != nullptr) {
-    loaded.error = std::string("cannot use libcurl (" DLAUNCH_LIBCURL_SONAME "): it has no ") + missing;
+  if (symbols.missing() != nullptr) {
+    loaded.error = std::string("cannot use libcurl (" DLAUNCH_LIBCURL_SONAME "): it has no ") + symbols.missing();
     return loaded;
   }
   // Not thread-safe: run once, here, before the first handle.

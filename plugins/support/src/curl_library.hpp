@@ -1,7 +1,7 @@
-// libcurl, loaded when an exchange first needs it (TLS, a proxy) rather than with the plugin: Debian's libcurl
-// maps about 30 libraries (OpenSSL, GnuTLS, Kerberos, LDAP, SSH...) and its set-up initialises OpenSSL, about
-// 8 MiB and a third of a submit's CPU time, which a request in clear text to a local address (Ray's
-// dashboard, slurmrestd's UNIX socket) does without (plain_http.hpp).
+// libcurl, loaded when an exchange first needs it (a proxy) rather than with the plugin: Debian's libcurl maps
+// about 30 libraries (OpenSSL, GnuTLS, Kerberos, LDAP, SSH...) and its set-up initialises OpenSSL, about 8 MiB
+// and a third of a submit's CPU time, which an exchange without a proxy, in clear text or over TLS, does
+// without (plain_http.hpp).
 #ifndef DLAUNCH_SUPPORT_CURL_LIBRARY_HPP_
 #define DLAUNCH_SUPPORT_CURL_LIBRARY_HPP_
 

@@ -1,6 +1,8 @@
 #include "plain_http.hpp"
 
 #include "http_text.hpp"
+#include "tls_transport.hpp"
+#include "transport.hpp"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -70,22 +72,24 @@ long since_ms(Clock::time_point start) {
   return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
 }
 
-// The parts of an http:// URL the exchange needs.
+// The parts of an http:// or https:// URL the exchange needs.
 struct Target {
+  bool tls = false;       // https://
   std::string host;       // without brackets for IPv6
-  std::string port;       // "80" when the URL names none
+  std::string port;       // "80" (https: "443") when the URL names none
   std::string authority;  // as in the URL: the Host header
   std::string path;       // path and query, "/" at least
 };
 
 std::optional<Target> parse(const std::string& url) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.size() < kScheme.size() || lower(url.substr(0, kScheme.size())) != kScheme) return std::nullopt;
+  const std::string scheme = lower(url.substr(0, url.find("://") == std::string::npos ? 0 : url.find("://") + 3));
+  if (scheme != "http://" && scheme != "https://") return std::nullopt;
   // Anything libcurl would escape, reject or read differently goes to libcurl.
   if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= ' ' || c >= 0x7f; })) return std::nullopt;
-  const std::size_t begin = kScheme.size();
+  const std::size_t begin = scheme.size();
   const std::size_t end = std::min(url.find_first_of("/?#", begin), url.size());
   Target target;
+  target.tls = scheme == "https://";
   target.authority = url.substr(begin, end - begin);
   if (target.authority.empty() || target.authority.find('@') != std::string::npos) return std::nullopt;
   std::string_view port;
@@ -106,15 +110,18 @@ std::optional<Target> parse(const std::string& url) {
   if (!port.empty() && !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); })) {
     return std::nullopt;
   }
-  target.port = port.empty() ? "80" : std::string(port);
+  target.port = port.empty() ? (target.tls ? "443" : "80") : std::string(port);
   const auto fragment = url.find('#', end);
   const std::string path = url.substr(end, fragment == std::string::npos ? std::string::npos : fragment - end);
   target.path = path.empty() || path.front() != '/' ? "/" + path : path;
   return target;
 }
 
-bool proxy_in_environment() {
-  for (const char* name : {"http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"}) {
+// Whether the environment names a proxy libcurl would send the target's exchanges through.
+bool proxy_in_environment(const Target& target) {
+  const char* scheme_proxy = target.tls ? "https_proxy" : "http_proxy";
+  const char* scheme_proxy_upper = target.tls ? "HTTPS_PROXY" : "HTTP_PROXY";
+  for (const char* name : {scheme_proxy, scheme_proxy_upper, "all_proxy", "ALL_PROXY"}) {
     const char* value = std::getenv(name);
     if (value != nullptr && *value != '\0') return true;
   }
@@ -122,40 +129,36 @@ bool proxy_in_environment() {
 }
 
 // Connections whose last answer was read whole, left open for the process's next exchange with the same
-// server (a sweep's submits, each from its own client). Never freed: the process's end closes them.
+// server (a sweep's submits, each from its own client) and, over TLS, the same TLS settings. Never freed: the
+// process's end closes them.
 class IdleConnections {
  public:
   static IdleConnections& instance() {
     static auto* idle = new IdleConnections;
     return *idle;
   }
-  // An open connection to `server`, or -1. One the server closed meanwhile (readable while idle: its end
-  // of file, or bytes nobody asked for) is closed and skipped.
-  int take(const std::string& server) {
+  // An open connection to `server`, or null. One the server closed meanwhile (readable while idle: its end
+  // of file, an alert, or bytes nobody asked for) is closed and skipped.
+  std::unique_ptr<Transport> take(const std::string& server) {
     std::unique_lock lock(mutex_);
     while (true) {
       auto it = std::find_if(idle_.begin(), idle_.end(), [&](const auto& entry) { return entry.first == server; });
-      if (it == idle_.end()) return -1;
-      const int fd = it->second;
+      if (it == idle_.end()) return nullptr;
+      std::unique_ptr<Transport> connection = std::move(it->second);
       idle_.erase(it);
-      pollfd probe{fd, POLLIN, 0};
-      if (::poll(&probe, 1, 0) == 0) return fd;
-      ::close(fd);
+      pollfd probe{connection->fd(), POLLIN, 0};
+      if (::poll(&probe, 1, 0) == 0) return connection;
     }
   }
-  void give_back(const std::string& server, int fd) {
+  void give_back(const std::string& server, std::unique_ptr<Transport> connection) {
     std::lock_guard lock(mutex_);
-    if (idle_.size() < kKept) {
-      idle_.emplace_back(server, fd);
-    } else {
-      ::close(fd);
-    }
+    if (idle_.size() < kKept) idle_.emplace_back(server, std::move(connection));
   }
 
  private:
   static constexpr std::size_t kKept = 16;  // more than the host's submits at once (8)
   std::mutex mutex_;
-  std::vector<std::pair<std::string, int>> idle_;
+  std::vector<std::pair<std::string, std::unique_ptr<Transport>>> idle_;
 };
 
 struct FileCloser {
@@ -179,6 +182,7 @@ class Exchange {
     const auto timeout = request.timeout.count() > 0 ? request.timeout : options.request_timeout;
     deadline_ = stream != nullptr ? kNever : start_ + timeout;
     server_ = options.unix_socket.empty() ? "tcp:" + target.host + ":" + target.port : "unix:" + options.unix_socket;
+    if (target.tls) server_ += "\ntls:" + target.host + "\n" + tls_settings_key(options);
   }
   ~Exchange() { close_connection(); }
   Exchange(const Exchange&) = delete;
@@ -193,18 +197,16 @@ class Exchange {
       if (attempt_once() != Failure::retry) break;
       close_connection();
     }
-    if (fd_ >= 0 && keep_alive_) {
-      IdleConnections::instance().give_back(server_, fd_);
-      fd_ = -1;
-    }
+    if (connection_ && keep_alive_) IdleConnections::instance().give_back(server_, std::move(connection_));
     return std::move(response_);
   }
 
  private:
   Failure attempt_once() {
     reused_ = false;
-    fd_ = IdleConnections::instance().take(server_);
-    if (fd_ >= 0) {
+    handshaking_ = false;
+    connection_ = IdleConnections::instance().take(server_);
+    if (connection_) {
       reused_ = true;
     } else if (!open_connection()) {
       return Failure::final;
@@ -215,10 +217,7 @@ class Exchange {
     return read_response();
   }
 
-  void close_connection() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
+  void close_connection() { connection_.reset(); }
 
   Failure fail(std::string message) {
     response_.transport_error = std::move(message);
@@ -226,7 +225,7 @@ class Exchange {
     return Failure::final;
   }
 
-  // Waits until fd_ is ready for `events`, asking should_abort meanwhile; false (and the failure in the
+  // Waits until the connection's socket is ready for `events`, asking should_abort meanwhile; false (and the failure in the
   // response) on the deadline, an abort or a poll error.
   bool wait(short events, Clock::time_point deadline, bool connecting) {
     while (true) {
@@ -238,7 +237,7 @@ class Exchange {
       auto slice = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
       if (options_.should_abort) slice = std::min<std::chrono::milliseconds>(slice, kAbortPoll);
       slice = std::min<std::chrono::milliseconds>(slice, std::chrono::hours(1));
-      pollfd entry{fd_, events, 0};
+      pollfd entry{connection_->fd(), events, 0};
       const int ready = ::poll(&entry, 1, static_cast<int>(std::max<long>(1, slice.count())));
       if (ready > 0) return true;
       if (ready < 0 && errno != EINTR) {
@@ -252,7 +251,10 @@ class Exchange {
   // Records that the exchange ran out of time.
   void time_out(bool connecting) {
     response_.timed_out = true;
-    if (connecting) {
+    if (handshaking_) {
+      response_.transport_error = "TLS handshake with " + server_url() + " timed out after " +
+                                  std::to_string(since_ms(start_)) + " milliseconds";
+    } else if (connecting) {
       response_.transport_error = "Connection timed out after " + std::to_string(since_ms(start_)) + " milliseconds";
     } else {
       response_.transport_error = "Operation timed out after " + std::to_string(since_ms(start_)) +
@@ -275,16 +277,17 @@ class Exchange {
            " ms: Couldn't connect to server";
   }
 
-  // Connects fd_ (a new non-blocking socket) to `address`; false when it cannot, with the reason in the
-  // response when it is final (a timeout or an abort) rather than worth trying the next address.
+  // Connects a new non-blocking socket (the connection) to `address`; false when it cannot, with the reason
+  // in the response when it is final (a timeout or an abort) rather than worth trying the next address.
   bool connect_to(const sockaddr* address, socklen_t length, int family, Clock::time_point deadline, bool* final) {
-    fd_ = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return false;
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    connection_ = std::make_unique<Transport>(fd);
     if (family != AF_UNIX) {
       int one = 1;
-      ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // as libcurl: no wait to fill a packet
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // as libcurl: no wait to fill a packet
     }
-    if (::connect(fd_, address, length) == 0) return true;
+    if (::connect(fd, address, length) == 0) return true;
     if (errno == EINPROGRESS) {
       if (!wait(POLLOUT, deadline, true)) {
         *final = true;
@@ -293,7 +296,7 @@ class Exchange {
       }
       int error = 0;
       socklen_t size = sizeof error;
-      if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0) return true;
+      if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0) return true;
     }
     close_connection();
     return false;
@@ -371,8 +374,44 @@ class Exchange {
     return true;
   }
 
+  // Connects to the target and, for https://, makes the TLS handshake, within the connect timeout (as
+  // libcurl's covers both); false when it cannot, with why in the response.
   bool open_connection() {
     const auto deadline = std::min(deadline_, start_ + options_.connect_timeout);
+    if (!connect_socket(deadline)) return false;
+    return !target_.tls || secure(deadline);
+  }
+
+  // Makes the connection a TLS one and its handshake.
+  bool secure(Clock::time_point deadline) {
+    std::string error;
+    std::unique_ptr<TlsTransport> tls = TlsTransport::begin(connection_->release(), options_, target_.host, &error);
+    connection_ = nullptr;
+    if (!tls) {
+      response_.transport_error = std::move(error);
+      return false;
+    }
+    TlsTransport& handshake = *tls;
+    connection_ = std::move(tls);
+    handshaking_ = true;
+    while (true) {
+      const Io io = handshake.handshake();
+      if (io == Io::done) break;
+      if (io == Io::want_read || io == Io::want_write) {
+        if (!wait(io == Io::want_read ? POLLIN : POLLOUT, deadline, true)) return false;
+        continue;
+      }
+      // A certificate problem names the server: the same words may come from any of a command's servers.
+      response_.transport_error = (io == Io::closed ? std::string("the server closed the connection") : handshake.error()) +
+                                  " (TLS handshake with " + server_url() + ")";
+      return false;
+    }
+    handshaking_ = false;
+    return true;
+  }
+
+  // Connects the connection's socket, over TCP or a UNIX socket.
+  bool connect_socket(Clock::time_point deadline) {
     bool final = false;
     if (!options_.unix_socket.empty()) {
       sockaddr_un address{};
@@ -400,18 +439,17 @@ class Exchange {
   // Sends all of `data`; Failure::retry when a kept connection turned out closed.
   Failure send_bytes(std::string_view data) {
     while (!data.empty()) {
-      const ssize_t sent = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (sent >= 0) {
-        data.remove_prefix(static_cast<std::size_t>(sent));
-        continue;
+      std::size_t sent = 0;
+      const Io io = connection_->write(data, &sent);
+      if (io == Io::done) {
+        data.remove_prefix(sent);
+      } else if (io == Io::want_read || io == Io::want_write) {  // TLS may need to read to write
+        if (!wait(io == Io::want_read ? POLLIN : POLLOUT, deadline_, false)) return Failure::final;
+      } else {
+        const int error = connection_->system_error();
+        if (reused_ && (io == Io::closed || error == EPIPE || error == ECONNRESET)) return Failure::retry;
+        return fail("Send failure: " + (io == Io::closed ? std::string("the server closed the connection") : connection_->error()));
       }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (!wait(POLLOUT, deadline_, false)) return Failure::final;
-        continue;
-      }
-      if (reused_ && (errno == EPIPE || errno == ECONNRESET)) return Failure::retry;
-      return fail(std::string("Send failure: ") + std::strerror(errno));
     }
     return Failure::none;
   }
@@ -491,10 +529,11 @@ class Exchange {
     *eof = false;
     char block[16 * 1024];
     while (true) {
-      const ssize_t got = ::recv(fd_, block, sizeof block, 0);
-      if (got > 0) {
-        buffer_.append(block, static_cast<std::size_t>(got));
-        received_ += static_cast<std::size_t>(got);
+      std::size_t got = 0;
+      const Io io = connection_->read(block, sizeof block, &got);
+      if (io == Io::done) {
+        buffer_.append(block, got);
+        received_ += got;
         // A server that never pauses never makes a read wait: the deadline and Ctrl-C are checked here too.
         if (Clock::now() >= deadline_) {
           time_out(false);
@@ -507,24 +546,23 @@ class Exchange {
         }
         return true;
       }
-      if (got == 0) {
+      if (io == Io::closed) {
         *eof = true;
         if (received_ == 0 && reused_) *failure = Failure::retry;
         return false;
       }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (!wait(POLLIN, deadline_, false)) {
+      if (io == Io::want_read || io == Io::want_write) {  // TLS may need to write to read
+        if (!wait(io == Io::want_read ? POLLIN : POLLOUT, deadline_, false)) {
           *failure = fail(response_.transport_error);
           return false;
         }
         continue;
       }
-      if (received_ == 0 && reused_ && errno == ECONNRESET) {
+      if (received_ == 0 && reused_ && connection_->system_error() == ECONNRESET) {
         *failure = Failure::retry;
         return false;
       }
-      *failure = fail(std::string("Recv failure: ") + std::strerror(errno));
+      *failure = fail("Recv failure: " + connection_->error());
       return false;
     }
   }
@@ -718,8 +756,9 @@ class Exchange {
   HttpResponse response_;
   std::string buffer_;
   std::size_t received_ = 0;
-  int fd_ = -1;
+  std::unique_ptr<Transport> connection_;  // the socket, in clear text or TLS
   bool reused_ = false;
+  bool handshaking_ = false;  // a wait's timeout is the TLS handshake's
   bool keep_alive_ = false;
   bool stopped_by_reader_ = false;
 };
@@ -727,7 +766,8 @@ class Exchange {
 }  // namespace
 
 bool handles(const HttpOptions& options, const HttpRequest& request) {
-  return options.proxy.empty() && parse(request.url).has_value() && !proxy_in_environment();
+  const std::optional<Target> target = parse(request.url);
+  return options.proxy.empty() && target.has_value() && !proxy_in_environment(*target);
 }
 
 HttpResponse exchange(const HttpOptions& options, const HttpRequest& request,
@@ -735,7 +775,7 @@ HttpResponse exchange(const HttpOptions& options, const HttpRequest& request,
   const std::optional<Target> target = parse(request.url);
   if (!target) {
     HttpResponse response;
-    response.transport_error = "not an http:// URL: " + request.url;
+    response.transport_error = "not an http:// or https:// URL: " + request.url;
     return response;
   }
   return Exchange(options, request, *target, on_data).run();

@@ -1,7 +1,9 @@
-// HTTP/1.1 in clear text, without libcurl: for the exchanges a plugin most often makes (Ray's dashboard at
-// http://, slurmrestd on a UNIX socket), loading libcurl and its 30 libraries and initialising OpenSSL would
-// be most of a submit's own time and memory (curl_library.hpp). Anything else (TLS, a proxy, credentials in
-// the URL) goes through libcurl as before.
+// The client's own HTTP/1.1, without libcurl, for every exchange without a proxy: in clear text (Ray's dashboard
+// at http://, slurmrestd on a UNIX socket) and over TLS (an API server at https://) through OpenSSL alone
+// (tls_transport.hpp, loaded on the first TLS exchange). Loading libcurl and its 30 libraries would be most of a
+// submit's own time and memory (curl_library.hpp), and 4 MiB of a Kubernetes command's. The HTTP framing
+// (request, answer, chunks) is one; only the transport under it differs (transport.hpp). An exchange through
+// a proxy, or with credentials in the URL, goes through libcurl.
 #ifndef DLAUNCH_SUPPORT_PLAIN_HTTP_HPP_
 #define DLAUNCH_SUPPORT_PLAIN_HTTP_HPP_
 
@@ -12,9 +14,9 @@
 
 namespace dlaunch::support::plain_http {
 
-// Whether `request` can go this way under `options`: an http:// URL (or any URL over a UNIX socket) without
-// credentials in it, and no proxy, neither in the options nor in the environment (http_proxy, all_proxy,
-// which libcurl would honour).
+// Whether `request` can go this way under `options`: an http:// or https:// URL without credentials in it, and
+// no proxy, neither in the options nor in the environment (http_proxy, or https_proxy for https://, and
+// all_proxy, which libcurl would honour).
 bool handles(const HttpOptions& options, const HttpRequest& request);
 
 // Performs one exchange as HttpClient::send (on_data null: the request's on_body, if set, takes the body of a

@@ -1,6 +1,9 @@
-// A small HTTP client for the plugins that speak REST (ray, slurm, kubernetes): HTTP/1.1 in clear text (also over
-// a UNIX socket) of its own, libcurl for the rest (TLS, HTTP/2, proxies), loaded on the first exchange that needs
-// it. Not part of the SDK: a static library linked into each plugin that needs it; the core never loads libcurl.
+// A small HTTP client for the plugins that speak REST (ray, slurm, kubernetes). Without a proxy, HTTP/1.1 of its
+// own: in clear text (http://, also over a UNIX socket) and over TLS (https://) through OpenSSL, whose libssl it
+// loads on the first TLS exchange. Through a proxy (HttpOptions::proxy, or https_proxy / http_proxy / all_proxy
+// in the environment) or with credentials in the URL, libcurl (HTTP/2 to the server when it offers it), loaded
+// on the first exchange that needs it. Not part of the SDK: a static library linked into each plugin that needs
+// it; the core loads neither library, nor does a command that makes no such exchange (validate, a dry run).
 #ifndef DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
 #define DLAUNCH_SUPPORT_HTTP_CLIENT_HPP_
 
@@ -42,7 +45,7 @@ struct HttpOptions {
   std::string ca_pem;                          // CA certificates as PEM text (a kubeconfig's inline CA)
   std::string client_cert_file, client_key_file;  // TLS client authentication, from files
   std::string client_cert_pem, client_key_pem;    // ... or from PEM text
-  std::string proxy;                           // a proxy URL; empty: libcurl's default (the *_proxy variables)
+  std::string proxy;                           // a proxy URL (libcurl then); empty: the *_proxy variables
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   // The most of an answer's body that send() keeps (and of an error answer's, stream() and on_body): a longer one ends
@@ -57,7 +60,9 @@ struct HttpResponse {
   long status = 0;  // 0 when no response arrived (see transport_error)
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
-  std::string transport_error;  // why the exchange failed (connect refused, timeout...), in libcurl's words
+  // Why the exchange failed (connect refused, timeout, a certificate problem...), in libcurl's words (the own
+  // HTTP/1.1 words them alike; OpenSSL's for a certificate: "SSL certificate problem: ...", naming the server).
+  std::string transport_error;
   bool timed_out = false;
   bool connect_failed = false;  // no connection to the server (or proxy) was made: refused, unreachable
   bool aborted = false;  // should_abort returned true
@@ -70,9 +75,10 @@ struct HttpResponse {
 
 // A client keeps its connections open between exchanges (one per server, shared by send() and send_all()),
 // so a sequence of requests pays for TCP and TLS set-up once; when it ends, they stay open for the process's
-// next client (a sweep's jobs, each submitted by its own client, reuse them). Safe to use from several
-// threads: their exchanges through libcurl take turns on the connection; in clear text each exchange has a
-// kept connection of its own. A stream has a connection of its own.
+// next client (a sweep's jobs, each submitted by its own client, reuse them). A connection kept over TLS
+// serves only an exchange with the same TLS settings (verification, CAs, client certificate). Safe to use from
+// several threads: their exchanges through libcurl take turns on the connection; with the client's own
+// HTTP/1.1 each exchange has a kept connection of its own. A stream has a connection of its own.
 class HttpClient {
  public:
   explicit HttpClient(HttpOptions options = {});
@@ -83,10 +89,10 @@ class HttpClient {
   // Performs one exchange. Never throws for HTTP or transport failures: they are in the response.
   HttpResponse send(const HttpRequest& request) const;
 
-  // Performs the exchanges at once: in clear text (http://, a UNIX socket) up to 8 at a time, each over a
-  // connection of its own; through libcurl over one connection per server, as concurrent HTTP/2 streams when
-  // the server speaks HTTP/2 (offered over TLS through ALPN), else one after another on one kept-alive
-  // HTTP/1.1 connection. The answers are in the requests' order; each is as send() would give it, within
+  // Performs the exchanges at once: with the client's own HTTP/1.1 (http://, https://, a UNIX socket; no
+  // proxy) up to 8 at a time, each over a connection of its own; through libcurl (a proxy) over one connection
+  // per server, as concurrent HTTP/2 streams when the server speaks HTTP/2 (offered over TLS through ALPN),
+  // else one after another on one kept-alive HTTP/1.1 connection. The answers are in the requests' order; each is as send() would give it, within
   // its own timeout. should_abort may be called from several threads at once, a request's callbacks from a
   // thread other than the caller's.
   std::vector<HttpResponse> send_all(std::span<const HttpRequest> requests) const;
