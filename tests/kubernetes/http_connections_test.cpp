@@ -1,9 +1,9 @@
-// The support library's HTTP client keeps its connection: requests sent together (send_all, the kubernetes
-// plugin's creates) and requests sent one after another share one connection. Against a loopback HTTP/1.1
-// server that counts the connections it accepts; HTTP/2 multiplexing is tested against the real API server
-// (plane_test.cpp), which is the HTTP/2 server at hand. An API server speaks TLS, so the kubernetes plugin's
-// exchanges go through libcurl: these tests send theirs there too (a proxy named in the environment, which
-// the loopback server is exempt from), not through the client's own clear-text HTTP/1.1.
+// The support library's HTTP client keeps its connection through libcurl: requests sent together (send_all)
+// and requests sent one after another share one connection. Against a loopback HTTP/1.1 server that counts the
+// connections it accepts. An API server's exchanges went through libcurl (and its HTTP/2) while libcurl made
+// the client's TLS; they now go through the client's own HTTP/1.1 over TLS (tls_http_test.cpp), and libcurl
+// only through a proxy. These tests send their exchanges through libcurl (a proxy named in the environment,
+// which the loopback server is exempt from), the way an API server behind a proxy is reached.
 #include <dlaunch_support/http_client.hpp>
 
 #include <arpa/inet.h>

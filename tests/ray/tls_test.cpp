@@ -4,6 +4,7 @@
 // and a later status pass; another CA is refused; insecure_skip_tls_verify passes and warns.
 #include "cli_test_fixture.hpp"
 #include "text_checks.hpp"
+#include "support/test_certificates.hpp"
 
 #include <signal.h>
 #include <spawn.h>
@@ -19,22 +20,10 @@ namespace dlaunch::ray_test {
 namespace {
 
 // Makes a CA (ca.pem) and, unless `ca_only`, a certificate for 127.0.0.1 it signed (server.pem, server.key), in
-// `dir`. EC keys: quick to make.
+// `dir`.
 void make_certificates(const std::string& dir, bool ca_only) {
-  std::string script =
-      "set -e; cd '" + dir + "'; "
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem "
-      "-days 1 -subj /CN=dlaunch-test-ca 2>/dev/null; ";
-  if (!ca_only) {
-    script +=
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr "
-        "-subj /CN=127.0.0.1 2>/dev/null; "
-        "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext; "
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 "
-        "-extfile san.ext 2>/dev/null";
-  }
-  auto made = test::run_process({"/bin/sh", "-c", script});
-  ASSERT_EQ(made.exit_code, 0) << made.err;
+  test::make_test_ca(dir);
+  if (!ca_only) test::make_test_certificate(dir, "server", "IP:127.0.0.1");
 }
 
 class TlsProxy {
