@@ -41,13 +41,8 @@ class GnutlsDeferredInit {
   bool set_ = false;
 };
 
-struct Loaded {
-  CurlLibrary functions{};
-  std::string error;  // empty when loaded
-};
-
-Loaded load() {
-  Loaded loaded;
+LoadedLibrary<CurlLibrary> load() {
+  LoadedLibrary<CurlLibrary> loaded;
   void* library = nullptr;
   {
     GnutlsDeferredInit deferred;
@@ -93,12 +88,8 @@ Loaded load() {
 }  // namespace
 
 const CurlLibrary* curl_library(std::string* error) {
-  static const Loaded loaded = load();  // thread-safe initialisation
-  if (!loaded.error.empty()) {
-    if (error != nullptr) *error = loaded.error;
-    return nullptr;
-  }
-  return &loaded.functions;
+  static const auto loaded = load();  // thread-safe initialisation
+  return loaded.get(error);
 }
 
 }  // namespace dlaunch::support

@@ -28,7 +28,8 @@ using http_text::trim;
 // handles that exist because it did.
 const CurlLibrary& lib() { return *curl_library(nullptr); }
 
-// The most clear-text exchanges of one send_all in flight at once: as many as the host's submits at once.
+// The most exchanges of one send_all in flight at once over the client's own HTTP/1.1 (clear text or TLS): as
+// many as the host's submits at once.
 constexpr std::size_t kMaxPlainAtOnce = 8;
 
 struct CurlDeleter {
@@ -314,9 +315,9 @@ HttpResponse HttpClient::send(const HttpRequest& request) const {
 
 std::vector<HttpResponse> HttpClient::send_all(std::span<const HttpRequest> requests) const {
   std::vector<HttpResponse> responses(requests.size());
-  // In clear text over HTTP/1.1 an exchange has its connection to itself: they go without libcurl and at
-  // once, each on a connection of its own (taken from the kept ones, or new), so a batch to a server that
-  // answers slowly costs one request's time, not the sum.
+  // Over the client's own HTTP/1.1 (clear text or TLS, no proxy) an exchange has its connection to itself:
+  // they go without libcurl and at once, each on a connection of its own (taken from the kept ones, or new),
+  // so a batch to a server that answers slowly costs one request's time, not the sum.
   std::vector<std::size_t> plain;
   std::vector<std::size_t> curl;
   for (std::size_t i = 0; i < requests.size(); ++i) {

@@ -6,7 +6,23 @@
 
 #include <dlfcn.h>
 
+#include <string>
+
 namespace dlaunch::support {
+
+// A library's functions once loaded, or why they could not be.
+template <typename Functions>
+struct LoadedLibrary {
+  Functions functions{};
+  std::string error;  // empty when loaded
+
+  // The functions, or null with the reason in `why` (when not null).
+  const Functions* get(std::string* why) const {
+    if (error.empty()) return &functions;
+    if (why != nullptr) *why = error;
+    return nullptr;
+  }
+};
 
 class LibrarySymbols {
  public:

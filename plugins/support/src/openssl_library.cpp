@@ -13,13 +13,8 @@ static_assert(OPENSSL_VERSION_MAJOR >= 3, "the TLS client calls OpenSSL 3's API 
 namespace dlaunch::support {
 namespace {
 
-struct Loaded {
-  OpensslLibrary functions{};
-  std::string error;  // empty when loaded
-};
-
-Loaded load() {
-  Loaded loaded;
+LoadedLibrary<OpensslLibrary> load() {
+  LoadedLibrary<OpensslLibrary> loaded;
   // Never closed: contexts and kept connections outlive clients. dlsym on libssl's handle finds libcrypto's
   // functions too (libssl's dependency).
   void* library = dlopen(DLAUNCH_LIBSSL_SONAME, RTLD_NOW | RTLD_LOCAL);
@@ -81,12 +76,8 @@ Loaded load() {
 }  // namespace
 
 const OpensslLibrary* openssl_library(std::string* error) {
-  static const Loaded loaded = load();  // thread-safe initialisation
-  if (!loaded.error.empty()) {
-    if (error != nullptr) *error = loaded.error;
-    return nullptr;
-  }
-  return &loaded.functions;
+  static const auto loaded = load();  // thread-safe initialisation
+  return loaded.get(error);
 }
 
 }  // namespace dlaunch::support

@@ -401,9 +401,10 @@ class Exchange {
         if (!wait(io == Io::want_read ? POLLIN : POLLOUT, deadline, true)) return false;
         continue;
       }
-      // A certificate problem names the server: the same words may come from any of a command's servers.
-      response_.transport_error = (io == Io::closed ? std::string("the server closed the connection") : handshake.error()) +
-                                  " (TLS handshake with " + server_url() + ")";
+      // A certificate problem in libcurl's words ("SSL certificate problem: ..."), which the plugins' messages
+      // (naming the server) and users know.
+      response_.transport_error = io == Io::closed ? "the server closed the connection during the TLS handshake"
+                                                   : handshake.error();
       return false;
     }
     handshaking_ = false;

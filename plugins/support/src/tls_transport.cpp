@@ -246,7 +246,7 @@ Io TlsTransport::outcome(int result, bool handshaking) {
         lib().err_clear_error();
         return failed(std::string("SSL certificate problem: ") + lib().verify_cert_error_string(verified), 0);
       }
-      return failed("TLS: " + openssl_error("unknown error"), 0);
+      return failed(std::string(handshaking ? "TLS handshake failed: " : "TLS: ") + openssl_error("unknown error"), 0);
     }
   }
 }
