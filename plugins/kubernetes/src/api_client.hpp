@@ -1,6 +1,6 @@
 // Requests to the Kubernetes API server with the credentials of a ClusterAccess, and the one place that
 // turns the server's answers into dlaunch errors:
-//   no answer, TLS failure -> UNAVAILABLE (exit 69), with libcurl's reason and where the server came from;
+//   no answer, TLS failure -> UNAVAILABLE (exit 69), with the HTTP client's reason and where the server came from;
 //   401 -> UNAUTHENTICATED (77), naming the user and the context;
 //   403 -> UNAUTHENTICATED (77), naming the verb, the resource and the namespace refused;
 //   404 -> NOT_FOUND; 422 -> INVALID_ARGUMENT (65) with the server's field causes;
@@ -46,8 +46,8 @@ class ApiClient {
   support::HttpResponse call(const std::string& method, const std::string& path, const std::string& body = {},
                              std::initializer_list<long> accepted = {},
                              const std::string& content_type = "application/json") const;
-  // The exchanges at once, as concurrent HTTP/2 streams on one connection (one after another on one
-  // kept-alive connection when the server does not speak HTTP/2); each retried and its answer accepted or
+  // The exchanges at once (support::HttpClient::send_all: each on a connection of its own, or through a
+  // proxy as libcurl's HTTP/2 streams on one connection); each retried and its answer accepted or
   // thrown as by call(). The answers are in the requests' order. Under -v, says how many connections it took.
   std::vector<support::HttpResponse> call_all(const std::vector<ApiRequest>& requests,
                                               std::initializer_list<long> accepted = {}) const;
