@@ -33,9 +33,9 @@ foreach(id IN LISTS DLAUNCH_ENABLED_PLUGINS)
   set(CPACK_COMPONENT_${upper}_GROUP dlaunch-plugin-${id})
   string(TOUPPER "dlaunch-plugin-${id}" group_upper)
   set(CPACK_DEBIAN_${group_upper}_PACKAGE_NAME dlaunch-plugin-${id})
-  # The REST plugins load libcurl when a request needs it (TLS, a proxy) rather than link it, so the
-  # package names it: dpkg-shlibdeps sees only what the plugin links.
-  set(CPACK_DEBIAN_${group_upper}_PACKAGE_DEPENDS "dlaunch (= ${PROJECT_VERSION}), libcurl4")
+  # The REST plugins load libssl (TLS) and libcurl (a proxy) when a request needs them rather than link them,
+  # so the package names them: dpkg-shlibdeps sees only what the plugin links.
+  set(CPACK_DEBIAN_${group_upper}_PACKAGE_DEPENDS "dlaunch (= ${PROJECT_VERSION}), libcurl4, libssl3")
 endforeach()
 
 include(CPack)

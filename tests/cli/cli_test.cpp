@@ -462,7 +462,7 @@ TEST_F(CliTest, PluginsCheckNamesHowAFindSubmissionsCallEndedItsProcess) {
 
 // The real network plugin, when it is built: the dynamic loader's own log shows what `validate -p local` of
 // a spec with a [platform.ray] table opens.
-TEST_F(CliTest, ValidateOnLocalOfASpecForRayLoadsNeitherRayNorLibcurl) {
+TEST_F(CliTest, ValidateOnLocalOfASpecForRayLoadsNeitherRayNorLibcurlNorOpenssl) {
   if (!fs::exists(fs::path(test::dlaunch_binary()).parent_path() / "../lib/dlaunch/plugins/ray/plugin.json")) {
     GTEST_SKIP() << "the ray plugin is not built";
   }
@@ -477,6 +477,7 @@ TEST_F(CliTest, ValidateOnLocalOfASpecForRayLoadsNeitherRayNorLibcurl) {
   EXPECT_NE(r.err.find("libdlaunch-local.so"), std::string::npos) << r.err;  // the loader's log is there
   EXPECT_EQ(r.err.find("libdlaunch-ray.so"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("libcurl"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("libssl"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -41,8 +41,9 @@ for id in "${plugin_ids[@]}"; do
   [[ -f "$deb" ]] || fail "cpack made no $deb; it made: $(ls "$packages")"
   [[ "$(dpkg-deb -f "$deb" Package)" == "dlaunch-plugin-$id" ]] || fail "$deb is not named dlaunch-plugin-$id"
   expect_contains "$(dpkg-deb -f "$deb" Depends)" "(^|, )dlaunch \(= $version\)(,|\$)" "Depends of $deb"
-  # libcurl is loaded when a request needs it, not linked: the package must name it itself.
+  # libcurl and libssl are loaded when a request needs them, not linked: the package must name them itself.
   expect_contains "$(dpkg-deb -f "$deb" Depends)" "(^|, )libcurl4(,|\$| )" "Depends of $deb"
+  expect_contains "$(dpkg-deb -f "$deb" Depends)" "(^|, )libssl3(,|\$| )" "Depends of $deb"
   # Nothing but the plugin's directory and the directories above it ("" is the package root).
   parents='|usr/|usr/lib/|usr/lib/dlaunch/|usr/lib/dlaunch/plugins/'
   outside=$(package_files "$deb" | grep -Ev "^($parents|usr/lib/dlaunch/plugins/$id/.*)\$" || true)
