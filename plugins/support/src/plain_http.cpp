@@ -449,7 +449,15 @@ class Exchange {
       } else {
         const int error = connection_->system_error();
         if (reused_ && (io == Io::closed || error == EPIPE || error == ECONNRESET)) return Failure::retry;
-        return fail("Send failure: " + (io == Io::closed ? std::string("the server closed the connection") : connection_->error()));
+        std::string why = io == Io::closed ? std::string("the server closed the connection") : connection_->error();
+        // A TLS server may have said why before it closed (an alert: the client certificate it requires): its
+        // words, when they can still be read, rather than the write's.
+        char unread[256];
+        std::size_t got = 0;
+        if (connection_->read(unread, sizeof unread, &got) == Io::failed && connection_->system_error() == 0) {
+          why = connection_->error();
+        }
+        return fail("Send failure: " + why);
       }
     }
     return Failure::none;
