@@ -116,10 +116,8 @@ dl_status dl_job_document(dl_job* job, const char** out_json) {
     dl_status status;
     const dlaunch::PreparedJob* p = prepared(job, status);
     if (p == nullptr) return status;
-    // What the journal keeps (Orchestrator::submit): the document with the secrets of the options as "***".
-    return hand_out(job, dlaunch::job_document(p->job, dlaunch::redacted_options_json(p->options_json,
-                                                                                      p->platform->options())),
-                    out_json);
+    // What the journal keeps (Orchestrator::submit): the document with its secrets as "***".
+    return hand_out(job, dlaunch::shown_job_document(p->job, p->options_json, p->platform->options()), out_json);
   });
 }
 

@@ -236,8 +236,10 @@ Result<Submission> Orchestrator::submit(const PreparedJob& prepared) {
   entry.job_name = prepared.job.name;
   entry.spec_file = prepared.job.spec_file.empty() ? "" : std::filesystem::absolute(prepared.job.spec_file).string();
   entry.options_json = redacted_options_json(prepared.options_json, target.options());
-  // What the platform is handed, as `dlaunch ui` shows it later; with the secrets of the journaled options.
-  entry.document_json = job_document(prepared.job, entry.options_json);
+  // What the platform is handed, as `dlaunch ui` shows it later, its secrets (options, environment) as "***":
+  // only `dlaunch ui` reads it back; nothing is resubmitted or restarted from it (a platform restarts from what
+  // it was handed, local from its own copy).
+  entry.document_json = shown_job_document(prepared.job, prepared.options_json, target.options());
   entry.created_ms = entry.updated_ms = now_ms();
   auto record = [&] {
     std::lock_guard lock(*journal_mutex_);

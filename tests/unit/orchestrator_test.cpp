@@ -50,7 +50,15 @@ class OrchestratorTest : public ::testing::Test {
   }
 
   static Job job_with_token(const std::string& token) {
-    return JobBuilder("secretive").platform_option("good", "token", Value::string(token)).role("main").entrypoint({"true"}).build();
+    // The token as a secret option, and as secret-looking environment variables of the job and of its role.
+    return JobBuilder("secretive")
+        .platform_option("good", "token", Value::string(token))
+        .env("HF_TOKEN", token)
+        .env("OMP_NUM_THREADS", "4")
+        .role("main")
+        .entrypoint({"true"})
+        .role_env("WANDB_API_KEY", token)
+        .build();
   }
 
   test::TempDir home_;
@@ -76,6 +84,9 @@ TEST_F(OrchestratorTest, SubmitJournalsTheJobAndLaterCommandsFindIt) {
   ASSERT_TRUE(document.has_value()) << document.error().message;
   EXPECT_NE(document->find("\"name\":\"secretive\""), std::string::npos) << *document;
   EXPECT_NE(document->find("\"token\":\"***\""), std::string::npos) << *document;
+  EXPECT_NE(document->find("\"HF_TOKEN\":\"***\""), std::string::npos) << *document;
+  EXPECT_NE(document->find("\"WANDB_API_KEY\":\"***\""), std::string::npos) << *document;
+  EXPECT_NE(document->find("\"OMP_NUM_THREADS\":\"4\""), std::string::npos) << *document;
   EXPECT_EQ(document->find("s3cret"), std::string::npos) << *document;
 
   // The test plugin echoes the options it is given as the status message. The process that submitted the job

@@ -1,5 +1,6 @@
 // The SDK's header-only helpers for plugins: shell quoting (nothing a user writes may inject shell code)
 // and secret names (never printed).
+#include <dlaunch/job_document.hpp>
 #include <dlaunch/secrets.hpp>
 #include <dlaunch/shell.hpp>
 #include <gtest/gtest.h>
@@ -37,6 +38,16 @@ TEST(Secrets, CredentialNamesAreMasked) {
     EXPECT_FALSE(looks_secret(name)) << name;
     EXPECT_EQ(printable(name, "value"), "value") << name;
   }
+}
+
+TEST(Secrets, TheSecretLookingVariablesOfAJobAndOfItsRolesAreMasked) {
+  Job job;
+  job.env = {{"HF_TOKEN", "hf_x"}, {"OMP_NUM_THREADS", "4"}};
+  job.roles.resize(1);
+  job.roles[0].env = {{"WANDB_API_KEY", "wb_x"}, {"RANK_HINT", "0"}};
+  mask_secret_env(job);
+  EXPECT_EQ(job.env, (StringMap{{"HF_TOKEN", "***"}, {"OMP_NUM_THREADS", "4"}}));
+  EXPECT_EQ(job.roles[0].env, (StringMap{{"WANDB_API_KEY", "***"}, {"RANK_HINT", "0"}}));
 }
 
 }  // namespace

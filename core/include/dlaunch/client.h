@@ -214,7 +214,8 @@ DL_CLIENT_API const char *dl_job_diagnostics_text(const dl_job *job);
  * job and valid until the next call on the job or dl_job_free. */
 
 /* The normalized job document (docs/job-document.md): the JSON the platform's plugin is handed and the journal
- * keeps, byte for byte, secret options as "***". Two specs that say the same job give the same text. */
+ * keeps, byte for byte, secret options and secret-looking environment variables (HF_TOKEN, WANDB_API_KEY, ...)
+ * as "***". Two specs that say the same job give the same text. */
 DL_CLIENT_API dl_status dl_job_document(dl_job *job, const char **out_json);
 
 /* The platform-native request, as `dlaunch run --dry-run` prints it, secrets as "***". Sends nothing. */

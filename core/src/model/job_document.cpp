@@ -155,6 +155,14 @@ std::string to_json_text(const Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+sdk::Job document_of(const Job& job, const std::string& options_json) {
+  DocumentContext context{job, options_json, false};
+  for (const auto& role : job.roles) context.any_driver = context.any_driver || role.driver.value_or(false);
+  sdk::Job document;
+  to_document(context, job, document);
+  return document;
+}
+
 }  // namespace
 
 std::string to_json(const Value& value) { return to_json_text(value); }
@@ -196,10 +204,13 @@ std::string redacted_options_json(const std::string& options_json, const std::ve
 }
 
 std::string job_document(const Job& job, const std::string& options_json) {
-  DocumentContext context{job, options_json, false};
-  for (const auto& role : job.roles) context.any_driver = context.any_driver || role.driver.value_or(false);
-  sdk::Job document;
-  to_document(context, job, document);
+  return sdk::write_job(document_of(job, options_json));
+}
+
+std::string shown_job_document(const Job& job, const std::string& options_json,
+                               const std::vector<PlatformOption>& declared) {
+  sdk::Job document = document_of(job, redacted_options_json(options_json, declared));
+  sdk::mask_secret_env(document);
   return sdk::write_job(document);
 }
 

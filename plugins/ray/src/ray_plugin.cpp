@@ -96,6 +96,8 @@ RayPlugin::Prepared RayPlugin::prepare(const sdk::JobRequest& request) const {
 
 void RayPlugin::dry_run(const sdk::JobRequest& request, const sdk::TextOut& out) {
   Prepared p = prepare(request);
+  // The job's secret-looking variables (HF_TOKEN, ...) show as "***" in the request below, as in every dry run.
+  sdk::mask_secret_env(p.job);
   // Resolving the endpoint reads the token (to show that one would be sent) but connects to nothing.
   RayClient client = connect(p.options);
   SubmitInputs inputs{&p.job, &p.options, p.ray_id, std::string(request.submission_id), DLAUNCH_RAY_PLUGIN_VERSION,

@@ -22,10 +22,6 @@ bool extra_sets(const SchedulingOptions& options, const char* key) {
   return extra.IsObject() && extra.HasMember(key);
 }
 
-void mask_secrets(sdk::StringMap& env) {
-  for (auto& [name, value] : env) value = sdk::printable(name, value);
-}
-
 // Writes the job properties; a template over the writer so dry runs can pretty-print the same code path.
 template <class JsonWriter>
 void write_job(JsonWriter& w, const Submission& in) {
@@ -112,9 +108,8 @@ Submission prepare_submission(std::string_view job_json, std::string_view submis
   Submission submission;
   submission.job = sdk::parse_job(job_json);
   if (purpose == Purpose::kShow) {
-    mask_secrets(submission.job.env);
-    for (auto& role : submission.job.roles) mask_secrets(role.env);
-    mask_secrets(inherited_env);
+    sdk::mask_secret_env(submission.job);
+    sdk::mask_secret_values(inherited_env);
   }
   submission.submission_id = std::string(submission_id);
   submission.options = read_scheduling_options(submission.job.platform, submission.job.working_dir);

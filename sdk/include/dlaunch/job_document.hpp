@@ -13,6 +13,7 @@
 #include <dlaunch/json_nesting.hpp>
 #include <dlaunch/key_path.hpp>
 #include <dlaunch/plugin.hpp>
+#include <dlaunch/secrets.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -507,6 +508,13 @@ inline std::string write_job(const Job& job) {
   detail::Writer writer(buffer);
   detail::write(writer, resolved);
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// The job's and its roles' environment variables whose names look secret (secrets.hpp) with "***" as their
+// value: the job as it may be shown or kept on disk, never as it is run.
+inline void mask_secret_env(Job& job) {
+  mask_secret_values(job.env);
+  for (auto& role : job.roles) mask_secret_values(role.env);
 }
 
 }  // namespace dlaunch::sdk

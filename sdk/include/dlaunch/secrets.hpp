@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,11 @@ inline bool looks_secret(std::string_view name) {
 // `value`, or "***" when `name` looks secret.
 inline std::string printable(std::string_view name, std::string_view value) {
   return std::string(looks_secret(name) ? kMasked : value);
+}
+
+// Every value of `variables` (environment variables, headers) whose name looks secret, replaced by "***".
+inline void mask_secret_values(std::map<std::string, std::string>& variables) {
+  for (auto& [name, value] : variables) value = printable(name, value);
 }
 
 }  // namespace dlaunch::sdk

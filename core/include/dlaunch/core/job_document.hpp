@@ -21,6 +21,12 @@ std::string redacted_options_json(const std::string& options_json, const std::ve
 
 std::string job_document(const Job& job, const std::string& options_json);
 
+// The document as it may be shown or kept: the secret options (redacted_options_json) and the environment
+// variables whose names look secret (sdk::mask_secret_env) with "***" as their value. What the journal keeps,
+// `dlaunch ui` shows and dl_job_document returns; never what a platform is handed.
+std::string shown_job_document(const Job& job, const std::string& options_json,
+                               const std::vector<PlatformOption>& declared);
+
 // A Value as JSON.
 std::string to_json(const Value& value);
 
