@@ -1,6 +1,7 @@
 // Where a local job keeps its files: state_dir/jobs/<native_id>/.
 //
-//   job.json         the normalized job document, as submitted
+//   job.json         the normalized job document, as submitted, its secret-looking environment values as
+//                    "***" (the supervisor is handed the real ones on its stdin, never on disk)
 //   submission-id    the host's submission id (makes submit idempotent)
 //   state.json       the job's state (JobState), replaced atomically
 //   config.json      the job's [config] table, for its processes (DLAUNCH_CONFIG_FILE)

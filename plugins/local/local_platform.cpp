@@ -54,10 +54,14 @@ std::string LocalPlatform::submit(const sdk::JobRequest& request) {
     throw sdk::Error(DLAUNCH_ERR_INTERNAL, "the local platform's supervisor " + supervisor_.string() +
                                                " is missing; reinstall dlaunch's local plugin");
   }
-  CreatedJob created = create_job(state_dir_, job.name, request.job_json, request.submission_id);
+  // job.json stays on disk as long as the job: the values of its secret-looking environment variables are kept
+  // there as "***", and the supervisor is handed the document itself.
+  sdk::Job kept = job;
+  sdk::mask_secret_env(kept);
+  CreatedJob created = create_job(state_dir_, job.name, sdk::write_job(kept), request.submission_id);
   if (!created.is_new) return created.paths.native_id();
   try {
-    launch_supervisor(supervisor_, created.paths);
+    launch_supervisor(supervisor_, created.paths, request.job_json);
   } catch (const sdk::Error&) {
     // Nothing runs: forget the job, so that retrying this submission tries again.
     std::filesystem::remove_all(created.paths.dir());

@@ -17,12 +17,6 @@
 namespace dlaunch::local {
 namespace {
 
-sdk::Job load_job(const JobPaths& paths) {
-  auto document = read_file(paths.job_document());
-  if (!document) throw sdk::Error(DLAUNCH_ERR_INTERNAL, "missing job document " + paths.job_document().string());
-  return sdk::parse_job(*document);
-}
-
 // A port no one listens on right now, from the kernel (bind to port 0). The replica of rank 0 binds it
 // moments later; another program could take it in between, which is the usual torchrun trade-off.
 std::string free_port() {
@@ -68,10 +62,10 @@ std::map<std::string, std::vector<std::string>> tf_ports(const sdk::Job& job) {
 
 }  // namespace
 
-Supervisor::Supervisor(JobPaths paths, SignalWatch& signals)
+Supervisor::Supervisor(JobPaths paths, std::string_view job_json, SignalWatch& signals)
     : paths_(std::move(paths)),
       signals_(signals),
-      job_(load_job(paths_)),
+      job_(sdk::parse_job(job_json)),
       submission_id_(read_file(paths_.submission_id()).value_or("")),
       state_(load_state(paths_.state())),
       combined_(paths_.combined_log()),

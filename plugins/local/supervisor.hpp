@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "attempt.hpp"
 #include "failover_policy.hpp"
@@ -21,8 +22,9 @@ namespace dlaunch::local {
 
 class Supervisor {
  public:
-  // Reads the job document and the state that submit wrote. Throws sdk::Error.
-  Supervisor(JobPaths paths, SignalWatch& signals);
+  // Runs `job_json` (the document submit was handed; job.json has its secrets masked), from the state that
+  // submit wrote. Throws sdk::Error.
+  Supervisor(JobPaths paths, std::string_view job_json, SignalWatch& signals);
 
   // Records this process as the job's supervisor. Once it returns, `stop` can reach the job.
   void take_over();

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,12 +19,12 @@ extern char** environ;
 namespace dlaunch::local {
 namespace {
 
-pid_t spawn_detached(const std::filesystem::path& executable, const JobPaths& paths) {
+// `input` becomes the child's standard input.
+pid_t spawn_detached(const std::filesystem::path& executable, const JobPaths& paths, int input) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
-    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0);
-  }
+  posix_spawn_file_actions_adddup2(&actions, input, STDIN_FILENO);
+  for (int fd : {STDOUT_FILENO, STDERR_FILENO}) posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0);
   // A descriptor of the host left open in the long-lived supervisor (say, the pipe a test reads dlaunch's
   // output from) would keep it open long after dlaunch has exited.
   posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
@@ -49,6 +50,18 @@ pid_t spawn_detached(const std::filesystem::path& executable, const JobPaths& pa
   return pid;
 }
 
+// Sends all of `text` to the supervisor's standard input and closes it there. A supervisor that died before
+// reading it all is not an error here: it recorded why in the job's state, which launch_supervisor reads.
+void send_and_close(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);  // no SIGPIPE in the host's process
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+}
+
 // The supervisor's first process exits as soon as the real one has taken over.
 void wait_for_exit(pid_t pid) {
   int status = 0;
@@ -59,8 +72,24 @@ void wait_for_exit(pid_t pid) {
 
 }  // namespace
 
-void launch_supervisor(const std::filesystem::path& executable, const JobPaths& paths) {
-  wait_for_exit(spawn_detached(executable, paths));
+void launch_supervisor(const std::filesystem::path& executable, const JobPaths& paths, std::string_view job_json) {
+  // A socket rather than a pipe: send() can refuse SIGPIPE for this one write, whatever the host's handlers.
+  int channel[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
+    throw sdk::Error(DLAUNCH_ERR_INTERNAL, std::string("cannot start the local supervisor: socketpair: ") +
+                                               std::strerror(errno));
+  }
+  pid_t pid = 0;
+  try {
+    pid = spawn_detached(executable, paths, channel[1]);
+  } catch (...) {
+    ::close(channel[0]);
+    ::close(channel[1]);
+    throw;
+  }
+  ::close(channel[1]);
+  send_and_close(channel[0], job_json);
+  wait_for_exit(pid);
   JobState state = load_state(paths.state());
   if (state.supervisor_pid != 0) return;
   if (!state.message.empty()) throw sdk::Error(DLAUNCH_ERR_INTERNAL, state.message);

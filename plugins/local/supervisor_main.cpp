@@ -1,6 +1,7 @@
 // dlaunch-local-supervisor JOB_DIR: the detached process that owns one local job (see supervisor.hpp).
 //
-// The plugin starts it with posix_spawn, stdio on /dev/null, and waits for it to exit. It forks once: the
+// The plugin starts it with posix_spawn, the job document on stdin (read to its end, then stdin is /dev/null),
+// stdout and stderr on /dev/null, and waits for it to exit. It forks once: the
 // parent leaves as soon as the child has recorded itself in state.json (exit 0, or 1 when the child could not
 // start), so the plugin's submit returns at once, reaps its child, and leaves no zombie behind; the child is
 // the supervisor, in a session of its own, adopted by init.
@@ -13,6 +14,8 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <stdexcept>
+#include <string>
 
 #include "job_paths.hpp"
 #include "signal_watch.hpp"
@@ -26,13 +29,27 @@ using dlaunch::local::JobPaths;
 constexpr int kUsage = 64;
 constexpr int kFailed = 70;
 
-int supervise(const JobPaths& paths, int ready_fd) {
+// All of standard input: the job document the plugin sends, then closes.
+std::string read_standard_input() {
+  std::string text;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = ::read(STDIN_FILENO, buffer, sizeof buffer)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
+int supervise(const JobPaths& paths, const std::string& job_json, int ready_fd) {
   try {
     // Orphans of the replicas (a `sh -c` child, say) are re-parented here instead of to init, so the
     // supervisor reaps them and can tell when a replica's process group is really empty.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     dlaunch::local::SignalWatch signals;
-    dlaunch::local::Supervisor supervisor(paths, signals);
+    if (job_json.empty()) throw std::runtime_error("the supervisor was handed no job document on its standard input");
+    dlaunch::local::Supervisor supervisor(paths, job_json, signals);
     supervisor.take_over();
     const char ready = 1;
     (void)!::write(ready_fd, &ready, 1);
@@ -66,13 +83,17 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   ::setsid();
   if (::chdir("/") != 0) return kFailed;  // keep none of the caller's directories busy
+  const std::string job_json = read_standard_input();
+  const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null < 0 || ::dup2(null, STDIN_FILENO) < 0) return kFailed;  // dup2 leaves stdin itself inheritable
+  ::close(null);
   int ready[2];
   if (::pipe2(ready, O_CLOEXEC) != 0) return kFailed;
   pid_t child = ::fork();
   if (child < 0) return kFailed;
   if (child == 0) {
     ::close(ready[0]);
-    return supervise(paths, ready[1]);
+    return supervise(paths, job_json, ready[1]);
   }
   ::close(ready[1]);
   return wait_until_ready(ready[0]);
