@@ -1,13 +1,12 @@
 #include "ui/routes.hpp"
 
 #include <dlaunch/core/orchestrator.hpp>
-#include <dlaunch/core/spec_loader.hpp>
+#include <dlaunch/core/job_document.hpp>
 
 #include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <fstream>
 #include <thread>
 
 #include "cli.hpp"
@@ -118,11 +117,15 @@ std::string jobs_json(Orchestrator& orchestrator, const cli::GlobalOptions& glob
   return json.text();
 }
 
-// The spec file as it is now, read no further than the core reads a spec (a file that grew past that was
-// never one dlaunch could have submitted).
-std::string read_spec(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  return in ? read_spec_text(in) : "";
+// A job journaled before dlaunch kept documents: the document its spec file makes now for its platform, with
+// its secrets as "***" as the journal keeps them (never the file's text, which may hold them in clear); empty
+// when the file no longer makes a valid job.
+std::string document_of_spec_now(Orchestrator& orchestrator, const JournalEntry& e) {
+  if (e.spec_file.empty()) return "";
+  ValidationReport report = orchestrator.validate_file(e.spec_file, e.platform, {});
+  if (!report.prepared) return "";
+  const PreparedJob& prepared = *report.prepared;
+  return shown_job_document(prepared.job, prepared.options_json, prepared.platform->options());
 }
 
 Reply job_reply(Orchestrator& orchestrator, const JobHandle& handle) {
@@ -137,12 +140,12 @@ Reply job_reply(Orchestrator& orchestrator, const JobHandle& handle) {
     json.field("submission_id", e.submission_id);
     json.field("spec_file", e.spec_file);
     // The job as submitted: the document the platform was handed. Jobs journaled before dlaunch kept it have
-    // only their spec file's name: the file as it is now, which the page says.
+    // only their spec file's name: the document of the file as it is now, which the page says.
     auto document = orchestrator.journal().document(e.submission_id);
     if (document && !document->empty()) {
       json.field("document", *document);
     } else {
-      json.field("spec", read_spec(e.spec_file));
+      json.field("spec_document", document_of_spec_now(orchestrator, e));
     }
     json.field("options", e.options_json);
     json.field("created_ms", e.created_ms);

@@ -169,8 +169,9 @@ function jobView(handle) {
       specNote.textContent = "(the job document the platform was handed, secrets as ***)";
       spec.textContent = JSON.stringify(JSON.parse(job.document), null, 2);
     } else {
-      specNote.textContent = "(journaled without its document: the spec file as it is now)";
-      spec.textContent = job.spec ? job.spec : "(the spec file is not readable here)";
+      specNote.textContent = "(journaled without its document: the document of its spec file as it is now, secrets as ***)";
+      spec.textContent = job.spec_document ? JSON.stringify(JSON.parse(job.spec_document), null, 2)
+        : "(the spec file is not readable here, or no longer a valid job)";
     }
   } });
   follow("/api/job/logs?handle=" + encodeURIComponent(handle), {
