@@ -1,12 +1,16 @@
 // No secret in any output, on local (issue 10; tests/ray/secrets_test.cpp does the same against a Ray cluster
 // with token authentication): a token in the places a user keeps one — the configuration file, the
 // environment, --set and the spec, as the secret options of the other installed platforms (Ray's headers,
-// Slurm's token) and the variables they read — goes through every command with -v and -o json, and appears
-// neither in what they print nor in any byte under the state directory.
+// Slurm's token), the variables they read, and the job's own secret-looking environment variables (HF_TOKEN,
+// WANDB_API_KEY) — goes through every command with -v and -o json, and appears neither in what they print nor
+// in any byte under the state directory (the journal's documents and the local jobs' files included). The
+// job's processes still see the values themselves.
 #include <filesystem>
+#include <string_view>
 
 #include "cli_fixture.hpp"
 #include "support/secret_search.hpp"
+#include "support/ui_answers.hpp"
 
 namespace dlaunch {
 namespace {
@@ -47,9 +51,20 @@ class LocalSecrets : public CliTest {
   std::string configure_and_write_job(const std::string& more_spec = "") {
     configure("[platform.ray]\nheaders = { Authorization = " + quoted() + " }\n[platform.slurm]\ntoken = " +
               quoted() + "\n");
-    return spec("job.toml", "name = \"secrets\"\n" + role("main", "[\"echo\", \"done\"]") +
-                                "[platform.ray]\nheaders = { X-Token = " + quoted() + " }\n[platform.slurm]\ntoken = " +
-                                quoted() + "\n" + more_spec);
+    return spec("job.toml", secret_env_job("secrets") + "[platform.ray]\nheaders = { X-Token = " + quoted() +
+                                " }\n[platform.slurm]\ntoken = " + quoted() + "\n" + more_spec);
+  }
+  // A job named `name` whose environment (HF_TOKEN) and role's (WANDB_API_KEY) hold the token. Its process
+  // prints both values reversed (shown_by_the_job): it sees them, and its output holds no token.
+  static std::string secret_env_job(const std::string& name) {
+    return "name = \"" + name + "\"\nenv = { HF_TOKEN = " + quoted() + " }\n" +
+           role("main", R"(["sh", "-c", 'printf "%s|%s\n" "$HF_TOKEN" "$WANDB_API_KEY" | rev'])") +
+           "env = { WANDB_API_KEY = " + quoted() + " }\n";
+  }
+  static std::string shown_by_the_job() {
+    const std::string_view token(kToken);
+    const std::string reversed(token.rbegin(), token.rend());
+    return "[main/0] " + reversed + "|" + reversed;
   }
   static std::string quoted() { return std::string("\"") + kToken + "\""; }
 
@@ -87,6 +102,8 @@ TEST_F(LocalSecrets, TokensInConfigEnvironmentSetAndSpecAreNeverPrintedNorStored
     succeeds({"plugins", "info", "local"}, output);
   }
   succeeds({"logs", handle}, {});
+  EXPECT_NE(printed_.last_text().find(shown_by_the_job()), std::string::npos)
+      << "the job's process sees the values of its secret variables:\n" << printed_.last_text();
   succeeds({"stop", handle}, {});
   succeeds({"delete", handle}, {});
   command({"status", "local:no-such-job"}, kJson);
@@ -98,8 +115,7 @@ TEST_F(LocalSecrets, TokensInConfigEnvironmentSetAndSpecAreNeverPrintedNorStored
 // --config, and the page of `dlaunch ui` over HTTP.
 TEST_F(LocalSecrets, EveryOtherCommandAndOutputModeKeepsTheTokensHidden) {
   const std::string job = configure_and_write_job("[sweep]\nlr = [1, 2]\n");
-  const std::string single = spec("single.toml", "name = \"single\"\n" + role("main", "[\"echo\", \"done\"]") +
-                                                     "[platform.slurm]\ntoken = " + quoted() + "\n");
+  const std::string single = spec("single.toml", secret_env_job("single") + "[platform.slurm]\ntoken = " + quoted() + "\n");
   auto run = command({"run", single, "--wait"}, kSet + kJson);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto followed = command({"run", single, "--follow"}, kSet);
@@ -135,27 +151,24 @@ TEST_F(LocalSecrets, EveryOtherCommandAndOutputModeKeepsTheTokensHidden) {
   succeeds({"schema", "--config", home_.path() + "/config/dlaunch/config.toml"}, {});
   succeeds({"version", "--config", home_.path() + "/config/dlaunch/config.toml"}, {});
 
-  // The page: every answer a browser gets, the job's spec, logs and events among them.
-  test::ProcessOptions options;
-  options.env = secret_environment();
-  options.env["HANDLE"] = handle;
-  options.working_dir = dir_.path();
-  const auto page = test::run_process(
-      {"/bin/sh", "-c",
-       R"("$DLAUNCH" ui -v >ui.out 2>ui.err & ui=$!
-          tries=0; until [ -s ui.out ] || [ $tries -ge 100 ]; do sleep 0.1; tries=$((tries + 1)); done
-          url=$(head -n 1 ui.out); base=${url%%/?token=*}; token=${url##*token=}
-          for path in / "/api/jobs" "/api/plugins" "/api/job/info?handle=$HANDLE" "/api/job/events?handle=$HANDLE" \
-                      "/api/job/logs?handle=$HANDLE"; do
-            curl -sS --max-time 20 -H "X-Dlaunch-Token: $token" "$base$path" || echo "curl failed on $path"
-          done
-          kill $ui; wait $ui; cat ui.out ui.err)"},
-      options);
+  // A job journaled before dlaunch kept documents: the page shows its spec file's document as it is now.
+  auto old = command({"run", single, "--wait"}, kSet);
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  const std::string old_handle = test::last_line(old.out);
+  journal_sql("UPDATE jobs SET document = '' WHERE native_id = '" + old_handle.substr(old_handle.find(':') + 1) + "'");
+
+  // The page: every answer a browser gets, the jobs' documents, logs and events among them.
+  const auto page = test::fetch_ui_answers(secret_environment(), dir_.path(), {handle, old_handle});
   printed_.add("dlaunch ui", page.out + page.err);
   EXPECT_EQ(page.exit_code, 0) << page.err;
   EXPECT_NE(page.out.find("\"handle\":\"" + handle + "\""), std::string::npos) << "the page answered:\n" << page.out;
-  EXPECT_NE(page.out.find("event: log\ndata: [main/0] done"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find("event: log\ndata: " + shown_by_the_job()), std::string::npos) << page.out;
   EXPECT_EQ(page.out.find("curl failed"), std::string::npos) << page.out;
+  // Both documents are shown, their secrets as "***" (the assertions below find no token in them).
+  EXPECT_NE(page.out.find(R"("document":"{\"schema_version\")"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find(R"("spec_document":"{\"schema_version\")"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find(R"(\"HF_TOKEN\":\"***\")"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find(R"(\"WANDB_API_KEY\":\"***\")"), std::string::npos) << page.out;
 
   succeeds({"prune", "--older-than", "0s"}, {});
   expect_no_token();
