@@ -258,6 +258,11 @@ uint64_t status_kib(const std::string& field) {
 // and cached with the memory of a few (the names of one directory of 1,000). Kept in a list (88 bytes and the
 // name each, in a vector that doubles), they took about 5 MiB.
 TEST(RayPackage, ManyFilesAreZippedWithoutKeepingThemInMemory) {
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps what is freed in its quarantine (256 MiB), so the peak measures ASan's allocator,
+  // not the package: about 210 MiB for 20,000 files in build-asan. The ordinary build runs this test.
+  GTEST_SKIP() << "peak memory is not the package's under AddressSanitizer (its quarantine holds what is freed)";
+#endif
   test::TempDir dir, cache;
   for (int d = 0; d < 20; ++d) {
     fs::path sub = fs::path(dir.path()) / ("directory-" + std::to_string(d));
