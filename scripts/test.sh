@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-clusters
 scripts/build.sh
 (cd build && ctest --output-on-failure --timeout 600 "$@")
-scripts/sanitize.sh  # unit, cli, local and sdk tests in build-asan/ (DLAUNCH_SANITIZE_TESTS=0 skips)
+scripts/sanitize.sh  # unit, cli, local, sdk, client and the plugins' unit tests in build-asan/ (DLAUNCH_SANITIZE_TESTS=0 skips)
 scripts/fuzz.sh  # each parser for DLAUNCH_FUZZ_SECONDS (30; 0 skips) under ASan and UBSan; a finding fails
