@@ -1,5 +1,5 @@
 // OpenSSL's libssl (and the libcrypto it needs), loaded when the first TLS exchange of the client's own HTTP/1.1
-// needs it (tls_session.hpp) rather than with the plugin: a command that makes no TLS exchange (validate, a dry
+// needs it (tls_transport.hpp) rather than with the plugin: a command that makes no TLS exchange (validate, a dry
 // run, Ray's http:// dashboard) never maps it. It replaces libcurl for https:// without a proxy, which mapped
 // libcurl's 30 libraries (GnuTLS, Kerberos, LDAP, libssh2...) besides OpenSSL: about 4 MiB of a Kubernetes
 // command's peak memory (docs/performance.md, Memory). The headers give the types and constants; macros of

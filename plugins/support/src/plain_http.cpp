@@ -82,7 +82,8 @@ struct Target {
 };
 
 std::optional<Target> parse(const std::string& url) {
-  const std::string scheme = lower(url.substr(0, url.find("://") == std::string::npos ? 0 : url.find("://") + 3));
+  const std::size_t separator = url.find("://");
+  const std::string scheme = separator == std::string::npos ? "" : lower(url.substr(0, separator + 3));
   if (scheme != "http://" && scheme != "https://") return std::nullopt;
   // Anything libcurl would escape, reject or read differently goes to libcurl.
   if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= ' ' || c >= 0x7f; })) return std::nullopt;
@@ -398,7 +399,7 @@ class Exchange {
       const Io io = handshake.handshake();
       if (io == Io::done) break;
       if (io == Io::want_read || io == Io::want_write) {
-        if (!wait(io == Io::want_read ? POLLIN : POLLOUT, deadline, true)) return false;
+        if (!wait(poll_events(io), deadline, true)) return false;
         continue;
       }
       // A certificate problem in libcurl's words ("SSL certificate problem: ..."), which the plugins' messages
@@ -445,7 +446,7 @@ class Exchange {
       if (io == Io::done) {
         data.remove_prefix(sent);
       } else if (io == Io::want_read || io == Io::want_write) {  // TLS may need to read to write
-        if (!wait(io == Io::want_read ? POLLIN : POLLOUT, deadline_, false)) return Failure::final;
+        if (!wait(poll_events(io), deadline_, false)) return Failure::final;
       } else {
         const int error = connection_->system_error();
         if (reused_ && (io == Io::closed || error == EPIPE || error == ECONNRESET)) return Failure::retry;
@@ -561,7 +562,7 @@ class Exchange {
         return false;
       }
       if (io == Io::want_read || io == Io::want_write) {  // TLS may need to write to read
-        if (!wait(io == Io::want_read ? POLLIN : POLLOUT, deadline_, false)) {
+        if (!wait(poll_events(io), deadline_, false)) {
           *failure = fail(response_.transport_error);
           return false;
         }

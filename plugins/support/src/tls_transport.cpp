@@ -9,9 +9,9 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <vector>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 namespace dlaunch::support {
 namespace {
@@ -251,28 +251,27 @@ Io TlsTransport::outcome(int result, bool handshaking) {
   }
 }
 
-Io TlsTransport::handshake() {
+// Runs one call of OpenSSL's on the connection, with SIGPIPE blocked and OpenSSL's error queue and errno
+// cleared first, so that outcome() reads this call's errors alone.
+template <typename Call>
+Io TlsTransport::perform(Call call, bool handshaking) {
   SigpipeBlocked blocked;
   lib().err_clear_error();
   errno = 0;
-  const int result = lib().connect(ssl_);
-  return result == 1 ? Io::done : outcome(result, true);
+  const int result = call();
+  return result == 1 ? Io::done : outcome(result, handshaking);
+}
+
+Io TlsTransport::handshake() {
+  return perform([&] { return lib().connect(ssl_); }, true);
 }
 
 Io TlsTransport::write(std::string_view data, std::size_t* done) {
-  SigpipeBlocked blocked;
-  lib().err_clear_error();
-  errno = 0;
-  const int result = lib().write_ex(ssl_, data.data(), data.size(), done);
-  return result == 1 ? Io::done : outcome(result, false);
+  return perform([&] { return lib().write_ex(ssl_, data.data(), data.size(), done); }, false);
 }
 
 Io TlsTransport::read(char* buffer, std::size_t size, std::size_t* done) {
-  SigpipeBlocked blocked;
-  lib().err_clear_error();
-  errno = 0;
-  const int result = lib().read_ex(ssl_, buffer, size, done);
-  return result == 1 ? Io::done : outcome(result, false);
+  return perform([&] { return lib().read_ex(ssl_, buffer, size, done); }, false);
 }
 
 }  // namespace dlaunch::support

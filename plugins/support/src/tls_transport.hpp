@@ -40,6 +40,9 @@ class TlsTransport : public Transport {
   // What a call of OpenSSL's that returned `result` came to; during the handshake a failed verification is
   // named as such.
   Io outcome(int result, bool handshaking);
+  // Calls `call` (an OpenSSL function on ssl_ returning 1 on success) and says what it came to.
+  template <typename Call>
+  Io perform(Call call, bool handshaking);
 
   SSL* ssl_;
 };

@@ -6,6 +6,8 @@
 #ifndef DLAUNCH_SUPPORT_SRC_TRANSPORT_HPP_
 #define DLAUNCH_SUPPORT_SRC_TRANSPORT_HPP_
 
+#include <poll.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -21,6 +23,9 @@ enum class Io {
   closed,      // the other end closed the connection (for a read: the end of its bytes)
   failed,      // error() says why
 };
+
+// The readiness of the socket that a call which came to Io::want_read or Io::want_write waits for.
+inline short poll_events(Io io) { return io == Io::want_read ? POLLIN : POLLOUT; }
 
 // A connected non-blocking socket, owned: closed with the transport.
 class Transport {
