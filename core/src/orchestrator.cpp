@@ -174,9 +174,13 @@ void Orchestrator::platform_stage(ValidationContext& context, ValidationReport& 
     return;
   }
   context.diagnostics.insert(context.diagnostics.end(), plugin_findings->begin(), plugin_findings->end());
+  if (has_errors(context.diagnostics)) return;
   prepared.platform = *loaded;
-  prepared.job = job;
-  if (!has_errors(context.diagnostics)) report.prepared = std::move(prepared);
+  // The platform stage is the last: the prepared job takes the context's (a copy costs as much as the spec's
+  // environment is large).
+  prepared.job = std::move(job);
+  context.job.reset();
+  report.prepared = std::move(prepared);
 }
 
 ValidationReport Orchestrator::validate_file(const std::string& spec_file, const std::string& platform_override,

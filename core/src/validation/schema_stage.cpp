@@ -76,10 +76,10 @@ class SchemaReader {
   void read_string_map(const Value& v, const KeyPath& path, EnvMap& out) {
     if (!expect(v, path, Value::Kind::kTable, "a table of strings")) return;
     for (const auto& m : v.members()) {
-      std::string item_path = path.member(m.key);
       if (m.value.is_string()) {
-        out[m.key] = m.value.as_string();
+        out.insert_or_assign(m.key, m.value.as_string());
       } else {
+        const std::string item_path = path.member(m.key);
         std::string hint = m.value.is_number() || m.value.is_bool()
                                ? "quote it: " + m.key + " = \"" + literal(m.value) + "\""
                                : std::string();
@@ -417,7 +417,6 @@ void schema_stage(ValidationContext& context) {
   job.spec_file = context.spec_text ? std::string() : context.spec_file;
   if (root.find("name") == nullptr) job.name = name_from_file(context.spec_file);
   // "at least one role" is a semantic rule, so that jobs built in code get it too.
-  job.source = context.tree;
   context.job = std::move(job);
 }
 

@@ -91,9 +91,6 @@ struct Job {
   DLAUNCH_JOB_FIELDS(DLAUNCH_CORE_JOB_MEMBER)
   // [platform.<id>] tables, each validated by that platform's plugin.
   std::map<std::string, Value> platform_options;
-  // Where the job came from: its located tree (for spec files), which lets later stages point diagnostics
-  // at lines and columns.
-  std::optional<Value> source;
 };
 
 #undef DLAUNCH_CORE_JOB_MEMBER
