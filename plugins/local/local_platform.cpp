@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "dry_run_text.hpp"
 #include "job_checks.hpp"
@@ -58,7 +59,7 @@ std::string LocalPlatform::submit(const sdk::JobRequest& request) {
   // there as "***", and the supervisor is handed the document itself.
   sdk::Job kept = job;
   sdk::mask_secret_env(kept);
-  CreatedJob created = create_job(state_dir_, job.name, sdk::write_job(kept), request.submission_id);
+  CreatedJob created = create_job(state_dir_, job.name, sdk::write_job(std::move(kept)), request.submission_id);
   if (!created.is_new) return created.paths.native_id();
   try {
     launch_supervisor(supervisor_, created.paths, request.job_json);

@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include <filesystem>
+#include <utility>
 
 #include "model/gpu_share.hpp"
 #include "support/json.hpp"
@@ -211,7 +212,7 @@ std::string shown_job_document(const Job& job, const std::string& options_json,
                                const std::vector<PlatformOption>& declared) {
   sdk::Job document = document_of(job, redacted_options_json(options_json, declared));
   sdk::mask_secret_env(document);
-  return sdk::write_job(document);
+  return sdk::write_job(std::move(document));
 }
 
 }  // namespace dlaunch
