@@ -13,7 +13,7 @@ void JsonOut::diagnostics(const Diagnostics& list) {
     writer_.StartObject();
     field("severity", d.severity == Severity::kError ? "error" : "warning");
     field("path", d.path);
-    field("file", d.location.file);
+    field("file", d.location.file.str());
     field("line", static_cast<int64_t>(d.location.line));
     field("column", static_cast<int64_t>(d.location.column));
     field("message", d.message);

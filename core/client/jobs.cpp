@@ -99,7 +99,7 @@ dl_status dl_job_diagnostic(const dl_job* job, size_t index, dl_diagnostic* out)
   }
   const dlaunch::Diagnostic& d = job->report->diagnostics[index];
   out->severity = d.severity == dlaunch::Severity::kError ? DL_SEVERITY_ERROR : DL_SEVERITY_WARNING;
-  out->file = d.location.file.c_str();
+  out->file = d.location.file.str().c_str();
   out->line = d.location.line;
   out->column = d.location.column;
   out->path = d.path.c_str();

@@ -11,11 +11,11 @@ namespace {
 std::string where_prefix(const Diagnostic& d) {
   const SourceLocation& at = d.location;
   if (at.known()) {
-    std::string prefix = at.file + ":" + std::to_string(at.line);
+    std::string prefix = at.file.str() + ":" + std::to_string(at.line);
     if (at.column != 0) prefix += ":" + std::to_string(at.column);
     return prefix;
   }
-  if (!at.file.empty()) return at.file;
+  if (!at.file.empty()) return at.file.str();
   return d.path;
 }
 

@@ -9,7 +9,7 @@
 namespace dlaunch::test {
 
 inline std::string location_text(const SourceLocation& at) {
-  return at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+  return at.file.str() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
 }  // namespace dlaunch::test

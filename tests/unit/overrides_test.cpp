@@ -136,9 +136,9 @@ TEST_F(Overrides, AllProblemsAreReportedAndGoodOverridesStillApply) {
   const Diagnostics diagnostics =
       apply_overrides(root_, {"bad", "roles.trainer.replicas=5", "roles.nobody.replicas=1", "x..y=2"});
   ASSERT_EQ(diagnostics.size(), 3u);
-  EXPECT_EQ(diagnostics[0].location.file, "<override 1>");
-  EXPECT_EQ(diagnostics[1].location.file, "<override 3>");
-  EXPECT_EQ(diagnostics[2].location.file, "<override 4>");
+  EXPECT_EQ(diagnostics[0].location.file.str(), "<override 1>");
+  EXPECT_EQ(diagnostics[1].location.file.str(), "<override 3>");
+  EXPECT_EQ(diagnostics[2].location.file.str(), "<override 4>");
   EXPECT_EQ(role(0).find("replicas")->as_integer(), 5);
 }
 

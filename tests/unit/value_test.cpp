@@ -44,7 +44,7 @@ TEST(Value, SetReplacesTheValueButKeepsTheKeyWhereItWas) {
   Value& stored = table.set("replicas", Value::integer(4), SourceLocation{"<override 1>", 1, 1});
   EXPECT_EQ(stored.as_integer(), 4);
   ASSERT_EQ(table.members().size(), 1u);
-  EXPECT_EQ(table.members()[0].key_location.file, "job.toml");
+  EXPECT_EQ(table.members()[0].key_location.file.str(), "job.toml");
   EXPECT_EQ(table.find("replicas")->as_integer(), 4);
 }
 

@@ -195,7 +195,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   const TokenStartStream& stream_;
   const LineIndex& lines_;
-  const std::string& file_name_;
+  const FileName file_name_;  // shared by every location
   std::vector<OpenContainer> open_;
   std::optional<Value> root_;
   std::optional<SourceLocation> too_deep_;

@@ -17,7 +17,7 @@ LineIndex::LineIndex(std::string_view text) : text_(text), line_starts_{0} {
   }
 }
 
-SourceLocation LineIndex::locate(std::size_t offset, const std::string& file_name) const {
+SourceLocation LineIndex::locate(std::size_t offset, const FileName& file_name) const {
   offset = std::min(offset, text_.size());
   const auto next_line = std::ranges::upper_bound(line_starts_, offset);
   const std::size_t line = static_cast<std::size_t>(next_line - line_starts_.begin());

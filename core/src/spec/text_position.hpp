@@ -19,7 +19,7 @@ class LineIndex {
   // Where byte `offset` of the text is, in `file_name`. An offset at the end is just past the last character.
   // Locating offsets in ascending order costs time linear in the text, however long its lines (a JSON
   // document on one line); any order is correct. Not for concurrent use.
-  SourceLocation locate(std::size_t offset, const std::string& file_name) const;
+  SourceLocation locate(std::size_t offset, const FileName& file_name) const;
 
  private:
   std::string_view text_;

@@ -72,7 +72,7 @@ class TomlConverter {
     return SourceLocation{file_name_, region.begin.line, region.begin.column};
   }
 
-  const std::string& file_name_;
+  const FileName file_name_;  // shared by every location
   Diagnostics diagnostics_;
 };
 
