@@ -18,6 +18,7 @@ struct ProcessResult {
   bool timed_out = false;
   std::string out;
   std::string err;
+  long peak_rss_kib = 0;  // the most the child held resident at once (its ru_maxrss)
 };
 
 struct ProcessOptions {
