@@ -35,8 +35,10 @@ size_t count_of(const std::string& text, const std::string& word) {
 TEST_F(CliTest, StatusWaitOnLocalIsWokenByTheJobNotByATick) {
   // A job of a few seconds: the host waits through the plugin's wait_for_change (its debug line says how each
   // wait ended), once per change of the job and once per second without one. A host that polled instead would
-  // make no such call; one that returned at once from every wait would make hundreds.
-  auto run = dlaunch({"run", spec("later.toml", role("w", "\"sleep 3; exit 3\""))});
+  // make no such call; one that returned at once from every wait would make hundreds. The job ends half a
+  // second into a wait: ending as a wait's second ran out, it was seen by the read of its state that follows
+  // (CI saw three "unchanged" and no "changed" for a job of 3 s).
+  auto run = dlaunch({"run", spec("later.toml", role("w", "\"sleep 2.5; exit 3\""))});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto waited = dlaunch({"--verbose", "status", test::last_line(run.out), "--wait"});
   EXPECT_EQ(waited.exit_code, 3) << waited.err;
